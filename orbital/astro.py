@@ -1,0 +1,121 @@
+"""The one door to the poliastro API.
+
+poliastro 0.17 serves Python 3.10; boinor, its maintained continuation with the
+same API, serves Python 3.11 and later (``pyproject.toml`` picks one with an
+environment marker). Nothing else in issim imports either library, so the rest of
+the code never cares which one is installed.
+
+Everything here takes and returns plain SI floats and numpy arrays (m, m/s, s,
+rad, kg/m^3); astropy units are attached and stripped inside. The poliastro path
+is the *reference*: issim's own integrator is tested against it, and scenarios
+may pick it with ``integrator.method: poliastro_cowell``. Importing this module
+is cheap; the library itself is imported on first use, and its numba functions
+compile then (seconds), which is why the default path avoids it.
+"""
+
+import functools
+import importlib
+import sys
+
+import numpy as np
+
+
+@functools.lru_cache(maxsize=None)
+def library():
+    """Return the installed poliastro-API module (``poliastro`` or ``boinor``)."""
+    preferred = ("poliastro", "boinor") if sys.version_info < (3, 11) else ("boinor", "poliastro")
+    for name in preferred:
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise ImportError(
+        "issim needs the poliastro API: install poliastro==0.17.0 (Python 3.10) "
+        "or boinor>=0.20 (Python 3.11+)"
+    )
+
+
+def library_name_and_version():
+    """Return e.g. ``("boinor", "0.20.0")``."""
+    lib = library()
+    return lib.__name__, getattr(lib, "__version__", "unknown")
+
+
+def _submodule(path):
+    return importlib.import_module(f"{library().__name__}.{path}")
+
+
+def earth_mu_m3_s2():
+    """Earth's gravitational parameter used by the library (m^3/s^2)."""
+    from astropy import units as u
+
+    return _submodule("bodies").Earth.k.to_value(u.m**3 / u.s**2)
+
+
+def kepler_propagate(r0_m, v0_m_s, tof_s):
+    """Two-body propagation with the library's default (analytic) propagator.
+
+    Returns ``(r_m, v_m_s)`` after ``tof_s`` seconds.
+    """
+    from astropy import units as u
+
+    orbit_cls = _submodule("twobody").Orbit
+    earth = _submodule("bodies").Earth
+    orbit = orbit_cls.from_vectors(earth, np.asarray(r0_m) * u.m, np.asarray(v0_m_s) * u.m / u.s)
+    final = orbit.propagate(tof_s * u.s)
+    return final.r.to_value(u.m), final.v.to_value(u.m / u.s)
+
+
+def classical_to_rv(a_m, ecc, inc_rad, raan_rad, argp_rad, nu_rad):
+    """Osculating classical elements to inertial ``(r_m, v_m_s)`` through the library."""
+    from astropy import units as u
+
+    orbit = _submodule("twobody").Orbit.from_classical(
+        _submodule("bodies").Earth,
+        a_m * u.m,
+        ecc * u.one,
+        inc_rad * u.rad,
+        raan_rad * u.rad,
+        argp_rad * u.rad,
+        nu_rad * u.rad,
+    )
+    return orbit.r.to_value(u.m), orbit.v.to_value(u.m / u.s)
+
+
+def cowell_propagate(r0_m, v0_m_s, tofs_s, perturbation=None, rtol=1e-11):
+    """Propagate with the library's Cowell integrator (DOP853) and our forces.
+
+    ``perturbation(t_s, state_si)`` returns the non-two-body acceleration in m/s^2
+    for a 6-vector state in m and m/s. Returns ``(r_m, v_m_s)`` arrays of shape
+    (len(tofs_s), 3).
+    """
+    core = _submodule("core.propagation")
+    twobody = core.func_twobody
+
+    def rhs_km(t_s, state_km, k_km3_s2):
+        du = twobody(t_s, state_km, k_km3_s2)
+        if perturbation is not None:
+            du[3:] += perturbation(t_s, state_km * 1e3) * 1e-3
+        return du
+
+    mu_km3_s2 = earth_mu_m3_s2() * 1e-9
+    tofs = np.atleast_1d(np.asarray(tofs_s, dtype=float))
+    rrs, vvs = core.cowell(
+        mu_km3_s2,
+        np.asarray(r0_m, dtype=float) * 1e-3,
+        np.asarray(v0_m_s, dtype=float) * 1e-3,
+        tofs,
+        rtol,
+        f=rhs_km,
+    )
+    return np.asarray(rrs) * 1e3, np.asarray(vvs) * 1e3
+
+
+def coesa76_density(altitude_m):
+    """U.S. Standard Atmosphere 1976 density (kg/m^3) at geometric altitude(s) in m."""
+    from astropy import units as u
+
+    model = _submodule("earth.atmosphere").COESA76()
+    altitudes = np.atleast_1d(np.asarray(altitude_m, dtype=float))
+    rho = [model.density(h * u.m).to_value(u.kg / u.m**3) for h in altitudes]
+    return np.asarray(rho).reshape(np.shape(altitude_m))

@@ -1,0 +1,1 @@
+"""Bundled scenario files, shipped as package data (``issim list`` shows them)."""

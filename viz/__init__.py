@@ -1,0 +1,1 @@
+"""The VisPy viewer: reads a run directory, never runs physics."""
