@@ -1,0 +1,144 @@
+"""The ``issim`` command line: list, run, validate, schema.
+
+Heavy modules (numpy, astropy, the physics) are imported inside the commands so
+that ``issim --help`` starts in a fraction of a second. Bad input of any kind
+ends with one message on stderr and exit code 2, never a traceback.
+"""
+
+import sys
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    help="issim: an orbital mini-simulator (station, spacewalk, robotic arm, Soyuz return).",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message):
+    """Print one error message to stderr and exit with code 2."""
+    typer.echo(f"issim: error: {message}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _load(scenario, overrides):
+    from orbital.scenario import ScenarioError, load
+
+    try:
+        return load(scenario, overrides)
+    except ScenarioError as exc:
+        _fail(str(exc))
+
+
+@app.command("list")
+def list_scenarios():
+    """Show the bundled scenarios with a one-line description each."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from orbital.scenario import ScenarioError, bundled_scenarios, read_yaml
+
+    table = Table("name", "kind", "description", box=None, header_style="bold")
+    for name, path in bundled_scenarios().items():
+        try:
+            data = read_yaml(path)
+        except ScenarioError:
+            data = {}
+        first_line = str(data.get("description", "")).strip().splitlines()[:1]
+        table.add_row(name, str(data.get("kind", "?")), first_line[0] if first_line else "")
+    Console().print(table)
+
+
+def _format_value(value):
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return "-" if value is None else str(value)
+
+
+def _print_summary(result, run_dir):
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table("quantity", "value", title=f"{result.scenario_name} ({result.kind})", box=None, header_style="bold")
+    for key, value in result.summary.items():
+        table.add_row(key, _format_value(value))
+    console.print(table)
+    if result.events:
+        events = Table("t [s]", "event", "", box=None, header_style="bold")
+        for event in result.events:
+            events.add_row(f"{event.time_s:.1f}", event.kind, event.message)
+        console.print(events)
+    console.print(f"run directory: {run_dir}")
+
+
+@app.command()
+def run(
+    scenario: str = typer.Argument(..., help="a bundled scenario name (see 'issim list') or a YAML file"),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field: KEY=VALUE, e.g. station.altitude='400 km'"),
+    out: Optional[str] = typer.Option(None, "--out", help="run directory (default: runs/<name>-<UTC time>)"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out directory"),
+    json_output: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout, nothing else"),
+):
+    """Run a scenario, print its summary and write a run directory."""
+    import json
+    from datetime import datetime, timezone
+
+    from orbital.results import RunDirError, check_can_write, default_run_dir, write_run
+    from orbital.runners import run_scenario
+    from orbital.scenario import resolved_yaml
+
+    model = _load(scenario, set_ or [])
+    run_dir = out or str(default_run_dir(model.name, datetime.now(timezone.utc)))
+    try:
+        check_can_write(run_dir, overwrite)
+    except RunDirError as exc:
+        _fail(str(exc))
+    if not json_output:
+        typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
+    result = run_scenario(model)
+    try:
+        written = write_run(result, resolved_yaml(model), run_dir, overwrite)
+    except (RunDirError, OSError) as exc:
+        _fail(f"cannot write the run directory: {exc}")
+    if json_output:
+        document = result.summary_document()
+        document["run_dir"] = str(written)
+        document.pop("trajectories")
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        _print_summary(result, written)
+
+
+@app.command()
+def validate(
+    scenario: str = typer.Argument(..., help="a YAML file or a bundled scenario name"),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field: KEY=VALUE"),
+):
+    """Check a scenario file; exit code 0 if valid, 2 with a message if not."""
+    model = _load(scenario, set_ or [])
+    typer.echo(f"{scenario}: valid {model.kind} scenario '{model.name}'")
+
+
+@app.command()
+def schema():
+    """Print the JSON Schema of scenario files (for an editor's YAML plugin)."""
+    import json
+
+    from orbital.scenario import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+def main():
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Loading scenario files: YAML (safe loader only), ``--set`` overrides, validation.
+
+Every failure becomes a :class:`ScenarioError` whose message names the file, the
+field path, the value found and what was expected; the CLI prints it and exits
+with code 2.
+"""
+
+import importlib
+import importlib.resources
+from pathlib import Path
+
+#: Scenario kinds and the modules that define their model (``Scenario``) and runner (``run``).
+KINDS = {
+    "station": "orbital.station",
+}
+
+
+class ScenarioError(ValueError):
+    """Bad scenario input. ``str(error)`` is the whole user-facing message."""
+
+
+def bundled_dir():
+    """The folder of bundled scenario files (package data of ``scenarios``)."""
+    return Path(str(importlib.resources.files("scenarios")))
+
+
+def bundled_scenarios():
+    """Map of bundled scenario name -> path, sorted by name."""
+    return {p.stem: p for p in sorted(bundled_dir().glob("*.yaml"))}
+
+
+def resolve_path(name_or_path):
+    """A bundled scenario name or a file path -> an existing file path."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists() or "/" in str(name_or_path):
+        if not path.is_file():
+            raise ScenarioError(f"{name_or_path}: no such file")
+        return path
+    bundled = bundled_scenarios()
+    if name_or_path in bundled:
+        return bundled[name_or_path]
+    raise ScenarioError(
+        f"'{name_or_path}' is neither a file nor a bundled scenario; expected one of: {', '.join(bundled)}"
+    )
+
+
+def read_yaml(path):
+    """Parse a YAML file with the safe loader into a dict."""
+    import yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read the file ({exc.__class__.__name__}: {exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(f"{path}: not valid YAML{at}: {problem}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: not valid YAML: nested too deeply") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: expected a mapping of fields at the top level (kind: ..., ...), found {_describe(data)}")
+    return data
+
+
+def parse_override(text):
+    """``"station.altitude=400 km"`` -> ``(["station", "altitude"], "400 km")``; value read as YAML."""
+    import yaml
+
+    key, sep, raw = text.partition("=")
+    path = [part.strip() for part in key.split(".")]
+    if not sep or not all(path):
+        raise ScenarioError(f"--set {text!r}: expected KEY=VALUE with a dotted key, e.g. station.altitude='400 km'")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else raw
+    except yaml.YAMLError:
+        value = raw
+    return path, value
+
+
+def apply_overrides(data, overrides):
+    """Apply ``--set`` overrides (strings ``KEY=VALUE``) to a scenario dict, in place."""
+    for text in overrides:
+        path, value = parse_override(text)
+        node = data
+        for depth, part in enumerate(path[:-1]):
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            if not isinstance(child, dict):
+                where = ".".join(path[: depth + 1])
+                raise ScenarioError(f"--set {text!r}: '{where}' is a value, not a section with fields")
+            node = child
+        node[path[-1]] = value
+    return data
+
+
+def model_class(kind):
+    """The pydantic model class of a scenario kind."""
+    return importlib.import_module(KINDS[kind]).Scenario
+
+
+def validate(data, source="<scenario>", default_name=""):
+    """Validate a scenario dict; returns the typed model of its kind."""
+    from pydantic import ValidationError
+
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise ScenarioError(
+            f"{source}: kind = {_describe(kind)}: expected one of: {', '.join(KINDS)}"
+            if "kind" in data
+            else f"{source}: kind: missing; expected one of: {', '.join(KINDS)}"
+        )
+    cls = model_class(kind)
+    if not data.get("name") and default_name:
+        data = {**data, "name": default_name}
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(exc, source, cls)) from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: nested too deeply") from None
+
+
+def load(name_or_path, overrides=()):
+    """Read, override and validate a scenario: the one entry point for the CLI."""
+    path = resolve_path(name_or_path)
+    data = apply_overrides(read_yaml(path), overrides)
+    return validate(data, source=str(path), default_name=path.stem)
+
+
+def resolved_yaml(scenario):
+    """The fully resolved scenario as YAML text (defaults filled in, SI units written out)."""
+    import yaml
+
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def json_schema():
+    """A JSON Schema covering every scenario kind (for editors' YAML plugins)."""
+    from typing import Annotated, Union
+
+    from pydantic import Field, TypeAdapter
+
+    classes = tuple(model_class(kind) for kind in KINDS)
+    if len(classes) == 1:
+        schema = TypeAdapter(classes[0]).json_schema()
+    else:
+        schema = TypeAdapter(Annotated[Union[classes], Field(discriminator="kind")]).json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "issim scenario"
+    return schema
+
+
+def _describe(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _field_names(cls, loc):
+    """Allowed keys of the section at ``loc`` (for 'unknown field' messages)."""
+    from pydantic import BaseModel
+
+    for part in loc:
+        field = getattr(cls, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        cls = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if cls is None:
+            return []
+    return list(cls.model_fields)
+
+
+def format_validation_error(exc, source, cls):
+    """One message, a line per problem: ``file: field.path = value: what was expected``."""
+    lines = []
+    for error in exc.errors(include_url=False):
+        loc = [str(part) for part in error["loc"]]
+        field = ".".join(loc) or "(top level)"
+        if error["type"] == "extra_forbidden":
+            allowed = _field_names(cls, error["loc"][:-1])
+            lines.append(f"{source}: {field}: unknown field; expected one of: {', '.join(allowed)}")
+        elif error["type"] == "missing":
+            lines.append(f"{source}: {field}: missing; this field is required")
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] in ("perigee_under_surface", "orbit_conflict"):
+                lines.append(f"{source}: {field}: {message}")
+            else:
+                lines.append(f"{source}: {field} = {_describe(error.get('input'))}: {message}")
+    return "\n".join(lines[:10]) + (f"\n... and {len(lines) - 10} more" if len(lines) > 10 else "")

@@ -1,0 +1,211 @@
+"""Building blocks of the scenario schema: quantity fields and shared sections.
+
+Every scenario kind is a pydantic model built from these. Quantity fields accept
+a number (in the field's default unit) or a string with units, and hold a float
+in SI units; they serialise back as ``"<float> <SI unit>"`` strings, so a saved
+scenario reloads bit for bit.
+"""
+
+from datetime import datetime, timezone
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from orbital.constants import R_EARTH_EQ_M
+from orbital.quantities import QuantityError, format_si, to_si
+
+_KIND_OF_UNIT = {
+    "m": "length",
+    "s": "time",
+    "rad": "angle",
+    "kg": "mass",
+    "m2": "area",
+    "m/s": "speed",
+    "N": "force",
+    "N/m": "stiffness",
+    "N s/m": "damping",
+}
+
+
+def _bounds_text(gt, ge, lt, le, si_unit, default_unit):
+    def show(bound):
+        # Bounds are written in the field's default unit, as the user thinks of them.
+        scale = to_si(f"1 {default_unit}", si_unit, default_unit)
+        return f"{bound / scale:g} {default_unit}"
+
+    parts = []
+    if gt is not None:
+        parts.append(f"> {show(gt)}")
+    if ge is not None:
+        parts.append(f">= {show(ge)}")
+    if lt is not None:
+        parts.append(f"< {show(lt)}")
+    if le is not None:
+        parts.append(f"<= {show(le)}")
+    return " and ".join(parts)
+
+
+def Quantity(si_unit, default_unit, *, gt=None, ge=None, lt=None, le=None):
+    """An annotated float field holding a quantity in ``si_unit`` (bounds in SI)."""
+    kind = _KIND_OF_UNIT.get(si_unit, si_unit)
+    bounds = _bounds_text(gt, ge, lt, le, si_unit, default_unit)
+    expected = f"a {kind}" + (f" {bounds}" if bounds else "") + f", e.g. '1 {default_unit}'"
+
+    def parse(value):
+        try:
+            si = to_si(value, si_unit, default_unit)
+        except QuantityError as exc:
+            raise PydanticCustomError("quantity", "{reason}; expected {expected}", {"reason": str(exc), "expected": expected})
+        if (gt is not None and not si > gt) or (ge is not None and not si >= ge) or (
+            lt is not None and not si < lt
+        ) or (le is not None and not si <= le):
+            raise PydanticCustomError("quantity_range", "out of range; expected {expected}", {"expected": expected})
+        return si
+
+    return Annotated[
+        float,
+        BeforeValidator(parse, json_schema_input_type=Union[str, float]),
+        PlainSerializer(lambda v: format_si(v, si_unit), return_type=str),
+        Field(description=f"{kind} (bare number: {default_unit})"),
+    ]
+
+
+Length = Quantity("m", "m")
+Altitude = Quantity("m", "km", gt=-R_EARTH_EQ_M, le=1.0e8)
+PositiveDuration = Quantity("s", "s", gt=0.0)
+Angle = Quantity("rad", "deg")
+Mass = Quantity("kg", "kg", gt=0.0)
+Area = Quantity("m2", "m2", gt=0.0)
+
+
+class StrictModel(BaseModel):
+    """A section of a scenario file: unknown keys are errors, values validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _parse_epoch(value):
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    if not isinstance(value, str):
+        raise PydanticCustomError("epoch", "expected a UTC date and time such as '2026-11-25T00:00:00'")
+    from astropy.time import Time
+
+    try:
+        text = value.strip().removesuffix("Z").removesuffix("UTC").strip()
+        time = Time(text, scale="utc")
+        return time.isot
+    except Exception:
+        raise PydanticCustomError("epoch", "expected a UTC date and time such as '2026-11-25T00:00:00'") from None
+
+
+Epoch = Annotated[str, BeforeValidator(_parse_epoch, json_schema_input_type=str), Field(description="UTC, ISO 8601")]
+
+
+class StationSpec(StrictModel):
+    """The station: its orbit at ``epoch`` (osculating elements or a TLE) and its drag body."""
+
+    epoch: Epoch = "2026-11-25T00:00:00.000"
+    altitude: Optional[Altitude] = Field(
+        default=None,
+        description="semi-major axis minus the equatorial radius (bare number: km); default 420 km",
+    )
+    semi_major_axis: Optional[Quantity("m", "km", gt=0.0)] = None
+    eccentricity: float = Field(default=0.0005, ge=0.0, lt=1.0)
+    inclination: Quantity("rad", "deg", ge=0.0, le=3.141592653589793) = 0.9012880257298718
+    raan: Angle = 0.0
+    arg_perigee: Angle = 0.0
+    arg_latitude: Angle = Field(default=0.0, description="argument of latitude at epoch (arg_perigee + true anomaly)")
+    tle: Optional[str] = Field(default=None, description="two-line element set; replaces epoch and elements")
+    mass: Mass = 420000.0
+    drag_area: Area = 1600.0
+    drag_coefficient: float = Field(default=2.2, gt=0.0, le=10.0)
+    density_scale: float = Field(default=1.0, gt=0.0, le=100.0, description="multiplies US76 density (solar activity)")
+
+    @model_validator(mode="after")
+    def _one_orbit_definition(self):
+        elements_given = {"altitude", "semi_major_axis", "eccentricity", "inclination", "raan", "arg_perigee", "arg_latitude", "epoch"} & self.model_fields_set
+        if self.tle is not None:
+            if elements_given:
+                raise PydanticCustomError(
+                    "orbit_conflict",
+                    "give either 'tle' or orbital elements, not both (found tle and {fields})",
+                    {"fields": ", ".join(sorted(elements_given))},
+                )
+            return self
+        if self.altitude is not None and self.semi_major_axis is not None:
+            raise PydanticCustomError("orbit_conflict", "give 'altitude' or 'semi_major_axis', not both")
+        a_m = self.semi_major_axis_m
+        perigee_m = a_m * (1.0 - self.eccentricity)
+        if perigee_m <= R_EARTH_EQ_M:
+            raise PydanticCustomError(
+                "perigee_under_surface",
+                "the perigee ({perigee} km above the equator, from the semi-major axis and eccentricity) "
+                "is under the Earth's surface; expected a perigee altitude above 0 km",
+                {"perigee": f"{(perigee_m - R_EARTH_EQ_M) / 1e3:.1f}"},
+            )
+        return self
+
+    @model_serializer(mode="wrap")
+    def _write_one_orbit_definition(self, handler):
+        """Write exactly one orbit definition, so the saved scenario reloads as is."""
+        data = handler(self)
+        if self.tle is not None:
+            for key in ("epoch", "altitude", "semi_major_axis", "eccentricity", "inclination", "raan", "arg_perigee", "arg_latitude"):
+                data.pop(key, None)
+        elif self.semi_major_axis is not None:
+            data.pop("altitude", None)
+        else:
+            data["altitude"] = format_si(self.semi_major_axis_m - R_EARTH_EQ_M, "m")
+            data.pop("semi_major_axis", None)
+        if self.tle is None:
+            data.pop("tle", None)
+        return data
+
+    @property
+    def semi_major_axis_m(self):
+        """Semi-major axis (m) from ``semi_major_axis`` or ``altitude`` (default 420 km)."""
+        if self.semi_major_axis is not None:
+            return self.semi_major_axis
+        altitude = 420.0e3 if self.altitude is None else self.altitude
+        return R_EARTH_EQ_M + altitude
+
+
+class ForcesSpec(StrictModel):
+    """Which forces act beyond the point-mass Earth."""
+
+    j2: bool = True
+    drag: bool = True
+
+
+class IntegratorSpec(StrictModel):
+    """How the orbit is integrated."""
+
+    method: Literal["dop853", "poliastro_cowell"] = Field(
+        default="dop853",
+        description="dop853: issim's own (scipy DOP853, numpy forces); poliastro_cowell: the reference (slow start: numba compiles)",
+    )
+    rtol: float = Field(default=1e-10, ge=1e-14, le=1e-3)
+
+
+class ScenarioBase(StrictModel):
+    """Fields every scenario has."""
+
+    kind: str
+    name: str = Field(default="", description="defaults to the file name")
+    description: str = ""
+    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="random seed; runs are reproducible")
+
+
+def utc_now_iso():
+    """Current UTC time as ISO 8601 text (seconds)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

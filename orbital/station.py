@@ -1,0 +1,141 @@
+"""``kind: station``: the station's orbit with J2 and drag, and its ground track."""
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from orbital.constants import DAY_S, MU_EARTH_M3_S2, R_EARTH_EQ_M
+from orbital.schema import ForcesSpec, IntegratorSpec, PositiveDuration, ScenarioBase, StationSpec
+
+#: Most output samples a run may ask for (duration / output_step).
+MAX_OUTPUT_SAMPLES = 2_000_000
+
+
+class Scenario(ScenarioBase):
+    """The station alone: propagate its orbit for ``duration``."""
+
+    kind: Literal["station"] = "station"
+    duration: PositiveDuration = Field(default=DAY_S, description="how long to propagate (bare number: s)")
+    output_step: PositiveDuration = Field(default=60.0, description="output sampling (bare number: s)")
+    station: StationSpec = Field(default_factory=StationSpec)
+    forces: ForcesSpec = Field(default_factory=ForcesSpec)
+    integrator: IntegratorSpec = Field(default_factory=IntegratorSpec)
+
+    @model_validator(mode="after")
+    def _grid_not_too_large(self):
+        samples = self.duration / self.output_step
+        if samples > MAX_OUTPUT_SAMPLES:
+            raise PydanticCustomError(
+                "too_many_samples",
+                "duration / output_step = {n:.0f} samples; expected at most {m}: raise output_step",
+                {"n": samples, "m": MAX_OUTPUT_SAMPLES},
+            )
+        return self
+
+
+def initial_state(station):
+    """Epoch (ISO UTC text) and GCRS state ``(r_m, v_m_s)`` of a :class:`StationSpec`."""
+    if station.tle is not None:
+        from orbital.tle import parse_tle, tle_state_gcrs
+
+        line1, line2 = parse_tle(station.tle)
+        epoch, r_m, v_m_s = tle_state_gcrs(line1, line2)
+        return epoch.utc.isot, r_m, v_m_s
+    from orbital.elements import classical_to_rv
+
+    r_m, v_m_s = classical_to_rv(
+        station.semi_major_axis_m,
+        station.eccentricity,
+        station.inclination,
+        station.raan,
+        station.arg_perigee,
+        station.arg_latitude - station.arg_perigee,
+    )
+    return station.epoch, np.asarray(r_m, dtype=float), np.asarray(v_m_s, dtype=float)
+
+
+def station_forces(scenario):
+    """The :class:`OrbitForces` of a scenario's station."""
+    from orbital.forces import OrbitForces
+
+    s = scenario.station
+    return OrbitForces(
+        j2=scenario.forces.j2,
+        drag=scenario.forces.drag,
+        cd_area_over_mass_m2_kg=s.drag_coefficient * s.drag_area / s.mass,
+        density_scale=s.density_scale,
+    )
+
+
+def output_grid_s(duration_s, step_s):
+    """0, step, 2 step, ..., ending exactly at ``duration_s`` (s)."""
+    grid = np.arange(0.0, duration_s, step_s)
+    return np.append(grid, duration_s)
+
+
+def summarise(t_s, states, lat_deg, alt_m, include_j2):
+    """The summary scalars of a station run (see README for their meaning)."""
+    from orbital.elements import period_s, perigee_apogee_radius_m, rv_to_classical
+    from orbital.orbit_metrics import (
+        ascending_node_times_s,
+        energy_semi_major_axis_m,
+        j2_raan_rate_rad_s,
+        linear_rate,
+    )
+
+    elements = rv_to_classical(states[:, :3], states[:, 3:])
+    a0, e0, i0 = float(elements.a_m[0]), float(elements.ecc[0]), float(elements.inc_rad[0])
+    perigee_m, apogee_m = perigee_apogee_radius_m(a0, e0)
+    raan_rate = linear_rate(t_s, np.unwrap(elements.raan_rad))
+    a_energy = energy_semi_major_axis_m(states, include_j2=include_j2)
+    nodes = ascending_node_times_s(t_s, states)
+    return {
+        "period_min": float(period_s(a0)) / 60.0,
+        "nodal_period_min": float(np.mean(np.diff(nodes))) / 60.0 if len(nodes) >= 2 else None,
+        "perigee_km": (perigee_m - R_EARTH_EQ_M) / 1e3,
+        "apogee_km": (apogee_m - R_EARTH_EQ_M) / 1e3,
+        "inclination_deg": np.degrees(i0),
+        "raan_rate_deg_per_day": np.degrees(raan_rate) * DAY_S,
+        "raan_rate_j2_theory_deg_per_day": np.degrees(j2_raan_rate_rad_s(a0, e0, i0)) * DAY_S
+        if include_j2
+        else 0.0,
+        "altitude_loss_km_per_day": -linear_rate(t_s, a_energy) * DAY_S / 1e3,
+        "min_altitude_km": float(np.min(alt_m)) / 1e3,
+        "max_altitude_km": float(np.max(alt_m)) / 1e3,
+        "final_altitude_km": float(alt_m[-1]) / 1e3,
+        "max_abs_lat_deg": float(np.max(np.abs(lat_deg))),
+        "orbits": float(t_s[-1] - t_s[0]) / float(period_s(a0)),
+        "duration_days": float(t_s[-1] - t_s[0]) / DAY_S,
+    }
+
+
+def run(scenario):
+    """Propagate the station and return a :class:`orbital.results.Result`."""
+    from astropy.time import Time
+
+    from orbital.frames import configure_offline_astropy, gcrs_to_geodetic
+    from orbital.propagate import propagate_orbit
+    from orbital.results import Event, Result, Trajectory
+
+    configure_offline_astropy()
+    epoch, r0, v0 = initial_state(scenario.station)
+    grid = output_grid_s(scenario.duration, scenario.output_step)
+    t_s, states, decay_time_s = propagate_orbit(
+        r0, v0, grid, station_forces(scenario), scenario.integrator.method, scenario.integrator.rtol
+    )
+    lat_deg, lon_deg, alt_m = gcrs_to_geodetic(Time(epoch, scale="utc"), t_s, states[:, :3])
+    summary = summarise(t_s, states, lat_deg, alt_m, scenario.forces.j2)
+    summary["decayed"] = decay_time_s is not None
+    events = [Event(0.0, "start", "station state at epoch")]
+    if decay_time_s is not None:
+        events.append(Event(decay_time_s, "decay", "fell below 100 km; propagation stopped"))
+    events.append(Event(float(t_s[-1]), "end", "end of propagation"))
+    trajectories = {
+        "station": Trajectory("gcrs", ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3, states),
+        "station_geodetic": Trajectory(
+            "wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), np.column_stack([lat_deg, lon_deg, alt_m])
+        ),
+    }
+    return Result(scenario.name, scenario.kind, epoch, t_s, trajectories, events, summary)
