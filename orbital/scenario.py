@@ -62,7 +62,7 @@ def read_yaml(path):
     except RecursionError:
         raise ScenarioError(f"{path}: not valid YAML: nested too deeply") from None
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of fields at the top level (kind: ..., ...), found {_describe(data)}")
+        raise ScenarioError(f"{path}: expected a mapping of fields at the top level (kind: ..., ...), found {type(data).__name__} {_describe(data)}")
     return data
 
 
@@ -108,7 +108,7 @@ def validate(data, source="<scenario>", default_name=""):
     from pydantic import ValidationError
 
     kind = data.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ScenarioError(
             f"{source}: kind = {_describe(kind)}: expected one of: {', '.join(KINDS)}"
             if "kind" in data

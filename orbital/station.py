@@ -89,6 +89,8 @@ def summarise(t_s, states, lat_deg, alt_m, include_j2):
     a0, e0, i0 = float(elements.a_m[0]), float(elements.ecc[0]), float(elements.inc_rad[0])
     perigee_m, apogee_m = perigee_apogee_radius_m(a0, e0)
     raan_rate = linear_rate(t_s, np.unwrap(elements.raan_rad))
+    # The J2 formula takes mean elements; the run's average of the osculating ones stands in.
+    a_mean, e_mean, i_mean = (float(np.mean(x)) for x in (elements.a_m, elements.ecc, elements.inc_rad))
     a_energy = energy_semi_major_axis_m(states, include_j2=include_j2)
     nodes = ascending_node_times_s(t_s, states)
     return {
@@ -98,7 +100,7 @@ def summarise(t_s, states, lat_deg, alt_m, include_j2):
         "apogee_km": (apogee_m - R_EARTH_EQ_M) / 1e3,
         "inclination_deg": np.degrees(i0),
         "raan_rate_deg_per_day": np.degrees(raan_rate) * DAY_S,
-        "raan_rate_j2_theory_deg_per_day": np.degrees(j2_raan_rate_rad_s(a0, e0, i0)) * DAY_S
+        "raan_rate_j2_theory_deg_per_day": np.degrees(j2_raan_rate_rad_s(a_mean, e_mean, i_mean)) * DAY_S
         if include_j2
         else 0.0,
         "altitude_loss_km_per_day": -linear_rate(t_s, a_energy) * DAY_S / 1e3,

@@ -1,0 +1,105 @@
+"""issim against poliastro, side by side in one run; prints times and ratios.
+
+    python benchmarks/run.py [--quick]
+
+Each case times issim and its poliastro counterpart on the same machine in the
+same run, so the ratio means something even on a shared, noisy machine. Times are
+the best of several repeats (the least disturbed one).
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ISSIM = Path(sys.executable).with_name("issim")
+
+
+def best_of(func, repeats):
+    """Best and median wall time (s) of ``repeats`` calls of ``func``."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def run_command(args):
+    subprocess.run(args, check=True, capture_output=True, cwd=HERE.parent)
+
+
+def case_station_day(repeats):
+    """One day of the ISS-like station with J2 and drag, both integrators, warm."""
+    from orbital import scenario
+    from orbital.propagate import propagate_orbit
+    from orbital.station import initial_state, station_forces
+
+    model = scenario.load("iss_orbit")
+    _, r0, v0 = initial_state(model.station)
+    forces = station_forces(model)
+    grid = np.arange(0.0, 86400.0 + 1.0, 60.0)
+
+    start = time.perf_counter()
+    propagate_orbit(r0, v0, grid[:2], forces, "poliastro_cowell")  # numba compiles here
+    compile_s = time.perf_counter() - start
+
+    ours = best_of(lambda: propagate_orbit(r0, v0, grid, forces, "dop853", 1e-10), repeats)
+    theirs = best_of(lambda: propagate_orbit(r0, v0, grid, forces, "poliastro_cowell", 1e-10), repeats)
+    return ours, theirs, f"poliastro's first call also compiles: {compile_s:.1f} s"
+
+
+def case_help_startup(repeats):
+    """Start-up of `issim --help` against importing the poliastro API alone."""
+    from orbital import astro
+
+    library = astro.library().__name__
+    ours = best_of(lambda: run_command([str(ISSIM), "--help"]), repeats)
+    theirs = best_of(lambda: run_command([sys.executable, "-c", f"import {library}.twobody"]), repeats)
+    return ours, theirs, f"aim: issim --help under 0.3 s (poliastro side: import {library}.twobody)"
+
+
+def case_run_end_to_end(repeats, tmp):
+    """`issim run iss_orbit` against the same run through poliastro's Cowell, fresh processes."""
+    counter = iter(range(10_000))
+
+    def issim_run(method):
+        out = tmp / f"run-{next(counter)}"
+        run_command([str(ISSIM), "run", "iss_orbit", "--json", "--out", str(out), "--set", f"integrator.method={method}"])
+
+    ours = best_of(lambda: issim_run("dop853"), repeats)
+    theirs = best_of(lambda: issim_run("poliastro_cowell"), repeats)
+    return ours, theirs, "each a fresh process: poliastro's numba compiles every time"
+
+
+def main():
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = parser.parse_args()
+    repeats = 2 if args.quick else 5
+
+    from orbital import astro
+
+    name, version = astro.library_name_and_version()
+    print(f"issim vs {name} {version} on Python {sys.version.split()[0]}")
+    print(f"{'case':<34}{'issim [s]':>12}{name + ' [s]':>14}{'speed-up':>10}   note")
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [
+            ("station, 1 day, J2 + drag", lambda: case_station_day(repeats)),
+            ("issim --help start-up", lambda: case_help_startup(repeats)),
+            ("issim run iss_orbit, end to end", lambda: case_run_end_to_end(max(2, repeats // 2), Path(tmp))),
+        ]
+        for title, case in cases:
+            (ours, _), (theirs, _), note = case()
+            print(f"{title:<34}{ours:>12.3f}{theirs:>14.3f}{theirs / ours:>9.1f}x   {note}")
+
+
+if __name__ == "__main__":
+    main()

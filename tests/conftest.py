@@ -1,0 +1,40 @@
+"""Shared fixtures: run the installed ``issim`` command as a user would."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ISSIM = Path(sys.executable).with_name("issim")
+
+
+@pytest.fixture
+def issim(tmp_path):
+    """Run ``issim ARGS...`` in a temporary folder; returns the CompletedProcess."""
+
+    def run(*args, cwd=None, timeout=300):
+        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+        return subprocess.run(
+            [str(ISSIM), *map(str, args)],
+            cwd=cwd or tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run
+
+
+@pytest.fixture
+def write_yaml(tmp_path):
+    """Write YAML text to a file in the temporary folder; returns its path."""
+
+    def write(text, name="scenario.yaml"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

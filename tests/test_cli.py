@@ -1,0 +1,101 @@
+"""The ``issim`` command as a user runs it: a subprocess, exit codes, stdout/stderr."""
+
+import json
+
+import pytest
+
+from orbital.results import SCENARIO_FILE, SUMMARY_FILE, TRAJECTORIES_FILE
+
+SHORT = ["--set", "duration=2 h", "--set", "output_step=120 s"]
+
+
+def test_help_lists_commands(issim):
+    done = issim("--help")
+    assert done.returncode == 0
+    for command in ("list", "run", "validate", "schema"):
+        assert command in done.stdout
+
+
+def test_list_shows_bundled_scenarios(issim):
+    done = issim("list")
+    assert done.returncode == 0
+    assert "iss_orbit" in done.stdout and "station" in done.stdout
+
+
+def test_run_by_name_writes_a_run_directory(issim, tmp_path):
+    done = issim("run", "iss_orbit", *SHORT)
+    assert done.returncode == 0, done.stderr
+    assert "period_min" in done.stdout
+    runs = list((tmp_path / "runs").iterdir())
+    assert len(runs) == 1 and runs[0].name.startswith("iss_orbit-")
+    for name in (SUMMARY_FILE, TRAJECTORIES_FILE, SCENARIO_FILE):
+        assert (runs[0] / name).is_file()
+    # A second run never overwrites the first.
+    assert issim("run", "iss_orbit", *SHORT).returncode == 0
+    assert len(list((tmp_path / "runs").iterdir())) == 2
+
+
+def test_run_by_path_with_set_and_json(issim, write_yaml, tmp_path):
+    path = write_yaml("kind: station\nname: mine\nstation:\n  altitude: 420 km\n")
+    done = issim("run", path, "--set", 'station.altitude="400 km"', *SHORT, "--json", "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)  # stdout holds the JSON and nothing else
+    assert document["scenario"] == "mine"
+    assert document["summary"]["perigee_km"] == pytest.approx(400 * (1 - 0.0005) - 6378.137 * 0.0005, abs=0.01)
+    resolved = (tmp_path / "out" / SCENARIO_FILE).read_text()
+    assert "400000.0 m" in resolved and "seed: 0" in resolved
+
+
+def test_saved_scenario_repeats_the_run(issim, tmp_path):
+    assert issim("run", "iss_orbit", *SHORT, "--out", tmp_path / "a").returncode == 0
+    again = issim("run", tmp_path / "a" / SCENARIO_FILE, "--out", tmp_path / "b", "--json")
+    assert again.returncode == 0, again.stderr
+    first = json.loads((tmp_path / "a" / SUMMARY_FILE).read_text())["summary"]
+    assert json.loads(again.stdout)["summary"] == first
+
+
+def test_out_directory_is_never_overwritten_silently(issim, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    done = issim("run", "iss_orbit", *SHORT, "--out", out)
+    assert done.returncode == 2
+    assert "--out" in done.stderr and "Traceback" not in done.stderr
+    assert (out / "precious.txt").read_text() == "keep me"
+
+
+def test_validate_good_and_bad(issim, write_yaml):
+    assert issim("validate", "iss_orbit").returncode == 0
+    bad = write_yaml("kind: station\nstation:\n  mass: -3 kg\n")
+    done = issim("validate", bad)
+    assert done.returncode == 2
+    assert "station.mass" in done.stderr and "-3 kg" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["run", "no_such_scenario"], "neither a file nor a bundled scenario"),
+        (["run", "missing.yaml"], "no such file"),
+        (["run", "iss_orbit", "--set", "station.altitude=5 parsecs"], "station.altitude"),
+        (["run", "iss_orbit", "--set", "station.inclination=abc"], "station.inclination"),
+        (["run", "iss_orbit", "--set", "nonsense"], "KEY=VALUE"),
+        (["run", "iss_orbit", "--set", "forces.j3=true"], "forces.j3"),
+        (["run"], "Missing argument"),
+        (["run", "iss_orbit", "--bogus"], "No such option"),
+    ],
+)
+def test_bad_input_exits_2_with_one_message(issim, args, fragment):
+    done = issim(*args)
+    assert done.returncode == 2
+    assert fragment in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_schema_is_json_schema(issim):
+    done = issim("schema")
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert schema["title"] == "issim scenario"
+    assert "station" in schema["properties"]

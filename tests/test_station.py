@@ -1,0 +1,151 @@
+"""The station's orbit against published figures (../shared/REFERENCES.md)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from orbital import scenario as sc
+from orbital.forces import OrbitForces
+from orbital.orbit_metrics import energy_semi_major_axis_m
+from orbital.propagate import propagate_orbit
+from orbital.station import initial_state, run, station_forces
+
+# Vallado, Fundamentals of Astrodynamics, Example 2-4 (mu = 398600.4418 km^3/s^2).
+VALLADO_R0_M = np.array([1131.340, -2282.343, 6672.423]) * 1e3
+VALLADO_V0_M_S = np.array([-5.64305, 4.30333, 2.42879]) * 1e3
+VALLADO_R_40MIN_M = np.array([-4219.7527, 4363.0292, -3958.7666]) * 1e3
+VALLADO_V_40MIN_M_S = np.array([3.689866, -1.916735, -6.112511]) * 1e3
+
+
+def _station(overrides=()):
+    return sc.validate(sc.apply_overrides({"kind": "station"}, list(overrides)), default_name="test")
+
+
+@pytest.fixture(scope="module")
+def day_with_drag():
+    """One day of the default ISS-like station, J2 and drag."""
+    return run(_station(["output_step=30 s"]))
+
+
+@pytest.fixture(scope="module")
+def day_without_drag():
+    return run(_station(["output_step=30 s", "forces.drag=false"]))
+
+
+@pytest.mark.physics
+def test_vallado_example_2_4_own_integrator():
+    # The published figures have 0.1 m and 1 mm/s resolution.
+    t, states, _ = propagate_orbit(VALLADO_R0_M, VALLADO_V0_M_S, [0.0, 2400.0], OrbitForces(j2=False, drag=False))
+    assert np.linalg.norm(states[-1, :3] - VALLADO_R_40MIN_M) < 0.2  # m
+    assert np.linalg.norm(states[-1, 3:] - VALLADO_V_40MIN_M_S) < 1e-3  # m/s
+
+
+@pytest.mark.physics
+def test_vallado_example_2_4_poliastro():
+    from orbital import astro
+
+    r, v = astro.kepler_propagate(VALLADO_R0_M, VALLADO_V0_M_S, 2400.0)
+    assert np.linalg.norm(r - VALLADO_R_40MIN_M) < 0.2  # m
+    assert np.linalg.norm(v - VALLADO_V_40MIN_M_S) < 1e-3  # m/s
+
+
+@pytest.mark.physics
+def test_j2_nodal_regression_matches_formula(day_without_drag):
+    # REFERENCES.md: dRAAN/dt = -1.5 n J2 (Re/a)^2 cos i / (1 - e^2)^2, about -5 deg/day for the ISS.
+    summary = day_without_drag.summary
+    theory = summary["raan_rate_j2_theory_deg_per_day"]
+    assert -5.2 < theory < -4.8
+    # Osculating vs mean elements differ by ~0.1 %; 0.02 deg/day is 0.4 % of the rate.
+    assert summary["raan_rate_deg_per_day"] == pytest.approx(theory, abs=0.015)
+
+
+@pytest.mark.physics
+def test_gravity_alone_conserves_energy_and_polar_angular_momentum(day_without_drag):
+    states = day_without_drag.trajectories["station"].data
+    # Energy including the J2 potential: at rtol 1e-10 the energy semi-major axis
+    # holds to 1 cm over a day (1.5e-9 relative); the drag test below sees ~70 m.
+    a = energy_semi_major_axis_m(states)
+    assert np.ptp(a) < 0.01  # m
+    # J2 is axisymmetric: the z component of angular momentum is conserved.
+    h_z = np.cross(states[:, :3], states[:, 3:])[:, 2]
+    assert np.ptp(h_z) / abs(h_z[0]) < 1e-9
+
+
+@pytest.mark.physics
+def test_drag_decay_is_in_the_observed_band(day_with_drag):
+    # REFERENCES.md: observed ISS decay roughly 50 to 100 m/day at 330 to 420 km.
+    loss_m_per_day = day_with_drag.summary["altitude_loss_km_per_day"] * 1e3
+    assert 50.0 < loss_m_per_day < 100.0
+    assert day_with_drag.summary["decayed"] is False
+
+
+@pytest.mark.physics
+def test_energy_lost_equals_drag_work(day_with_drag):
+    scenario = _station()
+    forces = station_forces(scenario)
+    t = day_with_drag.time_s
+    states = day_with_drag.trajectories["station"].data
+    power = np.sum(forces.drag_acceleration(states[:, :3], states[:, 3:]) * states[:, 3:], axis=1)
+    work = np.trapezoid(power, t) if hasattr(np, "trapezoid") else np.trapz(power, t)
+    a = energy_semi_major_axis_m(states)
+    energy = -3.986004418e14 / (2 * a)
+    # Trapezoid on a 30 s grid: 1 % of the day's energy loss.
+    assert energy[-1] - energy[0] == pytest.approx(work, rel=0.01)
+    assert work < 0
+
+
+@pytest.mark.physics
+def test_more_drag_means_faster_decay():
+    low = run(_station(["duration=6 h", "station.density_scale=0.5"])).summary
+    high = run(_station(["duration=6 h", "station.density_scale=2.0"])).summary
+    assert high["altitude_loss_km_per_day"] == pytest.approx(4 * low["altitude_loss_km_per_day"], rel=0.05)
+
+
+@pytest.mark.physics
+def test_ground_track_stays_within_inclination(day_with_drag):
+    lat = day_with_drag.trajectories["station_geodetic"].data[:, 0]
+    # Geodetic latitude peaks slightly above the inclination (up to ~0.2 deg at 52 deg).
+    assert 51.5 < np.max(np.abs(lat)) < 51.64 + 0.25
+    alt_km = day_with_drag.trajectories["station_geodetic"].data[:, 2] / 1e3
+    assert 400 < alt_km.min() and alt_km.max() < 445
+
+
+@pytest.mark.physics
+def test_period_of_the_iss_like_orbit(day_with_drag):
+    # REFERENCES.md: a = 6797.8 km gives a period of 92.96 min; the default is a = 6798.1 km.
+    summary = day_with_drag.summary
+    assert summary["period_min"] == pytest.approx(92.96, abs=0.02)
+
+
+@pytest.mark.physics
+@pytest.mark.slow
+def test_own_integrator_agrees_with_poliastro_cowell():
+    scenario = _station(["duration=6 h", "output_step=600 s"])
+    ours = run(scenario).trajectories["station"].data
+    reference = run(_station(["duration=6 h", "output_step=600 s", "integrator.method=poliastro_cowell"]))
+    theirs = reference.trajectories["station"].data
+    # Same forces, two DOP853 implementations: centimetres after four orbits.
+    assert np.max(np.linalg.norm(ours[:, :3] - theirs[:, :3], axis=1)) < 0.05  # m
+
+
+@pytest.mark.physics
+def test_tle_station_matches_published_mean_motion():
+    # REFERENCES.md: mean motion 15.49 rev/day gives a = 6797.8 km, period 92.96 min.
+    tle = (
+        "1 25544U 98067A   24060.51774680  .00018497  00000+0  32893-3 0  9996\n"
+        "2 25544  51.6414 123.5405 0005872 328.1418 171.0139 15.49653587441578\n"
+    )
+    scenario = _station([f"duration=4 h"])
+    scenario.station = sc.validate({"kind": "station", "station": {"tle": tle}}).station
+    result = run(scenario)
+    assert result.epoch_utc.startswith("2024-02-29")
+    assert result.summary["nodal_period_min"] == pytest.approx(92.96, abs=0.15)
+    assert math.isclose(result.summary["inclination_deg"], 51.64, abs_tol=0.1)
+
+
+def test_initial_state_from_elements_is_on_the_orbit():
+    scenario = _station(["station.altitude=400 km", "station.eccentricity=0"])
+    _, r, v = initial_state(scenario.station)
+    assert np.linalg.norm(r) == pytest.approx(6378137.0 + 400e3, abs=1e-6)
+    assert np.dot(r, v) == pytest.approx(0.0, abs=1e-3)
