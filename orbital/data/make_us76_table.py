@@ -12,8 +12,11 @@ set of 4th-order polynomial fits of ln(rho) against altitude, joined at 91, 100,
 The table holds, every 1 km from 86 to 1000 km (every joint is a knot):
 ``altitude_m`` (m), ``ln_density`` (ln of kg/m^3) and ``dln_density_dz``
 (d ln(rho)/dz, 1/m). At a joint both are the mean of the two one-sided limits, so
-the interpolant is continuous; at 86 km they are the limits from below, i.e. the
-standard's hydrostatic value, so it also joins the closed-form layers there.
+the interpolant is continuous; at 1000 km they are the limits from below. At 86 km
+the value is the limit from below, the closed-form hydrostatic one, so the table
+joins the layers beneath; the slope there is the standard's own just above 86 km
+(isothermal, -g M / (R* T) = -(g0 M0 / R*) (r0 / (r0 + z))^2 / T_M), because the
+reference's fit strays from it in its first few hundred metres.
 """
 
 from pathlib import Path
@@ -26,6 +29,10 @@ OUT = Path(__file__).with_name("us76_density_86_1000km.npz")
 KNOTS_M = np.arange(86, 1001) * 1e3
 NUDGE_M = 1e-6  # off the knot, onto one side of a joint
 STEP_M = 10.0  # finite-difference step for the slope
+# NOAA-S/T 76-1562: g0 M0 / R* (K/m), r0 (m), molecular-scale temperature at 86 km (K)
+G0_M0_OVER_R_K_M = 9.80665 * 28.9644 / 8314.32
+R0_M = 6356766.0
+T_M_86KM_K = 186.946
 
 
 def one_sided(z_m, side):
@@ -36,13 +43,15 @@ def one_sided(z_m, side):
 
 
 def knot(z_m):
-    """Mean of the one-sided limits (limit from below only at 86 and 1000 km)."""
+    """Mean of the one-sided limits of ln(rho) and slope (only from below at the ends)."""
     sides = (-1,) if z_m in (KNOTS_M[0], KNOTS_M[-1]) else (-1, 1)
     return np.mean([one_sided(z_m, side) for side in sides], axis=0)
 
 
 def main():
     ln_rho, slope = np.transpose([knot(z) for z in KNOTS_M])
+    z = KNOTS_M[0]
+    slope[0] = -G0_M0_OVER_R_K_M / T_M_86KM_K * (R0_M / (R0_M + z)) ** 2
     np.savez(
         OUT,
         altitude_m=KNOTS_M,
