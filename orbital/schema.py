@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    field_validator,
     model_serializer,
     model_validator,
 )
@@ -112,7 +113,11 @@ Epoch = Annotated[str, BeforeValidator(_parse_epoch, json_schema_input_type=str)
 
 
 class StationSpec(StrictModel):
-    """The station: its orbit at ``epoch`` (osculating elements or a TLE) and its drag body."""
+    """The station: its orbit at ``epoch`` (osculating elements or a TLE) and its drag body.
+
+    Elements refer to the true equator and equinox of the epoch (TEME, the frame
+    of TLEs), so an inclination of 51.64 deg is the ISS's published one.
+    """
 
     epoch: Epoch = "2026-11-25T00:00:00.000"
     altitude: Optional[Altitude] = Field(
@@ -154,6 +159,19 @@ class StationSpec(StrictModel):
                 {"perigee": f"{(perigee_m - R_EARTH_EQ_M) / 1e3:.1f}"},
             )
         return self
+
+    @field_validator("tle")
+    @classmethod
+    def _tle_is_valid(cls, value):
+        if value is None:
+            return value
+        from orbital.tle import TLEError, parse_tle
+
+        try:
+            line1, line2 = parse_tle(value)
+        except TLEError as exc:
+            raise PydanticCustomError("tle", "{reason}", {"reason": str(exc)}) from None
+        return f"{line1}\n{line2}\n"
 
     @model_serializer(mode="wrap")
     def _write_one_orbit_definition(self, handler):

@@ -1,4 +1,9 @@
-"""``kind: station``: the station's orbit with J2 and drag, and its ground track."""
+"""``kind: station``: the station's orbit with J2 and drag, and its ground track.
+
+The orbit is integrated in TEME of the epoch (quasi-inertial, z the true pole:
+precession over a run of days moves it by arcseconds), so J2 acts about the real
+axis and elements mean what is published. Trajectories are written in GCRS.
+"""
 
 from typing import Literal
 
@@ -36,12 +41,16 @@ class Scenario(ScenarioBase):
 
 
 def initial_state(station):
-    """Epoch (ISO UTC text) and GCRS state ``(r_m, v_m_s)`` of a :class:`StationSpec`."""
+    """Epoch (ISO UTC text) and state ``(r_m, v_m_s)`` of a :class:`StationSpec`.
+
+    The state is in TEME of the epoch (true equator and equinox of date, as for
+    TLEs): the station is integrated there, with J2 about the true pole.
+    """
     if station.tle is not None:
-        from orbital.tle import parse_tle, tle_state_gcrs
+        from orbital.tle import parse_tle, tle_state_teme
 
         line1, line2 = parse_tle(station.tle)
-        epoch, r_m, v_m_s = tle_state_gcrs(line1, line2)
+        epoch, r_m, v_m_s = tle_state_teme(line1, line2)
         return epoch.utc.isot, r_m, v_m_s
     from orbital.elements import classical_to_rv
 
@@ -117,18 +126,20 @@ def run(scenario):
     """Propagate the station and return a :class:`orbital.results.Result`."""
     from astropy.time import Time
 
-    from orbital.frames import configure_offline_astropy, gcrs_to_geodetic
+    from orbital.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
     from orbital.propagate import propagate_orbit
     from orbital.results import Event, Result, Trajectory
 
-    configure_offline_astropy()
     epoch, r0, v0 = initial_state(scenario.station)
     grid = output_grid_s(scenario.duration, scenario.output_step)
-    t_s, states, decay_time_s = propagate_orbit(
+    t_s, states_teme, decay_time_s = propagate_orbit(
         r0, v0, grid, station_forces(scenario), scenario.integrator.method, scenario.integrator.rtol
     )
-    lat_deg, lon_deg, alt_m = gcrs_to_geodetic(Time(epoch, scale="utc"), t_s, states[:, :3])
-    summary = summarise(t_s, states, lat_deg, alt_m, scenario.forces.j2)
+    epoch_time = Time(epoch, scale="utc")
+    to_gcrs = teme_to_gcrs_matrix(epoch_time)
+    states = np.hstack([states_teme[:, :3] @ to_gcrs.T, states_teme[:, 3:] @ to_gcrs.T])
+    lat_deg, lon_deg, alt_m = gcrs_to_geodetic(epoch_time, t_s, states[:, :3])
+    summary = summarise(t_s, states_teme, lat_deg, alt_m, scenario.forces.j2)
     summary["decayed"] = decay_time_s is not None
     events = [Event(0.0, "start", "station state at epoch")]
     if decay_time_s is not None:
