@@ -19,7 +19,6 @@ import warnings
 import erfa
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import GCRS, TEME, CartesianDifferential, CartesianRepresentation
 from astropy.time import Time, TimeDelta
 from astropy.utils import data as astropy_data
 from astropy.utils import iers
@@ -169,30 +168,33 @@ def geodetic_to_itrs(lat_deg, lon_deg, alt_m):
     )
 
 
-def teme_to_gcrs(time, r_m, v_m_s):
-    """TEME state(s) (..., 3) at ``time`` (Time) to GCRS ``(r_m, v_m_s)`` via astropy.
-
-    TEME -> GCRS barely depends on UT1 and polar motion, so dates past the IERS
-    tables lose nothing here.
-    """
-    r = np.moveaxis(np.asarray(r_m, dtype=float), -1, 0) * u.m
-    v = np.moveaxis(np.asarray(v_m_s, dtype=float), -1, 0) * (u.m / u.s)
-    teme = TEME(CartesianRepresentation(r, differentials=CartesianDifferential(v)), obstime=time)
-    with _quiet_past_tables():
-        gcrs = teme.transform_to(GCRS(obstime=time))
-    r_gcrs = gcrs.cartesian.xyz.to_value(u.m)
-    v_gcrs = gcrs.velocity.d_xyz.to_value(u.m / u.s)
-    return np.moveaxis(r_gcrs, 0, -1), np.moveaxis(v_gcrs, 0, -1)
-
-
 def teme_to_gcrs_matrix(time):
     """Rotation matrix (3, 3) taking TEME vectors at ``time`` to GCRS: ``r_gcrs = M @ r_teme``.
 
-    TEME's z is the true pole of date, so "TEME of epoch" is the quasi-inertial
+    TEME (the frame of TLEs) is the true equator of date with the mean equinox:
+    rotate by the equation of the equinoxes to true-of-date, undo IAU 1976
+    precession and 1980 nutation, then the frame bias (pyerfa; no Earth
+    orientation data needed). Agrees with astropy's TEME -> GCRS to about 1 m at
+    7000 km. TEME's z is the true pole, so "TEME of epoch" is the quasi-inertial
     frame in which inclinations mean what is published (51.64 deg for the ISS).
     """
-    images, _ = teme_to_gcrs(time, np.eye(3), np.zeros((3, 3)))
-    return images.T
+    with _quiet_past_tables():
+        tt = time.tt
+        equation_of_equinoxes = erfa.eqeq94(tt.jd1, tt.jd2)
+        precession_nutation = erfa.pnm80(tt.jd1, tt.jd2)
+        frame_bias, _, _ = erfa.bp00(tt.jd1, tt.jd2)
+    c, s = np.cos(equation_of_equinoxes), np.sin(equation_of_equinoxes)
+    teme_to_true_of_date = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+    return frame_bias.T @ precession_nutation.T @ teme_to_true_of_date
+
+
+def teme_to_gcrs(time, r_m, v_m_s):
+    """TEME state(s) (..., 3) at ``time`` (Time) to GCRS ``(r_m, v_m_s)``.
+
+    The frame's own slow precession (~1e-12 rad/s) is neglected in the velocity.
+    """
+    matrix = teme_to_gcrs_matrix(time)
+    return np.asarray(r_m, dtype=float) @ matrix.T, np.asarray(v_m_s, dtype=float) @ matrix.T
 
 
 def lvlh_basis(r_m, v_m_s):
