@@ -54,6 +54,36 @@ def case_station_day(repeats):
     return ours, theirs, f"poliastro's first call also compiles: {compile_s:.1f} s"
 
 
+def case_eva_orbit(repeats):
+    """One orbit of tethered drift (issim) against Cowell on both bodies, free drift (poliastro)."""
+    from orbital import scenario
+    from orbital.eva_drift import _physics_inputs
+    from orbital.eva import simulate_eva
+    from orbital.forces import OrbitForces
+    from orbital.frames import lvlh_to_inertial
+    from orbital.propagate import propagate_orbit
+    from orbital.station import initial_state
+
+    model = scenario.load("gordon_tethered")
+    _, r0, v0 = initial_state(model.station)
+    pushes, tether, _ = _physics_inputs(model)
+    period_s, step_s = 5580.0, 5.0
+    grid = np.arange(0.0, period_s + 1.0, step_s)
+    velocity = np.add(model.astronaut.velocity, pushes[0].delta_v_lvlh_m_s)
+    r_crew, v_crew = lvlh_to_inertial(r0, v0, model.astronaut.position, velocity)
+    gravity = OrbitForces(j2=True, drag=False)
+
+    def theirs():
+        # poliastro cannot hold a tether: both bodies fly free, J2, the same grid.
+        propagate_orbit(r0, v0, grid, gravity, "poliastro_cowell", 1e-10)
+        propagate_orbit(r_crew, v_crew, grid, gravity, "poliastro_cowell", 1e-10)
+
+    ours = best_of(
+        lambda: simulate_eva(r0, v0, model.astronaut.position, velocity, period_s, step_s, tether=tether), repeats
+    )
+    return ours, best_of(theirs, repeats), "issim with the tether bouncing; poliastro two free Cowell runs"
+
+
 def case_help_startup(repeats):
     """Start-up of `issim --help` against importing the poliastro API alone."""
     from orbital import astro
@@ -93,6 +123,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         cases = [
             ("station, 1 day, J2 + drag", lambda: case_station_day(repeats)),
+            ("spacewalk, 1 orbit, tethered", lambda: case_eva_orbit(max(2, repeats // 2))),
             ("issim --help start-up", lambda: case_help_startup(repeats)),
             ("issim run iss_orbit, end to end", lambda: case_run_end_to_end(max(2, repeats // 2), Path(tmp))),
         ]

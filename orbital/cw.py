@@ -34,8 +34,3 @@ def cw_propagate(rel_state0, n_rad_s, t_s):
     phi = cw_state_transition(n_rad_s, np.atleast_1d(np.asarray(t_s, dtype=float)))
     return phi @ np.asarray(rel_state0, dtype=float)
 
-
-def cw_along_track_drift_rate(rel_state, n_rad_s):
-    """Secular along-track drift rate -(6 n x + 3 vy) (m/s), a CW invariant of free motion."""
-    rel_state = np.asarray(rel_state, dtype=float)
-    return -(6.0 * n_rad_s * rel_state[..., 0] + 3.0 * rel_state[..., 4])

@@ -12,6 +12,7 @@ from pathlib import Path
 #: Scenario kinds and the modules that define their model (``Scenario``) and runner (``run``).
 KINDS = {
     "station": "orbital.station",
+    "eva_drift": "orbital.eva_drift",
 }
 
 

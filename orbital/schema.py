@@ -6,7 +6,7 @@ in SI units; they serialise back as ``"<float> <SI unit>"`` strings, so a saved
 scenario reloads bit for bit.
 """
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Literal, Optional, Union
 
 from pydantic import (
@@ -32,8 +32,6 @@ _KIND_OF_UNIT = {
     "m2": "area",
     "m/s": "speed",
     "N": "force",
-    "N/m": "stiffness",
-    "N s/m": "damping",
 }
 
 
@@ -80,9 +78,36 @@ def Quantity(si_unit, default_unit, *, gt=None, ge=None, lt=None, le=None):
     ]
 
 
-Length = Quantity("m", "m")
+def Vector3(si_unit, default_unit):
+    """An annotated field holding three components in ``si_unit`` (e.g. an LVLH vector).
+
+    YAML gives a list of three numbers or quantity strings: ``[0, 0.5 m/s, 0]``.
+    """
+    kind = _KIND_OF_UNIT.get(si_unit, si_unit)
+    expected = f"a list of 3 {kind} values, e.g. [0, 1 {default_unit}, 0]"
+
+    def parse(value):
+        if not isinstance(value, (list, tuple)) or len(value) != 3:
+            raise PydanticCustomError("vector", "expected {expected}", {"expected": expected})
+        try:
+            return tuple(to_si(item, si_unit, default_unit) for item in value)
+        except QuantityError as exc:
+            raise PydanticCustomError("vector", "{reason}; expected {expected}", {"reason": str(exc), "expected": expected})
+
+    return Annotated[
+        tuple[float, float, float],
+        BeforeValidator(parse, json_schema_input_type=list[Union[str, float]]),
+        PlainSerializer(lambda v: [format_si(x, si_unit) for x in v], return_type=list),
+        Field(description=f"3 x {kind} (bare numbers: {default_unit})"),
+    ]
+
+
 Altitude = Quantity("m", "km", gt=-R_EARTH_EQ_M, le=1.0e8)
 PositiveDuration = Quantity("s", "s", gt=0.0)
+Time = Quantity("s", "s", ge=0.0)
+PositiveLength = Quantity("m", "m", gt=0.0)
+PositiveSpeed = Quantity("m/s", "m/s", gt=0.0)
+PositiveForce = Quantity("N", "N", gt=0.0)
 Angle = Quantity("rad", "deg")
 Mass = Quantity("kg", "kg", gt=0.0)
 Area = Quantity("m2", "m2", gt=0.0)
@@ -223,7 +248,3 @@ class ScenarioBase(StrictModel):
     description: str = ""
     seed: int = Field(default=0, ge=0, le=2**63 - 1, description="random seed; runs are reproducible")
 
-
-def utc_now_iso():
-    """Current UTC time as ISO 8601 text (seconds)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -34,8 +34,8 @@ class Scenario(ScenarioBase):
         if samples > MAX_OUTPUT_SAMPLES:
             raise PydanticCustomError(
                 "too_many_samples",
-                "duration / output_step = {n:.0f} samples; expected at most {m}: raise output_step",
-                {"n": samples, "m": MAX_OUTPUT_SAMPLES},
+                "duration / output_step = {n} samples; expected at most {m}: raise output_step",
+                {"n": f"{samples:.0f}", "m": MAX_OUTPUT_SAMPLES},
             )
         return self
 

@@ -98,4 +98,15 @@ def test_schema_is_json_schema(issim):
     assert done.returncode == 0
     schema = json.loads(done.stdout)
     assert schema["title"] == "issim scenario"
-    assert "station" in schema["properties"]
+    assert set(schema["discriminator"]["mapping"]) >= {"station", "eva_drift"}
+    assert "station" in schema["$defs"]["orbital__station__Scenario"]["properties"]
+
+
+@pytest.mark.parametrize("name", ["gordon_tethered", "gordon_adrift", "safer_return"])
+def test_bundled_spacewalks_run_from_the_cli(issim, tmp_path, name):
+    done = issim("run", name, "--json", "--out", tmp_path / name)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)["summary"]
+    for key in ("max_separation_m", "final_separation_m", "along_track_drift_per_orbit_m",
+                "max_tether_tension_n", "tether_broken", "safer_dv_used_m_s", "returned"):
+        assert key in summary

@@ -1,0 +1,93 @@
+"""``kind: eva_drift``: the bundled spacewalk scenarios make physical sense."""
+
+import numpy as np
+import pytest
+
+from orbital import scenario as sc
+from orbital.eva_drift import run
+
+
+@pytest.fixture(scope="module")
+def bundled_runs():
+    return {name: (sc.load(name), run(sc.load(name))) for name in ("gordon_tethered", "gordon_adrift", "safer_return")}
+
+
+def test_tethered_gordon_is_held_within_the_line(bundled_runs):
+    scenario, result = bundled_runs["gordon_tethered"]
+    summary = result.summary
+    assert summary["tether_broken"] is False
+    # The jerk at the end of the line: hundreds of newtons, well under the 4.9 kN rating.
+    assert 100.0 < summary["max_tether_tension_n"] < scenario.tether.breaking_load
+    kinds = [e.kind for e in result.events]
+    assert "tether_taut" in kinds and "tether_broken" not in kinds
+    # Never beyond the line's length plus its stretch under the peak tension (k = EA / L).
+    anchor = np.array(scenario.tether.anchor)
+    from_anchor = np.linalg.norm(result.trajectories["astronaut"].data[:, :3] - anchor, axis=1)
+    stretch_m = summary["max_tether_tension_n"] / (scenario.tether.axial_stiffness / scenario.tether.length)
+    assert from_anchor.max() <= scenario.tether.length + stretch_m + 1e-3
+
+
+def test_adrift_gordon_snaps_his_tether_and_drifts_away(bundled_runs):
+    scenario, result = bundled_runs["gordon_adrift"]
+    summary = result.summary
+    assert summary["tether_broken"] is True
+    assert summary["max_tether_tension_n"] == pytest.approx(scenario.tether.breaking_load, rel=0.01)
+    broke_at = next(e.time_s for e in result.events if e.kind == "tether_broken")
+    assert broke_at < 60.0
+    # About 1 m/s, mostly radial and cross-track, carries him kilometres away in an orbit.
+    assert summary["final_separation_m"] > 1000.0
+    assert summary["returned"] is False
+
+
+def test_safer_brings_him_back_within_budget(bundled_runs):
+    scenario, result = bundled_runs["safer_return"]
+    summary = result.summary
+    assert summary["returned"] is True
+    assert 0.3 < summary["safer_dv_used_m_s"] < scenario.safer.delta_v_budget
+    target = np.array(scenario.safer.target)
+    final = result.trajectories["astronaut"].data[-1, :3]
+    assert np.linalg.norm(final - target) < scenario.safer.capture_radius
+
+
+def test_cw_ghost_matches_free_drift_early_on(bundled_runs):
+    _, result = bundled_runs["safer_return"]
+    t = result.time_s
+    nonlinear = result.trajectories["astronaut"].data[:, :3]
+    ghost = result.trajectories["astronaut_cw"].data[:, :3]
+    # No tether, and SAFER waits 10 s: he drifts freely, and the linear answer holds to cm.
+    early = t < 10.0
+    assert np.max(np.linalg.norm(nonlinear[early] - ghost[early], axis=1)) < 0.02
+
+
+def test_trajectories_are_written_in_named_frames(bundled_runs):
+    _, result = bundled_runs["safer_return"]
+    manifest = result.manifest()
+    assert manifest["station"]["frame"] == "gcrs"
+    assert manifest["astronaut"]["frame"] == "lvlh"
+    assert manifest["tether_tension"]["units"] == ["N"]
+
+
+@pytest.mark.parametrize(
+    "section, fragments",
+    [
+        ("pushes:\n  - time: 1 s\n    delta_v: [0, 1, 0]\n    force: [0, 1, 0]\n", ["pushes.0", "either"]),
+        ("pushes:\n  - force: [0, 1, 0]\n", ["pushes.0", "needs a 'duration'"]),
+        ("astronaut:\n  velocity: [0, 1]\n", ["astronaut.velocity", "list of 3"]),
+        ("astronaut:\n  velocity: [0, 1 km, 0]\n", ["astronaut.velocity", "not a unit of speed"]),
+        ("tether:\n  length: -3 m\n", ["tether.length", "> 0 m"]),
+        ("safer:\n  enabled: maybe\n", ["safer.enabled", "maybe"]),
+    ],
+)
+def test_bad_eva_files_name_the_field(write_yaml, section, fragments):
+    path = write_yaml("kind: eva_drift\n" + section)
+    with pytest.raises(sc.ScenarioError) as info:
+        sc.load(path)
+    for fragment in fragments:
+        assert fragment in str(info.value), str(info.value)
+
+
+def test_resolved_eva_scenario_reloads_identically(tmp_path):
+    model = sc.load("gordon_tethered")
+    path = tmp_path / "resolved.yaml"
+    path.write_text(sc.resolved_yaml(model))
+    assert sc.load(path) == model

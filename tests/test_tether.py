@@ -1,0 +1,139 @@
+"""The safety tether: the force law alone, then holding and breaking in flight."""
+
+import numpy as np
+import pytest
+
+from orbital.constants import MU_EARTH_M3_S2
+from orbital.eva import Push, simulate_eva
+from orbital.tether import (
+    REEL_TAPER_M,
+    TetherConfig,
+    TetherState,
+    anchor_offset,
+    spring_potential_j,
+    tether_force_lvlh,
+    tether_tension_n,
+    updated_tether_state,
+)
+
+MASS_KG = 240.0
+INTACT = TetherState(payout_m=0.0)
+
+
+def iss_like_station():
+    """A circular orbit at 420 km, inclination 51.64 deg: GCRS r (m), v (m/s)."""
+    r = 6378137.0 + 420e3
+    inc = np.radians(51.64)
+    return np.array([r, 0.0, 0.0]), np.sqrt(MU_EARTH_M3_S2 / r) * np.array([0.0, np.cos(inc), np.sin(inc)])
+
+
+@pytest.mark.physics
+def test_defaults_are_the_26_m_steel_reel():
+    # REFERENCES.md, Spacewalk: a take-up reel of 26 m (85 ft) steel cable.
+    tether = TetherConfig()
+    assert tether.max_length_m == 26.0
+    assert tether.stiffness_n_m() == pytest.approx(2.5e5 / 26.0)
+    # zeta = c / (2 sqrt(k m))
+    assert tether.damping_n_s_m(MASS_KG) / (2.0 * np.sqrt(tether.stiffness_n_m() * MASS_KG)) == pytest.approx(0.05)
+
+
+def test_slack_line_pulls_gently_toward_the_anchor():
+    tether = TetherConfig(anchor_lvlh_m=(1.0, 2.0, 3.0))
+    force, tension = tether_force_lvlh(tether, INTACT, MASS_KG, [1.0, 12.0, 3.0], [0.0, 0.3, 0.0])
+    assert tension == pytest.approx(tether.reel_force_n, rel=2e-3)  # 10 m out: taper negligible
+    np.testing.assert_allclose(force, [0.0, -tension, 0.0], atol=1e-12)
+
+
+def test_taut_line_is_a_spring_damper_that_never_pushes():
+    tether = TetherConfig(damping_ratio=0.0)
+    k = tether.stiffness_n_m()
+    stretch_m = 0.01
+    d = 26.0 + stretch_m
+    tension = tether_tension_n(tether, MASS_KG, d, 0.0)
+    reel_pull = tether.reel_force_n * d / np.hypot(d, REEL_TAPER_M)  # the reel's 4.5 N, less 0.02 %
+    assert tension == pytest.approx(reel_pull + k * stretch_m, rel=1e-12)
+    damped = TetherConfig(damping_ratio=0.5)
+    # Moving inward fast while barely stretched: the damper would push; a cable cannot.
+    assert tether_tension_n(damped, MASS_KG, 26.001, -2.0) == 0.0
+    assert tether_tension_n(damped, MASS_KG, 26.001, 0.1) > tether_tension_n(tether, MASS_KG, 26.001, 0.1)
+
+
+def test_branch_can_be_forced_by_the_caller():
+    tether = TetherConfig(damping_ratio=0.0)
+    # A hair inside the length on the taut branch: the spring term is continuous.
+    taut = tether_tension_n(tether, MASS_KG, 26.0 - 1e-9, 0.0, taut=True)
+    slack = tether_tension_n(tether, MASS_KG, 26.0 - 1e-9, 0.0, taut=False)
+    assert taut == pytest.approx(slack, abs=1e-4)
+
+
+def test_force_is_minus_the_gradient_of_the_potential():
+    tether = TetherConfig(damping_ratio=0.0, anchor_lvlh_m=(0.5, -1.0, 0.0))
+    for d in [0.05, 0.3, 2.0, 25.9, 26.02]:
+        position = np.array([0.5, -1.0, 0.0]) + d * np.array([0.6, 0.0, 0.8])
+        force, _ = tether_force_lvlh(tether, INTACT, MASS_KG, position, np.zeros(3))
+        h = 1e-7
+        derivative = (spring_potential_j(tether, d + h) - spring_potential_j(tether, d - h)) / (2 * h)
+        np.testing.assert_allclose(force, -derivative * np.array([0.6, 0.0, 0.8]), rtol=1e-6, atol=1e-9)
+
+
+def test_broken_line_and_state_updates():
+    tether = TetherConfig(breaking_load_n=1000.0)
+    force, tension = tether_force_lvlh(tether, TetherState(26.0, broken=True), MASS_KG, [30.0, 0, 0], [1.0, 0, 0])
+    assert tension == 0.0 and not force.any()
+    state = updated_tether_state(tether, INTACT, 12.0, 4.5)
+    assert state == TetherState(payout_m=12.0, broken=False)
+    state = updated_tether_state(tether, state, 26.1, 1000.0)
+    assert state == TetherState(payout_m=26.0, broken=True)
+    assert updated_tether_state(tether, state, 3.0, 0.0).broken  # for good
+
+
+def test_force_vectorises_over_samples():
+    tether = TetherConfig()
+    positions = np.array([[0.0, 5.0, 0.0], [27.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    force, tension = tether_force_lvlh(tether, INTACT, MASS_KG, positions, np.zeros((3, 3)))
+    assert force.shape == (3, 3) and tension.shape == (3,)
+    assert tension[1] > 1000.0 and tension[2] == 0.0
+
+
+def test_tether_holds_a_half_metre_per_second_knock():
+    # With a weak reel (0.2 N) the knock reaches the end of the line; the 1-lbf
+    # default reel would stop him first. While it holds, he never gets further from
+    # the anchor than the length plus the stretch of the peak tension.
+    tether = TetherConfig(anchor_lvlh_m=(2.0, -3.0, 1.0), reel_force_n=0.2)
+    r, v = iss_like_station()
+    result = simulate_eva(
+        r, v, [2.0, -3.0, 1.0], [0.0, 0.0, 0.0], 200.0, 0.01,
+        pushes=[Push(0.0, delta_v_lvlh_m_s=(0.3, -0.4, 0.0))], tether=tether,
+    )
+    assert not result.tether_broken
+    kinds = [e.kind for e in result.events]
+    assert "tether_taut" in kinds and "tether_slack" in kinds
+    # Undamped estimate v sqrt(k m) = 0.5 * 1519 = 760 N; damping and the reel shave it.
+    assert 500.0 < result.max_tether_tension_n < 800.0
+    sampled_peak = result.tension_n.max()
+    assert sampled_peak <= result.max_tether_tension_n * (1 + 1e-9)
+    assert sampled_peak > 0.9 * result.max_tether_tension_n  # 10 ms samples nearly catch it
+    distance = anchor_offset(tether, result.rel_lvlh[:, :3])[1]
+    stretch_limit_m = result.max_tether_tension_n / tether.stiffness_n_m()  # about 8 cm
+    assert distance.max() > tether.max_length_m
+    assert distance.max() <= tether.max_length_m + stretch_limit_m + 1e-4  # 0.1 mm
+
+
+def test_hard_knock_breaks_a_weak_line_and_he_drifts_off():
+    tether = TetherConfig(breaking_load_n=1000.0)
+    r, v = iss_like_station()
+    result = simulate_eva(
+        r, v, [0.0, 0.0, 0.0], [0.0, 0.0, 0.0], 120.0, 1.0,
+        pushes=[Push(0.0, delta_v_lvlh_m_s=(0.0, 0.0, 3.0))], tether=tether,
+    )
+    assert result.tether_broken
+    broken = [e for e in result.events if e.kind == "tether_broken"]
+    assert len(broken) == 1
+    # 26 m at just under 3 m/s: about 9 s out.
+    assert 8.0 < broken[0].time_s < 10.0
+    assert result.max_tether_tension_n == pytest.approx(1000.0, rel=1e-6)
+    after = result.t_s > broken[0].time_s + 1.0
+    assert not result.tension_n[after].any()
+    separation = np.linalg.norm(result.rel_lvlh[:, :3], axis=1)
+    assert np.all(np.diff(separation[after]) > 0.0)  # drifting away
+    assert result.final_separation_m > 100.0
