@@ -20,6 +20,7 @@ from orbital.schema import (
     PositiveSpeed,
     Quantity,
     ScenarioBase,
+    check_sample_count,
     StationSpec,
     StrictModel,
     Time,
@@ -97,13 +98,7 @@ class Scenario(ScenarioBase):
 
     @model_validator(mode="after")
     def _grid_not_too_large(self):
-        samples = self.duration / self.output_step
-        if samples > MAX_OUTPUT_SAMPLES:
-            raise PydanticCustomError(
-                "too_many_samples",
-                "duration / output_step = {n} samples; expected at most {m}: raise output_step",
-                {"n": f"{samples:.0f}", "m": MAX_OUTPUT_SAMPLES},
-            )
+        check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
         return self
 
 

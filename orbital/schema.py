@@ -137,6 +137,17 @@ def _parse_epoch(value):
 Epoch = Annotated[str, BeforeValidator(_parse_epoch, json_schema_input_type=str), Field(description="UTC, ISO 8601")]
 
 
+def check_sample_count(duration_s, output_step_s, max_samples):
+    """Refuse an output grid of more than ``max_samples`` samples (a validator's helper)."""
+    samples = duration_s / output_step_s
+    if samples > max_samples:
+        raise PydanticCustomError(
+            "too_many_samples",
+            "duration / output_step = {n} samples; expected at most {m}: raise output_step",
+            {"n": f"{samples:.0f}", "m": max_samples},
+        )
+
+
 class StationSpec(StrictModel):
     """The station: its orbit at ``epoch`` (osculating elements or a TLE) and its drag body.
 

@@ -9,10 +9,16 @@ from typing import Literal
 
 import numpy as np
 from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
 
 from orbital.constants import DAY_S, MU_EARTH_M3_S2, R_EARTH_EQ_M
-from orbital.schema import ForcesSpec, IntegratorSpec, PositiveDuration, ScenarioBase, StationSpec
+from orbital.schema import (
+    ForcesSpec,
+    IntegratorSpec,
+    PositiveDuration,
+    ScenarioBase,
+    StationSpec,
+    check_sample_count,
+)
 
 #: Most output samples a run may ask for (duration / output_step).
 MAX_OUTPUT_SAMPLES = 2_000_000
@@ -30,13 +36,7 @@ class Scenario(ScenarioBase):
 
     @model_validator(mode="after")
     def _grid_not_too_large(self):
-        samples = self.duration / self.output_step
-        if samples > MAX_OUTPUT_SAMPLES:
-            raise PydanticCustomError(
-                "too_many_samples",
-                "duration / output_step = {n} samples; expected at most {m}: raise output_step",
-                {"n": f"{samples:.0f}", "m": MAX_OUTPUT_SAMPLES},
-            )
+        check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
         return self
 
 
