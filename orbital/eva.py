@@ -161,9 +161,10 @@ class EvaResult:
 
     ``rel_lvlh`` (N, 6): the crew member relative to the station's centre of mass,
     LVLH, m and m/s (velocity seen in the rotating frame), nonlinear.
-    ``rel_cw`` (N, 6): the Clohessy-Wiltshire prediction from the relative state at
-    t = 0 (after any impulse at t = 0) with ``mean_motion_rad_s``, ignoring later
-    pushes, the tether and SAFER. ``station_gcrs`` (N, 6): the station, m and m/s,
+    ``rel_cw`` (N, 6): the Clohessy-Wiltshire prediction ("ghost") from the
+    relative state just after the first impulsive push (or at t = 0 if there is
+    none; before that push it repeats ``rel_lvlh``) with ``mean_motion_rad_s``,
+    ignoring later pushes, the tether and SAFER. ``station_gcrs`` (N, 6): the station, m and m/s,
     in the inertial frame it was given in. ``tension_n`` (N,): tether tension.
     ``events``: :class:`Event` list in time order, kinds "push", "tether_taut",
     "tether_slack", "tether_broken", "safer_start", "safer_budget_exhausted",
@@ -250,6 +251,7 @@ class _Run:
     max_tension: float = 0.0
     pushes_started: set = field(default_factory=set)
     events: list = field(default_factory=list)
+    first_impulse: tuple = None
 
     # -- forces ---------------------------------------------------------------
 
@@ -355,6 +357,8 @@ class _Run:
                 rel_v = rel_v + np.asarray(push.delta_v_lvlh_m_s, dtype=float)
                 r_crew, v_crew = lvlh_to_inertial(rs, vs, rel_r, rel_v)
                 y = np.concatenate([rs, vs, r_crew - rs, v_crew - vs])
+                if self.first_impulse is None:
+                    self.first_impulse = (push.time_s, np.concatenate(_relative_lvlh(y)))
                 detail = f"delta-v {list(push.delta_v_lvlh_m_s)} m/s LVLH"
             self.events.append(Event(push.time_s, "push", detail))
         return y
@@ -502,7 +506,10 @@ def simulate_eva(
     rel_r, rel_v = _relative_lvlh(states)
     rel_lvlh = np.concatenate([rel_r, rel_v], axis=1)
     n = mean_motion_rad_s(rs0, vs0)
-    rel_cw = cw_propagate(rel0, n, times)
+    ghost_t0, ghost_state = run.first_impulse if run.first_impulse is not None else (0.0, rel0)
+    rel_cw = rel_lvlh.copy()  # before the first impulse the ghost is the flown path
+    after = times >= ghost_t0
+    rel_cw[after] = cw_propagate(ghost_state, n, times[after] - ghost_t0)
     separation = np.linalg.norm(rel_r, axis=1)
     return EvaResult(
         t_s=times,
