@@ -107,6 +107,40 @@ def case_run_end_to_end(repeats, tmp):
     return ours, theirs, "each a fresh process: poliastro's numba compiles every time"
 
 
+def case_reentry_batch(repeats, n_samples):
+    """Soyuz descents: the batch integrator per trajectory against poliastro's Cowell, same forces."""
+    from orbital import scenario
+    from orbital import reentry as R
+    from orbital.batch_integrator import integrate, integrate_reference
+    from orbital.footprint import coast, draw_params
+    from orbital.station import initial_state
+
+    scn = scenario.load("soyuz_footprint", [f"n_samples={n_samples}", "progress=false"])
+    _, r0, v0 = initial_state(scn.station)
+    Y0 = np.concatenate([r0, v0])
+    _, guidance = R.plan(scn, Y0)
+    params, seq = draw_params(scn), R.sequence(scn)
+    t_c = float(np.min(params.burn_start_s))
+    Yc = coast(Y0[None, :], 0.0, t_c, R.nominal_params(scn), seq)
+    Ys = np.repeat(Yc, n_samples, axis=0)
+    one = params.subset(np.array([0]))
+    integrate_reference(Yc[0], t_c, one, seq, guidance)  # numba compiles here
+    ours = best_of(lambda: integrate(Ys, t_c, params, seq, guidance), repeats)
+    theirs = best_of(lambda: integrate_reference(Yc[0], t_c, one, seq, guidance), repeats)
+    per = lambda pair, n: (pair[0] / n, pair[1] / n)
+    return per(ours, n_samples), theirs, f"per trajectory: batch of {n_samples} vs one Cowell descent (rtol 1e-11)"
+
+
+def case_footprint_end_to_end(n_samples):
+    """`issim run soyuz_footprint --set n_samples=N`, one fresh process (no poliastro side)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        run_command([str(ISSIM), "run", "soyuz_footprint", "--json", "--out", str(Path(tmp) / "fp"), "--set", f"n_samples={n_samples}", "--set", "progress=false"])
+        return time.perf_counter() - start
+
+
 def main():
     import tempfile
 
@@ -127,9 +161,14 @@ def main():
             ("issim --help start-up", lambda: case_help_startup(repeats)),
             ("issim run iss_orbit, end to end", lambda: case_run_end_to_end(max(2, repeats // 2), Path(tmp))),
         ]
+        n_batch = 1000 if args.quick else 10_000
+        cases.append((f"Soyuz descent, batch of {n_batch}", lambda: case_reentry_batch(1 if args.quick else 2, n_batch)))
         for title, case in cases:
             (ours, _), (theirs, _), note = case()
-            print(f"{title:<34}{ours:>12.3f}{theirs:>14.3f}{theirs / ours:>9.1f}x   {note}")
+            print(f"{title:<34}{ours:>12.4f}{theirs:>14.3f}{theirs / ours:>9.1f}x   {note}")
+        n_fp = 1000 if args.quick else 10_000
+        elapsed = case_footprint_end_to_end(n_fp)
+        print(f"{f'soyuz_footprint, {n_fp} samples':<34}{elapsed:>12.3f}{'-':>14}{'-':>10}   end to end, fresh process (aim: 10,000 under 10 s)")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,8 @@ class Result:
     trajectories: dict
     events: list
     summary: dict
+    #: Further files for the run directory: name -> text or bytes (e.g. landing points as CSV).
+    extra_files: dict = field(default_factory=dict)
 
     def manifest(self):
         """Frame, columns and units of every trajectory array."""
@@ -138,6 +140,11 @@ def write_run(result, resolved_scenario_yaml, run_dir, overwrite=False):
         arrays.update({name: np.asarray(t.data, dtype=float) for name, t in result.trajectories.items()})
         np.savez_compressed(staging / TRAJECTORIES_FILE, **arrays)
         (staging / SUMMARY_FILE).write_text(json.dumps(result.summary_document(), indent=2), encoding="utf-8")
+        for name, content in result.extra_files.items():
+            if Path(name).name != name or name in (SUMMARY_FILE, TRAJECTORIES_FILE, SCENARIO_FILE):
+                raise RunDirError(f"extra file name {name!r}: expected a plain file name")
+            target = staging / name
+            target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, encoding="utf-8")
         _swap_into_place(staging, run_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

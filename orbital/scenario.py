@@ -12,6 +12,8 @@ from pathlib import Path
 #: Scenario kinds and the modules that define their model (``Scenario``) and runner (``run``).
 KINDS = {
     "station": "orbital.station",
+    "reentry": "orbital.reentry",
+    "reentry_footprint": "orbital.footprint",
     "eva_drift": "orbital.eva_drift",
 }
 

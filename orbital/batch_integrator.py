@@ -1,0 +1,464 @@
+"""Many descents at once: a batch integrator over an (N, 6) state, and its reference.
+
+Fast path, :func:`integrate`: classical fourth-order Runge-Kutta on all samples
+together, each with its own time, phase and step (the step depends on the phase:
+20 s on orbit, 1 s in the entry, 0.2 s under filling canopies, 10 s in the
+quasi-steady descent under the main canopy), so one numpy operation advances
+every sample. Discontinuities are never stepped over:
+
+- time events (burn start and end, main canopy deployment, main settled) cut the
+  step so that it ends on them;
+- altitude events (module separation, parachute command, soft-landing engines,
+  and the entry interface, which is only recorded) are located inside the step on
+  cubic Hermite interpolants of the position (from position and velocity at both
+  ends) and of the velocity (from velocity and acceleration): a few secant
+  iterations on the altitude; the sample restarts from the interpolated state.
+
+Samples that land leave the working arrays, so the cost follows the samples still
+flying. The result is bit-for-bit reproducible for the same inputs.
+
+Reference path, :func:`integrate_reference`: one descent, phase by phase, with
+poliastro's Cowell propagator (DOP853, ``rtol``) through :mod:`orbital.astro`,
+the same :func:`orbital.entry_dynamics.derivatives` as the perturbation, and
+altitude events found by Brent's method on repeated Cowell calls; the
+quasi-steady terminal descent (a first-order ODE, which Cowell cannot take) goes
+through scipy's DOP853 with an event function. The two paths agree on landing
+points to metres (tests/test_reentry_parity.py).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from orbital import entry_dynamics as ed
+from orbital.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
+
+#: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
+STEP_S = np.array([20.0, 5.0, 10.0, 1.0, 0.2, 0.2, 10.0, 0.0])
+
+#: Recorded events: name -> the phase change it marks (or "entry_interface").
+EVENT_NAMES = (
+    "burn_start",
+    "burn_end",
+    "separation",
+    "entry_interface",
+    "parachute",
+    "main_canopy",
+    "main_settled",
+    "soft_landing",
+    "touchdown",
+)
+
+
+@dataclass
+class Outcome:
+    """Per-sample results of a batch of descents (arrays of shape (N,) unless noted)."""
+
+    landed: np.ndarray
+    r_touchdown: np.ndarray  # (N, 3) TEME of epoch, m
+    t_touchdown: np.ndarray  # s since epoch
+    v_touchdown: np.ndarray  # m/s
+    events: dict  # name -> {"t": (N,), "alt": (N,), "speed": (N,)} (air speed; NaN if never)
+    peak_g: np.ndarray
+    peak_g_alt: np.ndarray
+    peak_g_t: np.ndarray
+    peak_heat: np.ndarray  # W/m^2
+    peak_heat_alt: np.ndarray
+    history: dict = field(default_factory=dict)  # with record=True: t (M,), Y (M, 6), phase, sensed_g, heat
+
+
+def _empty_events(n):
+    return {name: {k: np.full(n, np.nan) for k in ("t", "alt", "speed")} for name in EVENT_NAMES}
+
+
+def _speed(Y):
+    ux, uy, uz = ed.air_velocity(Y[0], Y[1], Y[3], Y[4], Y[5])
+    return np.sqrt(ux * ux + uy * uy + uz * uz)
+
+
+def _hermite(y0, d0, y1, d1, theta, dt):
+    """Cubic Hermite at fraction ``theta`` of a step ``dt`` (arrays broadcast over rows)."""
+    t2, t3 = theta * theta, theta * theta * theta
+    return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + theta) * dt * d0 + (-2 * t3 + 3 * t2) * y1 + (t3 - t2) * dt * d1
+
+
+def _time_event(t_phase, phase, p, seq):
+    """Time at which each sample's current phase ends on the clock (inf if on altitude)."""
+    out = np.full(phase.shape, np.inf)
+    out = np.where(phase == COAST0, p.burn_start_s, out)
+    out = np.where(phase == BURN, p.burn_start_s + p.burn_duration_s, out)
+    out = np.where(phase == DROGUE, t_phase + seq.drogue_duration_s, out)
+    out = np.where(phase == MAIN, t_phase + seq.main_fill_s + seq.main_settle_s, out)
+    return out
+
+
+def apply_impulse(Y, p, mask):
+    """Impulsive deorbit burn for the samples in ``mask`` (in place)."""
+    tx, ty, tz = ed.thrust_direction(*Y[:, mask], p.burn_pitch_rad[mask], p.burn_yaw_rad[mask])
+    Y[3, mask] += p.burn_dv_m_s[mask] * tx
+    Y[4, mask] += p.burn_dv_m_s[mask] * ty
+    Y[5, mask] += p.burn_dv_m_s[mask] * tz
+
+
+def _set_terminal_velocity(Y, p, mask):
+    vx, vy, vz, _, _ = ed.terminal_velocity(Y[0, mask], Y[1, mask], Y[2, mask], p.subset(mask), p.density_scale[mask])
+    Y[3, mask], Y[4, mask], Y[5, mask] = vx, vy, vz
+
+
+_ALTITUDE_SWITCH = {COAST: "separation_altitude_m", ENTRY: "parachute_altitude_m", TERMINAL: "soft_landing_altitude_m"}
+_SWITCH_EVENT = {COAST: "separation", ENTRY: "parachute", TERMINAL: "soft_landing"}
+
+
+def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_scale=1.0, progress=None):
+    """Integrate N descents from states ``Y0`` (N, 6) at times ``t0`` (scalar or (N,)) to touchdown.
+
+    ``params`` is a :class:`~orbital.entry_dynamics.SampleParams` of N samples,
+    ``seq`` the :class:`~orbital.entry_dynamics.Sequence`, ``guidance`` a
+    :class:`~orbital.guidance.Guidance`. ``record`` keeps every step of sample 0
+    (for one descent's trajectory). ``progress(t_s)`` is called now and then with
+    the time reached by the slowest sample still flying (inf at the end). Returns an :class:`Outcome`.
+    """
+    Y0 = np.asarray(Y0, dtype=float)
+    n = Y0.shape[0]
+    events = _empty_events(n)
+    out_r = np.full((n, 3), np.nan)
+    out_t = np.full(n, np.nan)
+    out_v = np.full(n, np.nan)
+    peak_g = np.zeros(n)
+    peak_g_alt = np.full(n, np.nan)
+    peak_g_t = np.full(n, np.nan)
+    peak_q = np.zeros(n)
+    peak_q_alt = np.full(n, np.nan)
+
+    Y = Y0.T.copy()
+    t = np.broadcast_to(np.asarray(t0, dtype=float), (n,)).copy()
+    phase = np.full(n, phase0, dtype=np.intp)
+    t_phase = t.copy()
+    idx = np.arange(n)  # original index of each working sample
+    p = params
+    step = STEP_S * step_scale
+    history = {"t": [], "Y": [], "phase": [], "sensed_g": [], "heat_flux_w_m2": []} if record else None
+    steps = 0
+
+    def mark(name, local_mask, tt, YY):
+        where = idx[local_mask]
+        events[name]["t"][where] = tt
+        events[name]["alt"][where] = ed.altitude_m(YY[0], YY[1], YY[2])
+        events[name]["speed"][where] = _speed(YY)
+
+    while idx.size:
+        # --- time events due now
+        t_next = _time_event(t_phase, phase, p, seq)
+        due = t >= t_next - 1e-9
+        if np.any(due):
+            phase_before = phase.copy()
+            for ph in (COAST0, BURN, DROGUE, MAIN):
+                m = due & (phase_before == ph)
+                if not np.any(m):
+                    continue
+                if ph == COAST0:
+                    mark("burn_start", m, t[m], Y[:, m])
+                    impulsive = m & (p.burn_duration_s <= 0.0)
+                    if np.any(impulsive):
+                        apply_impulse(Y, p, impulsive)
+                        mark("burn_end", impulsive, t[impulsive], Y[:, impulsive])
+                    phase[m] = np.where(impulsive[m], COAST, BURN)
+                elif ph == BURN:
+                    mark("burn_end", m, t[m], Y[:, m])
+                    phase[m] = COAST
+                elif ph == DROGUE:
+                    mark("main_canopy", m, t[m], Y[:, m])
+                    phase[m] = MAIN
+                else:
+                    mark("main_settled", m, t[m], Y[:, m])
+                    phase[m] = TERMINAL
+                    _set_terminal_velocity(Y, p, m)
+                t_phase[m] = t[m]
+            t_next = _time_event(t_phase, phase, p, seq)
+
+        dt = np.minimum(step[phase], t_next - t)
+        k1, diag = ed.derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=True)
+        g, q, h0 = diag["sensed_g"], diag["heat_flux_w_m2"], diag["altitude_m"]
+        better = (g > peak_g[idx]) & (phase <= ENTRY)  # the entry's peak; canopy loads aside
+        if np.any(better):
+            w = idx[better]
+            peak_g[w], peak_g_alt[w], peak_g_t[w] = g[better], h0[better], t[better]
+        better = q > peak_q[idx]
+        if np.any(better):
+            w = idx[better]
+            peak_q[w], peak_q_alt[w] = q[better], h0[better]
+        if record and idx[0] == 0:
+            history["t"].append(t[0])
+            history["Y"].append(Y[:, 0].copy())
+            history["phase"].append(phase[0])
+            history["sensed_g"].append(g[0])
+            history["heat_flux_w_m2"].append(q[0])
+
+        # --- one RK4 step, every sample with its own dt
+        half = 0.5 * dt
+        k2 = ed.derivatives(t + half, Y + half * k1, phase, t_phase, p, seq, guidance)
+        k3 = ed.derivatives(t + half, Y + half * k2, phase, t_phase, p, seq, guidance)
+        k4 = ed.derivatives(t + dt, Y + dt * k3, phase, t_phase, p, seq, guidance)
+        Y1 = Y + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        t1 = t + dt
+        terminal = phase == TERMINAL
+        if np.any(terminal):
+            _set_terminal_velocity(Y1, p, terminal)
+        h1 = ed.altitude_m(Y1[0], Y1[1], Y1[2])
+
+        # --- altitude events inside the step
+        thresholds = np.full(idx.size, -np.inf)
+        for ph, attr in _ALTITUDE_SWITCH.items():
+            thresholds = np.where(phase == ph, getattr(seq, attr), thresholds)
+        ei = seq.entry_interface_altitude_m
+        crossing_ei = (phase >= COAST) & (phase <= ENTRY) & (h0 > ei) & (h1 <= ei)
+        switching = h1 <= thresholds
+        crossing = switching | crossing_ei
+        finished = np.zeros(idx.size, dtype=bool)
+        if np.any(crossing):
+            c = np.flatnonzero(crossing)
+            pc = p.subset(c)
+            k_end = ed.derivatives(t1[c], Y1[:, c], phase[c], t_phase[c], pc, seq, guidance)
+            Ya, Yb, ka, dtc = Y[:, c], Y1[:, c], k1[:, c], dt[c]
+
+            def state_at(theta):
+                pos = _hermite(Ya[:3], ka[:3], Yb[:3], k_end[:3], theta, dtc)
+                vel = _hermite(Ya[3:], ka[3:], Yb[3:], k_end[3:], theta, dtc)
+                return np.vstack([pos, vel])
+
+            def locate(level):
+                ha, hb = h0[c], h1[c]
+                th_lo, th_hi = np.zeros(c.size), np.ones(c.size)
+                f_lo, f_hi = ha - level, hb - level
+                theta = np.clip(f_lo / np.where(f_lo - f_hi != 0, f_lo - f_hi, 1.0), 0.0, 1.0)
+                for _ in range(6):  # safeguarded secant (regula falsi with bracketing)
+                    S = state_at(theta)
+                    f = ed.altitude_m(S[0], S[1], S[2]) - level
+                    above = f > 0
+                    th_lo, f_lo = np.where(above, theta, th_lo), np.where(above, f, f_lo)
+                    th_hi, f_hi = np.where(above, th_hi, theta), np.where(above, f_hi, f)
+                    denom = f_lo - f_hi
+                    theta = np.where(denom != 0, th_lo + (th_hi - th_lo) * f_lo / np.where(denom != 0, denom, 1.0), theta)
+                return theta, state_at(theta)
+
+            if np.any(crossing_ei[c]):
+                theta, S = locate(ei)
+                m = crossing_ei[c]
+                full = np.zeros(idx.size, dtype=bool)
+                full[c[m]] = True
+                mark("entry_interface", full, (t[c] + theta * dtc)[m], S[:, m])
+            sw = switching[c]
+            if np.any(sw):
+                theta, S = locate(thresholds[c])
+                cs = c[sw]
+                tc = (t[c] + theta * dtc)[sw]
+                Y1[:, cs] = S[:, sw]
+                t1[cs] = tc
+                full = np.zeros(idx.size, dtype=bool)
+                full[cs] = True
+                for ph in (COAST, ENTRY, TERMINAL):
+                    m = full & (phase == ph)
+                    if np.any(m):
+                        mark(_SWITCH_EVENT[ph], m, t1[m], Y1[:, m])
+                land = full & (phase == TERMINAL)
+                phase[full] += 1  # COAST -> ENTRY, ENTRY -> DROGUE, TERMINAL -> LANDED
+                t_phase[full] = t1[full]
+                if np.any(land):
+                    r_td, duration, v_td, _ = ed.touchdown(Y1[:, land], p.subset(land), seq)
+                    w = idx[land]
+                    out_r[w] = r_td.T
+                    out_t[w] = t1[land] + duration
+                    out_v[w] = v_td
+                    events["touchdown"]["t"][w] = out_t[w]
+                    events["touchdown"]["alt"][w] = 0.0
+                    events["touchdown"]["speed"][w] = v_td
+                    finished |= land
+        Y, t = Y1, t1
+        finished |= t > p.burn_start_s + seq.max_time_after_burn_s  # never came down (or a bad sample): left as NaN
+        steps += 1
+        if np.any(finished):
+            if record and finished[0] and idx[0] == 0:
+                history["t"].append(t[0])
+                history["Y"].append(Y[:, 0].copy())
+                history["phase"].append(phase[0])
+                history["sensed_g"].append(1.0)
+                history["heat_flux_w_m2"].append(0.0)
+            keep = ~finished
+            idx, Y, t, phase, t_phase = idx[keep], Y[:, keep], t[keep], phase[keep], t_phase[keep]
+            p = p.subset(keep)
+        if progress is not None and (steps % 20 == 0 or not idx.size):
+            progress(float(t.min()) if t.size else np.inf)
+
+    outcome = Outcome(
+        landed=np.isfinite(out_t),
+        r_touchdown=out_r,
+        t_touchdown=out_t,
+        v_touchdown=out_v,
+        events=events,
+        peak_g=peak_g,
+        peak_g_alt=peak_g_alt,
+        peak_g_t=peak_g_t,
+        peak_heat=peak_q,
+        peak_heat_alt=peak_q_alt,
+    )
+    if record:
+        outcome.history = {
+            "t": np.asarray(history["t"]),
+            "Y": np.asarray(history["Y"]),
+            "phase": np.asarray(history["phase"]),
+            "sensed_g": np.asarray(history["sensed_g"]),
+            "heat_flux_w_m2": np.asarray(history["heat_flux_w_m2"]),
+        }
+    return outcome
+
+
+def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
+    """One descent (``params`` of one sample) through poliastro's Cowell; returns an :class:`Outcome`.
+
+    Events are located to about a microsecond; peaks are not sampled (zeros).
+    """
+    from scipy.integrate import solve_ivp
+    from scipy.optimize import brentq
+
+    from orbital import astro
+
+    mu = astro.earth_mu_m3_s2()
+    Y = np.asarray(Y0, dtype=float).reshape(6).copy()
+    t = float(t0)
+    p = params
+    events = _empty_events(1)
+
+    def mark(name, tt, YY):
+        events[name]["t"][0] = tt
+        YY = np.asarray(YY, dtype=float).reshape(6, 1)
+        events[name]["alt"][0] = float(ed.altitude_m(*YY[:3, 0]))
+        events[name]["speed"][0] = float(_speed(YY)[0])
+
+    def segment(phase, t_start, t_phase):
+        ph = np.array([phase])
+        tp = np.array([t_phase])
+
+        def perturbation(tau, state):
+            state = np.asarray(state, dtype=float)
+            dY = ed.derivatives(np.array([t_start + tau]), state[:, None], ph, tp, p, seq, guidance)[:, 0]
+            r = state[:3]
+            return dY[3:] + mu * r / np.linalg.norm(r) ** 3
+
+        return perturbation
+
+    def propagate(Ystart, t_start, phase, t_phase, tofs):
+        rr, vv = astro.cowell_propagate(Ystart[:3], Ystart[3:], tofs, segment(phase, t_start, t_phase), rtol)
+        return np.hstack([rr, vv])
+
+    def until_time(Ystart, t_start, phase, t_end):
+        return propagate(Ystart, t_start, phase, t_start, [t_end - t_start])[-1]
+
+    def until_altitude(Ystart, t_start, phase, level, also=None):
+        """Integrate on a grid until the altitude drops to ``level``; refine by Brent."""
+        chunk = np.arange(1, 11) * grid_s  # short: past the event the phase's physics no longer holds
+        base_Y, base_t = Ystart, t_start
+        found_also = None
+        while True:
+            states = propagate(base_Y, base_t, phase, t_start, chunk)
+            h = ed.altitude_m(states[:, 0], states[:, 1], states[:, 2])
+            h_prev = np.concatenate([[ed.altitude_m(*base_Y[:3])], h[:-1]])
+            below = np.flatnonzero(h <= level)
+            if also is not None and found_also is None:
+                # only crossings before this segment's own event belong to its physics
+                last = below[0] if below.size else h.size
+                hit = np.flatnonzero((h_prev[:last] > also) & (h[:last] <= also))
+                if hit.size:
+                    found_also = (base_Y, base_t, np.concatenate([[0.0], chunk])[hit[0]], chunk[hit[0]])
+            if below.size:
+                k = below[0]
+                tau_lo = 0.0 if k == 0 else chunk[k - 1]
+                Ylo = base_Y if k == 0 else states[k - 1]
+                break
+            base_Y, base_t = states[-1], base_t + chunk[-1]
+            if base_t - p.burn_start_s[0] > seq.max_time_after_burn_s:
+                raise RuntimeError("the reference descent never reached the altitude event")
+
+        def crossing(Ya, ta, tau_a, tau_b, lv):
+            # Ya is the state at ta + tau_a
+            g = lambda tau: float(ed.altitude_m(*(Ya if tau <= 0 else propagate(Ya, ta + tau_a, phase, t_start, [tau])[-1])[:3])) - lv
+            tau = brentq(g, 0.0, tau_b - tau_a, xtol=1e-9, rtol=1e-14)
+            S = Ya if tau <= 0 else propagate(Ya, ta + tau_a, phase, t_start, [tau])[-1]
+            return ta + tau_a + tau, S
+
+        extra = None
+        if found_also is not None:
+            bY, bt, ta_, tb_ = found_also
+            Ya = bY if ta_ == 0 else propagate(bY, bt, phase, t_start, [ta_])[-1]
+            extra = crossing(Ya, bt, ta_, tb_, also)
+        t_cross, S = crossing(Ylo, base_t, tau_lo, chunk[k], level)
+        return t_cross, S, extra
+
+    # before the burn, the burn, the coast
+    if p.burn_start_s[0] > t:
+        Y = until_time(Y, t, COAST0, p.burn_start_s[0])
+        t = float(p.burn_start_s[0])
+    mark("burn_start", t, Y[:, None])
+    if p.burn_duration_s[0] > 0.0:
+        t_end = t + float(p.burn_duration_s[0])
+        Y = until_time(Y, t, BURN, t_end)
+        t = t_end
+    else:
+        Yc = Y[:, None].copy()
+        apply_impulse(Yc, p, np.array([True]))
+        Y = Yc[:, 0]
+    mark("burn_end", t, Y[:, None])
+    ei = seq.entry_interface_altitude_m
+    t, Y, extra = until_altitude(Y, t, COAST, seq.separation_altitude_m, also=ei)
+    mark("separation", t, Y[:, None])
+    if extra is not None:
+        mark("entry_interface", extra[0], extra[1][:, None])
+    t, Y, extra = until_altitude(Y, t, ENTRY, seq.parachute_altitude_m, also=None if extra is not None else ei)
+    if extra is not None:
+        mark("entry_interface", extra[0], extra[1][:, None])
+    mark("parachute", t, Y[:, None])
+    t_end = t + seq.drogue_duration_s
+    Y = propagate(Y, t, DROGUE, t, [seq.drogue_duration_s])[-1]
+    t = t_end
+    mark("main_canopy", t, Y[:, None])
+    t_main = t
+    Y = propagate(Y, t, MAIN, t_main, [seq.main_fill_s + seq.main_settle_s])[-1]
+    t = t_main + seq.main_fill_s + seq.main_settle_s
+    Yc = Y[:, None].copy()
+    _set_terminal_velocity(Yc, p, np.array([True]))
+    Y = Yc[:, 0]
+    mark("main_settled", t, Y[:, None])
+
+    # quasi-steady descent: dr/dt = terminal velocity (first order), scipy DOP853 with an event
+    def rhs(tt, r):
+        vx, vy, vz, _, _ = ed.terminal_velocity(r[0:1], r[1:2], r[2:3], p, p.density_scale)
+        return np.array([vx[0], vy[0], vz[0]])
+
+    def ground(tt, r):
+        return float(ed.altitude_m(r[0], r[1], r[2])) - seq.soft_landing_altitude_m
+
+    ground.terminal = True
+    ground.direction = -1
+    sol = solve_ivp(rhs, (t, t + 3600.0), Y[:3], method="DOP853", rtol=rtol, atol=1e-6, events=ground)
+    t = float(sol.t_events[0][0])
+    r = sol.y_events[0][0]
+    Yc = np.concatenate([r, np.zeros(3)])[:, None]
+    _set_terminal_velocity(Yc, p, np.array([True]))
+    mark("soft_landing", t, Yc)
+    r_td, duration, v_td, _ = ed.touchdown(Yc, p, seq)
+    t_td = t + float(duration[0])
+    events["touchdown"]["t"][0] = t_td
+    events["touchdown"]["alt"][0] = 0.0
+    events["touchdown"]["speed"][0] = float(v_td[0])
+    nan = np.full(1, np.nan)
+    return Outcome(
+        landed=np.array([True]),
+        r_touchdown=r_td.T,
+        t_touchdown=np.array([t_td]),
+        v_touchdown=np.asarray(v_td),
+        events=events,
+        peak_g=nan,
+        peak_g_alt=nan,
+        peak_g_t=nan,
+        peak_heat=nan,
+        peak_heat_alt=nan,
+    )

@@ -1,0 +1,303 @@
+"""``kind: reentry_footprint``: N dispersed Soyuz descents, integrated together.
+
+Every field of ``kind: reentry`` describes the nominal descent; ``dispersions``
+gives one-sigma Gaussian scatter of the burn (delta-v, pitch, yaw, start time)
+and of the vehicle and air (density scale and drag coefficient: relative,
+log-normal; L/D and mass: absolute). Samples are drawn from ``numpy.random.
+default_rng(seed)`` in a fixed order, so a seed gives the same footprint bit for
+bit. The pre-burn coast is the same for every sample and is integrated once.
+
+The guidance of every sample tracks the one plan (the undispersed descent; see
+:mod:`orbital.reentry`), as the real module's does.
+
+Statistics: the mean landing point (mean of unit vectors); the dispersion
+ellipse from the covariance of east/north offsets (km, local tangent plane at the
+mean) at probability ``ellipse_probability`` for a 2-D Gaussian (scale
+sqrt(-2 ln(1 - P))); ``ellipse_major_km`` / ``ellipse_minor_km`` are *full* axis
+lengths. ``p_water``: share of landings on water (sea or lake, GSHHG; see
+:mod:`orbital.landmask`).
+
+Run directory extras: ``landings.csv`` (one row per sample), ``landings.geojson``
+(a FeatureCollection of points, with the mean and the ellipse as a polygon) for
+any web map, and ``landings.kml`` (written by hand: a simple XML document,
+Google Earth opens it).
+"""
+
+import io
+import json
+import math
+import sys
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from orbital import reentry as R
+from orbital.schema import Quantity, StrictModel
+
+
+class DispersionSpec(StrictModel):
+    """One-sigma dispersions."""
+
+    delta_v: Quantity("m/s", "m/s", ge=0.0, le=100.0) = 0.1
+    pitch: Quantity("rad", "deg", ge=0.0, le=0.5) = math.radians(0.1)
+    yaw: Quantity("rad", "deg", ge=0.0, le=0.5) = math.radians(0.1)
+    timing: Quantity("s", "s", ge=0.0, le=600.0) = Field(default=1.0, description="burn start time (bare number: s)")
+    density_scale: float = Field(default=0.05, ge=0.0, le=1.0, description="relative (log-normal)")
+    drag_coefficient: float = Field(default=0.03, ge=0.0, le=1.0, description="relative (log-normal)")
+    lift_to_drag: float = Field(default=0.01, ge=0.0, le=0.3, description="absolute")
+    mass: Quantity("kg", "kg", ge=0.0, le=500.0) = 20.0
+
+
+class Scenario(R.Scenario):
+    """N dispersed descents; summary statistics of the landing points."""
+
+    kind: Literal["reentry_footprint"] = "reentry_footprint"
+    n_samples: int = Field(default=1000, ge=2, le=1_000_000)
+    dispersions: DispersionSpec = Field(default_factory=DispersionSpec)
+    ellipse_probability: float = Field(default=0.95, gt=0.0, lt=1.0, description="probability inside the landing ellipse")
+    progress: bool = Field(default=True, description="progress bar on stderr")
+
+
+def draw_params(scn, rng=None):
+    """Per-sample :class:`~orbital.entry_dynamics.SampleParams` of the dispersed descents."""
+    n, d = scn.n_samples, scn.dispersions
+    rng = np.random.default_rng(scn.seed) if rng is None else rng
+    z = rng.standard_normal((8, n))  # fixed order: dv, pitch, yaw, timing, density, cd, L/D, mass
+    b, m = scn.burn, scn.module
+    return R.nominal_params(
+        scn,
+        n,
+        burn_dv_m_s=b.delta_v + d.delta_v * z[0],
+        burn_pitch_rad=b.pitch + d.pitch * z[1],
+        burn_yaw_rad=b.yaw + d.yaw * z[2],
+        burn_start_s=b.start + d.timing * z[3],
+        density_scale=scn.density_scale * np.exp(d.density_scale * z[4]),
+        cd_hypersonic=m.drag_coefficient * np.exp(d.drag_coefficient * z[5]),
+        cd_subsonic=m.subsonic_drag_coefficient * np.exp(d.drag_coefficient * z[5]),
+        lift_to_drag=np.clip(m.lift_to_drag + d.lift_to_drag * z[6], 0.0, None),
+        module_mass_kg=np.maximum(m.mass + d.mass * z[7], 1.0),
+    )
+
+
+def coast(Y0, t0, t1, params, seq, step_s=20.0):
+    """RK4 on orbit (phase COAST0) of state(s) (N, 6) from t0 to t1, ending exactly at t1."""
+    from orbital.entry_dynamics import COAST0, derivatives
+    from orbital.guidance import Guidance
+
+    Y = np.asarray(Y0, dtype=float).T.copy()
+    n = Y.shape[1]
+    phase, guidance = np.full(n, COAST0), Guidance()
+    t = float(t0)
+    while t < t1 - 1e-9:
+        dt = min(step_s, t1 - t)
+        tt = np.full(n, t)
+        f = lambda tau, y: derivatives(np.full(n, tau), y, phase, tt, params, seq, guidance)
+        k1 = f(t, Y)
+        k2 = f(t + dt / 2, Y + dt / 2 * k1)
+        k3 = f(t + dt / 2, Y + dt / 2 * k2)
+        k4 = f(t + dt, Y + dt * k3)
+        Y = Y + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        t += dt
+    return Y.T
+
+
+def _progress_bar(t_start, t_end, enabled):
+    """A rich progress bar on stderr (transient); returns (callback, context manager)."""
+    import contextlib
+
+    if not enabled:
+        return None, contextlib.nullcontext()
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn("descents"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    )
+    task = progress.add_task("descents", total=1000)
+
+    def callback(t_s):
+        frac = 1.0 if not np.isfinite(t_s) else (t_s - t_start) / max(t_end - t_start, 1.0)
+        progress.update(task, completed=int(1000 * min(max(frac, 0.0), 1.0)))
+
+    return callback, progress
+
+
+def simulate(scn, progress=None):
+    """Integrate the dispersed descents; returns ``(epoch, planned_outcome, outcome, params)``."""
+    from orbital.batch_integrator import integrate
+    from orbital.station import initial_state
+
+    epoch, r0, v0 = initial_state(scn.station)
+    Y0 = np.concatenate([r0, v0])
+    planned, guidance = R.plan(scn, Y0)
+    params = draw_params(scn)
+    seq = R.sequence(scn)
+    t_c = max(0.0, float(np.min(params.burn_start_s)))
+    Yc = coast(Y0[None, :], 0.0, t_c, R.nominal_params(scn), seq)
+    Ys = np.repeat(Yc, scn.n_samples, axis=0)
+    callback, bar = _progress_bar(t_c, float(planned.t_touchdown[0]), progress if progress is not None else scn.progress)
+    with bar:
+        outcome = integrate(Ys, t_c, params, seq, guidance, progress=callback)
+    return epoch, planned, outcome, params
+
+
+def local_offsets_km(lat, lon, lat0, lon0):
+    """East and north offsets (km) of points from (lat0, lon0) in the tangent plane."""
+    from orbital.entry_dynamics import R_EARTH_MEAN_M
+
+    la, lo, la0, lo0 = map(np.radians, (lat, lon, lat0, lon0))
+    u = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
+    east = np.array([-np.sin(lo0), np.cos(lo0), 0.0])
+    north = np.array([-np.sin(la0) * np.cos(lo0), -np.sin(la0) * np.sin(lo0), np.cos(la0)])
+    return R_EARTH_MEAN_M / 1e3 * (u @ east), R_EARTH_MEAN_M / 1e3 * (u @ north)
+
+
+def mean_point(lat, lon):
+    la, lo = np.radians(lat), np.radians(lon)
+    m = np.array([np.mean(np.cos(la) * np.cos(lo)), np.mean(np.cos(la) * np.sin(lo)), np.mean(np.sin(la))])
+    return math.degrees(math.atan2(m[2], math.hypot(m[0], m[1]))), math.degrees(math.atan2(m[1], m[0]))
+
+
+def ellipse(lat, lon, probability):
+    """Mean point and ellipse: ``(lat0, lon0, major_km, minor_km, azimuth_deg of the major axis from north)``."""
+    lat0, lon0 = mean_point(lat, lon)
+    e, n = local_offsets_km(lat, lon, lat0, lon0)
+    cov = np.cov(np.vstack([e, n]))
+    values, vectors = np.linalg.eigh(cov)
+    k = math.sqrt(-2.0 * math.log(1.0 - probability))
+    major, minor = 2 * k * math.sqrt(max(values[1], 0.0)), 2 * k * math.sqrt(max(values[0], 0.0))
+    azimuth = math.degrees(math.atan2(vectors[0, 1], vectors[1, 1])) % 180.0
+    return lat0, lon0, major, minor, azimuth
+
+
+def ellipse_ring(lat0, lon0, major_km, minor_km, azimuth_deg, n=72):
+    """(lat, lon) of points on the ellipse (small-offset approximation)."""
+    from orbital.entry_dynamics import R_EARTH_MEAN_M
+
+    a = np.linspace(0, 2 * np.pi, n + 1)
+    az = math.radians(azimuth_deg)
+    x, y = 0.5 * major_km * np.cos(a), 0.5 * minor_km * np.sin(a)  # along the major, minor axes
+    east = x * math.sin(az) + y * math.cos(az)
+    north = x * math.cos(az) - y * math.sin(az)
+    k = 180.0 / math.pi / (R_EARTH_MEAN_M / 1e3)
+    return lat0 + north * k, lon0 + east * k / math.cos(math.radians(lat0))
+
+
+COLUMNS = ("sample", "lat_deg", "lon_deg", "landed_on", "peak_g", "peak_heat_flux_kw_m2", "touchdown_speed_m_s", "time_burn_to_touchdown_s",
+           "burn_dv_m_s", "burn_start_s", "density_scale", "cd_hypersonic", "lift_to_drag", "module_mass_kg")
+
+
+def _rows(lat, lon, land, out, params):
+    return [
+        (i, lat[i], lon[i], "land" if land[i] else "water", out.peak_g[i], out.peak_heat[i] / 1e3, out.v_touchdown[i],
+         out.t_touchdown[i] - params.burn_start_s[i], params.burn_dv_m_s[i], params.burn_start_s[i], params.density_scale[i],
+         params.cd_hypersonic[i], params.lift_to_drag[i], params.module_mass_kg[i])
+        for i in range(lat.size)
+    ]
+
+
+def to_csv(rows):
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([f"{v:.6f}" if isinstance(v, (float, np.floating)) else v for v in row])
+    return buffer.getvalue()
+
+
+def to_geojson(rows, summary, ring):
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(float(r[2]), 6), round(float(r[1]), 6)]},
+            "properties": {k: (round(float(v), 4) if isinstance(v, (float, np.floating)) else (int(v) if isinstance(v, (int, np.integer)) else v)) for k, v in zip(COLUMNS, r) if k not in ("lat_deg", "lon_deg")},
+        }
+        for r in rows
+        if np.isfinite(r[1])
+    ]
+    features.append({
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [summary["landing_mean_lon_deg"], summary["landing_mean_lat_deg"]]},
+        "properties": {"name": "mean landing point"},
+    })
+    features.append({
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [[[float(lo), float(la)] for la, lo in zip(*ring)]]},
+        "properties": {"name": f"{summary['ellipse_probability']:.0%} landing ellipse", "major_km": summary["ellipse_major_km"], "minor_km": summary["ellipse_minor_km"]},
+    })
+    return json.dumps({"type": "FeatureCollection", "features": features}) + "\n"
+
+
+def to_kml(rows, name, ring):
+    from xml.sax.saxutils import escape
+
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>', f"<name>{escape(name)}</name>"]
+    for r in rows:
+        if np.isfinite(r[1]):
+            parts.append(f"<Placemark><name>{r[0]}</name><description>{r[3]}, {r[4]:.2f} g</description><Point><coordinates>{r[2]:.6f},{r[1]:.6f},0</coordinates></Point></Placemark>")
+    coords = " ".join(f"{lo:.6f},{la:.6f},0" for la, lo in zip(*ring))
+    parts.append(f"<Placemark><name>landing ellipse</name><Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>")
+    parts.append("</Document></kml>")
+    return "\n".join(parts) + "\n"
+
+
+def summarise(scn, lat, lon, land, out, planned_lat_lon):
+    ok = out.landed
+    lat0, lon0, major, minor, azimuth = ellipse(lat[ok], lon[ok], scn.ellipse_probability)
+    g = out.peak_g[ok]
+    return {
+        "n_samples": int(scn.n_samples),
+        "n_landed": int(np.count_nonzero(ok)),
+        "guidance": scn.guidance.mode,
+        "landing_mean_lat_deg": lat0,
+        "landing_mean_lon_deg": lon0,
+        "ellipse_probability": scn.ellipse_probability,
+        "ellipse_major_km": major,
+        "ellipse_minor_km": minor,
+        "ellipse_major_azimuth_deg": azimuth,
+        "p_water": float(np.mean(~land[ok])),
+        "peak_g_p50": float(np.percentile(g, 50)),
+        "peak_g_p99": float(np.percentile(g, 99)),
+        "target_lat_deg": planned_lat_lon[0],
+        "target_lon_deg": planned_lat_lon[1],
+        "mean_miss_km": float(R.ground_distance_km(planned_lat_lon[0], planned_lat_lon[1], lat0, lon0)),
+    }
+
+
+def run(scenario):
+    """Fly the dispersed descents; returns a :class:`orbital.results.Result`."""
+    from orbital.landmask import is_land
+    from orbital.results import Event, Result, Trajectory
+
+    epoch, planned, out, params = simulate(scenario)
+    ok = out.landed
+    lat = np.full(scenario.n_samples, np.nan)
+    lon = np.full(scenario.n_samples, np.nan)
+    if np.any(ok):
+        la, lo, _ = R.teme_to_geodetic(epoch, out.t_touchdown[ok], out.r_touchdown[ok])
+        lat[ok], lon[ok] = la, lo
+    land = np.zeros(scenario.n_samples, dtype=bool)
+    land[ok] = is_land(lat[ok], lon[ok])
+    plat, plon, _ = R.teme_to_geodetic(epoch, planned.t_touchdown, planned.r_touchdown)
+    summary = summarise(scenario, lat, lon, land, out, (float(plat[0]), float(plon[0])))
+    rows = _rows(lat, lon, land, out, params)
+    ring = ellipse_ring(summary["landing_mean_lat_deg"], summary["landing_mean_lon_deg"], summary["ellipse_major_km"], summary["ellipse_minor_km"], summary["ellipse_major_azimuth_deg"])
+    extra = {
+        "landings.csv": to_csv(rows),
+        "landings.geojson": to_geojson(rows, summary, ring),
+        "landings.kml": to_kml(rows, scenario.name, ring),
+    }
+    data = np.column_stack([lat, lon, land.astype(float), out.peak_g, out.peak_heat / 1e3, out.v_touchdown])
+    trajectories = {
+        "landings": Trajectory("wgs84", ("lat", "lon", "on_land", "peak_g", "peak_heat_flux", "touchdown_speed"), ("deg", "deg", "bool", "g", "kW/m2", "m/s"), data),
+    }
+    events = [
+        Event(float(np.nanmin(out.events["burn_start"]["t"])), "first_burn", "first deorbit burn starts"),
+        Event(float(np.nanmax(out.t_touchdown)) if np.any(ok) else 0.0, "last_touchdown", "last module lands"),
+    ]
+    # time_s: each sample's touchdown time (the rows of "landings")
+    return Result(scenario.name, scenario.kind, epoch, out.t_touchdown.copy(), trajectories, events, summary, extra)

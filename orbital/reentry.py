@@ -1,0 +1,329 @@
+"""``kind: reentry``: a Soyuz undocks, burns retrograde, and its descent module comes home.
+
+The whole flight is one 3-DOF point mass in TEME of the undocking epoch (see
+:mod:`orbital.entry_dynamics` for the forces and phases, :mod:`orbital.guidance`
+for the lift control, :mod:`orbital.parachutes` for the landing system), integrated
+by :mod:`orbital.batch_integrator` with N = 1.
+
+The *target* is the landing point of the planned descent: the same burn, flown with
+the nominal vertical lift fraction cos(bank_angle) and no net lateral lift (the
+``reference`` guidance). ``lifting`` guidance tracks that plan; ``ballistic`` spins
+and lands short. Miss distances are measured from that target.
+
+Nominal numbers (Soyuz MS-11, 2019; REFERENCES.md): 128 m/s over 4 min 41 s from
+432.7 km; descent module 2,900 kg, 2.17 m across (reference area pi 1.085^2 =
+3.70 m^2), hypersonic Cd 1.3 (published band 1.2 to 1.5), subsonic Cd 1.0 (so that
+the module falls at ~230 m/s at 10.8 km), L/D 0.3. Nose radius for Sutton-Graves:
+2.2 m, about the radius of curvature of the Soyuz heat shield (a shallow
+spherical segment ~2.2 m across), a documented choice, not a published figure.
+"""
+
+import math
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from orbital.constants import OMEGA_EARTH_RAD_S
+from orbital.parachutes import ParachuteSpec
+from orbital.schema import Angle, Mass, Quantity, ScenarioBase, StationSpec, StrictModel
+
+_Speed = Quantity("m/s", "m/s", ge=0.0, le=2000.0)
+_Duration0 = Quantity("s", "s", ge=0.0, le=36000.0)
+_Length = Quantity("m", "m", gt=0.0, le=100.0)
+_HighAltitude = Quantity("m", "km", gt=20.0e3, le=400.0e3)
+
+
+def _default_station():
+    # ISS-like orbit at 432.7 km (MS-11's deorbit altitude) timed so that the
+    # nominal burn brings the module down in the Kazakh steppe.
+    return StationSpec(
+        epoch="2019-06-24T23:00:00", altitude="432.7 km", inclination="51.64 deg",
+        raan="0 deg", arg_latitude="0 deg", mass="7150 kg", drag_area="10 m2", drag_coefficient=2.2
+    )
+
+
+class SoyuzSpec(StrictModel):
+    """The whole Soyuz before module separation (drag only matters a little)."""
+
+    mass: Mass = 7150.0
+    drag_area: Quantity("m2", "m2", gt=0.0, le=1000.0) = 10.0
+    drag_coefficient: float = Field(default=2.2, gt=0.0, le=10.0)
+
+
+class BurnSpec(StrictModel):
+    """The deorbit burn: along the velocity, against it (retrograde), tilted by pitch and yaw."""
+
+    start: _Duration0 = Field(default=0.0, description="after undocking (the station epoch) (bare number: s)")
+    delta_v: _Speed = 128.0
+    duration: _Duration0 = Field(default=281.0, description="0 for an impulsive burn (bare number: s)")
+    pitch: Quantity("rad", "deg", ge=-math.pi / 2, le=math.pi / 2) = Field(default=0.0, description="from retrograde toward the Earth (bare number: deg)")
+    yaw: Quantity("rad", "deg", ge=-math.pi / 2, le=math.pi / 2) = Field(default=0.0, description="from retrograde toward the orbit normal (bare number: deg)")
+
+
+class ModuleSpec(StrictModel):
+    """The descent module alone, after separation."""
+
+    mass: Mass = 2900.0
+    diameter: _Length = 2.17
+    drag_coefficient: float = Field(default=1.3, gt=0.0, le=5.0, description="hypersonic Cd on pi (diameter/2)^2")
+    subsonic_drag_coefficient: float = Field(default=1.0, gt=0.0, le=5.0)
+    lift_to_drag: float = Field(default=0.3, ge=0.0, le=1.0)
+    nose_radius: _Length = Field(default=2.2, description="for the Sutton-Graves stagnation heat flux (bare number: m)")
+    separation_altitude: _HighAltitude = 140.0e3
+    entry_interface_altitude: _HighAltitude = 100.0e3
+
+    @property
+    def area_m2(self):
+        return math.pi * (0.5 * self.diameter) ** 2
+
+
+class GuidanceSpec(StrictModel):
+    """How the lift is pointed (see orbital/guidance.py)."""
+
+    mode: Literal["lifting", "ballistic"] = "lifting"
+    bank_angle: Quantity("rad", "deg", ge=0.0, le=math.pi) = Field(
+        default=math.radians(68.0), description="nominal bank: vertical lift fraction cos(bank) (bare number: deg)"
+    )
+    range_gain: float = Field(default=0.5, ge=0.0, le=100.0, description="change of cos(bank) per 100 km of range error")
+    crossrange_scale: Quantity("m", "km", gt=0.0, le=1.0e6) = 5.0e3
+    start_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=7200.0, description="guidance starts below this air speed")
+    end_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=1000.0, description="guidance stops below this air speed")
+    roll_rate: Quantity("rad", "deg", ge=0.0, le=10.0) = Field(default=math.radians(13.0), description="ballistic spin rate, per second (bare number: deg)")
+
+
+class Scenario(ScenarioBase):
+    """A single Soyuz descent from the station's orbit to touchdown."""
+
+    kind: Literal["reentry"] = "reentry"
+    station: StationSpec = Field(default_factory=_default_station, description="the orbit at undocking (epoch = undocking)")
+    soyuz: SoyuzSpec = Field(default_factory=SoyuzSpec)
+    burn: BurnSpec = Field(default_factory=BurnSpec)
+    module: ModuleSpec = Field(default_factory=ModuleSpec)
+    guidance: GuidanceSpec = Field(default_factory=GuidanceSpec)
+    parachutes: ParachuteSpec = Field(default_factory=ParachuteSpec)
+    density_scale: float = Field(default=1.0, gt=0.0, le=100.0, description="multiplies US76 density")
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def sequence(scn):
+    """The :class:`~orbital.entry_dynamics.Sequence` of a reentry-like scenario."""
+    from orbital.entry_dynamics import Sequence
+
+    pc = scn.parachutes
+    return Sequence(
+        separation_altitude_m=scn.module.separation_altitude,
+        entry_interface_altitude_m=scn.module.entry_interface_altitude,
+        parachute_altitude_m=pc.command_altitude,
+        drogue_fill_s=pc.drogue_fill_time,
+        drogue_duration_s=pc.drogue_duration,
+        main_fill_s=pc.main_fill_time,
+        main_settle_s=pc.main_settle_time,
+        soft_landing_altitude_m=pc.soft_landing_altitude,
+        soft_landing_thrust_n=pc.soft_landing_thrust,
+        nose_radius_m=scn.module.nose_radius,
+    )
+
+
+def nominal_params(scn, n=1, **overrides):
+    """:class:`~orbital.entry_dynamics.SampleParams` of ``n`` identical nominal samples,
+    with per-sample ``overrides`` (arrays) replacing fields."""
+    from orbital.entry_dynamics import SampleParams
+
+    s, b, m, pc = scn.soyuz, scn.burn, scn.module, scn.parachutes
+    values = dict(
+        soyuz_beta_m2_kg=s.drag_coefficient * s.drag_area / s.mass,
+        burn_start_s=b.start,
+        burn_duration_s=b.duration,
+        burn_dv_m_s=b.delta_v,
+        burn_pitch_rad=b.pitch,
+        burn_yaw_rad=b.yaw,
+        module_mass_kg=m.mass,
+        module_area_m2=m.area_m2,
+        cd_hypersonic=m.drag_coefficient,
+        cd_subsonic=m.subsonic_drag_coefficient,
+        lift_to_drag=m.lift_to_drag,
+        density_scale=scn.density_scale,
+        drogue_cda_m2=pc.drogue_cda_m2,
+        main_cda_m2=pc.main_cda_m2,
+    )
+    values.update(overrides)
+    return SampleParams.broadcast(n, **values)
+
+
+def reference_guidance(scn):
+    """The planned descent's guidance (constant vertical lift fraction)."""
+    from orbital.guidance import Guidance
+
+    g = scn.guidance
+    return Guidance(
+        mode="reference",
+        c0=math.cos(g.bank_angle),
+        gain_per_m=g.range_gain / 100.0e3,
+        crossrange_scale_m=g.crossrange_scale,
+        v_end_m_s=g.end_speed,
+        v_start_m_s=g.start_speed,
+        roll_rate_rad_s=g.roll_rate,
+    )
+
+
+def plan(scn, Y0):
+    """Fly the planned descent once; returns ``(outcome, guidance for scn.guidance.mode)``.
+
+    For ``lifting`` the guidance tracks the plan's range-to-go table toward its
+    landing point; for ``ballistic`` it spins.
+    """
+    from dataclasses import replace
+
+    from orbital.batch_integrator import integrate
+    from orbital.guidance import reference_table
+
+    ref_guidance = reference_guidance(scn)
+    outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True)
+    if not outcome.landed[0]:
+        raise RuntimeError("the planned descent does not come down: check the burn (delta_v, direction)")
+    h = outcome.history
+    speed, rng, target = reference_table(h["t"], h["Y"].T, h["phase"], outcome.r_touchdown[0], outcome.t_touchdown[0])
+    if scn.guidance.mode == "ballistic":
+        guidance = replace(ref_guidance, mode="ballistic", target_fixed=target)
+    else:
+        guidance = ref_guidance.tracking(speed, rng, target)
+    return outcome, guidance
+
+
+def teme_to_geodetic(epoch, t_s, r_teme):
+    """TEME-of-epoch positions (N, 3) at ``t_s`` (N,) to WGS84 ``(lat_deg, lon_deg, alt_m)``."""
+    from astropy.time import Time
+
+    from orbital.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
+
+    epoch_time = Time(epoch, scale="utc")
+    m = teme_to_gcrs_matrix(epoch_time)
+    return gcrs_to_geodetic(epoch_time, np.asarray(t_s, dtype=float), np.asarray(r_teme, dtype=float) @ m.T)
+
+
+def ground_distance_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance (km) on the mean sphere (haversine), arrays broadcast."""
+    from orbital.entry_dynamics import R_EARTH_MEAN_M
+
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2.0 * R_EARTH_MEAN_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))) / 1e3
+
+
+def along_cross_km(lat0, lon0, lat_t, lon_t, lat, lon):
+    """Miss of (lat, lon) from the target (lat_t, lon_t) along and across the great
+    circle from (lat0, lon0) to the target (km; along < 0: short, cross > 0: left)."""
+    from orbital.entry_dynamics import R_EARTH_MEAN_M
+
+    def unit(la, lo):
+        la, lo = np.radians(la), np.radians(lo)
+        return np.stack(np.broadcast_arrays(np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)), axis=-1)
+
+    a, b, c = unit(lat0, lon0), unit(lat_t, lon_t), unit(lat, lon)
+    normal = np.cross(a, b)
+    normal = normal / np.linalg.norm(normal, axis=-1, keepdims=True)
+    cross = np.arcsin(np.clip(np.sum(c * normal, axis=-1), -1, 1))
+    along_c = np.arctan2(np.sum(np.cross(a, c) * normal, axis=-1), np.sum(a * c, axis=-1))
+    along_t = np.arctan2(np.sum(np.cross(a, b) * normal, axis=-1), np.sum(a * b, axis=-1))
+    return R_EARTH_MEAN_M * (along_c - along_t) / 1e3, R_EARTH_MEAN_M * cross / 1e3
+
+
+def _event_list(outcome, i=0):
+    from orbital.results import Event
+
+    messages = {
+        "burn_start": "deorbit burn starts",
+        "burn_end": "deorbit burn ends",
+        "separation": "modules separate",
+        "entry_interface": "entry interface",
+        "parachute": "parachute command: drogue opens",
+        "main_canopy": "main canopy released",
+        "main_settled": "main canopy settled: steady descent",
+        "soft_landing": "soft-landing engines fire",
+        "touchdown": "touchdown",
+    }
+    events = []
+    for name, message in messages.items():
+        e = outcome.events[name]
+        if np.isfinite(e["t"][i]):
+            alt, speed = float(e["alt"][i]), float(e["speed"][i])
+            text = f"{message} at {alt / 1e3:.2f} km, {speed:.1f} m/s air speed" if alt >= 100 else f"{message} at {alt:.2f} m, {speed:.2f} m/s"
+            events.append(Event(float(e["t"][i]), name, text, {"altitude_m": alt, "air_speed_m_s": speed}))
+    return sorted(events, key=lambda e: e.time_s)
+
+
+def run(scenario):
+    """Fly the descent; returns a :class:`orbital.results.Result`."""
+    from orbital.batch_integrator import integrate
+    from orbital.landmask import surface_at
+    from orbital.results import Event, Result, Trajectory
+    from orbital.station import initial_state
+
+    epoch, r0, v0 = initial_state(scenario.station)
+    Y0 = np.concatenate([r0, v0])
+    planned, guidance = plan(scenario, Y0)
+    out = integrate(Y0[None, :], 0.0, nominal_params(scenario), sequence(scenario), guidance, record=True)
+    if not out.landed[0]:
+        raise RuntimeError("the descent did not come down")
+    h = out.history
+    t_hist = np.append(h["t"], out.t_touchdown[0])
+    Y_hist = np.vstack([h["Y"], np.concatenate([out.r_touchdown[0], np.zeros(3)])])
+    # Velocity at touchdown: the ground's (co-rotating); written for completeness.
+    Y_hist[-1, 3:] = np.cross([0.0, 0.0, OMEGA_EARTH_RAD_S], out.r_touchdown[0]) + 0.0
+    lat, lon, alt = teme_to_geodetic(epoch, t_hist, Y_hist[:, :3])
+    lat_t, lon_t, _ = teme_to_geodetic(epoch, planned.t_touchdown, planned.r_touchdown)
+    e = out.events
+    ei_t = e["entry_interface"]["t"][0]
+    k_ei = int(np.searchsorted(t_hist, ei_t))
+    lat_ei, lon_ei, _ = teme_to_geodetic(epoch, [ei_t], Y_hist[min(k_ei, len(t_hist) - 1), :3][None, :])
+    along, cross = along_cross_km(lat_ei[0], lon_ei[0], lat_t[0], lon_t[0], lat[-1], lon[-1])
+    summary = {
+        "guidance": scenario.guidance.mode,
+        "peak_g": float(out.peak_g[0]),
+        "peak_g_altitude_km": float(out.peak_g_alt[0]) / 1e3,
+        "peak_heat_flux_kw_m2": float(out.peak_heat[0]) / 1e3,
+        "peak_heat_altitude_km": float(out.peak_heat_alt[0]) / 1e3,
+        "landing_lat_deg": float(lat[-1]),
+        "landing_lon_deg": float(lon[-1]),
+        "landed_on": surface_at(lat[-1], lon[-1]),
+        "touchdown_speed_m_s": float(out.v_touchdown[0]),
+        "time_burn_to_touchdown_s": float(out.t_touchdown[0] - e["burn_start"]["t"][0]),
+        "downrange_km": float(ground_distance_km(lat_ei[0], lon_ei[0], lat[-1], lon[-1])),
+        "target_lat_deg": float(lat_t[0]),
+        "target_lon_deg": float(lon_t[0]),
+        "miss_distance_km": float(ground_distance_km(lat_t[0], lon_t[0], lat[-1], lon[-1])),
+        "miss_along_track_km": float(along),
+        "miss_cross_track_km": float(cross),
+        "burn_altitude_km": float(e["burn_start"]["alt"][0]) / 1e3,
+        "separation_altitude_km": float(e["separation"]["alt"][0]) / 1e3,
+        "entry_interface_altitude_km": float(e["entry_interface"]["alt"][0]) / 1e3,
+        "entry_speed_m_s": float(e["entry_interface"]["speed"][0]),
+        "parachute_altitude_km": float(e["parachute"]["alt"][0]) / 1e3,
+        "speed_at_parachute_m_s": float(e["parachute"]["speed"][0]),
+        "speed_at_main_canopy_m_s": float(e["main_canopy"]["speed"][0]),
+        "main_canopy_descent_speed_m_s": float(e["soft_landing"]["speed"][0]),
+    }
+    events = _event_list(out)
+    events.insert(0, Event(0.0, "undocking", "Soyuz undocks from the station"))
+    events.append(Event(float(out.peak_g_t[0]), "peak_g", f"peak load {out.peak_g[0]:.2f} g at {out.peak_g_alt[0] / 1e3:.1f} km"))
+    events.sort(key=lambda ev: ev.time_s)
+
+    from astropy.time import Time
+
+    from orbital.frames import teme_to_gcrs_matrix
+
+    m = teme_to_gcrs_matrix(Time(epoch, scale="utc"))
+    states = np.hstack([Y_hist[:, :3] @ m.T, Y_hist[:, 3:] @ m.T])
+    loads = np.column_stack(
+        [np.append(h["sensed_g"], 0.0), np.append(h["heat_flux_w_m2"], 0.0) / 1e3, np.append(h["phase"], 7).astype(float)]
+    )
+    trajectories = {
+        "soyuz": Trajectory("gcrs", ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3, states),
+        "soyuz_geodetic": Trajectory("wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), np.column_stack([lat, lon, alt])),
+        "soyuz_loads": Trajectory("none", ("sensed_g", "heat_flux", "phase"), ("g", "kW/m2", "code"), loads),
+    }
+    return Result(scenario.name, scenario.kind, epoch, t_hist, trajectories, events, summary)

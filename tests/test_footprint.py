@@ -1,0 +1,73 @@
+"""Monte-Carlo landing footprints (kind: reentry_footprint)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from orbital import scenario as sc
+from orbital.footprint import run, simulate
+
+KEYS = ("delta_v", "pitch", "yaw", "timing", "density_scale", "drag_coefficient", "lift_to_drag", "mass")
+
+
+def _footprint(n, overrides=()):
+    return sc.load("soyuz_footprint", [f"n_samples={n}", "progress=false", *overrides])
+
+
+def test_same_seed_same_footprint_bit_for_bit():
+    a = simulate(_footprint(40))[2]
+    b = simulate(_footprint(40))[2]
+    c = simulate(_footprint(40, ["seed=1"]))[2]
+    assert np.array_equal(a.r_touchdown, b.r_touchdown) and np.array_equal(a.peak_g, b.peak_g)
+    assert not np.array_equal(a.r_touchdown, c.r_touchdown)
+
+
+@pytest.mark.physics
+def test_burn_timing_sensitivity():
+    # REFERENCES.md: 1 s of error in the deorbit burn timing moves the landing point about 8 km.
+    scn = _footprint(60, [f"dispersions.{k}=0" for k in KEYS if k != "timing"] + ["guidance.range_gain=0"])
+    result = run(scn)
+    sigma_km = result.summary["ellipse_major_km"] / (2 * np.sqrt(-2 * np.log(1 - 0.95)))
+    assert 5.0 < sigma_km < 12.0
+
+
+@pytest.mark.physics
+def test_guided_footprint_tighter_than_ballistic():
+    guided = run(_footprint(80)).summary
+    ballistic = run(_footprint(80, ["guidance.mode=ballistic"])).summary
+    assert guided["ellipse_major_km"] < 0.8 * ballistic["ellipse_major_km"]
+    assert guided["mean_miss_km"] < 20.0 < 300.0 < ballistic["mean_miss_km"]
+    assert guided["peak_g_p50"] < 5.0 and ballistic["peak_g_p50"] > 7.5
+    assert 0.0 <= guided["p_water"] <= 1.0
+
+
+def test_run_directory_has_map_files(tmp_path):
+    from orbital.results import write_run
+    from orbital.scenario import resolved_yaml
+
+    scn = _footprint(12)
+    result = run(scn)
+    out = write_run(result, resolved_yaml(scn), tmp_path / "run")
+    csv_lines = (out / "landings.csv").read_text().splitlines()
+    assert len(csv_lines) == 13 and csv_lines[0].startswith("sample,lat_deg,lon_deg,landed_on")
+    geo = json.loads((out / "landings.geojson").read_text())
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 12 + 2
+    assert (out / "landings.kml").read_text().count("<Placemark>") == 13
+    s = result.summary
+    for key in ("n_samples", "landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km", "p_water", "peak_g_p50", "peak_g_p99"):
+        assert key in s
+
+
+@pytest.mark.slow
+def test_cli_footprint(issim, tmp_path):
+    done = issim("run", "soyuz_footprint", "--set", "n_samples=200", "--json", "--out", tmp_path / "fp")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["summary"]["n_samples"] == 200
+
+
+def test_bad_footprint_input():
+    with pytest.raises(sc.ScenarioError, match="n_samples"):
+        sc.load("soyuz_footprint", ["n_samples=0"])
+    with pytest.raises(sc.ScenarioError, match=r"dispersions\.timing"):
+        sc.load("soyuz_footprint", ["dispersions.timing=-1 s"])

@@ -1,0 +1,115 @@
+"""The Soyuz descent (kind: reentry) against published figures (../shared/REFERENCES.md)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from orbital import scenario as sc
+from orbital.reentry import run
+
+
+@pytest.fixture(scope="module")
+def nominal():
+    return run(sc.load("soyuz_nominal"))
+
+
+@pytest.fixture(scope="module")
+def ballistic():
+    return run(sc.load("soyuz_ballistic"))
+
+
+def _event(result, kind):
+    return next(e for e in result.events if e.kind == kind)
+
+
+@pytest.mark.physics
+def test_ms11_timeline(nominal):
+    # Soyuz MS-11 (REFERENCES.md): separation 139.9 km, entry interface 99.7 km,
+    # peak load 4 to 5 g at 35.3 km, parachute command 10.8 km, drogue 230 -> 80 m/s,
+    # main canopy 7.2 m/s, soft-landing engines at 0.8 m leave about 1.5 m/s.
+    s = nominal.summary
+    assert abs(s["separation_altitude_km"] - 139.9) < 0.5
+    assert abs(s["entry_interface_altitude_km"] - 99.7) < 0.5
+    assert 4.0 <= s["peak_g"] <= 5.0
+    assert abs(s["peak_g_altitude_km"] - 35.3) < 5.0
+    assert abs(s["parachute_altitude_km"] - 10.8) < 0.05
+    assert abs(s["speed_at_parachute_m_s"] - 230.0) < 20.0
+    assert abs(s["speed_at_main_canopy_m_s"] - 80.0) < 8.0
+    assert abs(s["main_canopy_descent_speed_m_s"] - 7.2) < 0.4
+    assert abs(s["touchdown_speed_m_s"] - 1.5) < 0.5
+    # the burn: 128 m/s over 4 min 41 s
+    burn = _event(nominal, "burn_end").time_s - _event(nominal, "burn_start").time_s
+    assert burn == pytest.approx(281.0)
+    # events in the right order, altitudes falling
+    kinds = [e.kind for e in nominal.events if e.kind not in ("undocking", "peak_g")]
+    assert kinds == ["burn_start", "burn_end", "separation", "entry_interface", "parachute", "main_canopy", "main_settled", "soft_landing", "touchdown"]
+    # about 50 to 60 minutes from burn to touchdown (MS-11: about 53 min)
+    assert 45 * 60 < s["time_burn_to_touchdown_s"] < 65 * 60
+
+
+@pytest.mark.physics
+def test_guided_lands_on_target_on_land(nominal):
+    s = nominal.summary
+    assert s["miss_distance_km"] < 10.0
+    assert s["landed_on"] == "land"
+    # the Kazakh steppe
+    assert 45 < s["landing_lat_deg"] < 50 and 65 < s["landing_lon_deg"] < 75
+
+
+@pytest.mark.physics
+def test_ballistic_tma1(nominal, ballistic):
+    # Soyuz TMA-1, 4 May 2003: about 8 g against about 4 g nominal, about 460 km short.
+    # A plausibility band: the geometry of that flight is not reproduced here.
+    s = ballistic.summary
+    assert 7.5 <= s["peak_g"] <= 10.0
+    assert s["peak_g"] > 1.7 * nominal.summary["peak_g"]
+    assert -600.0 < s["miss_along_track_km"] < -300.0
+    assert abs(s["miss_cross_track_km"]) < 50.0
+    assert s["peak_heat_flux_kw_m2"] > nominal.summary["peak_heat_flux_kw_m2"]
+
+
+def test_result_arrays(nominal):
+    geo = nominal.trajectories["soyuz_geodetic"].data
+    assert geo.shape == (nominal.time_s.size, 3)
+    assert np.all(np.diff(nominal.time_s) >= 0)
+    assert abs(geo[-1, 2]) < 1.0  # touchdown on the ellipsoid
+    assert nominal.trajectories["soyuz_loads"].data.shape == (nominal.time_s.size, 3)
+
+
+@pytest.mark.physics
+def test_sutton_graves_and_density_in_the_dynamics():
+    from orbital.entry_dynamics import SUTTON_GRAVES_K, Sequence, derivatives
+    from orbital.guidance import Guidance
+    from orbital.reentry import nominal_params
+
+    # US76 density table (REFERENCES.md), as the equations of motion see it (1 %)
+    table = {0: 1.225, 10: 0.41351, 50: 1.0269e-3, 86: 6.958e-6, 100: 5.604e-7}
+    scn = sc.validate({"kind": "reentry"}, default_name="t")
+    for alt_km, rho in table.items():
+        r = 6356752.3142 + alt_km * 1e3  # over the pole: altitude = r - b
+        Y = np.array([[0.0], [0.0], [r], [7000.0], [0.0], [0.0]])
+        _, diag = derivatives(np.zeros(1), Y, np.array([3]), np.zeros(1), nominal_params(scn), Sequence(), Guidance(), True)
+        assert diag["altitude_m"][0] == pytest.approx(alt_km * 1e3, abs=1e-3)
+        assert diag["density_kg_m3"][0] == pytest.approx(rho, rel=0.01)
+        # Sutton-Graves: q = k sqrt(rho / Rn) V^3, Rn = 2.2 m
+        assert diag["heat_flux_w_m2"][0] == pytest.approx(SUTTON_GRAVES_K * math.sqrt(diag["density_kg_m3"][0] / 2.2) * 7000.0**3)
+
+
+def test_bad_input_names_the_field():
+    with pytest.raises(sc.ScenarioError, match=r"module\.mass"):
+        sc.validate({"kind": "reentry", "module": {"mass": "-3 kg"}})
+    with pytest.raises(sc.ScenarioError, match=r"burn\.delta_v"):
+        sc.validate({"kind": "reentry", "burn": {"delta_v": "128 km"}})
+    with pytest.raises(sc.ScenarioError, match=r"guidance\.mode"):
+        sc.validate({"kind": "reentry", "guidance": {"mode": "glide"}})
+
+
+@pytest.mark.slow
+def test_cli_run(issim, tmp_path):
+    import json
+
+    done = issim("run", "soyuz_nominal", "--json", "--out", tmp_path / "run")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["kind"] == "reentry" and doc["summary"]["landed_on"] == "land"
