@@ -36,7 +36,9 @@ def test_burn_timing_sensitivity():
 def test_guided_footprint_tighter_than_ballistic():
     guided = run(_footprint(80)).summary
     ballistic = run(_footprint(80, ["guidance.mode=ballistic"])).summary
-    assert guided["ellipse_major_km"] < 0.8 * ballistic["ellipse_major_km"]
+    # REFERENCES.md: guided (lifting) dispersion about 28 km (1,000 samples give 25 km).
+    assert 10.0 < guided["ellipse_major_km"] < 60.0
+    assert guided["ellipse_major_km"] < 0.5 * ballistic["ellipse_major_km"]
     assert guided["mean_miss_km"] < 20.0 < 300.0 < ballistic["mean_miss_km"]
     assert guided["peak_g_p50"] < 5.0 and ballistic["peak_g_p50"] > 7.5
     assert 0.0 <= guided["p_water"] <= 1.0
