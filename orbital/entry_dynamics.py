@@ -39,7 +39,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from orbital.atmosphere import density_kg_m3
-from orbital.constants import G0_M_S2, J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M, WGS84_FLATTENING
+from orbital.constants import G0_M_S2, J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
+from orbital.forces import ellipsoid_height_along_radius_m as altitude_m
 
 COAST0, BURN, COAST, ENTRY, DROGUE, MAIN, TERMINAL, LANDED = range(8)
 PHASE_NAMES = ("coast_before_burn", "burn", "coast", "entry", "drogue", "main", "terminal", "landed")
@@ -49,8 +50,6 @@ SUTTON_GRAVES_K = 1.7415e-4
 #: Mean Earth radius used for ranges along the ground (great-circle distances), m.
 R_EARTH_MEAN_M = 6371008.8
 
-_B_M = R_EARTH_EQ_M * (1.0 - WGS84_FLATTENING)
-_E2 = WGS84_FLATTENING * (2.0 - WGS84_FLATTENING)
 _J2_FACTOR = 1.5 * J2_EARTH * MU_EARTH_M3_S2 * R_EARTH_EQ_M**2
 _W = OMEGA_EARTH_RAD_S
 
@@ -104,13 +103,6 @@ class Sequence:
     max_time_after_burn_s: float = 4.0 * 3600.0
 
 
-def altitude_m(x, y, z):
-    """Height above the WGS84 ellipsoid along the geocentric radius (m)."""
-    rho2 = x * x + y * y
-    r = np.sqrt(rho2 + z * z)
-    return r - _B_M / np.sqrt(1.0 - _E2 * rho2 / (r * r))
-
-
 def gravity(x, y, z):
     """Point mass + J2 acceleration components (m/s^2)."""
     r2 = x * x + y * y + z * z
@@ -130,9 +122,7 @@ def air_velocity(x, y, vx, vy, vz):
 def drag_coefficient(cd_hyp, cd_sub, speed):
     """Cd of the module against air speed: subsonic value below 300 m/s, hypersonic above
     1200 m/s, a smoothstep between (a stand-in for Mach number with a ~ 300 m/s)."""
-    u = np.clip((speed - 300.0) / 900.0, 0.0, 1.0)
-    w = u * u * (3.0 - 2.0 * u)
-    return cd_sub + (cd_hyp - cd_sub) * w
+    return cd_sub + (cd_hyp - cd_sub) * smoothstep((speed - 300.0) / 900.0)
 
 
 def smoothstep(u):

@@ -5,23 +5,31 @@ Positions and velocities are inertial (GCRS), m and m/s, shape (..., 3).
 
 import numpy as np
 
+from orbital.atmosphere import density_kg_m3
 from orbital.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M, WGS84_FLATTENING
-from orbital.gravity import gravity_acceleration
+from orbital.gravity import gravity_acceleration, j2_acceleration
 
 _EARTH_SPIN_RAD_S = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
+_POLAR_RADIUS_M = R_EARTH_EQ_M * (1.0 - WGS84_FLATTENING)
+_ECCENTRICITY2 = WGS84_FLATTENING * (2.0 - WGS84_FLATTENING)
+
+
+def ellipsoid_height_along_radius_m(x, y, z):
+    """Height above the WGS84 ellipsoid along the geocentric radius (m), from components.
+
+    r - b / sqrt(1 - e^2 cos^2 phi_gc), with z the Earth's axis: exact on the
+    ellipsoid itself (touchdown is on WGS84) and within metres of the geodetic
+    height up to entry altitudes; costs no frame rotation.
+    """
+    rho2 = x * x + y * y
+    r = np.sqrt(rho2 + z * z)
+    return r - _POLAR_RADIUS_M / np.sqrt(1.0 - _ECCENTRICITY2 * rho2 / (r * r))
 
 
 def ellipsoid_altitude_m(r_m):
-    """Height above the WGS84 ellipsoid (m), from the geocentric position.
-
-    Uses the ellipsoid radius at the geocentric latitude, r_e = a (1 - f sin^2 phi),
-    and takes inertial z as the Earth's axis: within ~100 m of the geodetic height
-    in low orbit, which is plenty for air density and costs no frame rotation.
-    """
+    """:func:`ellipsoid_height_along_radius_m` of positions (..., 3) in m."""
     r_m = np.asarray(r_m, dtype=float)
-    r = np.sqrt(np.sum(r_m * r_m, axis=-1))
-    sin2_lat = (r_m[..., 2] / r) ** 2
-    return r - R_EARTH_EQ_M * (1.0 - WGS84_FLATTENING * sin2_lat)
+    return ellipsoid_height_along_radius_m(r_m[..., 0], r_m[..., 1], r_m[..., 2])
 
 
 def air_velocity_m_s(r_m, v_m_s):
@@ -54,15 +62,11 @@ class OrbitForces:
         """Drag alone (m/s^2); zeros when drag is off."""
         if not self.drag:
             return np.zeros(np.shape(v_m_s))
-        from orbital.atmosphere import density_kg_m3
-
         rho = self.density_scale * density_kg_m3(ellipsoid_altitude_m(r_m))
         return drag_acceleration(r_m, v_m_s, rho, self.cd_area_over_mass_m2_kg)
 
     def perturbation(self, r_m, v_m_s):
         """Everything but point-mass gravity (m/s^2): what poliastro's ``f`` adds."""
-        from orbital.gravity import j2_acceleration
-
         acc = self.drag_acceleration(r_m, v_m_s)
         if self.j2:
             acc = acc + j2_acceleration(r_m)
