@@ -188,4 +188,7 @@ def run(scenario):
         "orbital_period_min": 2.0 * np.pi / eva.mean_motion_rad_s / 60.0,
     }
     events = [Event(e.time_s, e.kind, e.detail) for e in eva.events]
-    return Result(scenario.name, scenario.kind, epoch, eva.t_s, trajectories, events, summary)
+    scene = {"tether_anchor_lvlh_m": list(tether.anchor_lvlh_m)} if tether is not None else {}
+    if safer is not None:
+        scene["safer_target_lvlh_m"] = list(safer.target_lvlh_m)
+    return Result(scenario.name, scenario.kind, epoch, eva.t_s, trajectories, events, summary, scene=scene)

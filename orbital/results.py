@@ -65,6 +65,9 @@ class Result:
     summary: dict
     #: Further files for the run directory: name -> text or bytes (e.g. landing points as CSV).
     extra_files: dict = field(default_factory=dict)
+    #: Fixed geometry the viewer draws (JSON-able, SI, frame in the key's name), e.g.
+    #: ``{"tether_anchor_lvlh_m": [1.0, 0.0, 12.0]}``.
+    scene: dict = field(default_factory=dict)
 
     def manifest(self):
         """Frame, columns and units of every trajectory array."""
@@ -84,6 +87,7 @@ class Result:
             "issim_version": __version__,
             "summary": _jsonable(self.summary),
             "events": [_jsonable(vars(e)) for e in self.events],
+            "scene": _jsonable(self.scene),
             "trajectories": self.manifest(),
         }
 
@@ -177,4 +181,6 @@ def read_run(run_dir):
     except (OSError, KeyError, ValueError) as exc:
         raise RunDirError(f"{run_dir}: not a readable issim run directory ({exc})") from None
     events = [Event(**e) for e in doc["events"]]
-    return Result(doc["scenario"], doc["kind"], doc["epoch_utc"], time_s, trajectories, events, doc["summary"])
+    return Result(
+        doc["scenario"], doc["kind"], doc["epoch_utc"], time_s, trajectories, events, doc["summary"], scene=doc.get("scene", {})
+    )

@@ -80,6 +80,16 @@ def test_trajectories_are_written_in_named_frames(bundled_runs):
     assert manifest["tether_tension"]["units"] == ["N"]
 
 
+def test_scene_geometry_survives_the_run_directory(bundled_runs, tmp_path):
+    from orbital.results import read_run, write_run
+    from orbital.scenario import resolved_yaml
+
+    scenario, result = bundled_runs["gordon_tethered"]
+    assert result.scene["tether_anchor_lvlh_m"] == list(scenario.tether.anchor)
+    back = read_run(write_run(result, resolved_yaml(scenario), tmp_path / "run"))
+    assert back.scene == result.scene
+
+
 @pytest.mark.parametrize(
     "section, fragments",
     [
