@@ -49,20 +49,22 @@ class OrbitForces:
     """Gravity (point mass, optional J2) and optional drag in US76 air.
 
     ``cd_area_over_mass_m2_kg`` is Cd A / m; ``density_scale`` multiplies the
-    US76 density (a crude stand-in for solar activity).
+    US76 density (a crude stand-in for solar activity). ``density_model``, a
+    function of height (m, array) giving kg/m^3, replaces US76 if given.
     """
 
-    def __init__(self, j2=True, drag=True, cd_area_over_mass_m2_kg=0.0, density_scale=1.0):
+    def __init__(self, j2=True, drag=True, cd_area_over_mass_m2_kg=0.0, density_scale=1.0, density_model=None):
         self.j2 = j2
         self.drag = drag
         self.cd_area_over_mass_m2_kg = cd_area_over_mass_m2_kg
         self.density_scale = density_scale
+        self.density_model = density_kg_m3 if density_model is None else density_model
 
     def drag_acceleration(self, r_m, v_m_s):
         """Drag alone (m/s^2); zeros when drag is off."""
         if not self.drag:
             return np.zeros(np.shape(v_m_s))
-        rho = self.density_scale * density_kg_m3(ellipsoid_altitude_m(r_m))
+        rho = self.density_scale * self.density_model(ellipsoid_altitude_m(r_m))
         return drag_acceleration(r_m, v_m_s, rho, self.cd_area_over_mass_m2_kg)
 
     def perturbation(self, r_m, v_m_s):

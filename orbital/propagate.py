@@ -11,7 +11,7 @@ import numpy as np
 DECAY_STOP_ALTITUDE_M = 100.0e3
 
 
-def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol):
+def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m=DECAY_STOP_ALTITUDE_M, include_stop_state=False):
     from scipy.integrate import solve_ivp
 
     from orbital.forces import ellipsoid_altitude_m
@@ -20,7 +20,7 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol):
         return np.concatenate([y[3:], forces.acceleration(y[:3], y[3:])])
 
     def decayed(_t, y):
-        return ellipsoid_altitude_m(y[:3]) - DECAY_STOP_ALTITUDE_M
+        return ellipsoid_altitude_m(y[:3]) - stop_altitude_m
 
     decayed.terminal = True
     decayed.direction = -1
@@ -39,7 +39,11 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol):
     if solution.status == -1:
         raise RuntimeError(f"orbit integration failed: {solution.message}")
     decay_time_s = float(solution.t_events[0][0]) if len(solution.t_events[0]) else None
-    return solution.t, solution.y.T.copy(), decay_time_s
+    t_s, states = solution.t, solution.y.T.copy()
+    if include_stop_state and decay_time_s is not None and (t_s.size == 0 or t_s[-1] < decay_time_s):
+        t_s = np.append(t_s, decay_time_s)
+        states = np.vstack([states, solution.y_events[0][0]])
+    return t_s, states, decay_time_s
 
 
 def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol):
@@ -52,18 +56,21 @@ def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol):
     return t_grid_s, np.hstack([r, v]), None
 
 
-def propagate_orbit(r0_m, v0_m_s, t_grid_s, forces, method="dop853", rtol=1e-10):
+def propagate_orbit(
+    r0_m, v0_m_s, t_grid_s, forces, method="dop853", rtol=1e-10, stop_altitude_m=DECAY_STOP_ALTITUDE_M, include_stop_state=False
+):
     """Propagate an inertial state over ``t_grid_s`` (s, increasing, from the start).
 
     Returns ``(t_s, states, decay_time_s)``: the grid actually reached (shorter if
-    the orbit decayed below :data:`DECAY_STOP_ALTITUDE_M`), states (N, 6) in m
-    and m/s, and the decay time or ``None``.
+    the orbit decayed below ``stop_altitude_m``, height above the ellipsoid, own
+    path only), states (N, 6) in m and m/s, and the decay time or ``None``. With
+    ``include_stop_state`` the state at the decay time is appended as a last sample.
     """
     t_grid_s = np.asarray(t_grid_s, dtype=float)
     r0_m = np.asarray(r0_m, dtype=float)
     v0_m_s = np.asarray(v0_m_s, dtype=float)
     if method == "dop853":
-        return _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol)
+        return _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state)
     if method == "poliastro_cowell":
         return _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol)
     raise ValueError(f"unknown integration method {method!r}")

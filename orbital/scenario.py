@@ -15,6 +15,7 @@ KINDS = {
     "reentry": "orbital.reentry",
     "reentry_footprint": "orbital.footprint",
     "eva_drift": "orbital.eva_drift",
+    "decay_reentry": "orbital.decay_reentry",
 }
 
 
