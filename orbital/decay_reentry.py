@@ -119,19 +119,22 @@ class _Decay:
 
     def __init__(self, history, descent_t_s, descent_states):
         from orbital.decay import MeanElements, j2_secular_rates
-        from orbital.elements import rv_to_classical
 
         self.history = history
         self.descent_t_s = descent_t_s
         self.descent_states = descent_states
         self.t_handoff_s = history.t_end_s
         self.t_reentry_s = float(descent_t_s[-1])
-        # past the nominal reentry: the orbit it had then, circular, carried on by its J2 rates
+        # past the nominal reentry: a circular orbit through the reentry point with the
+        # inclination of the last mean elements, carried on by its J2 rates
+        inc = float(history.dense(self.t_handoff_s)[3])
         r_end, v_end = descent_states[-1, :3], descent_states[-1, 3:]
-        end = rv_to_classical(r_end, v_end)
         radius = float(np.linalg.norm(r_end))
-        raan_dot, argp_dot, m_dot = j2_secular_rates(radius, 0.0, float(end.inc_rad))
-        self._ghost = (MeanElements(radius, 0.0, 0.0, float(end.inc_rad), float(end.raan_rad), float(end.arglat_rad)), raan_dot, m_dot + argp_dot)
+        sin_u = np.clip(r_end[2] / radius / math.sin(inc), -1.0, 1.0)
+        u = math.atan2(sin_u, math.copysign(math.sqrt(1.0 - sin_u**2), v_end[2]))  # ascending if vz > 0
+        raan = math.atan2(r_end[1], r_end[0]) - math.atan2(math.cos(inc) * math.sin(u), math.cos(u))
+        raan_dot, argp_dot, m_dot = j2_secular_rates(radius, 0.0, inc)
+        self._ghost = (MeanElements(radius, 0.0, 0.0, inc, raan, u), raan_dot, m_dot + argp_dot)
 
     def mean_elements(self, t_s):
         """Mean elements (6, N) at times before the hand-off."""
