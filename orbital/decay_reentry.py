@@ -244,7 +244,7 @@ def run(scenario):
     epoch, r0, v0 = initial_state(scenario.object)
     forces = object_forces(scenario)
     mean0 = osculating_to_mean(r0, v0)
-    decay_rate_m_day = -mean_element_rates(mean0, forces)[0] * DAY_S
+    decay_rate_m_day = -float(mean_element_rates(mean0, forces)[0]) * DAY_S
     if perigee_height_m(mean0) > scenario.handoff_altitude:
         history = propagate_mean(mean0, forces, scenario.max_lifetime, scenario.handoff_altitude, scenario.rtol)
     else:  # already low: straight to the direct integration
