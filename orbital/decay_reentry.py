@@ -115,7 +115,7 @@ def _history_times(t_handoff_s, t_reentry_s, step_s):
 
 
 class _Decay:
-    """The whole decay as one function of time: positions (TEME of epoch) at any t >= 0."""
+    """The whole decay as one function of time: osculating states (TEME of the epoch) at any t >= 0."""
 
     def __init__(self, history, descent_t_s, descent_states):
         from orbital.decay import MeanElements, j2_secular_rates
@@ -140,35 +140,25 @@ class _Decay:
         """Mean elements (6, N) at times before the hand-off."""
         return self.history.dense(np.asarray(t_s, dtype=float))
 
-    def positions_m(self, t_s):
-        """Position (N, 3) in TEME of the epoch at times ``t_s`` (s)."""
+    def states(self, t_s):
+        """Osculating states (N, 6) in TEME of the epoch (m, m/s) at times ``t_s`` (s)."""
         from orbital.decay import MeanElements, mean_to_osculating
 
         t_s = np.asarray(t_s, dtype=float)
-        out = np.empty(t_s.shape + (3,))
+        out = np.empty(t_s.shape + (6,))
         orbiting = t_s < self.t_handoff_s
         if np.any(orbiting):
-            out[orbiting] = mean_to_osculating(MeanElements.from_vector(self.mean_elements(t_s[orbiting])))[0]
+            out[orbiting] = np.hstack(mean_to_osculating(MeanElements.from_vector(self.mean_elements(t_s[orbiting]))))
         falling = ~orbiting & (t_s <= self.t_reentry_s)
-        for k in range(3):
+        for k in range(6):
             out[falling, k] = np.interp(t_s[falling], self.descent_t_s, self.descent_states[:, k])
         ghost = t_s > self.t_reentry_s
         if np.any(ghost):
             start, raan_dot, lam_dot = self._ghost
             dt = t_s[ghost] - self.t_reentry_s
             moved = start._replace(raan_rad=start.raan_rad + raan_dot * dt, lam_rad=start.lam_rad + lam_dot * dt)
-            out[ghost] = mean_to_osculating(moved)[0]
+            out[ghost] = np.hstack(mean_to_osculating(moved))
         return out
-
-
-def _states_on(decay, t_s):
-    """Osculating states (N, 6) of the decay history at ``t_s``: mean elements, then direct."""
-    from orbital.decay import MeanElements, mean_to_osculating
-
-    orbiting = t_s < decay.t_handoff_s
-    r, v = mean_to_osculating(MeanElements.from_vector(decay.mean_elements(t_s[orbiting])))
-    falling = np.column_stack([np.interp(t_s[~orbiting], decay.descent_t_s, decay.descent_states[:, k]) for k in range(6)])
-    return np.vstack([np.hstack([r, v]), falling])
 
 
 def _altitude_columns(decay, t_s, states):
@@ -264,14 +254,14 @@ def run(scenario):
     epoch_time = Time(epoch, scale="utc")
     to_gcrs = teme_to_gcrs_matrix(epoch_time)
     t_s = _history_times(decay.t_handoff_s, reentry_s, scenario.history_step)
-    states_teme = _states_on(decay, t_s)
+    states_teme = decay.states(t_s)
     states = np.hstack([states_teme[:, :3] @ to_gcrs.T, states_teme[:, 3:] @ to_gcrs.T])
     lat, lon, alt = gcrs_to_geodetic(epoch_time, t_s, states[:, :3])
     nominal_lat, nominal_lon = float(lat[-1]), float(lon[-1])
 
     window_start_s, window_end_s = prediction_window_s(reentry_s, scenario.window_fraction)
     t_track = track_times_s(window_start_s, window_end_s, scenario.track_step, scenario.max_track_samples)
-    track_lat, track_lon, track_alt = gcrs_to_geodetic(epoch_time, t_track, decay.positions_m(t_track) @ to_gcrs.T)
+    track_lat, track_lon, track_alt = gcrs_to_geodetic(epoch_time, t_track, decay.states(t_track)[:, :3] @ to_gcrs.T)
     band_deg = latitude_band_deg(float(mean0.inc_rad))
 
     summary = {
