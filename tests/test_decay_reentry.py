@@ -200,3 +200,10 @@ def test_bad_input_exits_2_naming_the_field(issim, args, fragment):
     assert done.returncode == 2
     assert fragment in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_object_already_below_the_handoff_goes_straight_to_direct_integration():
+    result = run(_scenario(object__altitude="118 km"))
+    assert result.summary["handoff_days"] == 0.0
+    assert 0.0 < result.summary["lifetime_days"] < 0.1  # under an orbit and a half
+    assert result.trajectories["object_geodetic"].data[-1, 2] == pytest.approx(80e3, abs=100.0)
