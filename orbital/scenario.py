@@ -15,6 +15,8 @@ KINDS = {
     "reentry": "orbital.reentry",
     "reentry_footprint": "orbital.footprint",
     "eva_drift": "orbital.eva_drift",
+    "arm_push": "orbital.arm_push",
+    "arm_rescue": "orbital.arm_rescue",
 }
 
 
