@@ -23,8 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Joint names, base to tip.
-JOINT_NAMES = ("shoulder_roll", "shoulder_yaw", "shoulder_pitch", "elbow_pitch", "wrist_pitch", "wrist_yaw", "wrist_roll")
 #: Axis of each joint in its own frame: 0 = x (yaw), 1 = y (pitch), 2 = z (roll).
 JOINT_AXES = (2, 0, 1, 1, 1, 0, 2)
 #: Canadarm2 segment lengths, m (REFERENCES.md): base -> shoulder roll -> yaw -> pitch,
@@ -33,9 +31,9 @@ SEGMENT_LENGTHS_M = (1.3589, 0.7026, 0.5692, 7.11, 7.11, 0.5692, 0.7026, 1.3589)
 #: Lateral offset of the lower boom at the elbow, m, along the pitch axes.
 ELBOW_OFFSET_M = 0.475
 #: Joint travel (REFERENCES.md: +-270 deg).
-JOINT_LIMIT_RAD = np.radians(270.0)
+JOINT_LIMIT_RAD = math.radians(270.0)
 #: Joint rate (REFERENCES.md, soft: about 4 deg/s).
-JOINT_RATE_RAD_S = np.radians(4.0)
+JOINT_RATE_RAD_S = math.radians(4.0)
 #: Tip speed unloaded and while supporting a spacewalker, m/s (REFERENCES.md).
 TIP_SPEED_UNLOADED_M_S = 0.37
 TIP_SPEED_LOADED_M_S = 0.15
