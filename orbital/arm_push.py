@@ -16,22 +16,12 @@ station's own path before the contact comes from a drift run with no tether.
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from orbital.arm import step_tip_towards
-from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmSpec, arm_rate_summary, arm_scene, arm_trajectories
-from orbital.eva_drift import MAX_OUTPUT_SAMPLES, TetherSpec
-from orbital.schema import (
-    Mass,
-    PositiveDuration,
-    PositiveLength,
-    ScenarioBase,
-    StationSpec,
-    StrictModel,
-    Time,
-    Vector3,
-    check_sample_count,
-)
+from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_rate_summary, arm_scene, arm_trajectories
+from orbital.eva_drift import TetherSpec
+from orbital.schema import Mass, PositiveDuration, PositiveLength, StrictModel, Time, Vector3
 
 
 class HeldAstronautSpec(StrictModel):
@@ -49,23 +39,14 @@ class StrikeSpec(StrictModel):
     contact_distance: PositiveLength = Field(default=0.3, description="tip to his centre at contact: the suit's half-depth (m)")
 
 
-class Scenario(ScenarioBase):
+class Scenario(ArmScenarioBase):
     """The arm strikes a crew member; he drifts off, on his tether or free."""
 
     kind: Literal["arm_push"] = "arm_push"
     duration: PositiveDuration = Field(default=900.0, description="bare number: s")
-    output_step: PositiveDuration = Field(default=1.0, description="sampling and arm control step (bare number: s)")
-    station: StationSpec = Field(default_factory=StationSpec)
-    j2: bool = Field(default=True, description="J2 gravity for both bodies")
     astronaut: HeldAstronautSpec = Field(default_factory=HeldAstronautSpec)
     tether: TetherSpec = Field(default_factory=TetherSpec)
-    arm: ArmSpec = Field(default_factory=ArmSpec)
     strike: StrikeSpec = Field(default_factory=StrikeSpec)
-
-    @model_validator(mode="after")
-    def _grid_not_too_large(self):
-        check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
-        return self
 
 
 def contact_delta_v(tip_velocity, his_velocity, tip_to_him, restitution):

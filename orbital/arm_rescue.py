@@ -23,21 +23,12 @@ from dataclasses import dataclass
 from typing import List, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from orbital.arm import solve_ik, step_tip_towards, tip_speeds_m_s
-from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmSpec, arm_rate_summary, arm_scene, arm_trajectories
-from orbital.eva_drift import MAX_OUTPUT_SAMPLES, AstronautSpec, PushSpec, TetherSpec
-from orbital.schema import (
-    PositiveDuration,
-    PositiveLength,
-    PositiveSpeed,
-    ScenarioBase,
-    StationSpec,
-    StrictModel,
-    Time,
-    check_sample_count,
-)
+from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_rate_summary, arm_scene, arm_trajectories
+from orbital.eva_drift import AstronautSpec, PushSpec, TetherSpec
+from orbital.schema import PositiveLength, PositiveSpeed, StrictModel, Time
 
 #: The tip must be able to get to an intercept point this many times faster than
 #: the straight-line estimate says (the controller's path is not a straight line in joint space) ...
@@ -62,24 +53,14 @@ class RescueSpec(StrictModel):
     capture_speed: PositiveSpeed = Field(default=0.2, description="... and slower than this relative to the tip (m/s)")
 
 
-class Scenario(ScenarioBase):
+class Scenario(ArmScenarioBase):
     """A crew member adrift near the station and the arm that catches him."""
 
     kind: Literal["arm_rescue"] = "arm_rescue"
-    duration: PositiveDuration = Field(default=600.0, description="bare number: s")
-    output_step: PositiveDuration = Field(default=1.0, description="sampling and arm control step (bare number: s)")
-    station: StationSpec = Field(default_factory=StationSpec)
-    j2: bool = Field(default=True, description="J2 gravity for both bodies")
     astronaut: AstronautSpec = Field(default_factory=AstronautSpec)
     pushes: List[PushSpec] = Field(default_factory=list)
     tether: TetherSpec = Field(default_factory=lambda: TetherSpec(clipped=False))
-    arm: ArmSpec = Field(default_factory=ArmSpec)
     rescue: RescueSpec = Field(default_factory=RescueSpec)
-
-    @model_validator(mode="after")
-    def _grid_not_too_large(self):
-        check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
-        return self
 
 
 @dataclass(frozen=True)
@@ -209,7 +190,7 @@ def run(scenario):
         "captured": capture_index is not None,
         "capture_time_s": float(t[capture_index]) if capture_index is not None else None,
         "capture_relative_speed_m_s": capture_speed,
-        "intercept_lvlh_m": plan.point_lvlh_m.tolist() if plan is not None else None,
+        "intercept_lvlh_m": np.round(plan.point_lvlh_m, 3).tolist() if plan is not None else None,
         "miss_distance_m": miss,
         **arm_rate_summary(t, trajectories),
         "max_tip_speed_loaded_m_s": (

@@ -23,7 +23,18 @@ from orbital.arm import (
     joint_rates_rad_s,
     tip_speeds_m_s,
 )
-from orbital.schema import Angle, PositiveSpeed, Quantity, StrictModel, Vector3
+from orbital.eva_drift import MAX_OUTPUT_SAMPLES
+from orbital.schema import (
+    Angle,
+    PositiveDuration,
+    PositiveSpeed,
+    Quantity,
+    ScenarioBase,
+    StationSpec,
+    StrictModel,
+    Vector3,
+    check_sample_count,
+)
 
 #: A ready pose: shoulder pitched 30 deg, elbow folded -120 deg, wrist pitched 90 deg.
 READY_POSE_RAD = tuple(math.radians(a) for a in (0.0, 0.0, 30.0, -120.0, 90.0, 0.0, 0.0))
@@ -75,6 +86,21 @@ class ArmSpec(StrictModel):
             tip_speed_unloaded_m_s=self.tip_speed_unloaded,
             tip_speed_loaded_m_s=self.tip_speed_loaded,
         )
+
+
+class ArmScenarioBase(ScenarioBase):
+    """Fields both arm kinds have: the output grid (also the arm's control step), the station, J2, the arm."""
+
+    duration: PositiveDuration = Field(default=600.0, description="bare number: s")
+    output_step: PositiveDuration = Field(default=1.0, description="sampling and arm control step (bare number: s)")
+    station: StationSpec = Field(default_factory=StationSpec)
+    j2: bool = Field(default=True, description="J2 gravity for both bodies")
+    arm: ArmSpec = Field(default_factory=ArmSpec)
+
+    @model_validator(mode="after")
+    def _grid_not_too_large(self):
+        check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
+        return self
 
 
 def arm_trajectories(arm, t_s, q_rad):
