@@ -171,3 +171,36 @@ def test_bundled_arm_run_from_the_cli(issim, tmp_path):
         assert key in document["summary"]
     saved = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert saved["scene"]["capture_radius_m"] == 0.5
+
+
+def straight_path(start, velocity, t):
+    return np.hstack([np.asarray(start) + np.outer(t, velocity), np.tile(velocity, (t.size, 1))])
+
+
+@pytest.mark.parametrize(
+    "start, velocity, expected",
+    [
+        ([5.0, -1.0, 18.0], [0.1, 0.02, 0.06], None),  # slow, through the workspace: planned
+        ([5.0, -3.0, 36.0], [0.1, -0.05, 0.1], "out_of_reach"),  # 26 m out and going
+        ([14.0, 0.0, 16.0], [0.0, 0.0, -0.3], "too_fast"),  # past the tip at 0.3 m/s
+    ],
+)
+def test_planner_picks_a_reachable_slow_intercept(start, velocity, expected):
+    from orbital.arm_rescue import PLAN_SETTLE_S, PLAN_SPEED_MARGIN, plan_intercept
+    from orbital.arm_runs import READY_POSE_RAD, ArmSpec
+
+    arm = ArmSpec().build()
+    t = np.arange(0.0, 200.0, 1.0)
+    path = straight_path(start, velocity, t)
+    plan, reason = plan_intercept(arm, np.array(READY_POSE_RAD), t, path, 0, capture_speed_m_s=0.2)
+    assert reason == expected
+    if expected is None:
+        point = path[plan.index, :3]
+        assert np.allclose(plan.point_lvlh_m, point) and plan.time_s == t[plan.index]
+        # Inside the reach, and the tip can get there at its speed limit in the time left.
+        assert np.linalg.norm(point - np.array(arm.base_lvlh_m)) <= arm.full_stretch_reach_m()
+        travel = np.linalg.norm(point - arm.tip(np.array(READY_POSE_RAD)))
+        assert travel / arm.tip_speed_unloaded_m_s + PLAN_SETTLE_S <= plan.time_s
+        assert np.linalg.norm(velocity) <= PLAN_SPEED_MARGIN * 0.2
+    else:
+        assert plan is None
