@@ -162,6 +162,36 @@ def case_decay_year(repeats, cowell_days):
     return 365.25 / ours, cowell_days / theirs
 
 
+def case_arm_ik(repeats, n_targets):
+    """Arm inverse kinematics: our damped least squares against scipy's least_squares (bounded
+    trust region, same forward kinematics and Jacobian), on the same reachable targets."""
+    from scipy.optimize import least_squares
+
+    from orbital.arm import Arm, base_rotation_matrix, solve_ik
+    from orbital.arm_runs import READY_POSE_RAD
+
+    arm = Arm(base_lvlh_m=(3.0, 0.0, 10.0), base_rotation=base_rotation_matrix((0.0, np.pi / 2, 0.0)))
+    limit = arm.joint_limit_rad
+    start = np.array(READY_POSE_RAD)
+    targets = [arm.tip(q) for q in np.random.default_rng(0).uniform(-np.pi, np.pi, (n_targets, 7))]
+
+    def ours():
+        return [arm.tip(solve_ik(arm, target, start).q_rad) - target for target in targets]
+
+    def theirs():
+        return [
+            arm.tip(least_squares(lambda q: arm.tip(q) - target, start, jac=lambda q: arm.jacobian(q)[:3],
+                                  bounds=(-limit, limit), xtol=1e-12, ftol=1e-12, gtol=1e-12).x) - target
+            for target in targets
+        ]
+
+    hits = [sum(np.linalg.norm(miss) < 1e-3 for miss in solver()) for solver in (ours, theirs)]
+    timed_ours, timed_theirs = best_of(ours, repeats), best_of(theirs, repeats)
+    note = (f"{n_targets} targets: {n_targets / timed_ours[0]:.0f} solves/s ({hits[0]} within 1 mm) "
+            f"vs scipy {n_targets / timed_theirs[0]:.0f}/s ({hits[1]} within 1 mm)")
+    return timed_ours, timed_theirs, note
+
+
 def main():
     import tempfile
 
@@ -183,6 +213,8 @@ def main():
             ("issim run iss_orbit, end to end", lambda: case_run_end_to_end(max(2, repeats // 2), Path(tmp))),
         ]
         n_batch = 1000 if args.quick else 10_000
+        n_ik = 50 if args.quick else 200
+        cases.append((f"arm IK, {n_ik} targets (vs scipy)", lambda: case_arm_ik(max(2, repeats // 2), n_ik)))
         cases.append((f"Soyuz descent, batch of {n_batch}", lambda: case_reentry_batch(1 if args.quick else 2, n_batch)))
         for title, case in cases:
             (ours, _), (theirs, _), note = case()

@@ -102,30 +102,38 @@ class Scenario(ScenarioBase):
         return self
 
 
-def _physics_inputs(scenario):
-    """The scenario as :mod:`orbital.eva` objects: ``(pushes, tether, safer)``."""
-    from orbital.eva import Push, SaferConfig
-    from orbital.tether import TetherConfig
+def push_list(specs):
+    """YAML pushes -> :class:`orbital.eva.Push` list."""
+    from orbital.eva import Push
 
-    pushes = [
+    return [
         Push(p.time, delta_v_lvlh_m_s=p.delta_v)
         if p.delta_v is not None
         else Push(p.time, force_lvlh_n=p.force, duration_s=p.duration)
-        for p in scenario.pushes
+        for p in specs
     ]
-    t = scenario.tether
-    tether = (
-        TetherConfig(
-            anchor_lvlh_m=t.anchor,
-            max_length_m=t.length,
-            axial_stiffness_n=t.axial_stiffness,
-            damping_ratio=t.damping_ratio,
-            reel_force_n=t.reel_force,
-            breaking_load_n=t.breaking_load,
-        )
-        if t.clipped
-        else None
+
+
+def tether_config(t):
+    """YAML tether -> :class:`orbital.tether.TetherConfig`, or None if not clipped."""
+    from orbital.tether import TetherConfig
+
+    if not t.clipped:
+        return None
+    return TetherConfig(
+        anchor_lvlh_m=t.anchor,
+        max_length_m=t.length,
+        axial_stiffness_n=t.axial_stiffness,
+        damping_ratio=t.damping_ratio,
+        reel_force_n=t.reel_force,
+        breaking_load_n=t.breaking_load,
     )
+
+
+def _physics_inputs(scenario):
+    """The scenario as :mod:`orbital.eva` objects: ``(pushes, tether, safer)``."""
+    from orbital.eva import SaferConfig
+
     s = scenario.safer
     safer = (
         SaferConfig(
@@ -140,15 +148,37 @@ def _physics_inputs(scenario):
         if s.enabled
         else None
     )
-    return pushes, tether, safer
+    return push_list(scenario.pushes), tether_config(scenario.tether), safer
+
+
+def station_gcrs(epoch, station_teme):
+    """Station states (N, 6) flown in TEME of ``epoch`` -> GCRS (m, m/s)."""
+    from astropy.time import Time as AstropyTime
+
+    from orbital.frames import teme_to_gcrs_matrix
+
+    to_gcrs = teme_to_gcrs_matrix(AstropyTime(epoch, scale="utc"))
+    return np.hstack([station_teme[:, :3] @ to_gcrs.T, station_teme[:, 3:] @ to_gcrs.T])
+
+
+def drift_summary(eva):
+    """The summary scalars of a drift run (:class:`orbital.eva.EvaResult`)."""
+    return {
+        "max_separation_m": eva.max_separation_m,
+        "final_separation_m": eva.final_separation_m,
+        "along_track_drift_per_orbit_m": eva.along_track_drift_per_orbit_m,
+        "max_tether_tension_n": eva.max_tether_tension_n,
+        "tether_broken": eva.tether_broken,
+        "safer_dv_used_m_s": eva.safer_dv_used_m_s,
+        "returned": eva.returned,
+        "cw_max_deviation_m": eva.cw_max_deviation_m,
+        "orbital_period_min": 2.0 * np.pi / eva.mean_motion_rad_s / 60.0,
+    }
 
 
 def run(scenario):
     """Fly the scenario; returns a :class:`orbital.results.Result`."""
-    from astropy.time import Time as AstropyTime
-
     from orbital.eva import simulate_eva
-    from orbital.frames import teme_to_gcrs_matrix
     from orbital.results import Event, Result, Trajectory
     from orbital.station import initial_state
 
@@ -167,26 +197,14 @@ def run(scenario):
         safer=safer,
         include_j2=scenario.j2,
     )
-    to_gcrs = teme_to_gcrs_matrix(AstropyTime(epoch, scale="utc"))
-    station = np.hstack([eva.station_gcrs[:, :3] @ to_gcrs.T, eva.station_gcrs[:, 3:] @ to_gcrs.T])
     lvlh_columns, lvlh_units = ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3
     trajectories = {
-        "station": Trajectory("gcrs", lvlh_columns, lvlh_units, station),
+        "station": Trajectory("gcrs", lvlh_columns, lvlh_units, station_gcrs(epoch, eva.station_gcrs)),
         "astronaut": Trajectory("lvlh", lvlh_columns, lvlh_units, eva.rel_lvlh),
         "astronaut_cw": Trajectory("lvlh", lvlh_columns, lvlh_units, eva.rel_cw),
         "tether_tension": Trajectory("none", ("tension",), ("N",), eva.tension_n[:, None]),
     }
-    summary = {
-        "max_separation_m": eva.max_separation_m,
-        "final_separation_m": eva.final_separation_m,
-        "along_track_drift_per_orbit_m": eva.along_track_drift_per_orbit_m,
-        "max_tether_tension_n": eva.max_tether_tension_n,
-        "tether_broken": eva.tether_broken,
-        "safer_dv_used_m_s": eva.safer_dv_used_m_s,
-        "returned": eva.returned,
-        "cw_max_deviation_m": eva.cw_max_deviation_m,
-        "orbital_period_min": 2.0 * np.pi / eva.mean_motion_rad_s / 60.0,
-    }
+    summary = drift_summary(eva)
     events = [Event(e.time_s, e.kind, e.detail) for e in eva.events]
     scene = {"tether_anchor_lvlh_m": list(tether.anchor_lvlh_m)} if tether is not None else {}
     if safer is not None:

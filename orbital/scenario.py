@@ -16,6 +16,8 @@ KINDS = {
     "reentry_footprint": "orbital.footprint",
     "eva_drift": "orbital.eva_drift",
     "decay_reentry": "orbital.decay_reentry",
+    "arm_push": "orbital.arm_push",
+    "arm_rescue": "orbital.arm_rescue",
 }
 
 

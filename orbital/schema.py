@@ -28,6 +28,7 @@ _KIND_OF_UNIT = {
     "m": "length",
     "s": "time",
     "rad": "angle",
+    "rad/s": "angular rate",
     "kg": "mass",
     "m2": "area",
     "m/s": "speed",

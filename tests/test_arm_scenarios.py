@@ -1,0 +1,206 @@
+"""``kind: arm_push`` and ``kind: arm_rescue``: the bundled runs keep the arm's limits,
+capture succeeds and fails where it should, and bad values are refused through the CLI."""
+
+import json
+
+import numpy as np
+import pytest
+
+from orbital import arm_push, arm_rescue
+from orbital import scenario as sc
+from orbital.arm import joint_rates_rad_s, tip_speeds_m_s
+from orbital.arm_push import contact_delta_v
+from orbital.arm_rescue import AIRLOCK_TOLERANCE_M
+
+BUNDLED = ("arm_push", "arm_rescue", "arm_rescue_too_far")
+# REFERENCES.md, "Robotic arm (Canadarm2 / SSRMS)": joint travel +-270 deg, joint rate
+# about 4 deg/s, tip speed 0.37 m/s unloaded and 0.15 m/s supporting a spacewalker.
+TRAVEL_RAD, RATE_RAD_S = np.radians(270.0), np.radians(4.0)
+UNLOADED_M_S, LOADED_M_S = 0.37, 0.15
+
+
+def run_scenario(name, *overrides):
+    scenario = sc.load(name, overrides)
+    module = arm_push if scenario.kind == "arm_push" else arm_rescue
+    return scenario, module.run(scenario)
+
+
+@pytest.fixture(scope="module")
+def bundled_runs():
+    return {name: run_scenario(name) for name in BUNDLED}
+
+
+def capture_index(result):
+    return int(np.searchsorted(result.time_s, result.summary["capture_time_s"]))
+
+
+@pytest.mark.physics
+@pytest.mark.parametrize("name", BUNDLED)
+def test_limits_are_never_exceeded(bundled_runs, name):
+    scenario, result = bundled_runs[name]
+    t = result.time_s
+    q = result.trajectories["arm_joints"].data
+    tip = result.trajectories["arm_tip"].data[:, :3]
+    assert scenario.arm.joint_limit == pytest.approx(TRAVEL_RAD)
+    assert np.all(np.abs(q) <= TRAVEL_RAD)
+    assert np.max(np.abs(joint_rates_rad_s(t, q))) <= RATE_RAD_S * (1 + 1e-12)
+    speeds = tip_speeds_m_s(t, tip)
+    assert np.max(speeds) <= UNLOADED_M_S * (1 + 1e-12)
+    if result.summary["captured"]:
+        assert np.max(speeds[capture_index(result):]) <= LOADED_M_S * (1 + 1e-12)
+    # The summary tells the same story as the arrays.
+    assert result.summary["max_joint_rate_deg_s"] <= 4.0 * (1 + 1e-12)
+    assert result.summary["max_tip_speed_m_s"] == pytest.approx(np.max(speeds), abs=1e-12)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_recorded_arm_is_consistent(bundled_runs, name):
+    scenario, result = bundled_runs[name]
+    arm = scenario.arm.build()
+    q = result.trajectories["arm_joints"].data
+    points = result.trajectories["arm_points"].data
+    tip = result.trajectories["arm_tip"].data
+    n = result.time_s.size
+    assert q.shape == (n, 7) and points.shape == (n, 3 * arm.point_count) and tip.shape == (n, 6)
+    for k in (0, n // 2, n - 1):
+        assert np.allclose(points[k].reshape(-1, 3), arm.forward(q[k])[0], atol=1e-12)
+    assert np.allclose(points[:, -3:], tip[:, :3], atol=0.0)
+    assert np.allclose(points[:, :3], scenario.arm.base, atol=0.0)
+    assert result.scene["arm_base_lvlh_m"] == list(scenario.arm.base)
+    assert result.scene["airlock_lvlh_m"] == list(scenario.arm.airlock)
+
+
+def test_rescue_captures_gordon_and_brings_him_to_the_airlock(bundled_runs):
+    scenario, result = bundled_runs["arm_rescue"]
+    summary = result.summary
+    assert summary["captured"] is True and summary["reason"] is None
+    k = capture_index(result)
+    him = result.trajectories["astronaut"].data
+    tip = result.trajectories["arm_tip"].data
+    # At capture he is within the radius of the tip and slow enough relative to it.
+    assert np.linalg.norm(him[k, :3] - tip[k, :3]) <= scenario.rescue.capture_radius
+    assert summary["capture_relative_speed_m_s"] <= scenario.rescue.capture_speed
+    assert summary["miss_distance_m"] <= scenario.rescue.capture_radius
+    # Before capture he drifts away from where he started; after it he moves with the tip.
+    assert np.linalg.norm(him[k - 1, :3] - scenario.astronaut.position) > 3.0
+    assert np.allclose(him[k + 1:], tip[k + 1:], atol=1e-12)
+    assert summary["returned_to_airlock"] is True
+    assert np.linalg.norm(tip[-1, :3] - np.array(scenario.arm.airlock)) <= AIRLOCK_TOLERANCE_M
+    assert summary["max_tip_speed_loaded_m_s"] <= LOADED_M_S * (1 + 1e-12)
+    kinds = [e.kind for e in result.events]
+    assert kinds.index("capture") < kinds.index("at_airlock")
+    assert result.scene["capture_radius_m"] == scenario.rescue.capture_radius
+
+
+def test_rescue_fails_when_he_is_out_of_reach(bundled_runs):
+    scenario, result = bundled_runs["arm_rescue_too_far"]
+    summary = result.summary
+    assert summary["captured"] is False and summary["capture_time_s"] is None
+    assert summary["reason"] == "out_of_reach"
+    assert summary["returned_to_airlock"] is False
+    # He never comes within the arm's reach of its base.
+    reach = scenario.arm.build().full_stretch_reach_m()
+    him = result.trajectories["astronaut"].data[:, :3]
+    assert np.min(np.linalg.norm(him - np.array(scenario.arm.base), axis=1)) > reach
+    assert "out_of_reach" in [e.kind for e in result.events]
+
+
+def test_rescue_fails_when_he_is_too_fast():
+    # Same drift as arm_rescue (about 0.12 m/s), but the grapple only takes 0.05 m/s.
+    _, result = run_scenario("arm_rescue", "rescue.capture_speed=0.05 m/s", "duration=120 s")
+    assert result.summary["captured"] is False
+    assert result.summary["reason"] == "too_fast"
+
+
+def test_push_gives_him_the_momentum_of_the_strike(bundled_runs):
+    scenario, result = bundled_runs["arm_push"]
+    summary = result.summary
+    assert summary["contact"] is True
+    k = int(np.searchsorted(result.time_s, summary["contact_time_s"]))
+    him = result.trajectories["astronaut"].data
+    # Held at rest until struck; then off with (1 + e) times the tip's speed, head on.
+    assert np.allclose(him[:k, 3:], 0.0) and np.allclose(him[:k, :3], scenario.astronaut.position)
+    expected = (1.0 + scenario.strike.restitution) * UNLOADED_M_S
+    assert summary["push_delta_v_m_s"] == pytest.approx(expected, rel=0.02)
+    assert np.allclose(him[k, 3:], summary["push_delta_v_lvlh_m_s"], atol=1e-9)
+    # The frayed line jerks taut and parts, as in the film; he drifts far away.
+    assert summary["tether_broken"] is True
+    assert summary["final_separation_m"] > 100.0
+    kinds = [e.kind for e in result.events]
+    assert {"contact", "release", "push", "tether_taut", "tether_broken"} <= set(kinds)
+
+
+def test_contact_delta_v_is_a_collision_with_an_immovable_body():
+    # Head on, elastic: twice the approach speed; plastic: once.
+    assert np.allclose(contact_delta_v([0.3, 0, 0], [0, 0, 0], [1, 0, 0], 1.0), [0.6, 0, 0])
+    assert np.allclose(contact_delta_v([0.3, 0, 0], [0, 0, 0], [1, 0, 0], 0.0), [0.3, 0, 0])
+    # Oblique: only the normal component is exchanged (no friction).
+    assert np.allclose(contact_delta_v([0.3, 0.3, 0], [0, 0, 0], [1, 0, 0], 0.5), [0.45, 0, 0])
+    # Already moving away faster than the tip: no push.
+    assert np.allclose(contact_delta_v([0.1, 0, 0], [0.5, 0, 0], [1, 0, 0], 0.5), 0.0)
+
+
+@pytest.mark.parametrize(
+    "name, override, fragment",
+    [
+        ("arm_rescue", "arm.initial_joints=[0, 0, 0]", "arm.initial_joints"),
+        ("arm_rescue", "arm.initial_joints=[0, 0, 300, 0, 0, 0, 0]", "initial_joints has 300 deg"),
+        ("arm_rescue", "arm.joint_limit=300 deg", "arm.joint_limit"),
+        ("arm_rescue", "arm.joint_rate=4 m/s", "arm.joint_rate"),
+        ("arm_rescue", "arm.tip_speed_loaded=0.5 m/s", "tip_speed_loaded"),
+        ("arm_rescue", "arm.base=[1, 2]", "arm.base"),
+        ("arm_rescue", "rescue.capture_radius=-1 m", "rescue.capture_radius"),
+        ("arm_rescue", "rescue.grab=yes", "rescue.grab"),
+        ("arm_push", "strike.restitution=1.5", "strike.restitution"),
+        ("arm_push", "astronaut.velocity=[0, 0, 0]", "astronaut.velocity"),
+    ],
+)
+def test_bad_values_exit_2_naming_the_field(issim, name, override, fragment):
+    done = issim("run", name, "--set", override)
+    assert done.returncode == 2
+    assert fragment in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bundled_arm_run_from_the_cli(issim, tmp_path):
+    done = issim("run", "arm_rescue_too_far", "--json", "--out", tmp_path / "run")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    for key in ("captured", "capture_time_s", "miss_distance_m", "max_joint_rate_deg_s",
+                "max_tip_speed_m_s", "returned_to_airlock", "reason"):
+        assert key in document["summary"]
+    saved = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert saved["scene"]["capture_radius_m"] == 0.5
+
+
+def straight_path(start, velocity, t):
+    return np.hstack([np.asarray(start) + np.outer(t, velocity), np.tile(velocity, (t.size, 1))])
+
+
+@pytest.mark.parametrize(
+    "start, velocity, expected",
+    [
+        ([5.0, -1.0, 18.0], [0.1, 0.02, 0.06], None),  # slow, through the workspace: planned
+        ([5.0, -3.0, 36.0], [0.1, -0.05, 0.1], "out_of_reach"),  # 26 m out and going
+        ([14.0, 0.0, 16.0], [0.0, 0.0, -0.3], "too_fast"),  # past the tip at 0.3 m/s
+    ],
+)
+def test_planner_picks_a_reachable_slow_intercept(start, velocity, expected):
+    from orbital.arm_rescue import PLAN_SETTLE_S, PLAN_SPEED_MARGIN, plan_intercept
+    from orbital.arm_runs import READY_POSE_RAD, ArmSpec
+
+    arm = ArmSpec().build()
+    t = np.arange(0.0, 200.0, 1.0)
+    path = straight_path(start, velocity, t)
+    plan, reason = plan_intercept(arm, np.array(READY_POSE_RAD), t, path, 0, capture_speed_m_s=0.2)
+    assert reason == expected
+    if expected is None:
+        point = path[plan.index, :3]
+        assert np.allclose(plan.point_lvlh_m, point) and plan.time_s == t[plan.index]
+        # Inside the reach, and the tip can get there at its speed limit in the time left.
+        assert np.linalg.norm(point - np.array(arm.base_lvlh_m)) <= arm.full_stretch_reach_m()
+        travel = np.linalg.norm(point - arm.tip(np.array(READY_POSE_RAD)))
+        assert travel / arm.tip_speed_unloaded_m_s + PLAN_SETTLE_S <= plan.time_s
+        assert np.linalg.norm(velocity) <= PLAN_SPEED_MARGIN * 0.2
+    else:
+        assert plan is None
