@@ -76,12 +76,16 @@ def coastline_segments(resolution=COAST_RESOLUTION):
 def add_earth(parent):
     """Draw the textured ellipsoid and the coastlines under ``parent`` (an ITRS node)."""
     from vispy import scene
+    from vispy.gloo import Texture2D
     from vispy.visuals.filters import TextureFilter
 
     vertices, faces, texcoords = ellipsoid_mesh()
     mesh = scene.visuals.Mesh(vertices=vertices.astype(np.float32), faces=faces, color=(1, 1, 1, 1), parent=parent)
-    mesh.attach(TextureFilter(blue_marble(), texcoords.astype(np.float32)))
-    mesh.set_gl_state("opaque", depth_test=True, cull_face=False)
+    texture = TextureFilter(blue_marble(), texcoords.astype(np.float32))
+    mesh.attach(texture)
+    texture.fshader["u_texture"] = Texture2D(blue_marble(), interpolation="linear")  # smooth close up
+    # the ground is pushed back in depth so lines lying on it win against 16-bit depth rounding
+    mesh.set_gl_state("opaque", depth_test=True, cull_face=False, polygon_offset_fill=True, polygon_offset=(1.0, 64.0))
     mesh.order = -10  # drawn first: everything else is depth-tested against it
     coast = scene.visuals.Line(coastline_segments(), color=COAST_COLOR, connect="segments", method="gl", parent=parent)
     coast.set_gl_state("translucent", depth_test=True)

@@ -35,7 +35,10 @@ class GlobeView:
         self.camera = scene.TurntableCamera(fov=35.0, up="+z")
         self.camera.depth_value = DEPTH_VALUE
         viewbox.camera = self.camera
-        self.presets = [preset for layer in self.layers for preset in layer.cameras] + [("globe", GLOBE_DISTANCE, None)]
+        close = [preset for layer in self.layers for preset in layer.cameras]
+        globe = [("globe", GLOBE_DISTANCE, None)]
+        close_first = bool(self.layers) and all(getattr(layer, "close_first", True) for layer in self.layers)
+        self.presets = close + globe if close_first else globe + close
         self.camera_names = [name for name, _, _ in self.presets]
         self._preset = 0
         self._t = t0

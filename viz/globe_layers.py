@@ -75,6 +75,8 @@ def _clock(seconds):
 class OrbitLayer:
     """A body in orbit (``station`` gcrs): marker, trail over the last orbit, ground track."""
 
+    close_first = False  # start on the whole globe
+
     def __init__(self, globe, result, name="station", color=STATION_COLOR):
         self.globe, self.name = globe, name
         self.t = np.asarray(result.time_s, dtype=float)
@@ -133,7 +135,7 @@ class DescentLayer:
         ghost.set_data(self.path.astype(np.float32))
         self.flown = _line(globe.ground, CAPSULE_COLOR, width=3.0)
         self.marker = _markers(globe.ground)
-        self.cameras = [("capsule", 1.2, self.position)]
+        self.cameras = [("capsule", 2.5, self.position)]
         used = sorted(set(codes.tolist()))
         names = dict.fromkeys(PHASES[c][0] for c in used)
         self.legend = ["descent: " + ", ".join(names)]
@@ -182,7 +184,7 @@ class FootprintLayer:
             _set_points(_markers(globe.ground), ground_points([target["lat_deg"]], [target["lon_deg"]]), TARGET_COLOR, 14, "cross")
         self.centre = ground_points([summary.get("landing_mean_lat_deg", 0.0)], [summary.get("landing_mean_lon_deg", 0.0)])[0]
         self.n_total = int(ok.sum())
-        self.cameras = [("landing site", 0.35, self.position)]
+        self.cameras = [("landing site", 0.15, self.position)]
         self.legend = ["landings: green land, blue water; yellow ellipse, red target"]
 
     def position(self, t_s):
@@ -213,6 +215,8 @@ def _ellipse_ring(scene, summary):
 
 class DecaySwathLayer:
     """The reentry window's ground track (``window_track``: t, lat, lon, alt), before/after nominal."""
+
+    close_first = False
 
     def __init__(self, globe, result):
         self.globe = globe

@@ -35,11 +35,12 @@ class Hud:
 
         self.canvas, self.result = canvas, result
         self.epoch = datetime.fromisoformat(str(result.epoch_utc).replace("Z", ""))
-        anchors = {"anchor_x": "left", "anchor_y": "top"}
-        self.status = scene.visuals.Text("", color=TEXT_COLOR, font_size=10, parent=canvas.scene, **anchors)
-        self.flash_text = scene.visuals.Text("", color=FLASH_COLOR + (1.0,), font_size=16, bold=True, parent=canvas.scene, anchor_x="center", anchor_y="top")
-        self.help = scene.visuals.Text(KEYS_HELP, color=TEXT_COLOR, font_size=10, parent=canvas.scene, anchor_x="right", anchor_y="top")
-        self.footer = scene.visuals.Text("", color=(0.85, 0.85, 0.85, 0.9), font_size=8, parent=canvas.scene, anchor_x="left", anchor_y="bottom")
+        # canvas pixels run downwards, so vispy's "bottom" anchor hangs a text block below its position
+        below, above = "bottom", "top"
+        self.status = scene.visuals.Text("", color=TEXT_COLOR, font_size=10, parent=canvas.scene, anchor_x="left", anchor_y=below)
+        self.flash_text = scene.visuals.Text("", color=FLASH_COLOR + (1.0,), font_size=16, bold=True, parent=canvas.scene, anchor_x="center", anchor_y=below)
+        self.help = scene.visuals.Text(KEYS_HELP, color=TEXT_COLOR, font_size=10, parent=canvas.scene, anchor_x="right", anchor_y=below)
+        self.footer = scene.visuals.Text("", color=(0.85, 0.85, 0.85, 0.9), font_size=8, parent=canvas.scene, anchor_x="left", anchor_y=above)
         self.legend = "\n".join(legend)
         self.help.visible = False
         self._flash_left_s = 0.0
