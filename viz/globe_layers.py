@@ -48,9 +48,9 @@ def _markers(parent):
     return markers
 
 
-def _set_points(markers, points, color, size=9, symbol="disc"):
+def _set_points(markers, points, color, size=9, symbol="disc", edge_width=1.0, edge_color=(0, 0, 0, 0.8)):
     points = np.atleast_2d(np.asarray(points, dtype=np.float32))
-    markers.set_data(points, face_color=color, edge_color=(0, 0, 0, 0.8), edge_width=1, size=size, symbol=symbol)
+    markers.set_data(points, face_color=color, edge_color=edge_color, edge_width=edge_width, size=size, symbol=symbol)
 
 
 def _line(parent, color, width=2.0):
@@ -181,7 +181,8 @@ class FootprintLayer:
             _line(globe.ground, ELLIPSE_COLOR, width=2.0).set_data(ground_points(*ring).astype(np.float32))
         target = scene.get("target_wgs84") or {"lat_deg": summary.get("target_lat_deg"), "lon_deg": summary.get("target_lon_deg")}
         if target.get("lat_deg") is not None:
-            _set_points(_markers(globe.ground), ground_points([target["lat_deg"]], [target["lon_deg"]]), TARGET_COLOR, 14, "cross")
+            target_point = ground_points([target["lat_deg"]], [target["lon_deg"]])
+            _set_points(_markers(globe.ground), target_point, TARGET_COLOR, 12, "cross", edge_width=0.0)
         self.centre = ground_points([summary.get("landing_mean_lat_deg", 0.0)], [summary.get("landing_mean_lon_deg", 0.0)])[0]
         self.n_total = int(ok.sum())
         self.cameras = [("landing site", 0.15, self.position)]
@@ -193,7 +194,7 @@ class FootprintLayer:
     def set_time(self, t_s):
         landed = self.touchdown_s <= t_s
         if landed.any():
-            _set_points(self.markers, self.points[landed], self.colors[landed], size=5)
+            _set_points(self.markers, self.points[landed], self.colors[landed], size=6, edge_width=0.0)
         self.markers.visible = bool(landed.any())
 
     def hud_items(self, t_s):
@@ -233,19 +234,19 @@ class DecaySwathLayer:
         ticks = np.arange(np.ceil(self.t[0] / SWATH_TICK_S), np.floor(self.t[-1] / SWATH_TICK_S) + 1) * SWATH_TICK_S
         tick_points = np.column_stack([np.interp(ticks, self.t, self.points[:, k]) for k in range(3)])
         if len(tick_points):
-            _set_points(_markers(globe.ground), tick_points, TICK_COLOR, size=4)
+            _set_points(_markers(globe.ground), tick_points, TICK_COLOR, size=6, edge_width=0.0)
         nominal = scene.get("nominal_reentry_wgs84")
         self.nominal_point = (
             ground_points([nominal["lat_deg"]], [nominal["lon_deg"]])[0]
             if nominal
             else np.array([np.interp(self.nominal_s, self.t, self.points[:, k]) for k in range(3)])
         )
-        _set_points(_markers(globe.ground), self.nominal_point, TARGET_COLOR, 16, "star")
+        _set_points(_markers(globe.ground), self.nominal_point, TARGET_COLOR, 14, edge_width=2.0, edge_color=(1, 1, 1, 1))
         self.marker = _markers(globe.ground)
         self.altitude = result.trajectories.get("altitude")
         self.grid_t = np.asarray(result.time_s, dtype=float)
         self.cameras = [("reentry point", 4.0, self.position)]
-        self.legend = [f"window: orange before, blue after the nominal reentry (red star); ticks every {SWATH_TICK_S / 60:.0f} min"]
+        self.legend = [f"window: orange before, blue after the nominal reentry (red dot); ticks every {SWATH_TICK_S / 60:.0f} min"]
 
     def position(self, t_s):
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.nominal_point

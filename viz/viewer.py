@@ -24,9 +24,10 @@ class Viewer:
         self.result = result
         self.canvas = scene.SceneCanvas(size=size, show=show, bgcolor=BACKGROUND, keys=None, title=f"issim: {result.scenario_name}")
         grid = self.canvas.central_widget.add_grid(spacing=2)
-        self.views = []
+        self.views, self.viewboxes = [], []
         for column, cls in enumerate(view_classes or views_for(result)):
             viewbox = grid.add_view(row=0, col=column, border_color=(0.3, 0.3, 0.3, 1.0))
+            self.viewboxes.append(viewbox)
             self.views.append(cls(viewbox, result))
         t0, t1 = time_span(result)
         self.player = Player(t0, t1, warp)
