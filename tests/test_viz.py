@@ -187,3 +187,34 @@ def test_registry_draws_the_contract_kinds():
     assert time_span(arm) == (0.0, 600.0)
     decay = synthetic_decay_result()
     assert time_span(decay)[1] - time_span(decay)[0] == pytest.approx(6 * 3600.0 - 60.0)
+
+
+class _Key:
+    """A key press as vispy delivers it: ``key.name`` and the typed ``text``."""
+
+    def __init__(self, name, text=""):
+        from vispy.util.keys import Key
+
+        self.key, self.text = Key(name), text
+
+
+def test_keys_drive_the_player_cameras_and_help():
+    viewer = _viewer(bundled_result("iss_orbit"))
+    player = viewer.player
+    warp = player.warp
+    viewer.on_key(_Key("+", "+"))
+    assert player.warp > warp
+    viewer.on_key(_Key("-", "-"))
+    assert player.warp == warp
+    viewer.on_key(_Key("Right"))
+    assert player.t_s == pytest.approx(player.t0_s + warp)
+    viewer.on_key(_Key("Space", " "))
+    assert player.paused and "PAUSED" in viewer.hud.status.text
+    viewer.tick(1.0)
+    assert player.t_s == pytest.approx(player.t0_s + warp)  # paused: wall time does not move it
+    viewer.on_key(_Key("R", "r"))
+    assert player.t_s == player.t0_s
+    viewer.on_key(_Key("C", "c"))
+    assert viewer.camera_of == ["station"] and "camera: station" in viewer.hud.footer.text
+    viewer.on_key(_Key("H", "h"))
+    assert viewer.hud.help.visible and "space" in viewer.hud.help.text
