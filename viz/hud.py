@@ -63,7 +63,7 @@ class Hud:
         if self._last_t is not None and t_s > self._last_t:
             crossed = [e for e in self.result.events if self._last_t < e.time_s <= t_s]
             if crossed:
-                self.flash_text.text = crossed[-1].message or crossed[-1].kind.replace("_", " ")
+                _set_text(self.flash_text, crossed[-1].message or crossed[-1].kind.replace("_", " "))
                 self._flash_left_s = FLASH_S
         elif self._last_t is not None and t_s < self._last_t:
             self._flash_left_s = 0.0
@@ -78,5 +78,11 @@ class Hud:
             f"warp x{warp:g}" + ("   PAUSED" if paused else ""),
         ]
         lines += [f"{name}: {value}" for name, value in items.items()]
-        self.status.text = "\n".join(lines)
-        self.footer.text = (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)"
+        _set_text(self.status, "\n".join(lines))
+        _set_text(self.footer, (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)")
+
+
+def _set_text(visual, text):
+    """Change a Text visual only when its text changes (laying text out is slow)."""
+    if visual.text != text:
+        visual.text = text
