@@ -21,7 +21,7 @@ from vispy import scene
 from vispy.visuals.transforms import STTransform
 
 from viz import station_model
-from viz.closeup_tracks import Tracks
+from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 
 BACKGROUND = (0.02, 0.03, 0.07, 1.0)
 TRAIL_COLOR = np.array([0.35, 0.85, 1.0])
@@ -43,14 +43,18 @@ STUB_LENGTH_M = 3.0
 #: Camera: vertical field of view (deg), and depth range (16-bit depth buffer: keep it small).
 FOV_DEG = 45.0
 DEPTH_VALUE = 300.0
-#: Camera distances (m) of the tracking presets when first chosen.
-FOLLOW_DISTANCE_M = 30.0
-ARM_DISTANCE_M = 45.0
+#: Radius (m) framed to show the whole station (its bounding sphere, 70 m, seen obliquely looks smaller).
+STATION_VIEW_RADIUS_M = 48.0
+#: Extent (m) across the narrower side of the view, at its centre, of the tracking presets when chosen.
+FOLLOW_VIEW_M = 25.0
+ARM_VIEW_M = 37.0
 #: Radius (m) of the arm's booms and joints, the astronaut ring's least size (px).
 ARM_RADIUS_M = 0.3
 JOINT_RADIUS_M = 0.5
 ARM_SIDES = 12
 RING_MIN_PX = 18.0
+#: Height (px) of the astronaut's label centre above his ring.
+LABEL_GAP_PX = 10.0
 #: Data for visuals until the first set_time (vispy wants some).
 _PLACEHOLDER_LINE = np.zeros((2, 3), dtype=np.float32)
 #: The scale bar aims at this length on screen (px).
@@ -98,7 +102,6 @@ class CloseupView:
         if self.arm is not None:
             self.camera_names.insert(0, "arm")
         self.camera_name = None
-        viewbox.scene.transform.changed.connect(self._update_lights)
         self._choose_camera(self.camera_names[0])
         self.set_time(self._t)
 
@@ -143,7 +146,7 @@ class CloseupView:
         figure = self._shaded_mesh(station_model.astronaut_mesh(), root)
         figure.transform = STTransform()
         ring = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
-        label = scene.visuals.Text("astronaut", parent=root, color="white", font_size=10, anchor_x="center", anchor_y="bottom")
+        label = scene.visuals.Text("astronaut", parent=root, color="white", font_size=10, anchor_x="center")
         for visual in (ring, label):  # always on top: he must never vanish behind the station
             visual.set_gl_state("translucent", depth_test=False)
             visual.order = 2
@@ -202,7 +205,7 @@ class CloseupView:
         pixels_per_metre = self._pixels_per_metre(p)
         ring_px = max(RING_MIN_PX, 2.6 * pixels_per_metre)
         up = self._camera_up()
-        a["label"].pos = (p + up * (0.5 * ring_px + 2.0) / pixels_per_metre).astype(np.float32)
+        a["label"].pos = (p + up * (0.5 * ring_px + LABEL_GAP_PX) / pixels_per_metre).astype(np.float32)
         a["ring"].set_data(
             p[None].astype(np.float32), symbol="disc", size=ring_px, face_color=(0, 0, 0, 0), edge_color=MARKER_COLOR, edge_width=2
         )
@@ -237,7 +240,7 @@ class CloseupView:
             self.tether.set_data(points.astype(np.float32), color=color, connect="segments")
             return
         if state == "taut":
-            points, color = np.array([anchor, p]), tension_color(tr.tension(t_s))
+            points, color = np.array([anchor, p]), tension_color(max(tr.tension(t_s), TAUT_TENSION_N))
         else:
             points, color = sagging_line(anchor, p, SLACK_SAG), SLACK_COLOR
         self.tether.set_data(points.astype(np.float32), color=color, connect="strip")
@@ -255,11 +258,11 @@ class CloseupView:
         self.camera_name = name
         if name == "station":
             self.camera.center = (0.0, 0.0, 0.0)
-            self.camera.distance = self._fit_distance(station_model.STATION_RADIUS_M)
+            self.camera.scale_factor = 2.0 * STATION_VIEW_RADIUS_M
         elif name == "follow astronaut":
-            self.camera.distance = FOLLOW_DISTANCE_M
+            self.camera.scale_factor = FOLLOW_VIEW_M
         elif name == "arm":
-            self.camera.distance = ARM_DISTANCE_M
+            self.camera.scale_factor = ARM_VIEW_M
 
     def _track_camera(self):
         """Re-aim the tracking presets at the current time (the user keeps azimuth and elevation)."""
@@ -269,25 +272,16 @@ class CloseupView:
         elif self.camera_name == "arm":
             self.camera.center = tuple(tr.at(tr.arm_points, t).mean(axis=0).astype(np.float32))
         elif self.camera_name == "station + astronaut":
-            center, radius = enclosing_sphere(station_model.STATION_RADIUS_M, tr.astronaut_position(t))
-            self.camera.center = tuple(center.astype(np.float32))
-            self.camera.distance = self._fit_distance(radius)
+            center, radius = enclosing_sphere(STATION_VIEW_RADIUS_M, tr.astronaut_position(t))
+            if not np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4):  # one view update for both
+                self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=2.0 * radius)
         self._draw_scale_bar()
-
-    def _fit_distance(self, radius_m):
-        """Camera distance (m) at which a sphere of ``radius_m`` fills the narrower side of the view."""
-        w, h = self.viewbox.size
-        half_fov = math.radians(FOV_DEG) / 2.0
-        if h > 0 and w < h:
-            half_fov = math.atan(math.tan(half_fov) * w / h)
-        return radius_m / math.tan(half_fov)
 
     def _pixels_per_metre(self, point=None):
         """Screen pixels per metre at the camera's centre (or at ``point``, m)."""
         h = max(self.viewbox.size[1], 1.0)
-        distance = self.camera.distance or 1.0
-        if point is not None:
-            distance = max(np.linalg.norm(self._camera_position() - point), 1e-3)
+        target = np.asarray(self.camera.center, dtype=float) if point is None else point
+        distance = max(np.linalg.norm(self._camera_position() - target), 1e-3)
         return h / (2.0 * distance * math.tan(math.radians(FOV_DEG) / 2.0))
 
     def _camera_position(self):
@@ -307,7 +301,7 @@ class CloseupView:
         self.scale_label.text = format_length(length_m)
         self.scale_label.pos = (x0 + length_px + 6.0, y0 - 3.0)
 
-    def _update_lights(self, event=None):
+    def _update_lights(self):
         """Light from over the viewer's left shoulder, whatever the camera does."""
         direction = self.camera.transform.map([0.6, -0.7, -1.0, 0.0])[:3]
         for shading in self._shading:
@@ -324,12 +318,13 @@ class CloseupView:
             items["distance"] = format_length(float(np.linalg.norm(state[:3])))
             items["speed"] = f"{np.linalg.norm(state[3:6]):.2f} m/s"
             for label, target in tr.targets.items():
-                items[label] = format_length(float(np.linalg.norm(state[:3] - target)))
+                items[f"to {label}"] = format_length(float(np.linalg.norm(state[:3] - target)))
             if tr.arm_points is not None:
                 items["arm tip"] = format_length(float(np.linalg.norm(tr.at(tr.arm_points, t_s)[-1] - state[:3])))
         tether = tr.tether_state(t_s)
-        if tether == "taut":
-            items["tether"] = f"taut {tr.tension(t_s):.0f} N"
+        if tether == "taut":  # a bounce shorter than the output step can fall between samples
+            tension = tr.tension(t_s)
+            items["tether"] = f"taut {tension:.0f} N" if tension > TAUT_TENSION_N else "taut"
         elif tether == "slack":
             items["tether"] = f"slack {np.linalg.norm(tr.astronaut_position(t_s) - tr.tether_anchor):.1f} m out"
         elif tether == "broken":
@@ -346,7 +341,7 @@ def tension_color(tension_n):
 def sagging_line(start, end, sag_fraction, count=32):
     """A parabolic curve from ``start`` to ``end`` (m), bowed by ``sag_fraction`` of its chord.
 
-    It bows toward -x (drawn down) where it can, else toward -y.
+    It bows toward +x (up, away from the truss top where the reels sit) where it can, else toward -y.
     """
     start, end = np.asarray(start, float), np.asarray(end, float)
     chord = end - start
@@ -355,7 +350,7 @@ def sagging_line(start, end, sag_fraction, count=32):
     if length < 1e-9:
         return start + s * chord
     axis = chord / length
-    bow = np.array([-1.0, 0.0, 0.0]) - axis * -axis[0]
+    bow = np.array([1.0, 0.0, 0.0]) - axis * axis[0]
     if np.linalg.norm(bow) < 0.3:
         bow = np.array([0.0, -1.0, 0.0]) - axis * -axis[1]
     bow /= np.linalg.norm(bow)
