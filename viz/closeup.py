@@ -30,6 +30,7 @@ MARKER_COLOR = (1.0, 0.85, 0.2, 1.0)
 TARGET_COLOR = (0.35, 1.0, 0.55, 1.0)
 SLACK_COLOR = (0.75, 1.0, 0.45, 1.0)
 BROKEN_COLOR = (1.0, 0.25, 0.2, 1.0)
+STATION_MARK_COLOR = (0.85, 0.9, 1.0, 0.9)
 ARM_BOOM = (0.96, 0.96, 0.93, 1.0)
 ARM_TIP = (1.0, 0.55, 0.15, 1.0)
 ARM_BASE = (0.85, 0.72, 0.30, 1.0)
@@ -43,6 +44,7 @@ STUB_LENGTH_M = 3.0
 #: Camera: vertical field of view (deg), and depth range (16-bit depth buffer: keep it small).
 FOV_DEG = 45.0
 DEPTH_VALUE = 300.0
+MAX_DEPTH_VALUE = 1e5
 #: Radius (m) framed to show the whole station (its bounding sphere, 70 m, seen obliquely looks smaller).
 STATION_VIEW_RADIUS_M = 48.0
 #: Extent (m) across the narrower side of the view, at its centre, of the tracking presets when chosen.
@@ -57,6 +59,8 @@ RING_MIN_PX = 18.0
 LABEL_GAP_PX = 10.0
 #: Data for visuals until the first set_time (vispy wants some).
 _PLACEHOLDER_LINE = np.zeros((2, 3), dtype=np.float32)
+#: Below this size on screen (px) the station gets a marker and a label.
+STATION_SPECK_PX = 40.0
 #: The scale bar aims at this length on screen (px).
 SCALE_BAR_PX = 110.0
 
@@ -88,6 +92,7 @@ class CloseupView:
         self.ghost_path = self._build_ghost_path(root)
         self.ghost_marker = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
         self._build_targets(root)
+        self.station_marker = self._build_station_marker(root)
         self.scale_bar = scene.visuals.Line(_PLACEHOLDER_LINE[:, :2], parent=viewbox, width=2.0, color="white")
         self.scale_label = scene.visuals.Text("", parent=viewbox, color="white", font_size=9, anchor_x="left")
         self._order_transparent()
@@ -152,6 +157,17 @@ class CloseupView:
             visual.order = 2
         return {"figure": figure, "ring": ring, "label": label}
 
+    def _build_station_marker(self, root):
+        """A cross and a label at the centre of mass, shown only when the station is a speck."""
+        cross = scene.visuals.Markers(
+            pos=np.zeros((1, 3), np.float32), symbol="cross", size=10, face_color=STATION_MARK_COLOR, edge_width=0, parent=root
+        )
+        label = scene.visuals.Text("    station", pos=(0.0, 0.0, 0.0), color=STATION_MARK_COLOR, font_size=9, anchor_x="left", parent=root)
+        for visual in (cross, label):
+            visual.set_gl_state("translucent", depth_test=False)
+            visual.order = 2
+        return cross, label
+
     def _build_ghost_path(self, root):
         """The CW prediction, dashed: every other piece of the path, cut at equal arc lengths."""
         cw = self.tracks.astronaut_cw
@@ -188,6 +204,7 @@ class CloseupView:
         """Move everything to ``t_s`` (s since epoch), interpolating between samples."""
         self._t = float(t_s)
         tr = self.tracks
+        self._track_camera()  # first: the astronaut's ring and label are sized for this view
         if self.arm is not None:
             vertices, faces = self._arm_geometry(tr.at(tr.arm_points, t_s))
             self.arm.set_data(vertices=vertices, faces=faces, face_colors=self._arm_colors)
@@ -196,7 +213,9 @@ class CloseupView:
             self._draw_trail(t_s)
             self._draw_ghost(t_s)
         self._draw_tether(t_s)
-        self._track_camera()
+        speck = 2.0 * station_model.STATION_RADIUS_M * self._pixels_per_metre(np.zeros(3)) < STATION_SPECK_PX
+        for visual in self.station_marker:
+            visual.visible = speck
         self._update_lights()
 
     def _place_astronaut(self, p):
@@ -212,7 +231,7 @@ class CloseupView:
 
     def _draw_trail(self, t_s):
         past = self.tracks.history(self.tracks.astronaut[:, :3], t_s)
-        alpha = np.linspace(0.15, 0.9, len(past))
+        alpha = np.linspace(0.35, 0.95, len(past))
         colors = np.column_stack([np.tile(TRAIL_COLOR, (len(past), 1)), alpha]).astype(np.float32)
         self.trail.set_data(past.astype(np.float32), color=colors)
 
@@ -275,7 +294,24 @@ class CloseupView:
             center, radius = enclosing_sphere(STATION_VIEW_RADIUS_M, tr.astronaut_position(t))
             if not np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4):  # one view update for both
                 self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=2.0 * radius)
+        self._reach_far_things()
         self._draw_scale_bar()
+
+    def _reach_far_things(self):
+        """Push the far clipping plane out to the station and the astronaut, however far apart.
+
+        vispy puts the planes at distance / k and distance * k, k = sqrt(10 depth_value); the
+        16-bit depth buffer wants k small, so it grows only as far as needed.
+        """
+        eye = self._camera_position()
+        far = np.linalg.norm(eye) + station_model.STATION_RADIUS_M
+        p = self.tracks.astronaut_position(self._t)
+        if p is not None:
+            far = max(far, np.linalg.norm(eye - p) + STATION_VIEW_RADIUS_M)
+        distance = max(np.linalg.norm(eye - np.asarray(self.camera.center, dtype=float)), 1e-3)
+        depth_value = float(np.clip((far / distance) ** 2 / 10.0, DEPTH_VALUE, MAX_DEPTH_VALUE))
+        if not np.isclose(self.camera.depth_value, depth_value, rtol=0.2):
+            self.camera.depth_value = depth_value
 
     def _pixels_per_metre(self, point=None):
         """Screen pixels per metre at the camera's centre (or at ``point``, m)."""
