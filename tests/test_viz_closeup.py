@@ -216,3 +216,69 @@ def test_cameras_cycle_through_all_presets(view_of):
     names = [view.cycle_camera() for _ in view.camera_names]
     assert sorted(names) == sorted(view.camera_names)
     assert {"station", "arm", "follow astronaut"} <= set(names)
+
+
+# --- geometry and sampling, no GL needed ------------------------------------------------
+
+
+def test_station_model_matches_the_contract_layout():
+    from viz import station_model
+
+    mesh = station_model.station_mesh()
+    lo, hi = mesh.vertices.min(axis=0), mesh.vertices.max(axis=0)
+    assert hi[2] - lo[2] == pytest.approx(station_model.TRUSS_LENGTH_M + 2 * 1.0, abs=5.0)  # truss (+ joints) along z
+    assert lo[1] == pytest.approx(-35.5, abs=1.0) and hi[1] == pytest.approx(35.5, abs=1.0)  # wings reach past the modules
+    assert np.linalg.norm(mesh.vertices, axis=1).max() <= station_model.STATION_RADIUS_M
+    assert mesh.faces.min() == 0 and mesh.faces.max() == len(mesh.vertices) - 1
+    assert len(mesh.face_colors) == len(mesh.faces)
+    assert station_model.TRUSS_TOP_X_M == pytest.approx(1.0)  # the bundled tether reels sit on it
+
+
+def test_tube_vertices_lie_on_their_cylinders():
+    from viz import station_model
+
+    starts, ends = np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]]), np.array([[0.0, 0.0, 5.0], [4.0, -2.0, 3.0]])
+    v = station_model.tube_vertices(starts, ends, 0.3, 10).reshape(2, 20, 3)
+    for k in range(2):
+        axis = (ends[k] - starts[k]) / np.linalg.norm(ends[k] - starts[k])
+        rel = v[k] - starts[k]
+        radial = rel - np.outer(rel @ axis, axis)
+        assert np.allclose(np.linalg.norm(radial, axis=1), 0.3)
+        assert np.allclose(rel[:10] @ axis, 0.0) and np.allclose(rel[10:] @ axis, np.linalg.norm(ends[k] - starts[k]))
+    assert station_model.tube_faces(2, 10).max() == 39
+
+
+def test_tracks_interpolate_in_float64_and_clamp():
+    from viz.closeup_tracks import Tracks
+
+    result = synthetic_arm_result()
+    tracks = Tracks(result)
+    points = result.trajectories["arm_points"].data.reshape(61, 9, 3)
+    assert np.allclose(tracks.at(tracks.arm_points, 10.5), 0.5 * (points[10] + points[11]))
+    assert np.allclose(tracks.at(tracks.arm_points, -5.0), points[0])
+    assert np.allclose(tracks.at(tracks.arm_points, 1e6), points[-1])
+    assert tracks.history(tracks.astronaut[:, :3], 2.5).shape == (4, 3)
+    assert [tracks.tether_state(t) for t in (10.0, 30.0, 50.0)] == ["slack", "taut", "slack"]
+    far = 3000.0 + 1e-3  # a millimetre 3 km out survives: the sampling stays float64
+    result.trajectories["astronaut"].data[:, 0] = far
+    assert Tracks(result).astronaut_position(7.0)[0] == far
+
+
+def test_sagging_line_sags_and_ends_at_its_ends():
+    from viz.closeup import sagging_line
+
+    start, end = np.array([1.0, 0.0, 12.0]), np.array([1.0, 0.0, 32.0])
+    curve = sagging_line(start, end, 0.1, count=33)
+    assert np.allclose(curve[0], start) and np.allclose(curve[-1], end)
+    assert curve[16, 0] - 1.0 == pytest.approx(0.1 * 20.0)  # bowed up by a tenth of the chord at mid-span
+
+
+def test_scale_bar_and_lengths_are_round():
+    from viz.closeup import enclosing_sphere, format_length, scale_bar_length
+
+    assert scale_bar_length(4.0, 110.0) == (20.0, 80.0)
+    assert scale_bar_length(0.03, 110.0)[0] == 2000.0
+    assert [format_length(m) for m in (23.44, 480.2, 3021.0)] == ["23.4 m", "480 m", "3.02 km"]
+    centre, radius = enclosing_sphere(50.0, np.array([0.0, 3000.0, 0.0]))
+    assert np.linalg.norm(centre - [0.0, 1475.0, 0.0]) < 1e-9 and radius >= 1525.0
+    assert enclosing_sphere(50.0, np.array([10.0, 0.0, 0.0]))[1] == 50.0
