@@ -88,7 +88,7 @@ class CloseupView:
         self.arm = self._build_arm(root) if self.tracks.arm_points is not None else None
         self.astronaut = self._build_astronaut(root) if self.tracks.astronaut is not None else None
         self.tether = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=2.0, antialias=True)
-        self.trail = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=2.0, antialias=True)
+        self.trail = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=3.0, antialias=True)
         self.ghost_path = self._build_ghost_path(root)
         self.ghost_marker = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
         self._build_targets(root)
