@@ -35,6 +35,8 @@ ARM_BOOM = (0.96, 0.96, 0.93, 1.0)
 ARM_TIP = (1.0, 0.55, 0.15, 1.0)
 ARM_BASE = (0.85, 0.72, 0.30, 1.0)
 
+#: Dashes along the whole CW ghost path.
+GHOST_DASHES = 120
 #: Tension (N) drawn full red; lower tensions blend from orange.
 RED_TENSION_N = 1000.0
 #: Sag of a slack tether as a fraction of its chord (the reel keeps it nearly straight).
@@ -50,11 +52,14 @@ STATION_VIEW_RADIUS_M = 48.0
 #: Extent (m) across the narrower side of the view, at its centre, of the tracking presets when chosen.
 FOLLOW_VIEW_M = 25.0
 ARM_VIEW_M = 37.0
-#: Radius (m) of the arm's booms and joints, the astronaut ring's least size (px).
+#: Radius (m) of the arm's booms and joints; sides of a boom's tube.
 ARM_RADIUS_M = 0.3
 JOINT_RADIUS_M = 0.5
 ARM_SIDES = 12
+#: The astronaut's ring: its least size on screen (px) far off ...
 RING_MIN_PX = 18.0
+#: ... and its size (m) near by, where it circles his 1.9 m figure.
+RING_DIAMETER_M = 2.6
 #: Height (px) of the astronaut's label centre above his ring.
 LABEL_GAP_PX = 10.0
 #: Data for visuals until the first set_time (vispy wants some).
@@ -127,7 +132,6 @@ class CloseupView:
         k = self.tracks.arm_points.shape[1]
         sphere_v, sphere_f = station_model.sphere_template(6, 10)
         self._sphere_v = sphere_v
-        self._arm_links = k - 1
         link_faces = station_model.tube_faces(k - 1, ARM_SIDES)
         link_vertex_count = (k - 1) * 2 * ARM_SIDES
         joint_faces = np.concatenate([sphere_f + link_vertex_count + j * len(sphere_v) for j in range(k)])
@@ -179,9 +183,8 @@ class CloseupView:
         arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))])
         if arc[-1] <= 0:
             return None
-        pieces = 2 * 120
-        s = np.linspace(0.0, arc[-1], pieces)
-        dashed = np.stack([np.interp(s, arc, path[:, i]) for i in range(3)], 1)[: pieces // 2 * 2]
+        s = np.linspace(0.0, arc[-1], 2 * GHOST_DASHES)
+        dashed = np.stack([np.interp(s, arc, path[:, i]) for i in range(3)], 1)
         return scene.visuals.Line(dashed.astype(np.float32), color=GHOST_COLOR, connect="segments", width=1.5, parent=root)
 
     def _build_targets(self, root):
@@ -222,7 +225,7 @@ class CloseupView:
         a = self.astronaut
         a["figure"].transform.translate = p.astype(np.float32)
         pixels_per_metre = self._pixels_per_metre(p)
-        ring_px = max(RING_MIN_PX, 2.6 * pixels_per_metre)
+        ring_px = max(RING_MIN_PX, RING_DIAMETER_M * pixels_per_metre)
         up = self._camera_up()
         a["label"].pos = (p + up * (0.5 * ring_px + LABEL_GAP_PX) / pixels_per_metre).astype(np.float32)
         a["ring"].set_data(
