@@ -282,3 +282,15 @@ def test_scale_bar_and_lengths_are_round():
     centre, radius = enclosing_sphere(50.0, np.array([0.0, 3000.0, 0.0]))
     assert np.linalg.norm(centre - [0.0, 1475.0, 0.0]) < 1e-9 and radius >= 1525.0
     assert enclosing_sphere(50.0, np.array([10.0, 0.0, 0.0]))[1] == 50.0
+
+
+def test_tracks_read_back_from_a_run_directory(bundled, tmp_path):
+    from orbital.results import read_run, write_run
+    from viz.closeup_tracks import Tracks
+
+    result = bundled["gordon_adrift"]
+    fresh, reread = Tracks(result), Tracks(read_run(write_run(result, "kind: eva_drift\n", tmp_path / "run")))
+    assert np.array_equal(fresh.tether_anchor, reread.tether_anchor)
+    for t_s in (0.0, 30.0, 3000.0):
+        assert np.array_equal(fresh.astronaut_position(t_s), reread.astronaut_position(t_s))
+        assert fresh.tether_state(t_s) == reread.tether_state(t_s)
