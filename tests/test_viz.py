@@ -218,3 +218,18 @@ def test_keys_drive_the_player_cameras_and_help():
     assert viewer.camera_of == ["station"] and "camera: station" in viewer.hud.footer.text
     viewer.on_key(_Key("H", "h"))
     assert viewer.hud.help.visible and "space" in viewer.hud.help.text
+
+
+def test_arm_moves_between_two_frames_in_the_closeup():
+    viewer = _viewer(synthetic_arm_result())
+    assert [type(v).__name__ for v in viewer.views] == ["GlobeView", "CloseupView"]
+    first = viewer.frame_at(0.0).astype(int)
+    last = viewer.frame_at(600.0).astype(int)
+    left, right = viewer.viewboxes
+    x0, y0 = int(right.pos[0]), int(right.pos[1])
+    w, h = int(right.size[0]), int(right.size[1])
+    below_hud = slice(y0 + h // 4, y0 + h)  # the HUD text changes too; look under it
+    changed = np.abs(first[below_hud, x0 : x0 + w, :3] - last[below_hud, x0 : x0 + w, :3]).sum(axis=-1) > 60
+    assert changed.mean() > 0.002, "the arm (and the astronaut at its tip) should have moved"
+    # both views' readouts in one HUD; the close-up's speed kept apart from the station's
+    assert "distance: " in viewer.hud.status.text and "speed (closeup): " in viewer.hud.status.text

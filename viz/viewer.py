@@ -45,7 +45,8 @@ class Viewer:
         items = {}
         for view in self.views:
             view.set_time(self.player.t_s)
-            items.update(view.hud_items(self.player.t_s))
+            for name, value in view.hud_items(self.player.t_s).items():
+                items[name if name not in items else f"{name} ({view_label(view)})"] = value
         cameras = ", ".join(self.camera_of)
         self.hud.update(self.player.t_s, wall_dt_s, self.player.warp, self.player.paused, items, cameras)
 
@@ -108,3 +109,7 @@ class Viewer:
         app.run()
         timer.stop()
 
+
+def view_label(view):
+    """Short name of a view for the HUD: ``GlobeView`` -> ``globe``."""
+    return type(view).__name__.removesuffix("View").lower()
