@@ -24,6 +24,7 @@ TEXTURE_WIDTH = 2048
 GROUND_LIFT_M = 8.0e3
 COAST_RESOLUTION = "l"
 COAST_COLOR = (255, 255, 215)
+COAST_OPACITY = 200  # of 255, before the halving blends it further
 
 
 @functools.lru_cache(maxsize=1)
@@ -34,10 +35,12 @@ def earth_texture(width=TEXTURE_WIDTH):
     big = 2 * width
     with Image.open(data_dir() / "bmng.jpg") as source:
         image = source.convert("RGB").resize((big, big // 2), Image.BILINEAR)
-    draw = ImageDraw.Draw(image)
+    mask = Image.new("L", image.size, 0)
+    draw = ImageDraw.Draw(mask)
     for line in coastlines_lon_lat():
         xy = np.column_stack([(line[:, 0] + 180.0) / 360.0 * big, (90.0 - line[:, 1]) / 180.0 * (big // 2)])
-        draw.line(xy.ravel().tolist(), fill=COAST_COLOR, width=2)
+        draw.line(xy.ravel().tolist(), fill=COAST_OPACITY, width=1)
+    image = Image.composite(Image.new("RGB", image.size, COAST_COLOR), image, mask)
     return np.asarray(image.resize((width, width // 2), Image.BOX))
 
 

@@ -134,6 +134,8 @@ class DescentLayer:
         ghost = _line(globe.ground, (1.0, 1.0, 1.0, 0.25), width=1.0)
         ghost.set_data(self.path.astype(np.float32))
         self.flown = _line(globe.ground, CAPSULE_COLOR, width=3.0)
+        self.flown.set_gl_state("translucent", depth_test=True, depth_func="lequal")  # wins on the ghost it lies on
+        self.flown.order = ghost.order + 1
         self.marker = _markers(globe.ground)
         self.cameras = [("capsule", 2.5, self.position)]
         used = sorted(set(codes.tolist()))
