@@ -61,10 +61,12 @@ class Hud:
     def update(self, t_s, wall_dt_s, warp, paused, items, camera):
         """Redraw for simulation time ``t_s``; events crossed since the last update flash."""
         if self._last_t is not None and t_s > self._last_t:
-            crossed = [e for e in self.result.events if self._last_t < e.time_s <= t_s]
+            # events in the last FLASH_S of play (wall seconds times warp) flash, even after a jump
+            recent = max(self._last_t, t_s - FLASH_S * warp)
+            crossed = [e for e in self.result.events if recent < e.time_s <= t_s]
             if crossed:
                 _set_text(self.flash_text, crossed[-1].message or crossed[-1].kind.replace("_", " "))
-                self._flash_left_s = FLASH_S
+                self._flash_left_s = FLASH_S - (t_s - crossed[-1].time_s) / warp + wall_dt_s
         elif self._last_t is not None and t_s < self._last_t:
             self._flash_left_s = 0.0
         self._last_t = t_s
