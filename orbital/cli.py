@@ -95,6 +95,8 @@ def run(
     from orbital.scenario import resolved_yaml
 
     model = _load(scenario, set_ or [])
+    if view_after:
+        _check_window()
     run_dir = out or str(default_run_dir(model.name, datetime.now(timezone.utc)))
     try:
         check_can_write(run_dir, overwrite)
@@ -118,18 +120,22 @@ def run(
         _open_window(result)
 
 
-def _open_window(result, warp=None):
-    """Play ``result`` in an interactive window (exit 1 with a message if none can open)."""
+def _check_window():
+    """Exit 1 with a message (before any work) if no window can open here."""
     from viz.backend import NoGLError, use_window
 
     try:
         use_window()
-        from viz.viewer import Viewer
-
-        Viewer(result, show=True, warp=warp).run()
-    except (NoGLError, RuntimeError) as exc:
-        typer.echo(f"issim: error: cannot open a window ({exc}); use --export FILE to render offscreen", err=True)
+    except NoGLError as exc:
+        typer.echo(f"issim: error: {exc}; use --export FILE to render offscreen", err=True)
         raise typer.Exit(1)
+
+
+def _open_window(result, warp=None):
+    """Play ``result`` in an interactive window until it is closed."""
+    from viz.viewer import Viewer
+
+    Viewer(result, show=True, warp=warp).run()
 
 
 @app.command()
@@ -157,6 +163,8 @@ def view(
             raise OptionError(f"--warp {warp:g}: expected a positive number of simulated seconds per wall second")
     except OptionError as exc:
         _fail(str(exc))
+    if out is None:
+        _check_window()
     result = _result_to_view(target, set_ or [])
     if out is None:
         _open_window(result, warp)

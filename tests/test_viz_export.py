@@ -105,3 +105,20 @@ def test_default_warp_plays_a_span_in_about_half_a_minute():
     assert warp_to_fit(86400.0) == 2000  # a day in 43 s
     assert warp_to_fit(10.0) == 1
     assert warp_to_fit(1e12) == WARPS[-1]
+
+
+def test_without_a_display_the_window_refuses_before_any_work(issim, tmp_path, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    for args in (["view", "iss_orbit"], ["run", "iss_orbit", "--view", "--out", tmp_path / "run"]):
+        done = issim(*args)
+        assert done.returncode == 1 and "no window can open here" in done.stderr and "--export" in done.stderr
+        assert "running" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_help_lists_view(issim):
+    done = issim("view", "--help")
+    assert done.returncode == 0
+    for option in ("--export", "--fps", "--size", "--duration", "--time"):
+        assert option in done.stdout

@@ -24,13 +24,17 @@ def use_offscreen():
 
 
 def use_window():
-    """Select vispy's glfw backend for an interactive window."""
+    """Select vispy's glfw backend and start it, so a window can open (else :class:`NoGLError`)."""
     import vispy
 
     try:
         vispy.use(app="glfw")
-    except Exception as exc:
-        raise NoGLError(f"no window backend (glfw) is available: {exc}") from None
+        from vispy import app
+
+        app.use_app().native  # initialises glfw: fails here without a display
+    except Exception as exc:  # glfw reports a missing display as OSError, others as RuntimeError
+        reason = " ".join(str(exc).split())
+        raise NoGLError(f"no window can open here (glfw: {reason})") from None
 
 
 @functools.lru_cache(maxsize=1)
