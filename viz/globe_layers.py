@@ -36,7 +36,9 @@ PHASES = (
     ("main chute", (0.3, 1.0, 0.4, 1.0)),
     ("landed", (1.0, 1.0, 1.0, 1.0)),
 )
-SWATH_TICK_S = 300.0
+#: Time ticks on a decay swath: the first of these spacings (s) giving at most MAX_TICKS ticks.
+SWATH_TICKS_S = (300.0, 600.0, 1800.0, 3600.0, 3 * 3600.0, 6 * 3600.0, 12 * 3600.0, 86400.0)
+MAX_TICKS = 60
 
 
 def _markers(parent):
@@ -233,7 +235,8 @@ class DecaySwathLayer:
         for mask, color in ((before, BEFORE_COLOR), (~before, AFTER_COLOR)):
             for run in _runs(mask):
                 _line(globe.ground, color, width=2.5).set_data(self.points[run].astype(np.float32))
-        ticks = np.arange(np.ceil(self.t[0] / SWATH_TICK_S), np.floor(self.t[-1] / SWATH_TICK_S) + 1) * SWATH_TICK_S
+        tick_s = next((step for step in SWATH_TICKS_S if (self.t[-1] - self.t[0]) / step <= MAX_TICKS), SWATH_TICKS_S[-1])
+        ticks = np.arange(np.ceil(self.t[0] / tick_s), np.floor(self.t[-1] / tick_s) + 1) * tick_s
         tick_points = np.column_stack([np.interp(ticks, self.t, self.points[:, k]) for k in range(3)])
         if len(tick_points):
             _set_points(_markers(globe.ground), tick_points, TICK_COLOR, size=6, edge_width=0.0)
@@ -248,7 +251,7 @@ class DecaySwathLayer:
         self.altitude = result.trajectories.get("altitude")
         self.grid_t = np.asarray(result.time_s, dtype=float)
         self.cameras = [("reentry point", 4.0, self.position)]
-        self.legend = [f"window: orange before, blue after the nominal reentry (red dot); ticks every {SWATH_TICK_S / 60:.0f} min"]
+        self.legend = [f"window: orange before, blue after the nominal reentry (red dot); ticks every {_duration_text(tick_s)}"]
 
     def position(self, t_s):
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.nominal_point
@@ -266,6 +269,14 @@ class DecaySwathLayer:
             values = interpolate(self.grid_t, np.asarray(self.altitude.data, float), t_s)
             items["altitude"] = " / ".join(f"{c.replace('_km', '')} {v:.0f}" for c, v in zip(columns, np.atleast_1d(values))) + " km"
         return items
+
+
+def _duration_text(seconds):
+    """``300`` -> ``5 min``, ``7200`` -> ``2 h``, ``86400`` -> ``1 d``."""
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
 
 
 def _runs(mask):
