@@ -52,7 +52,7 @@ def synthetic_decay_result():
     history_t = np.linspace(0.0, 90 * 86400.0, 91)
     altitude = np.column_stack([np.linspace(300.0, 120.0, 91), np.linspace(310.0, 125.0, 91)])
     nominal_s = 89.5 * 86400.0
-    track_t = np.arange(nominal_s - 3 * 3600.0, nominal_s + 3 * 3600.0, 60.0)
+    track_t = np.arange(nominal_s - 3 * 3600.0, nominal_s + 3 * 3600.0, 130.0)  # nominal between samples
     phase = 2 * np.pi * (track_t - nominal_s) / 5300.0
     lat = 51.6 * np.sin(phase)
     lon = (np.degrees(phase) * 0.93 - (track_t - nominal_s) * 360.0 / 86164.0 + 30.0 + 180.0) % 360.0 - 180.0

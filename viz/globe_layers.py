@@ -36,9 +36,14 @@ PHASES = (
     ("main chute", (0.3, 1.0, 0.4, 1.0)),
     ("landed", (1.0, 1.0, 1.0, 1.0)),
 )
-#: Time ticks on a decay swath: the first of these spacings (s) giving at most MAX_TICKS ticks.
-SWATH_TICKS_S = (300.0, 600.0, 1800.0, 3600.0, 3 * 3600.0, 6 * 3600.0, 12 * 3600.0, 86400.0)
-MAX_TICKS = 60
+#: A decay window can last months, its track then covering the whole latitude band (drawn as
+#: two parallels): the track is drawn thin within SWATH_FAINT_S of the nominal time, bold with
+#: time ticks within SWATH_BOLD_S (as the Aerospace Corporation's reentry maps draw a window of hours).
+SWATH_BOLD_S = 1.5 * 3600.0
+SWATH_FAINT_S = 12 * 3600.0
+BAND_COLOR = (1.0, 1.0, 1.0, 0.45)
+SWATH_TICK_S = 300.0
+SWATH_FAINT_ALPHA = 0.35
 
 
 def _markers(parent):
@@ -231,15 +236,26 @@ class DecaySwathLayer:
         self.points = ground_points(track[:, 1], track[:, 2])
         scene = result.scene
         self.nominal_s = float(scene.get("reentry_time_s", np.median(self.t)))
-        before = self.t <= self.nominal_s
-        for mask, color in ((before, BEFORE_COLOR), (~before, AFTER_COLOR)):
-            for run in _runs(mask):
-                _line(globe.ground, color, width=2.5).set_data(self.points[run].astype(np.float32))
-        tick_s = next((step for step in SWATH_TICKS_S if (self.t[-1] - self.t[0]) / step <= MAX_TICKS), SWATH_TICKS_S[-1])
-        ticks = np.arange(np.ceil(self.t[0] / tick_s), np.floor(self.t[-1] / tick_s) + 1) * tick_s
+        # pieces of the track between these times, each in its colour and weight
+        cuts = self.nominal_s + np.array([-SWATH_FAINT_S, -SWATH_BOLD_S, 0.0, SWATH_BOLD_S, SWATH_FAINT_S])
+        t_all = np.union1d(self.t, cuts[(cuts > self.t[0]) & (cuts < self.t[-1])])
+        p_all = np.column_stack([np.interp(t_all, self.t, self.points[:, k]) for k in range(3)])
+        faint_before, faint_after = BEFORE_COLOR[:3] + (SWATH_FAINT_ALPHA,), AFTER_COLOR[:3] + (SWATH_FAINT_ALPHA,)
+        pieces = [(BEFORE_COLOR, 2.5, 1, 2), (AFTER_COLOR, 2.5, 2, 3), (faint_before, 1.0, 0, 1), (faint_after, 1.0, 3, 4)]
+        for color, width, lo, hi in pieces:
+            inside = (t_all >= cuts[lo]) & (t_all <= cuts[hi])
+            if np.count_nonzero(inside) > 1:
+                _line(globe.ground, color, width=width).set_data(p_all[inside].astype(np.float32))
+        first, last = max(self.t[0], self.nominal_s - SWATH_BOLD_S), min(self.t[-1], self.nominal_s + SWATH_BOLD_S)
+        ticks = np.arange(np.ceil(first / SWATH_TICK_S), np.floor(last / SWATH_TICK_S) + 1) * SWATH_TICK_S
         tick_points = np.column_stack([np.interp(ticks, self.t, self.points[:, k]) for k in range(3)])
         if len(tick_points):
-            _set_points(_markers(globe.ground), tick_points, TICK_COLOR, size=6, edge_width=0.0)
+            _set_points(_markers(globe.ground), tick_points, TICK_COLOR, size=5, edge_width=0.0)
+        band_deg = scene.get("latitude_band_deg", scene.get("inclination_deg"))
+        if band_deg is not None:
+            lon = np.linspace(-180.0, 180.0, 361)
+            for lat in (band_deg, -band_deg):
+                _line(globe.ground, BAND_COLOR, width=1.0).set_data(ground_points(np.full_like(lon, lat), lon).astype(np.float32))
         nominal = scene.get("nominal_reentry_wgs84")
         self.nominal_point = (
             ground_points([nominal["lat_deg"]], [nominal["lon_deg"]])[0]
@@ -251,7 +267,11 @@ class DecaySwathLayer:
         self.altitude = result.trajectories.get("altitude")
         self.grid_t = np.asarray(result.time_s, dtype=float)
         self.cameras = [("reentry point", 4.0, self.position)]
-        self.legend = [f"window: orange before, blue after the nominal reentry (red dot); ticks every {_duration_text(tick_s)}"]
+        self.legend = [
+            "window track: orange before, blue after the nominal reentry (red dot); drawn within "
+            f"{SWATH_FAINT_S / 3600:g} h of it, bold within {SWATH_BOLD_S / 3600:g} h, ticks every {SWATH_TICK_S / 60:g} min; "
+            "white: latitude band"
+        ]
 
     def position(self, t_s):
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.nominal_point
@@ -270,17 +290,4 @@ class DecaySwathLayer:
             items["altitude"] = " / ".join(f"{c.replace('_km', '')} {v:.0f}" for c, v in zip(columns, np.atleast_1d(values))) + " km"
         return items
 
-
-def _duration_text(seconds):
-    """``300`` -> ``5 min``, ``7200`` -> ``2 h``, ``86400`` -> ``1 d``."""
-    for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds / size:g} {unit}"
-    return f"{seconds:g} s"
-
-
-def _runs(mask):
-    """Index arrays of the contiguous runs of True in ``mask``, each extended by one sample to join up."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
-    return [np.arange(a, min(b + 1, mask.size)) for a, b in zip(edges[0::2], edges[1::2])]
 
