@@ -28,7 +28,6 @@ class Tracks:
         self.tension_n = None if tension is None else np.asarray(tension.data, dtype=float)[:, 0]
         scene = result.scene or {}
         self.tether_anchor = _point(scene, "tether_anchor_lvlh_m")
-        self.tether_length_m = scene.get("tether_length_m")
         self.arm_base = _point(scene, "arm_base_lvlh_m")
         self.targets = {
             label: p
