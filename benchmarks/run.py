@@ -192,6 +192,33 @@ def case_arm_ik(repeats, n_targets):
     return timed_ours, timed_theirs, note
 
 
+def viewer_fps(quick):
+    """Frames per second rendering each bundled scenario offscreen at 1280x720 (aim: 30)."""
+    from orbital.runners import run_scenario
+    from orbital.scenario import bundled_scenarios, load
+    from viz.backend import offscreen_unavailable_reason
+
+    reason = offscreen_unavailable_reason()
+    if reason:
+        print(f"viewer: skipped ({reason})")
+        return
+    from viz.viewer import Viewer
+
+    quick_sets = {"soyuz_footprint": ["n_samples=200", "progress=false"]} if quick else {}
+    n_frames = 30 if quick else 120
+    print(f"{'viewer, 1280x720 offscreen':<34}{'frames/s':>12}   frames spread over the whole run, each read back")
+    for name in sorted(bundled_scenarios()):
+        viewer = Viewer(run_scenario(load(name, quick_sets.get(name, []))), size=(1280, 720))
+        times = np.linspace(viewer.player.t0_s, viewer.player.t1_s, n_frames)
+        viewer.frame_at(times[0])  # first frame uploads the textures
+        start = time.perf_counter()
+        for t in times:
+            viewer.frame_at(t, 1.0 / 30.0)
+        fps = n_frames / (time.perf_counter() - start)
+        print(f"{'  ' + name:<34}{fps:>12.1f}   {', '.join(type(v).__name__ for v in viewer.views)}")
+        viewer.canvas.close()
+
+
 def main():
     import tempfile
 
@@ -228,6 +255,7 @@ def main():
         n_fp = 1000 if args.quick else 10_000
         elapsed = case_footprint_end_to_end(n_fp)
         print(f"{f'soyuz_footprint, {n_fp} samples':<34}{elapsed:>12.3f}{'-':>14}{'-':>10}   end to end, fresh process (aim: 10,000 under 10 s)")
+    viewer_fps(args.quick)
 
 
 if __name__ == "__main__":

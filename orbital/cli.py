@@ -84,6 +84,7 @@ def run(
     out: Optional[str] = typer.Option(None, "--out", help="run directory (default: runs/<name>-<UTC time>)"),
     overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out directory"),
     json_output: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout, nothing else"),
+    view_after: bool = typer.Option(False, "--view", help="open the 3D viewer on the result afterwards"),
 ):
     """Run a scenario, print its summary and write a run directory."""
     import json
@@ -94,6 +95,8 @@ def run(
     from orbital.scenario import resolved_yaml
 
     model = _load(scenario, set_ or [])
+    if view_after:
+        _check_window()
     run_dir = out or str(default_run_dir(model.name, datetime.now(timezone.utc)))
     try:
         check_can_write(run_dir, overwrite)
@@ -113,6 +116,83 @@ def run(
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         _print_summary(result, written)
+    if view_after:
+        _open_window(result)
+
+
+def _check_window():
+    """Exit 1 with a message (before any work) if no window can open here."""
+    from viz.backend import NoGLError, use_window
+
+    try:
+        use_window()
+    except NoGLError as exc:
+        typer.echo(f"issim: error: {exc}; use --export FILE to render offscreen", err=True)
+        raise typer.Exit(1)
+
+
+def _open_window(result, warp=None):
+    """Play ``result`` in an interactive window until it is closed."""
+    from viz.viewer import Viewer
+
+    Viewer(result, show=True, warp=warp).run()
+
+
+@app.command()
+def view(
+    target: str = typer.Argument(..., help="a bundled scenario name, a YAML file (run first), or a run directory"),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field before running: KEY=VALUE"),
+    export: Optional[str] = typer.Option(None, "--export", help="render offscreen to FILE (.mp4, .gif, or .png) instead of a window"),
+    fps: int = typer.Option(30, "--fps", help="frames per second of an exported video"),
+    size: str = typer.Option("1280x720", "--size", help="frame size WIDTHxHEIGHT in pixels"),
+    duration: float = typer.Option(10.0, "--duration", help="length of an exported video in seconds (the whole run is played in it)"),
+    time_: Optional[str] = typer.Option(None, "--time", help="for a .png: the moment drawn, since the epoch (1200, '20 min')"),
+    warp: Optional[float] = typer.Option(None, "--warp", help="initial time warp of the window (simulated s per wall s)"),
+):
+    """Watch a scenario in 3D (window), or export it as MP4/GIF/PNG without a display."""
+
+    from viz.options import OptionError, check_duration, check_export_path, check_fps, parse_size, parse_time
+
+    try:
+        frame_size = parse_size(size)
+        check_fps(fps)
+        check_duration(duration)
+        at_time = parse_time(time_) if time_ is not None else None
+        out = check_export_path(export, time_ is not None) if export else None
+        if warp is not None and not warp > 0:
+            raise OptionError(f"--warp {warp:g}: expected a positive number of simulated seconds per wall second")
+    except OptionError as exc:
+        _fail(str(exc))
+    if out is None:
+        _check_window()
+    result = _result_to_view(target, set_ or [])
+    if out is None:
+        _open_window(result, warp)
+        return
+    from viz.export import export as export_file
+
+    export_file(result, out, fps=fps, size=frame_size, duration_s=duration, time_s=at_time)
+    typer.echo(f"wrote {out}", err=True)
+
+
+def _result_to_view(target, overrides):
+    """A run directory is read; a scenario (name or YAML) is run first."""
+    from pathlib import Path
+
+    from orbital.results import SUMMARY_FILE, RunDirError, read_run
+
+    if Path(target).is_dir():
+        if overrides:
+            _fail(f"--set: cannot change a saved run directory ({target}); expected a scenario name or YAML file")
+        try:
+            return read_run(target)
+        except RunDirError as exc:
+            _fail(f"{exc}; expected a directory written by 'issim run' (with {SUMMARY_FILE})")
+    from orbital.runners import run_scenario
+
+    model = _load(target, overrides)
+    typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
+    return run_scenario(model)
 
 
 @app.command()

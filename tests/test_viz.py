@@ -1,0 +1,236 @@
+"""The viewer rendered headless (EGL offscreen): pixels of every bundled scenario, layers, HUD."""
+
+import numpy as np
+import pytest
+
+from viz.backend import offscreen_unavailable_reason
+
+REASON = offscreen_unavailable_reason()
+pytestmark = pytest.mark.skipif(REASON is not None, reason=str(REASON))
+
+from viz_helpers import bundled_result, canvas_xy, near_colour, synthetic_arm_result, synthetic_decay_result  # noqa: E402
+
+SIZE = (480, 360)
+
+
+def _viewer(result, **kwargs):
+    from viz.viewer import Viewer
+
+    return Viewer(result, size=SIZE, **kwargs)
+
+
+def _use_camera(view, name):
+    while view.camera_names[view._preset] != name:
+        view.cycle_camera()
+
+
+def _bundled_names():
+    from orbital.scenario import bundled_scenarios
+
+    return sorted(bundled_scenarios())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _bundled_names())
+def test_every_bundled_scenario_shows_the_earth(name):
+    viewer = _viewer(bundled_result(name))
+    t_mid = 0.5 * (viewer.player.t0_s + viewer.player.t1_s)
+    assert viewer.frame_at(t_mid)[..., :3].std() > 10, "the default cameras show nothing"
+    globe = viewer.views[0]
+    _use_camera(globe, "globe")
+    image = viewer.frame_at(t_mid)
+    assert image.shape == (SIZE[1], SIZE[0], 4)
+    # The Earth's disk: its centre is lit by the texture, a corner of the view is empty space.
+    mesh = globe.ground.children[0]
+    cx, cy = canvas_xy(mesh, [0.0, 0.0, 0.0])
+    left, top = viewer.viewboxes[0].pos
+    width, height = viewer.viewboxes[0].size
+    assert left < cx < left + width and top < cy < top + height
+    centre = image[int(cy) - 5 : int(cy) + 5, int(cx) - 5 : int(cx) + 5, :3].astype(int)
+    assert centre.sum(axis=-1).mean() > 40, "no Earth at the centre of the globe view"
+    bottom, right = int(top + height), int(left + width)
+    corner = image[bottom - 70 : bottom - 60, right - 12 : right - 4, :3].astype(int)  # away from the HUD
+    assert np.median(corner.sum(axis=-1)) < 30, "the corner of the globe view should be dark space"
+
+
+def test_station_trail_colour_where_projection_says():
+    from viz.globe_layers import STATION_COLOR
+
+    viewer = _viewer(bundled_result("iss_orbit"))
+    globe = viewer.views[0]
+    orbit = globe.layers[0]
+    _use_camera(globe, "station")
+    t = viewer.player.t0_s + 3000.0
+    image = viewer.frame_at(t)
+    behind = orbit.position(t - 60.0)  # a point on the trail, a minute back (GCRS scene units)
+    assert near_colour(image, canvas_xy(orbit.trail, behind), STATION_COLOR)
+    assert near_colour(image, canvas_xy(orbit.marker, orbit.position(t)), STATION_COLOR)
+    # before it has flown there, the trail does not reach a point a minute ahead
+    ahead = canvas_xy(orbit.trail, orbit.position(t + 60.0))
+    assert not near_colour(image, ahead, STATION_COLOR, radius=1, tolerance=30)
+
+
+def test_descent_path_coloured_by_phase():
+    from viz.globe_layers import PHASES
+
+    result = bundled_result("soyuz_nominal")
+    viewer = _viewer(result)
+    globe = viewer.views[0]
+    descent = globe.layers[0]
+    assert globe.camera_names[0] == "capsule"
+    entry = np.flatnonzero(descent.codes == 3)
+    k = entry[len(entry) // 3]
+    t = result.time_s[k] + 60.0
+    image = viewer.frame_at(t)
+    assert near_colour(image, canvas_xy(descent.flown, descent.path[k]), PHASES[3][1])
+    hud = viewer.hud.status.text
+    assert "g-load" in hud and "altitude" in hud and "phase: entry" in hud
+
+
+def test_footprint_points_land_and_ellipse():
+    from viz.globe_layers import ELLIPSE_COLOR, LAND_COLOR, WATER_COLOR
+
+    result = bundled_result("soyuz_footprint")
+    viewer = _viewer(result)
+    footprint = viewer.views[0].layers[0]
+    image = viewer.frame_at(viewer.player.t1_s)
+    on_land = result.trajectories["landings"].data[:, 2] > 0.5
+    k = int(np.flatnonzero(np.isfinite(result.trajectories["landings"].data[:, 0]))[0])
+    colour = LAND_COLOR if on_land[k] else WATER_COLOR
+    assert near_colour(image, canvas_xy(footprint.markers, footprint.points[0]), colour)
+    assert near_colour(image, canvas_xy(footprint.markers, footprint.centre), ELLIPSE_COLOR, radius=40)
+    assert f"landed: {footprint.n_total} / {footprint.n_total}" in viewer.hud.status.text
+    # at the first touchdown only the first landings are drawn
+    viewer.frame_at(viewer.player.t0_s)
+    assert footprint.hud_items(viewer.player.t0_s)["landed"].startswith("1 /")
+
+
+def test_decay_swath_before_and_after_nominal():
+    from viz.globe_layers import AFTER_COLOR, BEFORE_COLOR, TARGET_COLOR
+
+    result = synthetic_decay_result()
+    viewer = _viewer(result)
+    swath = viewer.views[0].layers[0]
+    assert (viewer.player.t0_s, viewer.player.t1_s) == (result.scene["window_start_s"], result.scene["window_end_s"])
+    nominal = result.scene["reentry_time_s"]
+    _use_camera(viewer.views[0], "reentry point")
+    image = viewer.frame_at(nominal)
+    for dt, colour in ((-40.0, BEFORE_COLOR), (+40.0, AFTER_COLOR), (-150.0, BEFORE_COLOR), (+150.0, AFTER_COLOR)):
+        point = [np.interp(nominal + dt, swath.t, swath.points[:, j]) for j in range(3)]
+        assert near_colour(image, canvas_xy(swath.marker, point), colour), dt
+    image = viewer.frame_at(nominal - 1800.0)  # the moving marker away from the nominal point's star
+    assert near_colour(image, canvas_xy(swath.marker, swath.nominal_point), TARGET_COLOR, radius=5)
+    assert "to nominal reentry" in viewer.hud.status.text and "perigee" in viewer.hud.status.text
+
+
+def test_events_flash_when_crossed():
+    result = bundled_result("soyuz_nominal")
+    viewer = _viewer(result)
+    event = next(e for e in result.events if e.kind == "entry_interface")
+    viewer.frame_at(event.time_s - 10.0, 0.1)
+    viewer.frame_at(event.time_s - 9.0, 5.0)  # earlier events have faded after 5 wall seconds
+    assert not viewer.hud.flash_text.visible
+    viewer.frame_at(event.time_s + 1.0, 0.1)
+    assert viewer.hud.flash_text.visible and viewer.hud.flash_text.text == event.message
+    viewer.frame_at(event.time_s + 2.0, 5.0)  # some wall seconds later it is gone
+    assert not viewer.hud.flash_text.visible
+
+
+class FakeCloseup:
+    """Stands in for viz.closeup.CloseupView (same interface): a marker at the astronaut's LVLH x, y."""
+
+    camera_names = ["near", "far"]
+
+    @staticmethod
+    def applies_to(result):
+        return "astronaut" in result.trajectories
+
+    def __init__(self, viewbox, result):
+        from vispy import scene
+
+        self.result, self._index = result, 0
+        self.marker = scene.visuals.Markers(parent=viewbox.scene)
+        self.marker.set_data(np.zeros((1, 2), np.float32))
+        viewbox.camera = scene.PanZoomCamera(rect=(-50, -50, 100, 100))
+
+    def set_time(self, t_s):
+        data = self.result.trajectories["astronaut"].data
+        xy = [np.interp(t_s, self.result.time_s, data[:, j]) for j in (0, 1)]
+        self.marker.set_data(np.array([xy], np.float32), face_color=(1, 0, 1, 1), size=12)
+
+    def cycle_camera(self):
+        self._index = (self._index + 1) % 2
+        return self.camera_names[self._index]
+
+    def hud_items(self, t_s):
+        return {"distance": "12.0 m"}
+
+
+def test_two_scales_side_by_side_with_one_player_and_hud():
+    from viz.globe import GlobeView
+
+    viewer = _viewer(synthetic_arm_result(), view_classes=[GlobeView, FakeCloseup])
+    globe, closeup = viewer.views
+    image = viewer.frame_at(300.0)
+    left, right = viewer.viewboxes
+    assert left.pos[0] + left.size[0] <= right.pos[0] and right.size[0] > 0.4 * SIZE[0]
+    assert near_colour(image, canvas_xy(closeup.marker, [5.0, 2.5, 0.0]), (1, 0, 1), radius=60)
+    assert "distance: 12.0 m" in viewer.hud.status.text
+    names = [viewer.cycle_camera() for _ in range(len(globe.camera_names) + 2)]
+    assert names[-2:] == ["far", "near"]
+
+
+def test_registry_draws_the_contract_kinds():
+    from viz.registry import globe_layers, time_span
+
+    arm = synthetic_arm_result()
+    assert [layer.__name__ for layer in globe_layers(arm)] == ["OrbitLayer"]
+    assert time_span(arm) == (0.0, 600.0)
+    decay = synthetic_decay_result()
+    assert time_span(decay) == (decay.scene["window_start_s"], decay.scene["window_end_s"])
+
+
+class _Key:
+    """A key press as vispy delivers it: ``key.name`` and the typed ``text``."""
+
+    def __init__(self, name, text=""):
+        from vispy.util.keys import Key
+
+        self.key, self.text = Key(name), text
+
+
+def test_keys_drive_the_player_cameras_and_help():
+    viewer = _viewer(bundled_result("iss_orbit"))
+    player = viewer.player
+    warp = player.warp
+    viewer.on_key(_Key("+", "+"))
+    assert player.warp > warp
+    viewer.on_key(_Key("-", "-"))
+    assert player.warp == warp
+    viewer.on_key(_Key("Right"))
+    assert player.t_s == pytest.approx(player.t0_s + warp)
+    viewer.on_key(_Key("Space", " "))
+    assert player.paused and "PAUSED" in viewer.hud.status.text
+    viewer.tick(1.0)
+    assert player.t_s == pytest.approx(player.t0_s + warp)  # paused: wall time does not move it
+    viewer.on_key(_Key("R", "r"))
+    assert player.t_s == player.t0_s
+    viewer.on_key(_Key("C", "c"))
+    assert viewer.camera_of == ["station"] and "camera: station" in viewer.hud.footer.text
+    viewer.on_key(_Key("H", "h"))
+    assert viewer.hud.help.visible and "space" in viewer.hud.help.text
+
+
+def test_arm_moves_between_two_frames_in_the_closeup():
+    viewer = _viewer(synthetic_arm_result())
+    assert [type(v).__name__ for v in viewer.views] == ["GlobeView", "CloseupView"]
+    first = viewer.frame_at(0.0).astype(int)
+    last = viewer.frame_at(600.0).astype(int)
+    left, right = viewer.viewboxes
+    x0, y0 = int(right.pos[0]), int(right.pos[1])
+    w, h = int(right.size[0]), int(right.size[1])
+    below_hud = slice(y0 + h // 4, y0 + h)  # the HUD text changes too; look under it
+    changed = np.abs(first[below_hud, x0 : x0 + w, :3] - last[below_hud, x0 : x0 + w, :3]).sum(axis=-1) > 60
+    assert changed.mean() > 0.002, "the arm (and the astronaut at its tip) should have moved"
+    # both views' readouts in one HUD; the close-up's speed kept apart from the station's
+    assert "distance: " in viewer.hud.status.text and "speed (closeup): " in viewer.hud.status.text

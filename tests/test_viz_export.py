@@ -1,0 +1,124 @@
+"""``issim view``: exports that open with the expected frames, and bad options refused (exit 2)."""
+
+import imageio.v2 as imageio
+import pytest
+
+from viz.backend import offscreen_unavailable_reason
+from viz.export import frame_times
+from viz.player import WARPS, Player, warp_to_fit
+
+needs_gl = pytest.mark.skipif(offscreen_unavailable_reason() is not None, reason=str(offscreen_unavailable_reason()))
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    """A short saved station run, viewed again without recomputing."""
+    from orbital.runners import run_scenario
+    from orbital.scenario import load, resolved_yaml
+    from orbital.results import write_run
+
+    model = load("iss_orbit", ["duration=1 h", "output_step=60 s"])
+    return write_run(run_scenario(model), resolved_yaml(model), tmp_path_factory.mktemp("runs") / "iss")
+
+
+@needs_gl
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
+def test_exported_video_opens_with_the_expected_frame_count(issim, run_dir, tmp_path, suffix):
+    out = tmp_path / f"orbit{suffix}"
+    done = issim("view", run_dir, "--export", out, "--fps", "6", "--duration", "1.5", "--size", "160x120")
+    assert done.returncode == 0, done.stderr
+    if suffix == ".mp4":
+        reader = imageio.get_reader(out, format="FFMPEG")
+        assert reader.count_frames() == 9
+        assert reader.get_meta_data()["size"] == (160, 120)
+    else:
+        frames = imageio.mimread(out)
+        assert len(frames) == 9 and frames[0].shape[:2] == (120, 160)
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
+
+
+@needs_gl
+def test_png_at_a_given_time(issim, run_dir, tmp_path):
+    out = tmp_path / "still.png"
+    done = issim("view", run_dir, "--export", out, "--time", "20 min", "--size", "320x240")
+    assert done.returncode == 0, done.stderr
+    image = imageio.imread(out)
+    assert image.shape == (240, 320, 3) and image.std() > 10
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["--size", "100"], "--size '100'"),
+        (["--size", "641x480"], "--size '641x480'"),
+        (["--fps", "0"], "--fps 0"),
+        (["--duration", "-2"], "--duration -2"),
+        (["--export", "out.avi"], "--export 'out.avi'"),
+        (["--export", "nowhere/out.mp4"], "--export 'nowhere/out.mp4'"),
+        (["--export", "out.mp4", "--time", "10 min"], "--time"),
+        (["--export", "out.png", "--time", "ten"], "--time 'ten'"),
+        (["--export", "out.png", "--warp", "0"], "--warp 0"),
+    ],
+)
+def test_bad_options_exit_2_naming_the_option(issim, tmp_path, args, named):
+    done = issim("view", "iss_orbit", *args)
+    assert done.returncode == 2
+    assert named in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written, nothing run
+
+
+def test_bad_target_exit_2(issim, tmp_path):
+    (tmp_path / "empty").mkdir()
+    done = issim("view", tmp_path / "empty", "--export", "x.png")
+    assert done.returncode == 2 and "not a readable issim run directory" in done.stderr
+    done = issim("view", "no_such_scenario", "--export", "x.png")
+    assert done.returncode == 2 and "no_such_scenario" in done.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_frame_times_cover_the_span():
+    times = frame_times(100.0, 200.0, fps=10, duration_s=2.0)
+    assert len(times) == 20 and times[0] == 100.0 and times[-1] == 200.0
+
+
+def test_player_follows_wall_clock_times_warp():
+    player = Player(0.0, 1000.0, warp=10)
+    assert player.advance(2.5) == 25.0
+    player.toggle_pause()
+    assert player.advance(5.0) == 25.0
+    player.toggle_pause()
+    player.faster()
+    assert player.warp == 20
+    player.slower(), player.slower()
+    assert player.warp == 5
+    player.step(+1, wall_s=2.0)
+    assert player.t_s == 35.0
+    player.step(-1, wall_s=100.0)
+    assert player.t_s == 0.0  # held at the start
+    assert player.advance(1e6) == 1000.0 and player.finished
+    player.restart()
+    assert player.t_s == 0.0
+
+
+def test_default_warp_plays_a_span_in_about_half_a_minute():
+    assert warp_to_fit(86400.0) == 2000  # a day in 43 s
+    assert warp_to_fit(10.0) == 1
+    assert warp_to_fit(1e12) == WARPS[-1]
+
+
+def test_without_a_display_the_window_refuses_before_any_work(issim, tmp_path, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    for args in (["view", "iss_orbit"], ["run", "iss_orbit", "--view", "--out", tmp_path / "run"]):
+        done = issim(*args)
+        assert done.returncode == 1 and "no window can open here" in done.stderr and "--export" in done.stderr
+        assert "running" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_help_lists_view(issim):
+    done = issim("view", "--help")
+    assert done.returncode == 0
+    for option in ("--export", "--fps", "--size", "--duration", "--time"):
+        assert option in done.stdout

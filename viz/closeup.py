@@ -1,0 +1,433 @@
+"""The close-up: the station's LVLH frame in metres, drawn into a vispy ViewBox.
+
+LVLH: x radial out (drawn up), y along-track, z orbit normal; origin at the
+station's centre of mass. Every position comes from the Result as float64
+differences from the station and is cast to float32 only when handed to the GPU,
+so metres stay metres even kilometres out.
+
+Drawn: the station (:mod:`viz.station_model`), the arm from ``arm_points``, the
+astronaut (figure, ring marker and label), the tether (sagging when slack, straight
+and coloured by tension when taut, a stub when broken), the drift trail up to now,
+the Clohessy-Wiltshire prediction as a dashed ghost with a ghost marker, the SAFER
+target / airlock, and a scale bar. Cameras (``c`` in the player cycles them):
+``station + astronaut`` frames both and zooms out as he drifts away, ``station``,
+``follow astronaut``, ``arm``.
+"""
+
+import math
+
+import numpy as np
+from vispy import scene
+from vispy.visuals.transforms import STTransform
+
+from viz import station_model
+from viz.closeup_tracks import TAUT_TENSION_N, Tracks
+
+BACKGROUND = (0.02, 0.03, 0.07, 1.0)
+TRAIL_COLOR = np.array([0.35, 0.85, 1.0])
+GHOST_COLOR = (0.75, 0.75, 1.0, 0.55)
+MARKER_COLOR = (1.0, 0.85, 0.2, 1.0)
+TARGET_COLOR = (0.35, 1.0, 0.55, 1.0)
+SLACK_COLOR = (0.75, 1.0, 0.45, 1.0)
+BROKEN_COLOR = (1.0, 0.25, 0.2, 1.0)
+STATION_MARK_COLOR = (0.85, 0.9, 1.0, 0.9)
+ARM_BOOM = (0.96, 0.96, 0.93, 1.0)
+ARM_TIP = (1.0, 0.55, 0.15, 1.0)
+ARM_BASE = (0.85, 0.72, 0.30, 1.0)
+
+#: Dashes along the whole CW ghost path.
+GHOST_DASHES = 120
+#: Tension (N) drawn full red; lower tensions blend from orange.
+RED_TENSION_N = 1000.0
+#: Sag of a slack tether as a fraction of its chord (the reel keeps it nearly straight).
+SLACK_SAG = 0.08
+#: Length (m) of the broken tether's stubs.
+STUB_LENGTH_M = 3.0
+#: Camera: vertical field of view (deg), and depth range (16-bit depth buffer: keep it small).
+FOV_DEG = 45.0
+DEPTH_VALUE = 300.0
+MAX_DEPTH_VALUE = 1e5
+#: Radius (m) framed to show the whole station (its bounding sphere, 70 m, seen obliquely looks smaller).
+STATION_VIEW_RADIUS_M = 48.0
+#: Extent (m) across the narrower side of the view, at its centre, of the tracking presets when chosen.
+FOLLOW_VIEW_M = 25.0
+ARM_VIEW_M = 37.0
+#: Radius (m) of the arm's booms and joints; sides of a boom's tube.
+ARM_RADIUS_M = 0.3
+JOINT_RADIUS_M = 0.5
+ARM_SIDES = 12
+#: The astronaut's ring: its least size on screen (px) far off ...
+RING_MIN_PX = 18.0
+#: ... and its size (m) near by, where it circles his 1.9 m figure.
+RING_DIAMETER_M = 2.6
+#: Height (px) of the astronaut's label centre above his ring.
+LABEL_GAP_PX = 10.0
+#: Data for visuals until the first set_time (vispy wants some).
+_PLACEHOLDER_LINE = np.zeros((2, 3), dtype=np.float32)
+#: Below this size on screen (px) the station gets a marker and a label.
+STATION_SPECK_PX = 40.0
+#: The scale bar aims at this length on screen (px).
+SCALE_BAR_PX = 110.0
+
+
+class CloseupView:
+    """The station-frame scene of one Result, drawn into ``viewbox`` (a vispy ViewBox)."""
+
+    @staticmethod
+    def applies_to(result):
+        """True if ``result`` has LVLH trajectories to draw (an astronaut or an arm)."""
+        return any(
+            name in result.trajectories and result.trajectories[name].frame == "lvlh" for name in ("astronaut", "arm_points")
+        )
+
+    def __init__(self, viewbox, result):
+        self.viewbox = viewbox
+        self.tracks = Tracks(result)
+        self._t = float(self.tracks.time_s[0])
+        viewbox.bgcolor = BACKGROUND
+        root = viewbox.scene
+        self._shading = []
+
+        mesh = station_model.station_mesh()
+        self.station = self._shaded_mesh(mesh, root)
+        self.arm = self._build_arm(root) if self.tracks.arm_points is not None else None
+        self.astronaut = self._build_astronaut(root) if self.tracks.astronaut is not None else None
+        self.tether = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=2.0, antialias=True)
+        self.trail = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=3.0, antialias=True)
+        self.ghost_path = self._build_ghost_path(root)
+        self.ghost_marker = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
+        self._build_targets(root)
+        self.station_marker = self._build_station_marker(root)
+        self.scale_bar = scene.visuals.Line(_PLACEHOLDER_LINE[:, :2], parent=viewbox, width=2.0, color="white")
+        self.scale_label = scene.visuals.Text("", parent=viewbox, color="white", font_size=9, anchor_x="left")
+        self._order_transparent()
+
+        self.camera = scene.cameras.TurntableCamera(fov=FOV_DEG, up="+x", elevation=25.0, azimuth=-55.0)
+        self.camera.depth_value = DEPTH_VALUE
+        viewbox.camera = self.camera
+        self.camera_names = ["station + astronaut"] if self.astronaut is not None else []
+        self.camera_names += ["station"]
+        if self.astronaut is not None:
+            self.camera_names.append("follow astronaut")
+        if self.arm is not None:
+            self.camera_names.insert(0, "arm")
+        self.camera_name = None
+        self._choose_camera(self.camera_names[0])
+        self.set_time(self._t)
+
+    # --- building -------------------------------------------------------------------------
+
+    def _shaded_mesh(self, mesh, parent):
+        visual = scene.visuals.Mesh(
+            mesh.vertices.astype(np.float32), mesh.faces, face_colors=mesh.face_colors.astype(np.float32), shading="flat", parent=parent
+        )
+        visual.shading_filter.ambient_light = (1, 1, 1, 0.45)
+        visual.shading_filter.diffuse_light = (1, 1, 1, 0.7)
+        visual.shading_filter.specular_light = (1, 1, 1, 0.15)
+        visual.shading_filter.shininess = 40
+        self._shading.append(visual.shading_filter)
+        return visual
+
+    def _build_arm(self, root):
+        k = self.tracks.arm_points.shape[1]
+        sphere_v, sphere_f = station_model.sphere_template(6, 10)
+        self._sphere_v = sphere_v
+        link_faces = station_model.tube_faces(k - 1, ARM_SIDES)
+        link_vertex_count = (k - 1) * 2 * ARM_SIDES
+        joint_faces = np.concatenate([sphere_f + link_vertex_count + j * len(sphere_v) for j in range(k)])
+        self._arm_faces = np.concatenate([link_faces, joint_faces]).astype(np.int32)
+        colors = [ARM_BOOM] * len(link_faces) + [station_model.JOINT_GREY] * ((k - 1) * len(sphere_f)) + [ARM_TIP] * len(sphere_f)
+        self._arm_colors = np.array(colors, dtype=np.float32)
+        base = self.tracks.arm_base if self.tracks.arm_base is not None else self.tracks.arm_points[0, 0]
+        top = min(station_model.TRUSS_TOP_X_M, base[0] - 0.5)
+        pedestal = station_model.box((top, base[1] - 1.2, base[2] - 1.2), (base[0], base[1] + 1.2, base[2] + 1.2), ARM_BASE)
+        self._shaded_mesh(pedestal, root)
+        arm = self._shaded_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm_points[0])[:2], self._arm_colors), root)
+        return arm
+
+    def _arm_geometry(self, points):
+        """Vertices (float32) and faces of the arm through ``points`` (K, 3) m."""
+        links = station_model.tube_vertices(points[:-1], points[1:], ARM_RADIUS_M, ARM_SIDES)
+        joints = (points[:, None, :] + JOINT_RADIUS_M * self._sphere_v[None]).reshape(-1, 3)
+        return np.vstack([links, joints]).astype(np.float32), self._arm_faces
+
+    def _build_astronaut(self, root):
+        figure = self._shaded_mesh(station_model.astronaut_mesh(), root)
+        figure.transform = STTransform()
+        ring = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
+        label = scene.visuals.Text("astronaut", parent=root, color="white", font_size=10, anchor_x="center")
+        for visual in (ring, label):  # always on top: he must never vanish behind the station
+            visual.set_gl_state("translucent", depth_test=False)
+            visual.order = 2
+        return {"figure": figure, "ring": ring, "label": label}
+
+    def _build_station_marker(self, root):
+        """A cross and a label at the centre of mass, shown only when the station is a speck."""
+        cross = scene.visuals.Markers(
+            pos=np.zeros((1, 3), np.float32), symbol="cross", size=10, face_color=STATION_MARK_COLOR, edge_width=0, parent=root
+        )
+        label = scene.visuals.Text("    station", pos=(0.0, 0.0, 0.0), color=STATION_MARK_COLOR, font_size=9, anchor_x="left", parent=root)
+        for visual in (cross, label):
+            visual.set_gl_state("translucent", depth_test=False)
+            visual.order = 2
+        return cross, label
+
+    def _build_ghost_path(self, root):
+        """The CW prediction, dashed: every other piece of the path, cut at equal arc lengths."""
+        cw = self.tracks.astronaut_cw
+        if cw is None:
+            return None
+        path = cw[np.all(np.isfinite(cw), axis=1)]
+        if len(path) < 2:
+            return None
+        arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))])
+        if arc[-1] <= 0:
+            return None
+        s = np.linspace(0.0, arc[-1], 2 * GHOST_DASHES)
+        dashed = np.stack([np.interp(s, arc, path[:, i]) for i in range(3)], 1)
+        return scene.visuals.Line(dashed.astype(np.float32), color=GHOST_COLOR, connect="segments", width=1.5, parent=root)
+
+    def _build_targets(self, root):
+        if not self.tracks.targets:
+            return
+        points = np.array(list(self.tracks.targets.values()), dtype=np.float32)
+        scene.visuals.Markers(pos=points, symbol="diamond", size=11, face_color=(0, 0, 0, 0), edge_color=TARGET_COLOR, edge_width=2, parent=root)
+        for label, p in self.tracks.targets.items():
+            scene.visuals.Text("  " + label, pos=p.astype(np.float32), color=TARGET_COLOR, font_size=9, anchor_x="left", parent=root)
+
+    def _order_transparent(self):
+        """Opaque meshes first; lines and markers blend over them."""
+        for visual in (self.tether, self.trail, self.ghost_path, self.ghost_marker):
+            if visual is not None:
+                visual.order = 1
+
+    # --- per frame ------------------------------------------------------------------------
+
+    def set_time(self, t_s):
+        """Move everything to ``t_s`` (s since epoch), interpolating between samples."""
+        self._t = float(t_s)
+        tr = self.tracks
+        self._track_camera()  # first: the astronaut's ring and label are sized for this view
+        if self.arm is not None:
+            vertices, faces = self._arm_geometry(tr.at(tr.arm_points, t_s))
+            self.arm.set_data(vertices=vertices, faces=faces, face_colors=self._arm_colors)
+        if self.astronaut is not None:
+            self._place_astronaut(tr.astronaut_position(t_s))
+            self._draw_trail(t_s)
+            self._draw_ghost(t_s)
+        self._draw_tether(t_s)
+        speck = 2.0 * station_model.STATION_RADIUS_M * self._pixels_per_metre(np.zeros(3)) < STATION_SPECK_PX
+        for visual in self.station_marker:
+            visual.visible = speck
+        self._update_lights()
+
+    def _place_astronaut(self, p):
+        a = self.astronaut
+        a["figure"].transform.translate = p.astype(np.float32)
+        pixels_per_metre = self._pixels_per_metre(p)
+        ring_px = max(RING_MIN_PX, RING_DIAMETER_M * pixels_per_metre)
+        up = self._camera_up()
+        a["label"].pos = (p + up * (0.5 * ring_px + LABEL_GAP_PX) / pixels_per_metre).astype(np.float32)
+        a["ring"].set_data(
+            p[None].astype(np.float32), symbol="disc", size=ring_px, face_color=(0, 0, 0, 0), edge_color=MARKER_COLOR, edge_width=2
+        )
+
+    def _draw_trail(self, t_s):
+        past = self.tracks.history(self.tracks.astronaut[:, :3], t_s)
+        alpha = np.linspace(0.35, 0.95, len(past))
+        colors = np.column_stack([np.tile(TRAIL_COLOR, (len(past), 1)), alpha]).astype(np.float32)
+        self.trail.set_data(past.astype(np.float32), color=colors)
+
+    def _draw_ghost(self, t_s):
+        cw = self.tracks.at(self.tracks.astronaut_cw, t_s) if self.tracks.astronaut_cw is not None else None
+        if cw is None or not np.all(np.isfinite(cw)):
+            self.ghost_marker.visible = False
+            return
+        self.ghost_marker.visible = True
+        self.ghost_marker.set_data(
+            cw[None].astype(np.float32), symbol="disc", size=12, face_color=(0, 0, 0, 0), edge_color=GHOST_COLOR, edge_width=1.5
+        )
+
+    def _draw_tether(self, t_s):
+        tr = self.tracks
+        state = tr.tether_state(t_s)
+        p = tr.astronaut_position(t_s)
+        if state == "none" or p is None:
+            self.tether.visible = False
+            return
+        self.tether.visible = True
+        anchor = tr.tether_anchor
+        if state == "broken":
+            points, color = broken_stubs(anchor, p), BROKEN_COLOR
+            self.tether.set_data(points.astype(np.float32), color=color, connect="segments")
+            return
+        if state == "taut":
+            points, color = np.array([anchor, p]), tension_color(max(tr.tension(t_s), TAUT_TENSION_N))
+        else:
+            points, color = sagging_line(anchor, p, SLACK_SAG), SLACK_COLOR
+        self.tether.set_data(points.astype(np.float32), color=color, connect="strip")
+
+    # --- cameras -------------------------------------------------------------------------
+
+    def cycle_camera(self):
+        """Switch to the next camera preset; returns its name."""
+        i = (self.camera_names.index(self.camera_name) + 1) % len(self.camera_names)
+        self._choose_camera(self.camera_names[i])
+        self._track_camera()
+        return self.camera_name
+
+    def _choose_camera(self, name):
+        self.camera_name = name
+        if name == "station":
+            self.camera.center = (0.0, 0.0, 0.0)
+            self.camera.scale_factor = 2.0 * STATION_VIEW_RADIUS_M
+        elif name == "follow astronaut":
+            self.camera.scale_factor = FOLLOW_VIEW_M
+        elif name == "arm":
+            self.camera.scale_factor = ARM_VIEW_M
+
+    def _track_camera(self):
+        """Re-aim the tracking presets at the current time (the user keeps azimuth and elevation)."""
+        tr, t = self.tracks, self._t
+        if self.camera_name == "follow astronaut":
+            self.camera.center = tuple(tr.astronaut_position(t).astype(np.float32))
+        elif self.camera_name == "arm":
+            self.camera.center = tuple(tr.at(tr.arm_points, t).mean(axis=0).astype(np.float32))
+        elif self.camera_name == "station + astronaut":
+            center, radius = enclosing_sphere(STATION_VIEW_RADIUS_M, tr.astronaut_position(t))
+            if not np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4):  # one view update for both
+                self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=2.0 * radius)
+        self._reach_far_things()
+        self._draw_scale_bar()
+
+    def _reach_far_things(self):
+        """Push the far clipping plane out to the station and the astronaut, however far apart.
+
+        vispy puts the planes at distance / k and distance * k, k = sqrt(10 depth_value); the
+        16-bit depth buffer wants k small, so it grows only as far as needed.
+        """
+        eye = self._camera_position()
+        far = np.linalg.norm(eye) + station_model.STATION_RADIUS_M
+        p = self.tracks.astronaut_position(self._t)
+        if p is not None:
+            far = max(far, np.linalg.norm(eye - p) + STATION_VIEW_RADIUS_M)
+        distance = max(np.linalg.norm(eye - np.asarray(self.camera.center, dtype=float)), 1e-3)
+        depth_value = float(np.clip((far / distance) ** 2 / 10.0, DEPTH_VALUE, MAX_DEPTH_VALUE))
+        if not np.isclose(self.camera.depth_value, depth_value, rtol=0.2):
+            self.camera.depth_value = depth_value
+
+    def _pixels_per_metre(self, point=None):
+        """Screen pixels per metre at the camera's centre (or at ``point``, m)."""
+        h = max(self.viewbox.size[1], 1.0)
+        target = np.asarray(self.camera.center, dtype=float) if point is None else point
+        distance = max(np.linalg.norm(self._camera_position() - target), 1e-3)
+        return h / (2.0 * distance * math.tan(math.radians(FOV_DEG) / 2.0))
+
+    def _camera_position(self):
+        """The eye's LVLH position (m), from the camera's own transform."""
+        return np.asarray(self.camera.transform.map([0.0, 0.0, 0.0, 1.0]), dtype=float)[:3]
+
+    def _camera_up(self):
+        """Unit vector (LVLH) pointing up on the screen."""
+        up = np.asarray(self.camera.transform.map([0.0, 1.0, 0.0, 0.0]), dtype=float)[:3]
+        return up / max(np.linalg.norm(up), 1e-12)
+
+    def _draw_scale_bar(self):
+        length_m, length_px = scale_bar_length(self._pixels_per_metre(), SCALE_BAR_PX)
+        w, h = self.viewbox.size
+        x0, y0 = 16.0, h - 18.0
+        self.scale_bar.set_data(np.array([[x0, y0 - 5], [x0, y0], [x0 + length_px, y0], [x0 + length_px, y0 - 5]], np.float32))
+        self.scale_label.text = format_length(length_m)
+        self.scale_label.pos = (x0 + length_px + 6.0, y0 - 3.0)
+
+    def _update_lights(self):
+        """Light from over the viewer's left shoulder, whatever the camera does."""
+        direction = self.camera.transform.map([0.6, -0.7, -1.0, 0.0])[:3]
+        for shading in self._shading:
+            shading.light_dir = tuple(direction)
+
+    # --- heads-up display ------------------------------------------------------------------
+
+    def hud_items(self, t_s):
+        """Short strings for the HUD at ``t_s``: distance, speed, tether, targets, camera."""
+        tr = self.tracks
+        items = {"camera": self.camera_name}
+        if tr.astronaut is not None:
+            state = tr.at(tr.astronaut, t_s)
+            items["distance"] = format_length(float(np.linalg.norm(state[:3])))
+            items["speed"] = f"{np.linalg.norm(state[3:6]):.2f} m/s"
+            for label, target in tr.targets.items():
+                items[f"to {label}"] = format_length(float(np.linalg.norm(state[:3] - target)))
+            if tr.arm_points is not None:
+                items["arm tip"] = format_length(float(np.linalg.norm(tr.at(tr.arm_points, t_s)[-1] - state[:3])))
+        tether = tr.tether_state(t_s)
+        if tether == "taut":  # a bounce shorter than the output step can fall between samples
+            tension = tr.tension(t_s)
+            items["tether"] = f"taut {tension:.0f} N" if tension > TAUT_TENSION_N else "taut"
+        elif tether == "slack":
+            items["tether"] = f"slack {np.linalg.norm(tr.astronaut_position(t_s) - tr.tether_anchor):.1f} m out"
+        elif tether == "broken":
+            items["tether"] = "broken"
+        return items
+
+
+def tension_color(tension_n):
+    """Orange at low tension to red at :data:`RED_TENSION_N` and above (RGBA)."""
+    f = float(np.clip(np.log10(max(tension_n, 1.0)) / np.log10(RED_TENSION_N), 0.0, 1.0))
+    return (1.0, 0.65 * (1.0 - f) + 0.1 * f, 0.1, 1.0)
+
+
+def sagging_line(start, end, sag_fraction, count=32):
+    """A parabolic curve from ``start`` to ``end`` (m), bowed by ``sag_fraction`` of its chord.
+
+    It bows toward +x (up, away from the truss top where the reels sit) where it can, else toward -y.
+    """
+    start, end = np.asarray(start, float), np.asarray(end, float)
+    chord = end - start
+    length = np.linalg.norm(chord)
+    s = np.linspace(0.0, 1.0, count)[:, None]
+    if length < 1e-9:
+        return start + s * chord
+    axis = chord / length
+    bow = np.array([1.0, 0.0, 0.0]) - axis * axis[0]
+    if np.linalg.norm(bow) < 0.3:
+        bow = np.array([0.0, -1.0, 0.0]) - axis * -axis[1]
+    bow /= np.linalg.norm(bow)
+    return start + s * chord + (4.0 * sag_fraction * length) * (s * (1.0 - s)) * bow
+
+
+def broken_stubs(anchor, astronaut):
+    """Two short dangling ends (segment pairs, m): one at the reel, one on the astronaut."""
+    anchor, astronaut = np.asarray(anchor, float), np.asarray(astronaut, float)
+    away = astronaut - anchor
+    away = away / max(np.linalg.norm(away), 1e-9)
+    droop = np.array([-0.6, 0.0, 0.0])
+    reel_end = anchor + STUB_LENGTH_M * (0.6 * away + droop)
+    suit_end = astronaut + STUB_LENGTH_M * (-0.6 * away + droop)
+    return np.array([anchor, reel_end, astronaut, suit_end])
+
+
+def enclosing_sphere(station_radius_m, point):
+    """Smallest sphere (centre, radius m) holding the station's sphere about the origin and ``point``."""
+    if point is None:
+        return np.zeros(3), station_radius_m
+    r = float(np.linalg.norm(point))
+    if r <= station_radius_m:
+        return np.zeros(3), station_radius_m
+    radius = 0.5 * (r + station_radius_m)
+    return point / r * (radius - station_radius_m), radius * 1.05
+
+
+def scale_bar_length(pixels_per_metre, target_px):
+    """A round length (1, 2 or 5 x 10^k m) near ``target_px`` on screen: ``(metres, pixels)``."""
+    raw = target_px / max(pixels_per_metre, 1e-12)
+    decade = 10.0 ** math.floor(math.log10(raw))
+    metres = max((m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade <= raw), default=decade)
+    return metres, metres * pixels_per_metre
+
+
+def format_length(metres):
+    """``"23.4 m"``, ``"480 m"``, ``"3.02 km"``."""
+    if metres >= 1000.0:
+        return f"{metres / 1000.0:.2f} km"
+    return f"{metres:.1f} m" if metres < 100.0 else f"{metres:.0f} m"

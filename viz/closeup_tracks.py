@@ -1,0 +1,92 @@
+"""What the close-up reads from a Result, sampled at any time: pure numpy, float64.
+
+Trajectories come from the contract in notes/contracts.md: ``astronaut`` and
+``astronaut_cw`` (lvlh, x y z m then velocities), ``tether_tension`` (N),
+``arm_points`` (lvlh, 3K columns: base, joints, tip), and the scene's fixed points.
+Values between samples are linear interpolations; times outside the run are clamped.
+"""
+
+import numpy as np
+
+#: Above this tension (N) a tether without taut/slack events counts as taut: the
+#: take-up reel alone keeps a slack line at a few newtons.
+TAUT_TENSION_N = 10.0
+
+
+class Tracks:
+    """The close-up's data of one Result, sampled at ``t_s`` (s since epoch)."""
+
+    def __init__(self, result):
+        self.time_s = np.asarray(result.time_s, dtype=float)
+        trajectories = result.trajectories
+        self.astronaut = self._lvlh(trajectories, "astronaut", 6)
+        self.astronaut_cw = self._lvlh(trajectories, "astronaut_cw", 3)
+        self.arm_points = self._lvlh(trajectories, "arm_points", None)
+        if self.arm_points is not None:
+            self.arm_points = self.arm_points.reshape(len(self.time_s), -1, 3)
+        tension = trajectories.get("tether_tension")
+        self.tension_n = None if tension is None else np.asarray(tension.data, dtype=float)[:, 0]
+        scene = result.scene or {}
+        self.tether_anchor = _point(scene, "tether_anchor_lvlh_m")
+        self.arm_base = _point(scene, "arm_base_lvlh_m")
+        self.targets = {
+            label: p
+            for label, p in (("SAFER target", _point(scene, "safer_target_lvlh_m")), ("airlock", _point(scene, "airlock_lvlh_m")))
+            if p is not None
+        }
+        self.tether_events = sorted(
+            (float(e.time_s), e.kind) for e in result.events if e.kind in ("tether_taut", "tether_slack", "tether_broken")
+        )
+
+    @staticmethod
+    def _lvlh(trajectories, name, columns):
+        trajectory = trajectories.get(name)
+        if trajectory is None or trajectory.frame != "lvlh":
+            return None
+        data = np.asarray(trajectory.data, dtype=float)
+        return data if columns is None else data[:, :columns]
+
+    def _blend(self, t_s):
+        """Index ``i`` and weight ``w``: value(t) = (1 - w) row[i] + w row[i + 1]."""
+        t = float(np.clip(t_s, self.time_s[0], self.time_s[-1]))
+        i = int(np.clip(np.searchsorted(self.time_s, t, side="right") - 1, 0, max(len(self.time_s) - 2, 0)))
+        if len(self.time_s) < 2:
+            return i, 0.0
+        span = self.time_s[i + 1] - self.time_s[i]
+        return i, float((t - self.time_s[i]) / span) if span > 0 else 0.0
+
+    def at(self, array, t_s):
+        """``array`` (N, ...) interpolated at ``t_s``; NaN where a neighbour sample is NaN."""
+        i, w = self._blend(t_s)
+        if len(array) < 2:
+            return array[0].copy()
+        return (1.0 - w) * array[i] + w * array[i + 1]
+
+    def history(self, array, t_s):
+        """Rows of ``array`` up to ``t_s``, ending with the interpolated value at ``t_s``."""
+        i, _ = self._blend(t_s)
+        return np.concatenate([array[: i + 1], self.at(array, t_s)[None]])
+
+    def astronaut_position(self, t_s):
+        """LVLH position (m) of the astronaut, or None if the result has none."""
+        return None if self.astronaut is None else self.at(self.astronaut[:, :3], t_s)
+
+    def tension(self, t_s):
+        """Tether tension (N) at ``t_s``, 0 without a tension record."""
+        return 0.0 if self.tension_n is None else float(self.at(self.tension_n, t_s))
+
+    def tether_state(self, t_s):
+        """``"none"`` (no tether), ``"broken"``, ``"taut"`` or ``"slack"`` at ``t_s``."""
+        if self.tether_anchor is None:
+            return "none"
+        past = [kind for time, kind in self.tether_events if time <= t_s]
+        if "tether_broken" in past:
+            return "broken"
+        if past:
+            return "taut" if past[-1] == "tether_taut" else "slack"
+        return "taut" if self.tension(t_s) > TAUT_TENSION_N else "slack"
+
+
+def _point(scene, key):
+    value = scene.get(key)
+    return None if value is None else np.asarray(value, dtype=float)

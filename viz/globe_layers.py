@@ -1,0 +1,293 @@
+"""What the globe draws for each kind of result: one layer per concern.
+
+A layer is built with ``(globe, result)``; ``globe.inertial`` is the GCRS scene
+node, ``globe.ground`` the Earth-fixed (ITRS) node and ``globe.rotation`` the
+:class:`viz.earth_rotation.EarthRotation`. A layer offers ``set_time(t_s)``,
+``hud_items(t_s) -> dict``, ``cameras`` (``(name, distance, target(t_s) -> GCRS
+scene point)``) and ``legend`` (text lines). Things on the ground (tracks,
+landing points, swaths) hang under ``globe.ground``; orbits under ``globe.inertial``.
+"""
+
+import numpy as np
+
+from orbital.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S
+from viz.earth import GROUND_LIFT_M, ground_points
+from viz.earth_rotation import to_scene
+from viz.sampling import between, finite_span, interpolate, upto
+
+STATION_COLOR = (0.35, 0.9, 1.0, 1.0)
+TRACK_COLOR = (0.35, 0.9, 1.0, 0.6)
+CAPSULE_COLOR = (1.0, 0.55, 0.1, 1.0)
+LAND_COLOR = (0.3, 0.95, 0.35, 1.0)
+WATER_COLOR = (0.2, 0.5, 1.0, 1.0)
+ELLIPSE_COLOR = (1.0, 1.0, 0.2, 1.0)
+TARGET_COLOR = (1.0, 0.2, 0.2, 1.0)
+BEFORE_COLOR = (1.0, 0.6, 0.1, 1.0)
+AFTER_COLOR = (0.3, 0.8, 1.0, 1.0)
+TICK_COLOR = (1.0, 1.0, 1.0, 1.0)
+#: Descent phases (orbital.entry_dynamics.PHASE_NAMES order) and their colours.
+PHASES = (
+    ("coast", (0.75, 0.75, 0.75, 1.0)),
+    ("deorbit burn", (1.0, 0.45, 0.0, 1.0)),
+    ("coast", (1.0, 0.9, 0.3, 1.0)),
+    ("entry", (1.0, 0.15, 0.15, 1.0)),
+    ("drogue", (0.85, 0.4, 1.0, 1.0)),
+    ("main chute", (0.3, 1.0, 0.4, 1.0)),
+    ("main chute", (0.3, 1.0, 0.4, 1.0)),
+    ("landed", (1.0, 1.0, 1.0, 1.0)),
+)
+#: A decay window can last months, its track then covering the whole latitude band (drawn as
+#: two parallels): the track is drawn thin within SWATH_FAINT_S of the nominal time, bold with
+#: time ticks within SWATH_BOLD_S (as the Aerospace Corporation's reentry maps draw a window of hours).
+SWATH_BOLD_S = 1.5 * 3600.0
+SWATH_FAINT_S = 12 * 3600.0
+BAND_COLOR = (1.0, 1.0, 1.0, 0.45)
+SWATH_TICK_S = 300.0
+SWATH_FAINT_ALPHA = 0.35
+
+
+def _markers(parent):
+    from vispy import scene
+
+    markers = scene.visuals.Markers(parent=parent, scaling="fixed", spherical=False)
+    markers.set_gl_state("translucent", depth_test=True)
+    markers.set_data(np.zeros((1, 3), np.float32), size=0)  # placeholder until the first set_time
+    return markers
+
+
+def _set_points(markers, points, color, size=9, symbol="disc", edge_width=1.0, edge_color=(0, 0, 0, 0.8)):
+    points = np.atleast_2d(np.asarray(points, dtype=np.float32))
+    markers.set_data(points, face_color=color, edge_color=edge_color, edge_width=edge_width, size=size, symbol=symbol)
+
+
+def _line(parent, color, width=2.0):
+    from vispy import scene
+
+    line = scene.visuals.Line(np.zeros((2, 3), np.float32), color=color, width=width, method="gl", antialias=False, parent=parent)
+    line.set_gl_state("translucent", depth_test=True)
+    return line
+
+
+def _ground_speed_m_s(r, v):
+    """Speed relative to the turning Earth (m/s) from GCRS r, v."""
+    return float(np.linalg.norm(v - np.cross([0.0, 0.0, OMEGA_EARTH_RAD_S], r)))
+
+
+def _clock(seconds):
+    sign, seconds = ("-" if seconds < 0 else "+"), abs(seconds)
+    hours, rest = divmod(int(round(seconds)), 3600)
+    return f"{sign}{hours:d} h {rest // 60:02d} min"
+
+
+class OrbitLayer:
+    """A body in orbit (``station`` gcrs): marker, trail over the last orbit, ground track."""
+
+    close_first = False  # start on the whole globe
+
+    def __init__(self, globe, result, name="station", color=STATION_COLOR):
+        self.globe, self.name = globe, name
+        self.t = np.asarray(result.time_s, dtype=float)
+        self.state = np.asarray(result.trajectories[name].data, dtype=float)
+        radius = float(np.mean(np.linalg.norm(self.state[:, :3], axis=1)))
+        self.period_s = 2 * np.pi * np.sqrt(radius**3 / MU_EARTH_M3_S2)
+        self.trail = _line(globe.inertial, color)
+        self.track = _line(globe.ground, TRACK_COLOR, width=1.5)
+        self.marker = _markers(globe.inertial)
+        self.color = color
+        self.cameras = [(name, 2.5, self.position)]
+        self.legend = [f"{name}: trail over the last orbit, ground track"]
+
+    def position(self, t_s):
+        return to_scene(interpolate(self.t, self.state[:, :3], t_s))
+
+    def set_time(self, t_s):
+        past = between(self.t, self.state[:, :3], max(t_s - self.period_s, self.t[0]), t_s)
+        self.trail.set_data(to_scene(past).astype(np.float32))
+        times = np.linspace(max(t_s - self.period_s, self.t[0]), t_s, len(past))
+        itrs = self.globe.rotation.itrs_positions(times, past)
+        lat, lon = _geocentric_lat_lon(itrs)
+        self.track.set_data(ground_points(lat, lon).astype(np.float32))
+        _set_points(self.marker, self.position(t_s), self.color, size=11)
+
+    def hud_items(self, t_s):
+        from orbital.frames import itrs_to_geodetic
+
+        state = interpolate(self.t, self.state, t_s)
+        altitude_km = float(itrs_to_geodetic(self.globe.rotation.gcrs_to_itrs(t_s) @ state[:3])[2]) / 1e3
+        return {"altitude": f"{altitude_km:.1f} km", "speed": f"{np.linalg.norm(state[3:]) / 1e3:.3f} km/s"}
+
+
+def _geocentric_lat_lon(itrs):
+    """Latitude and longitude (deg) straight under ITRS points (N, 3)."""
+    x, y, z = itrs[:, 0], itrs[:, 1], itrs[:, 2]
+    return np.degrees(np.arctan2(z, np.hypot(x, y))), np.degrees(np.arctan2(y, x))
+
+
+class DescentLayer:
+    """A descent (``soyuz`` gcrs, ``soyuz_geodetic``, ``soyuz_loads``): path coloured by phase."""
+
+    def __init__(self, globe, result, name="soyuz"):
+        self.globe = globe
+        self.t = np.asarray(result.time_s, dtype=float)
+        geo = np.asarray(result.trajectories[f"{name}_geodetic"].data, dtype=float)
+        self.path = ground_points(geo[:, 0], geo[:, 1], geo[:, 2] + GROUND_LIFT_M)
+        self.state = np.asarray(result.trajectories[name].data, dtype=float)
+        self.alt_m = geo[:, 2]
+        loads = result.trajectories.get(f"{name}_loads")
+        self.loads = None if loads is None else np.asarray(loads.data, dtype=float)
+        codes = np.zeros(len(self.t), int) if self.loads is None else np.clip(self.loads[:, 2].astype(int), 0, len(PHASES) - 1)
+        self.colors = np.array([PHASES[c][1] for c in codes], dtype=np.float32)
+        self.codes = codes
+        ghost = _line(globe.ground, (1.0, 1.0, 1.0, 0.25), width=1.0)
+        ghost.set_data(self.path.astype(np.float32))
+        self.flown = _line(globe.ground, CAPSULE_COLOR, width=3.0)
+        self.flown.set_gl_state("translucent", depth_test=True, depth_func="lequal")  # wins on the ghost it lies on
+        self.flown.order = ghost.order + 1
+        self.marker = _markers(globe.ground)
+        self.cameras = [("capsule", 2.5, self.position)]
+        used = sorted(set(codes.tolist()))
+        names = dict.fromkeys(PHASES[c][0] for c in used)
+        self.legend = ["descent: " + ", ".join(names)]
+        self.legend_colors = [PHASES[c][1] for c in used]
+
+    def position(self, t_s):
+        itrs = interpolate(self.t, self.path, t_s)
+        return self.globe.rotation.gcrs_to_itrs(t_s).T @ itrs
+
+    def set_time(self, t_s):
+        n = int(np.searchsorted(self.t, t_s, side="right"))
+        pos = upto(self.t, self.path, t_s)
+        colors = np.vstack([self.colors[:n], self.colors[max(n - 1, 0)][None, :]])
+        self.flown.set_data(pos.astype(np.float32), color=colors)
+        _set_points(self.marker, pos[-1], CAPSULE_COLOR, size=11)
+
+    def hud_items(self, t_s):
+        state = interpolate(self.t, self.state, t_s)
+        items = {
+            "altitude": f"{np.interp(t_s, self.t, self.alt_m) / 1e3:.2f} km",
+            "speed": f"{_ground_speed_m_s(state[:3], state[3:]):.0f} m/s (ground)",
+        }
+        if self.loads is not None:
+            items["g-load"] = f"{np.interp(t_s, self.t, self.loads[:, 0]):.2f} g"
+            items["phase"] = PHASES[self.codes[min(int(np.searchsorted(self.t, t_s, side='right')) - 1, len(self.t) - 1)]][0]
+        return items
+
+
+class FootprintLayer:
+    """Landing points (``landings`` wgs84) coloured land/water, the dispersion ellipse, the target."""
+
+    def __init__(self, globe, result):
+        self.globe = globe
+        data = np.asarray(result.trajectories["landings"].data, dtype=float)
+        ok = np.isfinite(data[:, 0]) & np.isfinite(data[:, 1])
+        self.touchdown_s = np.asarray(result.time_s, dtype=float)[ok]
+        self.points = ground_points(data[ok, 0], data[ok, 1])
+        self.colors = np.where(data[ok, 2][:, None] > 0.5, LAND_COLOR, WATER_COLOR).astype(np.float32)
+        self.markers = _markers(globe.ground)
+        summary, scene = result.summary, result.scene
+        ring = _ellipse_ring(scene, summary)
+        if ring is not None:
+            _line(globe.ground, ELLIPSE_COLOR, width=2.0).set_data(ground_points(*ring).astype(np.float32))
+        target = scene.get("target_wgs84") or {"lat_deg": summary.get("target_lat_deg"), "lon_deg": summary.get("target_lon_deg")}
+        if target.get("lat_deg") is not None:
+            target_point = ground_points([target["lat_deg"]], [target["lon_deg"]])
+            _set_points(_markers(globe.ground), target_point, TARGET_COLOR, 12, "cross", edge_width=0.0)
+        self.centre = ground_points([summary.get("landing_mean_lat_deg", 0.0)], [summary.get("landing_mean_lon_deg", 0.0)])[0]
+        self.n_total = int(ok.sum())
+        self.cameras = [("landing site", 0.15, self.position)]
+        self.legend = ["landings: green land, blue water; yellow ellipse, red target"]
+
+    def position(self, t_s):
+        return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.centre
+
+    def set_time(self, t_s):
+        landed = self.touchdown_s <= t_s
+        if landed.any():
+            _set_points(self.markers, self.points[landed], self.colors[landed], size=6, edge_width=0.0)
+        self.markers.visible = bool(landed.any())
+
+    def hud_items(self, t_s):
+        return {"landed": f"{int(np.count_nonzero(self.touchdown_s <= t_s))} / {self.n_total}"}
+
+
+def _ellipse_ring(scene, summary):
+    """(lat_deg, lon_deg) of the dispersion ellipse: ``scene['ellipse_wgs84']`` or from the summary."""
+    ring = scene.get("ellipse_wgs84")
+    if ring:
+        return np.asarray(ring["lat_deg"], float), np.asarray(ring["lon_deg"], float)
+    keys = ("landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km", "ellipse_major_azimuth_deg")
+    if any(summary.get(k) is None for k in keys):
+        return None
+    from orbital.footprint import ellipse_ring
+
+    return ellipse_ring(*(float(summary[k]) for k in keys))
+
+
+class DecaySwathLayer:
+    """The reentry window's ground track (``window_track``: t, lat, lon, alt), before/after nominal."""
+
+    close_first = False
+
+    def __init__(self, globe, result):
+        self.globe = globe
+        track = np.asarray(result.trajectories["window_track"].data, dtype=float)
+        track = track[np.all(np.isfinite(track[:, :3]), axis=1)]
+        self.t = track[:, 0]
+        self.points = ground_points(track[:, 1], track[:, 2])
+        scene = result.scene
+        self.nominal_s = float(scene.get("reentry_time_s", np.median(self.t)))
+        # pieces of the track between these times, each in its colour and weight
+        cuts = self.nominal_s + np.array([-SWATH_FAINT_S, -SWATH_BOLD_S, 0.0, SWATH_BOLD_S, SWATH_FAINT_S])
+        t_all = np.union1d(self.t, cuts[(cuts > self.t[0]) & (cuts < self.t[-1])])
+        p_all = np.column_stack([np.interp(t_all, self.t, self.points[:, k]) for k in range(3)])
+        faint_before, faint_after = BEFORE_COLOR[:3] + (SWATH_FAINT_ALPHA,), AFTER_COLOR[:3] + (SWATH_FAINT_ALPHA,)
+        pieces = [(BEFORE_COLOR, 2.5, 1, 2), (AFTER_COLOR, 2.5, 2, 3), (faint_before, 1.0, 0, 1), (faint_after, 1.0, 3, 4)]
+        for color, width, lo, hi in pieces:
+            inside = (t_all >= cuts[lo]) & (t_all <= cuts[hi])
+            if np.count_nonzero(inside) > 1:
+                _line(globe.ground, color, width=width).set_data(p_all[inside].astype(np.float32))
+        first, last = max(self.t[0], self.nominal_s - SWATH_BOLD_S), min(self.t[-1], self.nominal_s + SWATH_BOLD_S)
+        ticks = np.arange(np.ceil(first / SWATH_TICK_S), np.floor(last / SWATH_TICK_S) + 1) * SWATH_TICK_S
+        tick_points = np.column_stack([np.interp(ticks, self.t, self.points[:, k]) for k in range(3)])
+        if len(tick_points):
+            _set_points(_markers(globe.ground), tick_points, TICK_COLOR, size=5, edge_width=0.0)
+        band_deg = scene.get("latitude_band_deg", scene.get("inclination_deg"))
+        if band_deg is not None:
+            lon = np.linspace(-180.0, 180.0, 361)
+            for lat in (band_deg, -band_deg):
+                _line(globe.ground, BAND_COLOR, width=1.0).set_data(ground_points(np.full_like(lon, lat), lon).astype(np.float32))
+        nominal = scene.get("nominal_reentry_wgs84")
+        self.nominal_point = (
+            ground_points([nominal["lat_deg"]], [nominal["lon_deg"]])[0]
+            if nominal
+            else np.array([np.interp(self.nominal_s, self.t, self.points[:, k]) for k in range(3)])
+        )
+        _set_points(_markers(globe.ground), self.nominal_point, TARGET_COLOR, 14, edge_width=2.0, edge_color=(1, 1, 1, 1))
+        self.marker = _markers(globe.ground)
+        self.altitude = result.trajectories.get("altitude")
+        self.grid_t = np.asarray(result.time_s, dtype=float)
+        self.cameras = [("reentry point", 4.0, self.position)]
+        self.legend = [
+            "window track: orange before, blue after the nominal reentry (red dot); drawn within "
+            f"{SWATH_FAINT_S / 3600:g} h of it, bold within {SWATH_BOLD_S / 3600:g} h, ticks every {SWATH_TICK_S / 60:g} min; "
+            "white: latitude band"
+        ]
+
+    def position(self, t_s):
+        return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.nominal_point
+
+    def set_time(self, t_s):
+        inside = self.t[0] <= t_s <= self.t[-1]
+        self.marker.visible = inside
+        if inside:
+            _set_points(self.marker, interpolate(self.t, self.points, t_s), (1, 1, 1, 1), 11)
+
+    def hud_items(self, t_s):
+        items = {"to nominal reentry": _clock(self.nominal_s - t_s)}
+        if self.altitude is not None and len(self.grid_t) > 1:
+            columns = list(self.altitude.columns)
+            values = interpolate(self.grid_t, np.asarray(self.altitude.data, float), t_s)
+            items["altitude"] = " / ".join(f"{c.replace('_km', '')} {v:.0f}" for c, v in zip(columns, np.atleast_1d(values))) + " km"
+        return items
+
+

@@ -1,0 +1,90 @@
+"""The heads-up display: scenario, time, warp, the views' readouts, flashing events, key help."""
+
+from datetime import datetime, timedelta
+
+KEYS_HELP = (
+    "space  pause / play\n"
+    "+ / -  time warp up / down\n"
+    "<- / ->  step back / forward\n"
+    "r  restart\n"
+    "c  cycle camera\n"
+    "h  show / hide this help"
+)
+#: Wall seconds an event message stays up (fading over the last half).
+FLASH_S = 3.0
+TEXT_COLOR = (1.0, 1.0, 1.0, 0.95)
+FLASH_COLOR = (1.0, 0.85, 0.2)
+MARGIN_PX = 12
+
+
+def format_elapsed(t_s):
+    """``T+1 h 02 min 05 s`` style elapsed time."""
+    sign, t = ("-" if t_s < 0 else "+"), abs(int(round(t_s)))
+    days, t = divmod(t, 86400)
+    hours, t = divmod(t, 3600)
+    minutes, seconds = divmod(t, 60)
+    head = f"{days} d " if days else ""
+    return f"T{sign}{head}{hours} h {minutes:02d} min {seconds:02d} s"
+
+
+class Hud:
+    """Text overlays drawn on the canvas in pixels, over every view."""
+
+    def __init__(self, canvas, result, legend=()):
+        from vispy import scene
+
+        self.canvas, self.result = canvas, result
+        self.epoch = datetime.fromisoformat(str(result.epoch_utc).replace("Z", ""))
+        # canvas pixels run downwards, so vispy's "bottom" anchor hangs a text block below its position
+        below, above = "bottom", "top"
+        self.status = scene.visuals.Text("", color=TEXT_COLOR, font_size=10, parent=canvas.scene, anchor_x="left", anchor_y=below)
+        self.flash_text = scene.visuals.Text("", color=FLASH_COLOR + (1.0,), font_size=16, bold=True, parent=canvas.scene, anchor_x="center", anchor_y=below)
+        self.help = scene.visuals.Text(KEYS_HELP, color=TEXT_COLOR, font_size=10, parent=canvas.scene, anchor_x="right", anchor_y=below)
+        self.footer = scene.visuals.Text("", color=(0.85, 0.85, 0.85, 0.9), font_size=8, parent=canvas.scene, anchor_x="left", anchor_y=above)
+        self.legend = "\n".join(legend)
+        self.help.visible = False
+        self._flash_left_s = 0.0
+        self._last_t = None
+        self._place()
+        canvas.events.resize.connect(lambda event: self._place())
+
+    def _place(self):
+        width, height = self.canvas.size
+        self.status.pos = (MARGIN_PX, MARGIN_PX)
+        self.flash_text.pos = (width / 2, MARGIN_PX + 30)
+        self.help.pos = (width - MARGIN_PX, MARGIN_PX)
+        self.footer.pos = (MARGIN_PX, height - MARGIN_PX)
+
+    def toggle_help(self):
+        self.help.visible = not self.help.visible
+
+    def update(self, t_s, wall_dt_s, warp, paused, items, camera):
+        """Redraw for simulation time ``t_s``; events crossed since the last update flash."""
+        if self._last_t is not None and t_s > self._last_t:
+            # events in the last FLASH_S of play (wall seconds times warp) flash, even after a jump
+            recent = max(self._last_t, t_s - FLASH_S * warp)
+            crossed = [e for e in self.result.events if recent < e.time_s <= t_s]
+            if crossed:
+                _set_text(self.flash_text, crossed[-1].message or crossed[-1].kind.replace("_", " "))
+                self._flash_left_s = FLASH_S - (t_s - crossed[-1].time_s) / warp + wall_dt_s
+        elif self._last_t is not None and t_s < self._last_t:
+            self._flash_left_s = 0.0
+        self._last_t = t_s
+        self._flash_left_s = max(0.0, self._flash_left_s - wall_dt_s)
+        self.flash_text.visible = self._flash_left_s > 0.0
+        self.flash_text.color = FLASH_COLOR + (min(1.0, 2.0 * self._flash_left_s / FLASH_S),)
+        clock = (self.epoch + timedelta(seconds=float(t_s))).strftime("%Y-%m-%d %H:%M:%S UTC")
+        lines = [
+            f"{self.result.scenario_name}  ({self.result.kind})",
+            f"{clock}   {format_elapsed(t_s)}",
+            f"warp x{warp:g}" + ("   PAUSED" if paused else ""),
+        ]
+        lines += [f"{name}: {value}" for name, value in items.items()]
+        _set_text(self.status, "\n".join(lines))
+        _set_text(self.footer, (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)")
+
+
+def _set_text(visual, text):
+    """Change a Text visual only when its text changes (laying text out is slow)."""
+    if visual.text != text:
+        visual.text = text

@@ -1,0 +1,70 @@
+"""Checks of the ``issim view`` options; each error names the option, the value and what was expected."""
+
+import os
+import re
+from pathlib import Path
+
+from viz.export import FORMATS
+
+MAX_SIDE_PX = 7680
+MAX_FPS = 120
+
+
+class OptionError(ValueError):
+    """A bad ``issim view`` option; the message is meant for the user."""
+
+
+def parse_size(text):
+    """``"1280x720"`` -> ``(1280, 720)``: even sides (H.264) from 16 to 7680 px."""
+    match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", str(text))
+    if not match:
+        raise OptionError(f"--size {text!r}: expected WIDTHxHEIGHT in pixels, e.g. 1280x720")
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (16 <= width <= MAX_SIDE_PX and 16 <= height <= MAX_SIDE_PX) or width % 2 or height % 2:
+        raise OptionError(f"--size {text!r}: expected even width and height from 16 to {MAX_SIDE_PX} px")
+    return width, height
+
+
+def check_fps(fps):
+    if not 1 <= fps <= MAX_FPS:
+        raise OptionError(f"--fps {fps}: expected frames per second from 1 to {MAX_FPS}")
+    return fps
+
+
+def check_duration(duration_s):
+    if not 0.0 < duration_s <= 3600.0:
+        raise OptionError(f"--duration {duration_s:g}: expected a video length in seconds, above 0 and at most 3600")
+    return duration_s
+
+
+def parse_time(text):
+    """``--time``: seconds since the epoch, a bare number or with units ("20 min")."""
+    from orbital.quantities import QuantityError, to_si
+
+    try:
+        return to_si(text if not _is_number(text) else float(text), "s", "s")
+    except QuantityError as exc:
+        raise OptionError(f"--time {text!r}: {exc}; expected a time since the epoch, e.g. 1200 or '20 min'") from None
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_export_path(text, time_given):
+    """The export file: a known suffix, in an existing writable folder; ``--time`` only for .png."""
+    path = Path(text)
+    if path.suffix.lower() not in FORMATS:
+        raise OptionError(f"--export {text!r}: expected a file ending in {', '.join(FORMATS)}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise OptionError(f"--export {text!r}: folder {str(folder)!r} does not exist or is not writable")
+    if path.is_dir():
+        raise OptionError(f"--export {text!r}: is a directory; expected a file name")
+    if time_given and path.suffix.lower() != ".png":
+        raise OptionError(f"--time: only with --export FILE.png (a single frame); got {text!r}")
+    return path

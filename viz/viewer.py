@@ -1,0 +1,115 @@
+"""The viewer: a canvas with the views of a result side by side, the HUD and the player.
+
+``Viewer(result, size, show=False)`` renders offscreen (``frame_at``); with
+``show=True`` it opens a window and plays (``run``), with the keys of
+:data:`viz.hud.KEYS_HELP`.
+"""
+
+import time
+
+from viz.hud import Hud
+from viz.player import Player
+from viz.registry import time_span, views_for
+
+BACKGROUND = (0.0, 0.0, 0.02, 1.0)
+TICK_S = 1.0 / 60.0
+
+
+class Viewer:
+    """Views of ``result`` on one canvas, driven by a :class:`viz.player.Player`."""
+
+    def __init__(self, result, size=(1280, 720), show=False, warp=None, view_classes=None):
+        from vispy import scene
+
+        self.result = result
+        self.canvas = scene.SceneCanvas(size=size, show=show, bgcolor=BACKGROUND, keys=None, title=f"issim: {result.scenario_name}")
+        grid = self.canvas.central_widget.add_grid(spacing=2)
+        self.views, self.viewboxes = [], []
+        for column, cls in enumerate(view_classes or views_for(result)):
+            viewbox = grid.add_view(row=0, col=column, border_color=(0.3, 0.3, 0.3, 1.0))
+            self.viewboxes.append(viewbox)
+            self.views.append(cls(viewbox, result))
+        t0, t1 = time_span(result)
+        self.player = Player(t0, t1, warp)
+        legend = [line for view in self.views for line in getattr(view, "legend", [])]
+        self.hud = Hud(self.canvas, result, legend)
+        self._camera_view = 0
+        self.camera_of = [view.camera_names[0] for view in self.views]
+        self._wall = None
+        self.canvas.events.key_press.connect(self.on_key)
+        self.show_time(t0)
+
+    def show_time(self, t_s, wall_dt_s=0.0):
+        """Set every view and the HUD to simulation time ``t_s``."""
+        self.player.seek(t_s)
+        items = {}
+        for view in self.views:
+            view.set_time(self.player.t_s)
+            for name, value in view.hud_items(self.player.t_s).items():
+                items[name if name not in items else f"{name} ({view_label(view)})"] = value
+        cameras = ", ".join(self.camera_of)
+        self.hud.update(self.player.t_s, wall_dt_s, self.player.warp, self.player.paused, items, cameras)
+
+    def frame_at(self, t_s, wall_dt_s=0.0):
+        """Render the frame at ``t_s``: an (H, W, 4) uint8 RGBA image."""
+        self.show_time(t_s, wall_dt_s)
+        return self.canvas.render()
+
+    def tick(self, wall_dt_s):
+        """Advance the player by ``wall_dt_s`` wall seconds and redraw."""
+        self.show_time(self.player.advance(wall_dt_s), wall_dt_s)
+        self.canvas.update()
+
+    def on_key(self, event):
+        key = event.key.name if event.key is not None else ""
+        text = event.text or ""
+        player = self.player
+        if key == "Space":
+            player.toggle_pause()
+        elif text == "+" or key in ("+", "=", "Plus", "Equal"):
+            player.faster()
+        elif text == "-" or key in ("-", "Minus"):
+            player.slower()
+        elif key == "Right":
+            player.step(+1)
+        elif key == "Left":
+            player.step(-1)
+        elif key == "R":
+            player.restart()
+        elif key == "C":
+            self.cycle_camera()
+        elif key == "H":
+            self.hud.toggle_help()
+        else:
+            return
+        self.show_time(player.t_s)
+        self.canvas.update()
+
+    def cycle_camera(self):
+        """Next preset of the views in turn: every preset of the first view, then the next view's..."""
+        index = self._camera_view
+        name = self.views[index].cycle_camera()
+        self.camera_of[index] = name
+        if name == self.views[index].camera_names[0] and len(self.views) > 1:
+            self._camera_view = (index + 1) % len(self.views)
+        return name
+
+    def run(self):
+        """Open the window and play until it is closed."""
+        from vispy import app
+
+        def on_timer(event):
+            now = time.perf_counter()
+            dt = 0.0 if self._wall is None else now - self._wall
+            self._wall = now
+            self.tick(dt)
+
+        timer = app.Timer(TICK_S, connect=on_timer, start=True)
+        self.canvas.show()
+        app.run()
+        timer.stop()
+
+
+def view_label(view):
+    """Short name of a view for the HUD: ``GlobeView`` -> ``globe``."""
+    return type(view).__name__.removesuffix("View").lower()
