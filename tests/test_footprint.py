@@ -39,13 +39,16 @@ def test_guided_footprint_tighter_than_ballistic():
     # REFERENCES.md: guided (lifting) dispersion about 28 km (1,000 samples give 25 km).
     assert 10.0 < guided["ellipse_major_km"] < 60.0
     assert guided["ellipse_major_km"] < 0.5 * ballistic["ellipse_major_km"]
+    # bank reversals leave a km-wide cross-track spread (not pinned to the ground track)
+    assert 3.0 < guided["ellipse_minor_km"] < 20.0
+    assert guided["ellipse_minor_km"] < guided["ellipse_major_km"]
     assert guided["mean_miss_km"] < 20.0 < 300.0 < ballistic["mean_miss_km"]
     assert guided["peak_g_p50"] < 5.0 and ballistic["peak_g_p50"] > 7.5
     assert 0.0 <= guided["p_water"] <= 1.0
 
 
 def test_run_directory_has_map_files(tmp_path):
-    from orbital.results import write_run
+    from orbital.results import read_run, write_run
     from orbital.scenario import resolved_yaml
 
     scn = _footprint(12)
@@ -56,6 +59,16 @@ def test_run_directory_has_map_files(tmp_path):
     geo = json.loads((out / "landings.geojson").read_text())
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 12 + 2
     assert (out / "landings.kml").read_text().count("<Placemark>") == 13
+    # the viewer's geometry round-trips through the run directory
+    back = read_run(out)
+    ellipse = back.scene["ellipse_wgs84"]
+    assert ellipse == result.scene["ellipse_wgs84"] and ellipse["probability"] == 0.95
+    assert len(ellipse["lat_deg"]) == len(ellipse["lon_deg"]) > 8
+    assert (ellipse["lat_deg"][0], ellipse["lon_deg"][0]) == (ellipse["lat_deg"][-1], ellipse["lon_deg"][-1])  # closed ring
+    lat0, lon0 = result.summary["landing_mean_lat_deg"], result.summary["landing_mean_lon_deg"]
+    assert abs(np.mean(ellipse["lat_deg"][:-1]) - lat0) < 1e-9 and abs(np.mean(ellipse["lon_deg"][:-1]) - lon0) < 1e-9
+    target = back.scene["target_wgs84"]
+    assert target == {"lat_deg": result.summary["target_lat_deg"], "lon_deg": result.summary["target_lon_deg"]}
     s = result.summary
     for key in ("n_samples", "landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km", "p_water", "peak_g_p50", "peak_g_p99"):
         assert key in s
