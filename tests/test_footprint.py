@@ -23,6 +23,22 @@ def test_same_seed_same_footprint_bit_for_bit():
     assert not np.array_equal(a.r_touchdown, c.r_touchdown)
 
 
+def test_progress_reports_rising_times_then_the_end():
+    from orbital import reentry as R
+    from orbital.batch_integrator import integrate
+    from orbital.footprint import draw_params
+    from orbital.station import initial_state
+
+    scn = _footprint(20, ["burn.start=0 s"])
+    _, r0, v0 = initial_state(scn.station)
+    Y0 = np.concatenate([r0, v0])
+    _, guidance = R.plan(scn, Y0)
+    seen = []
+    integrate(np.repeat(Y0[None], 20, axis=0), 0.0, draw_params(scn), R.sequence(scn), guidance, progress=seen.append)
+    assert len(seen) > 10 and seen[-1] == np.inf
+    assert np.all(np.diff(seen[:-1]) >= 0.0) and seen[-2] > 3000.0  # the slowest sample's clock, to touchdown
+
+
 @pytest.mark.physics
 def test_burn_timing_sensitivity():
     # REFERENCES.md: 1 s of error in the deorbit burn timing moves the landing point about 8 km.

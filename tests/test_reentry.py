@@ -117,6 +117,16 @@ def test_bad_input_names_the_field():
         sc.validate({"kind": "reentry", "guidance": {"mode": "glide"}})
 
 
+@pytest.mark.parametrize(
+    "setting, field",
+    [("guidance.deadband_end=-1 km", "guidance.deadband_end"), ("guidance.deadband_start=3 kg", "guidance.deadband_start"), ("guidance.cycle=0 s", "guidance.cycle")],
+)
+def test_bad_guidance_fields_through_the_cli(issim, setting, field):
+    done = issim("run", "soyuz_nominal", "--set", setting)
+    assert done.returncode == 2
+    assert field in done.stderr and "Traceback" not in done.stderr
+
+
 @pytest.mark.slow
 def test_cli_run(issim, tmp_path):
     import json
