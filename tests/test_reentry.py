@@ -81,6 +81,17 @@ def test_result_arrays(nominal):
     assert nominal.trajectories["soyuz_loads"].data.shape == (nominal.time_s.size, 3)
 
 
+def test_downrange_starts_at_the_entry_interface(nominal):
+    from orbital.reentry import ground_distance_km
+
+    # the EI point between recorded steps (2 s, 15 km apart up there), not the next step's
+    t_ei = _event(nominal, "entry_interface").time_s
+    lat, lon, alt = (np.interp(t_ei, nominal.time_s, col) for col in nominal.trajectories["soyuz_geodetic"].data.T)
+    assert abs(alt - 100.0e3) < 50.0
+    s = nominal.summary
+    assert ground_distance_km(lat, lon, s["landing_lat_deg"], s["landing_lon_deg"]) == pytest.approx(s["downrange_km"], abs=0.05)
+
+
 def test_target_round_trips_through_a_run_directory(nominal, tmp_path):
     from orbital.results import read_run, write_run
 
