@@ -10,11 +10,12 @@ Forces (SI throughout):
 
 - gravity: point mass + J2 (:mod:`orbital.gravity` constants);
 - aerodynamics in an atmosphere that co-rotates with the Earth (U.S. Standard
-  Atmosphere 1976 from :mod:`orbital.atmosphere`, times ``density_scale``):
-  drag along -v_rel and, while the descent module flies alone (phase ENTRY), a
-  lift of magnitude (L/D) x drag perpendicular to v_rel, split into an in-plane
-  ("up") fraction ``c`` and a lateral fraction ``s`` by the guidance
-  (:mod:`orbital.guidance`); ``c = cos(bank)``, ``s = sin(bank)`` for a pure roll;
+  Atmosphere 1976 from :mod:`orbital.atmosphere`, tabulated every 10 m, times
+  ``density_scale``): drag along -v_rel and, while the descent module flies alone
+  (phase ENTRY), a lift of magnitude (L/D) x drag perpendicular to v_rel, split
+  into an in-plane ("up") fraction ``c = cos(bank)`` and a lateral fraction
+  ``s = sin(bank)`` by the guidance (:mod:`orbital.guidance`: held commands, or a
+  steady roll);
 - the deorbit engine (phase BURN): constant acceleration dv / duration along a
   direction given by pitch and yaw from retrograde (mass loss ignored: the
   delta-v is exact, the thrust history only roughly);
