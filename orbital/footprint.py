@@ -14,7 +14,8 @@ Statistics: the mean landing point (mean of unit vectors); the dispersion
 ellipse from the covariance of east/north offsets (km, local tangent plane at the
 mean) at probability ``ellipse_probability`` for a 2-D Gaussian (scale
 sqrt(-2 ln(1 - P))); ``ellipse_major_km`` / ``ellipse_minor_km`` are *full* axis
-lengths. ``p_water``: share of landings on water (sea or lake, GSHHG; see
+lengths. Under lifting guidance the cross-track spread has two humps (one per
+side of the last bank), so the ellipse is a Gaussian fit, not a contour. ``p_water``: share of landings on water (sea or lake, GSHHG; see
 :mod:`orbital.landmask`).
 
 ``Result.scene``: ``ellipse_wgs84`` (the ellipse as a closed ring: ``lat_deg``,
