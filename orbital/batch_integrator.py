@@ -2,12 +2,13 @@
 
 Fast path, :func:`integrate`: classical fourth-order Runge-Kutta on all samples
 together, each with its own time, phase and step (the step depends on the phase:
-20 s on orbit, 1 s in the entry, 0.2 s under filling canopies, 10 s in the
-quasi-steady descent under the main canopy), so one numpy operation advances
-every sample. Discontinuities are never stepped over:
+20 s on orbit before the burn, 10 s in the burn and the coast after it, 2 s in the
+entry above 70 km and 1 s below, 0.5 s under filling canopies, 10 s in the
+quasi-steady descent under the main canopy: the landing point moves by under 2 m
+against steps four times shorter), so one numpy operation advances every sample. Discontinuities are never stepped over:
 
-- time events (burn start and end, main canopy deployment, main settled) cut the
-  step so that it ends on them;
+- time events (burn start and end, guidance cycles, main canopy deployment, main
+  settled) cut the step so that it ends on them;
 - altitude events (module separation, parachute command, soft-landing engines,
   and the entry interface, which is only recorded) are located inside the step on
   cubic Hermite interpolants of the position (from position and velocity at both
@@ -34,7 +35,9 @@ from orbital import entry_dynamics as ed
 from orbital.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 
 #: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
-STEP_S = np.array([20.0, 5.0, 10.0, 1.0, 0.2, 0.2, 10.0, 0.0])
+STEP_S = np.array([20.0, 10.0, 10.0, 1.0, 0.5, 0.5, 10.0, 0.0])
+#: Step (s) of the entry while still above HIGH_ENTRY_ALTITUDE_M (thin air, weak forces).
+HIGH_ENTRY_STEP_S, HIGH_ENTRY_ALTITUDE_M = 2.0, 70.0e3
 
 #: Recorded events: name -> the phase change it marks (or "entry_interface").
 EVENT_NAMES = (
@@ -64,7 +67,8 @@ class Outcome:
     peak_g_t: np.ndarray
     peak_heat: np.ndarray  # W/m^2
     peak_heat_alt: np.ndarray
-    history: dict = field(default_factory=dict)  # with record=True: t (M,), Y (M, 6), phase, sensed_g, heat
+    bank_reversals: np.ndarray  # count (lifting guidance)
+    history: dict = field(default_factory=dict)  # with record=True: t (M,), Y (M, 6), phase, sensed_g, heat, bank_side
 
 
 def _empty_events(n):
@@ -129,15 +133,21 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
     peak_g_t = np.full(n, np.nan)
     peak_q = np.zeros(n)
     peak_q_alt = np.full(n, np.nan)
+    reversals = np.zeros(n, dtype=np.intp)
 
     Y = Y0.T.copy()
     t = np.broadcast_to(np.asarray(t0, dtype=float), (n,)).copy()
     phase = np.full(n, phase0, dtype=np.intp)
     t_phase = t.copy()
+    # guidance commands, held between cycles: vertical lift fraction, bank side, next cycle time
+    c_cmd, side, t_cycle = np.full(n, guidance.c0), np.zeros(n), np.full(n, np.inf)
+    if guidance.cycles:
+        t_cycle[phase == ENTRY] = t[phase == ENTRY]
     idx = np.arange(n)  # original index of each working sample
     p = params
     step = STEP_S * step_scale
-    history = {"t": [], "Y": [], "phase": [], "sensed_g": [], "heat_flux_w_m2": []} if record else None
+    step_high_entry = HIGH_ENTRY_STEP_S * step_scale
+    history = {"t": [], "Y": [], "phase": [], "sensed_g": [], "heat_flux_w_m2": [], "bank_side": []} if record else None
     steps = 0
 
     def mark(name, local_mask, tt, YY):
@@ -176,9 +186,19 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
                 t_phase[m] = t[m]
             t_next = _time_event(t_phase, phase, p, seq)
 
-        dt = np.minimum(step[phase], t_next - t)
-        k1, diag = ed.derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=True)
+        # --- guidance cycles due now (new commands, held over the next cycle)
+        cycle = t >= t_cycle - 1e-9
+        if np.any(cycle):
+            c_new, side_new = guidance.command(t[cycle], Y[:, cycle], c_cmd[cycle], side[cycle])
+            reversals[idx[cycle]] += (side[cycle] != 0.0) & (side_new != side[cycle])
+            c_cmd[cycle], side[cycle] = c_new, side_new
+            t_cycle[cycle] += guidance.cycle_s
+
+        command = (c_cmd, side)
+        k1, diag = ed.derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=True, command=command)
         g, q, h0 = diag["sensed_g"], diag["heat_flux_w_m2"], diag["altitude_m"]
+        own_step = np.where((phase == ENTRY) & (h0 > HIGH_ENTRY_ALTITUDE_M), step_high_entry, step[phase])
+        dt = np.minimum(np.minimum(own_step, t_next - t), t_cycle - t)
         better = (g > peak_g[idx]) & (phase <= ENTRY)  # the entry's peak; canopy loads aside
         if np.any(better):
             w = idx[better]
@@ -193,12 +213,13 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
             history["phase"].append(phase[0])
             history["sensed_g"].append(g[0])
             history["heat_flux_w_m2"].append(q[0])
+            history["bank_side"].append(side[0])
 
         # --- one RK4 step, every sample with its own dt
         half = 0.5 * dt
-        k2 = ed.derivatives(t + half, Y + half * k1, phase, t_phase, p, seq, guidance)
-        k3 = ed.derivatives(t + half, Y + half * k2, phase, t_phase, p, seq, guidance)
-        k4 = ed.derivatives(t + dt, Y + dt * k3, phase, t_phase, p, seq, guidance)
+        k2 = ed.derivatives(t + half, Y + half * k1, phase, t_phase, p, seq, guidance, command=command)
+        k3 = ed.derivatives(t + half, Y + half * k2, phase, t_phase, p, seq, guidance, command=command)
+        k4 = ed.derivatives(t + dt, Y + dt * k3, phase, t_phase, p, seq, guidance, command=command)
         Y1 = Y + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
         t1 = t + dt
         terminal = phase == TERMINAL
@@ -218,7 +239,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
         if np.any(crossing):
             c = np.flatnonzero(crossing)
             pc = p.subset(c)
-            k_end = ed.derivatives(t1[c], Y1[:, c], phase[c], t_phase[c], pc, seq, guidance)
+            k_end = ed.derivatives(t1[c], Y1[:, c], phase[c], t_phase[c], pc, seq, guidance, command=(c_cmd[c], side[c]))
             Ya, Yb, ka, dtc = Y[:, c], Y1[:, c], k1[:, c], dt[c]
 
             def state_at(theta):
@@ -263,6 +284,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
                 land = full & (phase == TERMINAL)
                 phase[full] += 1  # COAST -> ENTRY, ENTRY -> DROGUE, TERMINAL -> LANDED
                 t_phase[full] = t1[full]
+                t_cycle[full] = np.where((phase[full] == ENTRY) & guidance.cycles, t1[full], np.inf)
                 if np.any(land):
                     r_td, duration, v_td, _ = ed.touchdown(Y1[:, land], p.subset(land), seq)
                     w = idx[land]
@@ -283,8 +305,10 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
                 history["phase"].append(phase[0])
                 history["sensed_g"].append(1.0)
                 history["heat_flux_w_m2"].append(0.0)
+                history["bank_side"].append(side[0])
             keep = ~finished
             idx, Y, t, phase, t_phase = idx[keep], Y[:, keep], t[keep], phase[keep], t_phase[keep]
+            c_cmd, side, t_cycle = c_cmd[keep], side[keep], t_cycle[keep]
             p = p.subset(keep)
         if progress is not None and (steps % 20 == 0 or not idx.size):
             progress(float(t.min()) if t.size else np.inf)
@@ -300,6 +324,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
         peak_g_t=peak_g_t,
         peak_heat=peak_q,
         peak_heat_alt=peak_q_alt,
+        bank_reversals=reversals,
     )
     if record:
         outcome.history = {
@@ -308,6 +333,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
             "phase": np.asarray(history["phase"]),
             "sensed_g": np.asarray(history["sensed_g"]),
             "heat_flux_w_m2": np.asarray(history["heat_flux_w_m2"]),
+            "bank_side": np.asarray(history["bank_side"]),
         }
     return outcome
 
@@ -315,7 +341,8 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
 def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
     """One descent (``params`` of one sample) through poliastro's Cowell; returns an :class:`Outcome`.
 
-    Events are located to about a microsecond; peaks are not sampled (zeros).
+    Events are located to about a microsecond; peaks are not sampled (NaN). A
+    lifting entry is integrated cycle by cycle, each with its held guidance command.
     """
     from scipy.integrate import solve_ivp
     from scipy.optimize import brentq
@@ -327,6 +354,7 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
     t = float(t0)
     p = params
     events = _empty_events(1)
+    held = {"command": (np.array([guidance.c0]), np.zeros(1)), "reversals": 0}
 
     def mark(name, tt, YY):
         events[name]["t"][0] = tt
@@ -337,10 +365,11 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
     def segment(phase, t_start, t_phase):
         ph = np.array([phase])
         tp = np.array([t_phase])
+        command = held["command"]
 
         def perturbation(tau, state):
             state = np.asarray(state, dtype=float)
-            dY = ed.derivatives(np.array([t_start + tau]), state[:, None], ph, tp, p, seq, guidance)[:, 0]
+            dY = ed.derivatives(np.array([t_start + tau]), state[:, None], ph, tp, p, seq, guidance, command=command)[:, 0]
             r = state[:3]
             return dY[3:] + mu * r / np.linalg.norm(r) ** 3
 
@@ -354,44 +383,47 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
         return propagate(Ystart, t_start, phase, t_start, [t_end - t_start])[-1]
 
     def until_altitude(Ystart, t_start, phase, level, also=None):
-        """Integrate on a grid until the altitude drops to ``level``; refine by Brent."""
-        chunk = np.arange(1, 11) * grid_s  # short: past the event the phase's physics no longer holds
+        """Integrate on a grid until the altitude drops to ``level``; refine by Brent.
+
+        In a lifting entry the grid is the guidance cycle and the command is renewed
+        at every grid point. Returns ``(t, state, (t, state) of the crossing of also or None)``.
+        """
+        cycles = phase == ENTRY and guidance.cycles
+        chunk = np.array([guidance.cycle_s]) if cycles else np.arange(1, 11) * grid_s
         base_Y, base_t = Ystart, t_start
-        found_also = None
+        extra = None
+
+        def crossing(Ya, ta, tau_b, lv):
+            # the altitude reaches lv between ta (state Ya) and ta + tau_b, under the held command
+            g = lambda tau: float(ed.altitude_m(*(Ya if tau <= 0 else propagate(Ya, ta, phase, t_start, [tau])[-1])[:3])) - lv
+            tau = brentq(g, 0.0, tau_b, xtol=1e-9, rtol=1e-14)
+            return ta + tau, (Ya if tau <= 0 else propagate(Ya, ta, phase, t_start, [tau])[-1])
+
         while True:
+            if cycles:
+                before = held["command"][1].copy()
+                held["command"] = guidance.command(np.array([base_t]), base_Y[:, None], *held["command"])
+                held["reversals"] += int((before[0] != 0.0) and held["command"][1][0] != before[0])
             states = propagate(base_Y, base_t, phase, t_start, chunk)
             h = ed.altitude_m(states[:, 0], states[:, 1], states[:, 2])
-            h_prev = np.concatenate([[ed.altitude_m(*base_Y[:3])], h[:-1]])
             below = np.flatnonzero(h <= level)
-            if also is not None and found_also is None:
+            last = below[0] if below.size else h.size
+            if also is not None and extra is None:
                 # only crossings before this segment's own event belong to its physics
-                last = below[0] if below.size else h.size
+                h_prev = np.concatenate([[ed.altitude_m(*base_Y[:3])], h[:-1]])
                 hit = np.flatnonzero((h_prev[:last] > also) & (h[:last] <= also))
                 if hit.size:
-                    found_also = (base_Y, base_t, np.concatenate([[0.0], chunk])[hit[0]], chunk[hit[0]])
+                    k = hit[0]
+                    Ya, ta = (base_Y, base_t) if k == 0 else (states[k - 1], base_t + chunk[k - 1])
+                    extra = crossing(Ya, ta, chunk[k] - (chunk[k - 1] if k else 0.0), also)
             if below.size:
                 k = below[0]
-                tau_lo = 0.0 if k == 0 else chunk[k - 1]
-                Ylo = base_Y if k == 0 else states[k - 1]
-                break
+                Ya, ta = (base_Y, base_t) if k == 0 else (states[k - 1], base_t + chunk[k - 1])
+                t_cross, S = crossing(Ya, ta, chunk[k] - (chunk[k - 1] if k else 0.0), level)
+                return t_cross, S, extra
             base_Y, base_t = states[-1], base_t + chunk[-1]
             if base_t - p.burn_start_s[0] > seq.max_time_after_burn_s:
                 raise RuntimeError("the reference descent never reached the altitude event")
-
-        def crossing(Ya, ta, tau_a, tau_b, lv):
-            # Ya is the state at ta + tau_a
-            g = lambda tau: float(ed.altitude_m(*(Ya if tau <= 0 else propagate(Ya, ta + tau_a, phase, t_start, [tau])[-1])[:3])) - lv
-            tau = brentq(g, 0.0, tau_b - tau_a, xtol=1e-9, rtol=1e-14)
-            S = Ya if tau <= 0 else propagate(Ya, ta + tau_a, phase, t_start, [tau])[-1]
-            return ta + tau_a + tau, S
-
-        extra = None
-        if found_also is not None:
-            bY, bt, ta_, tb_ = found_also
-            Ya = bY if ta_ == 0 else propagate(bY, bt, phase, t_start, [ta_])[-1]
-            extra = crossing(Ya, bt, ta_, tb_, also)
-        t_cross, S = crossing(Ylo, base_t, tau_lo, chunk[k], level)
-        return t_cross, S, extra
 
     # before the burn, the burn, the coast
     if p.burn_start_s[0] > t:
@@ -461,4 +493,5 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
         peak_g_t=nan,
         peak_heat=nan,
         peak_heat_alt=nan,
+        bank_reversals=np.array([held["reversals"]]),
     )

@@ -10,11 +10,12 @@ Forces (SI throughout):
 
 - gravity: point mass + J2 (:mod:`orbital.gravity` constants);
 - aerodynamics in an atmosphere that co-rotates with the Earth (U.S. Standard
-  Atmosphere 1976 from :mod:`orbital.atmosphere`, times ``density_scale``):
-  drag along -v_rel and, while the descent module flies alone (phase ENTRY), a
-  lift of magnitude (L/D) x drag perpendicular to v_rel, split into an in-plane
-  ("up") fraction ``c`` and a lateral fraction ``s`` by the guidance
-  (:mod:`orbital.guidance`); ``c = cos(bank)``, ``s = sin(bank)`` for a pure roll;
+  Atmosphere 1976 from :mod:`orbital.atmosphere`, tabulated every 10 m, times
+  ``density_scale``): drag along -v_rel and, while the descent module flies alone
+  (phase ENTRY), a lift of magnitude (L/D) x drag perpendicular to v_rel, split
+  into an in-plane ("up") fraction ``c = cos(bank)`` and a lateral fraction
+  ``s = sin(bank)`` by the guidance (:mod:`orbital.guidance`: held commands, or a
+  steady roll);
 - the deorbit engine (phase BURN): constant acceleration dv / duration along a
   direction given by pitch and yaw from retrograde (mass loss ignored: the
   delta-v is exact, the thrust history only roughly);
@@ -38,7 +39,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from orbital.atmosphere import density_kg_m3
+from orbital.atmosphere import Z_TOP_M, density_kg_m3
 from orbital.constants import G0_M_S2, J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.forces import ellipsoid_height_along_radius_m as altitude_m
 
@@ -49,6 +50,13 @@ PHASE_NAMES = ("coast_before_burn", "burn", "coast", "entry", "drogue", "main", 
 SUTTON_GRAVES_K = 1.7415e-4
 #: Mean Earth radius used for ranges along the ground (great-circle distances), m.
 R_EARTH_MEAN_M = 6371008.8
+
+#: ln(US76 density) every _DZ_M metres from 0 to 1000 km, from orbital.atmosphere, for
+#: :func:`air_density` (linear between knots: within 3e-5 of the model everywhere).
+_DZ_M = 10.0
+_LN_RHO = np.log(density_kg_m3(np.arange(0.0, Z_TOP_M + 0.5 * _DZ_M, _DZ_M)))
+_DLN_RHO = np.diff(_LN_RHO)
+_TOP_SLOPE = _DLN_RHO[-1] / _DZ_M
 
 _J2_FACTOR = 1.5 * J2_EARTH * MU_EARTH_M3_S2 * R_EARTH_EQ_M**2
 _W = OMEGA_EARTH_RAD_S
@@ -114,6 +122,16 @@ def gravity(x, y, z):
     return gxy * x, gxy * y, (-mu_r3 + k * (z2r2 - 3.0)) * z
 
 
+def air_density(h, density_scale):
+    """US76 density (kg/m^3) at heights ``h`` (m) times ``density_scale``: a table lookup,
+    twice as fast as :func:`orbital.atmosphere.density_kg_m3` (the entry's hottest call).
+    Below 0 m: sea level; above 1000 km: exponential with the scale height there."""
+    u = np.minimum(np.maximum(h, 0.0), Z_TOP_M) * (1.0 / _DZ_M)
+    j = np.minimum(u.astype(np.intp), _DLN_RHO.size - 1)
+    ln_rho = _LN_RHO.take(j) + (u - j) * _DLN_RHO.take(j) + np.maximum(h - Z_TOP_M, 0.0) * _TOP_SLOPE
+    return density_scale * np.exp(ln_rho)
+
+
 def air_velocity(x, y, vx, vy, vz):
     """Velocity relative to the co-rotating atmosphere, v - w x r (m/s)."""
     return vx + _W * y, vy - _W * x, vz
@@ -127,7 +145,7 @@ def drag_coefficient(cd_hyp, cd_sub, speed):
 
 def smoothstep(u):
     """0 below 0, 1 above 1, 3u^2 - 2u^3 between (C1-continuous filling of a canopy)."""
-    u = np.clip(u, 0.0, 1.0)
+    u = np.minimum(np.maximum(u, 0.0), 1.0)  # np.clip costs more on small arrays
     return u * u * (3.0 - 2.0 * u)
 
 
@@ -145,17 +163,19 @@ def terminal_velocity(x, y, z, p, density_scale):
     gx = gx + _W * _W * x
     gy = gy + _W * _W * y
     g_eff = _norm(gx, gy, gz)
-    rho = density_scale * density_kg_m3(altitude_m(x, y, z))
+    rho = air_density(altitude_m(x, y, z), density_scale)
     cda = p.cd_subsonic * p.module_area_m2 + p.main_cda_m2
     v_t = np.sqrt(2.0 * p.module_mass_kg * g_eff / (rho * cda))
     f = v_t / g_eff
     return -_W * y + f * gx, _W * x + f * gy, f * gz, v_t, g_eff
 
 
-def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False):
+def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False, command=None):
     """dY/dt (6, N) for states ``Y`` (6, N) at times ``t`` (N,) in phases ``phase`` (N,).
 
     ``t_phase`` (N,) is when each sample entered its phase (parachute filling).
+    ``command`` is the guidance's held ``(c_cmd, side)`` (N,) (see
+    :meth:`orbital.guidance.Guidance.lift_fractions`); None: the plan's (c0, 0).
     With ``with_diagnostics``, also returns a dict of (N,) arrays: ``sensed_g``
     (non-gravitational acceleration / g0), ``heat_flux_w_m2`` (Sutton-Graves),
     ``altitude_m``, ``air_speed_m_s``, ``density_kg_m3``.
@@ -165,17 +185,21 @@ def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False):
     h = altitude_m(x, y, z)
     ux, uy, uz = air_velocity(x, y, vx, vy, vz)
     speed = _norm(ux, uy, uz)
-    rho = p.density_scale * density_kg_m3(h)
+    rho = air_density(h, p.density_scale)
 
     module = phase >= ENTRY
-    cd = drag_coefficient(p.cd_hypersonic, p.cd_subsonic, speed)
-    since = t - t_phase
-    chute_cda = np.where(
-        phase == DROGUE,
-        p.drogue_cda_m2 * smoothstep(since / seq.drogue_fill_s),
-        np.where(phase == MAIN, p.main_cda_m2 * smoothstep(since / seq.main_fill_s), 0.0),
-    )
-    beta = np.where(module, (cd * p.module_area_m2 + chute_cda) / p.module_mass_kg, p.soyuz_beta_m2_kg)
+    beta = p.soyuz_beta_m2_kg
+    if np.any(module):
+        cda = drag_coefficient(p.cd_hypersonic, p.cd_subsonic, speed) * p.module_area_m2
+        drogue, main = phase == DROGUE, phase == MAIN
+        if np.any(drogue) or np.any(main):
+            since = t - t_phase
+            cda = cda + np.where(
+                drogue,
+                p.drogue_cda_m2 * smoothstep(since / seq.drogue_fill_s),
+                np.where(main, p.main_cda_m2 * smoothstep(since / seq.main_fill_s), 0.0),
+            )
+        beta = np.where(module, cda / p.module_mass_kg, beta)
     drag_over_v = 0.5 * rho * beta * speed  # |drag| / |v_rel|, 1/s
     ax = -drag_over_v * ux
     ay = -drag_over_v * uy
@@ -183,7 +207,9 @@ def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False):
 
     entry = phase == ENTRY
     if np.any(entry):
-        c, s = guidance.lift_fractions(t, x, y, z, ux, uy, uz, speed, entry)
+        if command is None:
+            command = (np.full(t.shape, guidance.c0), np.zeros(t.shape))
+        c, s = guidance.lift_fractions(t, *command)
         drag_mag = drag_over_v * speed
         lift = np.where(entry, p.lift_to_drag * drag_mag, 0.0)
         # up: radial direction with its v_rel component removed; side: r x v_rel (left)

@@ -14,8 +14,13 @@ Statistics: the mean landing point (mean of unit vectors); the dispersion
 ellipse from the covariance of east/north offsets (km, local tangent plane at the
 mean) at probability ``ellipse_probability`` for a 2-D Gaussian (scale
 sqrt(-2 ln(1 - P))); ``ellipse_major_km`` / ``ellipse_minor_km`` are *full* axis
-lengths. ``p_water``: share of landings on water (sea or lake, GSHHG; see
+lengths. Under lifting guidance the cross-track spread has two humps (one per
+side of the last bank), so the ellipse is a Gaussian fit, not a contour. ``p_water``: share of landings on water (sea or lake, GSHHG; see
 :mod:`orbital.landmask`).
+
+``Result.scene``: ``ellipse_wgs84`` (the ellipse as a closed ring: ``lat_deg``,
+``lon_deg`` lists, and its ``probability``) and ``target_wgs84`` (``lat_deg``,
+``lon_deg`` of the planned landing point).
 
 Run directory extras: ``landings.csv`` (one row per sample), ``landings.geojson``
 (a FeatureCollection of points, with the mean and the ellipse as a polygon) for
@@ -173,10 +178,11 @@ def ellipse(lat, lon, probability):
 
 
 def ellipse_ring(lat0, lon0, major_km, minor_km, azimuth_deg, n=72):
-    """(lat, lon) of points on the ellipse (small-offset approximation)."""
+    """(lat, lon) (n + 1,) of points on the ellipse, a closed ring (small-offset approximation)."""
     from orbital.entry_dynamics import R_EARTH_MEAN_M
 
-    a = np.linspace(0, 2 * np.pi, n + 1)
+    a = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    a = np.append(a, 0.0)
     az = math.radians(azimuth_deg)
     x, y = 0.5 * major_km * np.cos(a), 0.5 * minor_km * np.sin(a)  # along the major, minor axes
     east = x * math.sin(az) + y * math.cos(az)
@@ -299,5 +305,9 @@ def run(scenario):
         Event(float(np.nanmin(out.events["burn_start"]["t"])), "first_burn", "first deorbit burn starts"),
         Event(float(np.nanmax(out.t_touchdown)) if np.any(ok) else 0.0, "last_touchdown", "last module lands"),
     ]
+    scene = {
+        "ellipse_wgs84": {"lat_deg": ring[0].tolist(), "lon_deg": ring[1].tolist(), "probability": scenario.ellipse_probability},
+        "target_wgs84": {"lat_deg": summary["target_lat_deg"], "lon_deg": summary["target_lon_deg"]},
+    }
     # time_s: each sample's touchdown time (the rows of "landings")
-    return Result(scenario.name, scenario.kind, epoch, out.t_touchdown.copy(), trajectories, events, summary, extra)
+    return Result(scenario.name, scenario.kind, epoch, out.t_touchdown.copy(), trajectories, events, summary, extra, scene)

@@ -2,9 +2,9 @@
 
 The module trims at a fixed angle of attack, so it controls its lift only by
 rolling about the air-relative velocity (the bank angle). The lift then splits
-into an in-plane "up" fraction ``c`` and a lateral fraction ``s`` (c = cos(bank),
-s = sin(bank) for a steady roll), which :func:`orbital.entry_dynamics.derivatives`
-applies.
+into an in-plane "up" fraction ``c = cos(bank)`` and a lateral fraction
+``s = sin(bank)`` (positive: to the left of the flight), which
+:func:`orbital.entry_dynamics.derivatives` applies.
 
 Modes:
 
@@ -15,28 +15,35 @@ Modes:
     target; its range-to-go against air speed is the reference table.
 
 ``lifting``
-    Reference-trajectory tracking, in the spirit of Apollo's and Soyuz's entry
-    guidance, reduced to one line, stateless and vectorised:
+    A digital guidance in the manner of Apollo's and Soyuz's entry guidance: every
+    ``cycle_s`` (Apollo's cycle: 2 s) it computes a bank command, held until the
+    next cycle (:meth:`Guidance.command`).
+
+    Range (the bank's magnitude): reference-trajectory tracking,
 
         c = clip(c0 + K (R_togo - R_ref(V)), c_min, 1)
 
-    where R_togo is the great-circle distance from the sub-module point to the
-    target (Earth-fixed), R_ref(V) the reference range-to-go at the same air speed
-    V, and K (1/m) the gain: a module that would fall short flies more lift up,
-    one that would overshoot rolls its lift toward horizontal (c_min = 0:
-    never below, which would trade range for load). The lateral fraction steers
-    toward the target's side of the flight plane:
+    with R_togo the signed great-circle distance from the sub-module point to the
+    target (Earth-fixed; negative once past it), R_ref(V) the plan's range-to-go
+    at the same air speed V, K (1/m) the gain: a module that would fall short
+    flies more lift up, one that would overshoot rolls its lift toward
+    horizontal (never below, c_min = 0: that would trade range for load). Range
+    control acts between ``v_start`` and ``v_end``: above v_start range-to-go
+    hardly varies with speed, so the table would turn tiny speed differences
+    into huge range errors (c = c0 there); below v_end (about Mach 2) the last
+    command is held.
 
-        s = sqrt(1 - c^2) tanh(X / X0)
-
-    with X the crossrange of the target (positive to the left of v_rel) and X0 a
-    scale of a few km; near X = 0 this is the mean of fast bank reversals (the
-    lift magnitude then drops below L), far from it a steady bank toward the
-    target. Guidance acts between ``v_start`` and ``v_end``: above v_start (the
-    first minutes, while drag has barely slowed the module) range-to-go hardly
-    varies with speed, so the table would turn tiny speed differences into huge
-    range errors; below v_end (about Mach 3) lift no longer moves the landing
-    point much. Outside that band: c = c0, s = 0.
+    Cross-range (the bank's side): the module banks to one side and keeps that
+    side until the target's cross-range X (from the plane of r and v_rel,
+    positive to the left) lies beyond a deadband on the *other* side; then it
+    reverses the bank (s changes sign, c is kept). The deadband narrows with
+    speed, from ``deadband_start_m`` at v_start to ``deadband_end_m`` at v_end,
+    quadratically in (V - v_end) (Apollo's lateral logic narrows as V^2); below
+    v_end the last bank is held, as Apollo's final phase did. The module
+    therefore weaves across the ground track with a few reversals (the nominal
+    descent: 5) and lands some km to either side of it: footprints are km wide,
+    as flown. Reversals are instantaneous at a cycle (the real roll through
+    lift-up takes several seconds).
 
 ``ballistic``
     No lift control: the module spins about its velocity at ``roll_rate``, so the
@@ -44,59 +51,81 @@ Modes:
     averages to zero over each turn (Soyuz TMA-1 in 2003, the film's "free fall").
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from orbital.constants import OMEGA_EARTH_RAD_S
-from orbital.entry_dynamics import ENTRY, R_EARTH_MEAN_M
+from orbital.entry_dynamics import ENTRY, R_EARTH_MEAN_M, air_velocity
 
 
 @dataclass
 class Guidance:
-    """Guidance law and, for ``lifting``, its reference table and target."""
+    """Guidance law and, for ``lifting``, its reference table and target (SI)."""
 
     mode: str = "reference"  # reference | lifting | ballistic
     c0: float = 0.6
     gain_per_m: float = 1.0 / 100.0e3
-    crossrange_scale_m: float = 5.0e3
-    v_end_m_s: float = 1000.0
+    v_end_m_s: float = 600.0
     v_start_m_s: float = 7200.0  # range-to-go against speed is ill-conditioned near peak speed
     c_min: float = 0.0  # never roll the lift below horizontal: keeps the load near the plan's
+    deadband_start_m: float = 40.0e3
+    deadband_end_m: float = 3.0e3
+    cycle_s: float = 2.0
     roll_rate_rad_s: float = np.radians(13.0)
     roll_phase_rad: float = 0.0
     table_speed_m_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     table_range_m: np.ndarray = field(default_factory=lambda: np.zeros(0))
     target_fixed: np.ndarray = field(default_factory=lambda: np.array([1.0, 0.0, 0.0]))
 
-    def lift_fractions(self, t, x, y, z, ux, uy, uz, speed, active):
-        """In-plane and lateral lift fractions ``(c, s)``, arrays (N,)."""
+    @property
+    def cycles(self):
+        """True if the lift follows commands computed once per guidance cycle."""
+        return self.mode == "lifting"
+
+    def lift_fractions(self, t, c_cmd, side):
+        """In-plane and lateral lift fractions ``(c, s)`` (N,) at times ``t`` (N,),
+        from the held commands: vertical fraction ``c_cmd`` and bank side ``side``
+        (+1 left, -1 right, 0 none: the reference's mean of reversals)."""
         if self.mode == "ballistic":
             bank = self.roll_rate_rad_s * t + self.roll_phase_rad
             return np.cos(bank), np.sin(bank)
-        c = np.full(np.shape(t), self.c0)
-        s = np.zeros(np.shape(t))
-        if self.mode == "reference":
-            return c, s
+        return c_cmd, side * np.sqrt(np.maximum(1.0 - c_cmd * c_cmd, 0.0))
+
+    def deadband_m(self, speed):
+        """Cross-range deadband (m) at air speed ``speed`` (m/s)."""
+        u = np.clip((speed - self.v_end_m_s) / (self.v_start_m_s - self.v_end_m_s), 0.0, 1.0)
+        return self.deadband_end_m + (self.deadband_start_m - self.deadband_end_m) * u * u
+
+    def command(self, t, Y, c_prev, side_prev):
+        """One guidance cycle for states ``Y`` (6, N) at ``t`` (N,): returns the new
+        ``(c_cmd, side)`` (N,) given the held ones (side 0: not chosen yet)."""
+        x, y, z, vx, vy, vz = Y
+        ux, uy, uz = air_velocity(x, y, vx, vy, vz)
+        speed = np.sqrt(ux * ux + uy * uy + uz * uz)
         tx, ty, tz = target_inertial(self.target_fixed, t)
         r = np.sqrt(x * x + y * y + z * z)
         cos_angle = (x * tx + y * ty + z * tz) / r
         cx, cy, cz = y * tz - z * ty, z * tx - x * tz, x * ty - y * tx
         sin_angle = np.sqrt(cx * cx + cy * cy + cz * cz) / r
-        range_to_go = R_EARTH_MEAN_M * np.arctan2(sin_angle, cos_angle)
+        # ahead or behind: the target against the horizontal part of the flight direction
+        radial_u = (x * ux + y * uy + z * uz) / r
+        ahead = (tx * ux + ty * uy + tz * uz) - cos_angle * radial_u
+        range_to_go = R_EARTH_MEAN_M * np.arctan2(sin_angle, cos_angle) * np.where(ahead >= 0.0, 1.0, -1.0)
         range_ref = np.interp(speed, self.table_speed_m_s, self.table_range_m)
-        guided = active & (speed > self.v_end_m_s) & (speed < self.v_start_m_s)
-        c = np.where(guided, np.clip(self.c0 + self.gain_per_m * (range_to_go - range_ref), self.c_min, 1.0), c)
+        tracking = np.clip(self.c0 + self.gain_per_m * (range_to_go - range_ref), self.c_min, 1.0)
+        c = np.where(speed >= self.v_start_m_s, self.c0, np.where(speed > self.v_end_m_s, tracking, c_prev))
+
         hx, hy, hz = y * uz - z * uy, z * ux - x * uz, x * uy - y * ux  # r x v_rel: left of the flight
         hn = np.sqrt(hx * hx + hy * hy + hz * hz)
         crossrange = R_EARTH_MEAN_M * np.arcsin(np.clip((hx * tx + hy * ty + hz * tz) / hn, -1.0, 1.0))
-        s = np.where(guided, np.sqrt(1.0 - c * c) * np.tanh(crossrange / self.crossrange_scale_m), 0.0)
-        return c, s
+        toward = np.where(crossrange >= 0.0, 1.0, -1.0)
+        reverse = (speed > self.v_end_m_s) & (np.abs(crossrange) > self.deadband_m(speed)) & (side_prev * crossrange < 0.0)
+        side = np.where((side_prev == 0.0) | reverse, toward, side_prev)
+        return c, side
 
     def tracking(self, table_speed_m_s, table_range_m, target_fixed):
         """This guidance in ``lifting`` mode with the given reference table and target."""
-        from dataclasses import replace
-
         return replace(
             self,
             mode="lifting",
@@ -137,9 +166,8 @@ def reference_table(t, Y, phase, r_landing, t_landing):
     cos_angle = target @ fixed
     sin_angle = np.linalg.norm(np.cross(fixed.T, target), axis=1)
     range_m = R_EARTH_MEAN_M * np.arctan2(sin_angle, cos_angle)
-    ux = Ye[3] + OMEGA_EARTH_RAD_S * Ye[1]
-    uy = Ye[4] - OMEGA_EARTH_RAD_S * Ye[0]
-    speed = np.sqrt(ux * ux + uy * uy + Ye[5] ** 2)
+    ux, uy, uz = air_velocity(Ye[0], Ye[1], Ye[3], Ye[4], Ye[5])
+    speed = np.sqrt(ux * ux + uy * uy + uz * uz)
     start = int(np.argmax(speed))
     speed, range_m = speed[start:], range_m[start:]
     keep = speed < np.minimum.accumulate(np.concatenate([[np.inf], speed[:-1]]))  # strictly decreasing

@@ -8,7 +8,8 @@ by :mod:`orbital.batch_integrator` with N = 1.
 The *target* is the landing point of the planned descent: the same burn, flown with
 the nominal vertical lift fraction cos(bank_angle) and no net lateral lift (the
 ``reference`` guidance). ``lifting`` guidance tracks that plan; ``ballistic`` spins
-and lands short. Miss distances are measured from that target.
+and lands short. Miss distances are measured from that target, which
+``Result.scene["target_wgs84"]`` (``lat_deg``, ``lon_deg``) gives the viewer.
 
 Nominal numbers (Soyuz MS-11, 2019; REFERENCES.md): 128 m/s over 4 min 41 s from
 432.7 km; descent module 2,900 kg, 2.17 m across (reference area pi 1.085^2 =
@@ -86,9 +87,13 @@ class GuidanceSpec(StrictModel):
         default=math.radians(68.0), description="nominal bank: vertical lift fraction cos(bank) (bare number: deg)"
     )
     range_gain: float = Field(default=0.5, ge=0.0, le=100.0, description="change of cos(bank) per 100 km of range error")
-    crossrange_scale: Quantity("m", "km", gt=0.0, le=1.0e6) = 5.0e3
+    deadband_start: Quantity("m", "km", ge=0.0, le=1.0e6) = Field(
+        default=40.0e3, description="cross-range deadband at start_speed: a bank reversal once the target lies farther to the other side (bare number: km)"
+    )
+    deadband_end: Quantity("m", "km", ge=0.0, le=1.0e6) = Field(default=3.0e3, description="the deadband at end_speed; it narrows as speed squared between (bare number: km)")
+    cycle: Quantity("s", "s", gt=0.0, le=60.0) = Field(default=2.0, description="guidance cycle: commands are computed this often and held between (bare number: s)")
     start_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=7200.0, description="guidance starts below this air speed")
-    end_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=1000.0, description="guidance stops below this air speed")
+    end_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=600.0, description="below this air speed the last bank command is held")
     roll_rate: Quantity("rad", "deg", ge=0.0, le=10.0) = Field(default=math.radians(13.0), description="ballistic spin rate, per second (bare number: deg)")
 
 
@@ -162,7 +167,9 @@ def reference_guidance(scn):
         mode="reference",
         c0=math.cos(g.bank_angle),
         gain_per_m=g.range_gain / 100.0e3,
-        crossrange_scale_m=g.crossrange_scale,
+        deadband_start_m=g.deadband_start,
+        deadband_end_m=g.deadband_end,
+        cycle_s=g.cycle,
         v_end_m_s=g.end_speed,
         v_start_m_s=g.start_speed,
         roll_rate_rad_s=g.roll_rate,
@@ -278,8 +285,8 @@ def run(scenario):
     lat_t, lon_t, _ = teme_to_geodetic(epoch, planned.t_touchdown, planned.r_touchdown)
     e = out.events
     ei_t = e["entry_interface"]["t"][0]
-    k_ei = int(np.searchsorted(t_hist, ei_t))
-    lat_ei, lon_ei, _ = teme_to_geodetic(epoch, [ei_t], Y_hist[min(k_ei, len(t_hist) - 1), :3][None, :])
+    r_ei = np.array([np.interp(ei_t, t_hist, Y_hist[:, i]) for i in range(3)])  # 1 s steps: within metres
+    lat_ei, lon_ei, _ = teme_to_geodetic(epoch, [ei_t], r_ei[None, :])
     along, cross = along_cross_km(lat_ei[0], lon_ei[0], lat_t[0], lon_t[0], lat[-1], lon[-1])
     summary = {
         "guidance": scenario.guidance.mode,
@@ -306,9 +313,14 @@ def run(scenario):
         "speed_at_parachute_m_s": float(e["parachute"]["speed"][0]),
         "speed_at_main_canopy_m_s": float(e["main_canopy"]["speed"][0]),
         "main_canopy_descent_speed_m_s": float(e["soft_landing"]["speed"][0]),
+        "bank_reversals": int(out.bank_reversals[0]),
     }
     events = _event_list(out)
     events.insert(0, Event(0.0, "undocking", "Soyuz undocks from the station"))
+    side = h["bank_side"]
+    for k in np.flatnonzero((side[:-1] != 0) & (side[1:] != side[:-1])) + 1:
+        to = "left" if side[k] > 0 else "right"
+        events.append(Event(float(h["t"][k]), "bank_reversal", f"bank reversal: lift to the {to} at {alt[k] / 1e3:.1f} km"))
     events.append(Event(float(out.peak_g_t[0]), "peak_g", f"peak load {out.peak_g[0]:.2f} g at {out.peak_g_alt[0] / 1e3:.1f} km"))
     events.sort(key=lambda ev: ev.time_s)
 
@@ -326,4 +338,5 @@ def run(scenario):
         "soyuz_geodetic": Trajectory("wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), np.column_stack([lat, lon, alt])),
         "soyuz_loads": Trajectory("none", ("sensed_g", "heat_flux", "phase"), ("g", "kW/m2", "code"), loads),
     }
-    return Result(scenario.name, scenario.kind, epoch, t_hist, trajectories, events, summary)
+    scene = {"target_wgs84": {"lat_deg": float(lat_t[0]), "lon_deg": float(lon_t[0])}}
+    return Result(scenario.name, scenario.kind, epoch, t_hist, trajectories, events, summary, scene=scene)

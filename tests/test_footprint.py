@@ -23,6 +23,22 @@ def test_same_seed_same_footprint_bit_for_bit():
     assert not np.array_equal(a.r_touchdown, c.r_touchdown)
 
 
+def test_progress_reports_rising_times_then_the_end():
+    from orbital import reentry as R
+    from orbital.batch_integrator import integrate
+    from orbital.footprint import draw_params
+    from orbital.station import initial_state
+
+    scn = _footprint(20, ["burn.start=0 s"])
+    _, r0, v0 = initial_state(scn.station)
+    Y0 = np.concatenate([r0, v0])
+    _, guidance = R.plan(scn, Y0)
+    seen = []
+    integrate(np.repeat(Y0[None], 20, axis=0), 0.0, draw_params(scn), R.sequence(scn), guidance, progress=seen.append)
+    assert len(seen) > 10 and seen[-1] == np.inf
+    assert np.all(np.diff(seen[:-1]) >= 0.0) and seen[-2] > 3000.0  # the slowest sample's clock, to touchdown
+
+
 @pytest.mark.physics
 def test_burn_timing_sensitivity():
     # REFERENCES.md: 1 s of error in the deorbit burn timing moves the landing point about 8 km.
@@ -39,13 +55,16 @@ def test_guided_footprint_tighter_than_ballistic():
     # REFERENCES.md: guided (lifting) dispersion about 28 km (1,000 samples give 25 km).
     assert 10.0 < guided["ellipse_major_km"] < 60.0
     assert guided["ellipse_major_km"] < 0.5 * ballistic["ellipse_major_km"]
+    # bank reversals leave a km-wide cross-track spread (not pinned to the ground track)
+    assert 3.0 < guided["ellipse_minor_km"] < 20.0
+    assert guided["ellipse_minor_km"] < guided["ellipse_major_km"]
     assert guided["mean_miss_km"] < 20.0 < 300.0 < ballistic["mean_miss_km"]
     assert guided["peak_g_p50"] < 5.0 and ballistic["peak_g_p50"] > 7.5
     assert 0.0 <= guided["p_water"] <= 1.0
 
 
 def test_run_directory_has_map_files(tmp_path):
-    from orbital.results import write_run
+    from orbital.results import read_run, write_run
     from orbital.scenario import resolved_yaml
 
     scn = _footprint(12)
@@ -56,6 +75,16 @@ def test_run_directory_has_map_files(tmp_path):
     geo = json.loads((out / "landings.geojson").read_text())
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 12 + 2
     assert (out / "landings.kml").read_text().count("<Placemark>") == 13
+    # the viewer's geometry round-trips through the run directory
+    back = read_run(out)
+    ellipse = back.scene["ellipse_wgs84"]
+    assert ellipse == result.scene["ellipse_wgs84"] and ellipse["probability"] == 0.95
+    assert len(ellipse["lat_deg"]) == len(ellipse["lon_deg"]) > 8
+    assert (ellipse["lat_deg"][0], ellipse["lon_deg"][0]) == (ellipse["lat_deg"][-1], ellipse["lon_deg"][-1])  # closed ring
+    lat0, lon0 = result.summary["landing_mean_lat_deg"], result.summary["landing_mean_lon_deg"]
+    assert abs(np.mean(ellipse["lat_deg"][:-1]) - lat0) < 1e-9 and abs(np.mean(ellipse["lon_deg"][:-1]) - lon0) < 1e-9
+    target = back.scene["target_wgs84"]
+    assert target == {"lat_deg": result.summary["target_lat_deg"], "lon_deg": result.summary["target_lon_deg"]}
     s = result.summary
     for key in ("n_samples", "landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km", "p_water", "peak_g_p50", "peak_g_p99"):
         assert key in s

@@ -42,7 +42,7 @@ def test_ms11_timeline(nominal):
     burn = _event(nominal, "burn_end").time_s - _event(nominal, "burn_start").time_s
     assert burn == pytest.approx(281.0)
     # events in the right order, altitudes falling
-    kinds = [e.kind for e in nominal.events if e.kind not in ("undocking", "peak_g")]
+    kinds = [e.kind for e in nominal.events if e.kind not in ("undocking", "peak_g", "bank_reversal")]
     assert kinds == ["burn_start", "burn_end", "separation", "entry_interface", "parachute", "main_canopy", "main_settled", "soft_landing", "touchdown"]
     # about 50 to 60 minutes from burn to touchdown (MS-11: about 53 min)
     assert 45 * 60 < s["time_burn_to_touchdown_s"] < 65 * 60
@@ -52,6 +52,10 @@ def test_ms11_timeline(nominal):
 def test_guided_lands_on_target_on_land(nominal):
     s = nominal.summary
     assert s["miss_distance_km"] < 10.0
+    # the guidance weaves across the ground track with a few bank reversals (Apollo: 3 to 5)
+    reversals = [e for e in nominal.events if e.kind == "bank_reversal"]
+    assert 2 <= s["bank_reversals"] == len(reversals) <= 8
+    assert abs(s["miss_cross_track_km"]) < 5.0
     assert s["landed_on"] == "land"
     # the Kazakh steppe
     assert 45 < s["landing_lat_deg"] < 50 and 65 < s["landing_lon_deg"] < 75
@@ -75,6 +79,25 @@ def test_result_arrays(nominal):
     assert np.all(np.diff(nominal.time_s) >= 0)
     assert abs(geo[-1, 2]) < 1.0  # touchdown on the ellipsoid
     assert nominal.trajectories["soyuz_loads"].data.shape == (nominal.time_s.size, 3)
+
+
+def test_downrange_starts_at_the_entry_interface(nominal):
+    from orbital.reentry import ground_distance_km
+
+    # the EI point between recorded steps (2 s, 15 km apart up there), not the next step's
+    t_ei = _event(nominal, "entry_interface").time_s
+    lat, lon, alt = (np.interp(t_ei, nominal.time_s, col) for col in nominal.trajectories["soyuz_geodetic"].data.T)
+    assert abs(alt - 100.0e3) < 50.0
+    s = nominal.summary
+    assert ground_distance_km(lat, lon, s["landing_lat_deg"], s["landing_lon_deg"]) == pytest.approx(s["downrange_km"], abs=0.05)
+
+
+def test_target_round_trips_through_a_run_directory(nominal, tmp_path):
+    from orbital.results import read_run, write_run
+
+    out = write_run(nominal, "kind: reentry\n", tmp_path / "run")
+    target = read_run(out).scene["target_wgs84"]
+    assert target == {"lat_deg": nominal.summary["target_lat_deg"], "lon_deg": nominal.summary["target_lon_deg"]}
 
 
 @pytest.mark.physics
@@ -103,6 +126,16 @@ def test_bad_input_names_the_field():
         sc.validate({"kind": "reentry", "burn": {"delta_v": "128 km"}})
     with pytest.raises(sc.ScenarioError, match=r"guidance\.mode"):
         sc.validate({"kind": "reentry", "guidance": {"mode": "glide"}})
+
+
+@pytest.mark.parametrize(
+    "setting, field",
+    [("guidance.deadband_end=-1 km", "guidance.deadband_end"), ("guidance.deadband_start=3 kg", "guidance.deadband_start"), ("guidance.cycle=0 s", "guidance.cycle")],
+)
+def test_bad_guidance_fields_through_the_cli(issim, setting, field):
+    done = issim("run", "soyuz_nominal", "--set", setting)
+    assert done.returncode == 2
+    assert field in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """Parity: the batch integrator (fast path) against poliastro's Cowell (reference path).
 
 The same descent, the same forces (orbital.entry_dynamics.derivatives), the same
-event logic; landing points must agree to metres.
+event logic and guidance cycles; landing points must agree to metres (measured:
+0.3 m nominal, 0.4 m ballistic).
 """
 
 import numpy as np
@@ -26,11 +27,12 @@ def _fast_and_reference(name, overrides):
 
 
 @pytest.mark.physics
-@pytest.mark.parametrize("name, tolerance_m", [("soyuz_nominal", 25.0), ("soyuz_ballistic", 10.0)])
+@pytest.mark.parametrize("name, tolerance_m", [("soyuz_nominal", 5.0), ("soyuz_ballistic", 5.0)])
 def test_fast_path_matches_poliastro_cowell(name, tolerance_m):
     # burn right after undocking keeps the test short; the coast is tested below
     fast, ref = _fast_and_reference(name, ["burn.start=0 s"])
     assert np.linalg.norm(fast.r_touchdown[0] - ref.r_touchdown[0]) < tolerance_m
+    assert fast.bank_reversals[0] == ref.bank_reversals[0]  # the same guidance cycles, the same decisions
     for name_ in ("separation", "entry_interface", "parachute", "touchdown"):
         assert abs(fast.events[name_]["t"][0] - ref.events[name_]["t"][0]) < 0.05  # s
     assert abs(fast.events["main_canopy"]["alt"][0] - ref.events["main_canopy"]["alt"][0]) < 1.0  # m
