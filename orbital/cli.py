@@ -148,6 +148,7 @@ def view(
     duration: float = typer.Option(10.0, "--duration", help="length of an exported video in seconds (the whole run is played in it)"),
     time_: Optional[str] = typer.Option(None, "--time", help="for a .png: the moment drawn, since the epoch (1200, '20 min')"),
     warp: Optional[float] = typer.Option(None, "--warp", help="initial time warp of the window (simulated s per wall s)"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --export file"),
 ):
     """Watch a scenario in 3D (window), or export it as MP4/GIF/PNG without a display."""
 
@@ -158,7 +159,7 @@ def view(
         check_fps(fps)
         check_duration(duration)
         at_time = parse_time(time_) if time_ is not None else None
-        out = check_export_path(export, time_ is not None) if export else None
+        out = check_export_path(export, time_ is not None, overwrite) if export else None
         if warp is not None and not warp > 0:
             raise OptionError(f"--warp {warp:g}: expected a positive number of simulated seconds per wall second")
     except OptionError as exc:

@@ -122,3 +122,21 @@ def test_help_lists_view(issim):
     assert done.returncode == 0
     for option in ("--export", "--fps", "--size", "--duration", "--time"):
         assert option in done.stdout
+
+
+def test_existing_export_file_is_refused_and_kept(issim, tmp_path):
+    existing = tmp_path / "keep.png"
+    existing.write_bytes(b"precious")
+    done = issim("view", "iss_orbit", "--export", existing)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--export" in done.stderr and "keep.png" in done.stderr and "--overwrite" in done.stderr
+    assert existing.read_bytes() == b"precious" and "running" not in done.stderr
+
+
+@needs_gl
+def test_overwrite_replaces_an_existing_export(issim, run_dir, tmp_path):
+    existing = tmp_path / "still.png"
+    existing.write_bytes(b"old")
+    done = issim("view", run_dir, "--export", existing, "--size", "160x120", "--overwrite")
+    assert done.returncode == 0, done.stderr
+    assert imageio.imread(existing).shape == (120, 160, 3)

@@ -55,8 +55,8 @@ def _is_number(text):
     return True
 
 
-def check_export_path(text, time_given):
-    """The export file: a known suffix, in an existing writable folder; ``--time`` only for .png."""
+def check_export_path(text, time_given, overwrite=False):
+    """The export file: a known suffix, in an existing writable folder, new unless ``overwrite``; ``--time`` only for .png."""
     path = Path(text)
     if path.suffix.lower() not in FORMATS:
         raise OptionError(f"--export {text!r}: expected a file ending in {', '.join(FORMATS)}")
@@ -65,6 +65,8 @@ def check_export_path(text, time_given):
         raise OptionError(f"--export {text!r}: folder {str(folder)!r} does not exist or is not writable")
     if path.is_dir():
         raise OptionError(f"--export {text!r}: is a directory; expected a file name")
+    if path.exists() and not overwrite:
+        raise OptionError(f"--export {text!r}: the file exists; expected a new file name (or pass --overwrite to replace it)")
     if time_given and path.suffix.lower() != ".png":
         raise OptionError(f"--time: only with --export FILE.png (a single frame); got {text!r}")
     return path
