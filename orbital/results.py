@@ -18,6 +18,8 @@ import json
 import os
 import shutil
 import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,9 +180,10 @@ def read_run(run_dir):
                 name: Trajectory(m["frame"], tuple(m["columns"]), tuple(m["units"]), arrays[name])
                 for name, m in doc["trajectories"].items()
             }
-    except (OSError, KeyError, ValueError) as exc:
+        events = [Event(**e) for e in doc["events"]]
+    except (OSError, KeyError, ValueError, TypeError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        # a truncated or corrupted archive raises BadZipFile, EOFError or zlib.error rather than OSError
         raise RunDirError(f"{run_dir}: not a readable issim run directory ({exc})") from None
-    events = [Event(**e) for e in doc["events"]]
     return Result(
         doc["scenario"], doc["kind"], doc["epoch_utc"], time_s, trajectories, events, doc["summary"], scene=doc.get("scene", {})
     )

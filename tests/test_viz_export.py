@@ -140,3 +140,25 @@ def test_overwrite_replaces_an_existing_export(issim, run_dir, tmp_path):
     done = issim("view", run_dir, "--export", existing, "--size", "160x120", "--overwrite")
     assert done.returncode == 0, done.stderr
     assert imageio.imread(existing).shape == (120, 160, 3)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbled"])
+def test_corrupted_run_dir_is_one_message(issim, run_dir, tmp_path, damage):
+    import shutil
+
+    from orbital.results import TRAJECTORIES_FILE, RunDirError, read_run
+
+    broken = tmp_path / "broken"
+    shutil.copytree(run_dir, broken)
+    archive = broken / TRAJECTORIES_FILE
+    data = archive.read_bytes()
+    if damage == "truncated":
+        archive.write_bytes(data[: len(data) // 2])
+    else:  # right length, compressed bytes overwritten: the zip directory still reads
+        archive.write_bytes(data[:100] + bytes(len(data) // 2) + data[100 + len(data) // 2 :])
+    with pytest.raises(RunDirError, match="not a readable issim run directory"):
+        read_run(broken)
+    done = issim("view", broken, "--export", tmp_path / "x.png")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "not a readable issim run directory" in done.stderr
+    assert not (tmp_path / "x.png").exists()
