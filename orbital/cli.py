@@ -172,7 +172,10 @@ def view(
         return
     from viz.export import export as export_file
 
-    export_file(result, out, fps=fps, size=frame_size, duration_s=duration, time_s=at_time)
+    try:
+        export_file(result, out, fps=fps, size=frame_size, duration_s=duration, time_s=at_time)
+    except OSError as exc:
+        _fail(f"--export {str(out)!r}: cannot write the file ({exc.strerror or exc}); expected a path in a writable folder")
     typer.echo(f"wrote {out}", err=True)
 
 

@@ -162,3 +162,9 @@ def test_corrupted_run_dir_is_one_message(issim, run_dir, tmp_path, damage):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "not a readable issim run directory" in done.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_unwritable_export_place_is_one_message(issim, run_dir, tmp_path):
+    done = issim("view", run_dir, "--export", "/proc/x.png")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "--export '/proc/x.png'" in done.stderr

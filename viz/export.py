@@ -30,11 +30,13 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None)
 
     path = Path(path)
     suffix = path.suffix.lower()
-    viewer = Viewer(result, size=size, show=False)
-    player = viewer.player
+    # created first: an unwritable place fails (OSError) before any rendering
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent or ".")
     os.close(fd)
+    viewer = None
     try:
+        viewer = Viewer(result, size=size, show=False)
+        player = viewer.player
         if suffix == ".png":
             import imageio.v2 as imageio
 
@@ -49,7 +51,8 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None)
         Path(tmp_name).unlink(missing_ok=True)
         raise
     finally:
-        viewer.canvas.close()
+        if viewer is not None:
+            viewer.canvas.close()
     return path
 
 
