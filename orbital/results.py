@@ -134,6 +134,13 @@ def check_can_write(run_dir, overwrite=False):
         raise RunDirError(f"--out {run_dir}: cannot write in {probe}; expected a writable place")
 
 
+def umask_mode(mode):
+    """``mode`` less the process umask: what ``open``/``mkdir`` give (``mkstemp``/``mkdtemp`` give owner-only)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
+
+
 def write_run(result, resolved_scenario_yaml, run_dir, overwrite=False):
     """Write a run directory atomically; returns its path."""
     run_dir = Path(run_dir)
@@ -141,6 +148,7 @@ def write_run(result, resolved_scenario_yaml, run_dir, overwrite=False):
     run_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.", dir=run_dir.parent))
     try:
+        os.chmod(staging, umask_mode(0o777))
         (staging / SCENARIO_FILE).write_text(resolved_scenario_yaml, encoding="utf-8")
         arrays = {"time_s": np.asarray(result.time_s, dtype=float)}
         arrays.update({name: np.asarray(t.data, dtype=float) for name, t in result.trajectories.items()})

@@ -3,6 +3,7 @@
 import imageio.v2 as imageio
 import pytest
 
+from orbital.results import umask_mode
 from viz.backend import offscreen_unavailable_reason
 from viz.export import frame_times
 from viz.player import WARPS, Player, warp_to_fit
@@ -168,3 +169,15 @@ def test_unwritable_export_place_is_one_message(issim, run_dir, tmp_path):
     done = issim("view", run_dir, "--export", "/proc/x.png")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "--export '/proc/x.png'" in done.stderr
+
+
+@needs_gl
+def test_export_has_the_umask_permissions(issim, run_dir, tmp_path):
+    out = tmp_path / "still.png"
+    done = issim("view", run_dir, "--export", out, "--size", "160x120")
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_mode & 0o777 == umask_mode(0o666)  # not owner-only like a temp file
+
+
+def test_run_dir_has_the_umask_permissions(run_dir):
+    assert run_dir.stat().st_mode & 0o777 == umask_mode(0o777)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from orbital.results import umask_mode
+
 FORMATS = (".mp4", ".gif", ".png")
 
 
@@ -35,6 +37,7 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None)
     os.close(fd)
     viewer = None
     try:
+        os.chmod(tmp_name, umask_mode(0o666))
         viewer = Viewer(result, size=size, show=False)
         player = viewer.player
         if suffix == ".png":
