@@ -171,7 +171,14 @@ def view(
         _open_window(result, warp)
         return
     from viz.export import export as export_file
+    from viz.options import check_time_in_span
+    from viz.registry import span_name, time_span
 
+    if at_time is not None:
+        try:
+            check_time_in_span(time_, at_time, time_span(result), span_name(result))
+        except OptionError as exc:
+            _fail(str(exc))
     try:
         export_file(result, out, fps=fps, size=frame_size, duration_s=duration, time_s=at_time)
     except OSError as exc:

@@ -181,3 +181,22 @@ def test_export_has_the_umask_permissions(issim, run_dir, tmp_path):
 
 def test_run_dir_has_the_umask_permissions(run_dir):
     assert run_dir.stat().st_mode & 0o777 == umask_mode(0o777)
+
+
+@pytest.mark.parametrize("when", ["-3600", "2 h"])
+def test_time_outside_the_run_is_refused_naming_the_span(issim, run_dir, tmp_path, when):
+    done = issim("view", run_dir, "--export", tmp_path / "x.png", "--time", when)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"--time '{when}'" in done.stderr and "between 0 s" in done.stderr and "and 3600 s" in done.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_time_span_of_a_sub_window_is_named():
+    from viz.options import OptionError, check_time_in_span
+    from viz.registry import span_name
+
+    decay = type("R", (), {"kind": "decay_reentry"})()
+    window = (53_402_880.0, 53_500_000.0)
+    assert check_time_in_span("53450000", 53_450_000.0, window, span_name(decay)) == 53_450_000.0
+    with pytest.raises(OptionError, match=r"--time '100': expected a time in the prediction window, between 53402880 s \(T\+618 d"):
+        check_time_in_span("100", 100.0, window, span_name(decay))

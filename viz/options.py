@@ -47,6 +47,23 @@ def parse_time(text):
         raise OptionError(f"--time {text!r}: {exc}; expected a time since the epoch, e.g. 1200 or '20 min'") from None
 
 
+def check_time_in_span(text, t_s, span_s, span_words):
+    """``--time`` must lie in the played span ``(t0_s, t1_s)``; the message gives the span in s and d/h/min."""
+    from viz.hud import format_elapsed
+
+    t0_s, t1_s = span_s
+    if not t0_s - 1e-3 <= t_s <= t1_s + 1e-3:
+        raise OptionError(
+            f"--time {text!r}: expected a time {span_words}, between {_seconds(t0_s)} s ({format_elapsed(t0_s)}) "
+            f"and {_seconds(t1_s)} s ({format_elapsed(t1_s)}) after the epoch"
+        )
+    return t_s
+
+
+def _seconds(t_s):
+    return f"{t_s:.3f}".rstrip("0").rstrip(".")
+
+
 def _is_number(text):
     try:
         float(text)

@@ -34,12 +34,23 @@ TIME_SPANS = {
     "decay_reentry": _decay_span,
 }
 
+#: What the played span is, in words, for kinds whose span is not the whole run.
+SPAN_NAMES = {
+    "reentry_footprint": "from the first to the last touchdown",
+    "decay_reentry": "in the prediction window",
+}
+
 
 def globe_layers(result):
     """Layer classes the globe draws for ``result`` (unknown kinds: the station if present)."""
     if result.kind in GLOBE_LAYERS:
         return GLOBE_LAYERS[result.kind]
     return [OrbitLayer] if "station" in result.trajectories else []
+
+
+def span_name(result):
+    """The played span in words, e.g. ``"in the prediction window"``."""
+    return SPAN_NAMES.get(result.kind, "in the run")
 
 
 def time_span(result):
