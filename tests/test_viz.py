@@ -234,3 +234,32 @@ def test_arm_moves_between_two_frames_in_the_closeup():
     assert changed.mean() > 0.002, "the arm (and the astronaut at its tip) should have moved"
     # both views' readouts in one HUD; the close-up's speed kept apart from the station's
     assert "distance: " in viewer.hud.status.text and "speed (closeup): " in viewer.hud.status.text
+
+
+def test_decay_hud_shows_the_object_height_in_the_plunge_and_no_negative_zero():
+    from dataclasses import replace
+
+    from orbital.results import Trajectory
+    from viz.globe_layers import _clock
+
+    result = synthetic_decay_result()
+    t = result.time_s
+    nominal = result.scene["reentry_time_s"]
+    t = np.append(t[t < nominal - 3600.0], [nominal - 3600.0, nominal - 300.0, nominal])  # the plunge: the last 5 minutes
+    perigee = np.append(np.linspace(300.0, 100.0, t.size - 2), [-170.0, -871.0])
+    heights = np.column_stack([perigee + 5.0, perigee, perigee + 10.0])
+    heights[-2:, 0], heights[-2:, 2] = [-40.0, -395.0], [88.0, 81.0]
+    geodetic = np.column_stack([np.zeros(t.size), np.zeros(t.size), np.append(np.linspace(310e3, 110e3, t.size - 2), [95e3, 80e3])])
+    trajectories = {
+        **result.trajectories,
+        "altitude": Trajectory("none", ("mean", "perigee", "apogee"), ("km",) * 3, heights),
+        "object_geodetic": Trajectory("wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), geodetic),
+    }
+    swath = _viewer(replace(result, time_s=t, trajectories=trajectories)).views[0].layers[0]
+    in_orbit = swath.hud_items(nominal - 4000.0)
+    assert in_orbit["altitude"].startswith("mean ") and "perigee" in in_orbit["altitude"]
+    plunging = swath.hud_items(nominal - 150.0)
+    assert plunging["altitude"] == "87.5 km (plunging)" and "-" not in plunging["altitude"]
+    assert swath.hud_items(nominal + 60.0)["altitude"] == "reentered"
+    assert swath.hud_items(nominal - 20.0)["to nominal reentry"] == "+0 h 00 min"
+    assert _clock(-20.0) == "+0 h 00 min" and _clock(-3900.0) == "-1 h 05 min" and _clock(3599.0) == "+1 h 00 min"

@@ -74,9 +74,10 @@ def _ground_speed_m_s(r, v):
 
 
 def _clock(seconds):
-    sign, seconds = ("-" if seconds < 0 else "+"), abs(seconds)
-    hours, rest = divmod(int(round(seconds)), 3600)
-    return f"{sign}{hours:d} h {rest // 60:02d} min"
+    """``+1 h 05 min`` to the nearest minute; the sign of what is shown (no ``-0 h 00 min``)."""
+    minutes = int(round(seconds / 60.0))
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{'-' if minutes < 0 else '+'}{hours:d} h {rest:02d} min"
 
 
 class OrbitLayer:
@@ -265,6 +266,7 @@ class DecaySwathLayer:
         _set_points(_markers(globe.ground), self.nominal_point, TARGET_COLOR, 14, edge_width=2.0, edge_color=(1, 1, 1, 1))
         self.marker = _markers(globe.ground)
         self.altitude = result.trajectories.get("altitude")
+        self.geodetic = result.trajectories.get("object_geodetic")
         self.grid_t = np.asarray(result.time_s, dtype=float)
         self.cameras = [("reentry point", 4.0, self.position)]
         self.legend = [
@@ -284,10 +286,21 @@ class DecaySwathLayer:
 
     def hud_items(self, t_s):
         items = {"to nominal reentry": _clock(self.nominal_s - t_s)}
-        if self.altitude is not None and len(self.grid_t) > 1:
-            columns = list(self.altitude.columns)
-            values = interpolate(self.grid_t, np.asarray(self.altitude.data, float), t_s)
-            items["altitude"] = " / ".join(f"{c.replace('_km', '')} {v:.0f}" for c, v in zip(columns, np.atleast_1d(values))) + " km"
+        if self.altitude is None or len(self.grid_t) < 2:
+            return items
+        if t_s > self.grid_t[-1]:
+            items["altitude"] = "reentered"
+            return items
+        columns = list(self.altitude.columns)
+        columns = [c.removesuffix("_km") for c in columns]
+        values = dict(zip(columns, np.atleast_1d(interpolate(self.grid_t, np.asarray(self.altitude.data, float), t_s))))
+        if values.get("perigee", 1.0) > 0.0 or self.geodetic is None:
+            # an orbit: its mean, perigee and apogee heights mean something
+            items["altitude"] = " / ".join(f"{c} {v:.0f}" for c, v in values.items()) + " km"
+        else:
+            # the plunge: the osculating perigee is under ground, so the height of the object itself
+            alt_m = interpolate(self.grid_t, np.asarray(self.geodetic.data, float)[:, 2], t_s)
+            items["altitude"] = f"{alt_m / 1e3:.1f} km (plunging)"
         return items
 
 
