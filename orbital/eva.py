@@ -359,7 +359,7 @@ class _Run:
                 y = np.concatenate([rs, vs, r_crew - rs, v_crew - vs])
                 if self.first_impulse is None:
                     self.first_impulse = (push.time_s, np.concatenate(_relative_lvlh(y)))
-                detail = f"delta-v {list(push.delta_v_lvlh_m_s)} m/s LVLH"
+                detail = f"delta-v ({', '.join(f'{v:.3f}' for v in push.delta_v_lvlh_m_s)}) m/s LVLH"
             self.events.append(Event(push.time_s, "push", detail))
         return y
 

@@ -200,3 +200,15 @@ def test_time_span_of_a_sub_window_is_named():
     assert check_time_in_span("53450000", 53_450_000.0, window, span_name(decay)) == 53_450_000.0
     with pytest.raises(OptionError, match=r"--time '100': expected a time in the prediction window, between 53402880 s \(T\+618 d"):
         check_time_in_span("100", 100.0, window, span_name(decay))
+
+
+def test_flash_says_what_happened_and_fits_its_panel():
+    from orbital.results import Event
+    from viz.hud import flash_message
+
+    taut, slack = Event(7.4, "tether_taut", "26.000 m from the anchor"), Event(7.9, "tether_slack", "26.000 m from the anchor")
+    assert flash_message(taut, 640) == "tether taut: 26.000 m from the anchor"
+    assert flash_message(slack, 640) == "tether slack: 26.000 m from the anchor"
+    assert flash_message(taut, 240) == "tether taut:\n26.000 m from the anchor"  # a narrow panel: two lines
+    assert flash_message(Event(1.0, "bank_reversal", "bank reversal: lift to the left"), 640) == "bank reversal: lift to the left"
+    assert flash_message(Event(1.0, "capture"), 640) == "capture"

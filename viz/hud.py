@@ -15,6 +15,8 @@ FLASH_S = 3.0
 TEXT_COLOR = (1.0, 1.0, 1.0, 0.95)
 FLASH_COLOR = (1.0, 0.85, 0.2)
 MARGIN_PX = 12
+#: Rough width of a character of the flash (16 pt bold), to keep it inside its panel.
+FLASH_CHAR_PX = 13
 
 
 def format_elapsed(t_s):
@@ -30,7 +32,7 @@ def format_elapsed(t_s):
 class Hud:
     """Text overlays drawn on the canvas in pixels, over every view."""
 
-    def __init__(self, canvas, result, legend=()):
+    def __init__(self, canvas, result, legend=(), flash_panel=(0, 1)):
         from vispy import scene
 
         self.canvas, self.result = canvas, result
@@ -42,6 +44,8 @@ class Hud:
         self.help = scene.visuals.Text(KEYS_HELP, color=TEXT_COLOR, font_size=10, parent=canvas.scene, anchor_x="right", anchor_y=below)
         self.footer = scene.visuals.Text("", color=(0.85, 0.85, 0.85, 0.9), font_size=8, parent=canvas.scene, anchor_x="left", anchor_y=above)
         self.legend = "\n".join(legend)
+        #: (index, count): events flash at the top centre of this one of ``count`` side-by-side panels
+        self.flash_panel = flash_panel
         self.help.visible = False
         self._flash_left_s = 0.0
         self._last_t = None
@@ -51,7 +55,8 @@ class Hud:
     def _place(self):
         width, height = self.canvas.size
         self.status.pos = (MARGIN_PX, MARGIN_PX)
-        self.flash_text.pos = (width / 2, MARGIN_PX + 30)
+        index, count = self.flash_panel
+        self.flash_text.pos = ((index + 0.5) * width / count, MARGIN_PX + 30)
         self.help.pos = (width - MARGIN_PX, MARGIN_PX)
         self.footer.pos = (MARGIN_PX, height - MARGIN_PX)
 
@@ -65,7 +70,7 @@ class Hud:
             recent = max(self._last_t, t_s - FLASH_S * warp)
             crossed = [e for e in self.result.events if recent < e.time_s <= t_s]
             if crossed:
-                _set_text(self.flash_text, crossed[-1].message or crossed[-1].kind.replace("_", " "))
+                _set_text(self.flash_text, flash_message(crossed[-1], self.canvas.size[0] / self.flash_panel[1]))
                 self._flash_left_s = FLASH_S - (t_s - crossed[-1].time_s) / warp + wall_dt_s
         elif self._last_t is not None and t_s < self._last_t:
             self._flash_left_s = 0.0
@@ -82,6 +87,16 @@ class Hud:
         lines += [f"{name}: {value}" for name, value in items.items()]
         _set_text(self.status, "\n".join(lines))
         _set_text(self.footer, (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)")
+
+
+def flash_message(event, panel_width_px):
+    """``"tether taut: 26.000 m from the anchor"``, split after the colon if wider than the panel."""
+    words = event.kind.replace("_", " ")
+    message = event.message.strip()
+    if not message or message.lower().startswith(words.lower()):
+        return message or words
+    text = f"{words}: {message}"
+    return text if len(text) * FLASH_CHAR_PX <= panel_width_px - 2 * MARGIN_PX else f"{words}:\n{message}"
 
 
 def _set_text(visual, text):

@@ -32,7 +32,8 @@ class Viewer:
         t0, t1 = time_span(result)
         self.player = Player(t0, t1, warp)
         legend = [line for view in self.views for line in getattr(view, "legend", [])]
-        self.hud = Hud(self.canvas, result, legend)
+        # events flash over the rightmost panel: the close-up's (tether, push, capture) when there is one
+        self.hud = Hud(self.canvas, result, legend, flash_panel=(len(self.views) - 1, len(self.views)))
         self._camera_view = 0
         self.camera_of = [view.camera_names[0] for view in self.views]
         self._wall = None
