@@ -21,12 +21,18 @@ FLASH_CHAR_PX = 13
 
 def format_elapsed(t_s):
     """``T+1 h 02 min 05 s`` style elapsed time."""
-    sign, t = ("-" if t_s < 0 else "+"), abs(int(round(t_s)))
+    rounded = int(round(t_s))
+    sign, t = ("-" if rounded < 0 else "+"), abs(rounded)
     days, t = divmod(t, 86400)
     hours, t = divmod(t, 3600)
     minutes, seconds = divmod(t, 60)
     head = f"{days} d " if days else ""
     return f"T{sign}{head}{hours} h {minutes:02d} min {seconds:02d} s"
+
+
+def format_warp(warp):
+    """``1,000,000`` and ``500,000`` alike (thousands separators); ``2.5`` below 10."""
+    return f"{warp:,.0f}" if warp >= 10 else f"{warp:g}"
 
 
 class Hud:
@@ -82,7 +88,7 @@ class Hud:
         lines = [
             f"{self.result.scenario_name}  ({self.result.kind})",
             f"{clock}   {format_elapsed(t_s)}",
-            f"warp x{warp:g}" + ("   PAUSED" if paused else ""),
+            f"warp x{format_warp(warp)}" + ("   PAUSED" if paused else ""),
         ]
         lines += [f"{name}: {value}" for name, value in items.items()]
         _set_text(self.status, "\n".join(lines))
