@@ -294,3 +294,13 @@ def test_tracks_read_back_from_a_run_directory(bundled, tmp_path):
     for t_s in (0.0, 30.0, 3000.0):
         assert np.array_equal(fresh.astronaut_position(t_s), reread.astronaut_position(t_s))
         assert fresh.tether_state(t_s) == reread.tether_state(t_s)
+
+
+@pytest.mark.parametrize("name, t_s", [("arm_push", 60.0), ("arm_rescue_too_far", 200.0)])
+def test_arm_camera_keeps_the_drifting_astronaut_in_view(view_of, name, t_s):
+    result = run_scenario(sc.load(name, []))
+    canvas, view = view_of(result)
+    _render(canvas, view, t_s, camera="arm")
+    for point in (view.tracks.astronaut_position(t_s), *view.tracks.at(view.tracks.arm_points, t_s)):
+        col, row = _pixel(view, point)
+        assert 0 <= col < SIZE[0] and 0 <= row < SIZE[1], f"{name} t={t_s}: {point} off screen in the arm camera"

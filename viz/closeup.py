@@ -11,7 +11,7 @@ and coloured by tension when taut, a stub when broken), the drift trail up to no
 the Clohessy-Wiltshire prediction as a dashed ghost with a ghost marker, the SAFER
 target / airlock, and a scale bar. Cameras (``c`` in the player cycles them):
 ``station + astronaut`` frames both and zooms out as he drifts away, ``station``,
-``follow astronaut``, ``arm``.
+``follow astronaut``, ``arm`` (frames the arm and the astronaut together).
 """
 
 import math
@@ -292,7 +292,9 @@ class CloseupView:
         if self.camera_name == "follow astronaut":
             self.camera.center = tuple(tr.astronaut_position(t).astype(np.float32))
         elif self.camera_name == "arm":
-            self.camera.center = tuple(tr.at(tr.arm_points, t).mean(axis=0).astype(np.float32))
+            center, radius = framing_sphere(tr.at(tr.arm_points, t), tr.astronaut_position(t), 0.5 * ARM_VIEW_M)
+            if not (np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4) and np.allclose(self.camera.center, center)):
+                self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=2.0 * radius)
         elif self.camera_name == "station + astronaut":
             center, radius = enclosing_sphere(STATION_VIEW_RADIUS_M, tr.astronaut_position(t))
             if not np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4):  # one view update for both
@@ -416,6 +418,15 @@ def enclosing_sphere(station_radius_m, point):
         return np.zeros(3), station_radius_m
     radius = 0.5 * (r + station_radius_m)
     return point / r * (radius - station_radius_m), radius * 1.05
+
+
+def framing_sphere(points, extra_point, least_radius_m, margin=1.1):
+    """Sphere (centre, radius m) about ``points`` (K, 3) and ``extra_point`` (or None): the arm and him together."""
+    points = np.asarray(points, dtype=float)
+    if extra_point is not None:
+        points = np.vstack([points, extra_point])
+    center = 0.5 * (points.min(axis=0) + points.max(axis=0))
+    return center, max(least_radius_m, margin * float(np.linalg.norm(points - center, axis=1).max()))
 
 
 def scale_bar_length(pixels_per_metre, target_px):
