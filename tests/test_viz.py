@@ -277,3 +277,16 @@ def test_closeup_events_flash_what_happened_inside_the_closeup_panel():
     x = text.pos[0, 0] if np.ndim(text.pos) == 2 else text.pos[0]
     left, _ = viewer.viewboxes[1].pos
     assert left < x < left + viewer.viewboxes[1].size[0], "the flash belongs to the close-up panel"
+
+
+def test_first_frame_sizes_closeup_labels_from_the_laid_out_panel():
+    from viz.closeup import RING_MIN_PX
+
+    viewer = _viewer(bundled_result("safer_return"))
+    closeup = viewer.views[1]
+    assert viewer.viewboxes[1].size[0] > 100  # laid out before the first frame, not vispy's 10 x 10 placeholder
+    viewer.frame_at(viewer.player.t0_s)
+    cross, label = closeup.station_marker
+    assert not cross.visible and not label.visible, "the station fills the view: no 'station' label over the model"
+    assert label.anchors[0] == "right"  # when shown, left of the cross; the airlock / SAFER target labels go right
+    assert closeup.astronaut["ring"]._data["a_size"][0] >= RING_MIN_PX

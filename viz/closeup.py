@@ -57,7 +57,7 @@ ARM_RADIUS_M = 0.3
 JOINT_RADIUS_M = 0.5
 ARM_SIDES = 12
 #: The astronaut's ring: its least size on screen (px) far off ...
-RING_MIN_PX = 18.0
+RING_MIN_PX = 28.0
 #: ... and its size (m) near by, where it circles his 1.9 m figure.
 RING_DIAMETER_M = 2.6
 #: Height (px) of the astronaut's label centre above his ring.
@@ -166,7 +166,8 @@ class CloseupView:
         cross = scene.visuals.Markers(
             pos=np.zeros((1, 3), np.float32), symbol="cross", size=10, face_color=STATION_MARK_COLOR, edge_width=0, parent=root
         )
-        label = scene.visuals.Text("    station", pos=(0.0, 0.0, 0.0), color=STATION_MARK_COLOR, font_size=9, anchor_x="left", parent=root)
+        # to the left of the cross: the airlock / SAFER target labels, a few metres off, go to the right
+        label = scene.visuals.Text("station    ", pos=(0.0, 0.0, 0.0), color=STATION_MARK_COLOR, font_size=9, anchor_x="right", parent=root)
         for visual in (cross, label):
             visual.set_gl_state("translucent", depth_test=False)
             visual.order = 2
@@ -229,7 +230,7 @@ class CloseupView:
         up = self._camera_up()
         a["label"].pos = (p + up * (0.5 * ring_px + LABEL_GAP_PX) / pixels_per_metre).astype(np.float32)
         a["ring"].set_data(
-            p[None].astype(np.float32), symbol="disc", size=ring_px, face_color=(0, 0, 0, 0), edge_color=MARKER_COLOR, edge_width=2
+            p[None].astype(np.float32), symbol="disc", size=ring_px, face_color=(0, 0, 0, 0), edge_color=MARKER_COLOR, edge_width=3
         )
 
     def _draw_trail(self, t_s):

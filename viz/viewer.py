@@ -29,6 +29,9 @@ class Viewer:
             viewbox = grid.add_view(row=0, col=column, border_color=(0.3, 0.3, 0.3, 1.0))
             self.viewboxes.append(viewbox)
             self.views.append(cls(viewbox, result))
+        # lay the panels out now, not at the first draw: the first frame's labels and markers
+        # are sized from the panel's pixels (vispy gives a 10 x 10 px placeholder until then)
+        grid._update_child_widget_dim()
         t0, t1 = time_span(result)
         self.player = Player(t0, t1, warp)
         legend = [line for view in self.views for line in getattr(view, "legend", [])]
