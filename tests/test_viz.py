@@ -103,6 +103,8 @@ def test_footprint_points_land_and_ellipse():
     # at the first touchdown only the first landings are drawn
     viewer.frame_at(viewer.player.t0_s)
     assert footprint.hud_items(viewer.player.t0_s)["landed"].startswith("1 /")
+    major, minor = result.summary["ellipse_major_km"], result.summary["ellipse_minor_km"]
+    assert footprint.hud_items(viewer.player.t0_s)["ellipse"].startswith(f"{major:.0f} x {minor:.0f} km")  # the view's scale
 
 
 def test_decay_swath_before_and_after_nominal():

@@ -195,6 +195,7 @@ class FootprintLayer:
             _set_points(_markers(globe.ground), target_point, TARGET_COLOR, 12, "cross", edge_width=0.0)
         self.centre = ground_points([summary.get("landing_mean_lat_deg", 0.0)], [summary.get("landing_mean_lon_deg", 0.0)])[0]
         self.n_total = int(ok.sum())
+        self.ellipse_size = _ellipse_size(summary)
         self.cameras = [("landing site", 0.15, self.position)]
         self.legend = ["landings: green land, blue water; yellow ellipse, red target"]
 
@@ -208,7 +209,19 @@ class FootprintLayer:
         self.markers.visible = bool(landed.any())
 
     def hud_items(self, t_s):
-        return {"landed": f"{int(np.count_nonzero(self.touchdown_s <= t_s))} / {self.n_total}"}
+        items = {"landed": f"{int(np.count_nonzero(self.touchdown_s <= t_s))} / {self.n_total}"}
+        if self.ellipse_size:
+            items["ellipse"] = self.ellipse_size
+        return items
+
+
+def _ellipse_size(summary):
+    """``"48 x 14 km (95 %)"``: the ellipse's full axes, the scale of the landing-site view (or None)."""
+    major, minor = summary.get("ellipse_major_km"), summary.get("ellipse_minor_km")
+    if major is None or minor is None:
+        return None
+    probability = summary.get("ellipse_probability")
+    return f"{major:.0f} x {minor:.0f} km" + (f" ({probability:.0%})" if probability is not None else "")
 
 
 def _ellipse_ring(scene, summary):
