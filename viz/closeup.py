@@ -134,6 +134,7 @@ class CloseupView:
         visual = cls(
             mesh.vertices.astype(np.float32), mesh.faces, face_colors=mesh.face_colors.astype(np.float32), shading="flat", parent=parent
         )
+        visual.set_gl_state("opaque", depth_test=True, cull_face=False)  # solid: no blending to pay for
         visual.shading_filter.ambient_light = (1, 1, 1, 0.45)
         visual.shading_filter.diffuse_light = (1, 1, 1, 0.7)
         visual.shading_filter.specular_light = (1, 1, 1, 0.15)

@@ -72,7 +72,8 @@ class Hud:
         self._last_t = t_s
         self._flash_left_s = max(0.0, self._flash_left_s - wall_dt_s)
         self.flash_text.visible = self._flash_left_s > 0.0
-        self.flash_text.color = FLASH_COLOR + (min(1.0, 2.0 * self._flash_left_s / FLASH_S),)
+        if self.flash_text.visible:  # a new colour re-uploads the text's colours
+            self.flash_text.color = FLASH_COLOR + (min(1.0, 2.0 * self._flash_left_s / FLASH_S),)
         clock = (self.epoch + timedelta(seconds=float(t_s))).strftime("%Y-%m-%d %H:%M:%S UTC")
         lines = [
             f"{self.result.scenario_name}  ({self.result.kind})",
