@@ -22,6 +22,7 @@ from vispy.visuals.transforms import STTransform
 
 from viz import station_model
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
+from viz.hud import set_text
 
 BACKGROUND = (0.02, 0.03, 0.07, 1.0)
 TRAIL_COLOR = np.array([0.35, 0.85, 1.0])
@@ -68,6 +69,18 @@ _PLACEHOLDER_LINE = np.zeros((2, 3), dtype=np.float32)
 STATION_SPECK_PX = 40.0
 #: The scale bar aims at this length on screen (px).
 SCALE_BAR_PX = 110.0
+
+
+class MovingMesh(scene.visuals.Mesh):
+    """A vispy Mesh whose ``set_data`` keeps its shader: vispy builds a new colour function on
+    every call, which recompiles the program (about 20 ms a frame on a software rasteriser)."""
+
+    _color_transform = None
+
+    def _build_color_transform(self, colors):
+        if self._color_transform is None:
+            self._color_transform = super()._build_color_transform(colors)
+        return self._color_transform
 
 
 class CloseupView:
@@ -117,10 +130,11 @@ class CloseupView:
 
     # --- building -------------------------------------------------------------------------
 
-    def _shaded_mesh(self, mesh, parent):
-        visual = scene.visuals.Mesh(
+    def _shaded_mesh(self, mesh, parent, cls=scene.visuals.Mesh):
+        visual = cls(
             mesh.vertices.astype(np.float32), mesh.faces, face_colors=mesh.face_colors.astype(np.float32), shading="flat", parent=parent
         )
+        visual.set_gl_state("opaque", depth_test=True, cull_face=False)  # solid: no blending to pay for
         visual.shading_filter.ambient_light = (1, 1, 1, 0.45)
         visual.shading_filter.diffuse_light = (1, 1, 1, 0.7)
         visual.shading_filter.specular_light = (1, 1, 1, 0.15)
@@ -142,7 +156,7 @@ class CloseupView:
         top = min(station_model.TRUSS_TOP_X_M, base[0] - 0.5)
         pedestal = station_model.box((top, base[1] - 1.2, base[2] - 1.2), (base[0], base[1] + 1.2, base[2] + 1.2), ARM_BASE)
         self._shaded_mesh(pedestal, root)
-        arm = self._shaded_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm_points[0])[:2], self._arm_colors), root)
+        arm = self._shaded_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm_points[0])[:2], self._arm_colors), root, MovingMesh)
         return arm
 
     def _arm_geometry(self, points):
@@ -340,7 +354,7 @@ class CloseupView:
         w, h = self.viewbox.size
         x0, y0 = 16.0, h - 18.0
         self.scale_bar.set_data(np.array([[x0, y0 - 5], [x0, y0], [x0 + length_px, y0], [x0 + length_px, y0 - 5]], np.float32))
-        self.scale_label.text = format_length(length_m)
+        set_text(self.scale_label, format_length(length_m))
         self.scale_label.pos = (x0 + length_px + 6.0, y0 - 3.0)
 
     def _update_lights(self):

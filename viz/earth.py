@@ -90,7 +90,9 @@ def add_earth(parent):
     texture = TextureFilter(earth_texture(), texcoords.astype(np.float32))
     mesh.attach(texture)
     texture.fshader["u_texture"] = Texture2D(earth_texture(), interpolation="linear")  # smooth close up
-    # the ground is pushed back in depth so lines lying on it win against 16-bit depth rounding
-    mesh.set_gl_state("opaque", depth_test=True, cull_face=False, polygon_offset_fill=True, polygon_offset=(1.0, 64.0))
+    # the ground is pushed back in depth so lines lying on it win against 16-bit depth rounding;
+    # the far side is culled (the faces wind counter-clockwise seen from outside): a software
+    # rasteriser would otherwise texture up to twice the pixels the globe covers
+    mesh.set_gl_state("opaque", depth_test=True, cull_face="back", polygon_offset_fill=True, polygon_offset=(1.0, 64.0))
     mesh.order = -10  # drawn first: everything else is depth-tested against it
     return mesh

@@ -65,10 +65,12 @@ class GlobeView:
         """Centre on a moving target and turn with it, keeping the user's own turn on top."""
         azimuth, elevation = view_angles(centre, FOLLOW_TILT_DEG)
         base_azimuth, base_elevation = self._base_angles
-        self.camera.azimuth = self.camera.azimuth - base_azimuth + azimuth
-        self.camera.elevation = float(np.clip(self.camera.elevation - base_elevation + elevation, -89.0, 89.0))
         self._base_angles = (azimuth, elevation)
-        self.camera.center = tuple(centre)
+        self.camera.set_state(  # one view update, not one per property (each costs ms)
+            azimuth=self.camera.azimuth - base_azimuth + azimuth,
+            elevation=float(np.clip(self.camera.elevation - base_elevation + elevation, -89.0, 89.0)),
+            center=tuple(centre),
+        )
 
     def cycle_camera(self):
         """Switch to the next camera preset; returns its name."""

@@ -76,14 +76,15 @@ class Hud:
             recent = max(self._last_t, t_s - FLASH_S * warp)
             crossed = [e for e in self.result.events if recent < e.time_s <= t_s]
             if crossed:
-                _set_text(self.flash_text, flash_message(crossed[-1], self.canvas.size[0] / self.flash_panel[1]))
+                set_text(self.flash_text, flash_message(crossed[-1], self.canvas.size[0] / self.flash_panel[1]))
                 self._flash_left_s = FLASH_S - (t_s - crossed[-1].time_s) / warp + wall_dt_s
         elif self._last_t is not None and t_s < self._last_t:
             self._flash_left_s = 0.0
         self._last_t = t_s
         self._flash_left_s = max(0.0, self._flash_left_s - wall_dt_s)
         self.flash_text.visible = self._flash_left_s > 0.0
-        self.flash_text.color = FLASH_COLOR + (min(1.0, 2.0 * self._flash_left_s / FLASH_S),)
+        if self.flash_text.visible:  # a new colour re-uploads the text's colours
+            self.flash_text.color = FLASH_COLOR + (min(1.0, 2.0 * self._flash_left_s / FLASH_S),)
         clock = (self.epoch + timedelta(seconds=float(t_s))).strftime("%Y-%m-%d %H:%M:%S UTC")
         lines = [
             f"{self.result.scenario_name}  ({self.result.kind})",
@@ -91,8 +92,8 @@ class Hud:
             f"warp x{format_warp(warp)}" + ("   PAUSED" if paused else ""),
         ]
         lines += [f"{name}: {value}" for name, value in items.items()]
-        _set_text(self.status, "\n".join(lines))
-        _set_text(self.footer, (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)")
+        set_text(self.status, "\n".join(lines))
+        set_text(self.footer, (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)")
 
 
 def flash_message(event, panel_width_px):
@@ -105,7 +106,7 @@ def flash_message(event, panel_width_px):
     return text if len(text) * FLASH_CHAR_PX <= panel_width_px - 2 * MARGIN_PX else f"{words}:\n{message}"
 
 
-def _set_text(visual, text):
+def set_text(visual, text):
     """Change a Text visual only when its text changes (laying text out is slow)."""
     if visual.text != text:
         visual.text = text
