@@ -91,7 +91,6 @@ def run(
     from datetime import datetime, timezone
 
     from orbital.results import RunDirError, check_can_write, default_run_dir, write_run
-    from orbital.runners import run_scenario
     from orbital.scenario import resolved_yaml
 
     model = _load(scenario, set_ or [])
@@ -104,7 +103,7 @@ def run(
         _fail(str(exc))
     if not json_output:
         typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
-    result = run_scenario(model)
+    result = _run(scenario, model)
     try:
         written = write_run(result, resolved_yaml(model), run_dir, overwrite)
     except (RunDirError, OSError) as exc:
@@ -118,6 +117,17 @@ def run(
         _print_summary(result, written)
     if view_after:
         _open_window(result)
+
+
+def _run(source, model):
+    """Run a validated model; inputs that cannot make a run end with one message and exit 2."""
+    from orbital.runners import run_scenario
+    from orbital.scenario import InfeasibleScenario
+
+    try:
+        return run_scenario(model)
+    except InfeasibleScenario as exc:
+        _fail(f"{source}: {exc}")
 
 
 def _check_window():

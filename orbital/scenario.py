@@ -25,6 +25,13 @@ class ScenarioError(ValueError):
     """Bad scenario input. ``str(error)`` is the whole user-facing message."""
 
 
+class InfeasibleScenario(ScenarioError):
+    """Raised by a runner: inputs that each validate but together cannot make a run.
+
+    The message names the fields and values to change; the CLI prints it and exits 2.
+    """
+
+
 def bundled_dir():
     """The folder of bundled scenario files (package data of ``scenarios``)."""
     return Path(str(importlib.resources.files("scenarios")))
@@ -195,7 +202,10 @@ def format_validation_error(exc, source, cls):
             lines.append(f"{source}: {field}: missing; this field is required")
         else:
             message = error["msg"].removeprefix("Value error, ")
-            if error["type"] in ("perigee_under_surface", "orbit_conflict"):
+            ctx = error.get("ctx") or {}
+            if error["type"] == "field":
+                lines.append(f"{source}: {'.'.join([*loc, ctx['field']])} = {ctx['value']}: {message}")
+            elif error["type"] in ("perigee_under_surface", "orbit_conflict"):
                 lines.append(f"{source}: {field}: {message}")
             else:
                 lines.append(f"{source}: {field} = {_describe(error.get('input'))}: {message}")

@@ -1,0 +1,31 @@
+"""Bad input found by QA, through the CLI: one message naming the field and value, exit 2, no traceback."""
+
+import pytest
+
+
+def _refused(done, *fragments):
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    message = done.stderr.strip().splitlines()[-1]
+    assert message.startswith("issim: error:")
+    for fragment in fragments:
+        assert fragment in done.stderr
+    return done.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_decaying_object_starting_under_the_end_altitude_is_refused(issim, command):
+    done = issim(command, "iss_uncontrolled", "--set", "object.altitude=70 km")
+    _refused(done, "object.altitude = 70 km", "end_altitude")
+
+
+def test_station_under_the_module_separation_is_refused(issim):
+    done = issim("validate", "soyuz_nominal", "--set", "station.altitude=90 km")
+    _refused(done, "station.altitude = 90 km", "module.separation_altitude")
+
+
+def test_a_burn_that_does_not_bring_soyuz_down_is_refused_after_planning(issim, tmp_path):
+    out = tmp_path / "out"
+    done = issim("run", "soyuz_nominal", "--set", "burn.delta_v=0 m/s", "--out", out)
+    _refused(done, "does not come down", "burn.delta_v = 0 m/s")
+    assert not out.exists()  # nothing written
