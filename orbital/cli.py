@@ -225,9 +225,36 @@ def schema():
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
 
 
+def _usage_error_line(exc):
+    """A click usage error as one line naming the option or argument and what was expected."""
+    ctx = exc.ctx
+    command = ctx.command_path if ctx is not None else "issim"
+    message = exc.format_message() if not hasattr(exc, "option_name") else f"No such option: {exc.option_name}"
+    if hasattr(exc, "option_name") and ctx is not None:
+        options = sorted(opt for param in ctx.command.params for opt in param.opts if opt.startswith("-"))
+        message += f"; expected one of: {', '.join([*options, '--help'])}"
+    return f"issim: error: {message.rstrip('.')} (see '{command} --help')"
+
+
 def main():
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: usage errors are one line on stderr and exit code 2."""
+    try:  # typer >= 0.26 vendors click as typer._click; older typer uses click itself
+        from typer._click import exceptions as click_exceptions
+    except ImportError:
+        from click import exceptions as click_exceptions
+
+    try:
+        code = app(standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError if hasattr(click_exceptions, "NoArgsIsHelpError") else () as exc:
+        typer.echo(exc.ctx.get_help(), err=True)
+        code = EXIT_BAD_INPUT
+    except click_exceptions.UsageError as exc:
+        typer.echo(_usage_error_line(exc), err=True)
+        code = EXIT_BAD_INPUT
+    except click_exceptions.Abort:
+        typer.echo("issim: aborted", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -29,3 +29,24 @@ def test_a_burn_that_does_not_bring_soyuz_down_is_refused_after_planning(issim, 
     done = issim("run", "soyuz_nominal", "--set", "burn.delta_v=0 m/s", "--out", out)
     _refused(done, "does not come down", "burn.delta_v = 0 m/s")
     assert not out.exists()  # nothing written
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["run", "iss_orbit", "--bogus"], ["No such option: --bogus", "--set", "--out", "--overwrite"]),
+        (["run"], ["Missing argument 'scenario'"]),
+        (["validate", "iss_orbit", "--set"], ["--set"]),
+        (["nosuchcommand"], ["No such command 'nosuchcommand'"]),
+    ],
+)
+def test_usage_errors_are_one_line(issim, args, fragments):
+    done = issim(*args)
+    _refused(done, *fragments)
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Possible options" not in done.stderr and "╭" not in done.stderr
+
+
+def test_help_still_works(issim):
+    done = issim("run", "--help")
+    assert done.returncode == 0 and "--set" in done.stdout
