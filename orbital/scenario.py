@@ -95,20 +95,34 @@ def parse_override(text):
 
 
 def apply_overrides(data, overrides):
-    """Apply ``--set`` overrides (strings ``KEY=VALUE``) to a scenario dict, in place."""
+    """Apply ``--set`` overrides (strings ``KEY=VALUE``) to a scenario dict, in place.
+
+    A numeric part of the key indexes an existing list: ``pushes.0.time=5``.
+    """
     for text in overrides:
         path, value = parse_override(text)
         node = data
-        for depth, part in enumerate(path[:-1]):
-            child = node.get(part)
-            if child is None:
-                child = node[part] = {}
-            if not isinstance(child, dict):
-                where = ".".join(path[: depth + 1])
+        for depth, part in enumerate(path):
+            if isinstance(node, list):
+                part = _list_index(node, part, ".".join(path[:depth]), text)
+            elif not isinstance(node, dict):
+                where = ".".join(path[:depth])
                 raise ScenarioError(f"--set {text!r}: '{where}' is a value, not a section with fields")
-            node = child
-        node[path[-1]] = value
+            if depth == len(path) - 1:
+                node[part] = value
+            else:
+                if node[part] is None if isinstance(node, list) else node.get(part) is None:
+                    node[part] = {}
+                node = node[part]
     return data
+
+
+def _list_index(items, part, where, text):
+    """The index ``part`` (text) into the list ``items`` found at ``where``; a ScenarioError if it is not one."""
+    if not part.isdigit() or int(part) >= len(items):
+        valid = f"an index 0 to {len(items) - 1}" if items else "no index (the list is empty; set the whole list)"
+        raise ScenarioError(f"--set {text!r}: '{where}' is a list of {len(items)} item{'' if len(items) == 1 else 's'}; found '{part}', expected {valid}")
+    return int(part)
 
 
 def model_class(kind):

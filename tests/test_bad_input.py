@@ -50,3 +50,21 @@ def test_usage_errors_are_one_line(issim, args, fragments):
 def test_help_still_works(issim):
     done = issim("run", "--help")
     assert done.returncode == 0 and "--set" in done.stdout
+
+
+def test_set_reaches_list_items(issim, tmp_path):
+    done = issim("run", "arm_rescue", "--set", "pushes.0.delta_v=[0.05 m/s, 0, 0]", "--set", "duration=20 s",
+                 "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert "0.05 m/s" in (tmp_path / "out" / "scenario.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    "key, fragments",
+    [
+        ("pushes.3.time", ["'pushes' is a list of 1 item", "found '3'", "expected an index 0 to 0"]),
+        ("pushes.time", ["'pushes' is a list of 1 item", "found 'time'"]),
+    ],
+)
+def test_set_with_a_bad_list_index_names_the_list_and_its_length(issim, key, fragments):
+    _refused(issim("validate", "arm_rescue", "--set", f"{key}=5 s"), *fragments)
