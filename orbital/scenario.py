@@ -187,17 +187,24 @@ def _describe(value, limit=60):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _field_names(cls, loc):
-    """Allowed keys of the section at ``loc`` (for 'unknown field' messages)."""
+def _section_class(annotation):
+    """The model class inside a field's annotation (``Spec``, ``Optional[Spec]``, ``List[Spec]``), or None."""
+    from typing import get_origin
+
     from pydantic import BaseModel
 
+    if get_origin(annotation) is None and isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, map(_section_class, getattr(annotation, "__args__", ()))), None)
+
+
+def _field_names(cls, loc):
+    """Allowed keys of the section at ``loc`` (for 'unknown field' messages); list indices are skipped."""
     for part in loc:
+        if isinstance(part, int):
+            continue
         field = getattr(cls, "model_fields", {}).get(part)
-        if field is None:
-            return []
-        annotation = field.annotation
-        candidates = [annotation, *getattr(annotation, "__args__", ())]
-        cls = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        cls = _section_class(field.annotation) if field is not None else None
         if cls is None:
             return []
     return list(cls.model_fields)

@@ -68,3 +68,8 @@ def test_set_reaches_list_items(issim, tmp_path):
 )
 def test_set_with_a_bad_list_index_names_the_list_and_its_length(issim, key, fragments):
     _refused(issim("validate", "arm_rescue", "--set", f"{key}=5 s"), *fragments)
+
+
+def test_unknown_key_in_a_list_item_lists_the_item_fields(issim):
+    _refused(issim("validate", "arm_rescue", "--set", "pushes.0.bogus=1"),
+             "pushes.0.bogus: unknown field; expected one of: time, delta_v, force, duration")
