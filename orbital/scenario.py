@@ -5,6 +5,7 @@ field path, the value found and what was expected; the CLI prints it and exits
 with code 2.
 """
 
+import functools
 import importlib
 import importlib.resources
 from pathlib import Path
@@ -66,7 +67,7 @@ def read_yaml(path):
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot read the file ({exc.__class__.__name__}: {exc})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where is not None else ""
@@ -77,6 +78,30 @@ def read_yaml(path):
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: expected a mapping of fields at the top level (kind: ..., ...), found {type(data).__name__} {_describe(data)}")
     return data
+
+
+@functools.cache
+def _unique_key_loader():
+    """PyYAML's safe loader, refusing a key given twice in one mapping (safe_load keeps the last silently)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            first_line = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node)
+                if key in first_line:
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"duplicate key {key!r} (first at line {first_line[key]}); expected each key once",
+                        key_node.start_mark,
+                    )
+                first_line[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeyLoader
 
 
 def parse_override(text):

@@ -148,12 +148,12 @@ def check_sample_count(duration_s, output_step_s, max_samples):
     """Refuse an output step longer than the run or a grid of more than ``max_samples`` samples (a validator's helper)."""
     if output_step_s > duration_s:
         raise field_error(
-            "output_step", format_si(output_step_s, "s"), f"longer than duration ({format_si(duration_s, 's')}); expected at most the duration"
+            "output_step", f"{output_step_s:g} s", f"longer than duration ({duration_s:g} s); expected at most the duration"
         )
     samples = duration_s / output_step_s
     if samples > max_samples:
         raise field_error(
-            "output_step", format_si(output_step_s, "s"),
+            "output_step", f"{output_step_s:g} s",
             f"duration / output_step = {samples:.0f} samples; expected at most {max_samples}: raise output_step",
         )
 

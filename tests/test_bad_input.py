@@ -73,3 +73,29 @@ def test_set_with_a_bad_list_index_names_the_list_and_its_length(issim, key, fra
 def test_unknown_key_in_a_list_item_lists_the_item_fields(issim):
     _refused(issim("validate", "arm_rescue", "--set", "pushes.0.bogus=1"),
              "pushes.0.bogus: unknown field; expected one of: time, delta_v, force, duration")
+
+
+@pytest.mark.parametrize(
+    "scenario, setting, fragments",
+    [
+        ("iss_orbit", "output_step=2 d", ["output_step = 172800 s", "longer than duration (86400 s)"]),
+        ("gordon_tethered", "output_step=2 h", ["output_step = 7200 s", "longer than duration"]),
+        ("arm_rescue", "output_step=2000 s", ["output_step = 2000 s", "longer than duration"]),
+        ("gordon_tethered", "pushes.0.time=99999 s", ["pushes.0.time = 99999 s", "after the run's end"]),
+        ("arm_rescue", "pushes.0.time=1 h", ["pushes.0.time = 3600 s", "after the run's end"]),
+        ("gordon_tethered", "astronaut.position=[30, 0, 0]", ["astronaut.position = [30, 0, 0] m", "tether.length (26 m)"]),
+        ("arm_push", "astronaut.position=[30, 0, 10]", ["astronaut.position = [30, 0, 10] m", "tether.length"]),
+    ],
+)
+def test_meaningless_settings_are_refused_naming_the_field(issim, scenario, setting, fragments):
+    _refused(issim("validate", scenario, "--set", setting), *fragments)
+
+
+def test_an_unclipped_astronaut_may_start_far_from_the_anchor(issim):
+    done = issim("validate", "gordon_tethered", "--set", "astronaut.position=[30, 0, 0]", "--set", "tether.clipped=false")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_key_given_twice_names_the_key_and_lines(issim, write_yaml):
+    path = write_yaml("kind: station\nname: twice\nkind: eva_drift\n")
+    _refused(issim("validate", path), "line 3", "duplicate key 'kind' (first at line 1)")
