@@ -13,7 +13,6 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from orbital.schema import (
-    field_error,
     Mass,
     PositiveDuration,
     PositiveForce,
@@ -22,6 +21,7 @@ from orbital.schema import (
     Quantity,
     ScenarioBase,
     check_sample_count,
+    field_error,
     StationSpec,
     StrictModel,
     Time,

@@ -99,3 +99,9 @@ def test_an_unclipped_astronaut_may_start_far_from_the_anchor(issim):
 def test_a_key_given_twice_names_the_key_and_lines(issim, write_yaml):
     path = write_yaml("kind: station\nname: twice\nkind: eva_drift\n")
     _refused(issim("validate", path), "line 3", "duplicate key 'kind' (first at line 1)")
+
+
+def test_a_joint_beyond_its_travel_is_named_with_its_value_only(issim):
+    stderr = _refused(issim("validate", "arm_rescue", "--set", "arm.initial_joints=[0, 0, 300, 0, 0, 0, 0]"),
+                      "arm.initial_joints.2 = 300 deg", "+-270 deg")
+    assert "base" not in stderr  # not the whole arm section
