@@ -46,6 +46,8 @@ def bundled_scenarios():
 def resolve_path(name_or_path):
     """A bundled scenario name or a file path -> an existing file path."""
     path = Path(name_or_path)
+    if path.is_dir():
+        raise ScenarioError(_directory_message(path))
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in str(name_or_path):
         if not path.is_file():
             raise ScenarioError(f"{name_or_path}: no such file")
@@ -56,6 +58,18 @@ def resolve_path(name_or_path):
     raise ScenarioError(
         f"'{name_or_path}' is neither a file nor a bundled scenario; expected one of: {', '.join(bundled)}"
     )
+
+
+def _directory_message(path):
+    """What to say when a directory is given where a scenario is expected."""
+    from orbital.results import SCENARIO_FILE
+
+    if (path / SCENARIO_FILE).is_file():
+        return (
+            f"{path}: is a run directory, not a scenario; expected a scenario file: "
+            f"use {path / SCENARIO_FILE} to run it again, or 'issim view {path}' to watch it"
+        )
+    return f"{path}: is a directory; expected a scenario YAML file or a bundled scenario name (see 'issim list')"
 
 
 def read_yaml(path):

@@ -105,3 +105,14 @@ def test_a_joint_beyond_its_travel_is_named_with_its_value_only(issim):
     stderr = _refused(issim("validate", "arm_rescue", "--set", "arm.initial_joints=[0, 0, 300, 0, 0, 0, 0]"),
                       "arm.initial_joints.2 = 300 deg", "+-270 deg")
     assert "base" not in stderr  # not the whole arm section
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_directory_is_called_a_directory(issim, tmp_path, command):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    _refused(issim(command, plain), "plain: is a directory", "expected a scenario YAML file")
+    run_dir = tmp_path / "run1"
+    run_dir.mkdir()
+    (run_dir / "scenario.yaml").write_text("kind: station\n")
+    _refused(issim(command, run_dir), "is a run directory", f"{run_dir}/scenario.yaml", f"issim view {run_dir}")
