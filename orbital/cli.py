@@ -39,18 +39,29 @@ def _load(scenario, overrides):
 def list_scenarios():
     """Show the bundled scenarios with a one-line description each."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from orbital.scenario import ScenarioError, bundled_scenarios, read_yaml
 
-    table = Table("name", "kind", "description", box=None, header_style="bold")
+    rows = []
     for name, path in bundled_scenarios().items():
         try:
             data = read_yaml(path)
         except ScenarioError:
             data = {}
         first_line = str(data.get("description", "")).strip().splitlines()[:1]
-        table.add_row(name, str(data.get("kind", "?")), first_line[0] if first_line else "")
+        rows.append((name, str(data.get("kind", "?")), first_line[0] if first_line else ""))
+    # one line each: name and kind whole, the description cut to the terminal's width
+    widths = [max(len(row[i]) for row in rows) for i in (0, 1)] if rows else [4, 4]
+    table = Table(
+        Column("name", min_width=widths[0], no_wrap=True),
+        Column("kind", min_width=widths[1], no_wrap=True),
+        Column("description", no_wrap=True, overflow="ellipsis"),
+        box=None,
+        header_style="bold",
+    )
+    for row in rows:
+        table.add_row(*row)
     Console().print(table)
 
 
