@@ -16,11 +16,11 @@ station's own path before the contact comes from a drift run with no tether.
 from typing import Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from orbital.arm import step_tip_towards
 from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_rate_summary, arm_scene, arm_trajectories
-from orbital.eva_drift import TetherSpec
+from orbital.eva_drift import TetherSpec, check_within_tether
 from orbital.schema import Mass, PositiveDuration, PositiveLength, StrictModel, Time, Vector3
 
 
@@ -47,6 +47,11 @@ class Scenario(ArmScenarioBase):
     astronaut: HeldAstronautSpec = Field(default_factory=HeldAstronautSpec)
     tether: TetherSpec = Field(default_factory=TetherSpec)
     strike: StrikeSpec = Field(default_factory=StrikeSpec)
+
+    @model_validator(mode="after")
+    def _within_tether(self):
+        check_within_tether(self.astronaut.position, self.tether)
+        return self
 
 
 def contact_delta_v(tip_velocity, his_velocity, tip_to_him, restitution):

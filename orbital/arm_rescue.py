@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from typing import List, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from orbital.arm import solve_ik, step_tip_towards, tip_speeds_m_s
 from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_rate_summary, arm_scene, arm_trajectories
-from orbital.eva_drift import AstronautSpec, PushSpec, TetherSpec
+from orbital.eva_drift import AstronautSpec, PushSpec, TetherSpec, check_push_times, check_within_tether
 from orbital.schema import PositiveLength, PositiveSpeed, StrictModel, Time
 
 #: The tip must be able to get to an intercept point this many times faster than
@@ -61,6 +61,12 @@ class Scenario(ArmScenarioBase):
     pushes: List[PushSpec] = Field(default_factory=list)
     tether: TetherSpec = Field(default_factory=lambda: TetherSpec(clipped=False))
     rescue: RescueSpec = Field(default_factory=RescueSpec)
+
+    @model_validator(mode="after")
+    def _pushes_and_tether_possible(self):
+        check_push_times(self.pushes, self.duration)
+        check_within_tether(self.astronaut.position, self.tether)
+        return self
 
 
 @dataclass(frozen=True)

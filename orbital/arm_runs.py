@@ -11,7 +11,6 @@ from typing import List
 
 import numpy as np
 from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
 
 from orbital.arm import (
     JOINT_LIMIT_RAD,
@@ -34,6 +33,7 @@ from orbital.schema import (
     StrictModel,
     Vector3,
     check_sample_count,
+    field_error,
 )
 
 #: A ready pose: shoulder pitched 30 deg, elbow folded -120 deg, wrist pitched 90 deg.
@@ -65,15 +65,17 @@ class ArmSpec(StrictModel):
 
     @model_validator(mode="after")
     def _joints_within_travel(self):
-        worst = max(abs(a) for a in self.initial_joints)
-        if worst > self.joint_limit:
-            raise PydanticCustomError(
-                "joint_travel",
-                "initial_joints has {a} deg; expected every joint within +-{lim} deg (joint_limit)",
-                {"a": f"{math.degrees(worst):g}", "lim": f"{math.degrees(self.joint_limit):g}"},
-            )
+        for index, angle in enumerate(self.initial_joints):
+            if abs(angle) > self.joint_limit:
+                raise field_error(
+                    f"initial_joints.{index}", f"{math.degrees(angle):g} deg",
+                    f"beyond the joint's travel; expected within +-{math.degrees(self.joint_limit):g} deg (joint_limit)",
+                )
         if self.tip_speed_loaded > self.tip_speed_unloaded:
-            raise PydanticCustomError("tip_speeds", "tip_speed_loaded must not exceed tip_speed_unloaded")
+            raise field_error(
+                "tip_speed_loaded", f"{self.tip_speed_loaded:g} m/s",
+                f"faster than tip_speed_unloaded; expected at most {self.tip_speed_unloaded:g} m/s",
+            )
         return self
 
     def build(self):

@@ -39,18 +39,29 @@ def _load(scenario, overrides):
 def list_scenarios():
     """Show the bundled scenarios with a one-line description each."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from orbital.scenario import ScenarioError, bundled_scenarios, read_yaml
 
-    table = Table("name", "kind", "description", box=None, header_style="bold")
+    rows = []
     for name, path in bundled_scenarios().items():
         try:
             data = read_yaml(path)
         except ScenarioError:
             data = {}
         first_line = str(data.get("description", "")).strip().splitlines()[:1]
-        table.add_row(name, str(data.get("kind", "?")), first_line[0] if first_line else "")
+        rows.append((name, str(data.get("kind", "?")), first_line[0] if first_line else ""))
+    # one line each: name and kind whole, the description cut to the terminal's width
+    widths = [max(len(row[i]) for row in rows) for i in (0, 1)] if rows else [4, 4]
+    table = Table(
+        Column("name", min_width=widths[0], no_wrap=True),
+        Column("kind", min_width=widths[1], no_wrap=True),
+        Column("description", no_wrap=True, overflow="ellipsis"),
+        box=None,
+        header_style="bold",
+    )
+    for row in rows:
+        table.add_row(*row)
     Console().print(table)
 
 
@@ -91,7 +102,6 @@ def run(
     from datetime import datetime, timezone
 
     from orbital.results import RunDirError, check_can_write, default_run_dir, write_run
-    from orbital.runners import run_scenario
     from orbital.scenario import resolved_yaml
 
     model = _load(scenario, set_ or [])
@@ -104,7 +114,7 @@ def run(
         _fail(str(exc))
     if not json_output:
         typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
-    result = run_scenario(model)
+    result = _run(scenario, model)
     try:
         written = write_run(result, resolved_yaml(model), run_dir, overwrite)
     except (RunDirError, OSError) as exc:
@@ -118,6 +128,17 @@ def run(
         _print_summary(result, written)
     if view_after:
         _open_window(result)
+
+
+def _run(source, model):
+    """Run a validated model; inputs that cannot make a run end with one message and exit 2."""
+    from orbital.runners import run_scenario
+    from orbital.scenario import InfeasibleScenario
+
+    try:
+        return run_scenario(model)
+    except InfeasibleScenario as exc:
+        _fail(f"{source}: {exc}")
 
 
 def _check_window():
@@ -226,9 +247,36 @@ def schema():
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
 
 
+def _usage_error_line(exc):
+    """A click usage error as one line naming the option or argument and what was expected."""
+    ctx = exc.ctx
+    command = ctx.command_path if ctx is not None else "issim"
+    message = exc.format_message() if not hasattr(exc, "option_name") else f"No such option: {exc.option_name}"
+    if hasattr(exc, "option_name") and ctx is not None:
+        options = sorted(opt for param in ctx.command.params for opt in param.opts if opt.startswith("-"))
+        message += f"; expected one of: {', '.join([*options, '--help'])}"
+    return f"issim: error: {message.rstrip('.')} (see '{command} --help')"
+
+
 def main():
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: usage errors are one line on stderr and exit code 2."""
+    try:  # typer >= 0.26 vendors click as typer._click; older typer uses click itself
+        from typer._click import exceptions as click_exceptions
+    except ImportError:
+        from click import exceptions as click_exceptions
+
+    try:
+        code = app(standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError if hasattr(click_exceptions, "NoArgsIsHelpError") else () as exc:
+        typer.echo(exc.ctx.get_help(), err=True)
+        code = EXIT_BAD_INPUT
+    except click_exceptions.UsageError as exc:
+        typer.echo(_usage_error_line(exc), err=True)
+        code = EXIT_BAD_INPUT
+    except click_exceptions.Abort:
+        typer.echo("issim: aborted", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

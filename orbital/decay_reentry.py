@@ -77,6 +77,7 @@ class Scenario(ScenarioBase):
                 "end_altitude ({end} km) must be below handoff_altitude ({handoff} km)",
                 {"end": f"{self.end_altitude / 1e3:g}", "handoff": f"{self.handoff_altitude / 1e3:g}"},
             )
+        self.object.check_perigee_above("object", self.end_altitude, "end_altitude, where reentry counts")
         return self
 
 
@@ -229,6 +230,7 @@ def run(scenario):
     from orbital.propagate import propagate_orbit
     from orbital.reentry_window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
     from orbital.results import Event, Result, Trajectory
+    from orbital.scenario import InfeasibleScenario
     from orbital.station import initial_state
 
     epoch, r0, v0 = initial_state(scenario.object)
@@ -248,7 +250,7 @@ def run(scenario):
         r_h, v_h, grid, forces, "dop853", scenario.rtol, stop_altitude_m=scenario.end_altitude, include_stop_state=True
     )
     if reentry_s is None:
-        raise RuntimeError(f"no reentry within {MAX_DESCENT_S / DAY_S:g} days of the hand-off at {scenario.handoff_altitude / 1e3:g} km")
+        raise InfeasibleScenario(f"no reentry within {MAX_DESCENT_S / DAY_S:g} days of the hand-off at {scenario.handoff_altitude / 1e3:g} km")
     decay = _Decay(history, descent_t, descent_states)
 
     epoch_time = Time(epoch, scale="utc")

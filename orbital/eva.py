@@ -18,7 +18,7 @@ TEME of epoch (where z is the true pole).
 """
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -172,8 +172,9 @@ class EvaResult:
 
     Summary: separations are from the station's centre of mass, over the samples;
     ``along_track_drift_per_orbit_m`` is the slope b of a least-squares fit
-    y = a + b t + c cos nt + d sin nt (the CW form) times 2 pi / n, meaningful over
-    about an orbit or more; ``max_tether_tension_n`` is the peak over the whole
+    y = a + b t + c cos nt + d sin nt (the CW form) times 2 pi / n, given only for a
+    free drift (no tether holding him, or it broke; SAFER never fired) over at least
+    ``MIN_DRIFT_FIT_ORBITS`` orbits, else None; ``max_tether_tension_n`` is the peak over the whole
     run, found between samples too; ``returned``: SAFER brought him within its
     capture radius of its target, slower than its capture speed;
     ``cw_max_deviation_m``: largest distance between ``rel_cw`` and ``rel_lvlh``.
@@ -188,7 +189,7 @@ class EvaResult:
     mean_motion_rad_s: float
     max_separation_m: float
     final_separation_m: float
-    along_track_drift_per_orbit_m: float
+    along_track_drift_per_orbit_m: Optional[float]
     max_tether_tension_n: float
     tether_broken: bool
     safer_dv_used_m_s: float
@@ -454,6 +455,10 @@ def _output_times(t_end_s, output_dt_s):
     return times if times[-1] >= t_end_s - 1e-9 else np.append(times, t_end_s)
 
 
+#: The along-track drift is fitted only over at least this many orbits (the fit needs about one).
+MIN_DRIFT_FIT_ORBITS = 0.9
+
+
 def _drift_per_orbit_m(t_s, y_m, n_rad_s):
     basis = np.stack([np.ones_like(t_s), t_s, np.cos(n_rad_s * t_s), np.sin(n_rad_s * t_s)], axis=1)
     coeffs = np.linalg.lstsq(basis, y_m, rcond=None)[0]
@@ -511,6 +516,7 @@ def simulate_eva(
     after = times >= ghost_t0
     rel_cw[after] = cw_propagate(ghost_state, n, times[after] - ghost_t0)
     separation = np.linalg.norm(rel_r, axis=1)
+    free_drift = (tether is None or run.tether_state.broken) and run.safer_dv_used == 0.0
     return EvaResult(
         t_s=times,
         rel_lvlh=rel_lvlh,
@@ -521,7 +527,11 @@ def simulate_eva(
         mean_motion_rad_s=float(n),
         max_separation_m=float(separation.max()),
         final_separation_m=float(separation[-1]),
-        along_track_drift_per_orbit_m=_drift_per_orbit_m(times, rel_r[:, 1], n),
+        along_track_drift_per_orbit_m=(
+            _drift_per_orbit_m(times, rel_r[:, 1], n)
+            if free_drift and times[-1] * n >= 2.0 * np.pi * MIN_DRIFT_FIT_ORBITS
+            else None
+        ),
         max_tether_tension_n=float(max(run.max_tension, tensions.max())),
         tether_broken=bool(tether is not None and run.tether_state.broken),
         safer_dv_used_m_s=float(run.safer_dv_used),

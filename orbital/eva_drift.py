@@ -21,6 +21,7 @@ from orbital.schema import (
     Quantity,
     ScenarioBase,
     check_sample_count,
+    field_error,
     StationSpec,
     StrictModel,
     Time,
@@ -100,6 +101,32 @@ class Scenario(ScenarioBase):
     def _grid_not_too_large(self):
         check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
         return self
+
+    @model_validator(mode="after")
+    def _pushes_and_tether_possible(self):
+        check_push_times(self.pushes, self.duration)
+        check_within_tether(self.astronaut.position, self.tether)
+        return self
+
+
+def check_push_times(pushes, duration_s):
+    """Refuse a push (a validator's helper) that would come after the run's end."""
+    for index, push in enumerate(pushes):
+        if push.time > duration_s:
+            raise field_error(
+                f"pushes.{index}.time", f"{push.time:g} s", f"after the run's end; expected at most duration ({duration_s:g} s)"
+            )
+
+
+def check_within_tether(position, tether):
+    """Refuse a crew member (a validator's helper) clipped to a tether shorter than his distance to its anchor."""
+    distance = float(np.linalg.norm(np.subtract(position, tether.anchor)))
+    if tether.clipped and distance > tether.length:
+        raise field_error(
+            "astronaut.position", "[" + ", ".join(f"{x:g}" for x in position) + "] m",
+            f"{distance:.4g} m from the tether anchor; expected within tether.length ({tether.length:g} m) "
+            "while tether.clipped is true",
+        )
 
 
 def push_list(specs):

@@ -23,9 +23,9 @@ import math
 from typing import Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from orbital.constants import OMEGA_EARTH_RAD_S
+from orbital.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.parachutes import ParachuteSpec
 from orbital.schema import Angle, Mass, Quantity, ScenarioBase, StationSpec, StrictModel
 
@@ -109,6 +109,11 @@ class Scenario(ScenarioBase):
     parachutes: ParachuteSpec = Field(default_factory=ParachuteSpec)
     density_scale: float = Field(default=1.0, gt=0.0, le=100.0, description="multiplies US76 density")
 
+    @model_validator(mode="after")
+    def _station_above_separation(self):
+        self.station.check_perigee_above("station", self.module.separation_altitude, "module.separation_altitude")
+        return self
+
 
 # ---------------------------------------------------------------- building blocks
 
@@ -176,6 +181,18 @@ def reference_guidance(scn):
     )
 
 
+def _no_descent(scn, which):
+    """The error for a burn that leaves the capsule in orbit (or skipping out): names the burn's fields."""
+    from orbital.scenario import InfeasibleScenario
+
+    burn = scn.burn
+    return InfeasibleScenario(
+        f"{which} does not come down: burn.delta_v = {burn.delta_v:g} m/s, burn.pitch = {math.degrees(burn.pitch):g} deg, "
+        f"burn.yaw = {math.degrees(burn.yaw):g} deg from a {(scn.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3:g} km orbit; "
+        "expected a retrograde burn large enough to bring the perigee into the atmosphere (about 128 m/s from 420 km)"
+    )
+
+
 def plan(scn, Y0):
     """Fly the planned descent once; returns ``(outcome, guidance for scn.guidance.mode)``.
 
@@ -190,7 +207,7 @@ def plan(scn, Y0):
     ref_guidance = reference_guidance(scn)
     outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True)
     if not outcome.landed[0]:
-        raise RuntimeError("the planned descent does not come down: check the burn (delta_v, direction)")
+        raise _no_descent(scn, "the planned descent")
     h = outcome.history
     speed, rng, target = reference_table(h["t"], h["Y"].T, h["phase"], outcome.r_touchdown[0], outcome.t_touchdown[0])
     if scn.guidance.mode == "ballistic":
@@ -275,7 +292,7 @@ def run(scenario):
     planned, guidance = plan(scenario, Y0)
     out = integrate(Y0[None, :], 0.0, nominal_params(scenario), sequence(scenario), guidance, record=True)
     if not out.landed[0]:
-        raise RuntimeError("the descent did not come down")
+        raise _no_descent(scenario, "the guided descent")
     h = out.history
     t_hist = np.append(h["t"], out.t_touchdown[0])
     Y_hist = np.vstack([h["Y"], np.concatenate([out.r_touchdown[0], np.zeros(3)])])

@@ -5,6 +5,7 @@ field path, the value found and what was expected; the CLI prints it and exits
 with code 2.
 """
 
+import functools
 import importlib
 import importlib.resources
 from pathlib import Path
@@ -25,6 +26,13 @@ class ScenarioError(ValueError):
     """Bad scenario input. ``str(error)`` is the whole user-facing message."""
 
 
+class InfeasibleScenario(ScenarioError):
+    """Raised by a runner: inputs that each validate but together cannot make a run.
+
+    The message names the fields and values to change; the CLI prints it and exits 2.
+    """
+
+
 def bundled_dir():
     """The folder of bundled scenario files (package data of ``scenarios``)."""
     return Path(str(importlib.resources.files("scenarios")))
@@ -38,6 +46,8 @@ def bundled_scenarios():
 def resolve_path(name_or_path):
     """A bundled scenario name or a file path -> an existing file path."""
     path = Path(name_or_path)
+    if path.is_dir():
+        raise ScenarioError(_directory_message(path))
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in str(name_or_path):
         if not path.is_file():
             raise ScenarioError(f"{name_or_path}: no such file")
@@ -50,6 +60,18 @@ def resolve_path(name_or_path):
     )
 
 
+def _directory_message(path):
+    """What to say when a directory is given where a scenario is expected."""
+    from orbital.results import SCENARIO_FILE
+
+    if (path / SCENARIO_FILE).is_file():
+        return (
+            f"{path}: is a run directory, not a scenario; expected a scenario file: "
+            f"use {path / SCENARIO_FILE} to run it again, or 'issim view {path}' to watch it"
+        )
+    return f"{path}: is a directory; expected a scenario YAML file or a bundled scenario name (see 'issim list')"
+
+
 def read_yaml(path):
     """Parse a YAML file with the safe loader into a dict."""
     import yaml
@@ -59,7 +81,7 @@ def read_yaml(path):
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot read the file ({exc.__class__.__name__}: {exc})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where is not None else ""
@@ -70,6 +92,30 @@ def read_yaml(path):
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: expected a mapping of fields at the top level (kind: ..., ...), found {type(data).__name__} {_describe(data)}")
     return data
+
+
+@functools.cache
+def _unique_key_loader():
+    """PyYAML's safe loader, refusing a key given twice in one mapping (safe_load keeps the last silently)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            first_line = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node)
+                if key in first_line:
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"duplicate key {key!r} (first at line {first_line[key]}); expected each key once",
+                        key_node.start_mark,
+                    )
+                first_line[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeyLoader
 
 
 def parse_override(text):
@@ -88,20 +134,34 @@ def parse_override(text):
 
 
 def apply_overrides(data, overrides):
-    """Apply ``--set`` overrides (strings ``KEY=VALUE``) to a scenario dict, in place."""
+    """Apply ``--set`` overrides (strings ``KEY=VALUE``) to a scenario dict, in place.
+
+    A numeric part of the key indexes an existing list: ``pushes.0.time=5``.
+    """
     for text in overrides:
         path, value = parse_override(text)
         node = data
-        for depth, part in enumerate(path[:-1]):
-            child = node.get(part)
-            if child is None:
-                child = node[part] = {}
-            if not isinstance(child, dict):
-                where = ".".join(path[: depth + 1])
+        for depth, part in enumerate(path):
+            if isinstance(node, list):
+                part = _list_index(node, part, ".".join(path[:depth]), text)
+            elif not isinstance(node, dict):
+                where = ".".join(path[:depth])
                 raise ScenarioError(f"--set {text!r}: '{where}' is a value, not a section with fields")
-            node = child
-        node[path[-1]] = value
+            if depth == len(path) - 1:
+                node[part] = value
+            else:
+                if node[part] is None if isinstance(node, list) else node.get(part) is None:
+                    node[part] = {}
+                node = node[part]
     return data
+
+
+def _list_index(items, part, where, text):
+    """The index ``part`` (text) into the list ``items`` found at ``where``; a ScenarioError if it is not one."""
+    if not part.isdigit() or int(part) >= len(items):
+        valid = f"an index 0 to {len(items) - 1}" if items else "no index (the list is empty; set the whole list)"
+        raise ScenarioError(f"--set {text!r}: '{where}' is a list of {len(items)} item{'' if len(items) == 1 else 's'}; found '{part}', expected {valid}")
+    return int(part)
 
 
 def model_class(kind):
@@ -166,17 +226,24 @@ def _describe(value, limit=60):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _field_names(cls, loc):
-    """Allowed keys of the section at ``loc`` (for 'unknown field' messages)."""
+def _section_class(annotation):
+    """The model class inside a field's annotation (``Spec``, ``Optional[Spec]``, ``List[Spec]``), or None."""
+    from typing import get_origin
+
     from pydantic import BaseModel
 
+    if get_origin(annotation) is None and isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, map(_section_class, getattr(annotation, "__args__", ()))), None)
+
+
+def _field_names(cls, loc):
+    """Allowed keys of the section at ``loc`` (for 'unknown field' messages); list indices are skipped."""
     for part in loc:
+        if isinstance(part, int):
+            continue
         field = getattr(cls, "model_fields", {}).get(part)
-        if field is None:
-            return []
-        annotation = field.annotation
-        candidates = [annotation, *getattr(annotation, "__args__", ())]
-        cls = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        cls = _section_class(field.annotation) if field is not None else None
         if cls is None:
             return []
     return list(cls.model_fields)
@@ -195,7 +262,10 @@ def format_validation_error(exc, source, cls):
             lines.append(f"{source}: {field}: missing; this field is required")
         else:
             message = error["msg"].removeprefix("Value error, ")
-            if error["type"] in ("perigee_under_surface", "orbit_conflict"):
+            ctx = error.get("ctx") or {}
+            if error["type"] == "field":
+                lines.append(f"{source}: {'.'.join([*loc, ctx['field']])} = {ctx['value']}: {message}")
+            elif error["type"] in ("perigee_under_surface", "orbit_conflict"):
                 lines.append(f"{source}: {field}: {message}")
             else:
                 lines.append(f"{source}: {field} = {_describe(error.get('input'))}: {message}")

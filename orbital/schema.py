@@ -138,14 +138,23 @@ def _parse_epoch(value):
 Epoch = Annotated[str, BeforeValidator(_parse_epoch, json_schema_input_type=str), Field(description="UTC, ISO 8601")]
 
 
+def field_error(field, value, message):
+    """A validation error whose CLI message names ``field`` (dotted, relative to the
+    section validated) and ``value`` (text): ``file: section.field = value: message``."""
+    return PydanticCustomError("field", "{message}", {"field": field, "value": value, "message": message})
+
+
 def check_sample_count(duration_s, output_step_s, max_samples):
-    """Refuse an output grid of more than ``max_samples`` samples (a validator's helper)."""
+    """Refuse an output step longer than the run or a grid of more than ``max_samples`` samples (a validator's helper)."""
+    if output_step_s > duration_s:
+        raise field_error(
+            "output_step", f"{output_step_s:g} s", f"longer than duration ({duration_s:g} s); expected at most the duration"
+        )
     samples = duration_s / output_step_s
     if samples > max_samples:
-        raise PydanticCustomError(
-            "too_many_samples",
-            "duration / output_step = {n} samples; expected at most {m}: raise output_step",
-            {"n": f"{samples:.0f}", "m": max_samples},
+        raise field_error(
+            "output_step", f"{output_step_s:g} s",
+            f"duration / output_step = {samples:.0f} samples; expected at most {max_samples}: raise output_step",
         )
 
 
@@ -233,6 +242,19 @@ class StationSpec(StrictModel):
             return self.semi_major_axis
         altitude = 420.0e3 if self.altitude is None else self.altitude
         return R_EARTH_EQ_M + altitude
+
+    def check_perigee_above(self, section, floor_m, floor_name):
+        """Refuse an orbit (elements, not TLE) whose perigee is not above ``floor_m`` (m above the equator)."""
+        if self.tle is not None:
+            return
+        perigee_m = self.semi_major_axis_m * (1.0 - self.eccentricity) - R_EARTH_EQ_M
+        if perigee_m > floor_m:
+            return
+        field, value = ("semi_major_axis", self.semi_major_axis) if self.semi_major_axis is not None else ("altitude", self.semi_major_axis_m - R_EARTH_EQ_M)
+        raise field_error(
+            f"{section}.{field}", f"{value / 1e3:g} km",
+            f"perigee {perigee_m / 1e3:g} km above the equator; expected above {floor_name} ({floor_m / 1e3:g} km)",
+        )
 
 
 class ForcesSpec(StrictModel):

@@ -144,7 +144,7 @@ def test_contact_delta_v_is_a_collision_with_an_immovable_body():
     "name, override, fragment",
     [
         ("arm_rescue", "arm.initial_joints=[0, 0, 0]", "arm.initial_joints"),
-        ("arm_rescue", "arm.initial_joints=[0, 0, 300, 0, 0, 0, 0]", "initial_joints has 300 deg"),
+        ("arm_rescue", "arm.initial_joints=[0, 0, 300, 0, 0, 0, 0]", "arm.initial_joints.2 = 300 deg"),
         ("arm_rescue", "arm.joint_limit=300 deg", "arm.joint_limit"),
         ("arm_rescue", "arm.joint_rate=4 m/s", "arm.joint_rate"),
         ("arm_rescue", "arm.tip_speed_loaded=0.5 m/s", "tip_speed_loaded"),

@@ -100,6 +100,14 @@ def test_forward_push_rises_and_falls_behind():
     assert result.along_track_drift_per_orbit_m == pytest.approx(-3.0 * v * period, rel=0.01)
 
 
+def test_along_track_drift_is_only_reported_for_a_free_drift_of_an_orbit():
+    # On a tether he never drifts away; over a quarter orbit the fit means nothing.
+    tethered = drift([0.0, 0.0, 0.0], (0.0, 0.1, 0.0), one_orbit_s(), output_dt_s=30.0, tether=TetherConfig())
+    assert tethered.along_track_drift_per_orbit_m is None
+    short = drift([0.0, 0.0, 0.0], (0.0, 0.1, 0.0), one_orbit_s() / 4.0, output_dt_s=30.0)
+    assert short.along_track_drift_per_orbit_m is None
+
+
 def test_force_push_matches_the_equivalent_impulse():
     # 24 N for 1 s on 240 kg is 0.1 m/s: over 10 min the two differ by the ~5 cm
     # the 1 s of spread-out acceleration shifts the drift (measured < 0.1 m).

@@ -1,0 +1,139 @@
+"""Bad input found by QA, through the CLI: one message naming the field and value, exit 2, no traceback."""
+
+import pytest
+
+
+def _refused(done, *fragments):
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    message = done.stderr.strip().splitlines()[-1]
+    assert message.startswith("issim: error:")
+    for fragment in fragments:
+        assert fragment in done.stderr
+    return done.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_decaying_object_starting_under_the_end_altitude_is_refused(issim, command):
+    done = issim(command, "iss_uncontrolled", "--set", "object.altitude=70 km")
+    _refused(done, "object.altitude = 70 km", "end_altitude")
+
+
+def test_station_under_the_module_separation_is_refused(issim):
+    done = issim("validate", "soyuz_nominal", "--set", "station.altitude=90 km")
+    _refused(done, "station.altitude = 90 km", "module.separation_altitude")
+
+
+def test_a_burn_that_does_not_bring_soyuz_down_is_refused_after_planning(issim, tmp_path):
+    out = tmp_path / "out"
+    done = issim("run", "soyuz_nominal", "--set", "burn.delta_v=0 m/s", "--out", out)
+    _refused(done, "does not come down", "burn.delta_v = 0 m/s")
+    assert not out.exists()  # nothing written
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["run", "iss_orbit", "--bogus"], ["No such option: --bogus", "--set", "--out", "--overwrite"]),
+        (["run"], ["Missing argument 'scenario'"]),
+        (["validate", "iss_orbit", "--set"], ["--set"]),
+        (["nosuchcommand"], ["No such command 'nosuchcommand'"]),
+    ],
+)
+def test_usage_errors_are_one_line(issim, args, fragments):
+    done = issim(*args)
+    _refused(done, *fragments)
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Possible options" not in done.stderr and "╭" not in done.stderr
+
+
+def test_help_still_works(issim):
+    done = issim("run", "--help")
+    assert done.returncode == 0 and "--set" in done.stdout
+
+
+def test_set_reaches_list_items(issim, tmp_path):
+    done = issim("run", "arm_rescue", "--set", "pushes.0.delta_v=[0.05 m/s, 0, 0]", "--set", "duration=20 s",
+                 "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert "0.05 m/s" in (tmp_path / "out" / "scenario.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    "key, fragments",
+    [
+        ("pushes.3.time", ["'pushes' is a list of 1 item", "found '3'", "expected an index 0 to 0"]),
+        ("pushes.time", ["'pushes' is a list of 1 item", "found 'time'"]),
+    ],
+)
+def test_set_with_a_bad_list_index_names_the_list_and_its_length(issim, key, fragments):
+    _refused(issim("validate", "arm_rescue", "--set", f"{key}=5 s"), *fragments)
+
+
+def test_unknown_key_in_a_list_item_lists_the_item_fields(issim):
+    _refused(issim("validate", "arm_rescue", "--set", "pushes.0.bogus=1"),
+             "pushes.0.bogus: unknown field; expected one of: time, delta_v, force, duration")
+
+
+@pytest.mark.parametrize(
+    "scenario, setting, fragments",
+    [
+        ("iss_orbit", "output_step=2 d", ["output_step = 172800 s", "longer than duration (86400 s)"]),
+        ("gordon_tethered", "output_step=2 h", ["output_step = 7200 s", "longer than duration"]),
+        ("arm_rescue", "output_step=2000 s", ["output_step = 2000 s", "longer than duration"]),
+        ("gordon_tethered", "pushes.0.time=99999 s", ["pushes.0.time = 99999 s", "after the run's end"]),
+        ("arm_rescue", "pushes.0.time=1 h", ["pushes.0.time = 3600 s", "after the run's end"]),
+        ("gordon_tethered", "astronaut.position=[30, 0, 0]", ["astronaut.position = [30, 0, 0] m", "tether.length (26 m)"]),
+        ("arm_push", "astronaut.position=[30, 0, 10]", ["astronaut.position = [30, 0, 10] m", "tether.length"]),
+    ],
+)
+def test_meaningless_settings_are_refused_naming_the_field(issim, scenario, setting, fragments):
+    _refused(issim("validate", scenario, "--set", setting), *fragments)
+
+
+def test_an_unclipped_astronaut_may_start_far_from_the_anchor(issim):
+    done = issim("validate", "gordon_tethered", "--set", "astronaut.position=[30, 0, 0]", "--set", "tether.clipped=false")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_key_given_twice_names_the_key_and_lines(issim, write_yaml):
+    path = write_yaml("kind: station\nname: twice\nkind: eva_drift\n")
+    _refused(issim("validate", path), "line 3", "duplicate key 'kind' (first at line 1)")
+
+
+def test_a_joint_beyond_its_travel_is_named_with_its_value_only(issim):
+    stderr = _refused(issim("validate", "arm_rescue", "--set", "arm.initial_joints=[0, 0, 300, 0, 0, 0, 0]"),
+                      "arm.initial_joints.2 = 300 deg", "+-270 deg")
+    assert "base" not in stderr  # not the whole arm section
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_directory_is_called_a_directory(issim, tmp_path, command):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    _refused(issim(command, plain), "plain: is a directory", "expected a scenario YAML file")
+    run_dir = tmp_path / "run1"
+    run_dir.mkdir()
+    (run_dir / "scenario.yaml").write_text("kind: station\n")
+    _refused(issim(command, run_dir), "is a run directory", f"{run_dir}/scenario.yaml", f"issim view {run_dir}")
+
+
+def test_list_shows_one_line_per_scenario_on_a_narrow_terminal(tmp_path):
+    import os
+    import subprocess
+
+    from conftest import ISSIM
+    from orbital.scenario import bundled_scenarios
+
+    env = {**os.environ, "COLUMNS": "70", "NO_COLOR": "1"}
+    done = subprocess.run([str(ISSIM), "list"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    lines = done.stdout.strip().splitlines()
+    assert done.returncode == 0 and len(lines) == len(bundled_scenarios()) + 1
+    assert [line.split()[0] for line in lines[1:]] == list(bundled_scenarios())
+
+
+def test_readme_embeds_the_bundled_iss_orbit_file():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    assert (root / "scenarios" / "iss_orbit.yaml").read_text() in (root / "README.md").read_text()
