@@ -220,11 +220,9 @@ def _result_to_view(target, overrides):
             return read_run(target)
         except RunDirError as exc:
             _fail(f"{exc}; expected a directory written by 'issim run' (with {SUMMARY_FILE})")
-    from orbital.runners import run_scenario
-
     model = _load(target, overrides)
     typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
-    return run_scenario(model)
+    return _run(target, model)
 
 
 @app.command()

@@ -31,6 +31,13 @@ def test_a_burn_that_does_not_bring_soyuz_down_is_refused_after_planning(issim, 
     assert not out.exists()  # nothing written
 
 
+def test_view_refuses_a_scenario_that_cannot_make_a_run(issim, tmp_path):
+    out = tmp_path / "frame.png"
+    done = issim("view", "soyuz_nominal", "--set", "burn.delta_v=0 m/s", "--export", out)
+    _refused(done, "does not come down")
+    assert list(tmp_path.iterdir()) == []  # no export, no temporary file
+
+
 @pytest.mark.parametrize(
     "args, fragments",
     [
