@@ -118,25 +118,11 @@ def _reason_message(reason):
 
 def run(scenario):
     """Fly the rescue; returns a :class:`orbital.results.Result`."""
-    from orbital.eva import simulate_eva
-    from orbital.eva_drift import drift_summary, push_list, station_gcrs, tether_config
+    from orbital.eva_drift import drift_summary, fly_from_start, station_gcrs, tether_config
     from orbital.results import Event, Result, Trajectory
-    from orbital.station import initial_state
 
-    epoch, r0, v0 = initial_state(scenario.station)
     tether = tether_config(scenario.tether)
-    eva = simulate_eva(
-        r0,
-        v0,
-        scenario.astronaut.position,
-        scenario.astronaut.velocity,
-        scenario.duration,
-        scenario.output_step,
-        mass_kg=scenario.astronaut.mass,
-        pushes=push_list(scenario.pushes),
-        tether=tether,
-        include_j2=scenario.j2,
-    )
+    epoch, eva = fly_from_start(scenario, tether)
     arm, rescue = scenario.arm.build(), scenario.rescue
     t = eva.t_s
     him = eva.rel_lvlh.copy()

@@ -157,25 +157,47 @@ def tether_config(t):
     )
 
 
-def _physics_inputs(scenario):
-    """The scenario as :mod:`orbital.eva` objects: ``(pushes, tether, safer)``."""
+def _safer_config(spec):
+    """YAML SAFER -> :class:`orbital.eva.SaferConfig`, or None if not enabled."""
     from orbital.eva import SaferConfig
 
-    s = scenario.safer
-    safer = (
-        SaferConfig(
-            thruster_force_n=s.thruster_force,
-            delta_v_budget_m_s=s.delta_v_budget,
-            start_delay_s=s.start_delay,
-            target_lvlh_m=s.target,
-            max_approach_speed_m_s=s.max_approach_speed,
-            capture_radius_m=s.capture_radius,
-            capture_speed_m_s=s.capture_speed,
-        )
-        if s.enabled
-        else None
+    if not spec.enabled:
+        return None
+    return SaferConfig(
+        thruster_force_n=spec.thruster_force,
+        delta_v_budget_m_s=spec.delta_v_budget,
+        start_delay_s=spec.start_delay,
+        target_lvlh_m=spec.target,
+        max_approach_speed_m_s=spec.max_approach_speed,
+        capture_radius_m=spec.capture_radius,
+        capture_speed_m_s=spec.capture_speed,
     )
-    return push_list(scenario.pushes), tether_config(scenario.tether), safer
+
+
+def fly_from_start(scenario, tether, safer=None):
+    """Fly the scenario's crew member from its start (station, astronaut, pushes, duration, j2).
+
+    ``tether``: a :class:`~orbital.tether.TetherConfig` or None; ``safer``: a
+    :class:`~orbital.eva.SaferConfig` or None. Returns ``(epoch, EvaResult)``.
+    """
+    from orbital.eva import simulate_eva
+    from orbital.station import initial_state
+
+    epoch, r0, v0 = initial_state(scenario.station)
+    eva = simulate_eva(
+        r0,
+        v0,
+        scenario.astronaut.position,
+        scenario.astronaut.velocity,
+        scenario.duration,
+        scenario.output_step,
+        mass_kg=scenario.astronaut.mass,
+        pushes=push_list(scenario.pushes),
+        tether=tether,
+        safer=safer,
+        include_j2=scenario.j2,
+    )
+    return epoch, eva
 
 
 def station_gcrs(epoch, station_teme):
@@ -205,25 +227,10 @@ def drift_summary(eva):
 
 def run(scenario):
     """Fly the scenario; returns a :class:`orbital.results.Result`."""
-    from orbital.eva import simulate_eva
     from orbital.results import Event, Result, Trajectory
-    from orbital.station import initial_state
 
-    epoch, r0, v0 = initial_state(scenario.station)
-    pushes, tether, safer = _physics_inputs(scenario)
-    eva = simulate_eva(
-        r0,
-        v0,
-        scenario.astronaut.position,
-        scenario.astronaut.velocity,
-        scenario.duration,
-        scenario.output_step,
-        mass_kg=scenario.astronaut.mass,
-        pushes=pushes,
-        tether=tether,
-        safer=safer,
-        include_j2=scenario.j2,
-    )
+    tether, safer = tether_config(scenario.tether), _safer_config(scenario.safer)
+    epoch, eva = fly_from_start(scenario, tether, safer)
     lvlh_columns, lvlh_units = ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3
     trajectories = {
         "station": Trajectory("gcrs", lvlh_columns, lvlh_units, station_gcrs(epoch, eva.station_gcrs)),
