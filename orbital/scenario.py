@@ -150,9 +150,10 @@ def apply_overrides(data, overrides):
             if depth == len(path) - 1:
                 node[part] = value
             else:
-                if node[part] is None if isinstance(node, list) else node.get(part) is None:
-                    node[part] = {}
-                node = node[part]
+                child = node[part] if isinstance(node, list) else node.get(part)
+                if child is None:
+                    child = node[part] = {}
+                node = child
     return data
 
 
