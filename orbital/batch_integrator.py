@@ -105,7 +105,7 @@ def apply_impulse(Y, p, mask):
 
 
 def _set_terminal_velocity(Y, p, mask):
-    vx, vy, vz, _, _ = ed.terminal_velocity(Y[0, mask], Y[1, mask], Y[2, mask], p.subset(mask), p.density_scale[mask])
+    vx, vy, vz, _, _ = ed.terminal_velocity(Y[0, mask], Y[1, mask], Y[2, mask], p.subset(mask))
     Y[3, mask], Y[4, mask], Y[5, mask] = vx, vy, vz
 
 
@@ -145,6 +145,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
         t_cycle[phase == ENTRY] = t[phase == ENTRY]
     idx = np.arange(n)  # original index of each working sample
     p = params
+    P, K = p.matrix(), ed.kernel_constants(seq, guidance)
     step = STEP_S * step_scale
     step_high_entry = HIGH_ENTRY_STEP_S * step_scale
     history = {"t": [], "Y": [], "phase": [], "sensed_g": [], "heat_flux_w_m2": [], "bank_side": []} if record else None
@@ -194,9 +195,9 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
             c_cmd[cycle], side[cycle] = c_new, side_new
             t_cycle[cycle] += guidance.cycle_s
 
-        command = (c_cmd, side)
-        k1, diag = ed.derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=True, command=command)
-        g, q, h0 = diag["sensed_g"], diag["heat_flux_w_m2"], diag["altitude_m"]
+        k1, diag = np.empty_like(Y), np.empty((len(ed.DIAGNOSTICS), idx.size))
+        ed.rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, k1, diag)
+        g, q, h0 = diag[0], diag[1], diag[2]
         own_step = np.where((phase == ENTRY) & (h0 > HIGH_ENTRY_ALTITUDE_M), step_high_entry, step[phase])
         dt = np.minimum(np.minimum(own_step, t_next - t), t_cycle - t)
         better = (g > peak_g[idx]) & (phase <= ENTRY)  # the entry's peak; canopy loads aside
@@ -216,11 +217,8 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
             history["bank_side"].append(side[0])
 
         # --- one RK4 step, every sample with its own dt
-        half = 0.5 * dt
-        k2 = ed.derivatives(t + half, Y + half * k1, phase, t_phase, p, seq, guidance, command=command)
-        k3 = ed.derivatives(t + half, Y + half * k2, phase, t_phase, p, seq, guidance, command=command)
-        k4 = ed.derivatives(t + dt, Y + dt * k3, phase, t_phase, p, seq, guidance, command=command)
-        Y1 = Y + (dt / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        Y1 = np.empty_like(Y)
+        ed.rk4_into(t, Y, dt, k1, phase, t_phase, P, K, c_cmd, side, Y1)
         t1 = t + dt
         terminal = phase == TERMINAL
         if np.any(terminal):
@@ -310,6 +308,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
             idx, Y, t, phase, t_phase = idx[keep], Y[:, keep], t[keep], phase[keep], t_phase[keep]
             c_cmd, side, t_cycle = c_cmd[keep], side[keep], t_cycle[keep]
             p = p.subset(keep)
+            P = p.matrix()
         if progress is not None and (steps % 20 == 0 or not idx.size):
             progress(float(t.min()) if t.size else np.inf)
 
@@ -462,7 +461,7 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
 
     # quasi-steady descent: dr/dt = terminal velocity (first order), scipy DOP853 with an event
     def rhs(tt, r):
-        vx, vy, vz, _, _ = ed.terminal_velocity(r[0:1], r[1:2], r[2:3], p, p.density_scale)
+        vx, vy, vz, _, _ = ed.terminal_velocity(r[0:1], r[1:2], r[2:3], p)
         return np.array([vx[0], vy[0], vz[0]])
 
     def ground(tt, r):

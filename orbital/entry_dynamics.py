@@ -1,10 +1,16 @@
 """Equations of motion of a Soyuz descent, vectorised over samples.
 
 State layout: ``Y`` has shape (6, N), rows x, y, z, vx, vy, vz (m, m/s) in TEME of
-the epoch (quasi-inertial; z is the Earth's axis of rotation). Component rows
-rather than (N, 6) rows keep every operation on contiguous 1-d arrays, which is
-what makes ten thousand samples cheap; :mod:`orbital.batch_integrator` takes and
-returns (N, 6) at its edges.
+the epoch (quasi-inertial; z is the Earth's axis of rotation);
+:mod:`orbital.batch_integrator` takes and returns (N, 6) at its edges.
+
+The forces are compiled with numba (which poliastro and boinor already need):
+:func:`rates_into` and :func:`rk4_into` loop over the samples, one sample at a time
+(:func:`_rates`), so ten thousand descents cost no Python per sample and no
+temporary arrays. The small physics functions (gravity, air density, ...) take
+scalars or arrays, so the NumPy-level code (touchdown, guidance, the reference
+integrator) calls the very same ones. Compiled code is cached on disk
+(``__pycache__``, or numba's cache folder): the first run compiles for some seconds.
 
 Forces (SI throughout):
 
@@ -38,10 +44,11 @@ altitudes, which is immaterial for the air density and the event thresholds.
 from dataclasses import dataclass, fields
 
 import numpy as np
+from numba import njit, vectorize
 
 from orbital.atmosphere import Z_TOP_M, density_kg_m3
 from orbital.constants import G0_M_S2, J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
-from orbital.forces import ellipsoid_height_along_radius_m as altitude_m
+from orbital.forces import ellipsoid_height_along_radius_m
 
 COAST0, BURN, COAST, ENTRY, DROGUE, MAIN, TERMINAL, LANDED = range(8)
 PHASE_NAMES = ("coast_before_burn", "burn", "coast", "entry", "drogue", "main", "terminal", "landed")
@@ -60,6 +67,9 @@ _TOP_SLOPE = _DLN_RHO[-1] / _DZ_M
 
 _J2_FACTOR = 1.5 * J2_EARTH * MU_EARTH_M3_S2 * R_EARTH_EQ_M**2
 _W = OMEGA_EARTH_RAD_S
+
+#: Height above WGS84 along the geocentric radius (m) from components; compiled, for scalars or arrays.
+altitude_m = njit(cache=True)(ellipsoid_height_along_radius_m)
 
 
 @dataclass
@@ -90,8 +100,17 @@ class SampleParams:
         """The parameters of the samples at ``index`` (integer array or mask)."""
         return SampleParams(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
+    def matrix(self):
+        """All fields stacked, (14, N) in field order: the compiled kernels' view."""
+        return np.stack([getattr(self, f.name) for f in fields(self)])
+
     def __len__(self):
         return self.burn_dv_m_s.shape[0]
+
+
+# rows of SampleParams.matrix()
+(_BETA, _BURN_START, _BURN_DURATION, _BURN_DV, _PITCH, _YAW, _MASS, _AREA, _CD_HYP, _CD_SUB, _LD, _DENSITY,
+ _DROGUE_CDA, _MAIN_CDA) = range(14)
 
 
 @dataclass
@@ -111,8 +130,19 @@ class Sequence:
     max_time_after_burn_s: float = 4.0 * 3600.0
 
 
+def kernel_constants(seq, guidance):
+    """The scenario-wide numbers the compiled kernels need, as one float64 array."""
+    return np.array([seq.drogue_fill_s, seq.main_fill_s, seq.nose_radius_m, float(guidance.mode == "ballistic"),
+                     guidance.roll_rate_rad_s, guidance.roll_phase_rad])
+
+
+# entries of kernel_constants()
+_DROGUE_FILL, _MAIN_FILL, _NOSE_RADIUS, _BALLISTIC, _ROLL_RATE, _ROLL_PHASE = range(6)
+
+
+@njit(cache=True)
 def gravity(x, y, z):
-    """Point mass + J2 acceleration components (m/s^2)."""
+    """Point mass + J2 acceleration components (m/s^2); scalars or arrays."""
     r2 = x * x + y * y + z * z
     r = np.sqrt(r2)
     mu_r3 = MU_EARTH_M3_S2 / (r2 * r)
@@ -122,144 +152,54 @@ def gravity(x, y, z):
     return gxy * x, gxy * y, (-mu_r3 + k * (z2r2 - 3.0)) * z
 
 
+@vectorize(["float64(float64, float64)"], cache=True)
 def air_density(h, density_scale):
-    """US76 density (kg/m^3) at heights ``h`` (m) times ``density_scale``: a table lookup,
-    twice as fast as :func:`orbital.atmosphere.density_kg_m3` (the entry's hottest call).
-    Below 0 m: sea level; above 1000 km: exponential with the scale height there."""
-    u = np.minimum(np.maximum(h, 0.0), Z_TOP_M) * (1.0 / _DZ_M)
-    j = np.minimum(u.astype(np.intp), _DLN_RHO.size - 1)
-    ln_rho = _LN_RHO.take(j) + (u - j) * _DLN_RHO.take(j) + np.maximum(h - Z_TOP_M, 0.0) * _TOP_SLOPE
+    """US76 density (kg/m^3) at height ``h`` (m) times ``density_scale``: a table lookup
+    (the entry's hottest call). Below 0 m: sea level; above 1000 km: exponential with the
+    scale height there. A ufunc: scalars or arrays."""
+    u = min(max(h, 0.0), Z_TOP_M) * (1.0 / _DZ_M)
+    j = min(int(u), _DLN_RHO.size - 1)
+    ln_rho = _LN_RHO[j] + (u - j) * _DLN_RHO[j] + max(h - Z_TOP_M, 0.0) * _TOP_SLOPE
     return density_scale * np.exp(ln_rho)
 
 
+@njit(cache=True)
 def air_velocity(x, y, vx, vy, vz):
     """Velocity relative to the co-rotating atmosphere, v - w x r (m/s)."""
     return vx + _W * y, vy - _W * x, vz
 
 
+@njit(cache=True)
+def smoothstep(u):
+    """0 below 0, 1 above 1, 3u^2 - 2u^3 between (C1-continuous filling of a canopy)."""
+    u = np.minimum(np.maximum(u, 0.0), 1.0)
+    return u * u * (3.0 - 2.0 * u)
+
+
+@njit(cache=True)
 def drag_coefficient(cd_hyp, cd_sub, speed):
     """Cd of the module against air speed: subsonic value below 300 m/s, hypersonic above
     1200 m/s, a smoothstep between (a stand-in for Mach number with a ~ 300 m/s)."""
     return cd_sub + (cd_hyp - cd_sub) * smoothstep((speed - 300.0) / 900.0)
 
 
-def smoothstep(u):
-    """0 below 0, 1 above 1, 3u^2 - 2u^3 between (C1-continuous filling of a canopy)."""
-    u = np.minimum(np.maximum(u, 0.0), 1.0)  # np.clip costs more on small arrays
-    return u * u * (3.0 - 2.0 * u)
-
-
+@njit(cache=True)
 def _norm(ax, ay, az):
     return np.sqrt(ax * ax + ay * ay + az * az)
 
 
-def terminal_velocity(x, y, z, p, density_scale):
-    """Velocity (inertial components) of a module at terminal speed under the main canopy.
-
-    Terminal speed along the plumb line relative to the air:
-    v_t = sqrt(2 m g_eff / (rho (Cd_sub A + CdA_main))); returns (vx, vy, vz, v_t, g_eff).
-    """
-    gx, gy, gz = gravity(x, y, z)
-    gx = gx + _W * _W * x
-    gy = gy + _W * _W * y
-    g_eff = _norm(gx, gy, gz)
-    rho = air_density(altitude_m(x, y, z), density_scale)
-    cda = p.cd_subsonic * p.module_area_m2 + p.main_cda_m2
-    v_t = np.sqrt(2.0 * p.module_mass_kg * g_eff / (rho * cda))
-    f = v_t / g_eff
-    return -_W * y + f * gx, _W * x + f * gy, f * gz, v_t, g_eff
+@njit(cache=True)
+def lift_fractions(t, c_cmd, side, ballistic, roll_rate_rad_s, roll_phase_rad):
+    """In-plane and lateral lift fractions ``(c, s)`` at time ``t`` (s) from the held
+    commands (vertical fraction ``c_cmd``, bank side ``side``: +1 left, -1 right, 0 the
+    reference's mean of reversals), or, ``ballistic``, from the steady roll."""
+    if ballistic:
+        bank = roll_rate_rad_s * t + roll_phase_rad
+        return np.cos(bank), np.sin(bank)
+    return c_cmd, side * np.sqrt(np.maximum(1.0 - c_cmd * c_cmd, 0.0))
 
 
-def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False, command=None):
-    """dY/dt (6, N) for states ``Y`` (6, N) at times ``t`` (N,) in phases ``phase`` (N,).
-
-    ``t_phase`` (N,) is when each sample entered its phase (parachute filling).
-    ``command`` is the guidance's held ``(c_cmd, side)`` (N,) (see
-    :meth:`orbital.guidance.Guidance.lift_fractions`); None: the plan's (c0, 0).
-    With ``with_diagnostics``, also returns a dict of (N,) arrays: ``sensed_g``
-    (non-gravitational acceleration / g0), ``heat_flux_w_m2`` (Sutton-Graves),
-    ``altitude_m``, ``air_speed_m_s``, ``density_kg_m3``.
-    """
-    x, y, z, vx, vy, vz = Y
-    gx, gy, gz = gravity(x, y, z)
-    h = altitude_m(x, y, z)
-    ux, uy, uz = air_velocity(x, y, vx, vy, vz)
-    speed = _norm(ux, uy, uz)
-    rho = air_density(h, p.density_scale)
-
-    module = phase >= ENTRY
-    beta = p.soyuz_beta_m2_kg
-    if np.any(module):
-        cda = drag_coefficient(p.cd_hypersonic, p.cd_subsonic, speed) * p.module_area_m2
-        drogue, main = phase == DROGUE, phase == MAIN
-        if np.any(drogue) or np.any(main):
-            since = t - t_phase
-            cda = cda + np.where(
-                drogue,
-                p.drogue_cda_m2 * smoothstep(since / seq.drogue_fill_s),
-                np.where(main, p.main_cda_m2 * smoothstep(since / seq.main_fill_s), 0.0),
-            )
-        beta = np.where(module, cda / p.module_mass_kg, beta)
-    drag_over_v = 0.5 * rho * beta * speed  # |drag| / |v_rel|, 1/s
-    ax = -drag_over_v * ux
-    ay = -drag_over_v * uy
-    az = -drag_over_v * uz
-
-    entry = phase == ENTRY
-    if np.any(entry):
-        if command is None:
-            command = (np.full(t.shape, guidance.c0), np.zeros(t.shape))
-        c, s = guidance.lift_fractions(t, *command)
-        drag_mag = drag_over_v * speed
-        lift = np.where(entry, p.lift_to_drag * drag_mag, 0.0)
-        # up: radial direction with its v_rel component removed; side: r x v_rel (left)
-        rr = _norm(x, y, z)
-        rdotu = (x * ux + y * uy + z * uz) / (rr * speed)
-        upx = x / rr - rdotu * ux / speed
-        upy = y / rr - rdotu * uy / speed
-        upz = z / rr - rdotu * uz / speed
-        nup = _norm(upx, upy, upz)
-        sx, sy, sz = y * uz - z * uy, z * ux - x * uz, x * uy - y * ux
-        nside = _norm(sx, sy, sz)
-        a_up = lift * c / nup
-        a_side = lift * s / nside
-        ax = ax + a_up * upx + a_side * sx
-        ay = ay + a_up * upy + a_side * sy
-        az = az + a_up * upz + a_side * sz
-
-    burning = phase == BURN
-    if np.any(burning):
-        tx, ty, tz = thrust_direction(x, y, z, vx, vy, vz, p.burn_pitch_rad, p.burn_yaw_rad)
-        acc = np.where(burning, p.burn_dv_m_s / np.where(p.burn_duration_s > 0, p.burn_duration_s, 1.0), 0.0)
-        ax = ax + acc * tx
-        ay = ay + acc * ty
-        az = az + acc * tz
-
-    dY = np.empty_like(Y)
-    dY[0], dY[1], dY[2] = vx, vy, vz
-    dY[3], dY[4], dY[5] = gx + ax, gy + ay, gz + az
-    terminal = phase == TERMINAL
-    if np.any(terminal):
-        tvx, tvy, tvz, _, _ = terminal_velocity(x, y, z, p, p.density_scale)
-        dY[0] = np.where(terminal, tvx, vx)
-        dY[1] = np.where(terminal, tvy, vy)
-        dY[2] = np.where(terminal, tvz, vz)
-        dY[3:, terminal] = 0.0
-    if not with_diagnostics:
-        return dY
-    sensed = _norm(ax, ay, az) / G0_M_S2
-    if np.any(terminal):
-        sensed = np.where(terminal, 1.0, sensed)  # drag balances gravity
-    diag = {
-        "sensed_g": sensed,
-        "heat_flux_w_m2": SUTTON_GRAVES_K * np.sqrt(rho / seq.nose_radius_m) * speed**3,
-        "altitude_m": h,
-        "air_speed_m_s": speed,
-        "density_kg_m3": rho,
-    }
-    return dY, diag
-
-
+@njit(cache=True)
 def thrust_direction(x, y, z, vx, vy, vz, pitch_rad, yaw_rad):
     """Unit thrust vector: retrograde, pitched toward the Earth by ``pitch``, yawed toward
     the orbit normal by ``yaw`` (inertial velocity, osculating orbit plane)."""
@@ -271,6 +211,143 @@ def thrust_direction(x, y, z, vx, vy, vz, pitch_rad, yaw_rad):
     dx, dy, dz = ny * tz - nz * ty, nz * tx - nx * tz, nx * ty - ny * tx  # n x t: toward the Earth
     cp, sp, cy, sy = np.cos(pitch_rad), np.sin(pitch_rad), np.cos(yaw_rad), np.sin(yaw_rad)
     return (-cp * cy * tx + sp * cy * dx + sy * nx, -cp * cy * ty + sp * cy * dy + sy * ny, -cp * cy * tz + sp * cy * dz + sy * nz)
+
+
+@njit(cache=True)
+def _terminal_velocity(x, y, z, mass_kg, cd_subsonic, area_m2, main_cda_m2, density_scale):
+    """See :func:`terminal_velocity`; scalars or arrays."""
+    gx, gy, gz = gravity(x, y, z)
+    gx = gx + _W * _W * x
+    gy = gy + _W * _W * y
+    g_eff = _norm(gx, gy, gz)
+    rho = air_density(altitude_m(x, y, z), density_scale)
+    v_t = np.sqrt(2.0 * mass_kg * g_eff / (rho * (cd_subsonic * area_m2 + main_cda_m2)))
+    f = v_t / g_eff
+    return -_W * y + f * gx, _W * x + f * gy, f * gz, v_t, g_eff
+
+
+def terminal_velocity(x, y, z, p):
+    """Velocity (inertial components) of modules (params ``p``) at terminal speed under the main canopy.
+
+    Terminal speed along the plumb line relative to the air:
+    v_t = sqrt(2 m g_eff / (rho (Cd_sub A + CdA_main))); returns (vx, vy, vz, v_t, g_eff).
+    """
+    return _terminal_velocity(x, y, z, p.module_mass_kg, p.cd_subsonic, p.module_area_m2, p.main_cda_m2, p.density_scale)
+
+
+@njit(cache=True)
+def _rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
+    """One sample's derivatives and diagnostics at time ``t`` and state ``s`` (6-tuple):
+    ``(dx, dy, dz, dvx, dvy, dvz), (sensed_g, heat_flux_w_m2, altitude_m, air_speed_m_s, density_kg_m3)``.
+    ``P`` is :meth:`SampleParams.matrix` (sample in column ``i``), ``K`` :func:`kernel_constants`."""
+    x, y, z, vx, vy, vz = s
+    gx, gy, gz = gravity(x, y, z)
+    h = altitude_m(x, y, z)
+    ux, uy, uz = air_velocity(x, y, vx, vy, vz)
+    speed = _norm(ux, uy, uz)
+    rho = air_density(h, P[_DENSITY, i])
+    if phase >= ENTRY:
+        cda = drag_coefficient(P[_CD_HYP, i], P[_CD_SUB, i], speed) * P[_AREA, i]
+        if phase == DROGUE:
+            cda += P[_DROGUE_CDA, i] * smoothstep((t - t_phase) / K[_DROGUE_FILL])
+        elif phase == MAIN:
+            cda += P[_MAIN_CDA, i] * smoothstep((t - t_phase) / K[_MAIN_FILL])
+        beta = cda / P[_MASS, i]
+    else:
+        beta = P[_BETA, i]
+    drag_over_v = 0.5 * rho * beta * speed  # |drag| / |v_rel|, 1/s
+    ax, ay, az = -drag_over_v * ux, -drag_over_v * uy, -drag_over_v * uz
+
+    if phase == ENTRY:
+        c, sd = lift_fractions(t, c_cmd, side, K[_BALLISTIC] != 0.0, K[_ROLL_RATE], K[_ROLL_PHASE])
+        lift = P[_LD, i] * drag_over_v * speed
+        # up: radial direction with its v_rel component removed; side: r x v_rel (left)
+        rr = _norm(x, y, z)
+        rdotu = (x * ux + y * uy + z * uz) / (rr * speed)
+        upx, upy, upz = x / rr - rdotu * ux / speed, y / rr - rdotu * uy / speed, z / rr - rdotu * uz / speed
+        sx, sy, sz = y * uz - z * uy, z * ux - x * uz, x * uy - y * ux
+        a_up = lift * c / _norm(upx, upy, upz)
+        a_side = lift * sd / _norm(sx, sy, sz)
+        ax += a_up * upx + a_side * sx
+        ay += a_up * upy + a_side * sy
+        az += a_up * upz + a_side * sz
+    elif phase == BURN:
+        tx, ty, tz = thrust_direction(x, y, z, vx, vy, vz, P[_PITCH, i], P[_YAW, i])
+        duration = P[_BURN_DURATION, i]
+        acc = P[_BURN_DV, i] / (duration if duration > 0.0 else 1.0)
+        ax += acc * tx
+        ay += acc * ty
+        az += acc * tz
+
+    heat = SUTTON_GRAVES_K * np.sqrt(rho / K[_NOSE_RADIUS]) * speed**3
+    diag = (_norm(ax, ay, az) / G0_M_S2, heat, h, speed, rho)
+    if phase == TERMINAL:  # quasi-steady: position follows the terminal velocity; drag balances gravity
+        tvx, tvy, tvz, _, _ = _terminal_velocity(x, y, z, P[_MASS, i], P[_CD_SUB, i], P[_AREA, i], P[_MAIN_CDA, i], P[_DENSITY, i])
+        return (tvx, tvy, tvz, 0.0, 0.0, 0.0), (1.0, heat, h, speed, rho)
+    return (vx, vy, vz, gx + ax, gy + ay, gz + az), diag
+
+
+@njit(cache=True)
+def _state(Y, i):
+    return (Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i])
+
+
+@njit(cache=True)
+def _plus(s, a, k):
+    """s + a k for 6-tuples."""
+    return (s[0] + a * k[0], s[1] + a * k[1], s[2] + a * k[2], s[3] + a * k[3], s[4] + a * k[4], s[5] + a * k[5])
+
+
+@njit(cache=True)
+def rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, dY, diag):
+    """Fill ``dY`` (6, N) and ``diag`` (5, N: sensed g, heat flux W/m^2, altitude m, air
+    speed m/s, density kg/m^3) for states ``Y`` (6, N) at times ``t`` (N,)."""
+    for i in range(Y.shape[1]):
+        k, d = _rates(t[i], _state(Y, i), phase[i], t_phase[i], P, i, K, c_cmd[i], side[i])
+        for j in range(6):
+            dY[j, i] = k[j]
+        for j in range(5):
+            diag[j, i] = d[j]
+
+
+@njit(cache=True)
+def rk4_into(t, Y, dt, k1, phase, t_phase, P, K, c_cmd, side, Y1):
+    """One classical RK4 step of every sample with its own ``dt`` (N,), given the first
+    stage ``k1`` (6, N) (from :func:`rates_into`); writes the new states into ``Y1`` (6, N)."""
+    for i in range(Y.shape[1]):
+        s, h = _state(Y, i), dt[i]
+        a = _state(k1, i)
+        b, _ = _rates(t[i] + 0.5 * h, _plus(s, 0.5 * h, a), phase[i], t_phase[i], P, i, K, c_cmd[i], side[i])
+        c, _ = _rates(t[i] + 0.5 * h, _plus(s, 0.5 * h, b), phase[i], t_phase[i], P, i, K, c_cmd[i], side[i])
+        d, _ = _rates(t[i] + h, _plus(s, h, c), phase[i], t_phase[i], P, i, K, c_cmd[i], side[i])
+        for j in range(6):
+            Y1[j, i] = s[j] + (h / 6.0) * (a[j] + 2.0 * b[j] + 2.0 * c[j] + d[j])
+
+
+def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False, command=None):
+    """dY/dt (6, N) for states ``Y`` (6, N) at times ``t`` (N,) in phases ``phase`` (N,).
+
+    ``t_phase`` (N,) is when each sample entered its phase (parachute filling).
+    ``command`` is the guidance's held ``(c_cmd, side)`` (N,) (see
+    :func:`lift_fractions`); None: the plan's (c0, 0).
+    With ``with_diagnostics``, also returns a dict of (N,) arrays: ``sensed_g``
+    (non-gravitational acceleration / g0), ``heat_flux_w_m2`` (Sutton-Graves),
+    ``altitude_m``, ``air_speed_m_s``, ``density_kg_m3``.
+    """
+    n = Y.shape[1]
+    if command is None:
+        command = (np.full(n, guidance.c0), np.zeros(n))
+    dY, diag = np.empty((6, n)), np.empty((5, n))
+    rates_into(np.asarray(t, dtype=float), np.ascontiguousarray(Y, dtype=float), np.asarray(phase, dtype=np.intp),
+               np.asarray(t_phase, dtype=float), p.matrix(), kernel_constants(seq, guidance),
+               np.asarray(command[0], dtype=float), np.asarray(command[1], dtype=float), dY, diag)
+    if not with_diagnostics:
+        return dY
+    return dY, dict(zip(DIAGNOSTICS, diag))
+
+
+#: Names of the rows of the diagnostics that :func:`rates_into` fills.
+DIAGNOSTICS = ("sensed_g", "heat_flux_w_m2", "altitude_m", "air_speed_m_s", "density_kg_m3")
 
 
 def touchdown(Y, p, seq):
@@ -285,7 +362,7 @@ def touchdown(Y, p, seq):
     first: the module hovers down). Duration by quadrature of ds / v.
     """
     x, y, z = Y[0], Y[1], Y[2]
-    _, _, _, v_t, g_eff = terminal_velocity(x, y, z, p, p.density_scale)
+    _, _, _, v_t, g_eff = terminal_velocity(x, y, z, p)
     s_end = seq.soft_landing_altitude_m
     w_inf = v_t**2 * (1.0 - seq.soft_landing_thrust_n / (p.module_mass_kg * g_eff))
     k = 2.0 * g_eff / v_t**2

@@ -56,7 +56,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from orbital.constants import OMEGA_EARTH_RAD_S
-from orbital.entry_dynamics import ENTRY, R_EARTH_MEAN_M, air_velocity
+from orbital.entry_dynamics import ENTRY, R_EARTH_MEAN_M, air_velocity, lift_fractions
 
 
 @dataclass
@@ -87,10 +87,7 @@ class Guidance:
         """In-plane and lateral lift fractions ``(c, s)`` (N,) at times ``t`` (N,),
         from the held commands: vertical fraction ``c_cmd`` and bank side ``side``
         (+1 left, -1 right, 0 none: the reference's mean of reversals)."""
-        if self.mode == "ballistic":
-            bank = self.roll_rate_rad_s * t + self.roll_phase_rad
-            return np.cos(bank), np.sin(bank)
-        return c_cmd, side * np.sqrt(np.maximum(1.0 - c_cmd * c_cmd, 0.0))
+        return lift_fractions(t, c_cmd, side, self.mode == "ballistic", self.roll_rate_rad_s, self.roll_phase_rad)
 
     def deadband_m(self, speed):
         """Cross-range deadband (m) at air speed ``speed`` (m/s)."""
