@@ -1,7 +1,8 @@
 """Reference frames: ``gcrs`` (inertial), ``itrs`` (Earth-fixed), geodetic WGS84, LVLH.
 
 SI inside (m, m/s, s); geodetic angles leave in degrees (``lat_deg``, ``lon_deg``).
-Earth orientation comes from astropy's bundled IERS tables only: importing this
+Earth orientation comes from astropy's bundled IERS tables only (parsed once and
+cached, :mod:`orbital.earth_orientation`): importing this
 module calls ``configure_offline_astropy()``, so astropy never reaches for the
 network. Past the end of those tables (about a year after the astropy data
 release) UT1-UTC and polar motion are held at their last values; that is logged
@@ -25,6 +26,7 @@ from astropy.utils import iers
 from astropy.utils.exceptions import AstropyWarning
 
 from .constants import DAY_S, R_EARTH_EQ_M, WGS84_FLATTENING
+from .earth_orientation import earth_orientation_table
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ def _log_past_iers_table(last_entry_iso):
 
 def _earth_orientation(times):
     """UT1 as (jd1, jd2) and polar motion (xp, yp) in rad at UTC ``times``."""
-    table = iers.earth_orientation_table.get()
+    table = earth_orientation_table()
     dut1_s, ut1_status = table.ut1_utc(times, return_status=True)
     xp, yp, pm_status = table.pm_xy(times, return_status=True)
     outside = (iers.TIME_BEFORE_IERS_RANGE, iers.TIME_BEYOND_IERS_RANGE)

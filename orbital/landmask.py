@@ -21,17 +21,16 @@ Rasterising (numpy only): each polygon edge crossing the latitude of a row of
 cell centres toggles every cell to the right of the crossing; the toggles are
 counted with ``bincount`` and turned into parity by a cumulative XOR along each
 row. Intermediate resolution (``i``, ~450,000 points) onto a 0.05 deg grid
-(about 5.5 km) takes about a second; the result (3 MB, bit-packed) is cached in
-the user's cache directory (``$XDG_CACHE_HOME/issim`` or ``~/.cache/issim``; set
-``ISSIM_CACHE_DIR`` to move it), and if that cannot be written, kept in memory.
+(about 5.5 km) takes about a second; the result (3 MB, bit-packed) is cached
+(:mod:`orbital.cache`), and if that cannot be written, kept in memory.
 """
 
 import functools
-import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
+
+from orbital.cache import cache_file, write_atomically
 
 #: Grid spacing (deg) and GSHHG resolution of the default mask.
 GRID_DEG = 0.05
@@ -88,12 +87,8 @@ def rasterise(polygons, grid_deg=GRID_DEG):
 
 
 def _cache_file(resolution, grid_deg):
-    base = os.environ.get("ISSIM_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "issim"
-    )
     meta = data_dir() / f"gshhsmeta_{resolution}.dat"
-    stamp = hashlib.sha1(f"{meta.stat().st_size}-{resolution}-{grid_deg}-v1".encode()).hexdigest()[:12]
-    return Path(base) / f"landmask-{resolution}-{grid_deg:g}-{stamp}.npy"
+    return cache_file(f"landmask-{resolution}-{grid_deg:g}", f"{meta.stat().st_size}-{resolution}-{grid_deg}-v1", ".npy")
 
 
 @functools.lru_cache(maxsize=4)
@@ -107,14 +102,7 @@ def land_grid(resolution=RESOLUTION, grid_deg=GRID_DEG):
     except (OSError, ValueError):
         pass
     grid = rasterise(read_polygons(resolution), grid_deg)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            np.save(f, np.packbits(grid.ravel()))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # read-only home: keep it in memory for this process
+    write_atomically(path, lambda f: np.save(f, np.packbits(grid.ravel())))  # if it can't, kept in memory
     return grid
 
 
