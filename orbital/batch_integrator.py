@@ -30,6 +30,7 @@ points to metres (tests/test_reentry_parity.py).
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 from orbital import entry_dynamics as ed
 from orbital.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
@@ -107,6 +108,35 @@ def apply_impulse(Y, p, mask):
 def _set_terminal_velocity(Y, p, mask):
     vx, vy, vz, _, _ = ed.terminal_velocity(Y[0, mask], Y[1, mask], Y[2, mask], p.subset(mask))
     Y[3, mask], Y[4, mask], Y[5, mask] = vx, vy, vz
+
+
+@njit(cache=True)
+def _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak_q_alt):
+    """Raise the peaks of sensed g (the entry's: canopy loads aside) and heat flux of the
+    working samples (original indices ``idx``) to the diagnostics ``diag`` at ``t``."""
+    for i in range(idx.size):
+        j, g, q, h = idx[i], diag[0, i], diag[1, i], diag[2, i]
+        if phase[i] <= ENTRY and g > peak_g[j]:
+            peak_g[j], peak_g_alt[j], peak_g_t[j] = g, h, t[i]
+        if q > peak_q[j]:
+            peak_q[j], peak_q_alt[j] = q, h
+
+
+@njit(cache=True)
+def _advance(t, Y, k1, h0, phase, t_phase, t_next, t_cycle, step, step_high_entry, P, K, c_cmd, side, Y1, t1, dt, h1):
+    """One RK4 step of every working sample: its own step length (by phase, cut to end on
+    the next time event or guidance cycle) into ``dt``, the new state, time and altitude
+    into ``Y1``, ``t1``, ``h1``. Under the main canopy the velocity is reset to the terminal one."""
+    for i in range(t.size):
+        own = step_high_entry if phase[i] == ENTRY and h0[i] > HIGH_ENTRY_ALTITUDE_M else step[phase[i]]
+        h = min(own, t_next[i] - t[i], t_cycle[i] - t[i])
+        s = ed.rk4_sample(t[i], Y, i, h, k1, phase[i], t_phase[i], P, K, c_cmd[i], side[i])
+        for j in range(6):
+            Y1[j, i] = s[j]
+        if phase[i] == TERMINAL:
+            vx, vy, vz, _, _ = ed.terminal_velocity_of(P, i, s[0], s[1], s[2])
+            Y1[3, i], Y1[4, i], Y1[5, i] = vx, vy, vz
+        dt[i], t1[i], h1[i] = h, t[i] + h, ed.altitude_m(s[0], s[1], s[2])
 
 
 _ALTITUDE_SWITCH = {COAST: "separation_altitude_m", ENTRY: "parachute_altitude_m", TERMINAL: "soft_landing_altitude_m"}
@@ -198,16 +228,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
         k1, diag = np.empty_like(Y), np.empty((len(ed.DIAGNOSTICS), idx.size))
         ed.rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, k1, diag)
         g, q, h0 = diag[0], diag[1], diag[2]
-        own_step = np.where((phase == ENTRY) & (h0 > HIGH_ENTRY_ALTITUDE_M), step_high_entry, step[phase])
-        dt = np.minimum(np.minimum(own_step, t_next - t), t_cycle - t)
-        better = (g > peak_g[idx]) & (phase <= ENTRY)  # the entry's peak; canopy loads aside
-        if np.any(better):
-            w = idx[better]
-            peak_g[w], peak_g_alt[w], peak_g_t[w] = g[better], h0[better], t[better]
-        better = q > peak_q[idx]
-        if np.any(better):
-            w = idx[better]
-            peak_q[w], peak_q_alt[w] = q[better], h0[better]
+        _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak_q_alt)
         if record and idx[0] == 0:
             history["t"].append(t[0])
             history["Y"].append(Y[:, 0].copy())
@@ -216,19 +237,12 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
             history["heat_flux_w_m2"].append(q[0])
             history["bank_side"].append(side[0])
 
-        # --- one RK4 step, every sample with its own dt
-        Y1 = np.empty_like(Y)
-        ed.rk4_into(t, Y, dt, k1, phase, t_phase, P, K, c_cmd, side, Y1)
-        t1 = t + dt
-        terminal = phase == TERMINAL
-        if np.any(terminal):
-            _set_terminal_velocity(Y1, p, terminal)
-        h1 = ed.altitude_m(Y1[0], Y1[1], Y1[2])
-
-        # --- altitude events inside the step
+        # --- one RK4 step, every sample with its own dt; altitude events inside it
+        Y1, t1, dt, h1 = np.empty_like(Y), np.empty_like(t), np.empty_like(t), np.empty_like(t)
+        _advance(t, Y, k1, h0, phase, t_phase, t_next, t_cycle, step, step_high_entry, P, K, c_cmd, side, Y1, t1, dt, h1)
         thresholds = np.full(idx.size, -np.inf)
         for ph, attr in _ALTITUDE_SWITCH.items():
-            thresholds = np.where(phase == ph, getattr(seq, attr), thresholds)
+            thresholds[phase == ph] = getattr(seq, attr)
         ei = seq.entry_interface_altitude_m
         crossing_ei = (phase >= COAST) & (phase <= ENTRY) & (h0 > ei) & (h1 <= ei)
         switching = h1 <= thresholds

@@ -54,6 +54,7 @@ Modes:
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from numba import njit
 
 from orbital.constants import OMEGA_EARTH_RAD_S
 from orbital.entry_dynamics import ENTRY, R_EARTH_MEAN_M, air_velocity, lift_fractions
@@ -91,34 +92,16 @@ class Guidance:
 
     def deadband_m(self, speed):
         """Cross-range deadband (m) at air speed ``speed`` (m/s)."""
-        u = np.clip((speed - self.v_end_m_s) / (self.v_start_m_s - self.v_end_m_s), 0.0, 1.0)
-        return self.deadband_end_m + (self.deadband_start_m - self.deadband_end_m) * u * u
+        return deadband_m(speed, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m)
 
     def command(self, t, Y, c_prev, side_prev):
         """One guidance cycle for states ``Y`` (6, N) at ``t`` (N,): returns the new
         ``(c_cmd, side)`` (N,) given the held ones (side 0: not chosen yet)."""
-        x, y, z, vx, vy, vz = Y
-        ux, uy, uz = air_velocity(x, y, vx, vy, vz)
-        speed = np.sqrt(ux * ux + uy * uy + uz * uz)
-        tx, ty, tz = target_inertial(self.target_fixed, t)
-        r = np.sqrt(x * x + y * y + z * z)
-        cos_angle = (x * tx + y * ty + z * tz) / r
-        cx, cy, cz = y * tz - z * ty, z * tx - x * tz, x * ty - y * tx
-        sin_angle = np.sqrt(cx * cx + cy * cy + cz * cz) / r
-        # ahead or behind: the target against the horizontal part of the flight direction
-        radial_u = (x * ux + y * uy + z * uz) / r
-        ahead = (tx * ux + ty * uy + tz * uz) - cos_angle * radial_u
-        range_to_go = R_EARTH_MEAN_M * np.arctan2(sin_angle, cos_angle) * np.where(ahead >= 0.0, 1.0, -1.0)
-        range_ref = np.interp(speed, self.table_speed_m_s, self.table_range_m)
-        tracking = np.clip(self.c0 + self.gain_per_m * (range_to_go - range_ref), self.c_min, 1.0)
-        c = np.where(speed >= self.v_start_m_s, self.c0, np.where(speed > self.v_end_m_s, tracking, c_prev))
-
-        hx, hy, hz = y * uz - z * uy, z * ux - x * uz, x * uy - y * ux  # r x v_rel: left of the flight
-        hn = np.sqrt(hx * hx + hy * hy + hz * hz)
-        crossrange = R_EARTH_MEAN_M * np.arcsin(np.clip((hx * tx + hy * ty + hz * tz) / hn, -1.0, 1.0))
-        toward = np.where(crossrange >= 0.0, 1.0, -1.0)
-        reverse = (speed > self.v_end_m_s) & (np.abs(crossrange) > self.deadband_m(speed)) & (side_prev * crossrange < 0.0)
-        side = np.where((side_prev == 0.0) | reverse, toward, side_prev)
+        law = np.array([self.c0, self.gain_per_m, self.c_min, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m])
+        c, side = np.empty(len(t)), np.empty(len(t))
+        _commands_into(np.asarray(t, dtype=float), np.ascontiguousarray(Y, dtype=float), np.asarray(c_prev, dtype=float),
+                       np.asarray(side_prev, dtype=float), law, self.table_speed_m_s, self.table_range_m,
+                       np.asarray(self.target_fixed, dtype=float), c, side)
         return c, side
 
     def tracking(self, table_speed_m_s, table_range_m, target_fixed):
@@ -132,19 +115,58 @@ class Guidance:
         )
 
 
+@njit(cache=True)
+def deadband_m(speed, v_end, v_start, deadband_end, deadband_start):
+    """Cross-range deadband (m) at air speed ``speed`` (m/s): ``deadband_start`` at ``v_start``
+    narrowing quadratically to ``deadband_end`` at ``v_end``; scalars or arrays."""
+    u = np.minimum(np.maximum((speed - v_end) / (v_start - v_end), 0.0), 1.0)
+    return deadband_end + (deadband_start - deadband_end) * u * u
+
+
+@njit(cache=True)
+def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_range, target):
+    """The lifting law (module docstring) for one sample; ``law`` as in :meth:`Guidance.command`."""
+    c0, gain, c_min, v_end, v_start, band_end, band_start = law[0], law[1], law[2], law[3], law[4], law[5], law[6]
+    ux, uy, uz = air_velocity(x, y, vx, vy, vz)
+    speed = np.sqrt(ux * ux + uy * uy + uz * uz)
+    a = OMEGA_EARTH_RAD_S * t
+    tx, ty, tz = np.cos(a) * target[0] - np.sin(a) * target[1], np.sin(a) * target[0] + np.cos(a) * target[1], target[2]
+    r = np.sqrt(x * x + y * y + z * z)
+    cos_angle = (x * tx + y * ty + z * tz) / r
+    cx, cy, cz = y * tz - z * ty, z * tx - x * tz, x * ty - y * tx
+    sin_angle = np.sqrt(cx * cx + cy * cy + cz * cz) / r
+    # ahead or behind: the target against the horizontal part of the flight direction
+    ahead = (tx * ux + ty * uy + tz * uz) - cos_angle * (x * ux + y * uy + z * uz) / r
+    range_to_go = R_EARTH_MEAN_M * np.arctan2(sin_angle, cos_angle) * (1.0 if ahead >= 0.0 else -1.0)
+    if speed >= v_start:
+        c = c0
+    elif speed > v_end:
+        range_ref = np.interp(speed, table_speed, table_range)
+        c = min(max(c0 + gain * (range_to_go - range_ref), c_min), 1.0)
+    else:
+        c = c_prev
+
+    hx, hy, hz = y * uz - z * uy, z * ux - x * uz, x * uy - y * ux  # r x v_rel: left of the flight
+    hn = np.sqrt(hx * hx + hy * hy + hz * hz)
+    crossrange = R_EARTH_MEAN_M * np.arcsin(min(max((hx * tx + hy * ty + hz * tz) / hn, -1.0), 1.0))
+    reverse = speed > v_end and abs(crossrange) > deadband_m(speed, v_end, v_start, band_end, band_start) and side_prev * crossrange < 0.0
+    side = (1.0 if crossrange >= 0.0 else -1.0) if (side_prev == 0.0 or reverse) else side_prev
+    return c, side
+
+
+@njit(cache=True)
+def _commands_into(t, Y, c_prev, side_prev, law, table_speed, table_range, target, c_out, side_out):
+    for i in range(Y.shape[1]):
+        c_out[i], side_out[i] = _command(t[i], Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i], c_prev[i], side_prev[i],
+                                         law, table_speed, table_range, target)
+
+
 def to_fixed(r, t):
     """Inertial (TEME of epoch) position(s) (3, N) at ``t`` (N,) into the frame that turns
     with the Earth and coincides with TEME of epoch at t = 0."""
     a = -OMEGA_EARTH_RAD_S * np.asarray(t, dtype=float)
     ca, sa = np.cos(a), np.sin(a)
     return np.stack([ca * r[0] - sa * r[1], sa * r[0] + ca * r[1], r[2]])
-
-
-def target_inertial(target_fixed, t):
-    """The Earth-fixed unit vector ``target_fixed`` (3,) at times ``t``, in inertial axes."""
-    a = OMEGA_EARTH_RAD_S * t
-    ca, sa = np.cos(a), np.sin(a)
-    return ca * target_fixed[0] - sa * target_fixed[1], sa * target_fixed[0] + ca * target_fixed[1], np.broadcast_to(target_fixed[2], np.shape(t))
 
 
 def reference_table(t, Y, phase, r_landing, t_landing):
