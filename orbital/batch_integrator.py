@@ -27,7 +27,9 @@ through scipy's DOP853 with an event function. The two paths agree on landing
 points to metres (tests/test_reentry_parity.py).
 """
 
-from dataclasses import dataclass, field
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from numba import njit
@@ -39,6 +41,9 @@ from orbital.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, M
 STEP_S = np.array([20.0, 10.0, 10.0, 1.0, 0.5, 0.5, 10.0, 0.0])
 #: Step (s) of the entry while still above HIGH_ENTRY_ALTITUDE_M (thin air, weak forces).
 HIGH_ENTRY_STEP_S, HIGH_ENTRY_ALTITUDE_M = 2.0, 70.0e3
+
+#: Fewest samples worth a thread of their own in :func:`integrate_in_threads`.
+MIN_SAMPLES_PER_THREAD = 500
 
 #: Recorded events: name -> the phase change it marks (or "entry_interface").
 EVENT_NAMES = (
@@ -70,6 +75,13 @@ class Outcome:
     peak_heat_alt: np.ndarray
     bank_reversals: np.ndarray  # count (lifting guidance)
     history: dict = field(default_factory=dict)  # with record=True: t (M,), Y (M, 6), phase, sensed_g, heat, bank_side
+
+    @classmethod
+    def concatenate(cls, parts):
+        """One outcome of the samples of ``parts`` (in order); histories are not kept."""
+        per_sample = [f.name for f in fields(cls) if f.name not in ("events", "history")]
+        events = {name: {k: np.concatenate([p.events[name][k] for p in parts]) for k in parts[0].events[name]} for name in parts[0].events}
+        return cls(**{name: np.concatenate([getattr(p, name) for p in parts]) for name in per_sample}, events=events)
 
 
 def _empty_events(n):
@@ -110,7 +122,7 @@ def _set_terminal_velocity(Y, p, mask):
     Y[3, mask], Y[4, mask], Y[5, mask] = vx, vy, vz
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak_q_alt):
     """Raise the peaks of sensed g (the entry's: canopy loads aside) and heat flux of the
     working samples (original indices ``idx``) to the diagnostics ``diag`` at ``t``."""
@@ -120,23 +132,6 @@ def _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak
             peak_g[j], peak_g_alt[j], peak_g_t[j] = g, h, t[i]
         if q > peak_q[j]:
             peak_q[j], peak_q_alt[j] = q, h
-
-
-@njit(cache=True)
-def _advance(t, Y, k1, h0, phase, t_phase, t_next, t_cycle, step, step_high_entry, P, K, c_cmd, side, Y1, t1, dt, h1):
-    """One RK4 step of every working sample: its own step length (by phase, cut to end on
-    the next time event or guidance cycle) into ``dt``, the new state, time and altitude
-    into ``Y1``, ``t1``, ``h1``. Under the main canopy the velocity is reset to the terminal one."""
-    for i in range(t.size):
-        own = step_high_entry if phase[i] == ENTRY and h0[i] > HIGH_ENTRY_ALTITUDE_M else step[phase[i]]
-        h = min(own, t_next[i] - t[i], t_cycle[i] - t[i])
-        s = ed.rk4_sample(t[i], Y, i, h, k1, phase[i], t_phase[i], P, K, c_cmd[i], side[i])
-        for j in range(6):
-            Y1[j, i] = s[j]
-        if phase[i] == TERMINAL:
-            vx, vy, vz, _, _ = ed.terminal_velocity_of(P, i, s[0], s[1], s[2])
-            Y1[3, i], Y1[4, i], Y1[5, i] = vx, vy, vz
-        dt[i], t1[i], h1[i] = h, t[i] + h, ed.altitude_m(s[0], s[1], s[2])
 
 
 _ALTITUDE_SWITCH = {COAST: "separation_altitude_m", ENTRY: "parachute_altitude_m", TERMINAL: "soft_landing_altitude_m"}
@@ -183,6 +178,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
 
     def mark(name, local_mask, tt, YY):
         where = idx[local_mask]
+        YY = np.ascontiguousarray(YY)
         events[name]["t"][where] = tt
         events[name]["alt"][where] = ed.altitude_m(YY[0], YY[1], YY[2])
         events[name]["speed"][where] = _speed(YY)
@@ -239,7 +235,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
 
         # --- one RK4 step, every sample with its own dt; altitude events inside it
         Y1, t1, dt, h1 = np.empty_like(Y), np.empty_like(t), np.empty_like(t), np.empty_like(t)
-        _advance(t, Y, k1, h0, phase, t_phase, t_next, t_cycle, step, step_high_entry, P, K, c_cmd, side, Y1, t1, dt, h1)
+        ed.advance_into(t, Y, k1, h0, phase, t_phase, t_next, t_cycle, step, step_high_entry, HIGH_ENTRY_ALTITUDE_M, P, K, c_cmd, side, Y1, t1, dt, h1)
         thresholds = np.full(idx.size, -np.inf)
         for ph, attr in _ALTITUDE_SWITCH.items():
             thresholds[phase == ph] = getattr(seq, attr)
@@ -319,7 +315,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
                 history["heat_flux_w_m2"].append(0.0)
                 history["bank_side"].append(side[0])
             keep = ~finished
-            idx, Y, t, phase, t_phase = idx[keep], Y[:, keep], t[keep], phase[keep], t_phase[keep]
+            idx, Y, t, phase, t_phase = idx[keep], np.ascontiguousarray(Y[:, keep]), t[keep], phase[keep], t_phase[keep]
             c_cmd, side, t_cycle = c_cmd[keep], side[keep], t_cycle[keep]
             p = p.subset(keep)
             P = p.matrix()
@@ -349,6 +345,34 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
             "bank_side": np.asarray(history["bank_side"]),
         }
     return outcome
+
+
+def integrate_in_threads(Y0, t0, params, seq, guidance, progress=None, n_threads=None):
+    """:func:`integrate` with the samples split over threads (the compiled kernels release
+    the GIL): the same :class:`Outcome`, bit for bit, as one call, since every sample is
+    integrated on its own. ``n_threads`` defaults to the CPUs this process may use;
+    fewer than MIN_SAMPLES_PER_THREAD samples a thread are not split."""
+    n = len(params)
+    if n_threads is None:
+        n_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    n_threads = max(1, min(n_threads, n // MIN_SAMPLES_PER_THREAD))
+    if n_threads == 1:
+        return integrate(Y0, t0, params, seq, guidance, progress=progress)
+    chunks = np.array_split(np.arange(n), n_threads)
+    t0 = np.broadcast_to(np.asarray(t0, dtype=float), (n,))
+    reached = [float(t0.min())] * n_threads  # each thread's clock; the slowest is reported
+
+    def run(k):
+        def report(t_s):
+            reached[k] = t_s
+            progress(min(reached))
+
+        rows = chunks[k]
+        return integrate(Y0[rows], t0[rows], params.subset(rows), seq, guidance, progress=report if progress else None)
+
+    with ThreadPoolExecutor(n_threads) as pool:
+        parts = list(pool.map(run, range(n_threads)))
+    return Outcome.concatenate(parts)
 
 
 def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):

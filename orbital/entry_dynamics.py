@@ -5,12 +5,16 @@ the epoch (quasi-inertial; z is the Earth's axis of rotation);
 :mod:`orbital.batch_integrator` takes and returns (N, 6) at its edges.
 
 The forces are compiled with numba (which poliastro and boinor already need):
-:func:`rates_into` loops over the samples and :func:`rk4_sample` steps one, one sample
-at a time (:func:`_rates`), so ten thousand descents cost no Python per sample and no
+:func:`rates_into` and :func:`advance_into` (an RK4 step) loop over the samples, one
+sample at a time (:func:`_rates`), so ten thousand descents cost no Python per sample and no
 temporary arrays. The small physics functions (gravity, air density, ...) take
 scalars or arrays, so the NumPy-level code (touchdown, guidance, the reference
 integrator) calls the very same ones. Compiled code is cached on disk
 (``__pycache__``, or numba's cache folder): the first run compiles for some seconds.
+numba checks a cached function only against its own file, so compiled code here
+calls only compiled code from this file, with one exception:
+:func:`orbital.forces.ellipsoid_height_along_radius_m` (after editing it, delete
+``orbital/__pycache__/*.nbi`` and ``*.nbc``).
 
 Forces (SI throughout):
 
@@ -69,7 +73,7 @@ _J2_FACTOR = 1.5 * J2_EARTH * MU_EARTH_M3_S2 * R_EARTH_EQ_M**2
 _W = OMEGA_EARTH_RAD_S
 
 #: Height above WGS84 along the geocentric radius (m) from components; compiled, for scalars or arrays.
-altitude_m = njit(cache=True, inline="always")(ellipsoid_height_along_radius_m)
+altitude_m = njit(cache=True)(ellipsoid_height_along_radius_m)
 
 
 @dataclass
@@ -140,7 +144,7 @@ def kernel_constants(seq, guidance):
 _DROGUE_FILL, _MAIN_FILL, _NOSE_RADIUS, _BALLISTIC, _ROLL_RATE, _ROLL_PHASE = range(6)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def gravity(x, y, z):
     """Point mass + J2 acceleration components (m/s^2); scalars or arrays."""
     r2 = x * x + y * y + z * z
@@ -163,32 +167,32 @@ def air_density(h, density_scale):
     return density_scale * np.exp(ln_rho)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def air_velocity(x, y, vx, vy, vz):
     """Velocity relative to the co-rotating atmosphere, v - w x r (m/s)."""
     return vx + _W * y, vy - _W * x, vz
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def smoothstep(u):
     """0 below 0, 1 above 1, 3u^2 - 2u^3 between (C1-continuous filling of a canopy)."""
     u = np.minimum(np.maximum(u, 0.0), 1.0)
     return u * u * (3.0 - 2.0 * u)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def drag_coefficient(cd_hyp, cd_sub, speed):
     """Cd of the module against air speed: subsonic value below 300 m/s, hypersonic above
     1200 m/s, a smoothstep between (a stand-in for Mach number with a ~ 300 m/s)."""
     return cd_sub + (cd_hyp - cd_sub) * smoothstep((speed - 300.0) / 900.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _norm(ax, ay, az):
     return np.sqrt(ax * ax + ay * ay + az * az)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def lift_fractions(t, c_cmd, side, ballistic, roll_rate_rad_s, roll_phase_rad):
     """In-plane and lateral lift fractions ``(c, s)`` at time ``t`` (s) from the held
     commands (vertical fraction ``c_cmd``, bank side ``side``: +1 left, -1 right, 0 the
@@ -199,7 +203,7 @@ def lift_fractions(t, c_cmd, side, ballistic, roll_rate_rad_s, roll_phase_rad):
     return c_cmd, side * np.sqrt(np.maximum(1.0 - c_cmd * c_cmd, 0.0))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def thrust_direction(x, y, z, vx, vy, vz, pitch_rad, yaw_rad):
     """Unit thrust vector: retrograde, pitched toward the Earth by ``pitch``, yawed toward
     the orbit normal by ``yaw`` (inertial velocity, osculating orbit plane)."""
@@ -213,7 +217,7 @@ def thrust_direction(x, y, z, vx, vy, vz, pitch_rad, yaw_rad):
     return (-cp * cy * tx + sp * cy * dx + sy * nx, -cp * cy * ty + sp * cy * dy + sy * ny, -cp * cy * tz + sp * cy * dz + sy * nz)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _terminal_velocity(x, y, z, mass_kg, cd_subsonic, area_m2, main_cda_m2, density_scale):
     """See :func:`terminal_velocity`; scalars or arrays."""
     gx, gy, gz = gravity(x, y, z)
@@ -282,23 +286,23 @@ def _rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
     heat = SUTTON_GRAVES_K * np.sqrt(rho / K[_NOSE_RADIUS]) * speed**3
     diag = (_norm(ax, ay, az) / G0_M_S2, heat, h, speed, rho)
     if phase == TERMINAL:  # quasi-steady: position follows the terminal velocity; drag balances gravity
-        tvx, tvy, tvz, _, _ = terminal_velocity_of(P, i, x, y, z)
+        tvx, tvy, tvz, _, _ = _terminal_velocity_of(P, i, x, y, z)
         return (tvx, tvy, tvz, 0.0, 0.0, 0.0), (1.0, heat, h, speed, rho)
     return (vx, vy, vz, gx + ax, gy + ay, gz + az), diag
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _state(Y, i):
     return (Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i])
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _plus(s, a, k):
     """s + a k for 6-tuples."""
     return (s[0] + a * k[0], s[1] + a * k[1], s[2] + a * k[2], s[3] + a * k[3], s[4] + a * k[4], s[5] + a * k[5])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, dY, diag):
     """Fill ``dY`` (6, N) and ``diag`` (5, N: sensed g, heat flux W/m^2, altitude m, air
     speed m/s, density kg/m^3) for states ``Y`` (6, N) at times ``t`` (N,)."""
@@ -310,8 +314,8 @@ def rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, dY, diag):
             diag[j, i] = d[j]
 
 
-@njit(cache=True, inline="always")
-def rk4_sample(t, Y, i, dt, k1, phase, t_phase, P, K, c_cmd, side):
+@njit(cache=True)
+def _rk4_sample(t, Y, i, dt, k1, phase, t_phase, P, K, c_cmd, side):
     """One classical RK4 step of sample ``i`` of states ``Y`` (6, N) by ``dt``, given its first
     stage in column ``i`` of ``k1`` (from :func:`rates_into`); returns the new state (6-tuple)."""
     s, a = _state(Y, i), _state(k1, i)
@@ -324,10 +328,30 @@ def rk4_sample(t, Y, i, dt, k1, phase, t_phase, P, K, c_cmd, side):
             s[4] + w * (a[4] + 2.0 * b[4] + 2.0 * c[4] + d[4]), s[5] + w * (a[5] + 2.0 * b[5] + 2.0 * c[5] + d[5]))
 
 
-@njit(cache=True, inline="always")
-def terminal_velocity_of(P, i, x, y, z):
+@njit(cache=True)
+def _terminal_velocity_of(P, i, x, y, z):
     """:func:`terminal_velocity` of sample ``i`` (column of :meth:`SampleParams.matrix`) at one position."""
     return _terminal_velocity(x, y, z, P[_MASS, i], P[_CD_SUB, i], P[_AREA, i], P[_MAIN_CDA, i], P[_DENSITY, i])
+
+
+@njit(cache=True, nogil=True)
+def advance_into(t, Y, k1, h0, phase, t_phase, t_next, t_cycle, step, step_high_entry, high_entry_altitude, P, K, c_cmd,
+                 side, Y1, t1, dt, h1):
+    """One RK4 step of every sample, given its first stage ``k1`` and altitude ``h0`` (from
+    :func:`rates_into`). Step length: ``step[phase]``, or ``step_high_entry`` in the entry above
+    ``high_entry_altitude`` (m), cut to end on the next time event ``t_next`` or guidance cycle
+    ``t_cycle``. Writes the step length, new state, time and altitude into ``dt``, ``Y1``, ``t1``,
+    ``h1``. Under the main canopy (TERMINAL) the velocity is reset to the terminal one."""
+    for i in range(t.size):
+        own = step_high_entry if phase[i] == ENTRY and h0[i] > high_entry_altitude else step[phase[i]]
+        h = min(own, t_next[i] - t[i], t_cycle[i] - t[i])
+        s = _rk4_sample(t[i], Y, i, h, k1, phase[i], t_phase[i], P, K, c_cmd[i], side[i])
+        for j in range(6):
+            Y1[j, i] = s[j]
+        if phase[i] == TERMINAL:
+            vx, vy, vz, _, _ = _terminal_velocity_of(P, i, s[0], s[1], s[2])
+            Y1[3, i], Y1[4, i], Y1[5, i] = vx, vy, vz
+        dt[i], t1[i], h1[i] = h, t[i] + h, altitude_m(s[0], s[1], s[2])
 
 
 def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False, command=None):
@@ -367,6 +391,7 @@ def touchdown(Y, p, seq):
     The ground is reached at s = soft_landing_altitude (speed 0 if w reaches 0
     first: the module hovers down). Duration by quadrature of ds / v.
     """
+    Y = np.ascontiguousarray(Y)  # rows as contiguous arrays: the compiled functions' one array layout
     x, y, z = Y[0], Y[1], Y[2]
     _, _, _, v_t, g_eff = terminal_velocity(x, y, z, p)
     s_end = seq.soft_landing_altitude_m

@@ -131,7 +131,7 @@ def _progress_bar(t_start, t_end, enabled):
 
 def simulate(scn, progress=None):
     """Integrate the dispersed descents; returns ``(epoch, planned_outcome, outcome, params)``."""
-    from orbital.batch_integrator import integrate
+    from orbital.batch_integrator import integrate_in_threads
     from orbital.station import initial_state
 
     epoch, r0, v0 = initial_state(scn.station)
@@ -144,7 +144,7 @@ def simulate(scn, progress=None):
     Ys = np.repeat(Yc, scn.n_samples, axis=0)
     callback, bar = _progress_bar(t_c, float(planned.t_touchdown[0]), progress if progress is not None else scn.progress)
     with bar:
-        outcome = integrate(Ys, t_c, params, seq, guidance, progress=callback)
+        outcome = integrate_in_threads(Ys, t_c, params, seq, guidance, progress=callback)
     return epoch, planned, outcome, params
 
 

@@ -127,7 +127,8 @@ def deadband_m(speed, v_end, v_start, deadband_end, deadband_start):
 def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_range, target):
     """The lifting law (module docstring) for one sample; ``law`` as in :meth:`Guidance.command`."""
     c0, gain, c_min, v_end, v_start, band_end, band_start = law[0], law[1], law[2], law[3], law[4], law[5], law[6]
-    ux, uy, uz = air_velocity(x, y, vx, vy, vz)
+    # v - w x r, written out: compiled code here calls nothing from other files (see entry_dynamics)
+    ux, uy, uz = vx + OMEGA_EARTH_RAD_S * y, vy - OMEGA_EARTH_RAD_S * x, vz
     speed = np.sqrt(ux * ux + uy * uy + uz * uz)
     a = OMEGA_EARTH_RAD_S * t
     tx, ty, tz = np.cos(a) * target[0] - np.sin(a) * target[1], np.sin(a) * target[0] + np.cos(a) * target[1], target[2]
@@ -154,7 +155,7 @@ def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_
     return c, side
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _commands_into(t, Y, c_prev, side_prev, law, table_speed, table_range, target, c_out, side_out):
     for i in range(Y.shape[1]):
         c_out[i], side_out[i] = _command(t[i], Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i], c_prev[i], side_prev[i],
@@ -179,7 +180,7 @@ def reference_table(t, Y, phase, r_landing, t_landing):
     target = to_fixed(np.asarray(r_landing, dtype=float)[:, None], np.array([t_landing]))[:, 0]
     target /= np.linalg.norm(target)
     entry = phase == ENTRY
-    te, Ye = t[entry], Y[:, entry]
+    te, Ye = t[entry], np.ascontiguousarray(Y[:, entry])
     fixed = to_fixed(Ye[:3], te)
     fixed /= np.linalg.norm(fixed, axis=0)
     cos_angle = target @ fixed

@@ -39,6 +39,27 @@ def test_progress_reports_rising_times_then_the_end():
     assert np.all(np.diff(seen[:-1]) >= 0.0) and seen[-2] > 3000.0  # the slowest sample's clock, to touchdown
 
 
+def test_threads_give_the_same_descents_bit_for_bit():
+    from orbital import reentry as R
+    from orbital.batch_integrator import MIN_SAMPLES_PER_THREAD, integrate, integrate_in_threads
+    from orbital.footprint import draw_params
+    from orbital.station import initial_state
+
+    n = 2 * MIN_SAMPLES_PER_THREAD + 1  # two uneven halves
+    scn = _footprint(n, ["burn.start=0 s"])
+    _, r0, v0 = initial_state(scn.station)
+    Y0 = np.concatenate([r0, v0])
+    _, guidance = R.plan(scn, Y0)
+    args = (np.repeat(Y0[None], n, axis=0), 0.0, draw_params(scn), R.sequence(scn), guidance)
+    seen = []
+    one, two = integrate(*args), integrate_in_threads(*args, progress=seen.append, n_threads=2)
+    for name in ("r_touchdown", "t_touchdown", "v_touchdown", "peak_g", "peak_g_alt", "peak_heat", "bank_reversals"):
+        assert np.array_equal(getattr(one, name), getattr(two, name))
+    for name, values in one.events.items():
+        assert all(np.array_equal(values[k], two.events[name][k], equal_nan=True) for k in values)
+    assert seen[0] >= 0.0 and seen[-1] == np.inf and np.all(np.diff(seen[:-1]) >= 0.0)  # the slower thread's clock, rising
+
+
 @pytest.mark.physics
 def test_burn_timing_sensitivity():
     # REFERENCES.md: 1 s of error in the deorbit burn timing moves the landing point about 8 km.
