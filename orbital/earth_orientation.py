@@ -16,8 +16,11 @@ from astropy.utils import iers
 
 from orbital.cache import cache_file, write_atomically
 
-#: Columns kept, with their units (flags: "B" final, "I" IERS-A, "P" prediction).
-COLUMNS = {"MJD": u.d, "UT1_UTC": u.s, "PM_x": u.arcsec, "PM_y": u.arcsec, "UT1Flag": None, "PolPMFlag": None}
+#: Columns kept, with their units.
+COLUMNS = {"MJD": u.d, "UT1_UTC": u.s, "PM_x": u.arcsec, "PM_y": u.arcsec}
+#: Source flags of a combined IERS-A/B table ("B" final, "I" IERS-A, "P" prediction); an
+#: IERS-B table (astropy < 6 offline has only that) has none: every value is final.
+FLAGS = ("UT1Flag", "PolPMFlag")
 
 
 def _data_versions():
@@ -32,20 +35,25 @@ def _data_versions():
 
 
 def _from_columns(columns):
-    return iers.IERS_A({name: columns[name] * unit if unit is not None else columns[name] for name, unit in COLUMNS.items()})
+    table = {name: columns[name] * unit for name, unit in COLUMNS.items()}
+    if all(flag in columns for flag in FLAGS):
+        return iers.IERS_A({**table, **{flag: columns[flag] for flag in FLAGS}})
+    return iers.IERS_B(table)
 
 
 @functools.lru_cache(maxsize=1)
 def earth_orientation_table():
-    """The table astropy's ``iers.earth_orientation_table.get()`` gives, as an ``IERS_A``
-    with the columns in :data:`COLUMNS` (the first call in a process may parse astropy's files)."""
-    path = cache_file("earth-orientation", f"{_data_versions()}-v1", ".npz")
+    """The table astropy's ``iers.earth_orientation_table.get()`` gives, as an ``IERS_A`` (or
+    ``IERS_B``) with the columns in :data:`COLUMNS` and :data:`FLAGS` (the first call may
+    parse astropy's files)."""
+    path = cache_file("earth-orientation", f"{_data_versions()}-v2", ".npz")
     try:
         with np.load(path, allow_pickle=False) as data:
-            return _from_columns({name: data[name] for name in COLUMNS})
+            return _from_columns({name: data[name] for name in data.files})
     except (OSError, ValueError, KeyError):
         pass
     table = iers.earth_orientation_table.get()
-    columns = {name: np.asarray(table[name].to_value(unit) if unit is not None else table[name]) for name, unit in COLUMNS.items()}
+    columns = {name: np.asarray(table[name].to_value(unit)) for name, unit in COLUMNS.items()}
+    columns.update({flag: np.asarray(table[flag]) for flag in FLAGS if flag in table.colnames})
     write_atomically(path, lambda f: np.savez(f, **columns))
     return _from_columns(columns)
