@@ -11,10 +11,12 @@ temporary arrays. The small physics functions (gravity, air density, ...) take
 scalars or arrays, so the NumPy-level code (touchdown, guidance, the reference
 integrator) calls the very same ones. Compiled code is cached on disk
 (``__pycache__``, or numba's cache folder): the first run compiles for some seconds.
-numba checks a cached function only against its own file, so compiled code here
-calls only compiled code from this file, with one exception:
-:func:`orbital.forces.ellipsoid_height_along_radius_m` (after editing it, delete
-``orbital/__pycache__/*.nbi`` and ``*.nbc``).
+numba checks a cached function only against its own file, and freezes the globals
+it reads (the US76 table, the constants): after editing
+:func:`orbital.forces.ellipsoid_height_along_radius_m`, :mod:`orbital.atmosphere` or
+:mod:`orbital.constants`, delete ``orbital/__pycache__/*.nbi`` and ``*.nbc``
+(tests/test_entry_dynamics.py fails on such a stale cache). Compiled code here
+calls no compiled code from other files.
 
 Forces (SI throughout):
 

@@ -28,6 +28,15 @@ def test_gravity_and_air_velocity_match_the_vector_models():
     assert np.allclose(u, air_velocity_m_s(r, v), rtol=0.0, atol=1e-9)
 
 
+def test_compiled_altitude_is_the_station_models():
+    # also catches a stale numba cache after orbital/forces.py changed (see orbital/entry_dynamics.py)
+    from orbital.forces import ellipsoid_height_along_radius_m
+
+    rng = np.random.default_rng(5)
+    r = rng.normal(size=(3, 100)) * 4.0e6
+    assert np.array_equal(ed.altitude_m(*r), ellipsoid_height_along_radius_m(*r))
+
+
 def test_lift_is_perpendicular_to_the_air_velocity():
     # a module in the entry, lift split up/left by the command: drag along -v_rel, lift across it
     from orbital.guidance import Guidance
