@@ -35,7 +35,7 @@ import numpy as np
 from numba import njit
 
 from orbital import entry_dynamics as ed
-from orbital.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
+from orbital.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, MAIN, TERMINAL
 
 #: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
 STEP_S = np.array([20.0, 10.0, 10.0, 1.0, 0.5, 0.5, 10.0, 0.0])

@@ -31,7 +31,6 @@ Google Earth opens it).
 import io
 import json
 import math
-import sys
 from typing import Literal
 
 import numpy as np

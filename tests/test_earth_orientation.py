@@ -4,11 +4,11 @@ import numpy as np
 from astropy.time import Time
 from astropy.utils import iers
 
-import orbital.frames  # noqa: F401  (keeps astropy offline)
-from orbital import earth_orientation
+from orbital import earth_orientation, frames
 
 
 def _fresh_table(monkeypatch, cache_dir):
+    frames.configure_offline_astropy()
     monkeypatch.setenv("ISSIM_CACHE_DIR", str(cache_dir))
     earth_orientation.earth_orientation_table.cache_clear()
     try:
