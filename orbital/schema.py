@@ -244,15 +244,20 @@ class StationSpec(StrictModel):
         return R_EARTH_EQ_M + altitude
 
     def check_perigee_above(self, section, floor_m, floor_name):
-        """Refuse an orbit (elements, not TLE) whose perigee is not above ``floor_m`` (m above the equator)."""
+        """Refuse an orbit (elements or TLE) whose perigee is not above ``floor_m`` (m above the equator)."""
         if self.tle is not None:
-            return
-        perigee_m = self.semi_major_axis_m * (1.0 - self.eccentricity) - R_EARTH_EQ_M
+            from orbital.tle import tle_perigee_height_m
+
+            perigee_m = tle_perigee_height_m(self.tle)
+            field, value = "tle", f"mean perigee {perigee_m / 1e3:.1f} km"
+        else:
+            perigee_m = self.semi_major_axis_m * (1.0 - self.eccentricity) - R_EARTH_EQ_M
+            field, value = ("semi_major_axis", self.semi_major_axis) if self.semi_major_axis is not None else ("altitude", self.semi_major_axis_m - R_EARTH_EQ_M)
+            value = f"{value / 1e3:g} km"
         if perigee_m > floor_m:
             return
-        field, value = ("semi_major_axis", self.semi_major_axis) if self.semi_major_axis is not None else ("altitude", self.semi_major_axis_m - R_EARTH_EQ_M)
         raise field_error(
-            f"{section}.{field}", f"{value / 1e3:g} km",
+            f"{section}.{field}", value,
             f"perigee {perigee_m / 1e3:g} km above the equator; expected above {floor_name} ({floor_m / 1e3:g} km)",
         )
 

@@ -74,6 +74,12 @@ def tle_state_gcrs(line1, line2):
     return epoch, r_m, v_m_s
 
 
+def tle_perigee_height_m(text_or_lines):
+    """Perigee height (m above SGP4's equatorial radius) of the TLE's mean orbit."""
+    satellite = Satrec.twoline2rv(*parse_tle(text_or_lines))
+    return satellite.altp * satellite.radiusearthkm * 1e3
+
+
 def tle_mean_motion_rev_per_day(line2):
     """Mean motion (rev/day, SGP4's Kozai mean) from columns 53-63 of line 2."""
     return float(line2[52:63])

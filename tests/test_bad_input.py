@@ -144,3 +144,15 @@ def test_readme_embeds_the_bundled_iss_orbit_file():
 
     root = Path(__file__).resolve().parents[1]
     assert (root / "scenarios" / "iss_orbit.yaml").read_text() in (root / "README.md").read_text()
+
+
+def test_decaying_object_given_by_a_tle_under_the_end_altitude_is_refused(issim, tmp_path):
+    # mean motion 16.2 rev/day and eccentricity 0.03: perigee about 22 km
+    scenario = tmp_path / "low.yaml"
+    scenario.write_text(
+        "kind: decay_reentry\nobject:\n  tle: |\n"
+        "    1 25544U 98067A   24001.50000000  .00016717  00000-0  10270-3 0  9997\n"
+        "    2 25544  51.6416 247.4627 0300000 130.5360 325.0288 16.20000000 44159\n"
+    )
+    done = issim("validate", scenario)
+    _refused(done, "object.tle = mean perigee 22.1 km", "end_altitude")
