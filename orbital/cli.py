@@ -132,9 +132,12 @@ def run(
 
 def _run(source, model):
     """Run a validated model; inputs that cannot make a run end with one message and exit 2."""
-    from orbital.runners import run_scenario
+    from orbital.runners import first_run_note, run_scenario
     from orbital.scenario import InfeasibleScenario
 
+    note = first_run_note(model)
+    if note:
+        typer.echo(f"issim: {note}", err=True)
     try:
         return run_scenario(model)
     except InfeasibleScenario as exc:

@@ -47,6 +47,7 @@ touchdown is on WGS84), and within metres of the geodetic height at entry
 altitudes, which is immaterial for the air density and the event thresholds.
 """
 
+import os
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -376,6 +377,16 @@ def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False, 
     if not with_diagnostics:
         return dY
     return dY, dict(zip(DIAGNOSTICS, diag))
+
+
+def compile_note():
+    """A line for the user if this process is about to compile the kernels (nothing cached
+    for them yet: the first run after installing or editing), else None."""
+    try:  # numba's own record of the cache; another numba version may name it otherwise
+        index = advance_into._cache._cache_file._index_path
+    except AttributeError:
+        return None
+    return None if os.path.exists(index) else "compiling the descent's force kernels (once, some 20 s) ..."
 
 
 #: Names of the rows of the diagnostics that :func:`rates_into` fills.

@@ -273,6 +273,10 @@ def summarise(scn, lat, lon, land, out, planned_lat_lon):
     }
 
 
+
+first_run_note = R.first_run_note  # the same compiled kernels as one descent
+
+
 def run(scenario):
     """Fly the dispersed descents; returns a :class:`orbital.results.Result`."""
     from orbital.landmask import is_land

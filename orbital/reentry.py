@@ -280,6 +280,14 @@ def _event_list(outcome, i=0):
     return sorted(events, key=lambda e: e.time_s)
 
 
+
+def first_run_note():
+    """What the CLI says before a run that will first compile the force kernels (or None)."""
+    from orbital.entry_dynamics import compile_note
+
+    return compile_note()
+
+
 def run(scenario):
     """Fly the descent; returns a :class:`orbital.results.Result`."""
     from orbital.batch_integrator import integrate

@@ -60,3 +60,12 @@ def test_lift_is_perpendicular_to_the_air_velocity():
     assert lift[0, 0] == pytest.approx(lift[1, 0]) and lift[0, 2] == pytest.approx(-lift[1, 2])
     assert lift[0, 0] == pytest.approx(0.4 * np.linalg.norm(lift[0]), rel=1e-3)
     assert lift[0, 2] > 0.0  # left of an eastward flight over (lat 0, lon 0) is north (+z)
+
+
+def test_compile_note_only_when_nothing_is_cached(monkeypatch):
+    import os
+
+    monkeypatch.setattr(os.path, "exists", lambda path: False)
+    assert "compiling" in ed.compile_note()
+    monkeypatch.setattr(os.path, "exists", lambda path: True)
+    assert ed.compile_note() is None
