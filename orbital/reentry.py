@@ -27,7 +27,7 @@ from pydantic import Field, model_validator
 
 from orbital.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.parachutes import ParachuteSpec
-from orbital.schema import Angle, Mass, Quantity, ScenarioBase, StationSpec, StrictModel
+from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel
 
 _Speed = Quantity("m/s", "m/s", ge=0.0, le=2000.0)
 _Duration0 = Quantity("s", "s", ge=0.0, le=36000.0)
