@@ -21,8 +21,8 @@ def prediction_window_s(lifetime_s, fraction):
 
 
 def track_times_s(start_s, end_s, step_s, max_samples):
-    """Evenly spaced times from ``start_s`` to ``end_s`` inclusive, ``step_s`` apart or
-    wider so that there are at most ``max_samples`` of them."""
+    """Evenly spaced times from ``start_s`` to ``end_s`` inclusive: a whole number of steps
+    of at most ``step_s`` (s), widened so that there are at most ``max_samples`` times."""
     span = end_s - start_s
     n = int(math.ceil(span / step_s)) + 1
     return np.linspace(start_s, end_s, max(2, min(n, max_samples)))
