@@ -292,3 +292,23 @@ def test_first_frame_sizes_closeup_labels_from_the_laid_out_panel():
     assert not cross.visible and not label.visible, "the station fills the view: no 'station' label over the model"
     assert label.anchors[0] == "right"  # when shown, left of the cross; the airlock / SAFER target labels go right
     assert closeup.astronaut["ring"]._data["a_size"][0] >= RING_MIN_PX
+
+
+def test_hud_blocks_sit_in_their_corners_and_the_help_appears_with_h():
+    from viz.hud import MARGIN_PX
+
+    viewer = _viewer(bundled_result("iss_orbit"))
+    width, height = SIZE
+    hidden = viewer.frame_at(viewer.player.t0_s)
+    viewer.on_key(_Key("H", "h"))
+    shown = viewer.frame_at(viewer.player.t0_s)
+    changed = np.abs(shown[..., :3].astype(int) - hidden[..., :3].astype(int)).sum(axis=-1) > 60
+    ys, xs = np.nonzero(changed)
+    assert ys.size > 100, "the key help is drawn"
+    # hung from the top-right corner, inside the margin
+    assert width - MARGIN_PX - 4 <= xs.max() <= width - MARGIN_PX + 2 and ys.min() >= MARGIN_PX - 2
+    white = (shown[..., :3].min(axis=-1) > 200)
+    # the status block hangs from the top-left corner, the footer stands on the bottom edge
+    assert white[MARGIN_PX : MARGIN_PX + 20, MARGIN_PX : MARGIN_PX + 80].any()
+    footer = shown[height - MARGIN_PX - 14 : height - MARGIN_PX, MARGIN_PX : MARGIN_PX + 80, :3]
+    assert (footer.min(axis=-1) > 150).any() and not white[height - MARGIN_PX + 3 :, :].any()

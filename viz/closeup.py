@@ -20,7 +20,7 @@ import numpy as np
 from vispy import scene
 from vispy.visuals.transforms import STTransform
 
-from viz import station_model
+from viz import lighting, station_model
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.hud import set_text
 
@@ -83,6 +83,34 @@ class MovingMesh(scene.visuals.Mesh):
         return self._color_transform
 
 
+class LitMesh:
+    """A flat-lit mesh: its face colours are relit on the CPU (:mod:`viz.lighting`) when the
+    light or the view turns, or when its vertices move (``move_to``)."""
+
+    def __init__(self, mesh, parent):
+        self.vertices, self.faces = mesh.vertices.astype(np.float32), np.asarray(mesh.faces, dtype=np.int32)
+        self.base_colors = np.asarray(mesh.face_colors, dtype=float)
+        self.normals = lighting.face_normals(self.vertices, self.faces)
+        self.visual = MovingMesh(self.vertices, self.faces, face_colors=self.base_colors.astype(np.float32), parent=parent)
+        self.visual.set_gl_state("opaque", depth_test=True, cull_face=False)  # solid: no blending to pay for
+        self._lit_for = None
+
+    def move_to(self, vertices):
+        """New vertex positions (V, 3) m, same faces; relit at the next ``light``."""
+        self.vertices = np.asarray(vertices, dtype=np.float32)
+        self.normals = lighting.face_normals(self.vertices, self.faces)
+        self._lit_for = None
+
+    def light(self, light_dir, view_dir):
+        """Relight for these directions (the meshes' frame), if they or the vertices changed."""
+        key = np.concatenate([light_dir, view_dir])
+        if self._lit_for is not None and np.allclose(key, self._lit_for, rtol=0.0, atol=1e-6):
+            return
+        self._lit_for = key
+        colors = lighting.lit_colors(self.base_colors, self.normals, light_dir, view_dir)
+        self.visual.set_data(vertices=self.vertices, faces=self.faces, face_colors=colors)
+
+
 class CloseupView:
     """The station-frame scene of one Result, drawn into ``viewbox`` (a vispy ViewBox)."""
 
@@ -99,10 +127,9 @@ class CloseupView:
         self._t = float(self.tracks.time_s[0])
         viewbox.bgcolor = BACKGROUND
         root = viewbox.scene
-        self._shading = []
+        self._lit = []
 
-        mesh = station_model.station_mesh()
-        self.station = self._shaded_mesh(mesh, root)
+        self.station = self._lit_mesh(station_model.station_mesh(), root).visual
         self.arm = self._build_arm(root) if self.tracks.arm_points is not None else None
         self.astronaut = self._build_astronaut(root) if self.tracks.astronaut is not None else None
         self.tether = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=2.0, antialias=True)
@@ -130,17 +157,10 @@ class CloseupView:
 
     # --- building -------------------------------------------------------------------------
 
-    def _shaded_mesh(self, mesh, parent, cls=scene.visuals.Mesh):
-        visual = cls(
-            mesh.vertices.astype(np.float32), mesh.faces, face_colors=mesh.face_colors.astype(np.float32), shading="flat", parent=parent
-        )
-        visual.set_gl_state("opaque", depth_test=True, cull_face=False)  # solid: no blending to pay for
-        visual.shading_filter.ambient_light = (1, 1, 1, 0.45)
-        visual.shading_filter.diffuse_light = (1, 1, 1, 0.7)
-        visual.shading_filter.specular_light = (1, 1, 1, 0.15)
-        visual.shading_filter.shininess = 40
-        self._shading.append(visual.shading_filter)
-        return visual
+    def _lit_mesh(self, mesh, parent):
+        lit = LitMesh(mesh, parent)
+        self._lit.append(lit)
+        return lit
 
     def _build_arm(self, root):
         k = self.tracks.arm_points.shape[1]
@@ -155,9 +175,8 @@ class CloseupView:
         base = self.tracks.arm_base if self.tracks.arm_base is not None else self.tracks.arm_points[0, 0]
         top = min(station_model.TRUSS_TOP_X_M, base[0] - 0.5)
         pedestal = station_model.box((top, base[1] - 1.2, base[2] - 1.2), (base[0], base[1] + 1.2, base[2] + 1.2), ARM_BASE)
-        self._shaded_mesh(pedestal, root)
-        arm = self._shaded_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm_points[0])[:2], self._arm_colors), root, MovingMesh)
-        return arm
+        self._lit_mesh(pedestal, root)
+        return self._lit_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm_points[0])[:2], self._arm_colors), root)
 
     def _arm_geometry(self, points):
         """Vertices (float32) and faces of the arm through ``points`` (K, 3) m."""
@@ -166,7 +185,7 @@ class CloseupView:
         return np.vstack([links, joints]).astype(np.float32), self._arm_faces
 
     def _build_astronaut(self, root):
-        figure = self._shaded_mesh(station_model.astronaut_mesh(), root)
+        figure = self._lit_mesh(station_model.astronaut_mesh(), root).visual
         figure.transform = STTransform()
         ring = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
         label = scene.visuals.Text("astronaut", parent=root, color="white", font_size=10, anchor_x="center")
@@ -224,8 +243,7 @@ class CloseupView:
         tr = self.tracks
         self._track_camera()  # first: the astronaut's ring and label are sized for this view
         if self.arm is not None:
-            vertices, faces = self._arm_geometry(tr.at(tr.arm_points, t_s))
-            self.arm.set_data(vertices=vertices, faces=faces, face_colors=self._arm_colors)
+            self.arm.move_to(self._arm_geometry(tr.at(tr.arm_points, t_s))[0])
         if self.astronaut is not None:
             self._place_astronaut(tr.astronaut_position(t_s))
             self._draw_trail(t_s)
@@ -359,9 +377,10 @@ class CloseupView:
 
     def _update_lights(self):
         """Light from over the viewer's left shoulder, whatever the camera does."""
-        direction = self.camera.transform.map([0.6, -0.7, -1.0, 0.0])[:3]
-        for shading in self._shading:
-            shading.light_dir = tuple(direction)
+        light_dir = self.camera.transform.map([0.6, -0.7, -1.0, 0.0])[:3]
+        view_dir = self.camera.transform.map([0.0, 0.0, -1.0, 0.0])[:3]
+        for lit in self._lit:
+            lit.light(light_dir, view_dir)
 
     # --- heads-up display ------------------------------------------------------------------
 

@@ -39,16 +39,15 @@ class Hud:
     """Text overlays drawn on the canvas in pixels, over every view."""
 
     def __init__(self, canvas, result, legend=(), flash_panel=(0, 1)):
-        from vispy import scene
+        from viz.overlay_text import OverlayText
 
         self.canvas, self.result = canvas, result
         self.epoch = datetime.fromisoformat(str(result.epoch_utc).replace("Z", ""))
-        # canvas pixels run downwards, so vispy's "bottom" anchor hangs a text block below its position
-        below, above = "bottom", "top"
-        self.status = scene.visuals.Text("", color=TEXT_COLOR, font_size=10, parent=canvas.scene, anchor_x="left", anchor_y=below)
-        self.flash_text = scene.visuals.Text("", color=FLASH_COLOR + (1.0,), font_size=16, bold=True, parent=canvas.scene, anchor_x="center", anchor_y=below)
-        self.help = scene.visuals.Text(KEYS_HELP, color=TEXT_COLOR, font_size=10, parent=canvas.scene, anchor_x="right", anchor_y=below)
-        self.footer = scene.visuals.Text("", color=(0.85, 0.85, 0.85, 0.9), font_size=8, parent=canvas.scene, anchor_x="left", anchor_y=above)
+        layer = canvas.scene
+        self.status = OverlayText(layer, font_size=10, color=TEXT_COLOR)
+        self.flash_text = OverlayText(layer, font_size=16, bold=True, color=FLASH_COLOR + (1.0,), anchor_x="center")
+        self.help = OverlayText(layer, KEYS_HELP, font_size=10, color=TEXT_COLOR, anchor_x="right")
+        self.footer = OverlayText(layer, font_size=8, color=(0.85, 0.85, 0.85, 0.9), hang="above")
         self.legend = "\n".join(legend)
         #: (index, count): events flash at the top centre of this one of ``count`` side-by-side panels
         self.flash_panel = flash_panel
@@ -83,7 +82,7 @@ class Hud:
         self._last_t = t_s
         self._flash_left_s = max(0.0, self._flash_left_s - wall_dt_s)
         self.flash_text.visible = self._flash_left_s > 0.0
-        if self.flash_text.visible:  # a new colour re-uploads the text's colours
+        if self.flash_text.visible:  # a new colour redraws the text's image
             self.flash_text.color = FLASH_COLOR + (min(1.0, 2.0 * self._flash_left_s / FLASH_S),)
         clock = (self.epoch + timedelta(seconds=float(t_s))).strftime("%Y-%m-%d %H:%M:%S UTC")
         lines = [

@@ -1,0 +1,50 @@
+"""The close-up's CPU lighting and the HUD's Pillow-rendered text blocks (no GL needed)."""
+
+import numpy as np
+import pytest
+
+from viz import lighting
+from viz.overlay_text import OUTLINE_PX, compose, text_masks
+
+
+def test_face_normals_are_unit_and_follow_the_winding():
+    vertices = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    normals = lighting.face_normals(vertices, np.array([[0, 1, 2], [0, 2, 1], [0, 3, 0]]))
+    assert np.allclose(normals, [[0, 0, 1], [0, 0, -1], [0, 0, 0]])  # the degenerate face gets no normal
+
+
+def test_lit_colours_add_ambient_diffuse_and_specular_on_the_side_facing_the_eye():
+    light = lighting.Light(ambient=0.4, diffuse=0.5, specular=0.2, shininess=10.0)
+    base = np.array([[0.5, 0.5, 0.5, 0.8], [0.5, 0.5, 0.5, 0.8]])
+    # the eye and the light look straight down -z: a face towards +z is lit head on, either winding
+    head_on = lighting.lit_colors(base, np.array([[0.0, 0.0, 1.0], [0.0, 0.0, -1.0]]), (0, 0, -1), (0, 0, -2), light)
+    assert np.allclose(head_on[:, :3], 0.5 * (0.4 + 0.5) + 0.2) and np.allclose(head_on[:, 3], 0.8)
+    # a face seen edge-on to the light gets the ambient term only
+    grazing = lighting.lit_colors(base[:1], np.array([[1.0, 0.0, 0.0]]), (0, 0, -1), (1, 0, -1), light)
+    assert np.allclose(grazing[0, :3], 0.5 * 0.4)
+    assert head_on.dtype == np.float32
+
+
+def test_text_block_has_one_line_height_per_line_and_an_outline_around_the_glyphs():
+    fill1, _, (w1, h1) = text_masks("altitude: 417.0 km", 10)
+    fill3, outline3, (w3, h3) = text_masks("altitude: 417.0 km\nspeed\nwarp x20", 10)
+    assert w3 == w1 and h3 - 2 * (OUTLINE_PX + 1) == pytest.approx(3 * (h1 - 2 * (OUTLINE_PX + 1)))
+    assert fill3.shape[0] >= h3 and fill3.shape[1] >= w3 and fill1.max() == pytest.approx(1.0)
+    assert np.all(outline3 >= fill3) and outline3.sum() > 1.5 * fill3.sum()  # the outline rings every glyph
+
+
+def test_right_aligned_lines_end_at_the_same_column():
+    fill, _, (width, _) = text_masks("a\nmuch longer line", 10, align="right")
+    rows = np.flatnonzero(fill.any(axis=1))
+    first_line = fill[: rows[0] + 8]
+    last_col = lambda mask: np.flatnonzero(mask.any(axis=0)).max()
+    assert abs(last_col(first_line) - last_col(fill)) <= 1 and last_col(fill) < width
+
+
+def test_compose_puts_glyphs_over_a_dark_outline_with_straight_alpha():
+    fill = np.array([[1.0, 0.0, 0.0]], np.float32)
+    outline = np.array([[1.0, 1.0, 0.0]], np.float32)
+    rgba = compose(fill, outline, (1.0, 0.5, 0.0, 1.0))
+    assert np.allclose(rgba[0, 0], [1.0, 0.5, 0.0, 1.0])  # glyph: its colour, opaque
+    assert np.allclose(rgba[0, 1, :3], 0.0) and 0.0 < rgba[0, 1, 3] < 1.0  # outline: dark, see-through
+    assert rgba[0, 2, 3] == 0.0  # nothing: transparent
