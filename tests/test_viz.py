@@ -290,7 +290,7 @@ def test_first_frame_sizes_closeup_labels_from_the_laid_out_panel():
     viewer.frame_at(viewer.player.t0_s)
     cross, label = closeup.station_marker
     assert not cross.visible and not label.visible, "the station fills the view: no 'station' label over the model"
-    assert label.anchors[0] == "right"  # when shown, left of the cross; the airlock / SAFER target labels go right
+    assert label.anchor_x == "right"  # when shown, left of the cross; the airlock / SAFER target labels go right
     assert closeup.astronaut["ring"]._data["a_size"][0] >= RING_MIN_PX
 
 

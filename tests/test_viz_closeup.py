@@ -304,3 +304,28 @@ def test_arm_camera_keeps_the_drifting_astronaut_in_view(view_of, name, t_s):
     for point in (view.tracks.astronaut_position(t_s), *view.tracks.at(view.tracks.arm_points, t_s)):
         col, row = _pixel(view, point)
         assert 0 <= col < SIZE[0] and 0 <= row < SIZE[1], f"{name} t={t_s}: {point} off screen in the arm camera"
+
+
+def test_labels_stand_by_their_points_and_hide_off_the_panel(bundled, view_of):
+    from viz.closeup import LABEL_GAP_PX
+
+    result = bundled["gordon_adrift"]
+    canvas, view = view_of(result)
+    t_s = result.time_s[len(result.time_s) // 3]
+    image = _render(canvas, view, t_s, camera="station + astronaut")
+    label = view.astronaut["label"]
+    col, row = _pixel(view, view.tracks.astronaut_position(t_s))
+    assert label.visible and label.text == "astronaut"
+    x, y = label.pos
+    assert abs(x - col) <= 1 and row - 60 < y < row - LABEL_GAP_PX  # centred over him, above his ring
+    # white glyphs there, on the panel (the outline keeps them readable on white modules too)
+    block = image[int(y) - 16 : int(y), int(x) - 30 : int(x) + 30]
+    assert (block.min(axis=-1) > 200).sum() > 10
+    # the station's own label shows only when the station is a speck (he is kilometres off at
+    # the end), left of its cross, and only on the panel
+    _render(canvas, view, result.time_s[-1])
+    cross, station_label = view.station_marker
+    col, row = _pixel(view, (0.0, 0.0, 0.0))
+    assert cross.visible and station_label.visible and station_label.pos[0] < col
+    view._pin_label(station_label, np.array([0.0, 0.0, 1e9]), (0.0, 0.0))
+    assert not station_label.visible

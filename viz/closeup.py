@@ -23,6 +23,7 @@ from vispy.visuals.transforms import STTransform
 from viz import lighting, station_model
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.hud import set_text
+from viz.overlay_text import OverlayText
 
 BACKGROUND = (0.02, 0.03, 0.07, 1.0)
 TRAIL_COLOR = np.array([0.35, 0.85, 1.0])
@@ -61,10 +62,12 @@ ARM_SIDES = 12
 RING_MIN_PX = 28.0
 #: ... and its size (m) near by, where it circles his 1.9 m figure.
 RING_DIAMETER_M = 2.6
-#: Height (px) of the astronaut's label centre above his ring.
+#: Gap (px) between the astronaut's ring and his label above it.
 LABEL_GAP_PX = 10.0
 #: Data for visuals until the first set_time (vispy wants some).
 _PLACEHOLDER_LINE = np.zeros((2, 3), dtype=np.float32)
+#: Horizontal gap (px) between a marked point and its label beside it.
+LABEL_OFFSET_PX = 8.0
 #: Below this size on screen (px) the station gets a marker and a label.
 STATION_SPECK_PX = 40.0
 #: The scale bar aims at this length on screen (px).
@@ -139,7 +142,7 @@ class CloseupView:
         self._build_targets(root)
         self.station_marker = self._build_station_marker(root)
         self.scale_bar = scene.visuals.Line(_PLACEHOLDER_LINE[:, :2], parent=viewbox, width=2.0, color="white")
-        self.scale_label = scene.visuals.Text("", parent=viewbox, color="white", font_size=9, anchor_x="left")
+        self.scale_label = OverlayText(viewbox, font_size=9, hang="middle")
         self._order_transparent()
 
         self.camera = scene.cameras.TurntableCamera(fov=FOV_DEG, up="+x", elevation=25.0, azimuth=-55.0)
@@ -188,22 +191,19 @@ class CloseupView:
         figure = self._lit_mesh(station_model.astronaut_mesh(), root).visual
         figure.transform = STTransform()
         ring = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
-        label = scene.visuals.Text("astronaut", parent=root, color="white", font_size=10, anchor_x="center")
-        for visual in (ring, label):  # always on top: he must never vanish behind the station
-            visual.set_gl_state("translucent", depth_test=False)
-            visual.order = 2
-        return {"figure": figure, "ring": ring, "label": label}
+        ring.set_gl_state("translucent", depth_test=False)  # always on top: he must never vanish behind the station
+        ring.order = 2
+        return {"figure": figure, "ring": ring, "label": OverlayText(self.viewbox, "astronaut", font_size=10, anchor_x="center", hang="above")}
 
     def _build_station_marker(self, root):
         """A cross and a label at the centre of mass, shown only when the station is a speck."""
         cross = scene.visuals.Markers(
             pos=np.zeros((1, 3), np.float32), symbol="cross", size=10, face_color=STATION_MARK_COLOR, edge_width=0, parent=root
         )
+        cross.set_gl_state("translucent", depth_test=False)
+        cross.order = 2
         # to the left of the cross: the airlock / SAFER target labels, a few metres off, go to the right
-        label = scene.visuals.Text("station    ", pos=(0.0, 0.0, 0.0), color=STATION_MARK_COLOR, font_size=9, anchor_x="right", parent=root)
-        for visual in (cross, label):
-            visual.set_gl_state("translucent", depth_test=False)
-            visual.order = 2
+        label = OverlayText(self.viewbox, "station", font_size=9, color=STATION_MARK_COLOR, anchor_x="right", hang="middle")
         return cross, label
 
     def _build_ghost_path(self, root):
@@ -222,12 +222,15 @@ class CloseupView:
         return scene.visuals.Line(dashed.astype(np.float32), color=GHOST_COLOR, connect="segments", width=1.5, parent=root)
 
     def _build_targets(self, root):
+        self._target_labels = []
         if not self.tracks.targets:
             return
         points = np.array(list(self.tracks.targets.values()), dtype=np.float32)
         scene.visuals.Markers(pos=points, symbol="diamond", size=11, face_color=(0, 0, 0, 0), edge_color=TARGET_COLOR, edge_width=2, parent=root)
-        for label, p in self.tracks.targets.items():
-            scene.visuals.Text("  " + label, pos=p.astype(np.float32), color=TARGET_COLOR, font_size=9, anchor_x="left", parent=root)
+        self._target_labels = [
+            (OverlayText(self.viewbox, label, font_size=9, color=TARGET_COLOR, hang="middle"), np.asarray(p, dtype=float))
+            for label, p in self.tracks.targets.items()
+        ]
 
     def _order_transparent(self):
         """Opaque meshes first; lines and markers blend over them."""
@@ -250,17 +253,33 @@ class CloseupView:
             self._draw_ghost(t_s)
         self._draw_tether(t_s)
         speck = 2.0 * station_model.STATION_RADIUS_M * self._pixels_per_metre(np.zeros(3)) < STATION_SPECK_PX
-        for visual in self.station_marker:
-            visual.visible = speck
+        cross, label = self.station_marker
+        cross.visible = speck
+        self._pin_label(label, np.zeros(3), (-LABEL_OFFSET_PX, 0.0), speck)
+        for label, p in self._target_labels:  # clear of the astronaut's ring when he is there
+            self._pin_label(label, p, (0.5 * RING_MIN_PX + LABEL_OFFSET_PX, 0.0))
         self._update_lights()
+
+    def _panel_xy(self, point):
+        """Where LVLH ``point`` (m) shows in the panel (px, y down), or None behind the eye."""
+        mapped = self.viewbox.scene.node_transform(self.viewbox).map(np.append(np.asarray(point, float), 1.0))
+        return None if mapped[3] <= 0.0 else mapped[:2] / mapped[3]
+
+    def _pin_label(self, label, point, offset_px, shown=True):
+        """Put ``label`` at ``point`` (m) plus ``offset_px``; hidden when not ``shown`` or off the panel."""
+        xy = self._panel_xy(point) if shown else None
+        width, height = self.viewbox.size
+        inside = xy is not None and 0.0 <= xy[0] <= width and 0.0 <= xy[1] <= height
+        label.visible = inside
+        if inside:
+            label.pos = xy + np.asarray(offset_px)
 
     def _place_astronaut(self, p):
         a = self.astronaut
         a["figure"].transform.translate = p.astype(np.float32)
         pixels_per_metre = self._pixels_per_metre(p)
         ring_px = max(RING_MIN_PX, RING_DIAMETER_M * pixels_per_metre)
-        up = self._camera_up()
-        a["label"].pos = (p + up * (0.5 * ring_px + LABEL_GAP_PX) / pixels_per_metre).astype(np.float32)
+        self._pin_label(a["label"], p, (0.0, -(0.5 * ring_px + LABEL_GAP_PX)))
         a["ring"].set_data(
             p[None].astype(np.float32), symbol="disc", size=ring_px, face_color=(0, 0, 0, 0), edge_color=MARKER_COLOR, edge_width=3
         )
@@ -362,18 +381,13 @@ class CloseupView:
         """The eye's LVLH position (m), from the camera's own transform."""
         return np.asarray(self.camera.transform.map([0.0, 0.0, 0.0, 1.0]), dtype=float)[:3]
 
-    def _camera_up(self):
-        """Unit vector (LVLH) pointing up on the screen."""
-        up = np.asarray(self.camera.transform.map([0.0, 1.0, 0.0, 0.0]), dtype=float)[:3]
-        return up / max(np.linalg.norm(up), 1e-12)
-
     def _draw_scale_bar(self):
         length_m, length_px = scale_bar_length(self._pixels_per_metre(), SCALE_BAR_PX)
         w, h = self.viewbox.size
         x0, y0 = 16.0, h - 18.0
         self.scale_bar.set_data(np.array([[x0, y0 - 5], [x0, y0], [x0 + length_px, y0], [x0 + length_px, y0 - 5]], np.float32))
         set_text(self.scale_label, format_length(length_m))
-        self.scale_label.pos = (x0 + length_px + 6.0, y0 - 3.0)
+        self.scale_label.pos = (x0 + length_px + 6.0, y0 - 2.0)
 
     def _update_lights(self):
         """Light from over the viewer's left shoulder, whatever the camera does."""

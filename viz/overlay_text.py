@@ -91,7 +91,7 @@ class OverlayText:
     """A block of text at ``pos`` (canvas px, y down) under ``parent`` (the canvas scene).
 
     ``anchor_x``: ``left``, ``center`` or ``right`` edge at ``pos``; lines align to it too.
-    ``hang``: ``below`` puts the block's top at ``pos``, ``above`` its bottom.
+    ``hang``: ``below`` puts the block's top at ``pos``, ``above`` its bottom, ``middle`` its middle.
     ``text``, ``color``, ``pos`` and ``visible`` can be set at any time.
     """
 
@@ -159,5 +159,5 @@ class OverlayText:
         width, height = (0, 0) if self._masks is None else self._masks[2]
         x, y = self._pos
         x -= {"left": 0.0, "center": 0.5, "right": 1.0}[self.anchor_x] * width
-        y -= height if self.hang == "above" else 0.0
+        y -= {"below": 0.0, "middle": 0.5, "above": 1.0}[self.hang] * height
         self._image.transform.translate = (round(x), round(y), 0.0)
