@@ -265,6 +265,7 @@ def test_decay_hud_shows_the_object_height_in_the_plunge_and_no_negative_zero():
     assert swath.hud_items(nominal + 60.0)["altitude"] == "reentered"
     assert swath.hud_items(nominal - 20.0)["to nominal reentry"] == "+0 h 00 min"
     assert _clock(-20.0) == "+0 h 00 min" and _clock(-3900.0) == "-1 h 05 min" and _clock(3599.0) == "+1 h 00 min"
+    assert _clock(47 * 3600.0) == "+47 h 00 min" and _clock(-(30 * 86400.0 + 21 * 3600.0 + 47 * 60.0)) == "-30 d 21 h 47 min"
 
 
 def test_closeup_events_flash_what_happened_inside_the_closeup_panel():

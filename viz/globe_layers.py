@@ -25,6 +25,8 @@ TARGET_COLOR = (1.0, 0.2, 0.2, 1.0)
 BEFORE_COLOR = (1.0, 0.6, 0.1, 1.0)
 AFTER_COLOR = (0.3, 0.8, 1.0, 1.0)
 TICK_COLOR = (1.0, 1.0, 1.0, 1.0)
+#: Height (m) of a footprint's target marker above the landing points (it stays in front of them).
+TARGET_LIFT_M = 3.0e3
 #: Descent phases (orbital.entry_dynamics.PHASE_NAMES order) and their colours.
 PHASES = (
     ("coast", (0.75, 0.75, 0.75, 1.0)),
@@ -74,10 +76,14 @@ def _ground_speed_m_s(r, v):
 
 
 def _clock(seconds):
-    """``+1 h 05 min`` to the nearest minute; the sign of what is shown (no ``-0 h 00 min``)."""
+    """``+1 h 05 min`` to the nearest minute, ``-30 d 21 h 47 min`` past two days; the sign of
+    what is shown (no ``-0 h 00 min``)."""
     minutes = int(round(seconds / 60.0))
     hours, rest = divmod(abs(minutes), 60)
-    return f"{'-' if minutes < 0 else '+'}{hours:d} h {rest:02d} min"
+    sign = "-" if minutes < 0 else "+"
+    if hours >= 48:
+        return f"{sign}{hours // 24:d} d {hours % 24:d} h {rest:02d} min"
+    return f"{sign}{hours:d} h {rest:02d} min"
 
 
 class OrbitLayer:
@@ -191,8 +197,11 @@ class FootprintLayer:
             _line(globe.ground, ELLIPSE_COLOR, width=2.0).set_data(ground_points(*ring).astype(np.float32))
         target = scene.get("target_wgs84") or {"lat_deg": summary.get("target_lat_deg"), "lon_deg": summary.get("target_lon_deg")}
         if target.get("lat_deg") is not None:
-            target_point = ground_points([target["lat_deg"]], [target["lon_deg"]])
-            _set_points(_markers(globe.ground), target_point, TARGET_COLOR, 12, "cross", edge_width=0.0)
+            # on top of the landings around it: a little higher, and drawn after them
+            target_point = ground_points([target["lat_deg"]], [target["lon_deg"]], GROUND_LIFT_M + TARGET_LIFT_M)
+            marker = _markers(globe.ground)
+            marker.order = self.markers.order + 1
+            _set_points(marker, target_point, TARGET_COLOR, 16, "cross", edge_width=1.0, edge_color=(1, 1, 1, 1))
         self.centre = ground_points([summary.get("landing_mean_lat_deg", 0.0)], [summary.get("landing_mean_lon_deg", 0.0)])[0]
         self.n_total = int(ok.sum())
         self.ellipse_size = _ellipse_size(summary)
