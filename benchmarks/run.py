@@ -57,7 +57,7 @@ def case_station_day(repeats):
 def case_eva_orbit(repeats):
     """One orbit of tethered drift (issim) against Cowell on both bodies, free drift (poliastro)."""
     from orbital import scenario
-    from orbital.eva_drift import _physics_inputs
+    from orbital.eva_drift import push_list, tether_config
     from orbital.eva import simulate_eva
     from orbital.forces import OrbitForces
     from orbital.frames import lvlh_to_inertial
@@ -66,7 +66,7 @@ def case_eva_orbit(repeats):
 
     model = scenario.load("gordon_tethered")
     _, r0, v0 = initial_state(model.station)
-    pushes, tether, _ = _physics_inputs(model)
+    pushes, tether = push_list(model.pushes), tether_config(model.tether)
     period_s, step_s = 5580.0, 5.0
     grid = np.arange(0.0, period_s + 1.0, step_s)
     velocity = np.add(model.astronaut.velocity, pushes[0].delta_v_lvlh_m_s)
