@@ -48,3 +48,24 @@ def test_compose_puts_glyphs_over_a_dark_outline_with_straight_alpha():
     assert np.allclose(rgba[0, 0], [1.0, 0.5, 0.0, 1.0])  # glyph: its colour, opaque
     assert np.allclose(rgba[0, 1, :3], 0.0) and 0.0 < rgba[0, 1, 3] < 1.0  # outline: dark, see-through
     assert rgba[0, 2, 3] == 0.0  # nothing: transparent
+
+
+def test_a_block_near_the_edge_is_kept_inside_its_bounds():
+    from viz.backend import offscreen_unavailable_reason
+
+    if offscreen_unavailable_reason():
+        pytest.skip(offscreen_unavailable_reason())
+    from vispy import scene
+
+    from viz.overlay_text import OverlayText
+
+    canvas = scene.SceneCanvas(size=(200, 100), show=False)
+    label = OverlayText(canvas.scene, "astronaut", anchor_x="center", hang="above", pos=(2.0, 50.0))
+    width, height = label._masks[2]
+    assert label._image.transform.translate[0] == round(2.0 - width / 2)  # free: centred on its point
+    label.bounds = (200, 100)
+    label.pos = (2.0, 50.0)
+    assert label._image.transform.translate[:2].tolist() == [0.0, round(50.0 - height)]
+    label.pos = (199.0, 3.0)
+    assert label._image.transform.translate[:2].tolist() == [200 - width, 0.0]
+    canvas.close()

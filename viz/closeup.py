@@ -272,6 +272,7 @@ class CloseupView:
         inside = xy is not None and 0.0 <= xy[0] <= width and 0.0 <= xy[1] <= height
         label.visible = inside
         if inside:
+            label.bounds = (width, height)  # near an edge, the whole word stays on the panel
             label.pos = xy + np.asarray(offset_px)
 
     def _place_astronaut(self, p):

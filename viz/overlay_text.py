@@ -92,7 +92,8 @@ class OverlayText:
 
     ``anchor_x``: ``left``, ``center`` or ``right`` edge at ``pos``; lines align to it too.
     ``hang``: ``below`` puts the block's top at ``pos``, ``above`` its bottom, ``middle`` its middle.
-    ``text``, ``color``, ``pos`` and ``visible`` can be set at any time.
+    ``bounds``: ``(width, height)`` px of the parent's area to keep the whole block inside, or None.
+    ``text``, ``color``, ``pos``, ``bounds`` and ``visible`` can be set at any time.
     """
 
     def __init__(self, parent, text="", font_size=10, color=(1.0, 1.0, 1.0, 1.0), bold=False, anchor_x="left", hang="below", pos=(0.0, 0.0)):
@@ -105,6 +106,7 @@ class OverlayText:
         self._image.transform = STTransform()
         self._image.order = 10  # over the views
         self._text, self._color, self._pos = None, tuple(color), (float(pos[0]), float(pos[1]))
+        self.bounds = None
         self._masks = None
         self.text = text
 
@@ -160,4 +162,7 @@ class OverlayText:
         x, y = self._pos
         x -= {"left": 0.0, "center": 0.5, "right": 1.0}[self.anchor_x] * width
         y -= {"below": 0.0, "middle": 0.5, "above": 1.0}[self.hang] * height
+        if self.bounds is not None:
+            x = min(max(x, 0.0), max(self.bounds[0] - width, 0.0))
+            y = min(max(y, 0.0), max(self.bounds[1] - height, 0.0))
         self._image.transform.translate = (round(x), round(y), 0.0)
