@@ -313,3 +313,23 @@ def test_hud_blocks_sit_in_their_corners_and_the_help_appears_with_h():
     assert white[MARGIN_PX : MARGIN_PX + 20, MARGIN_PX : MARGIN_PX + 80].any()
     footer = shown[height - MARGIN_PX - 14 : height - MARGIN_PX, MARGIN_PX : MARGIN_PX + 80, :3]
     assert (footer.min(axis=-1) > 150).any() and not white[height - MARGIN_PX + 3 :, :].any()
+
+
+def test_globe_scale_bar_only_at_followed_points_and_true_to_the_projection():
+    viewer = _viewer(bundled_result("soyuz_footprint"))
+    globe = viewer.views[0]
+    _use_camera(globe, "landing site")
+    viewer.frame_at(viewer.player.t0_s)
+    assert globe.scale_bar.visible and globe.scale_bar.label.text.endswith("km")
+    # a kilometre across the line of sight at the camera's centre spans pixels_per_metre * 1000 px
+    centre = np.asarray(globe.camera.center, float)
+    eye = np.asarray(globe.camera.transform.map([0.0, 0.0, 0.0, 1.0]))[:3]
+    across = np.cross(centre - eye, [0.0, 0.0, 1.0])
+    across /= np.linalg.norm(across)
+    to_canvas = globe.inertial.node_transform(viewer.canvas.scene)
+    a, b = (to_canvas.map(np.append(p, 1.0)) for p in (centre, centre + across * 1e-3))  # scene units: 1000 km
+    a, b = a[:2] / a[3], b[:2] / b[3]
+    assert np.linalg.norm(a - b) == pytest.approx(globe.pixels_per_metre() * 1e3, rel=1e-3)
+    _use_camera(globe, "globe")
+    viewer.frame_at(viewer.player.t0_s)
+    assert not globe.scale_bar.visible  # across the whole globe a length means nothing

@@ -165,7 +165,7 @@ def test_drifting_kilometres_away_stays_in_view_with_a_scale(bundled, view_of):
     _render(canvas, view, result.time_s[-1], camera="station + astronaut")
     assert np.linalg.norm(view.tracks.astronaut_position(result.time_s[-1])) > 2000.0
     assert view.hud_items(result.time_s[-1])["distance"].endswith(" km")
-    assert view.scale_label.text in {"500 m", "1000 m", "1.00 km", "2.00 km"}
+    assert view.scale_bar.label.text in {"500 m", "1000 m", "1.00 km", "2.00 km"}
 
 
 def test_arm_moves_between_two_times(view_of):
@@ -274,11 +274,12 @@ def test_sagging_line_sags_and_ends_at_its_ends():
 
 
 def test_scale_bar_and_lengths_are_round():
-    from viz.closeup import enclosing_sphere, format_length, scale_bar_length
+    from viz.closeup import enclosing_sphere
+    from viz.scale_bar import format_length, scale_bar_length
 
     assert scale_bar_length(4.0, 110.0) == (20.0, 80.0)
     assert scale_bar_length(0.03, 110.0)[0] == 2000.0
-    assert [format_length(m) for m in (23.44, 480.2, 3021.0)] == ["23.4 m", "480 m", "3.02 km"]
+    assert [format_length(m) for m in (23.44, 480.2, 3021.0, 48_460.0, 2.0e6)] == ["23.4 m", "480 m", "3.02 km", "48.5 km", "2000 km"]
     centre, radius = enclosing_sphere(50.0, np.array([0.0, 3000.0, 0.0]))
     assert np.linalg.norm(centre - [0.0, 1475.0, 0.0]) < 1e-9 and radius >= 1525.0
     assert enclosing_sphere(50.0, np.array([10.0, 0.0, 0.0]))[1] == 50.0

@@ -22,8 +22,8 @@ from vispy.visuals.transforms import STTransform
 
 from viz import lighting, station_model
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
-from viz.hud import set_text
 from viz.overlay_text import OverlayText
+from viz.scale_bar import ScaleBar, format_length
 
 BACKGROUND = (0.02, 0.03, 0.07, 1.0)
 TRAIL_COLOR = np.array([0.35, 0.85, 1.0])
@@ -70,8 +70,6 @@ _PLACEHOLDER_LINE = np.zeros((2, 3), dtype=np.float32)
 LABEL_OFFSET_PX = 8.0
 #: Below this size on screen (px) the station gets a marker and a label.
 STATION_SPECK_PX = 40.0
-#: The scale bar aims at this length on screen (px).
-SCALE_BAR_PX = 110.0
 
 
 class MovingMesh(scene.visuals.Mesh):
@@ -141,8 +139,7 @@ class CloseupView:
         self.ghost_marker = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
         self._build_targets(root)
         self.station_marker = self._build_station_marker(root)
-        self.scale_bar = scene.visuals.Line(_PLACEHOLDER_LINE[:, :2], parent=viewbox, width=2.0, color="white")
-        self.scale_label = OverlayText(viewbox, font_size=9, hang="middle")
+        self.scale_bar = ScaleBar(viewbox)
         self._order_transparent()
 
         self.camera = scene.cameras.TurntableCamera(fov=FOV_DEG, up="+x", elevation=25.0, azimuth=-55.0)
@@ -353,7 +350,7 @@ class CloseupView:
             if not np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4):  # one view update for both
                 self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=2.0 * radius)
         self._reach_far_things()
-        self._draw_scale_bar()
+        self.scale_bar.update(self._pixels_per_metre())
 
     def _reach_far_things(self):
         """Push the far clipping plane out to the station and the astronaut, however far apart.
@@ -381,14 +378,6 @@ class CloseupView:
     def _camera_position(self):
         """The eye's LVLH position (m), from the camera's own transform."""
         return np.asarray(self.camera.transform.map([0.0, 0.0, 0.0, 1.0]), dtype=float)[:3]
-
-    def _draw_scale_bar(self):
-        length_m, length_px = scale_bar_length(self._pixels_per_metre(), SCALE_BAR_PX)
-        w, h = self.viewbox.size
-        x0, y0 = 16.0, h - 18.0
-        self.scale_bar.set_data(np.array([[x0, y0 - 5], [x0, y0], [x0 + length_px, y0], [x0 + length_px, y0 - 5]], np.float32))
-        set_text(self.scale_label, format_length(length_m))
-        self.scale_label.pos = (x0 + length_px + 6.0, y0 - 2.0)
 
     def _update_lights(self):
         """Light from over the viewer's left shoulder, whatever the camera does."""
@@ -476,18 +465,3 @@ def framing_sphere(points, extra_point, least_radius_m, margin=1.1):
         points = np.vstack([points, extra_point])
     center = 0.5 * (points.min(axis=0) + points.max(axis=0))
     return center, max(least_radius_m, margin * float(np.linalg.norm(points - center, axis=1).max()))
-
-
-def scale_bar_length(pixels_per_metre, target_px):
-    """A round length (1, 2 or 5 x 10^k m) near ``target_px`` on screen: ``(metres, pixels)``."""
-    raw = target_px / max(pixels_per_metre, 1e-12)
-    decade = 10.0 ** math.floor(math.log10(raw))
-    metres = max((m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade <= raw), default=decade)
-    return metres, metres * pixels_per_metre
-
-
-def format_length(metres):
-    """``"23.4 m"``, ``"480 m"``, ``"3.02 km"``."""
-    if metres >= 1000.0:
-        return f"{metres / 1000.0:.2f} km"
-    return f"{metres:.1f} m" if metres < 100.0 else f"{metres:.0f} m"

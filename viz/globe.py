@@ -3,7 +3,8 @@
 import numpy as np
 
 from viz.earth import add_earth
-from viz.earth_rotation import R_EARTH, EarthRotation
+from viz.earth_rotation import R_EARTH, SCENE_UNIT_M, EarthRotation
+from viz.scale_bar import ScaleBar
 
 #: Camera depth range: near = distance / sqrt(DEPTH_VALUE). The 16-bit depth buffer of offscreen
 #: rendering z-fights at vispy's 1e6; at 100 lines 8 km above the ground stay on top at every preset.
@@ -42,6 +43,8 @@ class GlobeView:
         self.camera_names = [name for name, _, _ in self.presets]
         self._preset = 0
         self._t = t0
+        # bottom right: the HUD's footer takes the canvas's bottom-left corner
+        self.scale_bar = ScaleBar(viewbox, corner="right")
         self._base_angles = (0.0, 0.0)
         self._aim(t0)
 
@@ -60,6 +63,17 @@ class GlobeView:
         _, _, target = self.presets[self._preset]
         if target is not None:
             self._follow(np.asarray(target(self._t), dtype=float))
+        # a length means something at a followed point near the ground, not across the whole globe
+        self.scale_bar.visible = target is not None
+        if target is not None:
+            self.scale_bar.update(self.pixels_per_metre())
+
+    def pixels_per_metre(self):
+        """Screen pixels per metre at the camera's centre (the followed point)."""
+        eye = np.asarray(self.camera.transform.map([0.0, 0.0, 0.0, 1.0]), dtype=float)[:3]
+        distance = max(float(np.linalg.norm(eye - np.asarray(self.camera.center, dtype=float))), 1e-9)
+        visible_m = 2.0 * distance * np.tan(np.radians(self.camera.fov) / 2.0) * SCENE_UNIT_M
+        return max(self.viewbox.size[1], 1.0) / visible_m
 
     def _follow(self, centre):
         """Centre on a moving target and turn with it, keeping the user's own turn on top."""

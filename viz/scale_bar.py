@@ -1,0 +1,66 @@
+"""A scale bar in a view's corner: a round length (1, 2 or 5 x 10^k m) and its label."""
+
+import math
+
+import numpy as np
+
+from viz.hud import set_text
+from viz.overlay_text import OverlayText
+
+#: The bar aims at this length on screen (px).
+SCALE_BAR_PX = 110.0
+#: Distance (px) of the bar from the panel's side and bottom edges.
+INSET_PX = (16.0, 18.0)
+
+
+class ScaleBar:
+    """A white bar with end ticks and its length, at the bottom-left or bottom-right of ``viewbox``."""
+
+    def __init__(self, viewbox, corner="left"):
+        from vispy import scene
+
+        self.viewbox, self.corner = viewbox, corner
+        self.line = scene.visuals.Line(np.zeros((2, 2), np.float32), parent=viewbox, width=2.0, color="white")
+        self.label = OverlayText(viewbox, font_size=9, hang="middle", anchor_x="left" if corner == "left" else "right")
+
+    @property
+    def visible(self):
+        return self.line.visible
+
+    @visible.setter
+    def visible(self, value):
+        self.line.visible = self.label.visible = bool(value)
+
+    def update(self, pixels_per_metre):
+        """Redraw for this scale (screen px per metre at the view's centre)."""
+        length_m, length_px = scale_bar_length(pixels_per_metre, SCALE_BAR_PX)
+        width, height = self.viewbox.size
+        y = height - INSET_PX[1]
+        if self.corner == "left":
+            x0, x1, label_x = INSET_PX[0], INSET_PX[0] + length_px, INSET_PX[0] + length_px + 6.0
+        else:
+            x1 = width - INSET_PX[0]
+            x0, label_x = x1 - length_px, x1 - length_px - 6.0
+        self.line.set_data(np.array([[x0, y - 5], [x0, y], [x1, y], [x1, y - 5]], np.float32))
+        set_text(self.label, format_length(length_m))
+        self.label.pos = (label_x, y - 2.0)
+
+
+def scale_bar_length(pixels_per_metre, target_px):
+    """A round length (1, 2 or 5 x 10^k m) near ``target_px`` on screen: ``(metres, pixels)``."""
+    raw = target_px / max(pixels_per_metre, 1e-12)
+    decade = 10.0 ** math.floor(math.log10(raw))
+    metres = max((m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade <= raw), default=decade)
+    return metres, metres * pixels_per_metre
+
+
+def format_length(metres):
+    """``"23.4 m"``, ``"480 m"``, ``"3.02 km"``, ``"48.5 km"``, ``"2000 km"``."""
+    km = metres / 1000.0
+    if km >= 100.0:
+        return f"{km:.0f} km"
+    if km >= 10.0:
+        return f"{km:.1f} km"
+    if km >= 1.0:
+        return f"{km:.2f} km"
+    return f"{metres:.1f} m" if metres < 100.0 else f"{metres:.0f} m"
