@@ -333,3 +333,18 @@ def test_globe_scale_bar_only_at_followed_points_and_true_to_the_projection():
     _use_camera(globe, "globe")
     viewer.frame_at(viewer.player.t0_s)
     assert not globe.scale_bar.visible  # across the whole globe a length means nothing
+
+
+def test_close_cameras_see_the_plain_sharper_earth_and_the_globe_its_coastlines():
+    from viz.earth import CLOSE_TEXTURE_WIDTH, TEXTURE_WIDTH, close_texture, earth_texture
+
+    assert close_texture().shape == (CLOSE_TEXTURE_WIDTH // 2, CLOSE_TEXTURE_WIDTH, 3)
+    assert earth_texture().shape == (TEXTURE_WIDTH // 2, TEXTURE_WIDTH, 3)
+    viewer = _viewer(bundled_result("soyuz_nominal"))
+    globe = viewer.views[0]
+    _use_camera(globe, "capsule")
+    viewer.frame_at(viewer.player.t0_s)
+    assert globe.earth.close
+    _use_camera(globe, "globe")
+    viewer.frame_at(viewer.player.t0_s)
+    assert not globe.earth.close

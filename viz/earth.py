@@ -5,8 +5,11 @@ Generation image ``bmng.jpg`` and GSHHG coastlines (LGPL-3.0-or-later), read by
 :func:`orbital.landmask.read_polygons`. The coastlines are drawn into the texture
 once (at twice its resolution, then scaled down, so they come out thin and
 smooth): as 3D lines, 150,000 vertices cost more per frame than the whole globe
-on a software rasteriser, and on the ground they could never z-fight. Drawn in
-ITRS (Earth-fixed) scene units under a node that the globe view turns into GCRS.
+on a software rasteriser, and on the ground they could never z-fight. Seen from
+near by, a texel of those lines is 20 km wide and rims every coast and lake
+with blocks, so close cameras get the plain image instead, at twice the
+resolution (the imagery draws the coasts itself). Drawn in ITRS (Earth-fixed)
+scene units under a node that the globe view turns into GCRS.
 """
 
 import functools
@@ -17,8 +20,13 @@ from orbital.frames import geodetic_to_itrs
 from orbital.landmask import data_dir, read_polygons
 from viz.earth_rotation import to_scene
 
-#: Texture size (pixels, width); the 5400 px image is scaled down for speed.
+#: Texture size (pixels, width) of the whole-globe texture with coastlines; the 5400 px image
+#: is scaled down for speed and to keep the thin lines from aliasing when the globe is small.
 TEXTURE_WIDTH = 2048
+#: Camera distance (scene units, Mm from the followed point) below which the close texture is used.
+CLOSE_DISTANCE = 3.0
+#: Width (px) of the close texture: 10 km a texel; 4096 fits the texture limit of any GPU in use.
+CLOSE_TEXTURE_WIDTH = 4096
 #: Height (m) above the ellipsoid at which lines on the ground are drawn: the mesh's flat
 #: triangles (3 deg) sag up to 2.2 km below the ellipsoid, and depth must keep lines on top.
 GROUND_LIFT_M = 8.0e3
@@ -42,6 +50,15 @@ def earth_texture(width=TEXTURE_WIDTH):
         draw.line(xy.ravel().tolist(), fill=COAST_OPACITY, width=1)
     image = Image.composite(Image.new("RGB", image.size, COAST_COLOR), image, mask)
     return np.asarray(image.resize((width, width // 2), Image.BOX))
+
+
+@functools.lru_cache(maxsize=1)
+def close_texture(width=CLOSE_TEXTURE_WIDTH):
+    """The Blue Marble image without lines (height, width, 3) uint8, for cameras near the ground."""
+    from PIL import Image
+
+    with Image.open(data_dir() / "bmng.jpg") as source:
+        return np.asarray(source.convert("RGB").resize((width, width // 2), Image.LANCZOS))
 
 
 def ground_points(lat_deg, lon_deg, alt_m=GROUND_LIFT_M):
@@ -79,20 +96,41 @@ def coastlines_lon_lat(resolution=COAST_RESOLUTION):
     return lines
 
 
-def add_earth(parent):
-    """Draw the textured ellipsoid under ``parent`` (an ITRS node); returns the mesh."""
-    from vispy import scene
-    from vispy.gloo import Texture2D
-    from vispy.visuals.filters import TextureFilter
+class Earth:
+    """The textured ellipsoid under ``parent`` (an ITRS node); ``seen_from(distance)`` picks its texture."""
 
-    vertices, faces, texcoords = ellipsoid_mesh()
-    mesh = scene.visuals.Mesh(vertices=vertices.astype(np.float32), faces=faces, color=(1, 1, 1, 1), parent=parent)
-    texture = TextureFilter(earth_texture(), texcoords.astype(np.float32))
-    mesh.attach(texture)
-    texture.fshader["u_texture"] = Texture2D(earth_texture(), interpolation="linear")  # smooth close up
-    # the ground is pushed back in depth so lines lying on it win against 16-bit depth rounding;
-    # the far side is culled (the faces wind counter-clockwise seen from outside): a software
-    # rasteriser would otherwise texture up to twice the pixels the globe covers
-    mesh.set_gl_state("opaque", depth_test=True, cull_face="back", polygon_offset_fill=True, polygon_offset=(1.0, 64.0))
-    mesh.order = -10  # drawn first: everything else is depth-tested against it
-    return mesh
+    def __init__(self, parent):
+        from vispy import scene
+        from vispy.gloo import Texture2D
+        from vispy.visuals.filters import TextureFilter
+
+        vertices, faces, texcoords = ellipsoid_mesh()
+        self.mesh = scene.visuals.Mesh(vertices=vertices.astype(np.float32), faces=faces, color=(1, 1, 1, 1), parent=parent)
+        self._filter = TextureFilter(earth_texture(), texcoords.astype(np.float32))
+        self.mesh.attach(self._filter)
+        # both linear: smooth close up; the close one is uploaded only when first wanted
+        self._textures = {False: Texture2D(earth_texture(), interpolation="linear")}
+        self._close = None
+        self.seen_from(np.inf)
+        # the ground is pushed back in depth so lines lying on it win against 16-bit depth rounding;
+        # the far side is culled (the faces wind counter-clockwise seen from outside): a software
+        # rasteriser would otherwise texture up to twice the pixels the globe covers
+        self.mesh.set_gl_state("opaque", depth_test=True, cull_face="back", polygon_offset_fill=True, polygon_offset=(1.0, 64.0))
+        self.mesh.order = -10  # drawn first: everything else is depth-tested against it
+
+    def seen_from(self, distance):
+        """Use the close texture when the camera is within :data:`CLOSE_DISTANCE` of its centre."""
+        from vispy.gloo import Texture2D
+
+        close = bool(distance < CLOSE_DISTANCE)
+        if close == self._close:
+            return
+        if close not in self._textures:
+            self._textures[close] = Texture2D(close_texture(), interpolation="linear")
+        self._filter.fshader["u_texture"] = self._textures[close]
+        self._close = close
+
+    @property
+    def close(self):
+        """True while the close texture (full resolution, no drawn coastlines) is shown."""
+        return self._close

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from viz.earth import add_earth
+from viz.earth import Earth
 from viz.earth_rotation import R_EARTH, SCENE_UNIT_M, EarthRotation
 from viz.scale_bar import ScaleBar
 
@@ -31,7 +31,7 @@ class GlobeView:
         self.inertial = viewbox.scene
         self.ground = scene.Node(parent=viewbox.scene)
         self.ground.transform = scene.transforms.MatrixTransform()
-        add_earth(self.ground)
+        self.earth = Earth(self.ground)
         self.layers = [layer(self, result) for layer in globe_layers(result)]
         self.camera = scene.TurntableCamera(fov=35.0, up="+z")
         self.camera.depth_value = DEPTH_VALUE
@@ -63,16 +63,20 @@ class GlobeView:
         _, _, target = self.presets[self._preset]
         if target is not None:
             self._follow(np.asarray(target(self._t), dtype=float))
+        self.earth.seen_from(self.camera_distance())
         # a length means something at a followed point near the ground, not across the whole globe
         self.scale_bar.visible = target is not None
         if target is not None:
             self.scale_bar.update(self.pixels_per_metre())
 
+    def camera_distance(self):
+        """Distance (scene units) from the eye to the camera's centre."""
+        eye = np.asarray(self.camera.transform.map([0.0, 0.0, 0.0, 1.0]), dtype=float)[:3]
+        return max(float(np.linalg.norm(eye - np.asarray(self.camera.center, dtype=float))), 1e-9)
+
     def pixels_per_metre(self):
         """Screen pixels per metre at the camera's centre (the followed point)."""
-        eye = np.asarray(self.camera.transform.map([0.0, 0.0, 0.0, 1.0]), dtype=float)[:3]
-        distance = max(float(np.linalg.norm(eye - np.asarray(self.camera.center, dtype=float))), 1e-9)
-        visible_m = 2.0 * distance * np.tan(np.radians(self.camera.fov) / 2.0) * SCENE_UNIT_M
+        visible_m = 2.0 * self.camera_distance() * np.tan(np.radians(self.camera.fov) / 2.0) * SCENE_UNIT_M
         return max(self.viewbox.size[1], 1.0) / visible_m
 
     def _follow(self, centre):
