@@ -43,10 +43,17 @@ _RTOL = 1e-10
 _ATOL = np.array([1e-4] * 3 + [1e-7] * 3 + [1e-6] * 3 + [1e-9] * 3)
 #: Longest integrator step (s) with no tether on the line.
 _MAX_STEP_S = 10.0
-#: Longest step (s) while a tether is slack: an event is only seen where the sign
-#: of d - L differs between step ends, so a slack excursion past the line's length
-#: shorter than this could hide inside one step (found at ~7 s with 10 s steps).
+#: Longest step (s) while a tether is slack and its end is within reach: an event is only
+#: seen where the sign of d - L differs between step ends, so a slack excursion past the
+#: line's length shorter than this could hide inside one step (found at ~7 s with 10 s steps).
 _TETHER_MAX_STEP_S = 0.5
+#: A slack segment with only gravity and the reel acting may run with long steps for as long
+#: as the line's end stays out of his reach: the gap over twice his speed plus this margin
+#: (m/s; the gravity gradient adds ~1e-4 m/s^2 at 26 m), and at most this long (s).
+_SLACK_SPEED_MARGIN_M_S = 0.05
+_SLACK_SEGMENT_MAX_S = 30.0
+#: Near the line's end, short steps for this long (s) before his reach is looked at again.
+_SLACK_RECHECK_S = 5.0
 #: First step (s) tried in a segment: SAFER's control periods and idle checks are
 #: then single steps; longer first steps cost accuracy at tether restarts.
 _FIRST_STEP_S = 2.0
@@ -317,6 +324,14 @@ class _Run:
         breaks.direction = 1.0
         return [length_reached, breaks]
 
+    def slack_reach_s(self, y):
+        """Time (s) during which the slack line's end is surely out of his reach from state ``y``
+        (with no pushes or SAFER acting): the gap to full payout over twice his speed plus a margin."""
+        _, rel_r, rel_v = _relative_lvlh_one(y)
+        gap_m = self.tether.max_length_m - float(anchor_offset(self.tether, rel_r)[1])
+        speed = float(np.linalg.norm(rel_v))
+        return min(_SLACK_SEGMENT_MAX_S, max(gap_m, 0.0) / (2.0 * speed + _SLACK_SPEED_MARGIN_M_S))
+
     def peak_tension(self, sol):
         """Largest tension over a taut segment, sampled densely inside every step."""
         steps = sol.sol.ts
@@ -416,8 +431,18 @@ class _Run:
             if t >= t_end:
                 return states, tensions
             t_next = self.next_boundary(t, t_end)
-            out = times[emitted : np.searchsorted(times, t_next, side="right" if t_next >= t_end else "left")]
             tether_on, taut = self.tether_on(), self.taut
+            max_step = _MAX_STEP_S
+            if tether_on and not taut:
+                free = not self.constant_accel_lvlh(0.5 * (t + t_next)).any()
+                reach_s = self.slack_reach_s(y) if free else 0.0
+                if reach_s > _TETHER_MAX_STEP_S:  # the line's end is out of reach until then: long steps
+                    t_next = min(t_next, t + reach_s)
+                else:
+                    max_step = _TETHER_MAX_STEP_S
+                    if free:
+                        t_next = min(t_next, t + _SLACK_RECHECK_S)
+            out = times[emitted : np.searchsorted(times, t_next, side="right" if t_next >= t_end else "left")]
             sol = solve_ivp(
                 self.rhs,
                 (t, t_next),
@@ -429,7 +454,7 @@ class _Run:
                 args=(self.constant_accel_lvlh(0.5 * (t + t_next)),),
                 rtol=_RTOL,
                 atol=_ATOL,
-                max_step=_TETHER_MAX_STEP_S if tether_on and not taut else _MAX_STEP_S,
+                max_step=max_step,
                 first_step=min(t_next - t, _FIRST_STEP_S),
             )
             if sol.status < 0:
