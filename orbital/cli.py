@@ -259,23 +259,39 @@ def _usage_error_line(exc):
     return f"issim: error: {message.rstrip('.')} (see '{command} --help')"
 
 
+def _terminate(signum, frame):
+    """SIGTERM ends the run as Ctrl-C does: half-written files are removed on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def main():
-    """Console-script entry point: usage errors are one line on stderr and exit code 2."""
+    """Console-script entry point: usage errors are one line on stderr and exit code 2; an
+    unexpected error is one line and exit code 1 (ISSIM_DEBUG=1 shows its traceback)."""
+    import os
+    import signal
+
     try:  # typer >= 0.26 vendors click as typer._click; older typer uses click itself
         from typer._click import exceptions as click_exceptions
     except ImportError:
         from click import exceptions as click_exceptions
 
+    signal.signal(signal.SIGTERM, _terminate)
+    no_args = getattr(click_exceptions, "NoArgsIsHelpError", ())
     try:
         code = app(standalone_mode=False)
-    except click_exceptions.NoArgsIsHelpError if hasattr(click_exceptions, "NoArgsIsHelpError") else () as exc:
+    except no_args as exc:
         typer.echo(exc.ctx.get_help(), err=True)
         code = EXIT_BAD_INPUT
     except click_exceptions.UsageError as exc:
         typer.echo(_usage_error_line(exc), err=True)
         code = EXIT_BAD_INPUT
-    except click_exceptions.Abort:
-        typer.echo("issim: aborted", err=True)
+    except KeyboardInterrupt:
+        typer.echo("issim: interrupted", err=True)
+        code = 130
+    except Exception as exc:  # a bug, not bad input: say what broke, in one line
+        if os.environ.get("ISSIM_DEBUG"):
+            raise
+        typer.echo(f"issim: internal error: {type(exc).__name__}: {exc} (ISSIM_DEBUG=1 shows where; please report it)", err=True)
         code = 1
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -96,10 +96,17 @@ def read_yaml(path):
 
 @functools.cache
 def _unique_key_loader():
-    """PyYAML's safe loader, refusing a key given twice in one mapping (safe_load keeps the last silently)."""
+    """PyYAML's safe loader, refusing a key given twice in one mapping (safe_load keeps the last
+    silently), and leaving dates and times as text: the schema reads them (PyYAML's own
+    timestamps end in a bare ValueError on a date such as 2019-02-30)."""
     import yaml
 
     class UniqueKeyLoader(yaml.SafeLoader):
+        yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+
         def construct_mapping(self, node, deep=False):
             first_line = {}
             for key_node, _ in node.value:
@@ -127,7 +134,7 @@ def parse_override(text):
     if not sep or not all(path):
         raise ScenarioError(f"--set {text!r}: expected KEY=VALUE with a dotted key, e.g. station.altitude='400 km'")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else raw
+        value = yaml.load(raw, Loader=_unique_key_loader()) if raw.strip() else raw  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError:
         value = raw
     return path, value
@@ -170,8 +177,11 @@ def model_class(kind):
     return importlib.import_module(KINDS[kind]).Scenario
 
 
-def validate(data, source="<scenario>", default_name=""):
-    """Validate a scenario dict; returns the typed model of its kind."""
+def validate(data, source="<scenario>", default_name="", overridden=()):
+    """Validate a scenario dict; returns the typed model of its kind.
+
+    ``overridden``: dotted keys set by ``--set``; problems under them are reported as the
+    ``--set`` value's, not the file's."""
     from pydantic import ValidationError
 
     kind = data.get("kind")
@@ -187,7 +197,7 @@ def validate(data, source="<scenario>", default_name=""):
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(format_validation_error(exc, source, cls)) from None
+        raise ScenarioError(format_validation_error(exc, source, cls, overridden)) from None
     except RecursionError:
         raise ScenarioError(f"{source}: nested too deeply") from None
 
@@ -196,7 +206,8 @@ def load(name_or_path, overrides=()):
     """Read, override and validate a scenario: the one entry point for the CLI."""
     path = resolve_path(name_or_path)
     data = apply_overrides(read_yaml(path), overrides)
-    return validate(data, source=str(path), default_name=path.stem)
+    keys = [text.partition("=")[0].strip() for text in overrides]
+    return validate(data, source=str(path), default_name=path.stem, overridden=keys)
 
 
 def resolved_yaml(scenario):
@@ -250,12 +261,15 @@ def _field_names(cls, loc):
     return list(cls.model_fields)
 
 
-def format_validation_error(exc, source, cls):
-    """One message, a line per problem: ``file: field.path = value: what was expected``."""
+def format_validation_error(exc, source, cls, overridden=()):
+    """One message, a line per problem: ``file: field.path = value: what was expected``
+    (``--set: field.path = ...`` where the value came from an override in ``overridden``)."""
     lines = []
+    file_source = source
     for error in exc.errors(include_url=False):
         loc = [str(part) for part in error["loc"]]
         field = ".".join(loc) or "(top level)"
+        source = "--set" if any(field == key or field.startswith(key + ".") for key in overridden) else file_source
         if error["type"] == "extra_forbidden":
             allowed = _field_names(cls, error["loc"][:-1])
             lines.append(f"{source}: {field}: unknown field; expected one of: {', '.join(allowed)}")

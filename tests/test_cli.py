@@ -110,3 +110,53 @@ def test_bundled_spacewalks_run_from_the_cli(issim, tmp_path, name):
     for key in ("max_separation_m", "final_separation_m", "along_track_drift_per_orbit_m",
                 "max_tether_tension_n", "tether_broken", "safer_dv_used_m_s", "returned"):
         assert key in summary
+
+
+@pytest.mark.parametrize("given", [["--set", "station.epoch=2019-13-45T00:00:00"], ["--set", "station.epoch=2019-02-30T00:00:00"]])
+def test_an_impossible_date_is_one_message_naming_the_set_value(issim, given):
+    done = issim("run", "iss_orbit", *given)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("issim: error: --set: station.epoch = '2019-")
+    assert "expected a UTC date and time" in done.stderr
+
+
+def test_an_impossible_date_in_a_file_names_the_file(issim, write_yaml):
+    path = write_yaml("kind: station\nname: x\nstation:\n  epoch: 2019-02-30T00:00:00\n")
+    done = issim("validate", path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{path}: station.epoch = '2019-02-30T00:00:00'" in done.stderr
+
+
+def test_an_unexpected_error_is_one_line_and_exit_1(monkeypatch, capsys):
+    from orbital import cli, scenario
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(scenario, "load", broken)
+    monkeypatch.setattr("sys.argv", ["issim", "validate", "iss_orbit"])
+    monkeypatch.delenv("ISSIM_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    err = capsys.readouterr().err
+    assert stop.value.code == 1 and err.count("\n") == 1
+    assert err.startswith("issim: internal error: ZeroDivisionError: division by zero") and "Traceback" not in err
+
+
+def test_sigterm_during_an_export_leaves_no_file(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from conftest import ISSIM
+
+    export = subprocess.Popen([str(ISSIM), "view", "iss_orbit", "--export", "cut.mp4", "--duration", "60", "--size", "320x180"],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".cut.") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the temporary file appears when rendering starts
+    export.send_signal(signal.SIGTERM)
+    export.communicate(timeout=60)
+    assert export.returncode == 128 + signal.SIGTERM
+    assert os.listdir(tmp_path) == [], "nothing half-written is left"
