@@ -10,6 +10,8 @@ import importlib
 import importlib.resources
 from pathlib import Path
 
+from orbital.schema import safe_name
+
 #: Scenario kinds and the modules that define their model (``Scenario``) and runner (``run``).
 KINDS = {
     "station": "orbital.station",
@@ -207,7 +209,7 @@ def load(name_or_path, overrides=()):
     path = resolve_path(name_or_path)
     data = apply_overrides(read_yaml(path), overrides)
     keys = [text.partition("=")[0].strip() for text in overrides]
-    return validate(data, source=str(path), default_name=path.stem, overridden=keys)
+    return validate(data, source=str(path), default_name=safe_name(path.stem), overridden=keys)
 
 
 def resolved_yaml(scenario):

@@ -6,6 +6,7 @@ in SI units; they serialise back as ``"<float> <SI unit>"`` strings, so a saved
 scenario reloads bit for bit.
 """
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal, Optional, Union
 
@@ -279,11 +280,30 @@ class IntegratorSpec(StrictModel):
     rtol: float = Field(default=1e-10, ge=1e-14, le=1e-3)
 
 
+#: A scenario's name: it names the run directory, so one plain file name, no folders.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+
+
+def safe_name(text):
+    """``text`` made into a valid scenario name (other characters become '_'), e.g. from a file's name."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", str(text))[:100]
+    return name if NAME_PATTERN.fullmatch(name) else f"_{name}"[:100]
+
+
 class ScenarioBase(StrictModel):
     """Fields every scenario has."""
 
     kind: str
-    name: str = Field(default="", description="defaults to the file name")
+    name: str = Field(default="", description="defaults to the file name; letters, digits, '_', '-', '.'")
     description: str = ""
     seed: int = Field(default=0, ge=0, le=2**63 - 1, description="random seed; runs are reproducible")
+
+    @field_validator("name")
+    @classmethod
+    def _plain_file_name(cls, value):
+        if value and not NAME_PATTERN.fullmatch(value):
+            raise PydanticCustomError(
+                "name", "expected up to 100 letters, digits, '_', '-' or '.' (not first): it names the run directory"
+            )
+        return value
 

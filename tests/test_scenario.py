@@ -143,3 +143,15 @@ def test_random_overrides_never_crash(write_yaml, key, value):
         sc.load(path, [f"{key}={value}"])
     except sc.ScenarioError as exc:
         assert str(exc)
+
+
+@pytest.mark.parametrize("name", ["../../etc/x", "a/b", ".hidden", "x" * 101, "two words"])
+def test_a_name_that_is_not_a_plain_file_name_is_refused(name):
+    with pytest.raises(sc.ScenarioError, match=r"--set: name = .*it names the run directory"):
+        sc.load("iss_orbit", [f"name={name}"])
+
+
+def test_a_file_name_becomes_a_safe_default_name(tmp_path):
+    path = tmp_path / "my scen (2).yaml"
+    path.write_text("kind: station\n")
+    assert sc.load(str(path)).name == "my_scen__2_"
