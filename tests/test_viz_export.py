@@ -1,6 +1,7 @@
 """``issim view``: exports that open with the expected frames, and bad options refused (exit 2)."""
 
 import imageio.v2 as imageio
+import numpy as np
 import pytest
 
 from orbital.results import umask_mode
@@ -220,3 +221,23 @@ def test_hud_numbers_have_one_format_and_no_negative_zero():
     assert [format_warp(w) for w in (1e6, 500000, 2000, 2.5, 1)] == ["1,000,000", "500,000", "2,000", "2.5", "1"]
     assert format_elapsed(-0.3) == "T+0 h 00 min 00 s" and format_elapsed(-61) == "T-0 h 01 min 01 s"
     assert format_elapsed(86400 + 3725) == "T+1 d 1 h 02 min 05 s"
+
+
+def test_gif_delays_add_up_to_the_duration_in_whole_centiseconds():
+    from viz.export import gif_delays_ms
+
+    delays = gif_delays_ms(90, 15)  # 66.7 ms a frame: 60 and 70 ms mixed
+    assert len(delays) == 90 and sum(delays) == 6000 and set(delays) == {60, 70}
+    assert sum(gif_delays_ms(90, 30)) == 3000 and all(d % 10 == 0 for d in gif_delays_ms(7, 7))
+
+
+def test_gif_palette_keeps_the_viewers_marker_colours():
+    from viz.export import _gif_palette, viewer_colours
+    from viz.globe_layers import CAPSULE_COLOR, TARGET_COLOR
+
+    earth_only = np.tile(np.array([[[30, 60, 120]], [[90, 80, 50]]], np.uint8), (50, 100, 1))
+    palette = np.asarray(_gif_palette(earth_only).getpalette()[:768], np.uint8).reshape(-1, 3)
+    for colour in (TARGET_COLOR, CAPSULE_COLOR):
+        rgb = np.round(np.asarray(colour[:3]) * 255)
+        assert np.abs(palette.astype(int) - rgb).sum(axis=1).min() == 0
+    assert len(viewer_colours()) < 64  # most of the palette is left to the picture

@@ -1,9 +1,12 @@
 """Export without a display: frames rendered offscreen, written as MP4, GIF or PNG.
 
 MP4 goes through the ffmpeg binary that ``imageio-ffmpeg`` carries (H.264,
-yuv420p, so the size must be even); GIF and PNG through Pillow. The file is
-written under a temporary name beside the target and renamed into place, so a
-failed export leaves nothing half-written.
+yuv420p, so the size must be even); GIF and PNG through Pillow. A GIF has 256
+colours: its palette holds the viewer's own marker and line colours (a small red
+target or orange capsule would otherwise be mapped to the nearest Earth colour)
+and the first frame's; its frame delays, whole centiseconds in the format, add up
+to the duration asked for. The file is written under a temporary name beside the
+target and renamed into place, so a failed export leaves nothing half-written.
 """
 
 import os
@@ -62,10 +65,51 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None)
 def _write_movie(name, suffix, frames, fps):
     import imageio.v2 as imageio
 
-    if suffix == ".mp4":
-        writer = imageio.get_writer(name, format="FFMPEG", fps=fps, codec="libx264", quality=7, pixelformat="yuv420p", macro_block_size=1)
-    else:
-        writer = imageio.get_writer(name, format="GIF", mode="I", duration=1000.0 / fps, loop=0)
+    if suffix == ".gif":
+        _write_gif(name, frames, fps)
+        return
+    writer = imageio.get_writer(name, format="FFMPEG", fps=fps, codec="libx264", quality=7, pixelformat="yuv420p", macro_block_size=1)
     with writer:
         for frame in frames:
             writer.append_data(frame)
+
+
+def gif_delays_ms(n_frames, fps):
+    """Per-frame delays (ms, whole centiseconds as GIF stores them) whose sum follows ``n_frames / fps``."""
+    ends_cs = np.round(np.arange(1, n_frames + 1) * 100.0 / fps)
+    return (np.diff(np.concatenate([[0.0], ends_cs])) * 10).astype(int).tolist()
+
+
+def viewer_colours():
+    """RGB (K, 3) uint8 of the colours the viewer draws with (markers, lines, text), for a GIF's palette."""
+    from viz import closeup, globe_layers, hud
+
+    colours = [value for module in (globe_layers, closeup, hud) for key, value in vars(module).items() if key.endswith("_COLOR")]
+    colours += [phase[1] for phase in globe_layers.PHASES] + [(0, 0, 0), (1, 1, 1)]
+    rgb = np.unique(np.round(np.array([np.asarray(c, float)[:3] for c in colours]) * 255), axis=0)
+    return rgb.astype(np.uint8)
+
+
+def _gif_palette(first_frame):
+    """A 256-colour palette image: the viewer's own colours, then the first frame's most used."""
+    from PIL import Image
+
+    fixed = viewer_colours()
+    adaptive = Image.fromarray(first_frame).quantize(colors=256 - len(fixed), method=Image.Quantize.MEDIANCUT)
+    learned = np.asarray(adaptive.getpalette()[: 3 * (256 - len(fixed))], np.uint8).reshape(-1, 3)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(np.concatenate([fixed, learned]).ravel().tolist())
+    return palette
+
+
+def _write_gif(name, frames, fps):
+    """Frames (H, W, 3) uint8 to an endlessly looping GIF, on one palette, with exact timing."""
+    from PIL import Image
+
+    frames = iter(frames)
+    first = next(frames)
+    palette = _gif_palette(first)
+    images = [Image.fromarray(first).quantize(palette=palette)]
+    images += [Image.fromarray(frame).quantize(palette=palette) for frame in frames]
+    images[0].save(name, format="GIF", save_all=True, append_images=images[1:], loop=0,
+                   duration=gif_delays_ms(len(images), fps), disposal=1, optimize=False)

@@ -27,16 +27,16 @@ AFTER_COLOR = (0.3, 0.8, 1.0, 1.0)
 TICK_COLOR = (1.0, 1.0, 1.0, 1.0)
 #: Height (m) of a footprint's target marker above the landing points (it stays in front of them).
 TARGET_LIFT_M = 3.0e3
-#: Descent phases (orbital.entry_dynamics.PHASE_NAMES order) and their colours.
+#: Descent phases (orbital.entry_dynamics.PHASE_NAMES order), their colours and the colours' names.
 PHASES = (
-    ("coast", (0.75, 0.75, 0.75, 1.0)),
-    ("deorbit burn", (1.0, 0.45, 0.0, 1.0)),
-    ("coast", (1.0, 0.9, 0.3, 1.0)),
-    ("entry", (1.0, 0.15, 0.15, 1.0)),
-    ("drogue", (0.85, 0.4, 1.0, 1.0)),
-    ("main chute", (0.3, 1.0, 0.4, 1.0)),
-    ("main chute", (0.3, 1.0, 0.4, 1.0)),
-    ("landed", (1.0, 1.0, 1.0, 1.0)),
+    ("coast", (0.75, 0.75, 0.75, 1.0), "grey"),
+    ("deorbit burn", (1.0, 0.45, 0.0, 1.0), "orange"),
+    ("coast", (1.0, 0.9, 0.3, 1.0), "yellow"),
+    ("entry", (1.0, 0.15, 0.15, 1.0), "red"),
+    ("drogue", (0.85, 0.4, 1.0, 1.0), "purple"),
+    ("main chute", (0.3, 1.0, 0.4, 1.0), "green"),
+    ("main chute", (0.3, 1.0, 0.4, 1.0), "green"),
+    ("landed", (1.0, 1.0, 1.0, 1.0), "white"),
 )
 #: A decay window can last months, its track then covering the whole latitude band (drawn as
 #: two parallels): the track is drawn thin within SWATH_FAINT_S of the nominal time, bold with
@@ -153,9 +153,8 @@ class DescentLayer:
         self.marker = _markers(globe.ground)
         self.cameras = [("capsule", 2.5, self.position)]
         used = sorted(set(codes.tolist()))
-        names = dict.fromkeys(PHASES[c][0] for c in used)
-        self.legend = ["descent: " + ", ".join(names)]
-        self.legend_colors = [PHASES[c][1] for c in used]
+        keys = dict.fromkeys(f"{PHASES[c][2]} {PHASES[c][0]}" for c in used)
+        self.legend = ["descent: " + ", ".join(keys) + "; faint white: still to fly"]
 
     def position(self, t_s):
         itrs = interpolate(self.t, self.path, t_s)
