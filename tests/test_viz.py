@@ -133,7 +133,7 @@ def test_events_flash_when_crossed():
     viewer.frame_at(event.time_s - 9.0, 5.0)  # earlier events have faded after 5 wall seconds
     assert not viewer.hud.flash_text.visible
     viewer.frame_at(event.time_s + 1.0, 0.1)
-    assert viewer.hud.flash_text.visible and event.message in viewer.hud.flash_text.text
+    assert viewer.hud.flash_text.visible and event.message in " ".join(viewer.hud.flash_text.text.split())  # wrapped to the panel
     viewer.frame_at(event.time_s + 2.0, 5.0)  # some wall seconds later it is gone
     assert not viewer.hud.flash_text.visible
 
@@ -276,7 +276,7 @@ def test_closeup_events_flash_what_happened_inside_the_closeup_panel():
     viewer.frame_at(push.time_s - 1.0, 0.1)
     viewer.frame_at(push.time_s + 0.1, 0.1)
     text = viewer.hud.flash_text
-    assert text.visible and text.text.startswith("push:") and push.message in text.text
+    assert text.visible and text.text.startswith("push:") and push.message in " ".join(text.text.split())
     x = text.pos[0, 0] if np.ndim(text.pos) == 2 else text.pos[0]
     left, _ = viewer.viewboxes[1].pos
     assert left < x < left + viewer.viewboxes[1].size[0], "the flash belongs to the close-up panel"
@@ -348,3 +348,20 @@ def test_close_cameras_see_the_plain_sharper_earth_and_the_globe_its_coastlines(
     _use_camera(globe, "globe")
     viewer.frame_at(viewer.player.t0_s)
     assert not globe.earth.close
+
+
+def test_a_flash_on_a_small_canvas_stays_clear_of_the_status_block_and_inside_the_canvas():
+    from viz.viewer import Viewer
+
+    result = bundled_result("soyuz_nominal")
+    event = next(e for e in result.events if e.kind == "main_settled")  # the longest message
+    viewer = Viewer(result, size=(640, 360))
+    viewer.frame_at(event.time_s - 1.0, 0.1)
+    viewer.frame_at(event.time_s + 0.1, 0.1)
+    hud = viewer.hud
+    assert hud.flash_text.visible
+    (fx, fy), (fw, fh) = hud.flash_text._image.transform.translate[:2], hud.flash_text.size
+    (sx, sy), (sw, sh) = hud.status._image.transform.translate[:2], hud.status.size
+    assert 0 <= fx and fx + fw <= 640, "the whole message is on the canvas"
+    overlaps = fx < sx + sw and sx < fx + fw and fy < sy + sh and sy < fy + fh
+    assert not overlaps, "the flash does not cover the status lines"

@@ -210,7 +210,8 @@ def test_flash_says_what_happened_and_fits_its_panel():
     taut, slack = Event(7.4, "tether_taut", "26.000 m from the anchor"), Event(7.9, "tether_slack", "26.000 m from the anchor")
     assert flash_message(taut, 640) == "tether taut: 26.000 m from the anchor"
     assert flash_message(slack, 640) == "tether slack: 26.000 m from the anchor"
-    assert flash_message(taut, 240) == "tether taut:\n26.000 m from the anchor"  # a narrow panel: two lines
+    assert flash_message(taut, 300) == "tether taut:\n26.000 m from the anchor"  # a narrow panel: two lines
+    assert flash_message(taut, 240) == "tether taut:\n26.000 m from the\nanchor"  # narrower: wrapped between words
     assert flash_message(Event(1.0, "bank_reversal", "bank reversal: lift to the left"), 640) == "bank reversal: lift to the left"
     assert flash_message(Event(1.0, "capture"), 640) == "capture"
 

@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from viz.overlay_text import wrap
+
 KEYS_HELP = (
     "space  pause / play\n"
     "+ / -  time warp up / down\n"
@@ -15,8 +17,14 @@ FLASH_S = 3.0
 TEXT_COLOR = (1.0, 1.0, 1.0, 0.95)
 FLASH_COLOR = (1.0, 0.85, 0.2)
 MARGIN_PX = 12
-#: Rough width of a character of the flash (16 pt bold), to keep it inside its panel.
-FLASH_CHAR_PX = 13
+#: The flash's font size (pt): the large one on panels at least FLASH_WIDE_PX wide.
+FLASH_FONT_PT = 16
+FLASH_SMALL_FONT_PT = 12
+FLASH_WIDE_PX = 800
+#: The flash's top (px) under the canvas's top edge; beside the status block, or under it
+#: where there is no room beside it.
+FLASH_TOP_PX = MARGIN_PX + 30
+FOOTER_FONT_PT = 8
 
 
 def format_elapsed(t_s):
@@ -45,9 +53,9 @@ class Hud:
         self.epoch = datetime.fromisoformat(str(result.epoch_utc).replace("Z", ""))
         layer = canvas.scene
         self.status = OverlayText(layer, font_size=10, color=TEXT_COLOR)
-        self.flash_text = OverlayText(layer, font_size=16, bold=True, color=FLASH_COLOR + (1.0,), anchor_x="center")
+        self.flash_text = OverlayText(layer, font_size=FLASH_FONT_PT, bold=True, color=FLASH_COLOR + (1.0,), anchor_x="center")
         self.help = OverlayText(layer, KEYS_HELP, font_size=10, color=TEXT_COLOR, anchor_x="right")
-        self.footer = OverlayText(layer, font_size=8, color=(0.85, 0.85, 0.85, 0.9), hang="above")
+        self.footer = OverlayText(layer, font_size=FOOTER_FONT_PT, color=(0.85, 0.85, 0.85, 0.9), hang="above")
         self.legend = "\n".join(legend)
         #: (index, count): events flash at the top centre of this one of ``count`` side-by-side panels
         self.flash_panel = flash_panel
@@ -60,10 +68,39 @@ class Hud:
     def _place(self):
         width, height = self.canvas.size
         self.status.pos = (MARGIN_PX, MARGIN_PX)
-        index, count = self.flash_panel
-        self.flash_text.pos = ((index + 0.5) * width / count, MARGIN_PX + 30)
         self.help.pos = (width - MARGIN_PX, MARGIN_PX)
         self.footer.pos = (MARGIN_PX, height - MARGIN_PX)
+        self._place_flash()
+
+    def _place_flash(self):
+        """Centre the flash on its panel; where the status block is in the way, beside it
+        (if there is room) or under it."""
+        width, height = self.canvas.size
+        left, right = self._flash_span_px()
+        flash_w, _ = self.flash_text.size
+        status_w, status_h = self.status.size
+        x, y = 0.5 * (left + right), FLASH_TOP_PX
+        if x - flash_w / 2 < MARGIN_PX + status_w and y < MARGIN_PX + status_h:
+            beside = MARGIN_PX + status_w + MARGIN_PX
+            if beside + flash_w <= right:
+                x = max(x, beside + flash_w / 2)
+            else:
+                y = MARGIN_PX + status_h + 4
+        self.flash_text.bounds = (width, height)
+        self.flash_text.pos = (x, y)
+
+    def _flash_span_px(self):
+        """Left and right edges (px) of the flash's panel, inside the margins."""
+        index, count = self.flash_panel
+        panel = self.canvas.size[0] / count
+        return index * panel + MARGIN_PX, (index + 1) * panel - MARGIN_PX
+
+    def _flash_width_px(self):
+        """Room (px) for the flash: its panel, less the status block where that shares the panel."""
+        left, right = self._flash_span_px()
+        status_right = MARGIN_PX + self.status.size[0] + MARGIN_PX
+        beside = right - max(left, status_right)
+        return beside if beside >= 0.45 * (right - left) else right - left
 
     def toggle_help(self):
         self.help.visible = not self.help.visible
@@ -75,7 +112,9 @@ class Hud:
             recent = max(self._last_t, t_s - FLASH_S * warp)
             crossed = [e for e in self.result.events if recent < e.time_s <= t_s]
             if crossed:
-                set_text(self.flash_text, flash_message(crossed[-1], self.canvas.size[0] / self.flash_panel[1]))
+                left, right = self._flash_span_px()
+                self.flash_text.font_size = FLASH_FONT_PT if right - left >= FLASH_WIDE_PX - 2 * MARGIN_PX else FLASH_SMALL_FONT_PT
+                set_text(self.flash_text, flash_message(crossed[-1], self._flash_width_px(), self.flash_text.font_size))
                 self._flash_left_s = FLASH_S - (t_s - crossed[-1].time_s) / warp + wall_dt_s
         elif self._last_t is not None and t_s < self._last_t:
             self._flash_left_s = 0.0
@@ -92,17 +131,25 @@ class Hud:
         ]
         lines += [f"{name}: {value}" for name, value in items.items()]
         set_text(self.status, "\n".join(lines))
-        set_text(self.footer, (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)")
+        footer = (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)"
+        set_text(self.footer, wrap(footer, self.canvas.size[0] - 2 * MARGIN_PX, FOOTER_FONT_PT))
+        if self.flash_text.visible:
+            self._place_flash()
 
 
-def flash_message(event, panel_width_px):
-    """``"tether taut: 26.000 m from the anchor"``, split after the colon if wider than the panel."""
+def flash_message(event, width_px, font_size_pt=FLASH_FONT_PT):
+    """``"tether taut: 26.000 m from the anchor"`` (the event's kind, unless its message has
+    a heading of its own); wider than ``width_px``, split after the colon, and lines still
+    too wide wrapped between words."""
+    from viz.overlay_text import line_width_px
+
     words = event.kind.replace("_", " ")
     message = event.message.strip()
-    if not message or message.lower().startswith(words.lower()):
-        return message or words
-    text = f"{words}: {message}"
-    return text if len(text) * FLASH_CHAR_PX <= panel_width_px - 2 * MARGIN_PX else f"{words}:\n{message}"
+    text = f"{words}: {message}" if message and ":" not in message and not message.lower().startswith(words.lower()) else (message or words)
+    if line_width_px(text, font_size_pt, bold=True) <= width_px:
+        return text
+    head, sep, tail = text.partition(": ")
+    return wrap(f"{head}:\n{tail}" if sep else text, width_px, font_size_pt, bold=True)
 
 
 def set_text(visual, text):

@@ -45,6 +45,26 @@ def _line_mask(line, size_px, bold):
     return np.asarray(image)
 
 
+def line_width_px(line, font_size_pt, bold=False):
+    """Width (px) of one line of text as :class:`OverlayText` draws it (outline not counted)."""
+    return _font(max(1, int(round(font_size_pt * PX_PER_PT))), bold).getlength(line)
+
+
+def wrap(text, width_px, font_size_pt, bold=False):
+    """``text`` with each of its lines wrapped between words to ``width_px`` (a single word
+    wider than that stands alone on its line)."""
+    out = []
+    for line in text.split("\n"):
+        wrapped = []
+        for word in line.split(" "):
+            if wrapped and line_width_px(f"{wrapped[-1]} {word}", font_size_pt, bold) <= width_px:
+                wrapped[-1] = f"{wrapped[-1]} {word}"
+            else:
+                wrapped.append(word)
+        out += wrapped
+    return "\n".join(out)
+
+
 def _dilate(mask, radius):
     """Max filter of ``mask`` over a (2 radius + 1) square, by shifted maxima (rows, then columns)."""
     out = mask.copy()
@@ -141,6 +161,11 @@ class OverlayText:
     def pos(self, xy):
         self._pos = (float(xy[0]), float(xy[1]))
         self._place()
+
+    @property
+    def size(self):
+        """``(width, height)`` px of the block (outline included); (0, 0) without text."""
+        return (0, 0) if self._masks is None else self._masks[2]
 
     @property
     def visible(self):
