@@ -167,25 +167,27 @@ def view(
     target: str = typer.Argument(..., help="a bundled scenario name, a YAML file (run first), or a run directory"),
     set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field before running: KEY=VALUE"),
     export: Optional[str] = typer.Option(None, "--export", help="render offscreen to FILE (.mp4, .gif, or .png) instead of a window"),
-    fps: int = typer.Option(30, "--fps", help="frames per second of an exported video"),
+    fps: Optional[int] = typer.Option(None, "--fps", help="frames per second of an exported video [default: 30]"),
     size: str = typer.Option("1280x720", "--size", help="frame size WIDTHxHEIGHT in pixels"),
-    duration: float = typer.Option(10.0, "--duration", help="length of an exported video in seconds (the whole run is played in it)"),
-    time_: Optional[str] = typer.Option(None, "--time", help="for a .png: the moment drawn, since the epoch (1200, '20 min')"),
+    duration: Optional[float] = typer.Option(None, "--duration", help="length of an exported video in seconds, the whole run played in it [default: 10]"),
+    time_: Optional[str] = typer.Option(None, "--time", help="for a .png: the moment drawn, since the epoch (1200, '20 min'), or start or end [default: start; a footprint's: end]"),
     warp: Optional[float] = typer.Option(None, "--warp", help="initial time warp of the window (simulated s per wall s)"),
     overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --export file"),
 ):
     """Watch a scenario in 3D (window), or export it as MP4/GIF/PNG without a display."""
 
-    from viz.options import OptionError, check_duration, check_export_path, check_fps, parse_size, parse_time
+    from viz.options import OptionError, check_duration, check_export_options, check_export_path, check_fps, parse_size, parse_time
 
     try:
         frame_size = parse_size(size)
-        check_fps(fps)
-        check_duration(duration)
+        fps_given, duration_given = fps is not None, duration is not None
+        fps, duration = check_fps(30 if fps is None else fps), check_duration(10.0 if duration is None else duration)
         at_time = parse_time(time_) if time_ is not None else None
         out = check_export_path(export, time_ is not None, overwrite) if export else None
         if warp is not None and not warp > 0:
             raise OptionError(f"--warp {warp:g}: expected a positive number of simulated seconds per wall second")
+        if out is not None:
+            check_export_options(out, fps_given, duration_given, warp is not None)
     except OptionError as exc:
         _fail(str(exc))
     if out is None:
@@ -200,7 +202,7 @@ def view(
 
     if at_time is not None:
         try:
-            check_time_in_span(time_, at_time, time_span(result), span_name(result))
+            at_time = check_time_in_span(time_, at_time, time_span(result), span_name(result))
         except OptionError as exc:
             _fail(str(exc))
     try:

@@ -61,6 +61,9 @@ def test_png_at_a_given_time(issim, run_dir, tmp_path):
         (["--export", "out.mp4", "--time", "10 min"], "--time"),
         (["--export", "out.png", "--time", "ten"], "--time 'ten'"),
         (["--export", "out.png", "--warp", "0"], "--warp 0"),
+        (["--export", "out.mp4", "--warp", "50"], "--warp: only for the window"),
+        (["--export", "out.png", "--fps", "10"], "--fps: only for a video"),
+        (["--export", "out.png", "--duration", "3"], "--duration: only for a video"),
     ],
 )
 def test_bad_options_exit_2_naming_the_option(issim, tmp_path, args, named):
@@ -242,3 +245,26 @@ def test_gif_palette_keeps_the_viewers_marker_colours():
         rgb = np.round(np.asarray(colour[:3]) * 255)
         assert np.abs(palette.astype(int) - rgb).sum(axis=1).min() == 0
     assert len(viewer_colours()) < 64  # most of the palette is left to the picture
+
+
+def test_time_takes_the_ends_of_the_span_and_its_printed_bounds():
+    from viz.options import OptionError, check_time_in_span, parse_time
+
+    span = (12353.3421, 12512.7739)
+    assert check_time_in_span("end", parse_time("end"), span, "in the run") == span[1]
+    assert check_time_in_span("Start", parse_time("Start"), span, "in the run") == span[0]
+    with pytest.raises(OptionError, match=r"between 12353.342 s .* and 12512.774 s .*, or start or end") as bad:
+        check_time_in_span("99999", 99999.0, span, "in the run")
+    # the bounds the message prints are taken, and mean the ends themselves
+    assert check_time_in_span("12512.774", 12512.774, span, "in the run") == span[1]
+    assert check_time_in_span("12353.342", 12353.342, span, "in the run") == span[0]
+    assert "12512.774" in str(bad.value)
+
+
+def test_a_footprint_still_shows_every_landing_by_default():
+    from viz.registry import still_time, time_span
+    from viz_helpers import bundled_result
+
+    footprint, orbit = bundled_result("soyuz_footprint"), bundled_result("iss_orbit")
+    assert still_time(footprint) == time_span(footprint)[1]
+    assert still_time(orbit) == time_span(orbit)[0]

@@ -46,7 +46,9 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None)
         if suffix == ".png":
             import imageio.v2 as imageio
 
-            imageio.imwrite(tmp_name, viewer.frame_at(player.t0_s if time_s is None else time_s)[..., :3], format="PNG")
+            from viz.registry import still_time
+
+            imageio.imwrite(tmp_name, viewer.frame_at(still_time(result) if time_s is None else time_s)[..., :3], format="PNG")
         else:
             times = frame_times(player.t0_s, player.t1_s, fps, duration_s)
             player.warp = (player.t1_s - player.t0_s) / max(duration_s, 1e-9)

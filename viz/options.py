@@ -1,5 +1,6 @@
 """Checks of the ``issim view`` options; each error names the option, the value and what was expected."""
 
+import math
 import os
 import re
 from pathlib import Path
@@ -37,27 +38,39 @@ def check_duration(duration_s):
     return duration_s
 
 
+#: Words ``--time`` takes for the ends of the played span.
+SPAN_ENDS = ("start", "end")
+
+
 def parse_time(text):
-    """``--time``: seconds since the epoch, a bare number or with units ("20 min")."""
+    """``--time``: seconds since the epoch, a bare number or with units ("20 min"), or
+    ``start`` / ``end`` of the played span (returned as the word)."""
     from orbital.quantities import QuantityError, to_si
 
+    if str(text).strip().lower() in SPAN_ENDS:
+        return str(text).strip().lower()
     try:
         return to_si(text if not _is_number(text) else float(text), "s", "s")
     except QuantityError as exc:
-        raise OptionError(f"--time {text!r}: {exc}; expected a time since the epoch, e.g. 1200 or '20 min'") from None
+        raise OptionError(f"--time {text!r}: {exc}; expected a time since the epoch, e.g. 1200 or '20 min', or start or end") from None
 
 
 def check_time_in_span(text, t_s, span_s, span_words):
-    """``--time`` must lie in the played span ``(t0_s, t1_s)``; the message gives the span in s and d/h/min."""
+    """``--time`` in the played span ``(t0_s, t1_s)``, returned in seconds (``start``/``end`` its
+    ends; a time within the message's rounding of an end is that end); the message gives
+    the span in s, rounded outwards to the ms, and in d/h/min."""
     from viz.hud import format_elapsed
 
     t0_s, t1_s = span_s
-    if not t0_s - 1e-3 <= t_s <= t1_s + 1e-3:
+    if t_s in SPAN_ENDS:
+        return t0_s if t_s == "start" else t1_s
+    low, high = math.floor(t0_s * 1e3) / 1e3, math.ceil(t1_s * 1e3) / 1e3
+    if not low <= t_s <= high:
         raise OptionError(
-            f"--time {text!r}: expected a time {span_words}, between {_seconds(t0_s)} s ({format_elapsed(t0_s)}) "
-            f"and {_seconds(t1_s)} s ({format_elapsed(t1_s)}) after the epoch"
+            f"--time {text!r}: expected a time {span_words}, between {_seconds(low)} s ({format_elapsed(t0_s)}) "
+            f"and {_seconds(high)} s ({format_elapsed(t1_s)}) after the epoch, or start or end"
         )
-    return t_s
+    return min(max(t_s, t0_s), t1_s)
 
 
 def _seconds(t_s):
@@ -87,3 +100,12 @@ def check_export_path(text, time_given, overwrite=False):
     if time_given and path.suffix.lower() != ".png":
         raise OptionError(f"--time: only with --export FILE.png (a single frame); got {text!r}")
     return path
+
+
+def check_export_options(path, fps_given, duration_given, warp_given):
+    """Options that an export of this kind would ignore are refused, each named."""
+    if warp_given:
+        raise OptionError(f"--warp: only for the window; an export plays the whole span in --duration (got --export {str(path)!r})")
+    if path.suffix.lower() == ".png" and (fps_given or duration_given):
+        option = "--fps" if fps_given else "--duration"
+        raise OptionError(f"{option}: only for a video (.mp4, .gif); a .png is one frame, chosen by --time (got --export {str(path)!r})")

@@ -34,6 +34,10 @@ TIME_SPANS = {
     "decay_reentry": _decay_span,
 }
 
+#: Kinds whose still picture (a .png without --time) is best at the end of the span: a
+#: footprint's first touchdown shows one landing, its last all of them.
+STILL_AT_END = {"reentry_footprint"}
+
 #: What the played span is, in words, for kinds whose span is not the whole run.
 SPAN_NAMES = {
     "reentry_footprint": "from the first to the last touchdown",
@@ -51,6 +55,12 @@ def globe_layers(result):
 def span_name(result):
     """The played span in words, e.g. ``"in the prediction window"``."""
     return SPAN_NAMES.get(result.kind, "in the run")
+
+
+def still_time(result):
+    """The moment (s since the epoch) a still picture of ``result`` shows when none is asked for."""
+    t0, t1 = time_span(result)
+    return t1 if result.kind in STILL_AT_END else t0
 
 
 def time_span(result):
