@@ -177,13 +177,14 @@ def ellipse(lat, lon, probability):
 
 
 def ellipse_ring(lat0, lon0, major_km, minor_km, azimuth_deg, n=72):
-    """(lat, lon) (n + 1,) of points on the ellipse, a closed ring (small-offset approximation)."""
+    """(lat, lon) (n + 1,) of points on the ellipse, a closed ring, counter-clockwise as GeoJSON
+    (RFC 7946) wants an outer ring (small-offset approximation)."""
     from orbital.entry_dynamics import R_EARTH_MEAN_M
 
     a = np.linspace(0, 2 * np.pi, n, endpoint=False)
     a = np.append(a, 0.0)
     az = math.radians(azimuth_deg)
-    x, y = 0.5 * major_km * np.cos(a), 0.5 * minor_km * np.sin(a)  # along the major, minor axes
+    x, y = 0.5 * major_km * np.cos(a), -0.5 * minor_km * np.sin(a)  # along the major, minor axes
     east = x * math.sin(az) + y * math.cos(az)
     north = x * math.cos(az) - y * math.sin(az)
     k = 180.0 / math.pi / (R_EARTH_MEAN_M / 1e3)

@@ -123,3 +123,18 @@ def test_bad_footprint_input():
         sc.load("soyuz_footprint", ["n_samples=0"])
     with pytest.raises(sc.ScenarioError, match=r"dispersions\.timing"):
         sc.load("soyuz_footprint", ["dispersions.timing=-1 s"])
+
+
+def test_ellipse_ring_is_closed_and_counter_clockwise_for_geojson():
+    from orbital.footprint import ellipse_ring
+
+    lat, lon = ellipse_ring(47.4, 69.6, 28.0, 14.0, 86.0)
+    assert lat[0] == lat[-1] and lon[0] == lon[-1]
+    x, y = lon * np.cos(np.radians(47.4)), lat
+    signed_area = 0.5 * np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])
+    assert signed_area > 0.0  # RFC 7946: exterior rings counter-clockwise
+    # the full axes come out as asked (km, small-offset approximation: to 0.1 %)
+    km_per_deg = 6371.0088 * np.pi / 180.0
+    east, north = (lon - 69.6) * np.cos(np.radians(47.4)) * km_per_deg, (lat - 47.4) * km_per_deg
+    extent = np.hypot(east, north)
+    assert extent.max() == pytest.approx(14.0, rel=1e-3) and extent.min() == pytest.approx(7.0, rel=1e-3)
