@@ -8,6 +8,7 @@ Values leave here as plain floats in SI units.
 """
 
 import math
+import warnings
 import re
 
 _NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -53,7 +54,9 @@ def to_si(value, si_unit, default_unit):
     for number, unit_text in terms:
         unit_text = unit_text or default_unit
         try:
-            unit = u.Unit(unit_text, parse_strict="raise")
+            with warnings.catch_warnings():  # astropy warns on style ('m/s/s'); the message below is the one message
+                warnings.simplefilter("ignore", u.UnitsWarning)
+                unit = u.Unit(unit_text, parse_strict="raise")
             total += (number * unit).to_value(target)
         except u.UnitConversionError:
             raise QuantityError(

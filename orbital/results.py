@@ -182,7 +182,7 @@ def read_run(run_dir):
     run_dir = Path(run_dir)
     try:
         doc = json.loads((run_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
-        with np.load(run_dir / TRAJECTORIES_FILE) as arrays:
+        with np.load(run_dir / TRAJECTORIES_FILE, allow_pickle=False) as arrays:
             time_s = arrays["time_s"]
             trajectories = {
                 name: Trajectory(m["frame"], tuple(m["columns"]), tuple(m["units"]), arrays[name])
@@ -190,8 +190,10 @@ def read_run(run_dir):
             }
         events = [Event(**e) for e in doc["events"]]
     except (OSError, KeyError, ValueError, TypeError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        # a truncated or corrupted archive raises BadZipFile, EOFError or zlib.error rather than OSError
-        raise RunDirError(f"{run_dir}: not a readable issim run directory ({exc})") from None
+        # a truncated or corrupted archive raises BadZipFile, EOFError or zlib.error rather than OSError;
+        # numpy calls a file that is not .npy/.npz at all "pickled data": say what it is to the user
+        detail = f"{TRAJECTORIES_FILE} is not a numpy archive" if "pickle" in str(exc) else str(exc)
+        raise RunDirError(f"{run_dir}: not a readable issim run directory ({detail})") from None
     return Result(
         doc["scenario"], doc["kind"], doc["epoch_utc"], time_s, trajectories, events, doc["summary"], scene=doc.get("scene", {})
     )

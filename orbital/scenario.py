@@ -6,6 +6,7 @@ with code 2.
 """
 
 import functools
+import math
 import importlib
 import importlib.resources
 from pathlib import Path
@@ -91,6 +92,8 @@ def read_yaml(path):
         raise ScenarioError(f"{path}: not valid YAML{at}: {problem}") from None
     except RecursionError:
         raise ScenarioError(f"{path}: not valid YAML: nested too deeply") from None
+    if data is None:
+        raise ScenarioError(f"{path}: the file is empty; expected a mapping of fields at the top level (kind: ..., ...)")
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: expected a mapping of fields at the top level (kind: ..., ...), found {type(data).__name__} {_describe(data)}")
     return data
@@ -284,6 +287,10 @@ def format_validation_error(exc, source, cls, overridden=()):
                 lines.append(f"{source}: {'.'.join([*loc, ctx['field']])} = {ctx['value']}: {message}")
             elif error["type"] in ("perigee_under_surface", "orbit_conflict"):
                 lines.append(f"{source}: {field}: {message}")
+            elif error["type"] in ("model_type", "dict_type"):
+                lines.append(f"{source}: {field} = {_describe(error.get('input'))}: expected a section of fields ({field}.KEY: VALUE)")
+            elif isinstance(error.get("input"), float) and math.isnan(error["input"]) or str(error.get("input")).strip().lower() == "nan":
+                lines.append(f"{source}: {field} = {_describe(error.get('input'))}: expected a number, not NaN")
             else:
                 lines.append(f"{source}: {field} = {_describe(error.get('input'))}: {message}")
     return "\n".join(lines[:10]) + (f"\n... and {len(lines) - 10} more" if len(lines) > 10 else "")

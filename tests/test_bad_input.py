@@ -2,6 +2,8 @@
 
 import pytest
 
+from orbital import scenario as sc
+
 
 def _refused(done, *fragments):
     assert done.returncode == 2, done.stderr
@@ -156,3 +158,25 @@ def test_decaying_object_given_by_a_tle_under_the_end_altitude_is_refused(issim,
     )
     done = issim("validate", scenario)
     _refused(done, "object.tle = mean perigee 22.1 km", "end_altitude")
+
+
+@pytest.mark.parametrize(
+    "setting, says",
+    [
+        ("burn=5", "--set: burn = 5: expected a section of fields (burn.KEY: VALUE)"),
+        ("module.lift_to_drag=nan", "--set: module.lift_to_drag = 'nan': expected a number, not NaN"),
+        ('burn.delta_v="128 m/s/s"', "'m/s/s' is not a unit of speed"),
+    ],
+)
+def test_messages_speak_of_the_scenario_not_the_libraries(setting, says):
+    with pytest.raises(sc.ScenarioError) as error:
+        sc.load("soyuz_nominal", [setting])
+    assert says in str(error.value) and "\n" not in str(error.value)
+    assert "Input should" not in str(error.value) and "BurnSpec" not in str(error.value)
+
+
+def test_an_empty_file_says_it_is_empty(tmp_path):
+    path = tmp_path / "empty.yaml"
+    path.write_text("")
+    with pytest.raises(sc.ScenarioError, match="empty.yaml: the file is empty; expected a mapping"):
+        sc.load(str(path))
