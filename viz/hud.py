@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from viz.overlay_text import wrap
+from viz.overlay_text import OverlayText, wrap
 
 KEYS_HELP = (
     "space  pause / play\n"
@@ -47,8 +47,6 @@ class Hud:
     """Text overlays drawn on the canvas in pixels, over every view."""
 
     def __init__(self, canvas, result, legend=(), flash_panel=(0, 1)):
-        from viz.overlay_text import OverlayText
-
         self.canvas, self.result = canvas, result
         self.epoch = datetime.fromisoformat(str(result.epoch_utc).replace("Z", ""))
         layer = canvas.scene
@@ -153,6 +151,6 @@ def flash_message(event, width_px, font_size_pt=FLASH_FONT_PT):
 
 
 def set_text(visual, text):
-    """Change a Text visual only when its text changes (laying text out is slow)."""
+    """Change a text block only when its text changes (laying text out costs time)."""
     if visual.text != text:
         visual.text = text
