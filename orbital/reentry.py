@@ -20,10 +20,10 @@ spherical segment ~2.2 m across), a documented choice, not a published figure.
 """
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from orbital.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.parachutes import ParachuteSpec
@@ -33,6 +33,24 @@ _Speed = Quantity("m/s", "m/s", ge=0.0, le=2000.0)
 _Duration0 = Quantity("s", "s", ge=0.0, le=36000.0)
 _Length = Quantity("m", "m", gt=0.0, le=100.0)
 _HighAltitude = Quantity("m", "km", gt=20.0e3, le=400.0e3)
+
+
+def _angle_per_second(value):
+    """Files written before ``guidance.roll_rate`` became a rate gave it as an angle
+    ("13 deg", meaning per second): read such a value as that angle per second (a
+    number in deg/s); anything else is left to the rate's own parsing."""
+    from orbital.quantities import QuantityError, to_si
+
+    if isinstance(value, str):
+        try:
+            return math.degrees(to_si(value, "rad", "deg"))
+        except QuantityError:
+            pass
+    return value
+
+
+#: A roll rate (rad/s; bare number: deg/s). An angle alone ("13 deg") is read per second.
+_RollRate = Annotated[Quantity("rad/s", "deg/s", ge=0.0, le=10.0), BeforeValidator(_angle_per_second)]
 
 
 def _default_station():
@@ -94,7 +112,7 @@ class GuidanceSpec(StrictModel):
     cycle: Quantity("s", "s", gt=0.0, le=60.0) = Field(default=2.0, description="guidance cycle: commands are computed this often and held between (bare number: s)")
     start_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=7200.0, description="guidance starts below this air speed")
     end_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=600.0, description="below this air speed the last bank command is held")
-    roll_rate: Quantity("rad", "deg", ge=0.0, le=10.0) = Field(default=math.radians(13.0), description="ballistic spin rate, per second (bare number: deg)")
+    roll_rate: _RollRate = Field(default=math.radians(13.0), description="ballistic spin rate (bare number: deg/s; an angle alone, '13 deg', is per second)")
 
 
 class Scenario(ScenarioBase):

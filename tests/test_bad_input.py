@@ -156,3 +156,25 @@ def test_decaying_object_given_by_a_tle_under_the_end_altitude_is_refused(issim,
     )
     done = issim("validate", scenario)
     _refused(done, "object.tle = mean perigee 22.1 km", "end_altitude")
+
+
+def test_roll_rate_is_a_rate_and_old_files_stay_valid():
+    import math
+
+    from orbital import scenario as sc
+
+    # README/scenario files: "13 deg  # per second"; as a rate, and an angle alone as before
+    for given in ("13 deg/s", "13", "13 deg", "0.226892802759 rad/s"):
+        scn = sc.load("soyuz_ballistic", [f"guidance.roll_rate={given}"])
+        assert math.degrees(scn.guidance.roll_rate) == pytest.approx(13.0, abs=1e-9)  # deg/s
+        written = sc.resolved_yaml(scn)
+        assert "roll_rate: 0.2268928" in written and "rad/s" in written.split("roll_rate:")[1].splitlines()[0]
+        again = sc.validate(__import__("yaml").safe_load(written))
+        assert again.guidance.roll_rate == scn.guidance.roll_rate  # written back, read back bit for bit
+
+
+def test_unit_messages_use_the_right_article(issim):
+    stderr = _refused(issim("validate", "soyuz_nominal", "--set", "burn.pitch=3 m"), "burn.pitch = '3 m'", "expected an angle")
+    assert "a angle" not in stderr
+    _refused(issim("validate", "soyuz_nominal", "--set", "guidance.roll_rate=3 m"),
+             "guidance.roll_rate = '3 m'", "not a unit of angular rate", "expected an angular rate")
