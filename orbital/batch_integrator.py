@@ -5,7 +5,10 @@ together, each with its own time, phase and step (the step depends on the phase:
 20 s on orbit before the burn, 10 s in the burn and the coast after it, 2 s in the
 entry above 70 km and 1 s below, 0.5 s under filling canopies, 10 s in the
 quasi-steady descent under the main canopy: the landing point moves by under 2 m
-against steps four times shorter), so one numpy operation advances every sample. Discontinuities are never stepped over:
+against steps four times shorter), so one numpy operation advances every sample. Where
+drag damps the air speed faster than that step can follow (a light module, dense air)
+the step shortens to keep RK4 stable (:data:`orbital.entry_dynamics.MAX_STEP_TIMES_DRAG_RATE`).
+Discontinuities are never stepped over:
 
 - time events (burn start and end, guidance cycles, main canopy deployment, main
   settled) cut the step so that it ends on them;
@@ -235,7 +238,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
 
         # --- one RK4 step, every sample with its own dt; altitude events inside it
         Y1, t1, dt, h1 = np.empty_like(Y), np.empty_like(t), np.empty_like(t), np.empty_like(t)
-        ed.advance_into(t, Y, k1, h0, phase, t_phase, t_next, t_cycle, step, step_high_entry, HIGH_ENTRY_ALTITUDE_M, P, K, c_cmd, side, Y1, t1, dt, h1)
+        ed.advance_into(t, Y, k1, h0, diag[5], phase, t_phase, t_next, t_cycle, step, step_high_entry, HIGH_ENTRY_ALTITUDE_M, P, K, c_cmd, side, Y1, t1, dt, h1)
         thresholds = np.full(idx.size, -np.inf)
         for ph, attr in _ALTITUDE_SWITCH.items():
             thresholds[phase == ph] = getattr(seq, attr)

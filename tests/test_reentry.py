@@ -146,3 +146,22 @@ def test_cli_run(issim, tmp_path):
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
     assert doc["kind"] == "reentry" and doc["summary"]["landed_on"] == "land"
+
+
+@pytest.mark.physics
+@pytest.mark.parametrize("setting, air_over_nominal, mass_over_nominal", [("density_scale=30", 30.0, 1.0), ("module.mass=100 kg", 1.0, 100.0 / 2900.0)])
+def test_dense_air_or_a_light_module_lands_under_its_canopy(setting, air_over_nominal, mass_over_nominal):
+    # QA: these crashed (ZeroDivisionError): the fixed 0.5 s RK4 step under the main canopy
+    # diverged once drag damps the speed faster than 2.8 / step. The terminal speed under the
+    # main scales as sqrt(m / rho): 7.2 m/s nominal (REFERENCES.md) -> about 1.3 m/s here.
+    s = run(sc.load("soyuz_nominal", [setting])).summary
+    expected = 7.21 * math.sqrt(mass_over_nominal / air_over_nominal)
+    assert s["main_canopy_descent_speed_m_s"] == pytest.approx(expected, abs=0.05)
+    assert 0.0 <= s["touchdown_speed_m_s"] < 1.5
+    assert s["miss_distance_km"] < 20.0
+
+
+def test_cli_dense_air_runs(issim, tmp_path):
+    done = issim("run", "soyuz_nominal", "--set", "density_scale=30", "--out", tmp_path / "run")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
