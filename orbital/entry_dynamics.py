@@ -135,6 +135,10 @@ class Sequence:
     soft_landing_thrust_n: float = 104.0e3
     nose_radius_m: float = 2.2
     max_time_after_burn_s: float = 4.0 * 3600.0
+    #: The ground: before the steady descent under the main canopy (phases DROGUE, MAIN) the
+    #: module touches down here at whatever speed it has; -inf lets it fall on through sea-level
+    #: air (for :func:`orbital.reentry.minimum_command_altitude`'s what-if).
+    ground_altitude_m: float = 0.0
 
 
 def kernel_constants(seq, guidance):
@@ -415,13 +419,14 @@ def touchdown(Y, p, seq):
     while the canopy's drag, ~ m g (v / v_t)^2, still acts. With s the distance
     fallen and w = v^2: dw/ds = 2 (g - F/m) - (2 g / v_t^2) w, so
     w(s) = w_inf + (w0 - w_inf) exp(-2 g s / v_t^2), w_inf = v_t^2 (1 - F / (m g)).
-    The ground is reached at s = soft_landing_altitude (speed 0 if w reaches 0
-    first: the module hovers down). Duration by quadrature of ds / v.
+    The ground is reached at s = the altitude where the engines fire (the soft-landing
+    altitude, or less if the steady descent began lower) (speed 0 if w reaches 0 first:
+    the module hovers down). Duration by quadrature of ds / v.
     """
     Y = np.ascontiguousarray(Y)  # rows as contiguous arrays: the compiled functions' one array layout
     x, y, z = Y[0], Y[1], Y[2]
     _, _, _, v_t, g_eff = terminal_velocity(x, y, z, p)
-    s_end = seq.soft_landing_altitude_m
+    s_end = np.minimum(np.maximum(altitude_m(x, y, z), 0.0), seq.soft_landing_altitude_m)
     w_inf = v_t**2 * (1.0 - seq.soft_landing_thrust_n / (p.module_mass_kg * g_eff))
     k = 2.0 * g_eff / v_t**2
     w0 = v_t**2

@@ -25,7 +25,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
-from orbital.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
+from orbital.constants import G0_M_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.parachutes import ParachuteSpec
 from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel
 
@@ -211,6 +211,60 @@ def _no_descent(scn, which):
     )
 
 
+#: Air speed (m/s) below which a parachute command is one the landing system is made for
+#: (subsonic; MS-11: 230 m/s). A planned descent commanded that slowly which still reaches
+#: the ground before its steady descent under the main canopy has its command too low.
+SUBSONIC_COMMAND_SPEED_M_S = 300.0
+
+
+def minimum_command_altitude(scn, planned):
+    """The lowest ``parachutes.command_altitude`` (m) from which the planned descent (an
+    :class:`~orbital.batch_integrator.Outcome` with history) settles under its main canopy
+    above the soft-landing altitude: the canopy phases flown from the plan's recorded entry,
+    with the ground out of the way (a few fixed-point steps, to within 20 m)."""
+    from dataclasses import replace
+
+    from orbital.batch_integrator import integrate
+    from orbital.entry_dynamics import DROGUE, ENTRY, altitude_m
+
+    h = planned.history
+    entry = h["phase"] == ENTRY
+    t_e, Y_e = h["t"][entry], h["Y"][entry]
+    alt_e = altitude_m(np.ascontiguousarray(Y_e[:, 0]), np.ascontiguousarray(Y_e[:, 1]), np.ascontiguousarray(Y_e[:, 2]))
+    seq = replace(sequence(scn), ground_altitude_m=-math.inf)
+    level = scn.parachutes.command_altitude
+    for _ in range(6):
+        k = np.flatnonzero(alt_e >= level)
+        k = k[-1] if k.size else 0
+        out = integrate(Y_e[k][None, :], t_e[k], nominal_params(scn), seq, reference_guidance(scn), phase0=DROGUE)
+        settled = out.events["main_settled"]["alt"][0]
+        if not np.isfinite(settled):
+            return math.inf
+        new_level = alt_e[k] - settled + seq.soft_landing_altitude_m
+        if abs(new_level - level) < 20.0:
+            return max(new_level, level)
+        level = new_level
+    return level
+
+
+def _command_too_low(scn, planned):
+    """The error for a planned descent that lands under a canopy not yet settled."""
+    from orbital.scenario import InfeasibleScenario
+
+    pc = scn.parachutes
+    e = planned.events
+    under = "the drogue" if not np.isfinite(e["main_canopy"]["t"][0]) else "the main canopy, still filling or settling"
+    minimum = minimum_command_altitude(scn, planned)
+    need = pc.drogue_duration + pc.main_fill_time + pc.main_settle_time
+    return InfeasibleScenario(
+        f"parachutes.command_altitude = {pc.command_altitude / 1e3:g} km: too low to open the canopies: the planned descent "
+        f"reaches the ground {e['touchdown']['t'][0] - e['parachute']['t'][0]:.1f} s after the command, at "
+        f"{e['touchdown']['speed'][0]:.0f} m/s under {under} (the steady descent that the soft-landing engines need comes "
+        f"parachutes.drogue_duration + main_fill_time + main_settle_time = {need:g} s after the command); "
+        f"expected a command altitude of at least {math.ceil(minimum / 100.0) / 10.0:g} km for this module"
+    )
+
+
 def plan(scn, Y0):
     """Fly the planned descent once; returns ``(outcome, guidance for scn.guidance.mode)``.
 
@@ -226,6 +280,9 @@ def plan(scn, Y0):
     outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True)
     if not outcome.landed[0]:
         raise _no_descent(scn, "the planned descent")
+    e = outcome.events
+    if not np.isfinite(e["soft_landing"]["t"][0]) and e["parachute"]["speed"][0] <= SUBSONIC_COMMAND_SPEED_M_S:
+        raise _command_too_low(scn, outcome)
     h = outcome.history
     speed, rng, target = reference_table(h["t"], h["Y"].T, h["phase"], outcome.r_touchdown[0], outcome.t_touchdown[0])
     if scn.guidance.mode == "ballistic":
@@ -274,6 +331,20 @@ def along_cross_km(lat0, lon0, lat_t, lon_t, lat, lon):
     return R_EARTH_MEAN_M * (along_c - along_t) / 1e3, R_EARTH_MEAN_M * cross / 1e3
 
 
+#: Touchdown speed (m/s) above which the event calls the landing an impact (the main canopy
+#: alone lands at 7.2 m/s).
+IMPACT_SPEED_M_S = 10.0
+
+
+def touchdown_phase(outcome, i=0):
+    """How sample ``i`` touched down: ``"soft_landing"`` (the engines fired in the steady descent
+    under the main canopy), ``"main"`` (the main canopy still filling or settling) or ``"drogue"``."""
+    e = outcome.events
+    if np.isfinite(e["soft_landing"]["t"][i]):
+        return "soft_landing"
+    return "main" if np.isfinite(e["main_canopy"]["t"][i]) else "drogue"
+
+
 def _event_list(outcome, i=0):
     from orbital.results import Event
 
@@ -294,8 +365,19 @@ def _event_list(outcome, i=0):
         if np.isfinite(e["t"][i]):
             alt, speed = float(e["alt"][i]), float(e["speed"][i])
             text = f"{message} at {alt / 1e3:.2f} km, {speed:.1f} m/s air speed" if alt >= 100 else f"{message} at {alt:.2f} m, {speed:.2f} m/s"
+            if name == "touchdown" and touchdown_phase(outcome, i) != "soft_landing":
+                under = {"main": "the main canopy (not yet settled)", "drogue": "the drogue"}[touchdown_phase(outcome, i)]
+                text = f"touchdown: an impact at {speed:.1f} m/s under {under}, without the soft-landing engines"
+            elif name == "touchdown" and speed > IMPACT_SPEED_M_S:
+                text += f": an impact (the landing system is made for 7.2 m/s under the main canopy, 1.5 m/s after the engines)"
             events.append(Event(float(e["t"][i]), name, text, {"altitude_m": alt, "air_speed_m_s": speed}))
     return sorted(events, key=lambda e: e.time_s)
+
+
+def _or_none(value):
+    """A float, or None for an event that did not happen (NaN)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 
@@ -341,6 +423,7 @@ def run(scenario):
         "landing_lon_deg": float(lon[-1]),
         "landed_on": surface_at(lat[-1], lon[-1]),
         "touchdown_speed_m_s": float(out.v_touchdown[0]),
+        "touchdown_phase": touchdown_phase(out),
         "time_burn_to_touchdown_s": float(out.t_touchdown[0] - e["burn_start"]["t"][0]),
         "downrange_km": float(ground_distance_km(lat_ei[0], lon_ei[0], lat[-1], lon[-1])),
         "target_lat_deg": float(lat_t[0]),
@@ -354,8 +437,8 @@ def run(scenario):
         "entry_speed_m_s": float(e["entry_interface"]["speed"][0]),
         "parachute_altitude_km": float(e["parachute"]["alt"][0]) / 1e3,
         "speed_at_parachute_m_s": float(e["parachute"]["speed"][0]),
-        "speed_at_main_canopy_m_s": float(e["main_canopy"]["speed"][0]),
-        "main_canopy_descent_speed_m_s": float(e["soft_landing"]["speed"][0]),
+        "speed_at_main_canopy_m_s": _or_none(e["main_canopy"]["speed"][0]),
+        "main_canopy_descent_speed_m_s": _or_none(e["soft_landing"]["speed"][0]),
         "bank_reversals": int(out.bank_reversals[0]),
     }
     events = _event_list(out)

@@ -178,3 +178,17 @@ def test_unit_messages_use_the_right_article(issim):
     assert "a angle" not in stderr
     _refused(issim("validate", "soyuz_nominal", "--set", "guidance.roll_rate=3 m"),
              "guidance.roll_rate = '3 m'", "not a unit of angular rate", "expected an angular rate")
+
+
+@pytest.mark.parametrize("altitude", ["0.1 km", "1 km"])
+def test_a_parachute_command_too_low_to_open_the_canopies_is_refused(issim, tmp_path, altitude):
+    # QA: at 0.1 km the capsule flew 1.5 km underground and "touched down" at 1.57 m/s.
+    # The canopies need some 1.8 km to open and settle (drogue 16 s + main 50 s).
+    out = tmp_path / "out"
+    done = issim("run", "soyuz_nominal", "--set", f"parachutes.command_altitude={altitude}", "--out", out)
+    stderr = _refused(done, f"parachutes.command_altitude = {altitude}", "too low to open the canopies", "at least 1.8 km")
+    assert not out.exists()
+    ok = issim("run", "soyuz_nominal", "--set", "parachutes.command_altitude=1.8 km", "--json", "--out", tmp_path / "ok")
+    assert ok.returncode == 0, ok.stderr
+    summary = __import__("json").loads(ok.stdout)["summary"]
+    assert summary["touchdown_phase"] == "soft_landing" and abs(summary["touchdown_speed_m_s"] - 1.5) < 0.5

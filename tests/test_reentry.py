@@ -165,3 +165,18 @@ def test_cli_dense_air_runs(issim, tmp_path):
     done = issim("run", "soyuz_nominal", "--set", "density_scale=30", "--out", tmp_path / "run")
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.physics
+def test_a_module_too_heavy_for_its_parachutes_lands_hard_and_says_so():
+    heavy = run(sc.load("soyuz_nominal", ["module.mass=1e6 kg"]))
+    s = heavy.summary
+    # terminal speed under the main at sea level: sqrt(2 m g / (rho (Cd A + CdA_main)))
+    v_t = math.sqrt(2 * 1e6 * 9.80 / (1.225 * (1.0 * math.pi * 1.085**2 + 0.89 * 1000.0)))
+    assert s["touchdown_speed_m_s"] == pytest.approx(v_t, abs=1.0)
+    assert "an impact" in _event(heavy, "touchdown").message
+
+
+def test_touchdown_phase_and_missing_canopy_figures_are_none(nominal):
+    assert nominal.summary["touchdown_phase"] == "soft_landing"
+    assert nominal.summary["main_canopy_descent_speed_m_s"] == pytest.approx(7.2, abs=0.4)
