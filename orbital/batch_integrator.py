@@ -127,11 +127,12 @@ def _set_terminal_velocity(Y, p, mask):
 
 @njit(cache=True, nogil=True)
 def _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak_q_alt):
-    """Raise the peaks of sensed g (the entry's: canopy loads aside) and heat flux of the
-    working samples (original indices ``idx``) to the diagnostics ``diag`` at ``t``."""
+    """Raise the peaks of sensed g (every phase: the burn, the entry, the canopies' opening
+    loads; the soft-landing engines' short push below their altitude is not in it) and heat
+    flux of the working samples (original indices ``idx``) to the diagnostics ``diag`` at ``t``."""
     for i in range(idx.size):
         j, g, q, h = idx[i], diag[0, i], diag[1, i], diag[2, i]
-        if phase[i] <= ENTRY and g > peak_g[j]:
+        if g > peak_g[j]:
             peak_g[j], peak_g_alt[j], peak_g_t[j] = g, h, t[i]
         if q > peak_q[j]:
             peak_q[j], peak_q_alt[j] = q, h

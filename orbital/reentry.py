@@ -424,6 +424,9 @@ def run(scenario):
         "landed_on": surface_at(lat[-1], lon[-1]),
         "touchdown_speed_m_s": float(out.v_touchdown[0]),
         "touchdown_phase": touchdown_phase(out),
+        # the engines' push at ignition (thrust + the canopy's drag, m g at terminal speed), for
+        # about 0.2 s: not in peak_g, which is the flight's (entry, canopies) down to their altitude
+        "soft_landing_g": (1.0 + scenario.parachutes.soft_landing_thrust / (scenario.module.mass * G0_M_S2)) if touchdown_phase(out) == "soft_landing" else None,
         "time_burn_to_touchdown_s": float(out.t_touchdown[0] - e["burn_start"]["t"][0]),
         "downrange_km": float(ground_distance_km(lat_ei[0], lon_ei[0], lat[-1], lon[-1])),
         "target_lat_deg": float(lat_t[0]),

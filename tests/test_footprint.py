@@ -123,3 +123,10 @@ def test_bad_footprint_input():
         sc.load("soyuz_footprint", ["n_samples=0"])
     with pytest.raises(sc.ScenarioError, match=r"dispersions\.timing"):
         sc.load("soyuz_footprint", ["dispersions.timing=-1 s"])
+
+
+@pytest.mark.physics
+def test_footprint_peak_g_covers_the_canopies():
+    # the percentiles are of each sample's whole-descent peak (here the drogue's opening, ~190 g)
+    s = run(_footprint(12, ["module.drag_coefficient=0.01", "module.subsonic_drag_coefficient=0.01"])).summary
+    assert s["peak_g_p50"] > 100.0 and s["peak_g_p99"] >= s["peak_g_p50"]
