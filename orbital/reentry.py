@@ -132,6 +132,46 @@ class Scenario(ScenarioBase):
         self.station.check_perigee_above("station", self.module.separation_altitude, "module.separation_altitude")
         return self
 
+    @model_validator(mode="after")
+    def _sequence_in_order(self):
+        m, pc, g = self.module, self.parachutes, self.guidance
+        km, mps, kg, sec, m_ = (lambda v: f"{v / 1e3:g} km"), (lambda v: f"{v:g} m/s"), (lambda v: f"{v:g} kg"), (lambda v: f"{v:g} s"), (lambda v: f"{v:g} m")
+        _check_order(("module.separation_altitude", m, km), ("module.entry_interface_altitude", m, km),
+                     "the modules separate before the entry interface (MS-11: 139.9 km, then 99.7 km)")
+        _check_order(("module.entry_interface_altitude", m, km), ("parachutes.command_altitude", pc, km),
+                     "the parachutes open well after the entry interface (MS-11: 99.7 km, then 10.8 km)")
+        _check_order(("parachutes.command_altitude", pc, km), ("parachutes.soft_landing_altitude", pc, m_),
+                     "the soft-landing engines fire just above the ground, under the main canopy")
+        _check_order(("parachutes.drogue_duration", pc, sec), ("parachutes.drogue_fill_time", pc, sec),
+                     "the drogue fills before it is cut, drogue_duration after the command", strict=False)
+        _check_order(("soyuz.mass", self.soyuz, kg), ("module.mass", m, kg),
+                     "the whole Soyuz (orbital, descent and service modules) carries the descent module (MS: 7150 kg and 2900 kg)")
+        _check_order(("guidance.start_speed", g, mps), ("guidance.end_speed", g, mps),
+                     "range control acts as the air speed falls from start_speed to end_speed")
+        _check_order(("guidance.deadband_start", g, km), ("guidance.deadband_end", g, km),
+                     "the cross-range deadband narrows as the air speed falls", strict=False)
+        return self
+
+
+def _check_order(high, low, why, strict=True):
+    """Refuse two fields out of order: ``high`` and ``low`` are ``(dotted name, section, format)``
+    and high's value must exceed low's (or equal it, not ``strict``). The message names the field
+    moved off its default (high if both or neither moved), its value, and the other's."""
+    from orbital.schema import field_error
+
+    (h_name, h_sec, h_fmt), (l_name, l_sec, l_fmt) = high, low
+    h_key, l_key = h_name.rsplit(".", 1)[1], l_name.rsplit(".", 1)[1]
+    hv, lv = getattr(h_sec, h_key), getattr(l_sec, l_key)
+    if hv > lv or (not strict and hv == lv):
+        return
+    h_moved = hv != type(h_sec).model_fields[h_key].default
+    l_moved = lv != type(l_sec).model_fields[l_key].default
+    if l_moved and not h_moved:
+        problem, expected = ("not below", "below it") if strict else ("above", "at most that")
+        raise field_error(l_name, l_fmt(lv), f"{problem} {h_name} ({h_fmt(hv)}); expected {expected}: {why}")
+    problem, expected = ("not above", "above it") if strict else ("below", "at least that")
+    raise field_error(h_name, h_fmt(hv), f"{problem} {l_name} ({l_fmt(lv)}); expected {expected}: {why}")
+
 
 # ---------------------------------------------------------------- building blocks
 

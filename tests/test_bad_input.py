@@ -192,3 +192,31 @@ def test_a_parachute_command_too_low_to_open_the_canopies_is_refused(issim, tmp_
     assert ok.returncode == 0, ok.stderr
     summary = __import__("json").loads(ok.stdout)["summary"]
     assert summary["touchdown_phase"] == "soft_landing" and abs(summary["touchdown_speed_m_s"] - 1.5) < 0.5
+
+
+@pytest.mark.parametrize(
+    "setting, fragments",
+    [
+        # QA: accepted, and the events came out of order
+        ("module.separation_altitude=50 km", ["module.separation_altitude = 50 km", "module.entry_interface_altitude (100 km)", "expected above it"]),
+        ("module.entry_interface_altitude=300 km", ["module.entry_interface_altitude = 300 km", "module.separation_altitude (140 km)", "expected below it"]),
+        ("soyuz.mass=1 kg", ["soyuz.mass = 1 kg", "module.mass (2900 kg)", "expected above it"]),
+        ("module.mass=8000 kg", ["module.mass = 8000 kg", "soyuz.mass (7150 kg)", "expected below it"]),
+        # the other orderings of the sequence
+        ("module.entry_interface_altitude=25 km", []),  # still above the 10.8 km parachute command: fine
+        ("parachutes.command_altitude=0.5 m", ["parachutes.command_altitude = 0.0005 km", "parachutes.soft_landing_altitude (0.8 m)"]),
+        ("parachutes.drogue_fill_time=20 s", ["parachutes.drogue_fill_time = 20 s", "parachutes.drogue_duration (16 s)", "expected at most that"]),
+        ("guidance.end_speed=7200 m/s", ["guidance.end_speed = 7200 m/s", "guidance.start_speed (7200 m/s)"]),  # crashed: division by zero
+        ("guidance.deadband_end=50 km", ["guidance.deadband_end = 50 km", "guidance.deadband_start (40 km)"]),
+    ],
+)
+def test_a_descent_sequence_out_of_order_is_refused(issim, setting, fragments):
+    done = issim("validate", "soyuz_nominal", "--set", setting)
+    if not fragments:
+        assert done.returncode == 0, done.stderr
+        return
+    _refused(done, *fragments)
+
+
+def test_a_sequence_out_of_order_is_refused_for_footprints_too(issim):
+    _refused(issim("validate", "soyuz_footprint", "--set", "module.entry_interface_altitude=300 km"), "module.entry_interface_altitude = 300 km")

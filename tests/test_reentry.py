@@ -187,7 +187,7 @@ def test_peak_g_covers_the_canopies(nominal):
 
 @pytest.mark.physics
 def test_a_module_too_heavy_for_its_parachutes_lands_hard_and_says_so():
-    heavy = run(sc.load("soyuz_nominal", ["module.mass=1e6 kg"]))
+    heavy = run(sc.load("soyuz_nominal", ["module.mass=1e6 kg", "soyuz.mass=1.01e6 kg"]))
     s = heavy.summary
     # terminal speed under the main at sea level: sqrt(2 m g / (rho (Cd A + CdA_main)))
     v_t = math.sqrt(2 * 1e6 * 9.80 / (1.225 * (1.0 * math.pi * 1.085**2 + 0.89 * 1000.0)))
