@@ -239,15 +239,46 @@ def reference_guidance(scn):
     )
 
 
-def _no_descent(scn, which):
-    """The error for a burn that leaves the capsule in orbit (or skipping out): names the burn's fields."""
+def _no_descent(scn, which, outcome=None):
+    """The error for a descent that does not reach the ground: names the inputs that decide
+    where it stopped (the recorded ``outcome``'s last phase): the burn if the Soyuz never got
+    down to module separation; the lift if the module skips back out; the module's mass per
+    drag area (and the canopies, the air) if it is still drifting down when time runs out."""
+    from orbital.entry_dynamics import COAST, ENTRY, altitude_m
     from orbital.scenario import InfeasibleScenario
 
-    burn = scn.burn
+    burn, m, pc, g = scn.burn, scn.module, scn.parachutes, scn.guidance
+    burn_text = (f"burn.delta_v = {burn.delta_v:g} m/s, burn.pitch = {math.degrees(burn.pitch):g} deg, "
+                 f"burn.yaw = {math.degrees(burn.yaw):g} deg from a {(scn.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3:g} km orbit")
+    h = outcome.history if outcome is not None else {}
+    phase = int(h["phase"][-1]) if len(h.get("phase", ())) else COAST
+    if phase <= COAST:
+        return InfeasibleScenario(
+            f"{which} does not come down: {burn_text}; "
+            "expected a retrograde burn large enough to bring the perigee into the atmosphere (about 128 m/s from 420 km)"
+        )
+    from orbital.batch_integrator import _speed
+
+    from orbital.entry_dynamics import Sequence
+
+    Y = np.ascontiguousarray(h["Y"][-1][:, None])
+    alt_km, speed = float(altitude_m(Y[0], Y[1], Y[2])[0]) / 1e3, float(_speed(Y)[0])
+    hours = Sequence.max_time_after_burn_s / 3600.0
+    if phase == ENTRY and alt_km > m.entry_interface_altitude / 1e3:
+        return InfeasibleScenario(
+            f"{which} does not come down: the descent module skips back out of the atmosphere ({alt_km:.0f} km up, "
+            f"{speed:.0f} m/s, {hours:g} h after the burn): module.lift_to_drag = {m.lift_to_drag:g}, "
+            f"guidance.bank_angle = {math.degrees(g.bank_angle):g} deg (lift up: cos(bank) = {math.cos(g.bank_angle):.2f}), {burn_text}; "
+            "expected less lift up or a steeper entry (MS-11: L/D 0.3 at a 68 deg bank after a 128 m/s burn)"
+        )
+    ballistic = m.mass / (m.drag_coefficient * m.area_m2)
+    under = {ENTRY: "before its parachutes"}.get(phase, "under its parachutes")
     return InfeasibleScenario(
-        f"{which} does not come down: burn.delta_v = {burn.delta_v:g} m/s, burn.pitch = {math.degrees(burn.pitch):g} deg, "
-        f"burn.yaw = {math.degrees(burn.yaw):g} deg from a {(scn.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3:g} km orbit; "
-        "expected a retrograde burn large enough to bring the perigee into the atmosphere (about 128 m/s from 420 km)"
+        f"{which} does not come down within {hours:g} h of the burn: the descent module is still {alt_km:.1f} km up "
+        f"{under}, falling at {speed:.2g} m/s: module.mass = {m.mass:g} kg on module.drag_coefficient = {m.drag_coefficient:g} "
+        f"x pi (module.diameter / 2)^2 = {m.area_m2:.2f} m2 ({ballistic:.3g} kg/m2), with parachutes.drogue_area = {pc.drogue_area:g} m2, "
+        f"parachutes.main_area = {pc.main_area:g} m2, density_scale = {scn.density_scale:g}; "
+        f"expected a module heavy enough to come down through its parachutes (MS-11: 2900 kg, {2900.0 / (1.3 * math.pi * 1.085**2):.0f} kg/m2)"
     )
 
 
@@ -319,7 +350,7 @@ def plan(scn, Y0):
     ref_guidance = reference_guidance(scn)
     outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True)
     if not outcome.landed[0]:
-        raise _no_descent(scn, "the planned descent")
+        raise _no_descent(scn, "the planned descent", outcome)
     e = outcome.events
     if not np.isfinite(e["soft_landing"]["t"][0]) and e["parachute"]["speed"][0] <= SUBSONIC_COMMAND_SPEED_M_S:
         raise _command_too_low(scn, outcome)

@@ -220,3 +220,26 @@ def test_a_descent_sequence_out_of_order_is_refused(issim, setting, fragments):
 
 def test_a_sequence_out_of_order_is_refused_for_footprints_too(issim):
     _refused(issim("validate", "soyuz_footprint", "--set", "module.entry_interface_altitude=300 km"), "module.entry_interface_altitude = 300 km")
+
+
+def test_a_module_too_light_to_come_down_names_the_module_not_the_burn(issim, tmp_path):
+    # QA: "does not come down: burn.delta_v = 128 m/s ..." blamed the (nominal) burn for a 1 kg module
+    out = tmp_path / "out"
+    stderr = _refused(issim("run", "soyuz_nominal", "--set", "module.mass=1 kg", "--out", out),
+                      "does not come down within 4 h", "under its parachutes", "module.mass = 1 kg", "parachutes.main_area = 1000 m2")
+    assert "burn.delta_v" not in stderr and not out.exists()
+
+
+def test_a_module_skipping_out_names_the_lift():
+    import types
+
+    import numpy as np
+
+    from orbital import scenario as sc
+    from orbital.entry_dynamics import ENTRY
+    from orbital.reentry import _no_descent
+
+    scn = sc.load("soyuz_nominal", ["module.lift_to_drag=0.9", "guidance.bank_angle=0 deg"])
+    last = types.SimpleNamespace(history={"phase": np.array([ENTRY]), "Y": np.array([[6378137.0 + 150e3, 0, 0, 0, 7800.0, 0]])})
+    message = str(_no_descent(scn, "the planned descent", last))
+    assert "skips back out" in message and "module.lift_to_drag = 0.9" in message and "guidance.bank_angle = 0 deg" in message
