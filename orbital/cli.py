@@ -274,7 +274,7 @@ def main():
     except click_exceptions.UsageError as exc:
         typer.echo(_usage_error_line(exc), err=True)
         code = EXIT_BAD_INPUT
-    except click_exceptions.Abort:
+    except (typer.Abort, getattr(click_exceptions, "Abort", typer.Abort)):  # typer 0.29's vendored click has no Abort
         typer.echo("issim: aborted", err=True)
         code = 1
     sys.exit(code if isinstance(code, int) else 0)
