@@ -5,7 +5,10 @@ together, each with its own time, phase and step (the step depends on the phase:
 20 s on orbit before the burn, 10 s in the burn and the coast after it, 2 s in the
 entry above 70 km and 1 s below, 0.5 s under filling canopies, 10 s in the
 quasi-steady descent under the main canopy: the landing point moves by under 2 m
-against steps four times shorter), so one numpy operation advances every sample. Discontinuities are never stepped over:
+against steps four times shorter), so one numpy operation advances every sample. Where
+drag damps the air speed faster than that step can follow (a light module, dense air)
+the step shortens to keep RK4 stable (:data:`orbital.entry_dynamics.MAX_STEP_TIMES_DRAG_RATE`).
+Discontinuities are never stepped over:
 
 - time events (burn start and end, guidance cycles, main canopy deployment, main
   settled) cut the step so that it ends on them;
@@ -35,7 +38,7 @@ import numpy as np
 from numba import njit
 
 from orbital import entry_dynamics as ed
-from orbital.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, MAIN, TERMINAL
+from orbital.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 
 #: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
 STEP_S = np.array([20.0, 10.0, 10.0, 1.0, 0.5, 0.5, 10.0, 0.0])
@@ -124,17 +127,24 @@ def _set_terminal_velocity(Y, p, mask):
 
 @njit(cache=True, nogil=True)
 def _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak_q_alt):
-    """Raise the peaks of sensed g (the entry's: canopy loads aside) and heat flux of the
-    working samples (original indices ``idx``) to the diagnostics ``diag`` at ``t``."""
+    """Raise the peaks of sensed g (every phase: the burn, the entry, the canopies' opening
+    loads; the soft-landing engines' short push below their altitude is not in it) and heat
+    flux of the working samples (original indices ``idx``) to the diagnostics ``diag`` at ``t``."""
     for i in range(idx.size):
         j, g, q, h = idx[i], diag[0, i], diag[1, i], diag[2, i]
-        if phase[i] <= ENTRY and g > peak_g[j]:
+        if g > peak_g[j]:
             peak_g[j], peak_g_alt[j], peak_g_t[j] = g, h, t[i]
         if q > peak_q[j]:
             peak_q[j], peak_q_alt[j] = q, h
 
 
-_ALTITUDE_SWITCH = {COAST: "separation_altitude_m", ENTRY: "parachute_altitude_m", TERMINAL: "soft_landing_altitude_m"}
+_ALTITUDE_SWITCH = {
+    COAST: "separation_altitude_m",
+    ENTRY: "parachute_altitude_m",
+    DROGUE: "ground_altitude_m",  # under a canopy not yet settled: the ground ends the flight as it is
+    MAIN: "ground_altitude_m",
+    TERMINAL: "soft_landing_altitude_m",
+}
 _SWITCH_EVENT = {COAST: "separation", ENTRY: "parachute", TERMINAL: "soft_landing"}
 
 
@@ -235,7 +245,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
 
         # --- one RK4 step, every sample with its own dt; altitude events inside it
         Y1, t1, dt, h1 = np.empty_like(Y), np.empty_like(t), np.empty_like(t), np.empty_like(t)
-        ed.advance_into(t, Y, k1, h0, phase, t_phase, t_next, t_cycle, step, step_high_entry, HIGH_ENTRY_ALTITUDE_M, P, K, c_cmd, side, Y1, t1, dt, h1)
+        ed.advance_into(t, Y, k1, h0, diag[5], phase, t_phase, t_next, t_cycle, step, step_high_entry, HIGH_ENTRY_ALTITUDE_M, P, K, c_cmd, side, Y1, t1, dt, h1)
         thresholds = np.full(idx.size, -np.inf)
         for ph, attr in _ALTITUDE_SWITCH.items():
             thresholds[phase == ph] = getattr(seq, attr)
@@ -290,9 +300,19 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
                     if np.any(m):
                         mark(_SWITCH_EVENT[ph], m, t1[m], Y1[:, m])
                 land = full & (phase == TERMINAL)
-                phase[full] += 1  # COAST -> ENTRY, ENTRY -> DROGUE, TERMINAL -> LANDED
+                impact = full & ((phase == DROGUE) | (phase == MAIN))
+                phase[full] = np.where(impact[full], LANDED, phase[full] + 1)  # COAST -> ENTRY, ENTRY -> DROGUE, TERMINAL -> LANDED
                 t_phase[full] = t1[full]
                 t_cycle[full] = np.where((phase[full] == ENTRY) & guidance.cycles, t1[full], np.inf)
+                if np.any(impact):  # on the ground at the speed it has (the engines need the steady descent)
+                    w = idx[impact]
+                    out_r[w] = Y1[:3, impact].T
+                    out_t[w] = t1[impact]
+                    out_v[w] = _speed(np.ascontiguousarray(Y1[:, impact]))
+                    events["touchdown"]["t"][w] = out_t[w]
+                    events["touchdown"]["alt"][w] = 0.0
+                    events["touchdown"]["speed"][w] = out_v[w]
+                    finished |= impact
                 if np.any(land):
                     r_td, duration, v_td, _ = ed.touchdown(Y1[:, land], p.subset(land), seq)
                     w = idx[land]
@@ -485,13 +505,45 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
     if extra is not None:
         mark("entry_interface", extra[0], extra[1][:, None])
     mark("parachute", t, Y[:, None])
-    t_end = t + seq.drogue_duration_s
-    Y = propagate(Y, t, DROGUE, t, [seq.drogue_duration_s])[-1]
-    t = t_end
+
+    def until_time_or_ground(Ystart, t_start, phase, t_end):
+        """Integrate a canopy phase (begun at ``t_start``) to ``t_end``, or to the ground if it
+        comes first (Brent on the grid step that crosses it); returns ``(t, state, on_ground)``."""
+        span = t_end - t_start
+        tofs = np.append(np.arange(1, int(span / grid_s) + 1) * grid_s, span)
+        tofs = np.unique(tofs[tofs <= span])
+        states = propagate(Ystart, t_start, phase, t_start, tofs)
+        h = ed.altitude_m(states[:, 0], states[:, 1], states[:, 2])
+        below = np.flatnonzero(h <= seq.ground_altitude_m)
+        if not below.size:
+            return t_end, states[-1], False
+        k = below[0]
+        tau_a = tofs[k - 1] if k else 0.0
+        state_at = lambda tau: Ystart if tau <= 0 else propagate(Ystart, t_start, phase, t_start, [tau])[-1]
+        g = lambda tau: float(ed.altitude_m(*state_at(tau)[:3])) - seq.ground_altitude_m
+        tau = brentq(g, tau_a, tofs[k], xtol=1e-9, rtol=1e-14)
+        return t_start + tau, state_at(tau), True
+
+    def impact(tt, YY):
+        """Touchdown before the steady descent: at the speed the module has."""
+        events["touchdown"]["t"][0] = tt
+        events["touchdown"]["alt"][0] = 0.0
+        speed = float(_speed(np.asarray(YY, dtype=float).reshape(6, 1))[0])
+        events["touchdown"]["speed"][0] = speed
+        nan = np.full(1, np.nan)
+        return Outcome(
+            landed=np.array([True]), r_touchdown=np.asarray(YY[:3], dtype=float)[None, :], t_touchdown=np.array([tt]),
+            v_touchdown=np.array([speed]), events=events, peak_g=nan, peak_g_alt=nan, peak_g_t=nan, peak_heat=nan,
+            peak_heat_alt=nan, bank_reversals=np.array([held["reversals"]]),
+        )
+
+    t, Y, on_ground = until_time_or_ground(Y, t, DROGUE, t + seq.drogue_duration_s)
+    if on_ground:
+        return impact(t, Y)
     mark("main_canopy", t, Y[:, None])
-    t_main = t
-    Y = propagate(Y, t, MAIN, t_main, [seq.main_fill_s + seq.main_settle_s])[-1]
-    t = t_main + seq.main_fill_s + seq.main_settle_s
+    t, Y, on_ground = until_time_or_ground(Y, t, MAIN, t + seq.main_fill_s + seq.main_settle_s)
+    if on_ground:
+        return impact(t, Y)
     Yc = Y[:, None].copy()
     _set_terminal_velocity(Yc, p, np.array([True]))
     Y = Yc[:, 0]
@@ -507,9 +559,12 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
 
     ground.terminal = True
     ground.direction = -1
-    sol = solve_ivp(rhs, (t, t + 3600.0), Y[:3], method="DOP853", rtol=rtol, atol=1e-6, events=ground)
-    t = float(sol.t_events[0][0])
-    r = sol.y_events[0][0]
+    if ground(t, Y[:3]) > 0.0:
+        sol = solve_ivp(rhs, (t, t + 3600.0), Y[:3], method="DOP853", rtol=rtol, atol=1e-6, events=ground)
+        t = float(sol.t_events[0][0])
+        r = sol.y_events[0][0]
+    else:  # the steady descent began under the soft-landing altitude: the engines fire at once
+        r = Y[:3]
     Yc = np.concatenate([r, np.zeros(3)])[:, None]
     _set_terminal_velocity(Yc, p, np.array([True]))
     mark("soft_landing", t, Yc)

@@ -135,6 +135,10 @@ class Sequence:
     soft_landing_thrust_n: float = 104.0e3
     nose_radius_m: float = 2.2
     max_time_after_burn_s: float = 4.0 * 3600.0
+    #: The ground: before the steady descent under the main canopy (phases DROGUE, MAIN) the
+    #: module touches down here at whatever speed it has; -inf lets it fall on through sea-level
+    #: air (for :func:`orbital.reentry.minimum_command_altitude`'s what-if).
+    ground_altitude_m: float = 0.0
 
 
 def kernel_constants(seq, guidance):
@@ -287,10 +291,12 @@ def _rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
         az += acc * tz
 
     heat = SUTTON_GRAVES_K * np.sqrt(rho / K[_NOSE_RADIUS]) * speed**3
-    diag = (_norm(ax, ay, az) / G0_M_S2, heat, h, speed, rho)
+    # how fast drag pulls the air speed to its equilibrium: d|drag| / d|v_rel| = rho beta v (1/s)
+    drag_rate = 2.0 * drag_over_v * (1.0 + P[_LD, i] if phase == ENTRY else 1.0)
+    diag = (_norm(ax, ay, az) / G0_M_S2, heat, h, speed, rho, drag_rate)
     if phase == TERMINAL:  # quasi-steady: position follows the terminal velocity; drag balances gravity
         tvx, tvy, tvz, _, _ = _terminal_velocity_of(P, i, x, y, z)
-        return (tvx, tvy, tvz, 0.0, 0.0, 0.0), (1.0, heat, h, speed, rho)
+        return (tvx, tvy, tvz, 0.0, 0.0, 0.0), (1.0, heat, h, speed, rho, 0.0)
     return (vx, vy, vz, gx + ax, gy + ay, gz + az), diag
 
 
@@ -307,13 +313,13 @@ def _plus(s, a, k):
 
 @njit(cache=True, nogil=True)
 def rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, dY, diag):
-    """Fill ``dY`` (6, N) and ``diag`` (5, N: sensed g, heat flux W/m^2, altitude m, air
-    speed m/s, density kg/m^3) for states ``Y`` (6, N) at times ``t`` (N,)."""
+    """Fill ``dY`` (6, N) and ``diag`` (6, N: sensed g, heat flux W/m^2, altitude m, air
+    speed m/s, density kg/m^3, drag rate 1/s) for states ``Y`` (6, N) at times ``t`` (N,)."""
     for i in range(Y.shape[1]):
         k, d = _rates(t[i], _state(Y, i), phase[i], t_phase[i], P, i, K, c_cmd[i], side[i])
         for j in range(6):
             dY[j, i] = k[j]
-        for j in range(5):
+        for j in range(6):
             diag[j, i] = d[j]
 
 
@@ -337,16 +343,26 @@ def _terminal_velocity_of(P, i, x, y, z):
     return _terminal_velocity(x, y, z, P[_MASS, i], P[_CD_SUB, i], P[_AREA, i], P[_MAIN_CDA, i], P[_DENSITY, i])
 
 
+#: Largest step times drag rate (:data:`DIAGNOSTICS` ``drag_rate_1_s``) of an RK4 step. Classical
+#: RK4 is stable on a decaying mode up to 2.78; 1 leaves room for a canopy filling within the step.
+#: Descents as flown (2,900 kg, US76) never reach it (under the settling main: 0.9), so their
+#: steps are the fixed ones; a light module or dense air gets shorter steps instead of diverging.
+MAX_STEP_TIMES_DRAG_RATE = 1.0
+
+
 @njit(cache=True, nogil=True)
-def advance_into(t, Y, k1, h0, phase, t_phase, t_next, t_cycle, step, step_high_entry, high_entry_altitude, P, K, c_cmd,
-                 side, Y1, t1, dt, h1):
-    """One RK4 step of every sample, given its first stage ``k1`` and altitude ``h0`` (from
-    :func:`rates_into`). Step length: ``step[phase]``, or ``step_high_entry`` in the entry above
-    ``high_entry_altitude`` (m), cut to end on the next time event ``t_next`` or guidance cycle
-    ``t_cycle``. Writes the step length, new state, time and altitude into ``dt``, ``Y1``, ``t1``,
-    ``h1``. Under the main canopy (TERMINAL) the velocity is reset to the terminal one."""
+def advance_into(t, Y, k1, h0, drag_rate, phase, t_phase, t_next, t_cycle, step, step_high_entry, high_entry_altitude, P,
+                 K, c_cmd, side, Y1, t1, dt, h1):
+    """One RK4 step of every sample, given its first stage ``k1``, altitude ``h0`` and drag rate
+    (1/s) (from :func:`rates_into`). Step length: ``step[phase]``, or ``step_high_entry`` in the
+    entry above ``high_entry_altitude`` (m), at most MAX_STEP_TIMES_DRAG_RATE / drag rate, cut
+    to end on the next time event ``t_next`` or guidance cycle ``t_cycle``. Writes the step
+    length, new state, time and altitude into ``dt``, ``Y1``, ``t1``, ``h1``. Under the main
+    canopy (TERMINAL) the velocity is reset to the terminal one."""
     for i in range(t.size):
         own = step_high_entry if phase[i] == ENTRY and h0[i] > high_entry_altitude else step[phase[i]]
+        if own * drag_rate[i] > MAX_STEP_TIMES_DRAG_RATE:
+            own = MAX_STEP_TIMES_DRAG_RATE / drag_rate[i]
         h = min(own, t_next[i] - t[i], t_cycle[i] - t[i])
         s = _rk4_sample(t[i], Y, i, h, k1, phase[i], t_phase[i], P, K, c_cmd[i], side[i])
         for j in range(6):
@@ -365,12 +381,14 @@ def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False, 
     :func:`lift_fractions`); None: the plan's (c0, 0).
     With ``with_diagnostics``, also returns a dict of (N,) arrays: ``sensed_g``
     (non-gravitational acceleration / g0), ``heat_flux_w_m2`` (Sutton-Graves),
-    ``altitude_m``, ``air_speed_m_s``, ``density_kg_m3``.
+    ``altitude_m``, ``air_speed_m_s``, ``density_kg_m3``, ``drag_rate_1_s`` (rho beta v, times
+    1 + L/D in the entry: the rate at which drag damps a change of air speed, which bounds an
+    explicit step; 0 in the quasi-steady TERMINAL phase).
     """
     n = Y.shape[1]
     if command is None:
         command = (np.full(n, guidance.c0), np.zeros(n))
-    dY, diag = np.empty((6, n)), np.empty((5, n))
+    dY, diag = np.empty((6, n)), np.empty((len(DIAGNOSTICS), n))
     rates_into(np.asarray(t, dtype=float), np.ascontiguousarray(Y, dtype=float), np.asarray(phase, dtype=np.intp),
                np.asarray(t_phase, dtype=float), p.matrix(), kernel_constants(seq, guidance),
                np.asarray(command[0], dtype=float), np.asarray(command[1], dtype=float), dY, diag)
@@ -390,7 +408,7 @@ def compile_note():
 
 
 #: Names of the rows of the diagnostics that :func:`rates_into` fills.
-DIAGNOSTICS = ("sensed_g", "heat_flux_w_m2", "altitude_m", "air_speed_m_s", "density_kg_m3")
+DIAGNOSTICS = ("sensed_g", "heat_flux_w_m2", "altitude_m", "air_speed_m_s", "density_kg_m3", "drag_rate_1_s")
 
 
 def touchdown(Y, p, seq):
@@ -401,13 +419,14 @@ def touchdown(Y, p, seq):
     while the canopy's drag, ~ m g (v / v_t)^2, still acts. With s the distance
     fallen and w = v^2: dw/ds = 2 (g - F/m) - (2 g / v_t^2) w, so
     w(s) = w_inf + (w0 - w_inf) exp(-2 g s / v_t^2), w_inf = v_t^2 (1 - F / (m g)).
-    The ground is reached at s = soft_landing_altitude (speed 0 if w reaches 0
-    first: the module hovers down). Duration by quadrature of ds / v.
+    The ground is reached at s = the altitude where the engines fire (the soft-landing
+    altitude, or less if the steady descent began lower) (speed 0 if w reaches 0 first:
+    the module hovers down). Duration by quadrature of ds / v.
     """
     Y = np.ascontiguousarray(Y)  # rows as contiguous arrays: the compiled functions' one array layout
     x, y, z = Y[0], Y[1], Y[2]
     _, _, _, v_t, g_eff = terminal_velocity(x, y, z, p)
-    s_end = seq.soft_landing_altitude_m
+    s_end = np.minimum(np.maximum(altitude_m(x, y, z), 0.0), seq.soft_landing_altitude_m)
     w_inf = v_t**2 * (1.0 - seq.soft_landing_thrust_n / (p.module_mass_kg * g_eff))
     k = 2.0 * g_eff / v_t**2
     w0 = v_t**2

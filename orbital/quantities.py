@@ -34,10 +34,11 @@ def _terms(text):
     return [(value, unit.strip()) for value, unit in terms]
 
 
-def to_si(value, si_unit, default_unit):
+def to_si(value, si_unit, default_unit, kind=None):
     """Convert a number or a ``"number unit ..."`` string to a float in ``si_unit``.
 
-    Raises :class:`QuantityError` for text that is not a quantity of the right
+    ``kind`` names the quantity in messages ("angular rate"); default: astropy's
+    physical type of ``si_unit``. Raises :class:`QuantityError` for text that is not a quantity of the right
     kind (a length where a speed is expected, an unknown unit, NaN, ...).
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -60,7 +61,7 @@ def to_si(value, si_unit, default_unit):
             total += (number * unit).to_value(target)
         except u.UnitConversionError:
             raise QuantityError(
-                f"'{unit_text}' is not a unit of {target.physical_type}"
+                f"'{unit_text}' is not a unit of {kind or target.physical_type}"
             ) from None
         except Exception:
             raise QuantityError(f"'{unit_text}' is not a unit astropy knows") from None

@@ -20,12 +20,12 @@ spherical segment ~2.2 m across), a documented choice, not a published figure.
 """
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
-from orbital.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
+from orbital.constants import G0_M_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.parachutes import ParachuteSpec
 from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel
 
@@ -33,6 +33,24 @@ _Speed = Quantity("m/s", "m/s", ge=0.0, le=2000.0)
 _Duration0 = Quantity("s", "s", ge=0.0, le=36000.0)
 _Length = Quantity("m", "m", gt=0.0, le=100.0)
 _HighAltitude = Quantity("m", "km", gt=20.0e3, le=400.0e3)
+
+
+def _angle_per_second(value):
+    """Files written before ``guidance.roll_rate`` became a rate gave it as an angle
+    ("13 deg", meaning per second): read such a value as that angle per second (a
+    number in deg/s); anything else is left to the rate's own parsing."""
+    from orbital.quantities import QuantityError, to_si
+
+    if isinstance(value, str):
+        try:
+            return math.degrees(to_si(value, "rad", "deg"))
+        except QuantityError:
+            pass
+    return value
+
+
+#: A roll rate (rad/s; bare number: deg/s). An angle alone ("13 deg") is read per second.
+_RollRate = Annotated[Quantity("rad/s", "deg/s", ge=0.0, le=10.0), BeforeValidator(_angle_per_second)]
 
 
 def _default_station():
@@ -94,7 +112,7 @@ class GuidanceSpec(StrictModel):
     cycle: Quantity("s", "s", gt=0.0, le=60.0) = Field(default=2.0, description="guidance cycle: commands are computed this often and held between (bare number: s)")
     start_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=7200.0, description="guidance starts below this air speed")
     end_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=600.0, description="below this air speed the last bank command is held")
-    roll_rate: Quantity("rad", "deg", ge=0.0, le=10.0) = Field(default=math.radians(13.0), description="ballistic spin rate, per second (bare number: deg)")
+    roll_rate: _RollRate = Field(default=math.radians(13.0), description="ballistic spin rate (bare number: deg/s; an angle alone, '13 deg', is per second)")
 
 
 class Scenario(ScenarioBase):
@@ -113,6 +131,46 @@ class Scenario(ScenarioBase):
     def _station_above_separation(self):
         self.station.check_perigee_above("station", self.module.separation_altitude, "module.separation_altitude")
         return self
+
+    @model_validator(mode="after")
+    def _sequence_in_order(self):
+        m, pc, g = self.module, self.parachutes, self.guidance
+        km, mps, kg, sec, m_ = (lambda v: f"{v / 1e3:g} km"), (lambda v: f"{v:g} m/s"), (lambda v: f"{v:g} kg"), (lambda v: f"{v:g} s"), (lambda v: f"{v:g} m")
+        _check_order(("module.separation_altitude", m, km), ("module.entry_interface_altitude", m, km),
+                     "the modules separate before the entry interface (MS-11: 139.9 km, then 99.7 km)")
+        _check_order(("module.entry_interface_altitude", m, km), ("parachutes.command_altitude", pc, km),
+                     "the parachutes open well after the entry interface (MS-11: 99.7 km, then 10.8 km)")
+        _check_order(("parachutes.command_altitude", pc, km), ("parachutes.soft_landing_altitude", pc, m_),
+                     "the soft-landing engines fire just above the ground, under the main canopy")
+        _check_order(("parachutes.drogue_duration", pc, sec), ("parachutes.drogue_fill_time", pc, sec),
+                     "the drogue fills before it is cut, drogue_duration after the command", strict=False)
+        _check_order(("soyuz.mass", self.soyuz, kg), ("module.mass", m, kg),
+                     "the whole Soyuz (orbital, descent and service modules) carries the descent module (MS: 7150 kg and 2900 kg)")
+        _check_order(("guidance.start_speed", g, mps), ("guidance.end_speed", g, mps),
+                     "range control acts as the air speed falls from start_speed to end_speed")
+        _check_order(("guidance.deadband_start", g, km), ("guidance.deadband_end", g, km),
+                     "the cross-range deadband narrows as the air speed falls", strict=False)
+        return self
+
+
+def _check_order(high, low, why, strict=True):
+    """Refuse two fields out of order: ``high`` and ``low`` are ``(dotted name, section, format)``
+    and high's value must exceed low's (or equal it, not ``strict``). The message names the field
+    moved off its default (high if both or neither moved), its value, and the other's."""
+    from orbital.schema import field_error
+
+    (h_name, h_sec, h_fmt), (l_name, l_sec, l_fmt) = high, low
+    h_key, l_key = h_name.rsplit(".", 1)[1], l_name.rsplit(".", 1)[1]
+    hv, lv = getattr(h_sec, h_key), getattr(l_sec, l_key)
+    if hv > lv or (not strict and hv == lv):
+        return
+    h_moved = hv != type(h_sec).model_fields[h_key].default
+    l_moved = lv != type(l_sec).model_fields[l_key].default
+    if l_moved and not h_moved:
+        problem, expected = ("not below", "below it") if strict else ("above", "at most that")
+        raise field_error(l_name, l_fmt(lv), f"{problem} {h_name} ({h_fmt(hv)}); expected {expected}: {why}")
+    problem, expected = ("not above", "above it") if strict else ("below", "at least that")
+    raise field_error(h_name, h_fmt(hv), f"{problem} {l_name} ({l_fmt(lv)}); expected {expected}: {why}")
 
 
 # ---------------------------------------------------------------- building blocks
@@ -181,15 +239,100 @@ def reference_guidance(scn):
     )
 
 
-def _no_descent(scn, which):
-    """The error for a burn that leaves the capsule in orbit (or skipping out): names the burn's fields."""
+def _no_descent(scn, which, outcome=None):
+    """The error for a descent that does not reach the ground: names the inputs that decide
+    where it stopped (the recorded ``outcome``'s last phase): the burn if the Soyuz never got
+    down to module separation; the lift if the module skips back out; the module's mass per
+    drag area (and the canopies, the air) if it is still drifting down when time runs out."""
+    from orbital.entry_dynamics import COAST, ENTRY, altitude_m
     from orbital.scenario import InfeasibleScenario
 
-    burn = scn.burn
+    burn, m, pc, g = scn.burn, scn.module, scn.parachutes, scn.guidance
+    burn_text = (f"burn.delta_v = {burn.delta_v:g} m/s, burn.pitch = {math.degrees(burn.pitch):g} deg, "
+                 f"burn.yaw = {math.degrees(burn.yaw):g} deg from a {(scn.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3:g} km orbit")
+    h = outcome.history if outcome is not None else {}
+    phase = int(h["phase"][-1]) if len(h.get("phase", ())) else COAST
+    if phase <= COAST:
+        return InfeasibleScenario(
+            f"{which} does not come down: {burn_text}; "
+            "expected a retrograde burn large enough to bring the perigee into the atmosphere (about 128 m/s from 420 km)"
+        )
+    from orbital.batch_integrator import _speed
+
+    from orbital.entry_dynamics import Sequence
+
+    Y = np.ascontiguousarray(h["Y"][-1][:, None])
+    alt_km, speed = float(altitude_m(Y[0], Y[1], Y[2])[0]) / 1e3, float(_speed(Y)[0])
+    hours = Sequence.max_time_after_burn_s / 3600.0
+    if phase == ENTRY and alt_km > m.entry_interface_altitude / 1e3:
+        return InfeasibleScenario(
+            f"{which} does not come down: the descent module skips back out of the atmosphere ({alt_km:.0f} km up, "
+            f"{speed:.0f} m/s, {hours:g} h after the burn): module.lift_to_drag = {m.lift_to_drag:g}, "
+            f"guidance.bank_angle = {math.degrees(g.bank_angle):g} deg (lift up: cos(bank) = {math.cos(g.bank_angle):.2f}), {burn_text}; "
+            "expected less lift up or a steeper entry (MS-11: L/D 0.3 at a 68 deg bank after a 128 m/s burn)"
+        )
+    ballistic = m.mass / (m.drag_coefficient * m.area_m2)
+    under = {ENTRY: "before its parachutes"}.get(phase, "under its parachutes")
     return InfeasibleScenario(
-        f"{which} does not come down: burn.delta_v = {burn.delta_v:g} m/s, burn.pitch = {math.degrees(burn.pitch):g} deg, "
-        f"burn.yaw = {math.degrees(burn.yaw):g} deg from a {(scn.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3:g} km orbit; "
-        "expected a retrograde burn large enough to bring the perigee into the atmosphere (about 128 m/s from 420 km)"
+        f"{which} does not come down within {hours:g} h of the burn: the descent module is still {alt_km:.1f} km up "
+        f"{under}, falling at {speed:.2g} m/s: module.mass = {m.mass:g} kg on module.drag_coefficient = {m.drag_coefficient:g} "
+        f"x pi (module.diameter / 2)^2 = {m.area_m2:.2f} m2 ({ballistic:.3g} kg/m2), with parachutes.drogue_area = {pc.drogue_area:g} m2, "
+        f"parachutes.main_area = {pc.main_area:g} m2, density_scale = {scn.density_scale:g}; "
+        f"expected a module heavy enough to come down through its parachutes (MS-11: 2900 kg, {2900.0 / (1.3 * math.pi * 1.085**2):.0f} kg/m2)"
+    )
+
+
+#: Air speed (m/s) below which a parachute command is one the landing system is made for
+#: (subsonic; MS-11: 230 m/s). A planned descent commanded that slowly which still reaches
+#: the ground before its steady descent under the main canopy has its command too low.
+SUBSONIC_COMMAND_SPEED_M_S = 300.0
+
+
+def minimum_command_altitude(scn, planned):
+    """The lowest ``parachutes.command_altitude`` (m) from which the planned descent (an
+    :class:`~orbital.batch_integrator.Outcome` with history) settles under its main canopy
+    above the soft-landing altitude: the canopy phases flown from the plan's recorded entry,
+    with the ground out of the way (a few fixed-point steps, to within 20 m)."""
+    from dataclasses import replace
+
+    from orbital.batch_integrator import integrate
+    from orbital.entry_dynamics import DROGUE, ENTRY, altitude_m
+
+    h = planned.history
+    entry = h["phase"] == ENTRY
+    t_e, Y_e = h["t"][entry], h["Y"][entry]
+    alt_e = altitude_m(np.ascontiguousarray(Y_e[:, 0]), np.ascontiguousarray(Y_e[:, 1]), np.ascontiguousarray(Y_e[:, 2]))
+    seq = replace(sequence(scn), ground_altitude_m=-math.inf)
+    level = scn.parachutes.command_altitude
+    for _ in range(6):
+        k = np.flatnonzero(alt_e >= level)
+        k = k[-1] if k.size else 0
+        out = integrate(Y_e[k][None, :], t_e[k], nominal_params(scn), seq, reference_guidance(scn), phase0=DROGUE)
+        settled = out.events["main_settled"]["alt"][0]
+        if not np.isfinite(settled):
+            return math.inf
+        new_level = alt_e[k] - settled + seq.soft_landing_altitude_m
+        if abs(new_level - level) < 20.0:
+            return max(new_level, level)
+        level = new_level
+    return level
+
+
+def _command_too_low(scn, planned):
+    """The error for a planned descent that lands under a canopy not yet settled."""
+    from orbital.scenario import InfeasibleScenario
+
+    pc = scn.parachutes
+    e = planned.events
+    under = "the drogue" if not np.isfinite(e["main_canopy"]["t"][0]) else "the main canopy, still filling or settling"
+    minimum = minimum_command_altitude(scn, planned)
+    need = pc.drogue_duration + pc.main_fill_time + pc.main_settle_time
+    return InfeasibleScenario(
+        f"parachutes.command_altitude = {pc.command_altitude / 1e3:g} km: too low to open the canopies: the planned descent "
+        f"reaches the ground {e['touchdown']['t'][0] - e['parachute']['t'][0]:.1f} s after the command, at "
+        f"{e['touchdown']['speed'][0]:.0f} m/s under {under} (the steady descent that the soft-landing engines need comes "
+        f"parachutes.drogue_duration + main_fill_time + main_settle_time = {need:g} s after the command); "
+        f"expected a command altitude of at least {math.ceil(minimum / 100.0) / 10.0:g} km for this module"
     )
 
 
@@ -207,7 +350,10 @@ def plan(scn, Y0):
     ref_guidance = reference_guidance(scn)
     outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True)
     if not outcome.landed[0]:
-        raise _no_descent(scn, "the planned descent")
+        raise _no_descent(scn, "the planned descent", outcome)
+    e = outcome.events
+    if not np.isfinite(e["soft_landing"]["t"][0]) and e["parachute"]["speed"][0] <= SUBSONIC_COMMAND_SPEED_M_S:
+        raise _command_too_low(scn, outcome)
     h = outcome.history
     speed, rng, target = reference_table(h["t"], h["Y"].T, h["phase"], outcome.r_touchdown[0], outcome.t_touchdown[0])
     if scn.guidance.mode == "ballistic":
@@ -256,6 +402,20 @@ def along_cross_km(lat0, lon0, lat_t, lon_t, lat, lon):
     return R_EARTH_MEAN_M * (along_c - along_t) / 1e3, R_EARTH_MEAN_M * cross / 1e3
 
 
+#: Touchdown speed (m/s) above which the event calls the landing an impact (the main canopy
+#: alone lands at 7.2 m/s).
+IMPACT_SPEED_M_S = 10.0
+
+
+def touchdown_phase(outcome, i=0):
+    """How sample ``i`` touched down: ``"soft_landing"`` (the engines fired in the steady descent
+    under the main canopy), ``"main"`` (the main canopy still filling or settling) or ``"drogue"``."""
+    e = outcome.events
+    if np.isfinite(e["soft_landing"]["t"][i]):
+        return "soft_landing"
+    return "main" if np.isfinite(e["main_canopy"]["t"][i]) else "drogue"
+
+
 def _event_list(outcome, i=0):
     from orbital.results import Event
 
@@ -276,8 +436,19 @@ def _event_list(outcome, i=0):
         if np.isfinite(e["t"][i]):
             alt, speed = float(e["alt"][i]), float(e["speed"][i])
             text = f"{message} at {alt / 1e3:.2f} km, {speed:.1f} m/s air speed" if alt >= 100 else f"{message} at {alt:.2f} m, {speed:.2f} m/s"
+            if name == "touchdown" and touchdown_phase(outcome, i) != "soft_landing":
+                under = {"main": "the main canopy (not yet settled)", "drogue": "the drogue"}[touchdown_phase(outcome, i)]
+                text = f"touchdown: an impact at {speed:.1f} m/s under {under}, without the soft-landing engines"
+            elif name == "touchdown" and speed > IMPACT_SPEED_M_S:
+                text += f": an impact (the landing system is made for 7.2 m/s under the main canopy, 1.5 m/s after the engines)"
             events.append(Event(float(e["t"][i]), name, text, {"altitude_m": alt, "air_speed_m_s": speed}))
     return sorted(events, key=lambda e: e.time_s)
+
+
+def _or_none(value):
+    """A float, or None for an event that did not happen (NaN)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 
@@ -323,6 +494,10 @@ def run(scenario):
         "landing_lon_deg": float(lon[-1]),
         "landed_on": surface_at(lat[-1], lon[-1]),
         "touchdown_speed_m_s": float(out.v_touchdown[0]),
+        "touchdown_phase": touchdown_phase(out),
+        # the engines' push at ignition (thrust + the canopy's drag, m g at terminal speed), for
+        # about 0.2 s: not in peak_g, which is the flight's (entry, canopies) down to their altitude
+        "soft_landing_g": (1.0 + scenario.parachutes.soft_landing_thrust / (scenario.module.mass * G0_M_S2)) if touchdown_phase(out) == "soft_landing" else None,
         "time_burn_to_touchdown_s": float(out.t_touchdown[0] - e["burn_start"]["t"][0]),
         "downrange_km": float(ground_distance_km(lat_ei[0], lon_ei[0], lat[-1], lon[-1])),
         "target_lat_deg": float(lat_t[0]),
@@ -336,8 +511,8 @@ def run(scenario):
         "entry_speed_m_s": float(e["entry_interface"]["speed"][0]),
         "parachute_altitude_km": float(e["parachute"]["alt"][0]) / 1e3,
         "speed_at_parachute_m_s": float(e["parachute"]["speed"][0]),
-        "speed_at_main_canopy_m_s": float(e["main_canopy"]["speed"][0]),
-        "main_canopy_descent_speed_m_s": float(e["soft_landing"]["speed"][0]),
+        "speed_at_main_canopy_m_s": _or_none(e["main_canopy"]["speed"][0]),
+        "main_canopy_descent_speed_m_s": _or_none(e["soft_landing"]["speed"][0]),
         "bank_reversals": int(out.bank_reversals[0]),
     }
     events = _event_list(out)

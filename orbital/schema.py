@@ -37,6 +37,11 @@ _KIND_OF_UNIT = {
 }
 
 
+def with_article(noun):
+    """``noun`` after its indefinite article: 'a length', 'an angle'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _bounds_text(gt, ge, lt, le, si_unit, default_unit):
     def show(bound):
         # Bounds are written in the field's default unit, as the user thinks of them.
@@ -59,11 +64,11 @@ def Quantity(si_unit, default_unit, *, gt=None, ge=None, lt=None, le=None):
     """An annotated float field holding a quantity in ``si_unit`` (bounds in SI)."""
     kind = _KIND_OF_UNIT.get(si_unit, si_unit)
     bounds = _bounds_text(gt, ge, lt, le, si_unit, default_unit)
-    expected = f"a {kind}" + (f" {bounds}" if bounds else "") + f", e.g. '1 {default_unit}'"
+    expected = with_article(kind) + (f" {bounds}" if bounds else "") + f", e.g. '1 {default_unit}'"
 
     def parse(value):
         try:
-            si = to_si(value, si_unit, default_unit)
+            si = to_si(value, si_unit, default_unit, _KIND_OF_UNIT.get(si_unit))
         except QuantityError as exc:
             raise PydanticCustomError("quantity", "{reason}; expected {expected}", {"reason": str(exc), "expected": expected})
         if (gt is not None and not si > gt) or (ge is not None and not si >= ge) or (
@@ -92,7 +97,7 @@ def Vector3(si_unit, default_unit):
         if not isinstance(value, (list, tuple)) or len(value) != 3:
             raise PydanticCustomError("vector", "expected {expected}", {"expected": expected})
         try:
-            return tuple(to_si(item, si_unit, default_unit) for item in value)
+            return tuple(to_si(item, si_unit, default_unit, _KIND_OF_UNIT.get(si_unit)) for item in value)
         except QuantityError as exc:
             raise PydanticCustomError("vector", "{reason}; expected {expected}", {"reason": str(exc), "expected": expected})
 

@@ -180,3 +180,90 @@ def test_an_empty_file_says_it_is_empty(tmp_path):
     path.write_text("")
     with pytest.raises(sc.ScenarioError, match="empty.yaml: the file is empty; expected a mapping"):
         sc.load(str(path))
+
+
+def test_roll_rate_is_a_rate_and_old_files_stay_valid():
+    import math
+
+    from orbital import scenario as sc
+
+    # README/scenario files: "13 deg  # per second"; as a rate, and an angle alone as before
+    for given in ("13 deg/s", "13", "13 deg", "0.226892802759 rad/s"):
+        scn = sc.load("soyuz_ballistic", [f"guidance.roll_rate={given}"])
+        assert math.degrees(scn.guidance.roll_rate) == pytest.approx(13.0, abs=1e-9)  # deg/s
+        written = sc.resolved_yaml(scn)
+        assert "roll_rate: 0.2268928" in written and "rad/s" in written.split("roll_rate:")[1].splitlines()[0]
+        again = sc.validate(__import__("yaml").safe_load(written))
+        assert again.guidance.roll_rate == scn.guidance.roll_rate  # written back, read back bit for bit
+
+
+def test_unit_messages_use_the_right_article(issim):
+    stderr = _refused(issim("validate", "soyuz_nominal", "--set", "burn.pitch=3 m"), "burn.pitch = '3 m'", "expected an angle")
+    assert "a angle" not in stderr
+    _refused(issim("validate", "soyuz_nominal", "--set", "guidance.roll_rate=3 m"),
+             "guidance.roll_rate = '3 m'", "not a unit of angular rate", "expected an angular rate")
+
+
+@pytest.mark.parametrize("altitude", ["0.1 km", "1 km"])
+def test_a_parachute_command_too_low_to_open_the_canopies_is_refused(issim, tmp_path, altitude):
+    # QA: at 0.1 km the capsule flew 1.5 km underground and "touched down" at 1.57 m/s.
+    # The canopies need some 1.8 km to open and settle (drogue 16 s + main 50 s).
+    out = tmp_path / "out"
+    done = issim("run", "soyuz_nominal", "--set", f"parachutes.command_altitude={altitude}", "--out", out)
+    stderr = _refused(done, f"parachutes.command_altitude = {altitude}", "too low to open the canopies", "at least 1.8 km")
+    assert not out.exists()
+    ok = issim("run", "soyuz_nominal", "--set", "parachutes.command_altitude=1.8 km", "--json", "--out", tmp_path / "ok")
+    assert ok.returncode == 0, ok.stderr
+    summary = __import__("json").loads(ok.stdout)["summary"]
+    assert summary["touchdown_phase"] == "soft_landing" and abs(summary["touchdown_speed_m_s"] - 1.5) < 0.5
+
+
+@pytest.mark.parametrize(
+    "setting, fragments",
+    [
+        # QA: accepted, and the events came out of order
+        ("module.separation_altitude=50 km", ["module.separation_altitude = 50 km", "module.entry_interface_altitude (100 km)", "expected above it"]),
+        ("module.entry_interface_altitude=300 km", ["module.entry_interface_altitude = 300 km", "module.separation_altitude (140 km)", "expected below it"]),
+        ("soyuz.mass=1 kg", ["soyuz.mass = 1 kg", "module.mass (2900 kg)", "expected above it"]),
+        ("module.mass=8000 kg", ["module.mass = 8000 kg", "soyuz.mass (7150 kg)", "expected below it"]),
+        # the other orderings of the sequence
+        ("module.entry_interface_altitude=25 km", []),  # still above the 10.8 km parachute command: fine
+        ("parachutes.command_altitude=0.5 m", ["parachutes.command_altitude = 0.0005 km", "parachutes.soft_landing_altitude (0.8 m)"]),
+        ("parachutes.drogue_fill_time=20 s", ["parachutes.drogue_fill_time = 20 s", "parachutes.drogue_duration (16 s)", "expected at most that"]),
+        ("guidance.end_speed=7200 m/s", ["guidance.end_speed = 7200 m/s", "guidance.start_speed (7200 m/s)"]),  # crashed: division by zero
+        ("guidance.deadband_end=50 km", ["guidance.deadband_end = 50 km", "guidance.deadband_start (40 km)"]),
+    ],
+)
+def test_a_descent_sequence_out_of_order_is_refused(issim, setting, fragments):
+    done = issim("validate", "soyuz_nominal", "--set", setting)
+    if not fragments:
+        assert done.returncode == 0, done.stderr
+        return
+    _refused(done, *fragments)
+
+
+def test_a_sequence_out_of_order_is_refused_for_footprints_too(issim):
+    _refused(issim("validate", "soyuz_footprint", "--set", "module.entry_interface_altitude=300 km"), "module.entry_interface_altitude = 300 km")
+
+
+def test_a_module_too_light_to_come_down_names_the_module_not_the_burn(issim, tmp_path):
+    # QA: "does not come down: burn.delta_v = 128 m/s ..." blamed the (nominal) burn for a 1 kg module
+    out = tmp_path / "out"
+    stderr = _refused(issim("run", "soyuz_nominal", "--set", "module.mass=1 kg", "--out", out),
+                      "does not come down within 4 h", "under its parachutes", "module.mass = 1 kg", "parachutes.main_area = 1000 m2")
+    assert "burn.delta_v" not in stderr and not out.exists()
+
+
+def test_a_module_skipping_out_names_the_lift():
+    import types
+
+    import numpy as np
+
+    from orbital import scenario as sc
+    from orbital.entry_dynamics import ENTRY
+    from orbital.reentry import _no_descent
+
+    scn = sc.load("soyuz_nominal", ["module.lift_to_drag=0.9", "guidance.bank_angle=0 deg"])
+    last = types.SimpleNamespace(history={"phase": np.array([ENTRY]), "Y": np.array([[6378137.0 + 150e3, 0, 0, 0, 7800.0, 0]])})
+    message = str(_no_descent(scn, "the planned descent", last))
+    assert "skips back out" in message and "module.lift_to_drag = 0.9" in message and "guidance.bank_angle = 0 deg" in message

@@ -138,3 +138,10 @@ def test_ellipse_ring_is_closed_and_counter_clockwise_for_geojson():
     east, north = (lon - 69.6) * np.cos(np.radians(47.4)) * km_per_deg, (lat - 47.4) * km_per_deg
     extent = np.hypot(east, north)
     assert extent.max() == pytest.approx(14.0, rel=1e-3) and extent.min() == pytest.approx(7.0, rel=1e-3)
+
+
+@pytest.mark.physics
+def test_footprint_peak_g_covers_the_canopies():
+    # the percentiles are of each sample's whole-descent peak (here the drogue's opening, ~190 g)
+    s = run(_footprint(12, ["module.drag_coefficient=0.01", "module.subsonic_drag_coefficient=0.01"])).summary
+    assert s["peak_g_p50"] > 100.0 and s["peak_g_p99"] >= s["peak_g_p50"]

@@ -43,3 +43,31 @@ def test_impulsive_burn_and_coast_parity():
     fast, ref = _fast_and_reference("soyuz_ballistic", ["burn.start=30 min", "burn.duration=0 s"])
     assert abs(fast.events["burn_start"]["alt"][0] - ref.events["burn_start"]["alt"][0]) < 0.1  # m
     assert np.linalg.norm(fast.r_touchdown[0] - ref.r_touchdown[0]) < 10.0
+
+
+@pytest.mark.physics
+@pytest.mark.parametrize("command_m, under", [(500.0, "drogue"), (1200.0, "main")])
+def test_touchdown_under_an_unsettled_canopy_in_both_paths(command_m, under):
+    # A parachute command too low for the canopies to settle (the plan itself refuses it; the
+    # sequence is set here directly): both paths end the flight on the WGS84 ellipsoid, at the
+    # speed the module has there, and start no later phase.
+    from dataclasses import replace
+
+    from orbital.entry_dynamics import altitude_m
+    from orbital.reentry import touchdown_phase
+
+    scn = sc.load("soyuz_nominal", ["burn.start=0 s"])
+    _, r0, v0 = initial_state(scn.station)
+    Y0 = np.concatenate([r0, v0])
+    _, guidance = R.plan(scn, Y0)
+    params, seq = R.nominal_params(scn), replace(R.sequence(scn), parachute_altitude_m=command_m)
+    fast = integrate(Y0[None], 0.0, params, seq, guidance)
+    ref = integrate_reference(Y0, 0.0, params, seq, guidance)
+    for out in (fast, ref):
+        assert out.landed[0] and touchdown_phase(out) == under
+        assert abs(float(altitude_m(*out.r_touchdown[0]))) < 1e-3  # m: on the ellipsoid, not under it
+        assert np.isnan(out.events["soft_landing"]["t"][0]) and np.isnan(out.events["main_settled"]["t"][0])
+        assert out.v_touchdown[0] > 20.0  # m/s: an impact, not the engines' 1.5 m/s
+    assert abs(fast.t_touchdown[0] - ref.t_touchdown[0]) < 0.05  # s
+    assert abs(fast.v_touchdown[0] - ref.v_touchdown[0]) < 0.1  # m/s
+    assert np.linalg.norm(fast.r_touchdown[0] - ref.r_touchdown[0]) < 5.0  # m
