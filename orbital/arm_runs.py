@@ -33,6 +33,7 @@ from orbital.schema import (
     StrictModel,
     Vector3,
     check_sample_count,
+    check_station_orbit,
     field_error,
 )
 
@@ -102,6 +103,7 @@ class ArmScenarioBase(ScenarioBase):
     @model_validator(mode="after")
     def _grid_not_too_large(self):
         check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
+        check_station_orbit(self.station)
         return self
 
 

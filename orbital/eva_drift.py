@@ -21,6 +21,7 @@ from orbital.schema import (
     Quantity,
     ScenarioBase,
     check_sample_count,
+    check_station_orbit,
     field_error,
     StationSpec,
     StrictModel,
@@ -70,6 +71,13 @@ class TetherSpec(StrictModel):
     reel_force: Quantity("N", "N", ge=0.0) = Field(default=4.5, description="the reel's take-up pull (bare number: N)")
     breaking_load: PositiveForce = Field(default=4900.0, description="the line parts at this tension (bare number: N)")
 
+    @model_validator(mode="after")
+    def _reel_weaker_than_the_line(self):
+        # the reel's pull is part of the line's tension: at or above the breaking load it would part the line by itself
+        if self.clipped and self.reel_force >= self.breaking_load:
+            raise field_error("reel_force", f"{self.reel_force:g} N", f"expected below breaking_load ({self.breaking_load:g} N): the reel pulls on the line it winds")
+        return self
+
 
 class SaferSpec(StrictModel):
     """SAFER jet pack and its fly-back autopilot."""
@@ -100,6 +108,7 @@ class Scenario(ScenarioBase):
     @model_validator(mode="after")
     def _grid_not_too_large(self):
         check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
+        check_station_orbit(self.station)
         return self
 
     @model_validator(mode="after")

@@ -144,6 +144,22 @@ def _parse_epoch(value):
 Epoch = Annotated[str, BeforeValidator(_parse_epoch, json_schema_input_type=str), Field(description="UTC, ISO 8601")]
 
 
+#: Lowest perigee altitude (m) of the station's orbit: its run stops at 100 km, and below it
+#: an object falls within its first revolution.
+MIN_STATION_PERIGEE_M = 100.0e3
+
+
+def check_station_orbit(station):
+    """Refuse a station (:class:`StationSpec`) whose perigee is under :data:`MIN_STATION_PERIGEE_M`."""
+    perigee_m = station.perigee_altitude_m()
+    if perigee_m < MIN_STATION_PERIGEE_M:
+        field = "station.tle" if station.tle is not None else "station.altitude"
+        raise field_error(
+            field, f"perigee {perigee_m / 1e3:.1f} km",
+            f"expected a perigee above {MIN_STATION_PERIGEE_M / 1e3:g} km (below it the air brings the station down within its first orbit)",
+        )
+
+
 def field_error(field, value, message):
     """A validation error whose CLI message names ``field`` (dotted, relative to the
     section validated) and ``value`` (text): ``file: section.field = value: message``."""
@@ -212,15 +228,24 @@ class StationSpec(StrictModel):
             )
         return self
 
+    def perigee_altitude_m(self):
+        """Perigee height (m) above the equatorial radius, of the elements or of the TLE's mean elements."""
+        if self.tle is not None:
+            from orbital.tle import tle_perigee_height_m
+
+            return tle_perigee_height_m(self.tle)
+        return self.semi_major_axis_m * (1.0 - self.eccentricity) - R_EARTH_EQ_M
+
     @field_validator("tle")
     @classmethod
     def _tle_is_valid(cls, value):
         if value is None:
             return value
-        from orbital.tle import TLEError, parse_tle
+        from orbital.tle import TLEError, parse_tle, tle_state_teme
 
         try:
             line1, line2 = parse_tle(value)
+            tle_state_teme(line1, line2)  # SGP4 itself refuses some element sets (decayed, e >= 1)
         except TLEError as exc:
             raise PydanticCustomError("tle", "{reason}", {"reason": str(exc)}) from None
         return f"{line1}\n{line2}\n"

@@ -18,6 +18,7 @@ from orbital.schema import (
     ScenarioBase,
     StationSpec,
     check_sample_count,
+    check_station_orbit,
 )
 
 #: Most output samples a run may ask for (duration / output_step).
@@ -37,6 +38,7 @@ class Scenario(ScenarioBase):
     @model_validator(mode="after")
     def _grid_not_too_large(self):
         check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
+        check_station_orbit(self.station)
         return self
 
 

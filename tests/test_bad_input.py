@@ -267,3 +267,16 @@ def test_a_module_skipping_out_names_the_lift():
     last = types.SimpleNamespace(history={"phase": np.array([ENTRY]), "Y": np.array([[6378137.0 + 150e3, 0, 0, 0, 7800.0, 0]])})
     message = str(_no_descent(scn, "the planned descent", last))
     assert "skips back out" in message and "module.lift_to_drag = 0.9" in message and "guidance.bank_angle = 0 deg" in message
+
+
+@pytest.mark.parametrize("name", ["iss_orbit", "gordon_adrift", "arm_rescue"])
+def test_a_station_orbit_under_100_km_is_refused(name):
+    # QA: iss_orbit at 95 km ended in an internal integration error; the drift kinds flew it
+    with pytest.raises(sc.ScenarioError, match=r"station.altitude = perigee 91.8 km: expected a perigee above 100 km"):
+        sc.load(name, ["station.altitude=95 km"])
+
+
+def test_a_reel_pulling_harder_than_the_line_holds_is_refused():
+    # QA: reel_force 5000 N against a 4900 N breaking load held at 4999 N without parting
+    with pytest.raises(sc.ScenarioError, match=r"tether.reel_force = 5000 N: expected below breaking_load \(4900 N\)"):
+        sc.load("gordon_tethered", ["tether.reel_force=5000"])
