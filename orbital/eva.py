@@ -54,6 +54,8 @@ _SLACK_SPEED_MARGIN_M_S = 0.05
 _SLACK_SEGMENT_MAX_S = 30.0
 #: Near the line's end, short steps for this long (s) before his reach is looked at again.
 _SLACK_RECHECK_S = 5.0
+#: Taut and slack switch this far (m) past full payout, each way: a branch never ends where it began.
+_SWITCH_HYSTERESIS_M = 1e-9
 #: First step (s) tried in a segment: SAFER's control periods and idle checks are
 #: then single steps; longer first steps cost accuracy at tether restarts.
 _FIRST_STEP_S = 2.0
@@ -309,8 +311,12 @@ class _Run:
             return []
         tether = self.tether
 
+        # a hair of hysteresis: the branch just begun at d = L must not see its own start as the
+        # crossing out of it (a swing at full payout, d'' > 0 while slack, found it again and again)
+        hysteresis_m = _SWITCH_HYSTERESIS_M if self.taut else -_SWITCH_HYSTERESIS_M
+
         def length_reached(t, y, accel_lvlh):
-            return anchor_offset(tether, _relative_lvlh_one(y)[1])[1] - tether.max_length_m
+            return anchor_offset(tether, _relative_lvlh_one(y)[1])[1] - tether.max_length_m + hysteresis_m
 
         length_reached.terminal = True
         length_reached.direction = -1.0 if self.taut else 1.0
