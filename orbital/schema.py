@@ -150,14 +150,8 @@ MIN_STATION_PERIGEE_M = 100.0e3
 
 
 def check_station_orbit(station):
-    """Refuse a station (:class:`StationSpec`) whose perigee is under :data:`MIN_STATION_PERIGEE_M`."""
-    perigee_m = station.perigee_altitude_m()
-    if perigee_m < MIN_STATION_PERIGEE_M:
-        field = "station.tle" if station.tle is not None else "station.altitude"
-        raise field_error(
-            field, f"perigee {perigee_m / 1e3:.1f} km",
-            f"expected a perigee above {MIN_STATION_PERIGEE_M / 1e3:g} km (below it the air brings the station down within its first orbit)",
-        )
+    """Refuse a station (:class:`StationSpec`) whose perigee is not above :data:`MIN_STATION_PERIGEE_M`."""
+    station.check_perigee_above("station", MIN_STATION_PERIGEE_M, "the lowest orbit a station run flies")
 
 
 def field_error(field, value, message):
@@ -227,14 +221,6 @@ class StationSpec(StrictModel):
                 {"perigee": f"{(perigee_m - R_EARTH_EQ_M) / 1e3:.1f}"},
             )
         return self
-
-    def perigee_altitude_m(self):
-        """Perigee height (m) above the equatorial radius, of the elements or of the TLE's mean elements."""
-        if self.tle is not None:
-            from orbital.tle import tle_perigee_height_m
-
-            return tle_perigee_height_m(self.tle)
-        return self.semi_major_axis_m * (1.0 - self.eccentricity) - R_EARTH_EQ_M
 
     @field_validator("tle")
     @classmethod
