@@ -14,7 +14,6 @@ target / airlock, and a scale bar. Cameras (``c`` in the player cycles them):
 ``follow astronaut``, ``arm`` (frames the arm and the astronaut together).
 """
 
-import math
 
 import numpy as np
 from vispy import scene
@@ -23,7 +22,7 @@ from vispy.visuals.transforms import STTransform
 from viz import lighting, station_model
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
-from viz.scale_bar import ScaleBar, format_length
+from viz.scale_bar import ScaleBar, eye_position, format_length, pixels_per_unit
 
 BACKGROUND = (0.02, 0.03, 0.07, 1.0)
 TRAIL_COLOR = np.array([0.35, 0.85, 1.0])
@@ -358,7 +357,7 @@ class CloseupView:
         vispy puts the planes at distance / k and distance * k, k = sqrt(10 depth_value); the
         16-bit depth buffer wants k small, so it grows only as far as needed.
         """
-        eye = self._camera_position()
+        eye = eye_position(self.camera)
         far = np.linalg.norm(eye) + station_model.STATION_RADIUS_M
         p = self.tracks.astronaut_position(self._t)
         if p is not None:
@@ -370,14 +369,7 @@ class CloseupView:
 
     def _pixels_per_metre(self, point=None):
         """Screen pixels per metre at the camera's centre (or at ``point``, m)."""
-        h = max(self.viewbox.size[1], 1.0)
-        target = np.asarray(self.camera.center, dtype=float) if point is None else point
-        distance = max(np.linalg.norm(self._camera_position() - target), 1e-3)
-        return h / (2.0 * distance * math.tan(math.radians(FOV_DEG) / 2.0))
-
-    def _camera_position(self):
-        """The eye's LVLH position (m), from the camera's own transform."""
-        return np.asarray(self.camera.transform.map([0.0, 0.0, 0.0, 1.0]), dtype=float)[:3]
+        return pixels_per_unit(self.camera, self.viewbox.size[1], point, least_distance=1e-3)
 
     def _update_lights(self):
         """Light from over the viewer's left shoulder, whatever the camera does."""

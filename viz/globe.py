@@ -4,7 +4,7 @@ import numpy as np
 
 from viz.earth import Earth
 from viz.earth_rotation import R_EARTH, SCENE_UNIT_M, EarthRotation
-from viz.scale_bar import ScaleBar
+from viz.scale_bar import ScaleBar, eye_distance, pixels_per_unit
 
 #: Camera depth range: near = distance / sqrt(DEPTH_VALUE). The 16-bit depth buffer of offscreen
 #: rendering z-fights at vispy's 1e6; at 100 lines 8 km above the ground stay on top at every preset.
@@ -63,21 +63,15 @@ class GlobeView:
         _, _, target = self.presets[self._preset]
         if target is not None:
             self._follow(np.asarray(target(self._t), dtype=float))
-        self.earth.seen_from(self.camera_distance())
+        self.earth.seen_from(eye_distance(self.camera))
         # a length means something at a followed point near the ground, not across the whole globe
         self.scale_bar.visible = target is not None
         if target is not None:
             self.scale_bar.update(self.pixels_per_metre())
 
-    def camera_distance(self):
-        """Distance (scene units) from the eye to the camera's centre."""
-        eye = np.asarray(self.camera.transform.map([0.0, 0.0, 0.0, 1.0]), dtype=float)[:3]
-        return max(float(np.linalg.norm(eye - np.asarray(self.camera.center, dtype=float))), 1e-9)
-
     def pixels_per_metre(self):
         """Screen pixels per metre at the camera's centre (the followed point)."""
-        visible_m = 2.0 * self.camera_distance() * np.tan(np.radians(self.camera.fov) / 2.0) * SCENE_UNIT_M
-        return max(self.viewbox.size[1], 1.0) / visible_m
+        return pixels_per_unit(self.camera, self.viewbox.size[1]) / SCENE_UNIT_M
 
     def _follow(self, centre):
         """Centre on a moving target and turn with it, keeping the user's own turn on top."""

@@ -1,4 +1,5 @@
-"""A scale bar in a view's corner: a round length (1, 2 or 5 x 10^k m) and its label."""
+"""A scale bar in a view's corner: a round length (1, 2 or 5 x 10^k m) and its label; and the
+screen scale of a perspective camera that it shows."""
 
 import math
 
@@ -44,6 +45,24 @@ class ScaleBar:
         self.line.set_data(np.array([[x0, y - 5], [x0, y], [x1, y], [x1, y - 5]], np.float32))
         set_text(self.label, format_length(length_m))
         self.label.pos = (label_x, y - 2.0)
+
+
+def eye_position(camera):
+    """The eye's position (scene units), from a vispy camera's own transform."""
+    return np.asarray(camera.transform.map([0.0, 0.0, 0.0, 1.0]), dtype=float)[:3]
+
+
+def eye_distance(camera, point=None, least=1e-9):
+    """Distance (scene units, at least ``least``) from the eye to ``point`` (default: the camera's centre)."""
+    target = np.asarray(camera.center if point is None else point, dtype=float)
+    return max(float(np.linalg.norm(eye_position(camera) - target)), least)
+
+
+def pixels_per_unit(camera, height_px, point=None, least_distance=1e-9):
+    """Screen pixels per scene unit at ``point`` (default: the camera's centre) of a perspective
+    ``camera`` whose view is ``height_px`` tall."""
+    distance = eye_distance(camera, point, least_distance)
+    return max(height_px, 1.0) / (2.0 * distance * math.tan(math.radians(camera.fov) / 2.0))
 
 
 def scale_bar_length(pixels_per_metre, target_px):
