@@ -438,9 +438,11 @@ class _Run:
                 return states, tensions
             t_next = self.next_boundary(t, t_end)
             tether_on, taut = self.tether_on(), self.taut
+            # pushes and SAFER updates are boundaries: the same acceleration over all of [t, t_next]
+            accel_lvlh = self.constant_accel_lvlh(0.5 * (t + t_next))
             max_step = _MAX_STEP_S
             if tether_on and not taut:
-                free = not self.constant_accel_lvlh(0.5 * (t + t_next)).any()
+                free = not accel_lvlh.any()
                 reach_s = self.slack_reach_s(y) if free else 0.0
                 if reach_s > _TETHER_MAX_STEP_S:  # the line's end is out of reach until then: long steps
                     t_next = min(t_next, t + reach_s)
@@ -457,7 +459,7 @@ class _Run:
                 t_eval=out if out.size and out[-1] == t_next else np.append(out, t_next),
                 events=self.tether_events(),
                 dense_output=tether_on and taut,
-                args=(self.constant_accel_lvlh(0.5 * (t + t_next)),),
+                args=(accel_lvlh,),
                 rtol=_RTOL,
                 atol=_ATOL,
                 max_step=max_step,

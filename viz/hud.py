@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from viz.overlay_text import OverlayText, wrap
+from viz.overlay_text import OverlayText, line_width_px, wrap
 
 KEYS_HELP = (
     "space  pause / play\n"
@@ -55,6 +55,7 @@ class Hud:
         self.help = OverlayText(layer, KEYS_HELP, font_size=10, color=TEXT_COLOR, anchor_x="right")
         self.footer = OverlayText(layer, font_size=FOOTER_FONT_PT, color=(0.85, 0.85, 0.85, 0.9), hang="above")
         self.legend = "\n".join(legend)
+        self._footer_unwrapped = None
         #: (index, count): events flash at the top centre of this one of ``count`` side-by-side panels
         self.flash_panel = flash_panel
         self.help.visible = False
@@ -68,6 +69,7 @@ class Hud:
         self.status.pos = (MARGIN_PX, MARGIN_PX)
         self.help.pos = (width - MARGIN_PX, MARGIN_PX)
         self.footer.pos = (MARGIN_PX, height - MARGIN_PX)
+        self._footer_unwrapped = None  # a new width: wrap the footer again at the next update
         self._place_flash()
 
     def _place_flash(self):
@@ -130,7 +132,9 @@ class Hud:
         lines += [f"{name}: {value}" for name, value in items.items()]
         set_text(self.status, "\n".join(lines))
         footer = (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)"
-        set_text(self.footer, wrap(footer, self.canvas.size[0] - 2 * MARGIN_PX, FOOTER_FONT_PT))
+        if footer != self._footer_unwrapped:  # wrapping measures every word: only when it changes
+            self._footer_unwrapped = footer
+            set_text(self.footer, wrap(footer, self.canvas.size[0] - 2 * MARGIN_PX, FOOTER_FONT_PT))
         if self.flash_text.visible:
             self._place_flash()
 
@@ -139,8 +143,6 @@ def flash_message(event, width_px, font_size_pt=FLASH_FONT_PT):
     """``"tether taut: 26.000 m from the anchor"`` (the event's kind, unless its message has
     a heading of its own); wider than ``width_px``, split after the colon, and lines still
     too wide wrapped between words."""
-    from viz.overlay_text import line_width_px
-
     words = event.kind.replace("_", " ")
     message = event.message.strip()
     text = f"{words}: {message}" if message and ":" not in message and not message.lower().startswith(words.lower()) else (message or words)

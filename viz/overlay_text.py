@@ -45,9 +45,14 @@ def _line_mask(line, size_px, bold):
     return np.asarray(image)
 
 
+def _size_px(font_size_pt):
+    """Font size in whole pixels (at least 1) for a size in points."""
+    return max(1, int(round(font_size_pt * PX_PER_PT)))
+
+
 def line_width_px(line, font_size_pt, bold=False):
     """Width (px) of one line of text as :class:`OverlayText` draws it (outline not counted)."""
-    return _font(max(1, int(round(font_size_pt * PX_PER_PT))), bold).getlength(line)
+    return _font(_size_px(font_size_pt), bold).getlength(line)
 
 
 def wrap(text, width_px, font_size_pt, bold=False):
@@ -81,7 +86,7 @@ def _dilate(mask, radius):
 def text_masks(text, font_size_pt, bold=False, align="left"):
     """Coverage of the glyphs and of their outline, (H, W) float32 in 0..1, and the block's
     own size (w, h) px inside them (the images are rounded up to :data:`ROUND_PX`)."""
-    size_px = max(1, int(round(font_size_pt * PX_PER_PT)))
+    size_px = _size_px(font_size_pt)
     lines = [_line_mask(line, size_px, bold) for line in text.split("\n")]
     pad = OUTLINE_PX + 1
     own_w = max(line.shape[1] for line in lines) + 2 * pad
