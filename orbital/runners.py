@@ -1,13 +1,19 @@
 """Picks the runner of a scenario by its ``kind`` and runs it."""
 
 import importlib
+from typing import Optional
 
+from orbital.progress import ProgressCallback, reporting
 from orbital.scenario import KINDS
 
 
-def run_scenario(scenario):
-    """Run a validated scenario model; returns an :class:`orbital.results.Result`."""
-    return importlib.import_module(KINDS[scenario.kind]).run(scenario)
+def run_scenario(scenario, progress: Optional[ProgressCallback] = None):
+    """Run a validated scenario model; returns an :class:`orbital.results.Result`.
+
+    ``progress(fraction_done, what)`` is called from the runner's loop, if given.
+    """
+    with reporting(progress):
+        return importlib.import_module(KINDS[scenario.kind]).run(scenario)
 
 
 def first_run_note(scenario):

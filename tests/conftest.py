@@ -6,6 +6,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests are reproducible in CI (the same examples every run, no example database)
+# and never fail on a slow shared machine: bounds come from max_examples, not deadlines.
+settings.register_profile(
+    "issim",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("issim")
 
 ISSIM = Path(sys.executable).with_name("issim")
 

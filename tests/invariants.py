@@ -1,0 +1,51 @@
+"""Checks that hold for every Result of every kind; the kinds' property tests call them.
+
+Each check raises AssertionError naming what broke, so a hypothesis failure reads as a
+statement about physics or bookkeeping, not as a stack of numbers.
+"""
+
+import json
+import math
+
+import numpy as np
+
+
+def assert_finite_trajectories(result):
+    """Every trajectory sample and every time is a finite number."""
+    assert np.all(np.isfinite(result.time_s)), "time_s holds a non-finite value"
+    for name, trajectory in result.trajectories.items():
+        bad = ~np.isfinite(np.asarray(trajectory.data, dtype=float))
+        assert not bad.any(), f"trajectory {name!r}: {int(bad.sum())} non-finite values"
+
+
+def assert_time_grid_increasing(result):
+    """The time grid never goes back (kinds whose time axis is a grid)."""
+    steps = np.diff(np.asarray(result.time_s, dtype=float))
+    assert np.all(steps >= 0), f"time_s goes back at index {int(np.argmin(steps))}"
+
+
+def assert_events_ordered_and_inside(result, t_start_s=None, t_end_s=None, slack_s=1e-6):
+    """Events come in time order and fall inside the run [t_start_s, t_end_s] (default: the time grid)."""
+    times = [float(e.time_s) for e in result.events]
+    assert all(math.isfinite(t) for t in times), f"an event has a non-finite time: {times}"
+    assert times == sorted(times), f"events out of time order: {[(e.kind, e.time_s) for e in result.events]}"
+    if times and len(result.time_s):
+        lo = float(np.min(result.time_s)) if t_start_s is None else t_start_s
+        hi = float(np.max(result.time_s)) if t_end_s is None else t_end_s
+        outside = [(e.kind, e.time_s) for e in result.events if not lo - slack_s <= e.time_s <= hi + slack_s]
+        assert not outside, f"events outside the run [{lo}, {hi}] s: {outside}"
+
+
+def assert_summary_jsonable_and_finite(result):
+    """The summary is plain JSON, and every number in it is finite (an unknown is None, said so)."""
+    document = json.loads(json.dumps(result.summary_document(), allow_nan=False))
+    for key, value in document["summary"].items():
+        if isinstance(value, float):
+            assert math.isfinite(value), f"summary {key!r} = {value}"
+
+
+def assert_common_invariants(result, t_start_s=None, t_end_s=None):
+    """All of the above: what any Result must satisfy whatever the inputs."""
+    assert_finite_trajectories(result)
+    assert_events_ordered_and_inside(result, t_start_s, t_end_s)
+    assert_summary_jsonable_and_finite(result)
