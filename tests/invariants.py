@@ -24,14 +24,26 @@ def assert_time_grid_increasing(result):
     assert np.all(steps >= 0), f"time_s goes back at index {int(np.argmin(steps))}"
 
 
+def run_span_s(result):
+    """The run's time span [s since epoch]: from the epoch (or earlier samples) to the last time on
+    the time grid or in any trajectory's own time column ``t`` (a reentry window's track)."""
+    times = [np.asarray(result.time_s, dtype=float).ravel(), [0.0]]
+    for trajectory in result.trajectories.values():
+        if "t" in trajectory.columns:
+            times.append(np.asarray(trajectory.data, dtype=float)[:, list(trajectory.columns).index("t")])
+    every = np.concatenate([np.asarray(t, dtype=float) for t in times])
+    return float(np.min(every)), float(np.max(every))
+
+
 def assert_events_ordered_and_inside(result, t_start_s=None, t_end_s=None, slack_s=1e-6):
-    """Events come in time order and fall inside the run [t_start_s, t_end_s] (default: the time grid)."""
+    """Events come in time order and fall inside the run [t_start_s, t_end_s] (default: :func:`run_span_s`)."""
     times = [float(e.time_s) for e in result.events]
     assert all(math.isfinite(t) for t in times), f"an event has a non-finite time: {times}"
     assert times == sorted(times), f"events out of time order: {[(e.kind, e.time_s) for e in result.events]}"
-    if times and len(result.time_s):
-        lo = float(np.min(result.time_s)) if t_start_s is None else t_start_s
-        hi = float(np.max(result.time_s)) if t_end_s is None else t_end_s
+    if times:
+        span_lo, span_hi = run_span_s(result)
+        lo = span_lo if t_start_s is None else t_start_s
+        hi = span_hi if t_end_s is None else t_end_s
         outside = [(e.kind, e.time_s) for e in result.events if not lo - slack_s <= e.time_s <= hi + slack_s]
         assert not outside, f"events outside the run [{lo}, {hi}] s: {outside}"
 
