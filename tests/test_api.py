@@ -68,6 +68,10 @@ def test_set_takes_a_mapping_strings_numbers_and_units_alike():
     assert as_text.tether.length == 30.0 and list(as_text.pushes[0].delta_v) == [0.1, 0.0, 0.0]  # m, m/s
 
 
+def test_a_scenario_is_named_by_bundled_name_or_by_path_alike():
+    assert issim.load(ROOT / "scenarios" / "iss_orbit.yaml") == issim.load("iss_orbit") == issim.load(str(ROOT / "scenarios" / "iss_orbit.yaml"))
+
+
 def test_a_loaded_model_runs_and_takes_further_overrides():
     model = issim.load("iss_orbit", set={"duration": "10 min"})
     changed = issim.load(model, set={"station.altitude": "400 km"})
@@ -123,6 +127,14 @@ def test_save_refuses_an_existing_run_directory_and_leaves_it_alone(adrift_30m, 
     assert {p.name: p.read_bytes() for p in run_dir.iterdir()} == before
     other.save(run_dir, overwrite=True)
     assert issim.read_run(run_dir).kind == "station"
+
+
+def test_a_result_that_does_not_know_its_scenario_is_not_saved(adrift_30m, tmp_path):
+    from dataclasses import replace
+
+    with pytest.raises(issim.RunDirError, match="does not know its scenario"):
+        replace(adrift_30m, scenario=None).save(tmp_path / "x")
+    assert not (tmp_path / "x").exists()
 
 
 def test_read_run_refuses_what_is_not_a_run_directory(adrift_30m, tmp_path):
