@@ -20,8 +20,9 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Optional
 
 import numpy as np
 
@@ -42,6 +43,15 @@ class Trajectory:
     columns: tuple
     units: tuple
     data: np.ndarray
+    #: Seconds since the epoch of each row: set on the copy that :meth:`Result.trajectory` hands out
+    #: (None there for an array on its own time base, such as a decay's ``window_track``: its column ``t``).
+    time_s: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
+
+    def column(self, name: str) -> np.ndarray:
+        """One column by name (``"x"``, ``"lat"``...), in the unit ``units[columns.index(name)]``."""
+        if name not in self.columns:
+            raise KeyError(f"no column {name!r}; expected one of: {', '.join(self.columns)}")
+        return self.data[:, self.columns.index(name)]
 
 
 @dataclass
@@ -70,6 +80,28 @@ class Result:
     #: Fixed geometry the viewer draws (JSON-able, SI, frame in the key's name), e.g.
     #: ``{"tether_anchor_lvlh_m": [1.0, 0.0, 12.0]}``.
     scene: dict = field(default_factory=dict)
+    #: The validated scenario model that made this result (set by ``run_scenario``; None if unknown):
+    #: :meth:`save` writes it as ``scenario.yaml``.
+    scenario: Any = field(default=None, repr=False, compare=False)
+
+    def trajectory(self, name: str) -> Trajectory:
+        """The trajectory ``name`` with its time (``time_s``, seconds since the epoch), columns, units
+        and frame; an unknown name raises a KeyError listing the names there are."""
+        if name not in self.trajectories:
+            raise KeyError(f"{self.scenario_name} has no trajectory {name!r}; expected one of: {', '.join(self.trajectories)}")
+        found = self.trajectories[name]
+        own_time_base = "t" in found.columns or len(found.data) != len(self.time_s)
+        return replace(found, time_s=None if own_time_base else self.time_s)
+
+    def save(self, run_dir: "str | os.PathLike[str]", overwrite: bool = False) -> Path:
+        """Write the run directory (atomically, with the resolved ``scenario.yaml``); returns its path.
+
+        An existing directory with files in it is refused (:class:`RunDirError`) unless ``overwrite``."""
+        if self.scenario is None:
+            raise RunDirError(f"{self.scenario_name}: the result does not know its scenario; expected a result of a run")
+        from orbital.scenario import resolved_yaml
+
+        return write_run(self, resolved_yaml(self.scenario), run_dir, overwrite)
 
     def manifest(self):
         """Frame, columns and units of every trajectory array."""

@@ -8,12 +8,15 @@ from orbital.scenario import KINDS
 
 
 def run_scenario(scenario, progress: Optional[ProgressCallback] = None):
-    """Run a validated scenario model; returns an :class:`orbital.results.Result`.
+    """Run a validated scenario model; returns an :class:`orbital.results.Result` that remembers
+    the model (``result.scenario``, written as ``scenario.yaml`` by ``result.save``).
 
     ``progress(fraction_done, what)`` is called from the runner's loop, if given.
     """
     with reporting(progress):
-        return importlib.import_module(KINDS[scenario.kind]).run(scenario)
+        result = importlib.import_module(KINDS[scenario.kind]).run(scenario)
+    result.scenario = scenario
+    return result
 
 
 def first_run_note(scenario):

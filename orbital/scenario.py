@@ -37,8 +37,9 @@ class InfeasibleScenario(ScenarioError):
 
 
 def bundled_dir():
-    """The folder of bundled scenario files (package data of ``scenarios``)."""
-    return Path(str(importlib.resources.files("scenarios")))
+    """The folder of bundled scenario files: the package ``orbital.scenarios``, which is the
+    repository's top-level ``scenarios/`` folder (mapped in pyproject.toml)."""
+    return Path(str(importlib.resources.files("orbital.scenarios")))
 
 
 def bundled_scenarios():

@@ -1,1 +1,1 @@
-"""Bundled scenario files, shipped as package data (``issim list`` shows them)."""
+"""Bundled scenario files, installed as ``orbital.scenarios`` (package data; ``issim list`` shows them)."""
