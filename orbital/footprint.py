@@ -60,7 +60,7 @@ class Scenario(R.Scenario):
     n_samples: int = Field(default=1000, ge=2, le=1_000_000)
     dispersions: DispersionSpec = Field(default_factory=DispersionSpec)
     ellipse_probability: float = Field(default=0.95, gt=0.0, lt=1.0, description="probability inside the landing ellipse")
-    progress: bool = Field(default=True, description="progress bar on stderr")
+    progress: bool = Field(default=True, description="report progress to the caller (the command line shows it on a terminal)")
 
 
 def draw_params(scn, rng=None):
@@ -106,44 +106,26 @@ def coast(Y0, t0, t1, params, seq, step_s=20.0):
     return Y.T
 
 
-def _progress_bar(t_start, t_end, enabled):
-    """A rich progress bar on stderr (transient); returns (callback, context manager)."""
-    import contextlib
-
-    if not enabled:
-        return None, contextlib.nullcontext()
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    progress = Progress(
-        TextColumn("descents"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
-    )
-    task = progress.add_task("descents", total=1000)
-
-    def callback(t_s):
-        frac = 1.0 if not np.isfinite(t_s) else (t_s - t_start) / max(t_end - t_start, 1.0)
-        progress.update(task, completed=int(1000 * min(max(frac, 0.0), 1.0)))
-
-    return callback, progress
-
-
 def simulate(scn, progress=None):
-    """Integrate the dispersed descents; returns ``(epoch, planned_outcome, outcome, params)``."""
+    """Integrate the dispersed descents; returns ``(epoch, planned_outcome, outcome, params)``.
+
+    Progress goes to :func:`orbital.progress.report` (unless ``scn.progress`` is false, or
+    ``progress`` says otherwise): the plan up to 2 %, the dispersed descents the rest.
+    """
     from orbital.batch_integrator import integrate_in_threads
     from orbital.station import initial_state
 
+    enabled = scn.progress if progress is None else progress
     epoch, r0, v0 = initial_state(scn.station)
     Y0 = np.concatenate([r0, v0])
-    planned, guidance = R.plan(scn, Y0)
+    planned, guidance = R.plan(scn, Y0, progress=R.stage_reporter(0.0, 0.02, "planned descent") if enabled else None)
     params = draw_params(scn)
     seq = R.sequence(scn)
     t_c = max(0.0, float(np.min(params.burn_start_s)))
     Yc = coast(Y0[None, :], 0.0, t_c, R.nominal_params(scn), seq)
     Ys = np.repeat(Yc, scn.n_samples, axis=0)
-    callback, bar = _progress_bar(t_c, float(planned.t_touchdown[0]), progress if progress is not None else scn.progress)
-    with bar:
-        outcome = integrate_in_threads(Ys, t_c, params, seq, guidance, progress=callback)
+    report = R.stage_reporter(0.02, 1.0, f"{scn.n_samples} descents") if enabled else None
+    outcome = integrate_in_threads(Ys, t_c, params, seq, guidance, progress=report, t_end_s=float(planned.t_touchdown[0]))
     return epoch, planned, outcome, params
 
 

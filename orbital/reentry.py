@@ -336,11 +336,40 @@ def _command_too_low(scn, planned):
     )
 
 
-def plan(scn, Y0):
+def stage_reporter(lo, hi, what):
+    """``callback(fraction of a stage)`` sending ``lo + (hi - lo) * fraction`` to
+    :func:`orbital.progress.report` (the run's progress), never going back."""
+    from orbital.progress import report
+
+    reached = [lo]
+
+    def call(fraction):
+        reached[0] = max(reached[0], lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
+        report(reached[0], what)
+
+    return call
+
+
+def _clock_progress(callback, t_start_s, t_end_s):
+    """:func:`~orbital.batch_integrator.integrate`'s ``progress(t_s)`` feeding ``callback(fraction)``
+    (at most every PROGRESS_PERIOD_S of wall time), or None without a callback."""
+    from orbital.batch_integrator import clock_fraction, throttled
+
+    if callback is None:
+        return None
+    fraction, report = clock_fraction(t_start_s, t_end_s), throttled(callback)
+    return lambda t_s: report(fraction(t_s))
+
+
+#: Expected time (s) from the burn to touchdown, for the planned descent's progress (MS-11: 53 min).
+EXPECTED_DESCENT_S = 3600.0
+
+
+def plan(scn, Y0, progress=None):
     """Fly the planned descent once; returns ``(outcome, guidance for scn.guidance.mode)``.
 
     For ``lifting`` the guidance tracks the plan's range-to-go table toward its
-    landing point; for ``ballistic`` it spins.
+    landing point; for ``ballistic`` it spins. ``progress(fraction)`` is told how far it got.
     """
     from dataclasses import replace
 
@@ -348,7 +377,8 @@ def plan(scn, Y0):
     from orbital.guidance import reference_table
 
     ref_guidance = reference_guidance(scn)
-    outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True)
+    clock = _clock_progress(progress, 0.0, scn.burn.start + EXPECTED_DESCENT_S)
+    outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True, progress=clock)
     if not outcome.landed[0]:
         raise _no_descent(scn, "the planned descent", outcome)
     e = outcome.events
@@ -468,8 +498,9 @@ def run(scenario):
 
     epoch, r0, v0 = initial_state(scenario.station)
     Y0 = np.concatenate([r0, v0])
-    planned, guidance = plan(scenario, Y0)
-    out = integrate(Y0[None, :], 0.0, nominal_params(scenario), sequence(scenario), guidance, record=True)
+    planned, guidance = plan(scenario, Y0, progress=stage_reporter(0.0, 0.5, "planned descent"))
+    clock = _clock_progress(stage_reporter(0.5, 1.0, "descent"), 0.0, float(planned.t_touchdown[0]))
+    out = integrate(Y0[None, :], 0.0, nominal_params(scenario), sequence(scenario), guidance, record=True, progress=clock)
     if not out.landed[0]:
         raise _no_descent(scenario, "the guided descent")
     h = out.history
