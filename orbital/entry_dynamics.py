@@ -411,17 +411,35 @@ def compile_note():
 DIAGNOSTICS = ("sensed_g", "heat_flux_w_m2", "altitude_m", "air_speed_m_s", "density_kg_m3", "drag_rate_1_s")
 
 
+def engines_stop_distance_m(v_t, g_eff, thrust_n, mass_kg):
+    """How far (m) the soft-landing engines, firing at the terminal speed ``v_t`` under the main
+    canopy, brake the module before it stops (inf if they cannot stop it); arrays broadcast.
+
+    With s the distance fallen since they fired and w = v^2: dw/ds = 2 (g - F/m) - (2 g / v_t^2) w,
+    so w(s) = w_inf + (v_t^2 - w_inf) exp(-k s), k = 2 g / v_t^2, w_inf = v_t^2 (1 - F / (m g)):
+    w reaches 0 at s = ln((v_t^2 - w_inf) / -w_inf) / k when w_inf < 0 (thrust above the weight).
+    """
+    w0 = v_t**2
+    w_inf = w0 * (1.0 - thrust_n / (mass_kg * g_eff))
+    k = 2.0 * g_eff / w0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(w_inf < 0.0, np.log((w0 - w_inf) / np.where(w_inf < 0.0, -w_inf, 1.0)) / k, np.inf)
+
+
 def touchdown(Y, p, seq):
     """From the soft-landing altitude to the ground, in closed form; returns
     ``(r_touchdown (3, N) inertial at touchdown, duration_s (N,), v_touchdown (N,), v_start (N,))``.
 
     Below ``soft_landing_altitude_m`` the engines push with ``soft_landing_thrust_n``
-    while the canopy's drag, ~ m g (v / v_t)^2, still acts. With s the distance
-    fallen and w = v^2: dw/ds = 2 (g - F/m) - (2 g / v_t^2) w, so
-    w(s) = w_inf + (w0 - w_inf) exp(-2 g s / v_t^2), w_inf = v_t^2 (1 - F / (m g)).
-    The ground is reached at s = the altitude where the engines fire (the soft-landing
-    altitude, or less if the steady descent began lower) (speed 0 if w reaches 0 first:
-    the module hovers down). Duration by quadrature of ds / v.
+    while the canopy's drag, ~ m g (v / v_t)^2, still acts: w = v^2 follows
+    :func:`engines_stop_distance_m`'s w(s). The ground is reached at s = the altitude where the
+    engines fire (the soft-landing altitude, or less if the steady descent began lower).
+    Engines strong enough to stop the module in the air (a light module, dense air) stop it at
+    rest some height above the ground; the closed form cannot fly it back up, so their push
+    ends there (as if cut) and the module falls the rest from rest under its canopy:
+    v = v_t tanh(g t / v_t), fallen (v_t^2 / g) ln cosh(g t / v_t). Braking time: quadrature
+    of ds / v (v stays above the speed they leave), or exactly (v_t^2 / (g c)) atan(v_t / c)
+    with c^2 = -w_inf for engines that stop the module.
     """
     Y = np.ascontiguousarray(Y)  # rows as contiguous arrays: the compiled functions' one array layout
     x, y, z = Y[0], Y[1], Y[2]
@@ -430,14 +448,21 @@ def touchdown(Y, p, seq):
     w_inf = v_t**2 * (1.0 - seq.soft_landing_thrust_n / (p.module_mass_kg * g_eff))
     k = 2.0 * g_eff / v_t**2
     w0 = v_t**2
+    s_stop = engines_stop_distance_m(v_t, g_eff, seq.soft_landing_thrust_n, p.module_mass_kg)
+    stopped = s_stop < s_end
+    drop_m = np.where(stopped, s_end - s_stop, 0.0)  # height at which the engines stop it
 
     def w_of(s):
         return np.maximum(w_inf + (w0 - w_inf) * np.exp(-k * s), 0.0)
 
-    v_end = np.sqrt(w_of(s_end))
+    v_end = np.where(stopped, v_t * np.sqrt(1.0 - np.exp(-k * drop_m)), np.sqrt(w_of(s_end)))
     # duration: midpoint rule in s on 64 cells (v varies smoothly and stays > 0.5 m/s in practice)
     s_mid = (np.arange(64) + 0.5)[:, None] * (s_end / 64.0)
-    duration = np.sum(1.0 / np.maximum(np.sqrt(w_of(s_mid)), 0.05), axis=0) * (s_end / 64.0)
+    braking = np.sum(1.0 / np.maximum(np.sqrt(w_of(s_mid)), 0.05), axis=0) * (s_end / 64.0)
+    c = np.sqrt(np.maximum(-w_inf, 1e-300))
+    braking_to_rest = w0 / (g_eff * c) * np.arctan(v_t / c)
+    falling = v_t / g_eff * np.arccosh(np.exp(g_eff * drop_m / w0))
+    duration = np.where(stopped, braking_to_rest + falling, braking)
     # straight down the plumb line, then carried round with the Earth for `duration`
     gx, gy, gz = gravity(x, y, z)
     gx = gx + _W * _W * x

@@ -60,7 +60,7 @@ class Scenario(R.Scenario):
     n_samples: int = Field(default=1000, ge=2, le=1_000_000)
     dispersions: DispersionSpec = Field(default_factory=DispersionSpec)
     ellipse_probability: float = Field(default=0.95, gt=0.0, lt=1.0, description="probability inside the landing ellipse")
-    progress: bool = Field(default=True, description="progress bar on stderr")
+    progress: bool = Field(default=True, description="report progress to the caller (the command line shows it on a terminal)")
 
 
 def draw_params(scn, rng=None):
@@ -75,7 +75,7 @@ def draw_params(scn, rng=None):
         burn_dv_m_s=b.delta_v + d.delta_v * z[0],
         burn_pitch_rad=b.pitch + d.pitch * z[1],
         burn_yaw_rad=b.yaw + d.yaw * z[2],
-        burn_start_s=b.start + d.timing * z[3],
+        burn_start_s=np.maximum(b.start + d.timing * z[3], 0.0),  # no burn before undocking (the epoch)
         density_scale=scn.density_scale * np.exp(d.density_scale * z[4]),
         cd_hypersonic=m.drag_coefficient * np.exp(d.drag_coefficient * z[5]),
         cd_subsonic=m.subsonic_drag_coefficient * np.exp(d.drag_coefficient * z[5]),
@@ -106,44 +106,26 @@ def coast(Y0, t0, t1, params, seq, step_s=20.0):
     return Y.T
 
 
-def _progress_bar(t_start, t_end, enabled):
-    """A rich progress bar on stderr (transient); returns (callback, context manager)."""
-    import contextlib
-
-    if not enabled:
-        return None, contextlib.nullcontext()
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    progress = Progress(
-        TextColumn("descents"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
-    )
-    task = progress.add_task("descents", total=1000)
-
-    def callback(t_s):
-        frac = 1.0 if not np.isfinite(t_s) else (t_s - t_start) / max(t_end - t_start, 1.0)
-        progress.update(task, completed=int(1000 * min(max(frac, 0.0), 1.0)))
-
-    return callback, progress
-
-
 def simulate(scn, progress=None):
-    """Integrate the dispersed descents; returns ``(epoch, planned_outcome, outcome, params)``."""
+    """Integrate the dispersed descents; returns ``(epoch, planned_outcome, outcome, params)``.
+
+    Progress goes to :func:`orbital.progress.report` (unless ``scn.progress`` is false, or
+    ``progress`` says otherwise): the plan up to 2 %, the dispersed descents the rest.
+    """
     from orbital.batch_integrator import integrate_in_threads
     from orbital.station import initial_state
 
+    enabled = scn.progress if progress is None else progress
     epoch, r0, v0 = initial_state(scn.station)
     Y0 = np.concatenate([r0, v0])
-    planned, guidance = R.plan(scn, Y0)
+    planned, guidance = R.plan(scn, Y0, progress=R.stage_reporter(0.0, 0.02, "planned descent") if enabled else None)
     params = draw_params(scn)
     seq = R.sequence(scn)
     t_c = max(0.0, float(np.min(params.burn_start_s)))
     Yc = coast(Y0[None, :], 0.0, t_c, R.nominal_params(scn), seq)
     Ys = np.repeat(Yc, scn.n_samples, axis=0)
-    callback, bar = _progress_bar(t_c, float(planned.t_touchdown[0]), progress if progress is not None else scn.progress)
-    with bar:
-        outcome = integrate_in_threads(Ys, t_c, params, seq, guidance, progress=callback)
+    report = R.stage_reporter(0.02, 1.0, f"{scn.n_samples} descents") if enabled else None
+    outcome = integrate_in_threads(Ys, t_c, params, seq, guidance, progress=report, t_end_s=float(planned.t_touchdown[0]))
     return epoch, planned, outcome, params
 
 
@@ -195,11 +177,20 @@ COLUMNS = ("sample", "lat_deg", "lon_deg", "landed_on", "peak_g", "peak_heat_flu
            "burn_dv_m_s", "burn_start_s", "density_scale", "cd_hypersonic", "lift_to_drag", "module_mass_kg")
 
 
+def _surface(landed, on_land):
+    """``landed_on`` of a row: land, water, or not_landed (still flying when the run gave up)."""
+    return "not_landed" if not landed else ("land" if on_land else "water")
+
+
 def _rows(lat, lon, land, out, params):
+    """One row per sample; a sample that never landed has no place, no peak and no touchdown (None)."""
+    def place(value, i):
+        return value if out.landed[i] else None
+
     return [
-        (i, lat[i], lon[i], "land" if land[i] else "water", out.peak_g[i], out.peak_heat[i] / 1e3, out.v_touchdown[i],
-         out.t_touchdown[i] - params.burn_start_s[i], params.burn_dv_m_s[i], params.burn_start_s[i], params.density_scale[i],
-         params.cd_hypersonic[i], params.lift_to_drag[i], params.module_mass_kg[i])
+        (i, place(lat[i], i), place(lon[i], i), _surface(out.landed[i], land[i]), place(out.peak_g[i], i), place(out.peak_heat[i] / 1e3, i),
+         place(out.v_touchdown[i], i), place(out.t_touchdown[i] - params.burn_start_s[i], i), params.burn_dv_m_s[i], params.burn_start_s[i],
+         params.density_scale[i], params.cd_hypersonic[i], params.lift_to_drag[i], params.module_mass_kg[i])
         for i in range(lat.size)
     ]
 
@@ -211,7 +202,7 @@ def to_csv(rows):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([f"{v:.6f}" if isinstance(v, (float, np.floating)) else v for v in row])
+        writer.writerow([f"{v:.6f}" if isinstance(v, (float, np.floating)) else ("" if v is None else v) for v in row])
     return buffer.getvalue()
 
 
@@ -223,18 +214,20 @@ def to_geojson(rows, summary, ring):
             "properties": {k: (round(float(v), 4) if isinstance(v, (float, np.floating)) else (int(v) if isinstance(v, (int, np.integer)) else v)) for k, v in zip(COLUMNS, r) if k not in ("lat_deg", "lon_deg")},
         }
         for r in rows
-        if np.isfinite(r[1])
+        if r[1] is not None
     ]
-    features.append({
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [summary["landing_mean_lon_deg"], summary["landing_mean_lat_deg"]]},
-        "properties": {"name": "mean landing point"},
-    })
-    features.append({
-        "type": "Feature",
-        "geometry": {"type": "Polygon", "coordinates": [[[float(lo), float(la)] for la, lo in zip(*ring)]]},
-        "properties": {"name": f"{summary['ellipse_probability']:.0%} landing ellipse", "major_km": summary["ellipse_major_km"], "minor_km": summary["ellipse_minor_km"]},
-    })
+    if summary["landing_mean_lat_deg"] is not None:
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [summary["landing_mean_lon_deg"], summary["landing_mean_lat_deg"]]},
+            "properties": {"name": "mean landing point"},
+        })
+    if ring is not None:
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [[[float(lo), float(la)] for la, lo in zip(*ring)]]},
+            "properties": {"name": f"{summary['ellipse_probability']:.0%} landing ellipse", "major_km": summary["ellipse_major_km"], "minor_km": summary["ellipse_minor_km"]},
+        })
     return json.dumps({"type": "FeatureCollection", "features": features}) + "\n"
 
 
@@ -243,36 +236,55 @@ def to_kml(rows, name, ring):
 
     parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>', f"<name>{escape(name)}</name>"]
     for r in rows:
-        if np.isfinite(r[1]):
+        if r[1] is not None:
             parts.append(f"<Placemark><name>{r[0]}</name><description>{r[3]}, {r[4]:.2f} g</description><Point><coordinates>{r[2]:.6f},{r[1]:.6f},0</coordinates></Point></Placemark>")
-    coords = " ".join(f"{lo:.6f},{la:.6f},0" for la, lo in zip(*ring))
-    parts.append(f"<Placemark><name>landing ellipse</name><Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>")
+    if ring is not None:
+        coords = " ".join(f"{lo:.6f},{la:.6f},0" for la, lo in zip(*ring))
+        parts.append(f"<Placemark><name>landing ellipse</name><Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>")
     parts.append("</Document></kml>")
     return "\n".join(parts) + "\n"
 
 
-def summarise(scn, lat, lon, land, out, planned_lat_lon):
+#: Fewest landings a dispersion ellipse is fitted to (a covariance needs a spread).
+MIN_LANDINGS_FOR_ELLIPSE = 3
+
+
+def summarise(scn, lat, lon, land, out, planned_lat_lon, params):
+    """The footprint's summary; statistics over the samples that landed (``n_landed``), the
+    others counted in ``n_not_landed``; the ellipse only from MIN_LANDINGS_FOR_ELLIPSE landings."""
     ok = out.landed
-    lat0, lon0, major, minor, azimuth = ellipse(lat[ok], lon[ok], scn.ellipse_probability)
-    g = out.peak_g[ok]
+    n_landed = int(np.count_nonzero(ok))
+    stats = dict.fromkeys(("landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km",
+                           "ellipse_major_azimuth_deg", "p_water", "peak_g_p50", "peak_g_p99", "mean_miss_km"))
+    if n_landed:
+        stats["landing_mean_lat_deg"], stats["landing_mean_lon_deg"] = mean_point(lat[ok], lon[ok])
+        stats["p_water"] = float(np.mean(~land[ok]))
+        stats["peak_g_p50"], stats["peak_g_p99"] = (float(np.percentile(out.peak_g[ok], q)) for q in (50, 99))
+        stats["mean_miss_km"] = float(R.ground_distance_km(*planned_lat_lon, stats["landing_mean_lat_deg"], stats["landing_mean_lon_deg"]))
+    if n_landed >= MIN_LANDINGS_FOR_ELLIPSE:
+        _, _, *axes = ellipse(lat[ok], lon[ok], scn.ellipse_probability)
+        stats["ellipse_major_km"], stats["ellipse_minor_km"], stats["ellipse_major_azimuth_deg"] = axes
+    outside = R.canopies_outside_envelope(out, params.density_scale)
     return {
         "n_samples": int(scn.n_samples),
-        "n_landed": int(np.count_nonzero(ok)),
+        "n_landed": n_landed,
+        "n_not_landed": int(scn.n_samples - n_landed),
+        "n_impacts": int(np.count_nonzero(ok & R.is_impact(np.nan_to_num(out.v_touchdown)))),
+        "n_canopies_outside_envelope": int(np.count_nonzero(ok & (outside["drogue"] | outside["main"]))),
         "guidance": scn.guidance.mode,
-        "landing_mean_lat_deg": lat0,
-        "landing_mean_lon_deg": lon0,
+        "landing_mean_lat_deg": stats["landing_mean_lat_deg"],
+        "landing_mean_lon_deg": stats["landing_mean_lon_deg"],
         "ellipse_probability": scn.ellipse_probability,
-        "ellipse_major_km": major,
-        "ellipse_minor_km": minor,
-        "ellipse_major_azimuth_deg": azimuth,
-        "p_water": float(np.mean(~land[ok])),
-        "peak_g_p50": float(np.percentile(g, 50)),
-        "peak_g_p99": float(np.percentile(g, 99)),
+        "ellipse_major_km": stats["ellipse_major_km"],
+        "ellipse_minor_km": stats["ellipse_minor_km"],
+        "ellipse_major_azimuth_deg": stats["ellipse_major_azimuth_deg"],
+        "p_water": stats["p_water"],
+        "peak_g_p50": stats["peak_g_p50"],
+        "peak_g_p99": stats["peak_g_p99"],
         "target_lat_deg": planned_lat_lon[0],
         "target_lon_deg": planned_lat_lon[1],
-        "mean_miss_km": float(R.ground_distance_km(planned_lat_lon[0], planned_lat_lon[1], lat0, lon0)),
+        "mean_miss_km": stats["mean_miss_km"],
     }
-
 
 
 first_run_note = R.first_run_note  # the same compiled kernels as one descent
@@ -293,25 +305,25 @@ def run(scenario):
     land = np.zeros(scenario.n_samples, dtype=bool)
     land[ok] = is_land(lat[ok], lon[ok])
     plat, plon, _ = R.teme_to_geodetic(epoch, planned.t_touchdown, planned.r_touchdown)
-    summary = summarise(scenario, lat, lon, land, out, (float(plat[0]), float(plon[0])))
+    summary = summarise(scenario, lat, lon, land, out, (float(plat[0]), float(plon[0])), params)
     rows = _rows(lat, lon, land, out, params)
-    ring = ellipse_ring(summary["landing_mean_lat_deg"], summary["landing_mean_lon_deg"], summary["ellipse_major_km"], summary["ellipse_minor_km"], summary["ellipse_major_azimuth_deg"])
+    keys = ("landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km", "ellipse_major_azimuth_deg")
+    ring = ellipse_ring(*(summary[k] for k in keys)) if summary["ellipse_major_km"] is not None else None
     extra = {
         "landings.csv": to_csv(rows),
         "landings.geojson": to_geojson(rows, summary, ring),
         "landings.kml": to_kml(rows, scenario.name, ring),
     }
-    data = np.column_stack([lat, lon, land.astype(float), out.peak_g, out.peak_heat / 1e3, out.v_touchdown])
+    # the landings table: one row per sample that landed (its index in "sample"), on time_s = its touchdown
+    data = np.column_stack([lat, lon, land.astype(float), out.peak_g, out.peak_heat / 1e3, out.v_touchdown, np.arange(scenario.n_samples)])[ok]
     trajectories = {
-        "landings": Trajectory("wgs84", ("lat", "lon", "on_land", "peak_g", "peak_heat_flux", "touchdown_speed"), ("deg", "deg", "bool", "g", "kW/m2", "m/s"), data),
+        "landings": Trajectory("wgs84", ("lat", "lon", "on_land", "peak_g", "peak_heat_flux", "touchdown_speed", "sample"),
+                               ("deg", "deg", "bool", "g", "kW/m2", "m/s", "index"), data),
     }
-    events = [
-        Event(float(np.nanmin(out.events["burn_start"]["t"])), "first_burn", "first deorbit burn starts"),
-        Event(float(np.nanmax(out.t_touchdown)) if np.any(ok) else 0.0, "last_touchdown", "last module lands"),
-    ]
-    scene = {
-        "ellipse_wgs84": {"lat_deg": ring[0].tolist(), "lon_deg": ring[1].tolist(), "probability": scenario.ellipse_probability},
-        "target_wgs84": {"lat_deg": summary["target_lat_deg"], "lon_deg": summary["target_lon_deg"]},
-    }
-    # time_s: each sample's touchdown time (the rows of "landings")
-    return Result(scenario.name, scenario.kind, epoch, out.t_touchdown.copy(), trajectories, events, summary, extra, scene)
+    events = [Event(float(np.nanmin(out.events["burn_start"]["t"])), "first_burn", "first deorbit burn starts")]
+    if np.any(ok):
+        events.append(Event(float(np.max(out.t_touchdown[ok])), "last_touchdown", "last module lands"))
+    scene = {"target_wgs84": {"lat_deg": summary["target_lat_deg"], "lon_deg": summary["target_lon_deg"]}}
+    if ring is not None:
+        scene["ellipse_wgs84"] = {"lat_deg": ring[0].tolist(), "lon_deg": ring[1].tolist(), "probability": scenario.ellipse_probability}
+    return Result(scenario.name, scenario.kind, epoch, out.t_touchdown[ok].copy(), trajectories, events, summary, extra, scene)

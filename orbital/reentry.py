@@ -153,6 +153,27 @@ class Scenario(ScenarioBase):
         return self
 
 
+    @model_validator(mode="after")
+    def _engines_not_overpowering(self):
+        """Refuse soft-landing engines that would stop the module high in the air (a light module,
+        dense air): 104 kN on 100 kg hovered it down at 107 g before this check."""
+        from orbital.parachutes import MAX_ENGINE_STOP_SHARE, max_soft_landing_thrust_n, sea_level_terminal_speed_m_s
+        from orbital.schema import field_error
+
+        m, pc = self.module, self.parachutes
+        v_t = sea_level_terminal_speed_m_s(m.mass, m.subsonic_drag_coefficient * m.area_m2 + pc.main_cda_m2, self.density_scale)
+        most = max_soft_landing_thrust_n(m.mass, v_t, pc.soft_landing_altitude)
+        if pc.soft_landing_thrust > most:
+            raise field_error(
+                "parachutes.soft_landing_thrust", f"{pc.soft_landing_thrust / 1e3:g} kN",
+                f"the engines would stop the {m.mass:g} kg module (falling at {v_t:.2f} m/s under its main canopy at sea level, "
+                f"density_scale = {self.density_scale:g}) more than {MAX_ENGINE_STOP_SHARE:.0%} of their "
+                f"{pc.soft_landing_altitude:g} m firing height above the ground, and throw it back up; expected at most "
+                f"{most / 1e3:.3g} kN for this module and air, or 0 for none (MS-11: 104 kN for 2900 kg, leaving 1.5 m/s)",
+            )
+        return self
+
+
 def _check_order(high, low, why, strict=True):
     """Refuse two fields out of order: ``high`` and ``low`` are ``(dotted name, section, format)``
     and high's value must exceed low's (or equal it, not ``strict``). The message names the field
@@ -336,11 +357,40 @@ def _command_too_low(scn, planned):
     )
 
 
-def plan(scn, Y0):
+def stage_reporter(lo, hi, what):
+    """``callback(fraction of a stage)`` sending ``lo + (hi - lo) * fraction`` to
+    :func:`orbital.progress.report` (the run's progress), never going back."""
+    from orbital.progress import report
+
+    reached = [lo]
+
+    def call(fraction):
+        reached[0] = max(reached[0], lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
+        report(reached[0], what)
+
+    return call
+
+
+def _clock_progress(callback, t_start_s, t_end_s):
+    """:func:`~orbital.batch_integrator.integrate`'s ``progress(t_s)`` feeding ``callback(fraction)``
+    (at most every PROGRESS_PERIOD_S of wall time), or None without a callback."""
+    from orbital.batch_integrator import clock_fraction, throttled
+
+    if callback is None:
+        return None
+    fraction, report = clock_fraction(t_start_s, t_end_s), throttled(callback)
+    return lambda t_s: report(fraction(t_s))
+
+
+#: Expected time (s) from the burn to touchdown, for the planned descent's progress (MS-11: 53 min).
+EXPECTED_DESCENT_S = 3600.0
+
+
+def plan(scn, Y0, progress=None):
     """Fly the planned descent once; returns ``(outcome, guidance for scn.guidance.mode)``.
 
     For ``lifting`` the guidance tracks the plan's range-to-go table toward its
-    landing point; for ``ballistic`` it spins.
+    landing point; for ``ballistic`` it spins. ``progress(fraction)`` is told how far it got.
     """
     from dataclasses import replace
 
@@ -348,7 +398,8 @@ def plan(scn, Y0):
     from orbital.guidance import reference_table
 
     ref_guidance = reference_guidance(scn)
-    outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True)
+    clock = _clock_progress(progress, 0.0, scn.burn.start + EXPECTED_DESCENT_S)
+    outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True, progress=clock)
     if not outcome.landed[0]:
         raise _no_descent(scn, "the planned descent", outcome)
     e = outcome.events
@@ -402,21 +453,87 @@ def along_cross_km(lat0, lon0, lat_t, lon_t, lat, lon):
     return R_EARTH_MEAN_M * (along_c - along_t) / 1e3, R_EARTH_MEAN_M * cross / 1e3
 
 
-#: Touchdown speed (m/s) above which the event calls the landing an impact (the main canopy
-#: alone lands at 7.2 m/s).
+#: Touchdown speed (m/s) above which a landing is an impact (the main canopy alone lands at
+#: 7.2 m/s, the engines leave 1.5 m/s; the reserve canopy lands at 8 to 11 m/s: REFERENCES.md,
+#: laboratoridenvol.com "gnuSoyuz parachute").
 IMPACT_SPEED_M_S = 10.0
 
 
-def touchdown_phase(outcome, i=0):
-    """How sample ``i`` touched down: ``"soft_landing"`` (the engines fired in the steady descent
-    under the main canopy), ``"main"`` (the main canopy still filling or settling) or ``"drogue"``."""
+def touchdown_phase(outcome, i=0, engines=True):
+    """How sample ``i`` touched down: ``"soft_landing"`` (it has ``engines``, they fired in the
+    steady descent under the main canopy, and it was no impact: :func:`is_impact`), ``"main"``
+    (under the main canopy otherwise: still filling or settling, no engines, or too fast for them)
+    or ``"drogue"``."""
     e = outcome.events
-    if np.isfinite(e["soft_landing"]["t"][i]):
+    if engines and np.isfinite(e["soft_landing"]["t"][i]) and not is_impact(outcome.v_touchdown[i]):
         return "soft_landing"
     return "main" if np.isfinite(e["main_canopy"]["t"][i]) else "drogue"
 
 
-def _event_list(outcome, i=0):
+def is_impact(touchdown_speed_m_s):
+    """True where a touchdown is an impact: faster than IMPACT_SPEED_M_S (arrays or a float)."""
+    return np.asarray(touchdown_speed_m_s) > IMPACT_SPEED_M_S
+
+
+def opening_dynamic_pressure_pa(outcome, canopy, density_scale):
+    """Dynamic pressure (Pa) at each sample's opening of ``canopy`` ("drogue": the parachute
+    command; "main"), NaN where it never opened; ``density_scale`` scalar or (N,)."""
+    from orbital.entry_dynamics import air_density
+
+    e = outcome.events["parachute" if canopy == "drogue" else "main_canopy"]
+    rho = air_density(np.nan_to_num(e["alt"], nan=0.0), np.broadcast_to(density_scale, e["alt"].shape).astype(float))
+    return np.where(np.isfinite(e["t"]), 0.5 * rho * e["speed"] ** 2, np.nan)
+
+
+def canopies_outside_envelope(outcome, density_scale):
+    """``{"drogue": (N,) bool, "main": (N,) bool}``: openings beyond the envelope flown
+    (:func:`orbital.parachutes.opening_outside_envelope`)."""
+    from orbital.parachutes import opening_outside_envelope
+
+    names = {"drogue": "parachute", "main": "main_canopy"}
+    return {
+        canopy: opening_outside_envelope(canopy, outcome.events[event]["speed"], opening_dynamic_pressure_pa(outcome, canopy, density_scale))
+        for canopy, event in names.items()
+    }
+
+
+def landing_warnings(outcome, density_scale, i=0):
+    """What went beyond the landing system's design for sample ``i``: one sentence, or None."""
+    from orbital import parachutes as P
+
+    notes = []
+    outside = canopies_outside_envelope(outcome, density_scale)
+    limits = {"drogue": ("parachute", P.DROGUE_MAX_OPENING_SPEED_M_S, P.DROGUE_MAX_OPENING_Q_PA),
+              "main": ("main_canopy", P.MAIN_MAX_OPENING_SPEED_M_S, P.MAIN_MAX_OPENING_Q_PA)}
+    for canopy, (event, top_speed, top_q) in limits.items():
+        if outside[canopy][i]:
+            speed, q = outcome.events[event]["speed"][i], opening_dynamic_pressure_pa(outcome, canopy, density_scale)[i]
+            notes.append(f"the {canopy} opened at {speed:.0f} m/s and {q / 1e3:.1f} kPa, beyond the envelope flown "
+                         f"(at most {top_speed:g} m/s and {top_q / 1e3:g} kPa)")
+    v = float(outcome.v_touchdown[i])
+    if is_impact(v):
+        notes.append(f"touchdown at {v:.1f} m/s: an impact (over {IMPACT_SPEED_M_S:g} m/s)")
+    return "; ".join(notes) or None
+
+
+def _touchdown_text(outcome, i, engines):
+    """The touchdown event's message when it needs more than its speed: an impact is called one,
+    a landing without the engines says so (None for a soft landing)."""
+    speed = float(outcome.events["touchdown"]["speed"][i])
+    phase = touchdown_phase(outcome, i, engines)
+    if phase == "soft_landing":
+        return None
+    fired = engines and np.isfinite(outcome.events["soft_landing"]["t"][i])
+    settled = np.isfinite(outcome.events["main_settled"]["t"][i])
+    under = "the drogue" if phase == "drogue" else "the main canopy" + ("" if settled else " (not yet settled)")
+    under += ", after the soft-landing engines" if fired else ", without the soft-landing engines"
+    if is_impact(speed):
+        return (f"touchdown: an impact at {speed:.1f} m/s under {under} (the landing system is made for "
+                f"7.2 m/s under the main canopy, 1.5 m/s after the engines)")
+    return f"touchdown at {speed:.2f} m/s under {under}"
+
+
+def _event_list(outcome, thrust_n, density_scale, i=0):
     from orbital.results import Event
 
     messages = {
@@ -430,17 +547,20 @@ def _event_list(outcome, i=0):
         "soft_landing": "soft-landing engines fire",
         "touchdown": "touchdown",
     }
+    if thrust_n <= 0.0:
+        del messages["soft_landing"]  # no engines: the closed-form landing starts there all the same
+    outside = canopies_outside_envelope(outcome, density_scale)
+    canopy_of = {"parachute": "drogue", "main_canopy": "main"}
     events = []
     for name, message in messages.items():
         e = outcome.events[name]
         if np.isfinite(e["t"][i]):
             alt, speed = float(e["alt"][i]), float(e["speed"][i])
             text = f"{message} at {alt / 1e3:.2f} km, {speed:.1f} m/s air speed" if alt >= 100 else f"{message} at {alt:.2f} m, {speed:.2f} m/s"
-            if name == "touchdown" and touchdown_phase(outcome, i) != "soft_landing":
-                under = {"main": "the main canopy (not yet settled)", "drogue": "the drogue"}[touchdown_phase(outcome, i)]
-                text = f"touchdown: an impact at {speed:.1f} m/s under {under}, without the soft-landing engines"
-            elif name == "touchdown" and speed > IMPACT_SPEED_M_S:
-                text += f": an impact (the landing system is made for 7.2 m/s under the main canopy, 1.5 m/s after the engines)"
+            if name == "touchdown":
+                text = _touchdown_text(outcome, i, thrust_n > 0.0) or text
+            elif name in canopy_of and outside[canopy_of[name]][i]:
+                text += ": beyond the canopy's opening envelope (see landing_warnings)"
             events.append(Event(float(e["t"][i]), name, text, {"altitude_m": alt, "air_speed_m_s": speed}))
     return sorted(events, key=lambda e: e.time_s)
 
@@ -468,8 +588,9 @@ def run(scenario):
 
     epoch, r0, v0 = initial_state(scenario.station)
     Y0 = np.concatenate([r0, v0])
-    planned, guidance = plan(scenario, Y0)
-    out = integrate(Y0[None, :], 0.0, nominal_params(scenario), sequence(scenario), guidance, record=True)
+    planned, guidance = plan(scenario, Y0, progress=stage_reporter(0.0, 0.5, "planned descent"))
+    clock = _clock_progress(stage_reporter(0.5, 1.0, "descent"), 0.0, float(planned.t_touchdown[0]))
+    out = integrate(Y0[None, :], 0.0, nominal_params(scenario), sequence(scenario), guidance, record=True, progress=clock)
     if not out.landed[0]:
         raise _no_descent(scenario, "the guided descent")
     h = out.history
@@ -484,6 +605,8 @@ def run(scenario):
     r_ei = np.array([np.interp(ei_t, t_hist, Y_hist[:, i]) for i in range(3)])  # 1 s steps: within metres
     lat_ei, lon_ei, _ = teme_to_geodetic(epoch, [ei_t], r_ei[None, :])
     along, cross = along_cross_km(lat_ei[0], lon_ei[0], lat_t[0], lon_t[0], lat[-1], lon[-1])
+    thrust = scenario.parachutes.soft_landing_thrust
+    phase = touchdown_phase(out, 0, thrust > 0.0)
     summary = {
         "guidance": scenario.guidance.mode,
         "peak_g": float(out.peak_g[0]),
@@ -494,10 +617,12 @@ def run(scenario):
         "landing_lon_deg": float(lon[-1]),
         "landed_on": surface_at(lat[-1], lon[-1]),
         "touchdown_speed_m_s": float(out.v_touchdown[0]),
-        "touchdown_phase": touchdown_phase(out),
+        "touchdown_phase": phase,
+        "touchdown_impact": bool(is_impact(out.v_touchdown[0])),
         # the engines' push at ignition (thrust + the canopy's drag, m g at terminal speed), for
         # about 0.2 s: not in peak_g, which is the flight's (entry, canopies) down to their altitude
-        "soft_landing_g": (1.0 + scenario.parachutes.soft_landing_thrust / (scenario.module.mass * G0_M_S2)) if touchdown_phase(out) == "soft_landing" else None,
+        "soft_landing_g": (1.0 + thrust / (scenario.module.mass * G0_M_S2)) if phase == "soft_landing" else None,
+        "landing_warnings": landing_warnings(out, scenario.density_scale),
         "time_burn_to_touchdown_s": float(out.t_touchdown[0] - e["burn_start"]["t"][0]),
         "downrange_km": float(ground_distance_km(lat_ei[0], lon_ei[0], lat[-1], lon[-1])),
         "target_lat_deg": float(lat_t[0]),
@@ -515,7 +640,7 @@ def run(scenario):
         "main_canopy_descent_speed_m_s": _or_none(e["soft_landing"]["speed"][0]),
         "bank_reversals": int(out.bank_reversals[0]),
     }
-    events = _event_list(out)
+    events = _event_list(out, thrust, scenario.density_scale)
     events.insert(0, Event(0.0, "undocking", "Soyuz undocks from the station"))
     side = h["bank_side"]
     for k in np.flatnonzero((side[:-1] != 0) & (side[1:] != side[:-1])) + 1:

@@ -73,6 +73,17 @@ def test_ballistic_tma1(nominal, ballistic):
     assert s["peak_heat_flux_kw_m2"] > nominal.summary["peak_heat_flux_kw_m2"]
 
 
+def test_ballistic_description_tells_what_the_model_gives(ballistic):
+    # QA: the description said about 8 g (TMA-1's published figure), the run 8.9 g. It now gives the
+    # model's own figures, to the precision it states them.
+    import re
+
+    text = sc.load("soyuz_ballistic").description
+    peak_g, short_km = (float(x) for x in re.search(r"peaks at ([\d.]+) g and lands (\d+) km short", text).groups())
+    assert ballistic.summary["peak_g"] == pytest.approx(peak_g, abs=0.05)
+    assert -ballistic.summary["miss_along_track_km"] == pytest.approx(short_km, abs=0.5)
+
+
 def test_result_arrays(nominal):
     geo = nominal.trajectories["soyuz_geodetic"].data
     assert geo.shape == (nominal.time_s.size, 3)
@@ -154,15 +165,81 @@ def test_dense_air_or_a_light_module_lands_under_its_canopy(setting, air_over_no
     # QA: these crashed (ZeroDivisionError): the fixed 0.5 s RK4 step under the main canopy
     # diverged once drag damps the speed faster than 2.8 / step. The terminal speed under the
     # main scales as sqrt(m / rho): 7.2 m/s nominal (REFERENCES.md) -> about 1.3 m/s here.
-    s = run(sc.load("soyuz_nominal", [setting])).summary
+    # Without engines (104 kN would stop such a module in the air: refused, tested below) it lands at that speed.
+    s = run(sc.load("soyuz_nominal", [setting, "parachutes.soft_landing_thrust=0"])).summary
     expected = 7.21 * math.sqrt(mass_over_nominal / air_over_nominal)
     assert s["main_canopy_descent_speed_m_s"] == pytest.approx(expected, abs=0.05)
-    assert 0.0 <= s["touchdown_speed_m_s"] < 1.5
+    assert s["touchdown_speed_m_s"] == pytest.approx(expected, abs=0.05)
+    assert s["touchdown_phase"] == "main" and s["soft_landing_g"] is None and not s["touchdown_impact"]
     assert s["miss_distance_km"] < 20.0
 
 
+@pytest.mark.parametrize("setting", ["module.mass=100 kg", "density_scale=30"])
+def test_engines_that_would_stop_the_module_in_the_air_are_refused(setting):
+    # QA: 104 kN on a 100 kg module (1.3 m/s under its canopy) "hovered" it to a 0 m/s touchdown at
+    # 107 g. Braking from v_t with thrust F over s: F / (m g) = 1 / (1 - exp(-2 g s / v_t^2)); stopping
+    # it no higher than half the 0.8 m firing height takes at most ~1 kN for 100 kg (29 kN in 30x air).
+    with pytest.raises(sc.ScenarioError, match=r"parachutes\.soft_landing_thrust = 104 kN.*expected at most"):
+        sc.load("soyuz_nominal", [setting])
+
+
+@pytest.mark.physics
+def test_engines_that_stop_the_module_just_above_the_ground_let_it_drop_the_rest():
+    # QA: 155 of the bundled footprint's 1,000 samples (denser air, +2 to +16 %) touched down at
+    # exactly 0 m/s: the engines stopped them a few cm up and the closed form "hovered" them down.
+    # Now they fall the rest from rest under the canopy: v = v_t sqrt(1 - exp(-2 g h / v_t^2)).
+    import numpy as np
+
+    from orbital.entry_dynamics import engines_stop_distance_m, touchdown
+    from orbital.reentry import nominal_params, sequence
+
+    scn = sc.load("soyuz_nominal", ["density_scale=1.16"])
+    Y = np.array([[6378137.0 + 0.8], [0.0], [0.0], [0.0], [0.0], [0.0]])  # 0.8 m over the equator, at rest in TEME
+    _, duration, v_td, v_t = touchdown(Y, nominal_params(scn), sequence(scn))
+    g = 9.78  # effective gravity on the equator
+    stop = engines_stop_distance_m(v_t, g, 104.0e3, 2900.0)
+    h = 0.8 - stop[0]
+    assert 0.0 < h < 0.1  # stopped a few cm up
+    assert v_td[0] == pytest.approx(v_t[0] * math.sqrt(1.0 - math.exp(-2 * g * h / v_t[0] ** 2)), rel=2e-3)
+    assert 0.5 < v_td[0] < 1.5 and 0.2 < duration[0] < 0.5  # m/s, s: a soft landing, not a hover
+
+
+@pytest.mark.physics
+@pytest.mark.parametrize("setting, speed_m_s", [("parachutes.main_area=1e-6", 112.0), ("density_scale=0.01", 72.0)])
+def test_an_impact_is_an_impact_in_the_summary(setting, speed_m_s):
+    # QA: touchdowns at 112 and 72 m/s were summarised as touchdown_phase: soft_landing, soft_landing_g
+    # 4.66. Over 10 m/s (the main canopy alone: 7.2 m/s; REFERENCES.md) a touchdown is an impact.
+    result = run(sc.load("soyuz_nominal", [setting]))
+    s = result.summary
+    assert s["touchdown_speed_m_s"] == pytest.approx(speed_m_s, abs=2.0)
+    assert s["touchdown_impact"] is True and s["touchdown_phase"] != "soft_landing" and s["soft_landing_g"] is None
+    assert "impact" in s["landing_warnings"] and "an impact" in _event(result, "touchdown").message
+
+
+@pytest.mark.physics
+def test_a_drogue_opening_at_mach_11_is_flagged(nominal):
+    # QA: in 1 % air the drogue opened at 3.66 km/s, unflagged. Flown: the drogue opens at 220 to
+    # 270 m/s, the main at about 90 m/s (ru.wikipedia, Soyuz parachute system; orbital/parachutes.py).
+    result = run(sc.load("soyuz_nominal", ["density_scale=0.01"]))
+    s = result.summary
+    assert s["speed_at_parachute_m_s"] > 3000.0
+    assert "the drogue opened at" in s["landing_warnings"] and "the main opened at" in s["landing_warnings"]
+    assert "beyond the canopy's opening envelope" in _event(result, "parachute").message
+    assert nominal.summary["landing_warnings"] is None  # MS-11's 230 and 80 m/s are inside it
+
+
+def test_no_engines_no_soft_landing():
+    # QA: soft_landing_thrust = 0 ("0 = none") still reported a soft landing at 1.0 g.
+    result = run(sc.load("soyuz_nominal", ["parachutes.soft_landing_thrust=0"]))
+    s = result.summary
+    assert s["touchdown_phase"] == "main" and s["soft_landing_g"] is None
+    assert s["touchdown_speed_m_s"] == pytest.approx(7.2, abs=0.1)  # the main canopy alone (REFERENCES.md)
+    assert "soft_landing" not in [e.kind for e in result.events]
+    assert "without the soft-landing engines" in _event(result, "touchdown").message
+
+
 def test_cli_dense_air_runs(issim, tmp_path):
-    done = issim("run", "soyuz_nominal", "--set", "density_scale=30", "--out", tmp_path / "run")
+    done = issim("run", "soyuz_nominal", "--set", "density_scale=30", "--set", "parachutes.soft_landing_thrust=0", "--out", tmp_path / "run")
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
 
