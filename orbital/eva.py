@@ -17,16 +17,19 @@ J2 acts about the z axis of the inertial frame the station is given in: GCRS, or
 TEME of epoch (where z is the true pole).
 """
 
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
 import numpy as np
 from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
 
 from orbital.constants import MU_EARTH_M3_S2
 from orbital.cw import cw_propagate
 from orbital.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.gravity import gravity_acceleration
+from orbital.progress import report
 from orbital.tether import (
     TetherState,
     anchor_offset,
@@ -154,6 +157,24 @@ def safer_acceleration_lvlh(config, mass_kg, rel_r_lvlh_m, rel_v_lvlh_m_s):
         return np.zeros(3)
     tau = _SAFER_VELOCITY_PERIODS * config.control_period_s
     return np.clip(velocity_error / tau, -a_max, a_max)
+
+
+#: Wall time (s) between two progress reports of a long loop.
+PROGRESS_INTERVAL_S = 0.25
+
+
+class ProgressTicker:
+    """Reports ``done / total`` of a loop to :func:`orbital.progress.report`, at most every
+    :data:`PROGRESS_INTERVAL_S` of wall time (the first call reports at once)."""
+
+    def __init__(self, total: float, what: str):
+        self.total, self.what, self._next_wall_s = float(total), what, 0.0
+
+    def __call__(self, done: float) -> None:
+        now = time.monotonic()
+        if now >= self._next_wall_s:
+            self._next_wall_s = now + PROGRESS_INTERVAL_S
+            report(done / self.total, self.what)
 
 
 class Event(NamedTuple):
@@ -338,19 +359,54 @@ class _Run:
         speed = float(np.linalg.norm(rel_v))
         return min(_SLACK_SEGMENT_MAX_S, max(gap_m, 0.0) / (2.0 * speed + _SLACK_SPEED_MARGIN_M_S))
 
-    def peak_tension(self, sol):
-        """Largest tension over a taut segment, sampled densely inside every step."""
+    def taut_tensions(self, sol):
+        """Times (s) and tensions (N) over a taut segment, sampled densely inside every step."""
         steps = sol.sol.ts
         frac = np.linspace(0.0, 1.0, _TENSION_SAMPLES_PER_STEP, endpoint=False)
         ts = np.append((steps[:-1, None] + np.diff(steps)[:, None] * frac).ravel(), steps[-1])
-        return float(np.max(self.tensions_at(sol.sol(ts).T)))
+        return ts, self.tensions_at(sol.sol(ts).T)
+
+    def first_overload_s(self, sol, ts, tensions):
+        """When (s) the tension of a taut segment first reaches the breaking load, or None.
+
+        The damper makes the tension jump wherever the range rate does (the jerk that
+        takes the line taut, an impulse while taut): the jump can start the segment above
+        the breaking load, where a sign-change event never fires. The line then parts at
+        the segment's start; a crossing between dense samples is refined on the dense output.
+        """
+        over = np.flatnonzero(tensions >= self.tether.breaking_load_n)
+        if not over.size:
+            return None
+        k = int(over[0])
+        if k == 0:
+            return float(ts[0])
+        excess = lambda t: float(self.tension_one(sol.sol(t))) - self.tether.breaking_load_n  # noqa: E731
+        if not excess(ts[k - 1]) < 0.0 <= excess(ts[k]):  # rounding at the threshold: the sample will do
+            return float(ts[k])
+        return float(brentq(excess, ts[k - 1], ts[k], xtol=1e-9))
+
+    def taut_segment_end(self, sol, event):
+        """The event ending a taut segment: the solver's ``event`` ``(t, y, which)`` or None, or
+        the line parting earlier where the dense tension first reaches the breaking load.
+        Records the segment's peak tension up to that end."""
+        ts, tensions = self.taut_tensions(sol)
+        if event is not None:  # the solver's event ends the segment; look for an earlier break only
+            before = ts < event[0]
+            ts, tensions = ts[before], tensions[before]
+        t_break = self.first_overload_s(sol, ts, tensions)
+        if t_break is not None:
+            event = (t_break, sol.sol(t_break), 1)
+            tensions = tensions[ts <= t_break]
+        if tensions.size:
+            self.max_tension = max(self.max_tension, min(float(tensions.max()), self.tether.breaking_load_n))
+        return event
 
     def on_tether_event(self, t, y, which):
         """Switch branch (``which`` = 0) or part the line (``which`` = 1) at time t."""
         rel_r, rel_v = _relative_lvlh(y)
         tension = float(self.tether_pull(rel_r, rel_v)[1])
-        if which == 1:
-            tension = max(tension, self.tether.breaking_load_n)
+        if which == 1:  # it parts as the tension reaches the breaking load, however fast it rose
+            tension = self.tether.breaking_load_n
         distance = float(anchor_offset(self.tether, rel_r)[1])
         self.tether_state = updated_tether_state(self.tether, self.tether_state, distance, tension)
         self.max_tension = max(self.max_tension, tension)
@@ -430,6 +486,7 @@ class _Run:
         states = np.empty((times.size, 12))
         tensions = np.zeros(times.size)
         emitted, t = 0, 0.0
+        progress = ProgressTicker(t_end, "spacewalk drift")
         while True:
             y = self.apply_impulses(t, y)
             if self.safer_active and t >= self.safer_next_s - 1e-9:
@@ -467,20 +524,26 @@ class _Run:
             )
             if sol.status < 0:
                 raise RuntimeError(f"EVA integration failed at t = {t:.3f} s: {sol.message}")
+            event = None
+            if sol.status == 1:
+                which = next(i for i, te in enumerate(sol.t_events) if te.size)
+                event = (float(sol.t_events[which][0]), sol.y_events[which][0], which)
+            if tether_on and taut:
+                event = self.taut_segment_end(sol, event)
             count = min(len(sol.t), out.size)  # the last point may be t_next, not a sample
+            if event is not None:  # samples at or after a break belong to the broken line
+                count = min(count, int(np.searchsorted(out, event[0], side="left" if event[2] == 1 else "right")))
             if count:
                 states[emitted : emitted + count] = sol.y[:, :count].T
                 if tether_on:
                     tensions[emitted : emitted + count] = self.tensions_at(sol.y[:, :count].T)
-            if tether_on and taut:
-                self.max_tension = max(self.max_tension, self.peak_tension(sol))
             emitted += count
-            if sol.status == 1:
-                which = next(i for i, te in enumerate(sol.t_events) if te.size)
-                t, y = float(sol.t_events[which][0]), sol.y_events[which][0]
-                self.on_tether_event(t, y, which)
+            if event is not None:
+                t, y = event[0], event[1]
+                self.on_tether_event(*event)
             else:
                 t, y = t_next, sol.y[:, -1]
+            progress(t)
 
 
 def _output_times(t_end_s, output_dt_s):
