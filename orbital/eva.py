@@ -546,8 +546,9 @@ class _Run:
             progress(t)
 
 
-def _output_times(t_end_s, output_dt_s):
-    times = output_dt_s * np.arange(int(np.floor(t_end_s / output_dt_s + 1e-9)) + 1)
+def output_times(t_end_s: float, step_s: float) -> np.ndarray:
+    """Sample times (s) 0, step, 2 step, ... and ``t_end_s`` itself if the steps do not land on it."""
+    times = step_s * np.arange(int(np.floor(t_end_s / step_s + 1e-9)) + 1)
     return times if times[-1] >= t_end_s - 1e-9 else np.append(times, t_end_s)
 
 
@@ -573,6 +574,7 @@ def simulate_eva(
     tether=None,
     safer=None,
     include_j2=True,
+    times_s=None,
 ):
     """Fly a crew member near the station for ``t_end_s`` seconds; returns an :class:`EvaResult`.
 
@@ -582,10 +584,13 @@ def simulate_eva(
     ``mass_kg``: crew member with suit and SAFER; ``pushes``: :class:`Push` list;
     ``tether``: a :class:`~orbital.tether.TetherConfig` or None; ``safer``: a
     :class:`SaferConfig` or None; ``include_j2``: gravity with J2 (default) or
-    point mass only.
+    point mass only; ``times_s``: sample times (s) instead of every ``output_dt_s``,
+    increasing from 0 to ``t_end_s``.
     """
     if not (t_end_s > 0.0 and output_dt_s > 0.0 and mass_kg > 0.0):
         raise ValueError("t_end_s, output_dt_s and mass_kg must be positive")
+    if times_s is not None and not (times_s[0] == 0.0 and times_s[-1] == t_end_s and np.all(np.diff(times_s) > 0.0)):
+        raise ValueError("times_s must increase from 0 to t_end_s")
     rs0 = np.asarray(station_r0_m, dtype=float)
     vs0 = np.asarray(station_v0_m_s, dtype=float)
     r_crew, v_crew = lvlh_to_inertial(rs0, vs0, rel_r0_lvlh_m, rel_v0_lvlh_m_s)
@@ -599,7 +604,7 @@ def simulate_eva(
     if safer is not None and safer.enabled:
         run.safer_active, run.safer_next_s = True, safer.start_delay_s
 
-    times = _output_times(float(t_end_s), float(output_dt_s))
+    times = output_times(float(t_end_s), float(output_dt_s)) if times_s is None else np.asarray(times_s, dtype=float)
     y = run.apply_impulses(0.0, y)
     rel0 = np.concatenate(_relative_lvlh(y))
     states, tensions = run.fly(y, times)

@@ -114,3 +114,58 @@ def test_resolved_eva_scenario_reloads_identically(tmp_path):
     path = tmp_path / "resolved.yaml"
     path.write_text(sc.resolved_yaml(model))
     assert sc.load(path) == model
+
+
+# QA issue 12 items 10, 11 and 21: absurd values were accepted and presented as normal
+# (astronaut.velocity 1e30 m/s, tip_speed_unloaded 1e30, an arm base 500 m from the station,
+# times after the run's end); tether.axial_stiffness=1e30 ended as an internal error after
+# computing; a 30-day spacewalk ran for minutes. Each is refused with the field named.
+ABSURD = [
+    ("gordon_tethered", "astronaut.velocity=[1e30, 0, 0]", "astronaut.velocity = "),
+    ("gordon_tethered", "astronaut.mass=1e9 kg", "astronaut.mass = "),
+    ("gordon_tethered", "astronaut.position=[0, 0, 1e7]", "astronaut.position = "),
+    ("gordon_tethered", "tether.axial_stiffness=1e30", "tether.axial_stiffness = "),
+    ("gordon_tethered", "tether.length=1e6 m", "tether.length = "),
+    ("gordon_tethered", "tether.breaking_load=1e12 N", "tether.breaking_load = "),
+    ("gordon_tethered", "tether.anchor=[0, 0, 1e4]", "tether.anchor = "),
+    ("gordon_tethered", "pushes.0.delta_v=[0, 0, 1e5]", "pushes.0.delta_v = "),
+    ("gordon_tethered", "duration=30 d", "duration = "),
+    ("safer_return", "safer.thruster_force=1e6 N", "safer.thruster_force = "),
+    ("safer_return", "safer.delta_v_budget=1e4 m/s", "safer.delta_v_budget = "),
+    ("safer_return", "safer.start_delay=1e6 s", "safer.start_delay = "),
+    ("safer_return", "safer.max_approach_speed=1e3 m/s", "safer.max_approach_speed = "),
+    ("arm_rescue", "arm.tip_speed_unloaded=1e30", "arm.tip_speed_unloaded = "),
+    ("arm_rescue", "arm.joint_rate=1e6 deg/s", "arm.joint_rate = "),
+    ("arm_rescue", "arm.base=[500 m, 0, 0]", "arm.base = "),
+    ("arm_rescue", "arm.base_rotation=[0, 1e9 deg, 0]", "arm.base_rotation"),
+    ("arm_rescue", "rescue.reaction_time=1e6 s", "rescue.reaction_time = "),
+    ("arm_rescue", "rescue.capture_radius=1e3 m", "rescue.capture_radius = "),
+    ("arm_rescue", "duration=30 d", "duration = "),
+    ("arm_push", "strike.start=1e6 s", "strike.start = "),
+    ("arm_push", "strike.contact_distance=1e3 m", "strike.contact_distance = "),
+    ("arm_push", "astronaut.position=[0, 0, 1e4]", "astronaut.position = "),
+]
+
+
+@pytest.mark.parametrize("name, override, fragment", ABSURD)
+def test_absurd_values_are_refused_naming_the_field(name, override, fragment):
+    with pytest.raises(sc.ScenarioError) as refused:
+        sc.load(name, [override])
+    assert fragment in str(refused.value) and "expected" in str(refused.value)
+
+
+def test_a_30_day_spacewalk_and_an_infinitely_stiff_line_exit_2_before_any_work(issim):
+    # Item 10: "internal error" (exit 1) after computing; item 11: minutes of silence.
+    for override, fragment in (("tether.axial_stiffness=1e30", "<= 1e+07 N"), ("duration=30 d", "<= 32400 s")):
+        done = issim("run", "gordon_tethered", "--set", override)
+        assert done.returncode == 2 and fragment in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["gordon_tethered", "arm_push", "arm_rescue"])
+def test_every_kind_reports_its_progress(name):
+    # Item 11: the integration loops of all three kinds tell the caller how far they are.
+    from orbital.runners import run_scenario
+
+    calls = []
+    run_scenario(sc.load(name, ["duration=60 s"]), progress=lambda fraction, what: calls.append((fraction, what)))
+    assert calls and all(0.0 <= fraction <= 1.0 for fraction, _ in calls) and all(what for _, what in calls)
