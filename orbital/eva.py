@@ -35,6 +35,7 @@ from orbital.tether import (
     anchor_offset,
     is_taut,
     tether_force_lvlh,
+    tether_tension_n,
     updated_tether_state,
 )
 
@@ -100,12 +101,14 @@ class SaferConfig:
     pack's attitude is taken as LVLH-aligned), i.e. 7.2 N per axis, 0.03 m/s^2 for
     240 kg. The delta-v budget (about 3 m/s) is spent per axis, sum |dv_i|, as
     propellant is. SAFER comes on ``start_delay_s`` (s) after the start of the
-    run, flies to ``target_lvlh_m`` (m) and keeps station there; it is updated
+    run and flies to ``target_lvlh_m`` (m); it is updated
     every ``control_period_s`` (s), thrust held in between. Within
     ``deadband_m_s`` (m/s) of the velocity it wants on every axis it fires
     nothing and looks again ``idle_check_s`` (s) later (no chattering pulses, and
     a cheap hold). The crew member has "returned" once within
-    ``capture_radius_m`` (m) of the target slower than ``capture_speed_m_s`` (m/s).
+    ``capture_radius_m`` (m) of the target slower than ``capture_speed_m_s`` (m/s):
+    he then takes hold of the station there (at rest in LVLH for the rest of the
+    run, later pushes not applied) and SAFER stops.
     """
 
     enabled: bool = True
@@ -279,6 +282,8 @@ class _Run:
     safer_next_s: float = 0.0
     safer_dv_used: float = 0.0
     returned: bool = False
+    held_from_s: Optional[float] = None
+    held_lvlh_m: np.ndarray = None
     max_tension: float = 0.0
     pushes_started: set = field(default_factory=set)
     events: list = field(default_factory=list)
@@ -287,7 +292,8 @@ class _Run:
     # -- forces ---------------------------------------------------------------
 
     def tether_on(self):
-        return self.tether is not None and not self.tether_state.broken
+        """The line acts: clipped, not parted, and he is not holding on to the station."""
+        return self.tether is not None and not self.tether_state.broken and self.held_from_s is None
 
     def tether_pull(self, rel_r, rel_v):
         """Tether force (N, LVLH) and tension (N) on the current branch."""
@@ -427,7 +433,9 @@ class _Run:
             if i in self.pushes_started or push.time_s > t:
                 continue
             self.pushes_started.add(i)
-            if push.delta_v_lvlh_m_s is None:
+            if self.held_from_s is not None:
+                self.events.append(Event(push.time_s, "push", "not applied: he holds on at the return point"))
+            elif push.delta_v_lvlh_m_s is None:
                 detail = f"force {list(push.force_lvlh_n)} N LVLH for {push.duration_s:g} s"
             else:
                 rs, vs = y[0:3], y[3:6]
@@ -457,8 +465,12 @@ class _Run:
         distance = np.linalg.norm(rel_r - np.asarray(safer.target_lvlh_m, dtype=float))
         captured = distance < safer.capture_radius_m and np.linalg.norm(rel_v) < safer.capture_speed_m_s
         if captured and not self.returned:
-            self.returned = True
-            self.events.append(Event(t, "returned", f"{distance:.2f} m from the target"))
+            # back within reach of a handrail, slowly: he takes hold and SAFER's work is done
+            # (keeping station on the jets would fight the reel, or gravity, until the nitrogen ran out)
+            self.returned, self.held_from_s, self.held_lvlh_m = True, t, rel_r.copy()
+            self.safer_accel_lvlh, self.safer_active = np.zeros(3), False
+            self.events.append(Event(t, "returned", f"{distance:.2f} m from the target; he takes hold there"))
+            return
         accel = safer_acceleration_lvlh(safer, self.mass_kg, rel_r, rel_v)
         self.safer_next_s = t + (safer.control_period_s if accel.any() else safer.idle_check_s)
         cost = np.sum(np.abs(accel)) * safer.control_period_s
@@ -610,6 +622,11 @@ def simulate_eva(
     states, tensions = run.fly(y, times)
 
     rel_r, rel_v = _relative_lvlh(states)
+    if run.held_from_s is not None:  # holding on where SAFER brought him: at rest in LVLH
+        held = times >= run.held_from_s
+        rel_r[held], rel_v[held] = run.held_lvlh_m, 0.0
+        if tether is not None:  # his line slack, the reel pulling as ever
+            tensions[held] = tether_tension_n(tether, mass_kg, anchor_offset(tether, run.held_lvlh_m)[1], 0.0, False)
     rel_lvlh = np.concatenate([rel_r, rel_v], axis=1)
     n = mean_motion_rad_s(rs0, vs0)
     ghost_t0, ghost_state = run.first_impulse if run.first_impulse is not None else (0.0, rel0)

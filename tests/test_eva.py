@@ -188,8 +188,9 @@ def test_safer_brings_him_back_after_a_gentle_push():
 def test_safer_returns_from_a_0_3_m_s_push(delta_v):
     result = drift([0.0, 0.0, 0.0], delta_v, 300.0, output_dt_s=1.0, safer=SaferConfig())
     assert result.returned
-    # Kill 0.3 m/s, fly back at up to 0.2 m/s and stop: about 0.7 m/s of the 3.
-    assert result.safer_dv_used_m_s == pytest.approx(0.7, abs=0.1)
+    # Kill 0.3 m/s, fly back at up to 0.2 m/s and slow to under 0.1 m/s within 2 m, where he
+    # takes hold: about 0.6 m/s of the 3 (0.3 + 0.2 + 0.1; 0.59 and 0.62 measured).
+    assert result.safer_dv_used_m_s == pytest.approx(0.6, abs=0.1)
 
 
 @pytest.mark.physics

@@ -169,3 +169,28 @@ def test_every_kind_reports_its_progress(name):
     calls = []
     run_scenario(sc.load(name, ["duration=60 s"]), progress=lambda fraction, what: calls.append((fraction, what)))
     assert calls and all(0.0 <= fraction <= 1.0 for fraction, _ in calls) and all(what for _, what in calls)
+
+
+def test_safer_stops_once_he_is_back_and_holds_on():
+    # QA (earlier pass): on a clipped tether SAFER kept station at its target after returning,
+    # firing against the reel's 4.5 N until its 3 m/s were gone (106 s after the return).
+    scenario = sc.load("safer_return", ["tether.clipped=true", "duration=300 s"])
+    result = run(scenario)
+    summary = result.summary
+    assert summary["returned"] is True
+    # Returning from a 0.3 m/s push costs about three times that (stop, come back, brake): ~1 m/s.
+    assert summary["safer_dv_used_m_s"] < 1.5
+    assert "safer_budget_exhausted" not in [e.kind for e in result.events]
+    returned_s = next(e.time_s for e in result.events if e.kind == "returned")
+    him = result.trajectories["astronaut"].data[result.time_s >= returned_s]
+    assert np.all(him[:, 3:] == 0.0) and np.all(him[:, :3] == him[0, :3])  # he holds on where he came back
+    assert np.linalg.norm(him[0, :3] - scenario.safer.target) <= scenario.safer.capture_radius
+
+
+def test_safer_with_no_target_flies_him_back_to_where_he_started():
+    # QA (earlier pass): with no target SAFER flew to the station's centre of mass (inside it).
+    result = run(sc.load("safer_return", ["safer.target=null", "astronaut.position=[3 m, 4 m, 0 m]", "duration=300 s"]))
+    assert result.summary["returned"] is True
+    assert result.scene["safer_target_lvlh_m"] == [3.0, 4.0, 0.0]
+    final = result.trajectories["astronaut"].data[-1, :3]
+    assert np.linalg.norm(final - [3.0, 4.0, 0.0]) <= 2.0  # within SAFER's 2 m capture radius
