@@ -248,9 +248,11 @@ def run(scenario):
     grid = arm_grid(scenario.duration, scenario.output_step)
     epoch, eva = fly_from_start(scenario, tether, times_s=grid.t_s)
     arm, t_control = scenario.arm.build(), grid.control_t_s
-    events = [Event(e.time_s, e.kind, e.detail) for e in eva.events]
-    rescue = _Rescue(scenario, arm, t_control, eva.rel_lvlh[grid.control], events)
+    rescue = _Rescue(scenario, arm, t_control, eva.rel_lvlh[grid.control], [])
     q_control = rescue.fly(ProgressTicker(scenario.duration, "arm rescue"))
+    # his drift's own events (pushes, his line) only until the arm holds him: after that it is a path he did not fly
+    capture_s = t_control[rescue.capture_index] if rescue.capture_index is not None else np.inf
+    events = [Event(e.time_s, e.kind, e.detail) for e in eva.events if e.time_s <= capture_s] + rescue.events
     q = joints_between_commands(grid, q_control)
 
     him, tension = eva.rel_lvlh.copy(), eva.tension_n.copy()
@@ -287,7 +289,7 @@ def run(scenario):
         "reason": rescue.reason,
         "max_separation_m": float(np.max(np.linalg.norm(him[:, :3], axis=1))),
         "drift_max_separation_m": drift_summary(eva)["max_separation_m"],
-        "tether_broken": eva.tether_broken,
+        "tether_broken": any(e.kind == "tether_broken" for e in events),
     }
     scene = {**arm_scene(scenario.arm, tether), "capture_radius_m": scenario.rescue.capture_radius}
     return Result(scenario.name, scenario.kind, epoch, t, trajectories, sorted(events, key=lambda e: e.time_s), summary, scene=scene)

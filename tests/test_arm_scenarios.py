@@ -246,3 +246,24 @@ def test_a_capture_not_brought_to_the_airlock_says_why():
     # An airlock beyond the straight arm's 19.5 m is refused before any run.
     with pytest.raises(sc.ScenarioError, match=r"arm.airlock = \[0, -2, 40\] m: 30.22 m from the arm's base"):
         sc.load("arm_rescue", ["arm.airlock=[0 m, -2 m, 40 m]"])
+
+
+def test_a_strike_at_the_runs_last_instant_is_reported_not_crashed():
+    # Found by hand (QA, issue 12): contact at 11 s in an 11 s run flew a drift of 0 s after it:
+    # "t_end_s, output_dt_s and mass_kg must be positive" (an internal error, exit 1).
+    _, result = run_scenario("arm_push", "duration=11 s")
+    assert result.summary["contact"] is True and result.summary["contact_time_s"] == 11.0
+    him = result.trajectories["astronaut"].data
+    assert np.allclose(him[-1, 3:], result.summary["push_delta_v_lvlh_m_s"])  # he has just been pushed
+
+
+def test_his_line_does_nothing_while_the_arm_holds_him():
+    # Found by hand (QA, issue 12): after a capture the drift model flew on without him and its
+    # line "went taut and broke" at 50.6 s, 14 s after the arm had caught him (tether_broken: true).
+    _, result = run_scenario(
+        "arm_rescue", "duration=200 s", "tether.clipped=true", "tether.anchor=[5 m, -1 m, 18 m]",
+        "tether.length=6 m", "tether.reel_force=0", "tether.breaking_load=20 N",
+    )
+    capture_s = result.summary["capture_time_s"]
+    assert capture_s is not None and result.summary["tether_broken"] is False
+    assert not [e for e in result.events if e.kind.startswith("tether") and e.time_s > capture_s]
