@@ -192,6 +192,9 @@ class Scenario(ScenarioBase):
         check_push_times(self.pushes, self.duration)
         check_within_tether(self.astronaut.position, self.tether)
         check_start_time("safer.start_delay", self.safer.start_delay, self.duration)
+        if self.safer.enabled and self.safer.target is not None:
+            # a target the line cannot reach: the jets would pull against the taut line until the nitrogen ran out
+            check_within_tether(self.safer.target, self.tether, "safer.target")
         return self
 
 
@@ -207,12 +210,13 @@ def check_push_times(pushes, duration_s):
         check_start_time(f"pushes.{index}.time", push.time, duration_s)
 
 
-def check_within_tether(position, tether):
-    """Refuse a crew member (a validator's helper) clipped to a tether shorter than his distance to its anchor."""
+def check_within_tether(position, tether, field="astronaut.position"):
+    """Refuse a point for the crew member (a validator's helper: his start, or where SAFER takes him)
+    farther from the anchor than the tether he is clipped to reaches."""
     distance = float(np.linalg.norm(np.subtract(position, tether.anchor)))
     if tether.clipped and distance > tether.length:
         raise field_error(
-            "astronaut.position", "[" + ", ".join(f"{x:g}" for x in position) + "] m",
+            field, "[" + ", ".join(f"{x:g}" for x in position) + "] m",
             f"{distance:.4g} m from the tether anchor; expected within tether.length ({tether.length:g} m) "
             "while tether.clipped is true",
         )

@@ -194,3 +194,10 @@ def test_safer_with_no_target_flies_him_back_to_where_he_started():
     assert result.scene["safer_target_lvlh_m"] == [3.0, 4.0, 0.0]
     final = result.trajectories["astronaut"].data[-1, :3]
     assert np.linalg.norm(final - [3.0, 4.0, 0.0]) <= 2.0  # within SAFER's 2 m capture radius
+
+
+def test_a_safer_target_beyond_his_line_is_refused():
+    # Found by hand (QA, issue 12): a target 30 m from the anchor of his 26 m line was flown
+    # against the taut line until SAFER's 3 m/s were gone (returned: false, no reason given).
+    with pytest.raises(sc.ScenarioError, match=r"safer.target = \[0, 0, -10\] m: 30 m from the tether anchor"):
+        sc.load("safer_return", ["tether.clipped=true", "tether.anchor=[0, 0, 20 m]", "safer.target=[0, 0, -10 m]"])
