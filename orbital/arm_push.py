@@ -22,7 +22,7 @@ from orbital.arm import step_tip_towards
 from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
 from orbital.arm_runs import arm_trajectories, joints_between_commands
 from orbital.eva_drift import CrewMass, EvaDuration, StationPoint, TetherSpec, check_start_time, check_within_tether
-from orbital.schema import Quantity, StrictModel, Time
+from orbital.schema import Quantity, StrictModel, Time, field_error
 
 
 class HeldAstronautSpec(StrictModel):
@@ -55,7 +55,19 @@ class Scenario(ArmScenarioBase):
     def _within_tether(self):
         check_within_tether(self.astronaut.position, self.tether)
         check_start_time("strike.start", self.strike.start, self.duration)
+        self._not_inside_the_tip()
         return self
+
+    def _not_inside_the_tip(self):
+        # the tip starts on his suit or inside it: there is no approach to strike him with
+        tip = self.arm.build().tip(np.asarray(self.arm.initial_joints))
+        distance = float(np.linalg.norm(np.subtract(self.astronaut.position, tip)))
+        if distance <= self.strike.contact_distance + CONTACT_SLACK_M:
+            raise field_error(
+                "astronaut.position", "[" + ", ".join(f"{x:g}" for x in self.astronaut.position) + "] m",
+                f"{distance:.3g} m from the arm's tip at the start; expected farther than strike.contact_distance "
+                f"({self.strike.contact_distance:g} m): the tip would start inside his suit",
+            )
 
 
 def contact_delta_v(tip_velocity, his_velocity, tip_to_him, restitution):

@@ -191,7 +191,8 @@ class Scenario(ScenarioBase):
     def _pushes_and_tether_possible(self):
         check_push_times(self.pushes, self.duration)
         check_within_tether(self.astronaut.position, self.tether)
-        check_start_time("safer.start_delay", self.safer.start_delay, self.duration)
+        if self.safer.enabled:
+            check_start_time("safer.start_delay", self.safer.start_delay, self.duration)
         if self.safer.enabled and self.safer.target is not None:
             # a target the line cannot reach: the jets would pull against the taut line until the nitrogen ran out
             check_within_tether(self.safer.target, self.tether, "safer.target")

@@ -267,3 +267,22 @@ def test_his_line_does_nothing_while_the_arm_holds_him():
     capture_s = result.summary["capture_time_s"]
     assert capture_s is not None and result.summary["tether_broken"] is False
     assert not [e for e in result.events if e.kind.startswith("tether") and e.time_s > capture_s]
+
+
+@pytest.mark.parametrize("offset_m", [0.0, 0.2])
+def test_a_crew_member_inside_the_tip_at_the_start_is_refused(offset_m):
+    # Found by hand (QA, issue 12): him at the tip's start gave 0/0 (NaN aim, a RuntimeWarning) and
+    # a "contact" at 1 s with delta-v 0; 0.2 m from it (inside the 0.3 m contact distance) the tip
+    # backed off and "struck" him at 0.1 m/s moving away: delta-v 0.
+    from orbital.arm_runs import ArmSpec
+
+    tip = ArmSpec().build().tip(np.array(ArmSpec().initial_joints))
+    position = f"[{tip[0] + offset_m} m, {tip[1]} m, {tip[2]} m]"
+    with pytest.raises(sc.ScenarioError, match=r"m from the arm's tip at the start; expected farther than strike.contact_distance"):
+        sc.load("arm_push", [f"astronaut.position={position}", "tether.clipped=false"])
+
+
+def test_a_short_run_with_safer_off_ignores_its_start_delay():
+    # SAFER's start delay is checked against the run only when SAFER flies.
+    scenario = sc.load("gordon_tethered", ["duration=1 s", "output_step=0.5 s"])
+    assert scenario.safer.enabled is False and scenario.safer.start_delay > scenario.duration
