@@ -72,7 +72,7 @@ class Scenario(ArmScenarioBase):
 
     @model_validator(mode="after")
     def _pushes_and_tether_possible(self):
-        check_push_times(self.pushes, self.duration)
+        check_push_times(self.pushes, self.duration, self.astronaut.mass)
         check_within_tether(self.astronaut.position, self.tether)
         check_start_time("rescue.reaction_time", self.rescue.reaction_time, self.duration)
         return self

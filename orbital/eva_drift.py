@@ -189,7 +189,7 @@ class Scenario(ScenarioBase):
 
     @model_validator(mode="after")
     def _pushes_and_tether_possible(self):
-        check_push_times(self.pushes, self.duration)
+        check_push_times(self.pushes, self.duration, self.astronaut.mass)
         check_within_tether(self.astronaut.position, self.tether)
         if self.safer.enabled:
             check_start_time("safer.start_delay", self.safer.start_delay, self.duration)
@@ -205,10 +205,19 @@ def check_start_time(field, time_s, duration_s):
         raise field_error(field, f"{time_s:g} s", f"after the run's end; expected at most duration ({duration_s:g} s)")
 
 
-def check_push_times(pushes, duration_s):
-    """Refuse a push (a validator's helper) that would come after the run's end."""
+def check_push_times(pushes, duration_s, mass_kg):
+    """Refuse a push (a validator's helper) that would come after the run's end, or a held force
+    whose impulse over his ``mass_kg`` exceeds the delta-v bound of an impulsive push."""
     for index, push in enumerate(pushes):
         check_start_time(f"pushes.{index}.time", push.time, duration_s)
+        if push.force is not None:
+            delta_v = float(np.linalg.norm(push.force)) * push.duration / mass_kg
+            if delta_v > MAX_RELATIVE_SPEED_M_S:
+                raise field_error(
+                    f"pushes.{index}.duration", f"{push.duration:g} s",
+                    f"the force gives him {delta_v:.4g} m/s; expected at most {MAX_RELATIVE_SPEED_M_S:g} m/s "
+                    "(a push-off or a blow gives under 2 m/s): shorten it or push softer",
+                )
 
 
 def check_within_tether(position, tether, field="astronaut.position"):

@@ -201,3 +201,11 @@ def test_a_safer_target_beyond_his_line_is_refused():
     # against the taut line until SAFER's 3 m/s were gone (returned: false, no reason given).
     with pytest.raises(sc.ScenarioError, match=r"safer.target = \[0, 0, -10\] m: 30 m from the tether anchor"):
         sc.load("safer_return", ["tether.clipped=true", "tether.anchor=[0, 0, 20 m]", "safer.target=[0, 0, -10 m]"])
+
+
+def test_a_held_push_worth_more_than_a_blow_is_refused():
+    # Found by hand (QA, issue 12): a 2 kN push held for an hour was accepted: 30 km/s on a 240 kg
+    # crew member, flung out of orbit and presented as a spacewalk.
+    with pytest.raises(sc.ScenarioError, match=r"pushes.0.duration = 3600 s: the force gives him 3e\+04 m/s; expected at most 10 m/s"):
+        sc.load("gordon_tethered", ["pushes=[{time: 0, force: [2000 N, 0, 0], duration: 1 h}]"])
+    sc.load("gordon_tethered", ["pushes=[{time: 0, force: [100 N, 0, 0], duration: 2 s}]"])  # a push-off: 0.83 m/s
