@@ -206,7 +206,8 @@ class EvaResult:
     Summary: separations are from the station's centre of mass, over the samples;
     ``along_track_drift_per_orbit_m`` is the slope b of a least-squares fit
     y = a + b t + c cos nt + d sin nt (the CW form) times 2 pi / n, given only for a
-    free drift (no tether holding him, or it broke; SAFER never fired) over at least
+    free drift (no tether holding him, or it broke; SAFER never fired), fitted from the
+    end of the last push and the line's parting, over at least
     ``MIN_DRIFT_FIT_ORBITS`` orbits, else None; ``max_tether_tension_n`` is the peak over the whole
     run, found between samples too; ``returned``: SAFER brought him within its
     capture radius of its target, slower than its capture speed;
@@ -574,6 +575,24 @@ def _drift_per_orbit_m(t_s, y_m, n_rad_s):
     return float(coeffs[1] * 2.0 * np.pi / n_rad_s)
 
 
+def _free_drift_start_s(run):
+    """When his free drift begins (s): after the last push has ended and his line (if any) has parted;
+    None if it never does (the line holds, or SAFER fired)."""
+    if run.safer_dv_used != 0.0 or (run.tether is not None and not run.tether_state.broken):
+        return None
+    broken_s = [e.time_s for e in run.events if e.kind == "tether_broken"]
+    return max([p.end_s for p in run.pushes] + broken_s, default=0.0)
+
+
+def _free_drift_per_orbit_m(run, t_s, y_m, n_rad_s):
+    """Along-track drift per orbit (m) fitted over the free drift, if it lasts ``MIN_DRIFT_FIT_ORBITS``; else None."""
+    start_s = _free_drift_start_s(run)
+    if start_s is None or (t_s[-1] - start_s) * n_rad_s < 2.0 * np.pi * MIN_DRIFT_FIT_ORBITS:
+        return None
+    free = t_s >= start_s
+    return _drift_per_orbit_m(t_s[free], y_m[free], n_rad_s)
+
+
 def simulate_eva(
     station_r0_m,
     station_v0_m_s,
@@ -634,7 +653,6 @@ def simulate_eva(
     after = times >= ghost_t0
     rel_cw[after] = cw_propagate(ghost_state, n, times[after] - ghost_t0)
     separation = np.linalg.norm(rel_r, axis=1)
-    free_drift = (tether is None or run.tether_state.broken) and run.safer_dv_used == 0.0
     return EvaResult(
         t_s=times,
         rel_lvlh=rel_lvlh,
@@ -645,11 +663,7 @@ def simulate_eva(
         mean_motion_rad_s=float(n),
         max_separation_m=float(separation.max()),
         final_separation_m=float(separation[-1]),
-        along_track_drift_per_orbit_m=(
-            _drift_per_orbit_m(times, rel_r[:, 1], n)
-            if free_drift and times[-1] * n >= 2.0 * np.pi * MIN_DRIFT_FIT_ORBITS
-            else None
-        ),
+        along_track_drift_per_orbit_m=_free_drift_per_orbit_m(run, times, rel_r[:, 1], n),
         max_tether_tension_n=float(max(run.max_tension, tensions.max())),
         tether_broken=bool(tether is not None and run.tether_state.broken),
         safer_dv_used_m_s=float(run.safer_dv_used),
