@@ -85,8 +85,9 @@ def contact_delta_v(tip_velocity, his_velocity, tip_to_him, restitution):
     return (1.0 + restitution) * max(approach, 0.0) * normal
 
 
-def _drift(scenario, station_r, station_v, rel_r, rel_v, times_s, pushes=(), tether=None):
-    """His drift (an :class:`orbital.eva.EvaResult`) sampled at ``times_s`` (s, from 0)."""
+def _drift(scenario, station_r, station_v, rel_r, rel_v, times_s, progress_span, pushes=(), tether=None):
+    """His drift (an :class:`orbital.eva.EvaResult`) sampled at ``times_s`` (s, from 0), reporting
+    its progress into ``progress_span`` of the run."""
     from orbital.eva import simulate_eva
 
     return simulate_eva(
@@ -101,6 +102,7 @@ def _drift(scenario, station_r, station_v, rel_r, rel_v, times_s, pushes=(), tet
         tether=tether,
         include_j2=scenario.j2,
         times_s=times_s,
+        progress_span=progress_span,
     )
 
 
@@ -156,7 +158,7 @@ def _after_contact(scenario, grid, before, start, delta_v, tether):
         return (held + np.concatenate([np.zeros(3), delta_v]))[None, :], np.zeros(1), None
     station = before.station_gcrs[start]
     push = Push(0.0, delta_v_lvlh_m_s=tuple(float(x) for x in delta_v))
-    drift = _drift(scenario, station[:3], station[3:], held[:3], held[3:], times, [push], tether)
+    drift = _drift(scenario, station[:3], station[3:], held[:3], held[3:], times, (0.6, 1.0), [push], tether)
     return drift.rel_lvlh, drift.tension_n, drift
 
 
@@ -170,9 +172,9 @@ def run(scenario):
     epoch, r0, v0 = initial_state(scenario.station)
     grid = arm_grid(scenario.duration, scenario.output_step)
     held = np.concatenate([scenario.astronaut.position, np.zeros(3)])
-    before = _drift(scenario, r0, v0, held[:3], held[3:], grid.t_s)  # the station's path
+    before = _drift(scenario, r0, v0, held[:3], held[3:], grid.t_s, (0.0, 0.4))  # the station's path
     arm, tether, t_control = scenario.arm.build(), tether_config(scenario.tether), grid.control_t_s
-    q_control, miss, contact = _strike(arm, scenario, t_control, ProgressTicker(scenario.duration, "arm strike"))
+    q_control, miss, contact = _strike(arm, scenario, t_control, ProgressTicker(scenario.duration, "arm strike", (0.4, 0.6)))
     astronaut = np.tile(held, (grid.t_s.size, 1))  # he holds still at his work place until struck ...
     tension = np.zeros(grid.t_s.size)  # ... his line slack
     cw = astronaut.copy()

@@ -246,10 +246,10 @@ def run(scenario):
 
     tether = tether_config(scenario.tether)
     grid = arm_grid(scenario.duration, scenario.output_step)
-    epoch, eva = fly_from_start(scenario, tether, times_s=grid.t_s)
+    epoch, eva = fly_from_start(scenario, tether, times_s=grid.t_s, progress_span=(0.0, 0.5))
     arm, t_control = scenario.arm.build(), grid.control_t_s
     rescue = _Rescue(scenario, arm, t_control, eva.rel_lvlh[grid.control], [])
-    q_control = rescue.fly(ProgressTicker(scenario.duration, "arm rescue"))
+    q_control = rescue.fly(ProgressTicker(scenario.duration, "arm rescue", (0.5, 1.0)))
     # his drift's own events (pushes, his line) only until the arm holds him: after that it is a path he did not fly
     capture_s = t_control[rescue.capture_index] if rescue.capture_index is not None else np.inf
     events = [Event(e.time_s, e.kind, e.detail) for e in eva.events if e.time_s <= capture_s] + rescue.events

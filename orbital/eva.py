@@ -168,16 +168,18 @@ PROGRESS_INTERVAL_S = 0.25
 
 class ProgressTicker:
     """Reports ``done / total`` of a loop to :func:`orbital.progress.report`, at most every
-    :data:`PROGRESS_INTERVAL_S` of wall time (the first call reports at once)."""
+    :data:`PROGRESS_INTERVAL_S` of wall time (the first call reports at once). A loop that is one
+    phase of a run reports into its share ``span`` = (start, end) of the run's [0, 1]."""
 
-    def __init__(self, total: float, what: str):
-        self.total, self.what, self._next_wall_s = float(total), what, 0.0
+    def __init__(self, total: float, what: str, span: tuple = (0.0, 1.0)):
+        self.total, self.what, self.span, self._next_wall_s = float(total), what, span, 0.0
 
     def __call__(self, done: float) -> None:
         now = time.monotonic()
         if now >= self._next_wall_s:
             self._next_wall_s = now + PROGRESS_INTERVAL_S
-            report(done / self.total, self.what)
+            start, end = self.span
+            report(start + (end - start) * min(done / self.total, 1.0), self.what)
 
 
 class Event(NamedTuple):
@@ -284,6 +286,7 @@ class _Run:
     safer_dv_used: float = 0.0
     returned: bool = False
     held_from_s: Optional[float] = None
+    progress_span: tuple = (0.0, 1.0)
     held_lvlh_m: np.ndarray = None
     max_tension: float = 0.0
     pushes_started: set = field(default_factory=set)
@@ -499,7 +502,7 @@ class _Run:
         states = np.empty((times.size, 12))
         tensions = np.zeros(times.size)
         emitted, t = 0, 0.0
-        progress = ProgressTicker(t_end, "spacewalk drift")
+        progress = ProgressTicker(t_end, "spacewalk drift", self.progress_span)
         while True:
             y = self.apply_impulses(t, y)
             if self.safer_active and t >= self.safer_next_s - 1e-9:
@@ -606,6 +609,7 @@ def simulate_eva(
     safer=None,
     include_j2=True,
     times_s=None,
+    progress_span=(0.0, 1.0),
 ):
     """Fly a crew member near the station for ``t_end_s`` seconds; returns an :class:`EvaResult`.
 
@@ -616,7 +620,8 @@ def simulate_eva(
     ``tether``: a :class:`~orbital.tether.TetherConfig` or None; ``safer``: a
     :class:`SaferConfig` or None; ``include_j2``: gravity with J2 (default) or
     point mass only; ``times_s``: sample times (s) instead of every ``output_dt_s``,
-    increasing from 0 to ``t_end_s``.
+    increasing from 0 to ``t_end_s``; ``progress_span``: the share of the caller's run
+    (start, end in [0, 1]) this flight reports its progress into.
     """
     if not (t_end_s > 0.0 and output_dt_s > 0.0 and mass_kg > 0.0):
         raise ValueError("t_end_s, output_dt_s and mass_kg must be positive")
@@ -628,6 +633,7 @@ def simulate_eva(
     y = np.concatenate([rs0, vs0, r_crew - rs0, v_crew - vs0])
 
     run = _Run(mass_kg, tuple(sorted(pushes, key=lambda p: p.time_s)), tether, safer, include_j2)
+    run.progress_span = progress_span
     if tether is not None:
         distance = anchor_offset(tether, _relative_lvlh(y)[0])[1]
         run.tether_state = TetherState(payout_m=min(float(distance), tether.max_length_m))

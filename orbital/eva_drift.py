@@ -278,12 +278,13 @@ def _safer_config(spec, start_lvlh_m):
     )
 
 
-def fly_from_start(scenario, tether, safer=None, times_s=None):
+def fly_from_start(scenario, tether, safer=None, times_s=None, progress_span=(0.0, 1.0)):
     """Fly the scenario's crew member from its start (station, astronaut, pushes, duration, j2).
 
     ``tether``: a :class:`~orbital.tether.TetherConfig` or None; ``safer``: a
     :class:`~orbital.eva.SaferConfig` or None; ``times_s``: sample times (s), by default
-    every ``output_step``. Returns ``(epoch, EvaResult)``.
+    every ``output_step``; ``progress_span``: the run's share of progress it reports into.
+    Returns ``(epoch, EvaResult)``.
     """
     from orbital.eva import simulate_eva
     from orbital.station import initial_state
@@ -302,6 +303,7 @@ def fly_from_start(scenario, tether, safer=None, times_s=None):
         safer=safer,
         include_j2=scenario.j2,
         times_s=times_s,
+        progress_span=progress_span,
     )
     return epoch, eva
 

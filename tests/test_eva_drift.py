@@ -168,7 +168,9 @@ def test_every_kind_reports_its_progress(name):
 
     calls = []
     run_scenario(sc.load(name, ["duration=60 s"]), progress=lambda fraction, what: calls.append((fraction, what)))
-    assert calls and all(0.0 <= fraction <= 1.0 for fraction, _ in calls) and all(what for _, what in calls)
+    fractions = [fraction for fraction, _ in calls]
+    assert calls and all(0.0 <= f <= 1.0 for f in fractions) and all(what for _, what in calls)
+    assert fractions == sorted(fractions), "progress went backwards"
 
 
 def test_safer_stops_once_he_is_back_and_holds_on():
