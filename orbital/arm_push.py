@@ -19,31 +19,34 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from orbital.arm import step_tip_towards
-from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_rate_summary, arm_scene, arm_trajectories
-from orbital.eva_drift import TetherSpec, check_within_tether
-from orbital.schema import Mass, PositiveDuration, PositiveLength, StrictModel, Time, Vector3
+from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
+from orbital.arm_runs import arm_trajectories, joints_between_commands
+from orbital.eva_drift import CrewMass, EvaDuration, StationPoint, TetherSpec, check_start_time, check_within_tether
+from orbital.schema import Quantity, StrictModel, Time, field_error
 
 
 class HeldAstronautSpec(StrictModel):
     """The crew member, holding on at his work place until the tip strikes him."""
 
-    mass: Mass = Field(default=240.0, description="crew + suit + SAFER: 230 to 250 kg")
-    position: Vector3("m", "m") = Field(default=(16.0, -1.0, 17.0), description="LVLH position (bare numbers: m)")
+    mass: CrewMass = Field(default=240.0, description="crew + suit + SAFER: 230 to 250 kg; 100 to 1,000 kg accepted")
+    position: StationPoint = Field(default=(16.0, -1.0, 17.0), description="his work place on the station, LVLH (bare numbers: m)")
 
 
 class StrikeSpec(StrictModel):
     """The tip's strike: when the arm starts, how bouncy the contact is, where it touches."""
 
-    start: Time = Field(default=0.0, description="when the arm starts moving at him (bare number: s)")
+    start: Time = Field(default=0.0, description="when the arm starts moving at him (bare number: s); at most the duration")
     restitution: float = Field(default=0.5, ge=0.0, le=1.0, description="coefficient of restitution: 0 plastic, 1 elastic")
-    contact_distance: PositiveLength = Field(default=0.3, description="tip to his centre at contact: the suit's half-depth (m)")
+    contact_distance: Quantity("m", "m", gt=0.0, le=1.0) = Field(
+        default=0.3, description="tip to his centre at contact: the suit's half-depth (m); a suit with its backpack is under 1 m deep"
+    )
 
 
 class Scenario(ArmScenarioBase):
     """The arm strikes a crew member; he drifts off, on his tether or free."""
 
     kind: Literal["arm_push"] = "arm_push"
-    duration: PositiveDuration = Field(default=900.0, description="bare number: s")
+    duration: EvaDuration = Field(default=900.0, description="bare number: s; at most 9 h (an EMU's life support)")
     astronaut: HeldAstronautSpec = Field(default_factory=HeldAstronautSpec)
     tether: TetherSpec = Field(default_factory=TetherSpec)
     strike: StrikeSpec = Field(default_factory=StrikeSpec)
@@ -51,7 +54,20 @@ class Scenario(ArmScenarioBase):
     @model_validator(mode="after")
     def _within_tether(self):
         check_within_tether(self.astronaut.position, self.tether)
+        check_start_time("strike.start", self.strike.start, self.duration)
+        self._not_inside_the_tip()
         return self
+
+    def _not_inside_the_tip(self):
+        # the tip starts on his suit or inside it: there is no approach to strike him with
+        tip = self.arm.build().tip(np.asarray(self.arm.initial_joints))
+        distance = float(np.linalg.norm(np.subtract(self.astronaut.position, tip)))
+        if distance <= self.strike.contact_distance + CONTACT_SLACK_M:
+            raise field_error(
+                "astronaut.position", "[" + ", ".join(f"{x:g}" for x in self.astronaut.position) + "] m",
+                f"{distance:.3g} m from the arm's tip at the start; expected farther than strike.contact_distance "
+                f"({self.strike.contact_distance:g} m): the tip would start inside his suit",
+            )
 
 
 def contact_delta_v(tip_velocity, his_velocity, tip_to_him, restitution):
@@ -69,7 +85,9 @@ def contact_delta_v(tip_velocity, his_velocity, tip_to_him, restitution):
     return (1.0 + restitution) * max(approach, 0.0) * normal
 
 
-def _drift(scenario, station_r, station_v, rel_r, rel_v, duration, pushes=(), tether=None):
+def _drift(scenario, station_r, station_v, rel_r, rel_v, times_s, progress_span, pushes=(), tether=None):
+    """His drift (an :class:`orbital.eva.EvaResult`) sampled at ``times_s`` (s, from 0), reporting
+    its progress into ``progress_span`` of the run."""
     from orbital.eva import simulate_eva
 
     return simulate_eva(
@@ -77,12 +95,14 @@ def _drift(scenario, station_r, station_v, rel_r, rel_v, duration, pushes=(), te
         station_v,
         rel_r,
         rel_v,
-        duration,
+        float(times_s[-1]),
         scenario.output_step,
         mass_kg=scenario.astronaut.mass,
         pushes=pushes,
         tether=tether,
         include_j2=scenario.j2,
+        times_s=times_s,
+        progress_span=progress_span,
     )
 
 
@@ -91,9 +111,9 @@ def _drift(scenario, station_r, station_v, rel_r, rel_v, duration, pushes=(), te
 CONTACT_SLACK_M = 0.01
 
 
-def _strike(arm, scenario, t):
-    """Drive the tip into him; joint history (N, 7), closest approach (m), and the contact
-    ``(sample, tip velocity, tip -> him)`` or None.
+def _strike(arm, scenario, t, progress):
+    """Drive the tip into him, one command per control time ``t`` (s); joint history (N, 7),
+    closest approach (m), and the contact ``(index, tip velocity, tip -> him)`` or None.
 
     The tip is aimed at the point of his suit facing it (``contact_distance``
     short of his centre), so its last step ends on the suit, not inside him; it
@@ -106,6 +126,7 @@ def _strike(arm, scenario, t):
     tip_prev, speed, contact = home, 0.0, None
     miss = float(np.linalg.norm(him - home))
     for k in range(1, t.size):
+        progress(t[k])
         dt = t[k] - t[k - 1]
         if contact is not None:
             q[k] = step_tip_towards(arm, q[k - 1], home, dt, arm.tip_speed_unloaded_m_s)
@@ -126,45 +147,59 @@ def _strike(arm, scenario, t):
     return q, miss, contact
 
 
+def _after_contact(scenario, grid, before, start, delta_v, tether):
+    """His states (M, 6) LVLH, tensions (M,) N and drift (or None) at the times ``grid.t_s[start:]``,
+    pushed off with ``delta_v`` (m/s, LVLH) at ``grid.t_s[start]``; events shifted to run time."""
+    from orbital.eva import Push
+
+    held = np.concatenate([scenario.astronaut.position, np.zeros(3)])
+    times = grid.t_s[start:] - grid.t_s[start]
+    if times.size == 1:  # struck at the run's last instant: he has only just left
+        return (held + np.concatenate([np.zeros(3), delta_v]))[None, :], np.zeros(1), None
+    station = before.station_gcrs[start]
+    push = Push(0.0, delta_v_lvlh_m_s=tuple(float(x) for x in delta_v))
+    drift = _drift(scenario, station[:3], station[3:], held[:3], held[3:], times, (0.6, 1.0), [push], tether)
+    return drift.rel_lvlh, drift.tension_n, drift
+
+
 def run(scenario):
     """Fly the strike and the drift after it; returns a :class:`orbital.results.Result`."""
-    from orbital.eva import Push
+    from orbital.eva import ProgressTicker
     from orbital.eva_drift import drift_summary, station_gcrs, tether_config
     from orbital.results import Event, Result, Trajectory
     from orbital.station import initial_state
 
     epoch, r0, v0 = initial_state(scenario.station)
+    grid = arm_grid(scenario.duration, scenario.output_step)
     held = np.concatenate([scenario.astronaut.position, np.zeros(3)])
-    before = _drift(scenario, r0, v0, held[:3], held[3:], scenario.duration)  # the station's path
-    t, arm, tether = before.t_s, scenario.arm.build(), tether_config(scenario.tether)
-    q, miss, contact = _strike(arm, scenario, t)
+    before = _drift(scenario, r0, v0, held[:3], held[3:], grid.t_s, (0.0, 0.4))  # the station's path
+    arm, tether, t_control = scenario.arm.build(), tether_config(scenario.tether), grid.control_t_s
+    q_control, miss, contact = _strike(arm, scenario, t_control, ProgressTicker(scenario.duration, "arm strike", (0.4, 0.6)))
+    astronaut = np.tile(held, (grid.t_s.size, 1))  # he holds still at his work place until struck ...
+    tension = np.zeros(grid.t_s.size)  # ... his line slack
+    cw = astronaut.copy()
     if contact is None:
-        k, contact_time, delta_v, drift = t.size, None, np.zeros(3), None
-        events = [Event(t[-1], "no_contact", "the tip never reached him")]
+        contact_time, delta_v, drift = None, np.zeros(3), None
+        events = [Event(grid.t_s[-1], "no_contact", "the tip never reached him")]
     else:
         k, tip_velocity, tip_to_him = contact
-        contact_time = float(t[k])
+        start, contact_time = grid.control[k], float(t_control[k])
         delta_v = contact_delta_v(tip_velocity, np.zeros(3), tip_to_him, scenario.strike.restitution)
-        station = before.station_gcrs[k]
-        push = Push(0.0, delta_v_lvlh_m_s=tuple(float(x) for x in delta_v))
-        drift = _drift(scenario, station[:3], station[3:], held[:3], held[3:], t[-1] - contact_time, [push], tether)
-        if drift.t_s.size != t.size - k:
-            raise RuntimeError(f"drift after contact has {drift.t_s.size} samples; expected {t.size - k}")
+        astronaut[start:], tension[start:], drift = _after_contact(scenario, grid, before, start, delta_v, tether)
+        if drift is not None:
+            cw[start:] = drift.rel_cw
         speed = float(np.linalg.norm(tip_velocity))
         events = [
             Event(contact_time, "contact", f"tip at {speed:.3f} m/s, restitution {scenario.strike.restitution:g}"),
             Event(contact_time, "release", f"he leaves with delta-v {np.round(delta_v, 3).tolist()} m/s LVLH"),
         ]
-        events += [Event(e.time_s + contact_time, e.kind, e.detail) for e in drift.events]
-    # Before the contact he holds still at his work place (the CW ghost too) and his line is slack.
-    after = drift if drift is not None else before
-    astronaut = np.vstack([np.tile(held, (k, 1)), after.rel_lvlh[: t.size - k]])
-    cw = np.vstack([np.tile(held, (k, 1)), after.rel_cw[: t.size - k]])
-    tension = np.concatenate([np.zeros(k), after.tension_n[: t.size - k]])
-    station_states = np.vstack([before.station_gcrs[:k], after.station_gcrs[: t.size - k]])
+        events += [Event(e.time_s + contact_time, e.kind, e.detail) for e in (drift.events if drift else [])]
+    out = grid.output
+    t, astronaut, cw, tension = grid.t_s[out], astronaut[out], cw[out], tension[out]
+    q = joints_between_commands(grid, q_control)[out]
 
     trajectories = {
-        "station": Trajectory("gcrs", LVLH_COLUMNS, LVLH_UNITS, station_gcrs(epoch, station_states)),
+        "station": Trajectory("gcrs", LVLH_COLUMNS, LVLH_UNITS, station_gcrs(epoch, before.station_gcrs[out])),
         "astronaut": Trajectory("lvlh", LVLH_COLUMNS, LVLH_UNITS, astronaut),
         "astronaut_cw": Trajectory("lvlh", LVLH_COLUMNS, LVLH_UNITS, cw),
         "tether_tension": Trajectory("none", ("tension",), ("N",), tension[:, None]),
@@ -178,7 +213,7 @@ def run(scenario):
         "captured": False,
         "capture_time_s": None,
         "miss_distance_m": float(miss),
-        **arm_rate_summary(t, trajectories),
+        **arm_rate_summary(arm, t_control, q_control),
         "returned_to_airlock": False,
         "reason": None if contact is not None else "no_contact",
         **(drift_summary(drift) if drift is not None else {}),

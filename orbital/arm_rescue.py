@@ -11,8 +11,10 @@ limits, with a margin) and where he moves slower than the capture speed. The tip
 is driven there (rate-limited resolved-rate steps, :func:`orbital.arm.step_tip_towards`)
 and waits. He is captured when he is within the capture radius of the tip and
 slower than the capture speed relative to it; the arm (with the station, far
-heavier than him) stops him, and from then on he moves with the tip, carried to
-the airlock at the loaded tip speed. If he passes the waiting tip without being
+heavier than him) stops him, and from then on he moves with the tip, held where
+the grapple took him (a fixed offset from the tip, LVLH), carried to the airlock at
+the loaded tip speed. A capture that does not end at the airlock says why:
+``airlock_out_of_reach`` (the tip stopped short of it) or ``not_at_airlock`` (the run ended first). If he passes the waiting tip without being
 captured, the planner tries again from there. No point on his path qualifies:
 the run goes on to its end with ``captured: false`` and ``reason`` ``out_of_reach``
 (never inside the reach in time) or ``too_fast`` (reachable, but never slow
@@ -25,10 +27,12 @@ from typing import List, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.arm import solve_ik, step_tip_towards, tip_speeds_m_s
-from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_rate_summary, arm_scene, arm_trajectories
-from orbital.eva_drift import AstronautSpec, PushSpec, TetherSpec, check_push_times, check_within_tether
-from orbital.schema import PositiveLength, PositiveSpeed, StrictModel, Time
+from orbital.arm import solve_ik, step_tip_towards
+from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
+from orbital.arm_runs import arm_trajectories, joints_between_commands
+from orbital.eva_drift import AstronautSpec, PushSpec, TetherSpec, check_push_times, check_start_time, check_within_tether
+from orbital.results import Event
+from orbital.schema import Quantity, StrictModel, Time
 
 #: The tip must be able to get to an intercept point this many times faster than
 #: the straight-line estimate says (the controller's path is not a straight line in joint space) ...
@@ -48,9 +52,13 @@ PLAN_IK_TOLERANCE_M = 1e-3
 class RescueSpec(StrictModel):
     """How the arm catches him."""
 
-    reaction_time: Time = Field(default=5.0, description="from the start of the run until the arm moves (bare number: s)")
-    capture_radius: PositiveLength = Field(default=0.5, description="tip within this distance of him (bare number: m)")
-    capture_speed: PositiveSpeed = Field(default=0.2, description="... and slower than this relative to the tip (m/s)")
+    reaction_time: Time = Field(default=5.0, description="from the start of the run until the arm moves (bare number: s); at most the duration")
+    capture_radius: Quantity("m", "m", gt=0.0, le=2.0) = Field(
+        default=0.5, description="tip within this distance of him (bare number: m); a grapple reaches under 2 m"
+    )
+    capture_speed: Quantity("m/s", "m/s", gt=0.0, le=1.0) = Field(
+        default=0.2, description="... and slower than this relative to the tip (m/s); at most 1 m/s, a hard knock"
+    )
 
 
 class Scenario(ArmScenarioBase):
@@ -64,8 +72,9 @@ class Scenario(ArmScenarioBase):
 
     @model_validator(mode="after")
     def _pushes_and_tether_possible(self):
-        check_push_times(self.pushes, self.duration)
+        check_push_times(self.pushes, self.duration, self.astronaut.mass)
         check_within_tether(self.astronaut.position, self.tether)
+        check_start_time("rescue.reaction_time", self.rescue.reaction_time, self.duration)
         return self
 
 
@@ -109,93 +118,178 @@ def plan_intercept(arm, q_now, t_s, path_lvlh, now_index, capture_speed_m_s):
     return None, "too_fast" if reachable_seen else "out_of_reach"
 
 
+_REASON_MESSAGES = {
+    "out_of_reach": "his path never comes inside the arm's reach in time",
+    "too_fast": "where the arm can reach him he moves faster than the capture speed",
+    "not_captured": "the run ended before the arm caught him",
+    "airlock_out_of_reach": "the arm cannot bring him to the airlock: the tip stopped short of it",
+    "not_at_airlock": "the run ended before the arm brought him to the airlock",
+}
+
+#: The tip has stopped short of the airlock when a control step brings it this little closer (m).
+_STALL_M = 1e-6
+
+
 def _reason_message(reason):
-    return {
-        "out_of_reach": "his path never comes inside the arm's reach in time",
-        "too_fast": "where the arm can reach him he moves faster than the capture speed",
-    }[reason]
+    return _REASON_MESSAGES[reason]
+
+
+@dataclass
+class _Rescue:
+    """The arm's side of a rescue, commanded at the control times ``t_s`` (s) against his drift ``him`` (N, 6) there."""
+
+    scenario: object
+    arm: object
+    t_s: np.ndarray
+    him: np.ndarray
+    events: list
+    plan: Intercept = None
+    reason: str = None
+    planned: bool = False
+    capture_index: int = None
+    capture_offset_m: np.ndarray = None
+    capture_speed: float = None
+    airlock_index: int = None
+    miss_m: float = np.inf
+
+    def fly(self, progress):
+        """Joint angles (N, 7) rad at the control times; sets capture, airlock, reason and events."""
+        t, q = self.t_s, np.empty((self.t_s.size, 7))
+        q[0] = self.scenario.arm.initial_joints
+        tip_prev = self.arm.tip(q[0])
+        self.miss_m = float(np.linalg.norm(self.him[0, :3] - tip_prev))
+        for k in range(1, t.size):
+            if self.capture_index is None:
+                q[k] = self.reach_for_him(k, q[k - 1], tip_prev)
+            else:
+                q[k] = self.carry_him(k, q[k - 1])
+            tip_prev = self.arm.tip(q[k])
+            progress(t[k])
+        self.settle_reason()
+        return q
+
+    def reach_for_him(self, k, q_prev, tip_prev):
+        """One control step before capture: plan, drive the tip, capture or replan."""
+        t, rescue = self.t_s, self.scenario.rescue
+        if not self.planned and t[k - 1] >= rescue.reaction_time:
+            self.planned = True
+            self.replan(k - 1, q_prev)
+        target = self.plan.point_lvlh_m if self.plan is not None else tip_prev
+        dt = t[k] - t[k - 1]
+        q = step_tip_towards(self.arm, q_prev, target, dt, self.arm.tip_speed_unloaded_m_s)
+        tip = self.arm.tip(q)
+        distance = float(np.linalg.norm(self.him[k, :3] - tip))
+        relative_speed = float(np.linalg.norm(self.him[k, 3:] - (tip - tip_prev) / dt))
+        self.miss_m = min(self.miss_m, distance)
+        if self.planned and distance <= rescue.capture_radius and relative_speed <= rescue.capture_speed:
+            self.capture_index, self.capture_speed, self.reason = k, relative_speed, None
+            self.capture_offset_m = self.him[k, :3] - tip  # the grapple holds him where it took him
+            self.events.append(Event(t[k], "capture", f"{distance:.3f} m from the tip, {relative_speed:.3f} m/s relative"))
+        elif self.plan is not None and t[k] > self.plan.time_s + REPLAN_AFTER_S:
+            self.events.append(Event(t[k], "missed", f"not captured at the planned intercept; closest {self.miss_m:.2f} m"))
+            self.replan(k, q)
+        return q
+
+    def replan(self, k, q_now):
+        self.plan, self.reason = plan_intercept(self.arm, q_now, self.t_s, self.him, k, self.scenario.rescue.capture_speed)
+        t = self.t_s[k]
+        if self.plan is None:
+            self.events.append(Event(t, self.reason, _reason_message(self.reason)))
+        else:
+            where = np.round(self.plan.point_lvlh_m, 2).tolist()
+            self.events.append(Event(t, "intercept_planned", f"tip to {where} m LVLH by t = {self.plan.time_s:g} s"))
+
+    def carry_him(self, k, q_prev):
+        """One control step after capture: the tip carries him (at his grapple offset) towards the airlock."""
+        t, airlock = self.t_s, np.asarray(self.scenario.arm.airlock, dtype=float)
+        tip_prev = self.arm.tip(q_prev)
+        goal = airlock - self.capture_offset_m
+        q = step_tip_towards(self.arm, q_prev, goal, t[k] - t[k - 1], self.arm.tip_speed_loaded_m_s)
+        tip = self.arm.tip(q)
+        if self.airlock_index is None and np.linalg.norm(tip - goal) <= AIRLOCK_TOLERANCE_M:
+            self.airlock_index = k
+            self.events.append(Event(t[k], "at_airlock", "brought to the airlock"))
+        elif self.airlock_index is None and self.reason is None and (
+            np.linalg.norm(tip_prev - goal) - np.linalg.norm(tip - goal) < _STALL_M
+        ):
+            self.reason = "airlock_out_of_reach"
+            self.events.append(Event(t[k], self.reason, _reason_message(self.reason)))
+        return q
+
+    def settle_reason(self):
+        """Every failure has a reason: not captured, or captured and not brought to the airlock."""
+        if self.reason is not None:
+            return
+        if self.capture_index is None:
+            self.reason = "not_captured"
+        elif self.airlock_index is None:
+            self.reason = "not_at_airlock"
+        else:
+            return
+        self.events.append(Event(self.t_s[-1], self.reason, _reason_message(self.reason)))
+
+
+def _carried(arm, t_s, q_rad, offset_m):
+    """His states (N, 6) LVLH held at ``offset_m`` from the tip: positions from the joint angles
+    ``q_rad`` (N, 7) at ``t_s`` (s); velocities over the step ending at each sample (the first: zero)."""
+    position = np.stack([arm.tip(q) for q in q_rad]) + offset_m
+    velocity = np.zeros_like(position)
+    velocity[1:] = np.diff(position, axis=0) / np.diff(t_s)[:, None]
+    return np.hstack([position, velocity])
 
 
 def run(scenario):
     """Fly the rescue; returns a :class:`orbital.results.Result`."""
+    from orbital.eva import ProgressTicker
     from orbital.eva_drift import drift_summary, fly_from_start, station_gcrs, tether_config
-    from orbital.results import Event, Result, Trajectory
+    from orbital.results import Result, Trajectory
 
     tether = tether_config(scenario.tether)
-    epoch, eva = fly_from_start(scenario, tether)
-    arm, rescue = scenario.arm.build(), scenario.rescue
-    t = eva.t_s
-    him = eva.rel_lvlh.copy()
-    tension = eva.tension_n.copy()
-    q = np.empty((t.size, 7))
-    q[0] = scenario.arm.initial_joints
-    events = [Event(e.time_s, e.kind, e.detail) for e in eva.events]
+    grid = arm_grid(scenario.duration, scenario.output_step)
+    epoch, eva = fly_from_start(scenario, tether, times_s=grid.t_s, progress_span=(0.0, 0.5))
+    arm, t_control = scenario.arm.build(), grid.control_t_s
+    rescue = _Rescue(scenario, arm, t_control, eva.rel_lvlh[grid.control], [])
+    q_control = rescue.fly(ProgressTicker(scenario.duration, "arm rescue", (0.5, 1.0)))
+    # his drift's own events (pushes, his line) only until the arm holds him: after that it is a path he did not fly
+    capture_s = t_control[rescue.capture_index] if rescue.capture_index is not None else np.inf
+    events = [Event(e.time_s, e.kind, e.detail) for e in eva.events if e.time_s <= capture_s] + rescue.events
+    q = joints_between_commands(grid, q_control)
 
-    plan, reason, planned = None, None, False
-    capture_index, airlock_index, capture_speed = None, None, None
-    tip_prev = arm.tip(q[0])
-    miss = float(np.linalg.norm(him[0, :3] - tip_prev))
-    for k in range(1, t.size):
-        dt = t[k] - t[k - 1]
-        if capture_index is None:
-            if not planned and t[k - 1] >= rescue.reaction_time:
-                planned = True
-                plan, reason = plan_intercept(arm, q[k - 1], t, him, k - 1, rescue.capture_speed)
-                if plan is None:
-                    events.append(Event(t[k - 1], reason, _reason_message(reason)))
-                else:
-                    events.append(Event(t[k - 1], "intercept_planned", f"tip to {np.round(plan.point_lvlh_m, 2).tolist()} m LVLH by t = {plan.time_s:g} s"))
-            target = plan.point_lvlh_m if plan is not None else tip_prev
-            q[k] = step_tip_towards(arm, q[k - 1], target, dt, arm.tip_speed_unloaded_m_s)
-            tip = arm.tip(q[k])
-            distance = float(np.linalg.norm(him[k, :3] - tip))
-            relative_speed = float(np.linalg.norm(him[k, 3:] - (tip - tip_prev) / dt))
-            miss = min(miss, distance)
-            if planned and distance <= rescue.capture_radius and relative_speed <= rescue.capture_speed:
-                capture_index, capture_speed, reason = k, relative_speed, None
-                events.append(Event(t[k], "capture", f"{distance:.3f} m from the tip, {relative_speed:.3f} m/s relative"))
-            elif plan is not None and t[k] > plan.time_s + REPLAN_AFTER_S:
-                events.append(Event(t[k], "missed", f"not captured at the planned intercept; closest {miss:.2f} m"))
-                plan, reason = plan_intercept(arm, q[k], t, him, k, rescue.capture_speed)
-                if plan is None:
-                    events.append(Event(t[k], reason, _reason_message(reason)))
-        else:
-            q[k] = step_tip_towards(arm, q[k - 1], scenario.arm.airlock, dt, arm.tip_speed_loaded_m_s)
-            tip = arm.tip(q[k])
-            him[k] = np.concatenate([tip, (tip - tip_prev) / dt])
-            tension[k] = 0.0  # held by the arm: the line, if any, is not modelled any more
-            if airlock_index is None and np.linalg.norm(tip - np.asarray(scenario.arm.airlock)) <= AIRLOCK_TOLERANCE_M:
-                airlock_index = k
-                events.append(Event(t[k], "at_airlock", "brought to the airlock"))
-        tip_prev = tip
-    if capture_index is None and reason is None:
-        reason = "not_captured"
-        events.append(Event(t[-1], reason, "the run ended before the arm caught him"))
+    him, tension = eva.rel_lvlh.copy(), eva.tension_n.copy()
+    if rescue.capture_index is not None:
+        start = grid.control[rescue.capture_index]  # he moves with the tip from his capture on
+        him[start:] = _carried(arm, grid.t_s[start:], q[start:], rescue.capture_offset_m)
+        him[start, 3:] = eva.rel_lvlh[start, 3:]  # ... his drift velocity up to that instant
+        tension[start:] = 0.0  # held by the arm: the line, if any, is not modelled any more
+    out = grid.output
+    t = grid.t_s[out]
+    him, tension, q = him[out], tension[out], q[out]
 
     trajectories = {
-        "station": Trajectory("gcrs", LVLH_COLUMNS, LVLH_UNITS, station_gcrs(epoch, eva.station_gcrs)),
+        "station": Trajectory("gcrs", LVLH_COLUMNS, LVLH_UNITS, station_gcrs(epoch, eva.station_gcrs[out])),
         "astronaut": Trajectory("lvlh", LVLH_COLUMNS, LVLH_UNITS, him),
         "tether_tension": Trajectory("none", ("tension",), ("N",), tension[:, None]),
         **arm_trajectories(arm, t, q),
     }
+    capture, airlock = rescue.capture_index, rescue.airlock_index
     summary = {
-        "captured": capture_index is not None,
-        "capture_time_s": float(t[capture_index]) if capture_index is not None else None,
-        "capture_relative_speed_m_s": capture_speed,
-        "intercept_lvlh_m": np.round(plan.point_lvlh_m, 3).tolist() if plan is not None else None,
-        "miss_distance_m": miss,
-        **arm_rate_summary(t, trajectories),
+        "captured": capture is not None,
+        "capture_time_s": float(t_control[capture]) if capture is not None else None,
+        "capture_relative_speed_m_s": rescue.capture_speed,
+        "intercept_lvlh_m": np.round(rescue.plan.point_lvlh_m, 3).tolist() if rescue.plan is not None else None,
+        "miss_distance_m": rescue.miss_m,
+        **arm_rate_summary(arm, t_control, q_control),
         "max_tip_speed_loaded_m_s": (
-            float(np.max(tip_speeds_m_s(t[capture_index:], trajectories["arm_tip"].data[capture_index:, :3])))
-            if capture_index is not None and capture_index + 1 < t.size
+            arm_rate_summary(arm, t_control[capture:], q_control[capture:])["max_tip_speed_m_s"]
+            if capture is not None and capture + 1 < t_control.size
             else None
         ),
-        "returned_to_airlock": airlock_index is not None,
-        "at_airlock_time_s": float(t[airlock_index]) if airlock_index is not None else None,
-        "reason": reason,
+        "returned_to_airlock": airlock is not None,
+        "at_airlock_time_s": float(t_control[airlock]) if airlock is not None else None,
+        "reason": rescue.reason,
         "max_separation_m": float(np.max(np.linalg.norm(him[:, :3], axis=1))),
         "drift_max_separation_m": drift_summary(eva)["max_separation_m"],
-        "tether_broken": eva.tether_broken,
+        "tether_broken": any(e.kind == "tether_broken" for e in events),
     }
-    scene = {**arm_scene(scenario.arm, tether), "capture_radius_m": rescue.capture_radius}
+    scene = {**arm_scene(scenario.arm, tether), "capture_radius_m": scenario.rescue.capture_radius}
     return Result(scenario.name, scenario.kind, epoch, t, trajectories, sorted(events, key=lambda e: e.time_s), summary, scene=scene)

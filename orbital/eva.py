@@ -17,21 +17,25 @@ J2 acts about the z axis of the inertial frame the station is given in: GCRS, or
 TEME of epoch (where z is the true pole).
 """
 
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
 import numpy as np
 from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
 
 from orbital.constants import MU_EARTH_M3_S2
 from orbital.cw import cw_propagate
 from orbital.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.gravity import gravity_acceleration
+from orbital.progress import report
 from orbital.tether import (
     TetherState,
     anchor_offset,
     is_taut,
     tether_force_lvlh,
+    tether_tension_n,
     updated_tether_state,
 )
 
@@ -97,12 +101,14 @@ class SaferConfig:
     pack's attitude is taken as LVLH-aligned), i.e. 7.2 N per axis, 0.03 m/s^2 for
     240 kg. The delta-v budget (about 3 m/s) is spent per axis, sum |dv_i|, as
     propellant is. SAFER comes on ``start_delay_s`` (s) after the start of the
-    run, flies to ``target_lvlh_m`` (m) and keeps station there; it is updated
+    run and flies to ``target_lvlh_m`` (m); it is updated
     every ``control_period_s`` (s), thrust held in between. Within
     ``deadband_m_s`` (m/s) of the velocity it wants on every axis it fires
     nothing and looks again ``idle_check_s`` (s) later (no chattering pulses, and
     a cheap hold). The crew member has "returned" once within
-    ``capture_radius_m`` (m) of the target slower than ``capture_speed_m_s`` (m/s).
+    ``capture_radius_m`` (m) of the target slower than ``capture_speed_m_s`` (m/s):
+    he then takes hold of the station there (at rest in LVLH for the rest of the
+    run, later pushes not applied) and SAFER stops.
     """
 
     enabled: bool = True
@@ -156,6 +162,26 @@ def safer_acceleration_lvlh(config, mass_kg, rel_r_lvlh_m, rel_v_lvlh_m_s):
     return np.clip(velocity_error / tau, -a_max, a_max)
 
 
+#: Wall time (s) between two progress reports of a long loop.
+PROGRESS_INTERVAL_S = 0.25
+
+
+class ProgressTicker:
+    """Reports ``done / total`` of a loop to :func:`orbital.progress.report`, at most every
+    :data:`PROGRESS_INTERVAL_S` of wall time (the first call reports at once). A loop that is one
+    phase of a run reports into its share ``span`` = (start, end) of the run's [0, 1]."""
+
+    def __init__(self, total: float, what: str, span: tuple = (0.0, 1.0)):
+        self.total, self.what, self.span, self._next_wall_s = float(total), what, span, 0.0
+
+    def __call__(self, done: float) -> None:
+        now = time.monotonic()
+        if now >= self._next_wall_s:
+            self._next_wall_s = now + PROGRESS_INTERVAL_S
+            start, end = self.span
+            report(start + (end - start) * min(done / self.total, 1.0), self.what)
+
+
 class Event(NamedTuple):
     """Something that happened ``time_s`` (s) after the start: ``kind`` and a human ``detail``."""
 
@@ -182,7 +208,8 @@ class EvaResult:
     Summary: separations are from the station's centre of mass, over the samples;
     ``along_track_drift_per_orbit_m`` is the slope b of a least-squares fit
     y = a + b t + c cos nt + d sin nt (the CW form) times 2 pi / n, given only for a
-    free drift (no tether holding him, or it broke; SAFER never fired) over at least
+    free drift (no tether holding him, or it broke; SAFER never fired), fitted from the
+    end of the last push and the line's parting, over at least
     ``MIN_DRIFT_FIT_ORBITS`` orbits, else None; ``max_tether_tension_n`` is the peak over the whole
     run, found between samples too; ``returned``: SAFER brought him within its
     capture radius of its target, slower than its capture speed;
@@ -258,6 +285,9 @@ class _Run:
     safer_next_s: float = 0.0
     safer_dv_used: float = 0.0
     returned: bool = False
+    held_from_s: Optional[float] = None
+    progress_span: tuple = (0.0, 1.0)
+    held_lvlh_m: np.ndarray = None
     max_tension: float = 0.0
     pushes_started: set = field(default_factory=set)
     events: list = field(default_factory=list)
@@ -266,7 +296,8 @@ class _Run:
     # -- forces ---------------------------------------------------------------
 
     def tether_on(self):
-        return self.tether is not None and not self.tether_state.broken
+        """The line acts: clipped, not parted, and he is not holding on to the station."""
+        return self.tether is not None and not self.tether_state.broken and self.held_from_s is None
 
     def tether_pull(self, rel_r, rel_v):
         """Tether force (N, LVLH) and tension (N) on the current branch."""
@@ -338,19 +369,54 @@ class _Run:
         speed = float(np.linalg.norm(rel_v))
         return min(_SLACK_SEGMENT_MAX_S, max(gap_m, 0.0) / (2.0 * speed + _SLACK_SPEED_MARGIN_M_S))
 
-    def peak_tension(self, sol):
-        """Largest tension over a taut segment, sampled densely inside every step."""
+    def taut_tensions(self, sol):
+        """Times (s) and tensions (N) over a taut segment, sampled densely inside every step."""
         steps = sol.sol.ts
         frac = np.linspace(0.0, 1.0, _TENSION_SAMPLES_PER_STEP, endpoint=False)
         ts = np.append((steps[:-1, None] + np.diff(steps)[:, None] * frac).ravel(), steps[-1])
-        return float(np.max(self.tensions_at(sol.sol(ts).T)))
+        return ts, self.tensions_at(sol.sol(ts).T)
+
+    def first_overload_s(self, sol, ts, tensions):
+        """When (s) the tension of a taut segment first reaches the breaking load, or None.
+
+        The damper makes the tension jump wherever the range rate does (the jerk that
+        takes the line taut, an impulse while taut): the jump can start the segment above
+        the breaking load, where a sign-change event never fires. The line then parts at
+        the segment's start; a crossing between dense samples is refined on the dense output.
+        """
+        over = np.flatnonzero(tensions >= self.tether.breaking_load_n)
+        if not over.size:
+            return None
+        k = int(over[0])
+        if k == 0:
+            return float(ts[0])
+        excess = lambda t: float(self.tension_one(sol.sol(t))) - self.tether.breaking_load_n  # noqa: E731
+        if not excess(ts[k - 1]) < 0.0 <= excess(ts[k]):  # rounding at the threshold: the sample will do
+            return float(ts[k])
+        return float(brentq(excess, ts[k - 1], ts[k], xtol=1e-9))
+
+    def taut_segment_end(self, sol, event):
+        """The event ending a taut segment: the solver's ``event`` ``(t, y, which)`` or None, or
+        the line parting earlier where the dense tension first reaches the breaking load.
+        Records the segment's peak tension up to that end."""
+        ts, tensions = self.taut_tensions(sol)
+        if event is not None:  # the solver's event ends the segment; look for an earlier break only
+            before = ts < event[0]
+            ts, tensions = ts[before], tensions[before]
+        t_break = self.first_overload_s(sol, ts, tensions)
+        if t_break is not None:
+            event = (t_break, sol.sol(t_break), 1)
+            tensions = tensions[ts <= t_break]
+        if tensions.size:
+            self.max_tension = max(self.max_tension, min(float(tensions.max()), self.tether.breaking_load_n))
+        return event
 
     def on_tether_event(self, t, y, which):
         """Switch branch (``which`` = 0) or part the line (``which`` = 1) at time t."""
         rel_r, rel_v = _relative_lvlh(y)
         tension = float(self.tether_pull(rel_r, rel_v)[1])
-        if which == 1:
-            tension = max(tension, self.tether.breaking_load_n)
+        if which == 1:  # it parts as the tension reaches the breaking load, however fast it rose
+            tension = self.tether.breaking_load_n
         distance = float(anchor_offset(self.tether, rel_r)[1])
         self.tether_state = updated_tether_state(self.tether, self.tether_state, distance, tension)
         self.max_tension = max(self.max_tension, tension)
@@ -371,7 +437,9 @@ class _Run:
             if i in self.pushes_started or push.time_s > t:
                 continue
             self.pushes_started.add(i)
-            if push.delta_v_lvlh_m_s is None:
+            if self.held_from_s is not None:
+                self.events.append(Event(push.time_s, "push", "not applied: he holds on at the return point"))
+            elif push.delta_v_lvlh_m_s is None:
                 detail = f"force {list(push.force_lvlh_n)} N LVLH for {push.duration_s:g} s"
             else:
                 rs, vs = y[0:3], y[3:6]
@@ -401,8 +469,12 @@ class _Run:
         distance = np.linalg.norm(rel_r - np.asarray(safer.target_lvlh_m, dtype=float))
         captured = distance < safer.capture_radius_m and np.linalg.norm(rel_v) < safer.capture_speed_m_s
         if captured and not self.returned:
-            self.returned = True
-            self.events.append(Event(t, "returned", f"{distance:.2f} m from the target"))
+            # back within reach of a handrail, slowly: he takes hold and SAFER's work is done
+            # (keeping station on the jets would fight the reel, or gravity, until the nitrogen ran out)
+            self.returned, self.held_from_s, self.held_lvlh_m = True, t, rel_r.copy()
+            self.safer_accel_lvlh, self.safer_active = np.zeros(3), False
+            self.events.append(Event(t, "returned", f"{distance:.2f} m from the target; he takes hold there"))
+            return
         accel = safer_acceleration_lvlh(safer, self.mass_kg, rel_r, rel_v)
         self.safer_next_s = t + (safer.control_period_s if accel.any() else safer.idle_check_s)
         cost = np.sum(np.abs(accel)) * safer.control_period_s
@@ -430,6 +502,7 @@ class _Run:
         states = np.empty((times.size, 12))
         tensions = np.zeros(times.size)
         emitted, t = 0, 0.0
+        progress = ProgressTicker(t_end, "spacewalk drift", self.progress_span)
         while True:
             y = self.apply_impulses(t, y)
             if self.safer_active and t >= self.safer_next_s - 1e-9:
@@ -467,24 +540,31 @@ class _Run:
             )
             if sol.status < 0:
                 raise RuntimeError(f"EVA integration failed at t = {t:.3f} s: {sol.message}")
+            event = None
+            if sol.status == 1:
+                which = next(i for i, te in enumerate(sol.t_events) if te.size)
+                event = (float(sol.t_events[which][0]), sol.y_events[which][0], which)
+            if tether_on and taut:
+                event = self.taut_segment_end(sol, event)
             count = min(len(sol.t), out.size)  # the last point may be t_next, not a sample
+            if event is not None:  # samples at or after a break belong to the broken line
+                count = min(count, int(np.searchsorted(out, event[0], side="left" if event[2] == 1 else "right")))
             if count:
                 states[emitted : emitted + count] = sol.y[:, :count].T
                 if tether_on:
                     tensions[emitted : emitted + count] = self.tensions_at(sol.y[:, :count].T)
-            if tether_on and taut:
-                self.max_tension = max(self.max_tension, self.peak_tension(sol))
             emitted += count
-            if sol.status == 1:
-                which = next(i for i, te in enumerate(sol.t_events) if te.size)
-                t, y = float(sol.t_events[which][0]), sol.y_events[which][0]
-                self.on_tether_event(t, y, which)
+            if event is not None:
+                t, y = event[0], event[1]
+                self.on_tether_event(*event)
             else:
                 t, y = t_next, sol.y[:, -1]
+            progress(t)
 
 
-def _output_times(t_end_s, output_dt_s):
-    times = output_dt_s * np.arange(int(np.floor(t_end_s / output_dt_s + 1e-9)) + 1)
+def output_times(t_end_s: float, step_s: float) -> np.ndarray:
+    """Sample times (s) 0, step, 2 step, ... and ``t_end_s`` itself if the steps do not land on it."""
+    times = step_s * np.arange(int(np.floor(t_end_s / step_s + 1e-9)) + 1)
     return times if times[-1] >= t_end_s - 1e-9 else np.append(times, t_end_s)
 
 
@@ -496,6 +576,24 @@ def _drift_per_orbit_m(t_s, y_m, n_rad_s):
     basis = np.stack([np.ones_like(t_s), t_s, np.cos(n_rad_s * t_s), np.sin(n_rad_s * t_s)], axis=1)
     coeffs = np.linalg.lstsq(basis, y_m, rcond=None)[0]
     return float(coeffs[1] * 2.0 * np.pi / n_rad_s)
+
+
+def _free_drift_start_s(run):
+    """When his free drift begins (s): after the last push has ended and his line (if any) has parted;
+    None if it never does (the line holds, or SAFER fired)."""
+    if run.safer_dv_used != 0.0 or (run.tether is not None and not run.tether_state.broken):
+        return None
+    broken_s = [e.time_s for e in run.events if e.kind == "tether_broken"]
+    return max([p.end_s for p in run.pushes] + broken_s, default=0.0)
+
+
+def _free_drift_per_orbit_m(run, t_s, y_m, n_rad_s):
+    """Along-track drift per orbit (m) fitted over the free drift, if it lasts ``MIN_DRIFT_FIT_ORBITS``; else None."""
+    start_s = _free_drift_start_s(run)
+    if start_s is None or (t_s[-1] - start_s) * n_rad_s < 2.0 * np.pi * MIN_DRIFT_FIT_ORBITS:
+        return None
+    free = t_s >= start_s
+    return _drift_per_orbit_m(t_s[free], y_m[free], n_rad_s)
 
 
 def simulate_eva(
@@ -510,6 +608,8 @@ def simulate_eva(
     tether=None,
     safer=None,
     include_j2=True,
+    times_s=None,
+    progress_span=(0.0, 1.0),
 ):
     """Fly a crew member near the station for ``t_end_s`` seconds; returns an :class:`EvaResult`.
 
@@ -519,16 +619,21 @@ def simulate_eva(
     ``mass_kg``: crew member with suit and SAFER; ``pushes``: :class:`Push` list;
     ``tether``: a :class:`~orbital.tether.TetherConfig` or None; ``safer``: a
     :class:`SaferConfig` or None; ``include_j2``: gravity with J2 (default) or
-    point mass only.
+    point mass only; ``times_s``: sample times (s) instead of every ``output_dt_s``,
+    increasing from 0 to ``t_end_s``; ``progress_span``: the share of the caller's run
+    (start, end in [0, 1]) this flight reports its progress into.
     """
     if not (t_end_s > 0.0 and output_dt_s > 0.0 and mass_kg > 0.0):
         raise ValueError("t_end_s, output_dt_s and mass_kg must be positive")
+    if times_s is not None and not (times_s[0] == 0.0 and times_s[-1] == t_end_s and np.all(np.diff(times_s) > 0.0)):
+        raise ValueError("times_s must increase from 0 to t_end_s")
     rs0 = np.asarray(station_r0_m, dtype=float)
     vs0 = np.asarray(station_v0_m_s, dtype=float)
     r_crew, v_crew = lvlh_to_inertial(rs0, vs0, rel_r0_lvlh_m, rel_v0_lvlh_m_s)
     y = np.concatenate([rs0, vs0, r_crew - rs0, v_crew - vs0])
 
     run = _Run(mass_kg, tuple(sorted(pushes, key=lambda p: p.time_s)), tether, safer, include_j2)
+    run.progress_span = progress_span
     if tether is not None:
         distance = anchor_offset(tether, _relative_lvlh(y)[0])[1]
         run.tether_state = TetherState(payout_m=min(float(distance), tether.max_length_m))
@@ -536,12 +641,17 @@ def simulate_eva(
     if safer is not None and safer.enabled:
         run.safer_active, run.safer_next_s = True, safer.start_delay_s
 
-    times = _output_times(float(t_end_s), float(output_dt_s))
+    times = output_times(float(t_end_s), float(output_dt_s)) if times_s is None else np.asarray(times_s, dtype=float)
     y = run.apply_impulses(0.0, y)
     rel0 = np.concatenate(_relative_lvlh(y))
     states, tensions = run.fly(y, times)
 
     rel_r, rel_v = _relative_lvlh(states)
+    if run.held_from_s is not None:  # holding on where SAFER brought him: at rest in LVLH
+        held = times >= run.held_from_s
+        rel_r[held], rel_v[held] = run.held_lvlh_m, 0.0
+        if tether is not None:  # his line slack, the reel pulling as ever
+            tensions[held] = tether_tension_n(tether, mass_kg, anchor_offset(tether, run.held_lvlh_m)[1], 0.0, False)
     rel_lvlh = np.concatenate([rel_r, rel_v], axis=1)
     n = mean_motion_rad_s(rs0, vs0)
     ghost_t0, ghost_state = run.first_impulse if run.first_impulse is not None else (0.0, rel0)
@@ -549,7 +659,6 @@ def simulate_eva(
     after = times >= ghost_t0
     rel_cw[after] = cw_propagate(ghost_state, n, times[after] - ghost_t0)
     separation = np.linalg.norm(rel_r, axis=1)
-    free_drift = (tether is None or run.tether_state.broken) and run.safer_dv_used == 0.0
     return EvaResult(
         t_s=times,
         rel_lvlh=rel_lvlh,
@@ -560,11 +669,7 @@ def simulate_eva(
         mean_motion_rad_s=float(n),
         max_separation_m=float(separation.max()),
         final_separation_m=float(separation[-1]),
-        along_track_drift_per_orbit_m=(
-            _drift_per_orbit_m(times, rel_r[:, 1], n)
-            if free_drift and times[-1] * n >= 2.0 * np.pi * MIN_DRIFT_FIT_ORBITS
-            else None
-        ),
+        along_track_drift_per_orbit_m=_free_drift_per_orbit_m(run, times, rel_r[:, 1], n),
         max_tether_tension_n=float(max(run.max_tension, tensions.max())),
         tether_broken=bool(tether is not None and run.tether_state.broken),
         safer_dv_used_m_s=float(run.safer_dv_used),
