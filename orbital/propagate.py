@@ -1,7 +1,7 @@
 """Orbit propagation on an output time grid: issim's own DOP853 or poliastro's Cowell.
 
-Both integrate the same :class:`orbital.forces.OrbitForces`; the own path is the
-default (it starts at once, and it can stop at a decay altitude), poliastro's is
+Both integrate the same :class:`orbital.forces.OrbitForces` and stop at the same
+decay altitude; the own path is the default (it starts at once), poliastro's is
 the reference it is tested against.
 """
 
@@ -46,14 +46,28 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m=DECAY_STOP
     return t_s, states, decay_time_s
 
 
-def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol):
+def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m=DECAY_STOP_ALTITUDE_M, include_stop_state=False):
     from orbital import astro
+    from orbital.forces import ellipsoid_altitude_m
 
     def perturbation(_t, state):
         return forces.perturbation(state[:3], state[3:])
 
-    r, v = astro.cowell_propagate(r0_m, v0_m_s, t_grid_s - t_grid_s[0], perturbation, rtol=rtol)
-    return t_grid_s, np.hstack([r, v]), None
+    def above_stop(_t, state):
+        return ellipsoid_altitude_m(state[:3]) - stop_altitude_m
+
+    r, v, stop_s = astro.cowell_propagate(
+        r0_m, v0_m_s, t_grid_s - t_grid_s[0], perturbation, rtol=rtol, stop=above_stop
+    )
+    states = np.hstack([r, v])
+    if stop_s is None:
+        return t_grid_s, states, None
+    decay_time_s = float(t_grid_s[0] + stop_s)
+    # the library returns the grid times before the stop, then the stop itself
+    t_s = np.append(t_grid_s[t_grid_s < decay_time_s], decay_time_s)
+    if not include_stop_state:
+        t_s, states = t_s[:-1], states[:-1]
+    return t_s, states, decay_time_s
 
 
 def propagate_orbit(
@@ -62,8 +76,7 @@ def propagate_orbit(
     """Propagate an inertial state over ``t_grid_s`` (s, increasing, from the start).
 
     Returns ``(t_s, states, decay_time_s)``: the grid actually reached (shorter if
-    the orbit decayed below ``stop_altitude_m``, height above the ellipsoid, own
-    path only), states (N, 6) in m and m/s, and the decay time or ``None``. With
+    the orbit decayed below ``stop_altitude_m``, height above the ellipsoid), states (N, 6) in m and m/s, and the decay time or ``None``. With
     ``include_stop_state`` the state at the decay time is appended as a last sample.
     """
     t_grid_s = np.asarray(t_grid_s, dtype=float)
@@ -72,5 +85,5 @@ def propagate_orbit(
     if method == "dop853":
         return _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state)
     if method == "poliastro_cowell":
-        return _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol)
+        return _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state)
     raise ValueError(f"unknown integration method {method!r}")
