@@ -7,6 +7,10 @@ from orbital.scenario import bundled_scenarios, load
 
 from invariants import assert_common_invariants
 
+#: The span of a run where it is longer than its time grid: a decay's events reach the end of its
+#: prediction window (its window_track goes there), while its history stops at the reentry.
+RUN_SPAN = {"decay_reentry": lambda result: (0.0, result.scene["window_end_s"])}
+
 SLOW = {"soyuz_footprint", "iss_uncontrolled", "soyuz_no_burn", "gordon_adrift", "gordon_tethered", "safer_return"}
 
 
@@ -16,5 +20,6 @@ SLOW = {"soyuz_footprint", "iss_uncontrolled", "soyuz_no_burn", "gordon_adrift",
 def test_bundled_result_keeps_the_common_invariants(name):
     calls = []
     result = run_scenario(load(name, []), progress=lambda f, what: calls.append(f))
-    assert_common_invariants(result)
+    span = RUN_SPAN.get(result.kind)
+    assert_common_invariants(result, *(span(result) if span else ()))
     assert calls == sorted(calls), "progress went backwards"
