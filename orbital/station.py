@@ -15,6 +15,7 @@ from orbital.schema import (
     ForcesSpec,
     IntegratorSpec,
     PositiveDuration,
+    Quantity,
     ScenarioBase,
     StationSpec,
     check_sample_count,
@@ -23,13 +24,19 @@ from orbital.schema import (
 
 #: Most output samples a run may ask for (duration / output_step).
 MAX_OUTPUT_SAMPLES = 2_000_000
+#: Longest run (s): see ``Scenario.duration``.
+MAX_DURATION_S = 100.0 * DAY_S
 
 
 class Scenario(ScenarioBase):
     """The station alone: propagate its orbit for ``duration``."""
 
     kind: Literal["station"] = "station"
-    duration: PositiveDuration = Field(default=DAY_S, description="how long to propagate (bare number: s)")
+    # Direct integration costs about a wall second per simulated day (two at rtol 1e-13): past
+    # 100 days, kind decay_reentry (orbit-averaged, years in seconds) is the tool.
+    duration: Quantity("s", "s", gt=0.0, le=MAX_DURATION_S) = Field(
+        default=DAY_S, description="how long to propagate, up to 100 days (bare number: s)"
+    )
     output_step: PositiveDuration = Field(default=60.0, description="output sampling (bare number: s)")
     station: StationSpec = Field(default_factory=StationSpec)
     forces: ForcesSpec = Field(default_factory=ForcesSpec)

@@ -229,3 +229,11 @@ def test_a_station_run_reports_progress_in_order():
     calls = []
     run_scenario(_station(["duration=4 d", "output_step=600 s"]), progress=lambda done, what: calls.append(done))
     assert calls and calls == sorted(calls) and all(0.0 <= c <= 1.0 for c in calls)
+
+
+def test_a_station_run_longer_than_100_days_is_refused():
+    # Found beyond issue 12: duration had no upper bound ("30 yr" ran for hours); past 100 days
+    # (a wall second or two per day) kind decay_reentry is the tool.
+    with pytest.raises(sc.ScenarioError, match="duration"):
+        _station(["duration=101 d", "output_step=1 h"])
+    assert _station(["duration=100 d", "output_step=1 h"]).duration == 100 * 86400.0
