@@ -238,13 +238,13 @@ def propagate_mean(mean0, forces, max_duration_s, stop_perigee_height_m, rtol=1e
     """Integrate the mean elements from ``mean0`` until the mean perigee height falls to
     ``stop_perigee_height_m`` (m) or ``max_duration_s`` (s) passes; returns a :class:`DecayHistory`.
 
-    ``progress(perigee_height_m)``, if given, is called at every evaluation of the rates."""
+    ``progress(t_s, perigee_height_m)``, if given, is called at every evaluation of the rates."""
     from scipy.integrate import solve_ivp
 
-    def rhs(_t, y):
+    def rhs(t, y):
         mean = MeanElements.from_vector(y)
         if progress is not None:
-            progress(perigee_height_m(mean))
+            progress(t, perigee_height_m(mean))
         return mean_element_rates(mean, forces)
 
     def reached(_t, y):

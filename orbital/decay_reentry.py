@@ -130,6 +130,20 @@ def _epoch_of(body):
     return initial_state(body)[0]
 
 
+def _decay_progress(start_perigee_m, handoff_m, max_lifetime_s):
+    """``progress(t_s, perigee_m)`` for :func:`orbital.decay.propagate_mean`: the share of the fall
+    to the hand-off or of max_lifetime, whichever is further (an orbit that hardly decays still
+    moves on), into the first 80 % of the run (most of its wall time)."""
+    from orbital.propagate import ThrottledProgress
+
+    throttled = ThrottledProgress(0.0, 1.0, "decaying (orbit-averaged)", 0.0, 0.8)
+
+    def progress(t_s, perigee_m):
+        throttled(max((start_perigee_m - perigee_m) / (start_perigee_m - handoff_m), t_s / max_lifetime_s))
+
+    return progress
+
+
 def _history_times(t_handoff_s, t_reentry_s, step_s):
     """Decay history grid: ``step_s`` (widened under the cap) to the hand-off, then every minute."""
     step = max(step_s, t_handoff_s / MAX_HISTORY_SAMPLES)
@@ -258,7 +272,7 @@ def run(scenario):
     from orbital.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
     from orbital.landmask import is_land, surface_at
     from orbital.progress import report
-    from orbital.propagate import ThrottledProgress, propagate_orbit
+    from orbital.propagate import propagate_orbit
     from orbital.reentry_window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
     from orbital.results import Event, Result, Trajectory
     from orbital.scenario import InfeasibleScenario
@@ -269,9 +283,10 @@ def run(scenario):
     mean0 = osculating_to_mean(r0, v0)
     decay_rate_m_day = -float(mean_element_rates(mean0, forces)[0]) * DAY_S
     if perigee_height_m(mean0) > scenario.handoff_altitude:
-        # progress: the mean perigee's fall to the hand-off is most of the run's wall time
-        progress = ThrottledProgress(perigee_height_m(mean0), scenario.handoff_altitude, "decaying (orbit-averaged)", 0.0, 0.8)
-        history = propagate_mean(mean0, forces, scenario.max_lifetime, scenario.handoff_altitude, scenario.rtol, progress)
+        history = propagate_mean(
+            mean0, forces, scenario.max_lifetime, scenario.handoff_altitude, scenario.rtol,
+            _decay_progress(perigee_height_m(mean0), scenario.handoff_altitude, scenario.max_lifetime),
+        )
     else:  # already low: straight to the direct integration
         history = DecayHistory(lambda t: np.multiply.outer(np.asarray(mean0), np.ones_like(t)), 0.0, True, 0)
     if not history.reached_stop:
