@@ -20,12 +20,15 @@ from orbital.schema import (
     StationSpec,
     check_sample_count,
     check_station_orbit,
+    field_error,
 )
 
 #: Most output samples a run may ask for (duration / output_step).
 MAX_OUTPUT_SAMPLES = 2_000_000
 #: Longest run (s): see ``Scenario.duration``.
 MAX_DURATION_S = 100.0 * DAY_S
+#: Longest run (s) with the reference integrator (poliastro's Cowell, Python forces: ~1 wall min/day).
+MAX_REFERENCE_DURATION_S = 10.0 * DAY_S
 
 
 class Scenario(ScenarioBase):
@@ -46,6 +49,12 @@ class Scenario(ScenarioBase):
     def _grid_not_too_large(self):
         check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
         check_station_orbit(self.station)
+        if self.integrator.method == "poliastro_cowell" and self.duration > MAX_REFERENCE_DURATION_S:
+            raise field_error(
+                "integrator.method", "poliastro_cowell",
+                f"duration {self.duration / DAY_S:g} d; expected at most {MAX_REFERENCE_DURATION_S / DAY_S:g} d with the "
+                "reference integrator (about a wall minute per simulated day), or method dop853 (about a second)",
+            )
         return self
 
 

@@ -237,3 +237,11 @@ def test_a_station_run_longer_than_100_days_is_refused():
     with pytest.raises(sc.ScenarioError, match="duration"):
         _station(["duration=101 d", "output_step=1 h"])
     assert _station(["duration=100 d", "output_step=1 h"]).duration == 100 * 86400.0
+
+
+def test_the_reference_integrator_is_refused_for_runs_it_would_take_hours_over():
+    # Found beyond issue 12: poliastro_cowell (Python forces) takes about a wall minute per simulated
+    # day; 100 days would run for more than an hour.
+    with pytest.raises(sc.ScenarioError, match="integrator.method = poliastro_cowell.*at most 10 d"):
+        _station(["duration=11 d", "integrator.method=poliastro_cowell"])
+    assert _station(["duration=11 d"]).duration == 11 * 86400.0
