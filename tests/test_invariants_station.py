@@ -66,8 +66,9 @@ def test_station_runs_keep_the_common_invariants_and_their_summary_agrees(overri
         assert [e.kind for e in result.events][-2:] == ["decay", "end"]
     else:
         assert np.min(alt_km) > DECAY_STOP_ALTITUDE_M / 1e3 - 0.01
-    if summary["raan_rate_deg_per_day"] is None:
-        assert summary["raan_rate_note"]
+    for key in ("raan_rate", "nodal_period"):  # an unknown is null, and the summary says why
+        unit = "deg_per_day" if key == "raan_rate" else "min"
+        assert (summary[f"{key}_{unit}"] is None) == (f"{key}_note" in summary)
 
 
 @settings(max_examples=10)

@@ -245,3 +245,13 @@ def test_the_reference_integrator_is_refused_for_runs_it_would_take_hours_over()
     with pytest.raises(sc.ScenarioError, match="integrator.method = poliastro_cowell.*at most 10 d"):
         _station(["duration=11 d", "integrator.method=poliastro_cowell"])
     assert _station(["duration=11 d"]).duration == 11 * 86400.0
+
+
+def test_no_nodal_period_from_an_output_step_too_coarse_to_time_the_nodes():
+    # Found beyond issue 12: output_step 60 min gave nodal_period_min 170.4, 80 min 580.8 (crossings
+    # missed between samples), silently; the ISS-like orbit's is 92.77 min (REFERENCES.md: 92.96 min
+    # Keplerian period, the node regresses).
+    coarse = run(_station(["output_step=60 min"])).summary
+    assert coarse["nodal_period_min"] is None and "output_step" in coarse["nodal_period_note"]
+    fine = run(_station(["output_step=9 min"])).summary
+    assert fine["nodal_period_min"] == pytest.approx(92.775, abs=0.01)  # 60 s sampling gives 92.775
