@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from orbital.constants import DAY_S, R_EARTH_EQ_M
-from orbital.schema import Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error
+from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error
 
 #: Most eccentric orbit decayed: drag averaged over QUADRATURE_NODES (64) points of the orbit
 #: errs by 0.13 % at e = 0.2 and 1.3 % at 0.3 (measured at a 120 km mean perigee, the hand-off,
@@ -72,7 +72,7 @@ class Scenario(ScenarioBase):
         default=90.0 * 60.0, description="decay history sampling, 1 s to 1 day (bare number: min)"
     )
     track_step: Quantity("s", "s", ge=1.0, le=3600.0) = Field(default=30.0, description="window ground-track sampling (bare number: s)")
-    max_track_samples: int = Field(default=200_000, ge=100, le=2_000_000, description="cap: track_step widens to stay under it")
+    max_track_samples: Integer(ge=100, le=2_000_000, description="cap: track_step widens to stay under it") = 200_000
     # Measured (iss_uncontrolled; soyuz_no_burn at 250 km): lifetime and reentry point do not move
     # from 1e-12 to 1e-5 (the point within 0.2 deg, its own noise); at 1e-4 the point moves 3.7 deg
     # (400 km) and trial steps go through NaN elements. Below 1e-13 scipy raises it itself.

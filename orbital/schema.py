@@ -132,6 +132,34 @@ def Vector3(si_unit, default_unit):
     ]
 
 
+def _whole_number_text(text):
+    """``"12"`` -> 12, ``"1e5"`` -> 100000.0; other text unchanged (then refused)."""
+    if re.fullmatch(r"\s*[-+]?\d+\s*", text):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def Integer(*, ge=None, le=None, description=None):
+    """An annotated int field with bounds (a whole float such as 1e5 counts); out of range or not
+    whole, the message says what was expected, not pydantic's "Input should be ..."."""
+    bounds = " and ".join(f"{op} {bound}" for op, bound in ((">=", ge), ("<=", le)) if bound is not None)
+    expected = "a whole number" + (f" {bounds}" if bounds else "")
+
+    def parse(value):
+        if isinstance(value, str):
+            value = _whole_number_text(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PydanticCustomError("number", "expected {expected}", {"expected": expected})
+        return _within(value, None, ge, None, le, expected)
+
+    return Annotated[int, BeforeValidator(parse, json_schema_input_type=int), Field(ge=ge, le=le, description=description)]
+
+
 def Number(*, gt=None, ge=None, lt=None, le=None, description=None):
     """An annotated float field without a unit (a ratio, a tolerance, an index), bounds included.
 
@@ -556,7 +584,7 @@ class ScenarioBase(StrictModel):
     kind: str
     name: str = Field(default="", description="defaults to the file name; letters, digits, '_', '-', '.'")
     description: str = ""
-    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="random seed; runs are reproducible")
+    seed: Integer(ge=0, le=2**63 - 1, description="random seed; runs are reproducible") = 0
 
     @field_validator("name")
     @classmethod

@@ -308,3 +308,19 @@ def test_model_level_errors_name_the_field_not_the_top_level(write_yaml):
     message = str(info.value)
     assert "(top level)" not in message and "{" not in message
     assert "end_altitude = 110 km" in message and "handoff_altitude (105 km)" in message
+
+
+@pytest.mark.parametrize(
+    "override, fragment",
+    [
+        ("seed=-1", "seed = -1: out of range; expected a whole number >= 0 and <= 9223372036854775807"),
+        ("seed=abc", "seed = 'abc': expected a whole number"),
+        ("seed=1.5", "seed = 1.5: expected a whole number"),
+    ],
+)
+def test_whole_numbers_say_what_was_expected(write_yaml, override, fragment):
+    # pydantic's "Input should be greater than or equal to 0" before
+    with pytest.raises(sc.ScenarioError) as info:
+        sc.load(write_yaml(MINIMAL), [override])
+    assert fragment in str(info.value) and "Input should" not in str(info.value)
+    assert sc.load(write_yaml(MINIMAL), ["seed=1e3"]).seed == 1000
