@@ -82,12 +82,38 @@ def classical_to_rv(a_m, ecc, inc_rad, raan_rad, argp_rad, nu_rad):
     return orbit.r.to_value(u.m), orbit.v.to_value(u.m / u.s)
 
 
-def cowell_propagate(r0_m, v0_m_s, tofs_s, perturbation=None, rtol=1e-11):
+class _StopEvent:
+    """A terminal event of the library's ``cowell``: ``stop(t_s, state_si)`` falling through zero.
+
+    The library reads the time of the last call as the stop time: poliastro 0.17 as
+    ``_last_t``, boinor as ``last_t_without_unit`` (both s, unitless).
+    """
+
+    terminal = True
+    direction = -1
+
+    def __init__(self, stop):
+        self._stop = stop
+        self._last_t = None
+
+    def __call__(self, t_s, state_km, _k):
+        self._last_t = float(t_s)
+        return self._stop(t_s, np.asarray(state_km) * 1e3)
+
+    @property
+    def last_t_without_unit(self):
+        return self._last_t
+
+
+def cowell_propagate(r0_m, v0_m_s, tofs_s, perturbation=None, rtol=1e-11, stop=None):
     """Propagate with the library's Cowell integrator (DOP853) and our forces.
 
     ``perturbation(t_s, state_si)`` returns the non-two-body acceleration in m/s^2
     for a 6-vector state in m and m/s. Returns ``(r_m, v_m_s)`` arrays of shape
-    (len(tofs_s), 3).
+    (len(tofs_s), 3). With ``stop(t_s, state_si)`` (a float), the propagation ends
+    where it falls through zero: then the arrays hold the times of ``tofs_s``
+    before that and, last, the stop itself, and ``(r_m, v_m_s, stop_time_s)`` is
+    returned (``stop_time_s`` None if it never fell through zero).
     """
     core = _submodule("core.propagation")
     twobody = core.func_twobody
@@ -100,15 +126,21 @@ def cowell_propagate(r0_m, v0_m_s, tofs_s, perturbation=None, rtol=1e-11):
 
     mu_km3_s2 = earth_mu_m3_s2() * 1e-9
     tofs = np.atleast_1d(np.asarray(tofs_s, dtype=float))
+    event = _StopEvent(stop) if stop is not None else None
     rrs, vvs = core.cowell(
         mu_km3_s2,
         np.asarray(r0_m, dtype=float) * 1e-3,
         np.asarray(v0_m_s, dtype=float) * 1e-3,
         tofs,
         rtol,
+        events=None if event is None else [event],
         f=rhs_km,
     )
-    return np.asarray(rrs) * 1e3, np.asarray(vvs) * 1e3
+    r_m, v_m_s = np.asarray(rrs) * 1e3, np.asarray(vvs) * 1e3
+    if event is None:
+        return r_m, v_m_s
+    stopped = event._last_t is not None and event._last_t < tofs.max()
+    return r_m, v_m_s, event._last_t if stopped else None
 
 
 def coesa76_density(altitude_m):

@@ -234,13 +234,18 @@ class DecayHistory(NamedTuple):
     steps: int
 
 
-def propagate_mean(mean0, forces, max_duration_s, stop_perigee_height_m, rtol=1e-9):
+def propagate_mean(mean0, forces, max_duration_s, stop_perigee_height_m, rtol=1e-9, progress=None):
     """Integrate the mean elements from ``mean0`` until the mean perigee height falls to
-    ``stop_perigee_height_m`` (m) or ``max_duration_s`` (s) passes; returns a :class:`DecayHistory`."""
+    ``stop_perigee_height_m`` (m) or ``max_duration_s`` (s) passes; returns a :class:`DecayHistory`.
+
+    ``progress(t_s, perigee_height_m)``, if given, is called at every evaluation of the rates."""
     from scipy.integrate import solve_ivp
 
-    def rhs(_t, y):
-        return mean_element_rates(MeanElements.from_vector(y), forces)
+    def rhs(t, y):
+        mean = MeanElements.from_vector(y)
+        if progress is not None:
+            progress(t, perigee_height_m(mean))
+        return mean_element_rates(mean, forces)
 
     def reached(_t, y):
         return perigee_height_m(MeanElements.from_vector(y)) - stop_perigee_height_m
@@ -249,10 +254,13 @@ def propagate_mean(mean0, forces, max_duration_s, stop_perigee_height_m, rtol=1e
     reached.direction = -1
     # absolute floors: 1 mm in a, 1e-10 in e, 1e-10 rad in angles
     atol = np.array([1e-3, 1e-10, 1e-10, 1e-10, 1e-10, 1e-10])
-    solution = solve_ivp(
-        rhs, (0.0, max_duration_s), np.asarray(mean0, dtype=float), method="DOP853",
-        rtol=rtol, atol=atol, events=reached, dense_output=True,
-    )
+    # A trial step too long near the end can reach a < 0 (NaN rates): the step control rejects
+    # it (a NaN error shrinks the step), so numpy's warnings about it would only mislead.
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        solution = solve_ivp(
+            rhs, (0.0, max_duration_s), np.asarray(mean0, dtype=float), method="DOP853",
+            rtol=rtol, atol=atol, events=reached, dense_output=True,
+        )
     if solution.status == -1:
         raise RuntimeError(f"mean-element integration failed: {solution.message}")
     hit = len(solution.t_events[0]) > 0

@@ -56,8 +56,10 @@ configure_offline_astropy()
 
 
 @contextlib.contextmanager
-def _quiet_past_tables():
-    """Silence the per-call warnings astropy/erfa give for dates past their tables."""
+def quiet_time_scales():
+    """Silence the per-call warnings astropy/erfa give for dates outside their tables (the
+    scenario's epoch is bounded, :data:`orbital.schema.EPOCH_MIN_UTC`; past the tables issim
+    holds their last values and logs that once)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*dubious year", category=erfa.ErfaWarning)
         warnings.filterwarnings("ignore", message="Tried to get polar motions", category=AstropyWarning)
@@ -65,10 +67,11 @@ def _quiet_past_tables():
 
 
 @functools.lru_cache(maxsize=None)
-def _log_past_iers_table(last_entry_iso):
+def _log_outside_iers_table(first_entry_iso, last_entry_iso):
     log.warning(
-        "times past the bundled IERS table (last entry %s): UT1-UTC and polar motion "
-        "are held at their last values (Earth-fixed positions off by tens of m per year)",
+        "times outside the bundled IERS table (%s to %s): UT1-UTC and polar motion "
+        "are held at their nearest values (Earth-fixed positions off by up to hundreds of m per year)",
+        first_entry_iso,
         last_entry_iso,
     )
 
@@ -80,7 +83,7 @@ def _earth_orientation(times):
     xp, yp, pm_status = table.pm_xy(times, return_status=True)
     outside = (iers.TIME_BEFORE_IERS_RANGE, iers.TIME_BEYOND_IERS_RANGE)
     if np.any(np.isin(ut1_status, outside) | np.isin(pm_status, outside)):
-        _log_past_iers_table(Time(table["MJD"][-1], format="mjd").iso[:10])
+        _log_outside_iers_table(Time(table["MJD"][0], format="mjd").iso[:10], Time(table["MJD"][-1], format="mjd").iso[:10])
     ut1_jd1, ut1_jd2 = erfa.utcut1(times.jd1, times.jd2, dut1_s.to_value(u.s))
     return ut1_jd1, ut1_jd2, xp.to_value(u.rad), yp.to_value(u.rad)
 
@@ -102,7 +105,7 @@ def _precession_nutation(tt, t_s):
 def _times(epoch, t_s):
     """``(t_s, utc, tt)``: seconds as a 1-d array and the Times epoch + t_s."""
     t_s = np.atleast_1d(np.asarray(t_s, dtype=float))
-    with _quiet_past_tables():
+    with quiet_time_scales():
         utc = (epoch + TimeDelta(t_s, format="sec")).utc
         return t_s, utc, utc.tt
 
@@ -124,7 +127,7 @@ def gcrs_to_itrs_matrices(epoch, t_s):
     motion, the CIO-based chain astropy itself uses for GCRS -> CIRS -> ITRS.
     """
     t_s, utc, tt = _times(epoch, t_s)
-    with _quiet_past_tables():
+    with quiet_time_scales():
         ut1_jd1, ut1_jd2, xp, yp = _earth_orientation(utc)
     polar_motion = erfa.pom00(xp, yp, erfa.sp00(tt.jd1, tt.jd2))
     return erfa.c2tcio(_precession_nutation(tt, t_s), erfa.era00(ut1_jd1, ut1_jd2), polar_motion)
@@ -180,7 +183,7 @@ def teme_to_gcrs_matrix(time):
     7000 km. TEME's z is the true pole, so "TEME of epoch" is the quasi-inertial
     frame in which inclinations mean what is published (51.64 deg for the ISS).
     """
-    with _quiet_past_tables():
+    with quiet_time_scales():
         tt = time.tt
         equation_of_equinoxes = erfa.eqeq94(tt.jd1, tt.jd2)
         precession_nutation = erfa.pnm80(tt.jd1, tt.jd2)

@@ -1,22 +1,50 @@
 """Orbit propagation on an output time grid: issim's own DOP853 or poliastro's Cowell.
 
-Both integrate the same :class:`orbital.forces.OrbitForces`; the own path is the
-default (it starts at once, and it can stop at a decay altitude), poliastro's is
+Both integrate the same :class:`orbital.forces.OrbitForces` and stop at the same
+decay altitude; the own path is the default (it starts at once), poliastro's is
 the reference it is tested against.
 """
+
+import time
 
 import numpy as np
 
 #: Integration stops when the height above the ellipsoid falls below this (m).
 DECAY_STOP_ALTITUDE_M = 100.0e3
+#: Shortest wall time (s) between two progress reports of an integration.
+REPORT_INTERVAL_S = 0.25
 
 
-def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m=DECAY_STOP_ALTITUDE_M, include_stop_state=False):
+class ThrottledProgress:
+    """Reports (:func:`orbital.progress.report`) the share of ``[start, end]`` a quantity has
+    covered (a time, or a falling height), mapped into ``[lo, hi]`` of the run; at most once
+    every :data:`REPORT_INTERVAL_S` of wall time, and never backwards (an integrator tries
+    and rejects steps)."""
+
+    def __init__(self, start, end, what, lo=0.0, hi=1.0):
+        self.start, self.end, self.what, self.lo, self.hi = float(start), float(end), what, lo, hi
+        self.done = lo
+        self.next_report_s = time.monotonic() + REPORT_INTERVAL_S
+
+    def __call__(self, value):
+        now = time.monotonic()
+        if now < self.next_report_s:
+            return
+        from orbital.progress import report
+
+        share = (float(value) - self.start) / (self.end - self.start) if self.end != self.start else 1.0
+        self.done = max(self.done, self.lo + (self.hi - self.lo) * min(max(share, 0.0), 1.0))
+        self.next_report_s = now + REPORT_INTERVAL_S
+        report(self.done, self.what)
+
+
+def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
     from scipy.integrate import solve_ivp
 
     from orbital.forces import ellipsoid_altitude_m
 
-    def rhs(_t, y):
+    def rhs(t, y):
+        progress(t)
         return np.concatenate([y[3:], forces.acceleration(y[:3], y[3:])])
 
     def decayed(_t, y):
@@ -46,31 +74,49 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m=DECAY_STOP
     return t_s, states, decay_time_s
 
 
-def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol):
+def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
     from orbital import astro
+    from orbital.forces import ellipsoid_altitude_m
 
-    def perturbation(_t, state):
+    def perturbation(t, state):
+        progress(t_grid_s[0] + t)
         return forces.perturbation(state[:3], state[3:])
 
-    r, v = astro.cowell_propagate(r0_m, v0_m_s, t_grid_s - t_grid_s[0], perturbation, rtol=rtol)
-    return t_grid_s, np.hstack([r, v]), None
+    def above_stop(_t, state):
+        return ellipsoid_altitude_m(state[:3]) - stop_altitude_m
+
+    r, v, stop_s = astro.cowell_propagate(
+        r0_m, v0_m_s, t_grid_s - t_grid_s[0], perturbation, rtol=rtol, stop=above_stop
+    )
+    states = np.hstack([r, v])
+    if stop_s is None:
+        return t_grid_s, states, None
+    decay_time_s = float(t_grid_s[0] + stop_s)
+    # the library returns the grid times before the stop, then the stop itself
+    t_s = np.append(t_grid_s[t_grid_s < decay_time_s], decay_time_s)
+    if not include_stop_state:
+        t_s, states = t_s[:-1], states[:-1]
+    return t_s, states, decay_time_s
 
 
 def propagate_orbit(
-    r0_m, v0_m_s, t_grid_s, forces, method="dop853", rtol=1e-10, stop_altitude_m=DECAY_STOP_ALTITUDE_M, include_stop_state=False
+    r0_m, v0_m_s, t_grid_s, forces, method="dop853", rtol=1e-10, stop_altitude_m=DECAY_STOP_ALTITUDE_M, include_stop_state=False,
+    progress_span=(0.0, 1.0),
 ):
     """Propagate an inertial state over ``t_grid_s`` (s, increasing, from the start).
 
     Returns ``(t_s, states, decay_time_s)``: the grid actually reached (shorter if
-    the orbit decayed below ``stop_altitude_m``, height above the ellipsoid, own
-    path only), states (N, 6) in m and m/s, and the decay time or ``None``. With
+    the orbit decayed below ``stop_altitude_m``, height above the ellipsoid), states
+    (N, 6) in m and m/s, and the decay time or ``None``. With
     ``include_stop_state`` the state at the decay time is appended as a last sample.
+    Progress (the share of the grid's span flown) is reported into ``progress_span`` of the run.
     """
     t_grid_s = np.asarray(t_grid_s, dtype=float)
     r0_m = np.asarray(r0_m, dtype=float)
     v0_m_s = np.asarray(v0_m_s, dtype=float)
+    progress = ThrottledProgress(t_grid_s[0], t_grid_s[-1], "integrating the orbit", *progress_span)
     if method == "dop853":
-        return _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state)
+        return _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress)
     if method == "poliastro_cowell":
-        return _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol)
+        return _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress)
     raise ValueError(f"unknown integration method {method!r}")

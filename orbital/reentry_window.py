@@ -59,6 +59,17 @@ def split_at_antimeridian(lon_deg, lat_deg):
     return [piece for piece in pieces if len(piece) >= 2]
 
 
+def _finite_pieces(lon_deg, lat_deg):
+    """:func:`split_at_antimeridian` of each run of finite samples (a gap where any is not)."""
+    lon, lat = np.asarray(lon_deg, dtype=float), np.asarray(lat_deg, dtype=float)
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], finite.astype(np.int8), [0]])))
+    pieces = []
+    for start, stop in zip(edges[::2], edges[1::2]):
+        pieces += split_at_antimeridian(lon[start:stop], lat[start:stop])
+    return pieces
+
+
 def _rounded(pieces, digits=4):
     return [[[round(x, digits), round(y, digits)] for x, y in piece] for piece in pieces]
 
@@ -69,14 +80,15 @@ def track_geojson(t_s, lat_deg, lon_deg, reentry_time_s, nominal_lat_deg, nomina
     Features: ``before`` (window start to the nominal reentry) and ``after``
     (nominal to window end), each a MultiLineString split at the antimeridian,
     with ``t_start_s``/``t_end_s`` (s since the epoch); and the ``nominal``
-    reentry point. ``properties`` (JSON-able) go on the collection.
+    reentry point. ``properties`` (JSON-able, finite) go on the collection. Non-finite
+    track samples are left out (the line breaks there).
     """
     t_s = np.asarray(t_s, dtype=float)
     features = []
     for part, mask in (("before", t_s <= reentry_time_s), ("after", t_s >= reentry_time_s)):
         if np.count_nonzero(mask) < 2:
             continue
-        pieces = split_at_antimeridian(np.asarray(lon_deg)[mask], np.asarray(lat_deg)[mask])
+        pieces = _finite_pieces(np.asarray(lon_deg)[mask], np.asarray(lat_deg)[mask])
         features.append(
             {
                 "type": "Feature",
@@ -91,4 +103,5 @@ def track_geojson(t_s, lat_deg, lon_deg, reentry_time_s, nominal_lat_deg, nomina
             "properties": {"part": "nominal", "t_s": float(reentry_time_s)},
         }
     )
-    return json.dumps({"type": "FeatureCollection", "properties": properties, "features": features})
+    # RFC 8259 JSON: no NaN or Infinity anywhere (a non-finite number raises here, never reaches a file)
+    return json.dumps({"type": "FeatureCollection", "properties": properties, "features": features}, allow_nan=False)

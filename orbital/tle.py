@@ -80,6 +80,11 @@ def tle_perigee_height_m(text_or_lines):
     return satellite.altp * satellite.radiusearthkm * 1e3
 
 
+def tle_eccentricity(text_or_lines):
+    """Mean eccentricity of a TLE (columns 27-33 of line 2, as SGP4 reads it)."""
+    return float(Satrec.twoline2rv(*parse_tle(text_or_lines)).ecco)
+
+
 def tle_mean_motion_rev_per_day(line2):
     """Mean motion (rev/day, SGP4's Kozai mean) from columns 53-63 of line 2."""
     return float(line2[52:63])

@@ -274,7 +274,7 @@ OFFLINE_SCRIPT = textwrap.dedent(
         assert np.allclose(np.linalg.norm(r_gcrs, axis=-1), np.linalg.norm(r, axis=-1))
         print(date, "ok")
     assert not attempts, attempts
-    assert any("past the bundled IERS table" in message for message in logged), logged
+    assert any("outside the bundled IERS table" in message for message in logged), logged
     print("logged:", logged)
     """
 )
