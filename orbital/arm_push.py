@@ -164,7 +164,7 @@ def _after_contact(scenario, grid, before, start, delta_v, tether):
 
 def run(scenario):
     """Fly the strike and the drift after it; returns a :class:`orbital.results.Result`."""
-    from orbital.eva import ProgressTicker
+    from orbital.progress import Stage
     from orbital.eva_drift import drift_summary, station_gcrs, tether_config
     from orbital.results import Event, Result, Trajectory
     from orbital.station import initial_state
@@ -174,7 +174,7 @@ def run(scenario):
     held = np.concatenate([scenario.astronaut.position, np.zeros(3)])
     before = _drift(scenario, r0, v0, held[:3], held[3:], grid.t_s, (0.0, 0.4))  # the station's path
     arm, tether, t_control = scenario.arm.build(), tether_config(scenario.tether), grid.control_t_s
-    q_control, miss, contact = _strike(arm, scenario, t_control, ProgressTicker(scenario.duration, "arm strike", (0.4, 0.6)))
+    q_control, miss, contact = _strike(arm, scenario, t_control, Stage("arm strike", 0.0, scenario.duration, 0.4, 0.6))
     astronaut = np.tile(held, (grid.t_s.size, 1))  # he holds still at his work place until struck ...
     tension = np.zeros(grid.t_s.size)  # ... his line slack
     cw = astronaut.copy()

@@ -240,7 +240,7 @@ def _carried(arm, t_s, q_rad, offset_m):
 
 def run(scenario):
     """Fly the rescue; returns a :class:`orbital.results.Result`."""
-    from orbital.eva import ProgressTicker
+    from orbital.progress import Stage
     from orbital.eva_drift import drift_summary, fly_from_start, station_gcrs, tether_config
     from orbital.results import Result, Trajectory
 
@@ -249,7 +249,7 @@ def run(scenario):
     epoch, eva = fly_from_start(scenario, tether, times_s=grid.t_s, progress_span=(0.0, 0.5))
     arm, t_control = scenario.arm.build(), grid.control_t_s
     rescue = _Rescue(scenario, arm, t_control, eva.rel_lvlh[grid.control], [])
-    q_control = rescue.fly(ProgressTicker(scenario.duration, "arm rescue", (0.5, 1.0)))
+    q_control = rescue.fly(Stage("arm rescue", 0.0, scenario.duration, 0.5, 1.0))
     # his drift's own events (pushes, his line) only until the arm holds him: after that it is a path he did not fly
     capture_s = t_control[rescue.capture_index] if rescue.capture_index is not None else np.inf
     events = [Event(e.time_s, e.kind, e.detail) for e in eva.events if e.time_s <= capture_s] + rescue.events

@@ -32,7 +32,6 @@ points to metres (tests/test_reentry_parity.py).
 
 import os
 import threading
-import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, fields
 
@@ -53,7 +52,7 @@ MIN_SAMPLES_PER_THREAD = 500
 #: sample plus some 0.2 s for its ~900 steps whatever its size (measured: 1 sample 0.17 s, 4,000
 #: samples 4.4 s), so 2,000 keeps that overhead near 10 % while the threads share the work evenly.
 CHUNK_SAMPLES = 2000
-#: Wall time (s) between progress reports of :func:`integrate_in_threads` and :func:`throttled`.
+#: Wall time (s) between two looks of :func:`integrate_in_threads` at its chunks (progress, errors, Ctrl-C).
 PROGRESS_PERIOD_S = 0.25
 
 
@@ -383,19 +382,6 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
     return outcome
 
 
-def throttled(callback, period_s=PROGRESS_PERIOD_S):
-    """``callback(fraction)`` passed on at most once per ``period_s`` of wall time (and always at 1)."""
-    last = [-float("inf")]
-
-    def call(fraction):
-        now = time.monotonic()
-        if fraction >= 1.0 or now - last[0] >= period_s:
-            last[0] = now
-            callback(fraction)
-
-    return call
-
-
 def clock_fraction(t_start_s, t_end_s):
     """Fraction of the flight from ``t_start_s`` to ``t_end_s`` reached by a clock ``t_s`` (inf: 1)."""
     span = max(t_end_s - t_start_s, 1.0)
@@ -408,8 +394,8 @@ def integrate_in_threads(Y0, t0, params, seq, guidance, progress=None, n_threads
     integrated on its own. ``n_threads`` defaults to the CPUs this process may use; fewer than
     MIN_SAMPLES_PER_THREAD samples a thread are not split.
 
-    ``progress(fraction_done)`` is called from the calling thread (at most every
-    PROGRESS_PERIOD_S), each chunk counting by its slowest sample's clock between ``t0`` and
+    ``progress(fraction_done)`` (an :class:`orbital.progress.Stage`, which throttles) is called from
+    the calling thread, each chunk counting by its slowest sample's clock between ``t0`` and
     ``t_end_s`` (the expected last touchdown). An exception in the calling thread (Ctrl-C, SIGTERM
     as SystemExit) sets the chunks' cancel event: running chunks stop at their next step, queued
     ones never start, and the exception goes on within milliseconds."""
@@ -421,8 +407,7 @@ def integrate_in_threads(Y0, t0, params, seq, guidance, progress=None, n_threads
         n_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     n_threads = max(1, min(n_threads, n // MIN_SAMPLES_PER_THREAD))
     if n_threads == 1:
-        report = throttled(progress) if progress else None
-        return integrate(Y0, t0, params, seq, guidance, progress=(lambda t_s: report(fraction(t_s))) if report else None)
+        return integrate(Y0, t0, params, seq, guidance, progress=(lambda t_s: progress(fraction(t_s))) if progress else None)
     chunks = np.array_split(np.arange(n), max(n_threads, -(-n // chunk_samples)))
     reached = np.full(len(chunks), t_start)  # each chunk's clock, written by its thread
     cancel = threading.Event()

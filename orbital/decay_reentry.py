@@ -134,9 +134,9 @@ def _decay_progress(start_perigee_m, handoff_m, max_lifetime_s):
     """``progress(t_s, perigee_m)`` for :func:`orbital.decay.propagate_mean`: the share of the fall
     to the hand-off or of max_lifetime, whichever is further (an orbit that hardly decays still
     moves on), into the first 80 % of the run (most of its wall time)."""
-    from orbital.propagate import ThrottledProgress
+    from orbital.progress import Stage
 
-    throttled = ThrottledProgress(0.0, 1.0, "decaying (orbit-averaged)", 0.0, 0.8)
+    throttled = Stage("decaying (orbit-averaged)", 0.0, 1.0, 0.0, 0.8)
 
     def progress(t_s, perigee_m):
         throttled(max((start_perigee_m - perigee_m) / (start_perigee_m - handoff_m), t_s / max_lifetime_s))

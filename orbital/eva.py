@@ -17,7 +17,6 @@ J2 acts about the z axis of the inertial frame the station is given in: GCRS, or
 TEME of epoch (where z is the true pole).
 """
 
-import time
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
@@ -29,7 +28,7 @@ from orbital.constants import MU_EARTH_M3_S2
 from orbital.cw import cw_propagate
 from orbital.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.gravity import gravity_acceleration
-from orbital.progress import report
+from orbital.progress import Stage
 from orbital.tether import (
     TetherState,
     anchor_offset,
@@ -160,26 +159,6 @@ def safer_acceleration_lvlh(config, mass_kg, rel_r_lvlh_m, rel_v_lvlh_m_s):
         return np.zeros(3)
     tau = _SAFER_VELOCITY_PERIODS * config.control_period_s
     return np.clip(velocity_error / tau, -a_max, a_max)
-
-
-#: Wall time (s) between two progress reports of a long loop.
-PROGRESS_INTERVAL_S = 0.25
-
-
-class ProgressTicker:
-    """Reports ``done / total`` of a loop to :func:`orbital.progress.report`, at most every
-    :data:`PROGRESS_INTERVAL_S` of wall time (the first call reports at once). A loop that is one
-    phase of a run reports into its share ``span`` = (start, end) of the run's [0, 1]."""
-
-    def __init__(self, total: float, what: str, span: tuple = (0.0, 1.0)):
-        self.total, self.what, self.span, self._next_wall_s = float(total), what, span, 0.0
-
-    def __call__(self, done: float) -> None:
-        now = time.monotonic()
-        if now >= self._next_wall_s:
-            self._next_wall_s = now + PROGRESS_INTERVAL_S
-            start, end = self.span
-            report(start + (end - start) * min(done / self.total, 1.0), self.what)
 
 
 class Event(NamedTuple):
@@ -502,7 +481,7 @@ class _Run:
         states = np.empty((times.size, 12))
         tensions = np.zeros(times.size)
         emitted, t = 0, 0.0
-        progress = ProgressTicker(t_end, "spacewalk drift", self.progress_span)
+        progress = Stage("spacewalk drift", 0.0, t_end, *self.progress_span)
         while True:
             y = self.apply_impulses(t, y)
             if self.safer_active and t >= self.safer_next_s - 1e-9:

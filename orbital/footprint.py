@@ -37,6 +37,7 @@ import numpy as np
 from pydantic import Field
 
 from orbital import reentry as R
+from orbital.progress import Stage
 from orbital.schema import Quantity, StrictModel
 
 
@@ -118,13 +119,13 @@ def simulate(scn, progress=None):
     enabled = scn.progress if progress is None else progress
     epoch, r0, v0 = initial_state(scn.station)
     Y0 = np.concatenate([r0, v0])
-    planned, guidance = R.plan(scn, Y0, progress=R.stage_reporter(0.0, 0.02, "planned descent") if enabled else None)
+    planned, guidance = R.plan(scn, Y0, progress_span=(0.0, 0.02) if enabled else None)
     params = draw_params(scn)
     seq = R.sequence(scn)
     t_c = max(0.0, float(np.min(params.burn_start_s)))
     Yc = coast(Y0[None, :], 0.0, t_c, R.nominal_params(scn), seq)
     Ys = np.repeat(Yc, scn.n_samples, axis=0)
-    report = R.stage_reporter(0.02, 1.0, f"{scn.n_samples} descents") if enabled else None
+    report = Stage(f"{scn.n_samples} descents", 0.0, 1.0, 0.02, 1.0) if enabled else None
     outcome = integrate_in_threads(Ys, t_c, params, seq, guidance, progress=report, t_end_s=float(planned.t_touchdown[0]))
     return epoch, planned, outcome, params
 

@@ -5,37 +5,12 @@ decay altitude; the own path is the default (it starts at once), poliastro's is
 the reference it is tested against.
 """
 
-import time
-
 import numpy as np
+
+from orbital.progress import Stage
 
 #: Integration stops when the height above the ellipsoid falls below this (m).
 DECAY_STOP_ALTITUDE_M = 100.0e3
-#: Shortest wall time (s) between two progress reports of an integration.
-REPORT_INTERVAL_S = 0.25
-
-
-class ThrottledProgress:
-    """Reports (:func:`orbital.progress.report`) the share of ``[start, end]`` a quantity has
-    covered (a time, or a falling height), mapped into ``[lo, hi]`` of the run; at most once
-    every :data:`REPORT_INTERVAL_S` of wall time, and never backwards (an integrator tries
-    and rejects steps)."""
-
-    def __init__(self, start, end, what, lo=0.0, hi=1.0):
-        self.start, self.end, self.what, self.lo, self.hi = float(start), float(end), what, lo, hi
-        self.done = lo
-        self.next_report_s = time.monotonic() + REPORT_INTERVAL_S
-
-    def __call__(self, value):
-        now = time.monotonic()
-        if now < self.next_report_s:
-            return
-        from orbital.progress import report
-
-        share = (float(value) - self.start) / (self.end - self.start) if self.end != self.start else 1.0
-        self.done = max(self.done, self.lo + (self.hi - self.lo) * min(max(share, 0.0), 1.0))
-        self.next_report_s = now + REPORT_INTERVAL_S
-        report(self.done, self.what)
 
 
 def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
@@ -114,7 +89,7 @@ def propagate_orbit(
     t_grid_s = np.asarray(t_grid_s, dtype=float)
     r0_m = np.asarray(r0_m, dtype=float)
     v0_m_s = np.asarray(v0_m_s, dtype=float)
-    progress = ThrottledProgress(t_grid_s[0], t_grid_s[-1], "integrating the orbit", *progress_span)
+    progress = Stage("integrating the orbit", t_grid_s[0], t_grid_s[-1], *progress_span)
     if method == "dop853":
         return _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress)
     if method == "poliastro_cowell":

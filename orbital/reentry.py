@@ -27,6 +27,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from orbital.constants import G0_M_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.parachutes import ParachuteSpec
+from orbital.progress import Stage
 from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel
 
 _Speed = Quantity("m/s", "m/s", ge=0.0, le=2000.0)
@@ -357,40 +358,16 @@ def _command_too_low(scn, planned):
     )
 
 
-def stage_reporter(lo, hi, what):
-    """``callback(fraction of a stage)`` sending ``lo + (hi - lo) * fraction`` to
-    :func:`orbital.progress.report` (the run's progress), never going back."""
-    from orbital.progress import report
-
-    reached = [lo]
-
-    def call(fraction):
-        reached[0] = max(reached[0], lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
-        report(reached[0], what)
-
-    return call
-
-
-def _clock_progress(callback, t_start_s, t_end_s):
-    """:func:`~orbital.batch_integrator.integrate`'s ``progress(t_s)`` feeding ``callback(fraction)``
-    (at most every PROGRESS_PERIOD_S of wall time), or None without a callback."""
-    from orbital.batch_integrator import clock_fraction, throttled
-
-    if callback is None:
-        return None
-    fraction, report = clock_fraction(t_start_s, t_end_s), throttled(callback)
-    return lambda t_s: report(fraction(t_s))
-
-
 #: Expected time (s) from the burn to touchdown, for the planned descent's progress (MS-11: 53 min).
 EXPECTED_DESCENT_S = 3600.0
 
 
-def plan(scn, Y0, progress=None):
+def plan(scn, Y0, progress_span=None):
     """Fly the planned descent once; returns ``(outcome, guidance for scn.guidance.mode)``.
 
     For ``lifting`` the guidance tracks the plan's range-to-go table toward its
-    landing point; for ``ballistic`` it spins. ``progress(fraction)`` is told how far it got.
+    landing point; for ``ballistic`` it spins. Its progress is reported into ``progress_span``
+    ``(lo, hi)`` of the run's, if given.
     """
     from dataclasses import replace
 
@@ -398,7 +375,7 @@ def plan(scn, Y0, progress=None):
     from orbital.guidance import reference_table
 
     ref_guidance = reference_guidance(scn)
-    clock = _clock_progress(progress, 0.0, scn.burn.start + EXPECTED_DESCENT_S)
+    clock = Stage("planned descent", 0.0, scn.burn.start + EXPECTED_DESCENT_S, *progress_span) if progress_span else None
     outcome = integrate(Y0[None, :], 0.0, nominal_params(scn), sequence(scn), ref_guidance, record=True, progress=clock)
     if not outcome.landed[0]:
         raise _no_descent(scn, "the planned descent", outcome)
@@ -588,8 +565,8 @@ def run(scenario):
 
     epoch, r0, v0 = initial_state(scenario.station)
     Y0 = np.concatenate([r0, v0])
-    planned, guidance = plan(scenario, Y0, progress=stage_reporter(0.0, 0.5, "planned descent"))
-    clock = _clock_progress(stage_reporter(0.5, 1.0, "descent"), 0.0, float(planned.t_touchdown[0]))
+    planned, guidance = plan(scenario, Y0, progress_span=(0.0, 0.5))
+    clock = Stage("descent", 0.0, float(planned.t_touchdown[0]), 0.5, 1.0)
     out = integrate(Y0[None, :], 0.0, nominal_params(scenario), sequence(scenario), guidance, record=True, progress=clock)
     if not out.landed[0]:
         raise _no_descent(scenario, "the guided descent")
