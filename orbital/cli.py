@@ -21,6 +21,21 @@ app = typer.Typer(
 EXIT_BAD_INPUT = 2
 
 
+def _print_version(value: bool):
+    if value:
+        from orbital import __version__
+
+        typer.echo(f"issim {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="print the version and exit"),
+):
+    """issim: an orbital mini-simulator (station, spacewalk, robotic arm, Soyuz return)."""
+
+
 def _fail(message):
     """Print one error message to stderr and exit with code 2."""
     typer.echo(f"issim: error: {message}", err=True)

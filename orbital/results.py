@@ -230,7 +230,7 @@ def claim_out_dir(out, overwrite: bool = False) -> RunDirSlot:
     holding files issim did not write) is refused with a :class:`RunDirError` naming ``--out``.
     """
     path = Path(out)
-    option = f"--out {out}"
+    option = f"--out {out}" if str(out).strip() else f"--out {str(out)!r}"
     _refuse_protected(path, option)
     if path.is_symlink():
         raise RunDirError(f"{option}: is a symbolic link; expected a directory path (give the directory it points to)")

@@ -58,7 +58,10 @@ def resolve_path(name_or_path):
         if path.is_symlink() and not path.exists():
             raise ScenarioError(f"{name_or_path}: a symbolic link to {os.readlink(path)}, which does not exist; expected a scenario YAML file")
         if not path.is_file():
-            raise ScenarioError(f"{name_or_path}: no such file")
+            bundled = path.stem if path.suffix in (".yaml", ".yml") and path.stem in bundled_scenarios() else None
+            hint = f" (the bundled scenario is named '{bundled}', without {path.suffix})" if bundled and len(path.parts) == 1 else ""
+            raise ScenarioError(f"{name_or_path}: no such file{hint}")
+        _refuse_run_dir_file(path)
         return path
     bundled = bundled_scenarios()
     if name_or_path in bundled:
@@ -75,6 +78,17 @@ def _file_type(path):
     mode = path.stat().st_mode
     kinds = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
     return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _refuse_run_dir_file(path):
+    """A run directory's summary or trajectories given where a scenario is expected: say what to give instead."""
+    from orbital.results import SCENARIO_FILE, SUMMARY_FILE, TRAJECTORIES_FILE
+
+    if path.name in (SUMMARY_FILE, TRAJECTORIES_FILE) and (path.parent / SCENARIO_FILE).is_file():
+        raise ScenarioError(
+            f"{path}: is a file of the run directory {path.parent}, not a scenario; expected a scenario file: "
+            f"use {path.parent / SCENARIO_FILE} to run it again, or 'issim view {path.parent}' to watch it"
+        )
 
 
 def _directory_message(path):
@@ -164,8 +178,13 @@ def apply_overrides(data, overrides):
 
     A numeric part of the key indexes an existing list: ``pushes.0.time=5``.
     """
+    first_given = {}
     for text in overrides:
         path, value = parse_override(text)
+        key = ".".join(path)
+        if key in first_given:
+            raise ScenarioError(f"--set {text!r}: {key} is already set by --set {first_given[key]!r}; expected each key once")
+        first_given[key] = text
         node = data
         for depth, part in enumerate(path):
             if isinstance(node, list):

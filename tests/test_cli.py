@@ -267,3 +267,29 @@ def test_a_files_own_error_stays_the_files_beside_a_set(issim, write_yaml):
     path = write_yaml("kind: station\nname: x\nstation:\n  mass: -3 kg\n")
     done = issim("validate", path, "--set", "duration=3 h")
     assert done.returncode == 2 and done.stderr.startswith(f"issim: error: {path}: station.mass = '-3 kg'"), done.stderr
+
+
+def test_version(issim):
+    from orbital import __version__
+
+    done = issim("--version")
+    assert done.returncode == 0 and done.stdout == f"issim {__version__}\n"
+
+
+def test_a_key_set_twice_is_refused_naming_both(issim):
+    done = issim("validate", "iss_orbit", "--set", "duration=1 h", "--set", "duration=2 h")
+    assert done.returncode == 2
+    assert "--set 'duration=2 h': duration is already set by --set 'duration=1 h'" in done.stderr
+
+
+def test_a_bundled_name_with_yaml_is_pointed_to_the_bundled_scenario(issim):
+    done = issim("run", "iss_orbit.yaml")
+    assert done.returncode == 2 and "the bundled scenario is named 'iss_orbit'" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "view"])
+def test_a_run_directory_file_given_as_a_scenario_says_what_to_give(issim, tmp_path, command):
+    assert issim("run", "iss_orbit", *SHORT, "--out", tmp_path / "r", "--json").returncode == 0
+    done = issim(command, tmp_path / "r" / SUMMARY_FILE)
+    assert done.returncode == 2 and "is a file of the run directory" in done.stderr
+    assert f"{tmp_path / 'r' / SCENARIO_FILE}" in done.stderr and "unknown field" not in done.stderr
