@@ -6,6 +6,7 @@ ends with one message on stderr and exit code 2, never a traceback.
 """
 
 import sys
+from contextlib import contextmanager
 from typing import List, Optional
 
 import typer
@@ -18,6 +19,21 @@ app = typer.Typer(
 )
 
 EXIT_BAD_INPUT = 2
+
+
+def _print_version(value: bool):
+    if value:
+        from orbital import __version__
+
+        typer.echo(f"issim {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="print the version and exit"),
+):
+    """issim: an orbital mini-simulator (station, spacewalk, robotic arm, Soyuz return)."""
 
 
 def _fail(message):
@@ -51,8 +67,13 @@ def list_scenarios():
             data = {}
         first_line = str(data.get("description", "")).strip().splitlines()[:1]
         rows.append((name, str(data.get("kind", "?")), first_line[0] if first_line else ""))
-    # one line each: name and kind whole, the description cut to the terminal's width
-    widths = [max(len(row[i]) for row in rows) for i in (0, 1)] if rows else [4, 4]
+    widths = [max(len(row[i]) for row in [("name", "kind"), *rows]) for i in (0, 1)]
+    console = Console()
+    if not console.is_terminal:  # a pipe or a file: whole lines, for grep and friends
+        for row in [("name", "kind", "description"), *rows]:
+            sys.stdout.write(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}".rstrip() + "\n")
+        return
+    # on a terminal, one line each: name and kind whole, the description cut to its width
     table = Table(
         Column("name", min_width=widths[0], no_wrap=True),
         Column("kind", min_width=widths[1], no_wrap=True),
@@ -62,7 +83,7 @@ def list_scenarios():
     )
     for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    console.print(table)
 
 
 def _format_value(value):
@@ -92,33 +113,28 @@ def _print_summary(result, run_dir):
 def run(
     scenario: str = typer.Argument(..., help="a bundled scenario name (see 'issim list') or a YAML file"),
     set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field: KEY=VALUE, e.g. station.altitude='400 km'"),
-    out: Optional[str] = typer.Option(None, "--out", help="run directory (default: runs/<name>-<UTC time>)"),
-    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out directory"),
+    out: Optional[str] = typer.Option(None, "--out", help="run directory (default: a new runs/<name>-<UTC time>)"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an earlier run in --out (only a directory issim wrote)"),
     json_output: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout, nothing else"),
     view_after: bool = typer.Option(False, "--view", help="open the 3D viewer on the result afterwards"),
 ):
     """Run a scenario, print its summary and write a run directory."""
     import json
-    from datetime import datetime, timezone
 
-    from orbital.results import RunDirError, check_can_write, default_run_dir, write_run
+    from orbital.results import RunDirError
     from orbital.scenario import resolved_yaml
 
     model = _load(scenario, set_ or [])
     if view_after:
         _check_window()
-    run_dir = out or str(default_run_dir(model.name, datetime.now(timezone.utc)))
-    try:
-        check_can_write(run_dir, overwrite)
-    except RunDirError as exc:
-        _fail(str(exc))
-    if not json_output:
-        typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
-    result = _run(scenario, model)
-    try:
-        written = write_run(result, resolved_yaml(model), run_dir, overwrite)
-    except (RunDirError, OSError) as exc:
-        _fail(f"cannot write the run directory: {exc}")
+    with _claim_run_dir(out, overwrite, model.name) as slot:
+        if not json_output:
+            typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
+        result = _run(scenario, model, show_progress=not json_output)
+        try:
+            written = slot.commit(result, resolved_yaml(model))
+        except (RunDirError, OSError) as exc:
+            _fail(f"cannot write {slot.option}: {exc}")
     if json_output:
         document = result.summary_document()
         document["run_dir"] = str(written)
@@ -130,8 +146,22 @@ def run(
         _open_window(result)
 
 
-def _run(source, model):
-    """Run a validated model; inputs that cannot make a run end with one message and exit 2."""
+def _claim_run_dir(out, overwrite, scenario_name):
+    """Reserve the run directory before any work (``--out``, or a new one under runs/); exit 2 if it cannot be."""
+    from datetime import datetime, timezone
+
+    from orbital.results import RunDirError, claim_default_dir, claim_out_dir
+
+    if overwrite and out is None:
+        _fail("--overwrite: only with --out DIR (a default run directory is always a new one)")
+    try:
+        return claim_out_dir(out, overwrite) if out is not None else claim_default_dir(scenario_name, datetime.now(timezone.utc))
+    except RunDirError as exc:
+        _fail(str(exc))
+
+
+def _run(source, model, show_progress=True):
+    """Run a validated model (a progress bar on a terminal); inputs that cannot make a run end with one message and exit 2."""
     from orbital.runners import first_run_note, run_scenario
     from orbital.scenario import InfeasibleScenario
 
@@ -139,9 +169,33 @@ def _run(source, model):
     if note:
         typer.echo(f"issim: {note}", err=True)
     try:
-        return run_scenario(model)
+        with _progress_display(f"{model.name} ({model.kind})", show_progress) as callback:
+            return run_scenario(model, progress=callback)
     except InfeasibleScenario as exc:
         _fail(f"{source}: {exc}")
+
+
+@contextmanager
+def _progress_display(label, enabled):
+    """A transient bar on stderr showing the run's ``orbital.progress`` reports and the time
+    elapsed, when stderr is a terminal (and ``enabled``); else no callback at all."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not (enabled and console.is_terminal):
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                   console=console, transient=True, refresh_per_second=4)
+    task = bar.add_task(label, total=None)  # a pulse until the runner's first report
+
+    def show(fraction_done, what):
+        bar.update(task, total=1.0, completed=fraction_done, description=f"{label}: {what}" if what else label)
+
+    with bar:
+        yield show
 
 
 def _check_window():
@@ -176,23 +230,29 @@ def view(
 ):
     """Watch a scenario in 3D (window), or export it as MP4/GIF/PNG without a display."""
 
-    from viz.options import OptionError, check_duration, check_export_options, check_export_path, check_fps, parse_size, parse_time
+    from viz.options import (OptionError, check_duration, check_export_options, check_export_path, check_fps, check_window_options,
+                             parse_size, parse_time)
 
     try:
         frame_size = parse_size(size)
         fps_given, duration_given = fps is not None, duration is not None
         fps, duration = check_fps(30 if fps is None else fps), check_duration(10.0 if duration is None else duration)
         at_time = parse_time(time_) if time_ is not None else None
-        out = check_export_path(export, time_ is not None, overwrite) if export else None
+        out = check_export_path(export, time_ is not None, overwrite) if export is not None else None
         if warp is not None and not warp > 0:
             raise OptionError(f"--warp {warp:g}: expected a positive number of simulated seconds per wall second")
         if out is not None:
             check_export_options(out, fps_given, duration_given, warp is not None)
+        else:
+            check_window_options(fps_given, duration_given, time_ is not None, overwrite)
     except OptionError as exc:
         _fail(str(exc))
+    saved, model = _view_target(target, set_ or [])
     if out is None:
         _check_window()
-    result = _result_to_view(target, set_ or [])
+    if saved is None:
+        typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
+    result = saved if saved is not None else _run(target, model)
     if out is None:
         _open_window(result, warp)
         return
@@ -212,22 +272,24 @@ def view(
     typer.echo(f"wrote {out}", err=True)
 
 
-def _result_to_view(target, overrides):
-    """A run directory is read; a scenario (name or YAML) is run first."""
+def _view_target(target, overrides):
+    """``(result, None)`` for a run directory (read), ``(None, model)`` for a scenario (validated, to run);
+    exit 2 naming the target if it is neither."""
     from pathlib import Path
 
-    from orbital.results import SUMMARY_FILE, RunDirError, read_run
+    from orbital.results import RunDirError, read_run
 
-    if Path(target).is_dir():
+    path = Path(target)
+    if path.is_dir():
         if overrides:
             _fail(f"--set: cannot change a saved run directory ({target}); expected a scenario name or YAML file")
         try:
-            return read_run(target)
+            return read_run(target), None
         except RunDirError as exc:
-            _fail(f"{exc}; expected a directory written by 'issim run' (with {SUMMARY_FILE})")
-    model = _load(target, overrides)
-    typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
-    return _run(target, model)
+            _fail(str(exc))
+    if not path.exists() and (path.suffix.lower() in (".yaml", ".yml") or "/" in target):
+        _fail(f"{target}: no such run directory or scenario file; expected a run directory, a YAML file or a bundled scenario name")
+    return None, _load(target, overrides)
 
 
 @app.command()
@@ -261,14 +323,34 @@ def _usage_error_line(exc):
     return f"issim: error: {message.rstrip('.')} (see '{command} --help')"
 
 
+#: The signal (SIGINT or SIGTERM) that stopped this process, once one has.
+_stopped_by = None
+
+
+def _interrupt(signum, frame):
+    """Ctrl-C: noted (typer turns the KeyboardInterrupt into a bare exit code), then raised."""
+    global _stopped_by
+    _stopped_by = signum
+    raise KeyboardInterrupt
+
+
 def _terminate(signum, frame):
     """SIGTERM ends the run as Ctrl-C does: half-written files are removed on the way out."""
+    global _stopped_by
+    _stopped_by = signum
     raise SystemExit(128 + signum)
+
+
+def _stopped_message(signum):
+    import signal
+
+    return "issim: interrupted" if signum == signal.SIGINT else "issim: terminated"
 
 
 def main():
     """Console-script entry point: usage errors are one line on stderr and exit code 2; an
-    unexpected error is one line and exit code 1 (ISSIM_DEBUG=1 shows its traceback)."""
+    unexpected error is one line and exit code 1 (ISSIM_DEBUG=1 shows its traceback); Ctrl-C
+    and SIGTERM say so and exit 128 + the signal's number, having removed what the run reserved."""
     import os
     import signal
 
@@ -278,7 +360,10 @@ def main():
         from click import exceptions as click_exceptions
 
     signal.signal(signal.SIGTERM, _terminate)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with SIGINT ignored
+        signal.signal(signal.SIGINT, _interrupt)
     no_args = getattr(click_exceptions, "NoArgsIsHelpError", ())
+    interrupted = None
     try:
         code = app(standalone_mode=False)
     except no_args as exc:
@@ -287,14 +372,21 @@ def main():
     except click_exceptions.UsageError as exc:
         typer.echo(_usage_error_line(exc), err=True)
         code = EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        typer.echo("issim: interrupted", err=True)
-        code = 130
+    except (KeyboardInterrupt, typer.Abort):
+        interrupted = signal.SIGINT
+    except SystemExit as exc:
+        if _stopped_by is None:
+            raise
+        code = exc.code
     except Exception as exc:  # a bug, not bad input: say what broke, in one line
         if os.environ.get("ISSIM_DEBUG"):
             raise
         typer.echo(f"issim: internal error: {type(exc).__name__}: {exc} (ISSIM_DEBUG=1 shows where; please report it)", err=True)
         code = 1
+    stopped = _stopped_by or interrupted
+    if stopped:
+        typer.echo(_stopped_message(stopped), err=True)
+        code = 128 + stopped
     sys.exit(code if isinstance(code, int) else 0)
 
 

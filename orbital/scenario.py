@@ -7,6 +7,7 @@ with code 2.
 
 import functools
 import math
+import os
 import importlib
 import importlib.resources
 from pathlib import Path
@@ -53,8 +54,15 @@ def resolve_path(name_or_path):
     if path.is_dir():
         raise ScenarioError(_directory_message(path))
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in str(name_or_path):
+        if path.exists() and not path.is_file():
+            raise ScenarioError(f"{name_or_path}: is {_file_type(path)}, not a regular file; expected a scenario YAML file")
+        if path.is_symlink() and not path.exists():
+            raise ScenarioError(f"{name_or_path}: a symbolic link to {os.readlink(path)}, which does not exist; expected a scenario YAML file")
         if not path.is_file():
-            raise ScenarioError(f"{name_or_path}: no such file")
+            bundled = path.stem if path.suffix in (".yaml", ".yml") and path.stem in bundled_scenarios() else None
+            hint = f" (the bundled scenario is named '{bundled}', without {path.suffix})" if bundled and len(path.parts) == 1 else ""
+            raise ScenarioError(f"{name_or_path}: no such file{hint}")
+        _refuse_run_dir_file(path)
         return path
     bundled = bundled_scenarios()
     if name_or_path in bundled:
@@ -62,6 +70,26 @@ def resolve_path(name_or_path):
     raise ScenarioError(
         f"'{name_or_path}' is neither a file nor a bundled scenario; expected one of: {', '.join(bundled)}"
     )
+
+
+def _file_type(path):
+    """What a path that is not a regular file or a directory is, in words."""
+    import stat
+
+    mode = path.stat().st_mode
+    kinds = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _refuse_run_dir_file(path):
+    """A run directory's summary or trajectories given where a scenario is expected: say what to give instead."""
+    from orbital.results import SCENARIO_FILE, SUMMARY_FILE, TRAJECTORIES_FILE
+
+    if path.name in (SUMMARY_FILE, TRAJECTORIES_FILE) and (path.parent / SCENARIO_FILE).is_file():
+        raise ScenarioError(
+            f"{path}: is a file of the run directory {path.parent}, not a scenario; expected a scenario file: "
+            f"use {path.parent / SCENARIO_FILE} to run it again, or 'issim view {path.parent}' to watch it"
+        )
 
 
 def _directory_message(path):
@@ -151,8 +179,13 @@ def apply_overrides(data, overrides):
 
     A numeric part of the key indexes an existing list: ``pushes.0.time=5``.
     """
+    first_given = {}
     for text in overrides:
         path, value = parse_override(text)
+        key = ".".join(path)
+        if key in first_given:
+            raise ScenarioError(f"--set {text!r}: {key} is already set by --set {first_given[key]!r}; expected each key once")
+        first_given[key] = text
         node = data
         for depth, part in enumerate(path):
             if isinstance(node, list):
@@ -183,19 +216,22 @@ def model_class(kind):
     return importlib.import_module(KINDS[kind]).Scenario
 
 
-def validate(data, source="<scenario>", default_name="", overridden=()):
+def validate(data, source="<scenario>", default_name="", overridden=(), file_data=None):
     """Validate a scenario dict; returns the typed model of its kind.
 
-    ``overridden``: dotted keys set by ``--set``; problems under them are reported as the
-    ``--set`` value's, not the file's."""
+    ``overridden``: the ``--set`` texts (``KEY=VALUE``) that turned ``file_data`` (the file as
+    read) into ``data``. A problem they caused, under a key they set or one the file alone does
+    not have (a combination), is reported as theirs, not the file's."""
     from pydantic import ValidationError
 
+    keys = [text.partition("=")[0].strip() for text in overridden]
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
+        where = "--set" if "kind" in keys else source
         raise ScenarioError(
-            f"{source}: kind = {_describe(kind)}: expected one of: {', '.join(KINDS)}"
+            f"{where}: kind = {_describe(kind)}: expected one of: {', '.join(KINDS)}"
             if "kind" in data
-            else f"{source}: kind: missing; expected one of: {', '.join(KINDS)}"
+            else f"{where}: kind: missing; expected one of: {', '.join(KINDS)}"
         )
     cls = model_class(kind)
     if not data.get("name") and default_name:
@@ -203,17 +239,42 @@ def validate(data, source="<scenario>", default_name="", overridden=()):
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(format_validation_error(exc, source, cls, overridden)) from None
+        file_problems = _problems_of_the_file(cls, file_data, default_name) if overridden else None
+        raise ScenarioError(format_validation_error(exc, source, cls, overridden, file_problems)) from None
     except RecursionError:
         raise ScenarioError(f"{source}: nested too deeply") from None
 
 
+def _problem_key(error):
+    """What identifies a validation problem whatever the values: where, which kind, which field."""
+    return tuple(error["loc"]), error["type"], (error.get("ctx") or {}).get("field")
+
+
+def _problems_of_the_file(cls, file_data, default_name):
+    """The problems of the file alone (without ``--set``), as :func:`_problem_key` s; None if unknown."""
+    from pydantic import ValidationError
+
+    if not isinstance(file_data, dict) or file_data.get("kind") != cls.model_fields["kind"].default:
+        return None
+    if not file_data.get("name") and default_name:
+        file_data = {**file_data, "name": default_name}
+    try:
+        cls.model_validate(file_data)
+    except ValidationError as exc:
+        return {_problem_key(error) for error in exc.errors(include_url=False)}
+    except RecursionError:
+        return None
+    return set()
+
+
 def load(name_or_path, overrides=()):
     """Read, override and validate a scenario: the one entry point for the CLI."""
+    import copy
+
     path = resolve_path(name_or_path)
-    data = apply_overrides(read_yaml(path), overrides)
-    keys = [text.partition("=")[0].strip() for text in overrides]
-    return validate(data, source=str(path), default_name=safe_name(path.stem), overridden=keys)
+    file_data = read_yaml(path)
+    data = apply_overrides(copy.deepcopy(file_data), overrides)
+    return validate(data, source=str(path), default_name=safe_name(path.stem), overridden=list(overrides), file_data=file_data)
 
 
 def resolved_yaml(scenario):
@@ -267,31 +328,54 @@ def _field_names(cls, loc):
     return list(cls.model_fields)
 
 
-def format_validation_error(exc, source, cls, overridden=()):
-    """One message, a line per problem: ``file: field.path = value: what was expected``
-    (``--set: field.path = ...`` where the value came from an override in ``overridden``)."""
+def format_validation_error(exc, source, cls, overridden=(), file_problems=None):
+    """One message, a line per problem: ``file: field.path = value: what was expected``.
+
+    ``overridden``: the ``--set`` texts applied. A problem under a key one of them set reads
+    ``--set: field.path = value: ...``; with ``file_problems`` (the file's own, see
+    :func:`_problems_of_the_file`), a problem the file alone does not have names the ``--set``
+    options that made it: ``--set 'KEY=VALUE': field.path: ...``."""
+    keys = [text.partition("=")[0].strip() for text in overridden]
     lines = []
-    file_source = source
     for error in exc.errors(include_url=False):
         loc = [str(part) for part in error["loc"]]
-        field = ".".join(loc) or "(top level)"
-        source = "--set" if any(field == key or field.startswith(key + ".") for key in overridden) else file_source
-        if error["type"] == "extra_forbidden":
-            allowed = _field_names(cls, error["loc"][:-1])
-            lines.append(f"{source}: {field}: unknown field; expected one of: {', '.join(allowed)}")
-        elif error["type"] == "missing":
-            lines.append(f"{source}: {field}: missing; this field is required")
+        ctx = error.get("ctx") or {}
+        field = ".".join([*loc, ctx["field"]] if error["type"] == "field" else loc)
+        if any(field == key or field.startswith(key + ".") for key in keys):
+            where = "--set"
+        elif file_problems is not None and _problem_key(error) not in file_problems:
+            where = _blamed_sets(overridden, keys, ".".join(loc), error["msg"])
         else:
-            message = error["msg"].removeprefix("Value error, ")
-            ctx = error.get("ctx") or {}
-            if error["type"] == "field":
-                lines.append(f"{source}: {'.'.join([*loc, ctx['field']])} = {ctx['value']}: {message}")
-            elif error["type"] in ("perigee_under_surface", "orbit_conflict"):
-                lines.append(f"{source}: {field}: {message}")
-            elif error["type"] in ("model_type", "dict_type"):
-                lines.append(f"{source}: {field} = {_describe(error.get('input'))}: expected a section of fields ({field}.KEY: VALUE)")
-            elif isinstance(error.get("input"), float) and math.isnan(error["input"]) or str(error.get("input")).strip().lower() == "nan":
-                lines.append(f"{source}: {field} = {_describe(error.get('input'))}: expected a number, not NaN")
-            else:
-                lines.append(f"{source}: {field} = {_describe(error.get('input'))}: {message}")
+            where = source
+        lines.append(f"{where}: {_problem_text(error, field, cls)}")
     return "\n".join(lines[:10]) + (f"\n... and {len(lines) - 10} more" if len(lines) > 10 else "")
+
+
+def _blamed_sets(overridden, keys, section, message):
+    """``--set 'K=V'`` for the overrides inside ``section`` whose field the message names (else all
+    those inside ``section``; else all of them)."""
+    import shlex
+
+    inside = [(text, key) for text, key in zip(overridden, keys) if not section or key == section or key.startswith(section + ".")]
+    named = [text for text, key in inside if key.rpartition(".")[2] in message]
+    return " ".join(f"--set {shlex.quote(text)}" for text in named or [text for text, _ in inside] or overridden)
+
+
+def _problem_text(error, field, cls):
+    """One problem, after its source: ``field = value: what was expected``."""
+    message = error["msg"].removeprefix("Value error, ")
+    value = error.get("input")
+    named = f"{field}: " if field else ""
+    if error["type"] == "extra_forbidden":
+        return f"{field}: unknown field; expected one of: {', '.join(_field_names(cls, error['loc'][:-1]))}"
+    if error["type"] == "missing":
+        return f"{field}: missing; this field is required"
+    if error["type"] == "field":
+        return f"{field} = {(error.get('ctx') or {})['value']}: {message}"
+    if error["type"] in ("model_type", "dict_type"):
+        return f"{field or '(top level)'} = {_describe(value)}: expected a section of fields ({field}.KEY: VALUE)"
+    if error["type"] in ("perigee_under_surface", "orbit_conflict") or isinstance(value, dict):
+        return f"{named}{message}"  # a section's own check: its message names the fields, not a dump of the section
+    if isinstance(value, float) and math.isnan(value) or str(value).strip().lower() == "nan":
+        return f"{field} = {_describe(value)}: expected a number, not NaN"
+    return f"{field} = {_describe(value)}: {message}"

@@ -160,3 +160,136 @@ def test_sigterm_during_an_export_leaves_no_file(tmp_path):
     export.communicate(timeout=60)
     assert export.returncode == 128 + signal.SIGTERM
     assert os.listdir(tmp_path) == [], "nothing half-written is left"
+
+
+# --- issue 12, the command line's own defects
+
+
+def _run_on_a_terminal(args, cwd, stdout_too=False):
+    """Run issim with stderr (and stdout if ``stdout_too``) on a pseudo-terminal; returns (code, terminal text, stdout)."""
+    import os
+    import pty
+    import subprocess
+
+    from conftest import ISSIM
+
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"}
+    env.pop("NO_COLOR", None)
+    run = subprocess.Popen([str(ISSIM), *args], cwd=cwd, env=env, stderr=terminal,
+                           stdout=terminal if stdout_too else subprocess.PIPE)
+    os.close(terminal)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: every process holding it has exited
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    out = run.stdout.read() if run.stdout else b""
+    return run.wait(timeout=60), shown.decode(errors="replace"), out.decode()
+
+
+#: rich's elapsed-time column, as the progress bar shows it (h:mm:ss)
+ELAPSED = r"\d:\d\d:\d\d"
+
+
+def test_a_run_shows_progress_on_a_terminal_only(issim, tmp_path):
+    """A run of a few seconds draws a progress bar on a terminal's stderr; none in a pipe or with --json."""
+    import re
+
+    long_run = ["run", "iss_orbit", "--set", "duration=20 d"]
+    code, shown, _ = _run_on_a_terminal([*long_run, "--out", "a"], tmp_path)
+    assert code == 0 and re.search(ELAPSED, shown), shown
+    code, shown, out = _run_on_a_terminal([*long_run, "--out", "b", "--json"], tmp_path)
+    assert code == 0 and not re.search(ELAPSED, shown) and json.loads(out)["scenario"] == "iss_orbit"
+    piped = issim(*long_run, "--out", "c")
+    assert piped.returncode == 0 and not re.search(ELAPSED, piped.stderr)
+    assert piped.stderr == "running iss_orbit (station) ...\n"
+
+
+def test_list_in_a_pipe_prints_whole_lines(tmp_path):
+    import os
+    import subprocess
+
+    from conftest import ISSIM
+    from orbital.scenario import bundled_scenarios, read_yaml
+
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    done = subprocess.run([str(ISSIM), "list"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and len(lines) == len(bundled_scenarios()) + 1
+    for line, path in zip(lines[1:], bundled_scenarios().values()):
+        assert line.endswith(read_yaml(path)["description"].strip().splitlines()[0])
+
+
+@pytest.mark.parametrize("what, says", [("/dev/null", "is a character device, not a regular file"), ("fifo", "is a named pipe, not a regular file")])
+def test_a_special_file_is_named_for_what_it_is(issim, tmp_path, what, says):
+    import os
+
+    if what == "fifo":
+        os.mkfifo(tmp_path / "fifo")
+    done = issim("run", what)
+    assert done.returncode == 2 and f"{what}: {says}" in done.stderr and "no such file" not in done.stderr
+
+
+def test_view_of_a_missing_run_says_so_without_a_display(issim, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    done = issim("view", "runs/iss_orbit-20260101-000000")
+    assert done.returncode == 2 and "runs/iss_orbit-20260101-000000: no such run directory" in done.stderr
+    assert "window" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "scenario, sets, names",
+    [
+        # a model-level check (today: "(top level) = {'kind': ...}" blamed on the file)
+        ("iss_uncontrolled", ["end_altitude=110 km", "handoff_altitude=105 km"], "--set 'end_altitude=110 km' --set 'handoff_altitude=105 km': end_altitude (110 km)"),
+        # a section's check (today: the section dumped as a dict, blamed on the file)
+        ("gordon_tethered", ["pushes.0.force=[1, 0, 0]"], "--set 'pushes.0.force=[1, 0, 0]': pushes.0: give either"),
+        # a field the --set did not touch, made invalid by one it did
+        ("gordon_tethered", ["tether.breaking_load=3"], "--set tether.breaking_load=3: tether.reel_force = 4.5 N"),
+        ("iss_orbit", ["station.semi_major_axis=7000 km"], "--set 'station.semi_major_axis=7000 km': station: give 'altitude'"),
+        ("iss_orbit", ["kind=nonsense"], "--set: kind = 'nonsense'"),
+    ],
+)
+def test_errors_made_by_a_set_name_the_set(issim, scenario, sets, names):
+    done = issim("validate", scenario, *[arg for text in sets for arg in ("--set", text)])
+    assert done.returncode == 2 and done.stderr.startswith(f"issim: error: {names}"), done.stderr
+    assert ".yaml" not in done.stderr and "(top level)" not in done.stderr and "{'" not in done.stderr
+
+
+def test_a_files_own_error_stays_the_files_beside_a_set(issim, write_yaml):
+    path = write_yaml("kind: station\nname: x\nstation:\n  mass: -3 kg\n")
+    done = issim("validate", path, "--set", "duration=3 h")
+    assert done.returncode == 2 and done.stderr.startswith(f"issim: error: {path}: station.mass = '-3 kg'"), done.stderr
+
+
+def test_version(issim):
+    from orbital import __version__
+
+    done = issim("--version")
+    assert done.returncode == 0 and done.stdout == f"issim {__version__}\n"
+
+
+def test_a_key_set_twice_is_refused_naming_both(issim):
+    done = issim("validate", "iss_orbit", "--set", "duration=1 h", "--set", "duration=2 h")
+    assert done.returncode == 2
+    assert "--set 'duration=2 h': duration is already set by --set 'duration=1 h'" in done.stderr
+
+
+def test_a_bundled_name_with_yaml_is_pointed_to_the_bundled_scenario(issim):
+    done = issim("run", "iss_orbit.yaml")
+    assert done.returncode == 2 and "the bundled scenario is named 'iss_orbit'" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "view"])
+def test_a_run_directory_file_given_as_a_scenario_says_what_to_give(issim, tmp_path, command):
+    assert issim("run", "iss_orbit", *SHORT, "--out", tmp_path / "r", "--json").returncode == 0
+    done = issim(command, tmp_path / "r" / SUMMARY_FILE)
+    assert done.returncode == 2 and "is a file of the run directory" in done.stderr
+    assert f"{tmp_path / 'r' / SCENARIO_FILE}" in done.stderr and "unknown field" not in done.stderr

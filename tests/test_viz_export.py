@@ -268,3 +268,20 @@ def test_a_footprint_still_shows_every_landing_by_default():
     footprint, orbit = bundled_result("soyuz_footprint"), bundled_result("iss_orbit")
     assert still_time(footprint) == time_span(footprint)[1]
     assert still_time(orbit) == time_span(orbit)[0]
+
+
+# --- issue 12: exports checked before any work, and streamed with bounded memory
+
+
+@pytest.mark.parametrize("given", ["out.png/", "out.gif/", "sub/"])
+def test_an_export_path_naming_a_folder_is_refused(issim, tmp_path, given):
+    (tmp_path / "sub").mkdir()
+    done = issim("view", "iss_orbit", "--export", given)
+    assert done.returncode == 2 and f"--export '{given}'" in done.stderr and "running" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"] and not any((tmp_path / "sub").iterdir())
+
+
+@pytest.mark.parametrize("option", [["--fps", "10"], ["--duration", "5"], ["--time", "60"], ["--overwrite"]])
+def test_export_options_without_export_are_refused(issim, option):
+    done = issim("view", "iss_orbit", *option)
+    assert done.returncode == 2 and f"{option[0]}: only with --export" in done.stderr and "running" not in done.stderr

@@ -76,9 +76,14 @@ def _write_movie(name, suffix, frames, fps):
             writer.append_data(frame)
 
 
+def gif_end_cs(frame_number, fps):
+    """When frame ``frame_number`` (1, 2, ...; scalar or array) ends, in whole centiseconds as GIF stores delays."""
+    return np.round(np.asarray(frame_number) * 100.0 / fps)
+
+
 def gif_delays_ms(n_frames, fps):
     """Per-frame delays (ms, whole centiseconds as GIF stores them) whose sum follows ``n_frames / fps``."""
-    ends_cs = np.round(np.arange(1, n_frames + 1) * 100.0 / fps)
+    ends_cs = gif_end_cs(np.arange(1, n_frames + 1), fps)
     return (np.diff(np.concatenate([[0.0], ends_cs])) * 10).astype(int).tolist()
 
 
@@ -105,13 +110,51 @@ def _gif_palette(first_frame):
 
 
 def _write_gif(name, frames, fps):
-    """Frames (H, W, 3) uint8 to an endlessly looping GIF, on one palette, with exact timing."""
-    from PIL import Image
+    """Frames (H, W, 3) uint8 to an endlessly looping GIF, on one palette, with exact timing.
+
+    Streamed to the file: each frame is quantized and encoded as it comes, so at most two are
+    held (the last one shown, to crop the next to what changed, and the one waiting for its
+    delay, which grows while identical frames follow), however many frames there are.
+    """
+    from PIL import GifImagePlugin, Image
 
     frames = iter(frames)
-    first = next(frames)
-    palette = _gif_palette(first)
-    images = [Image.fromarray(first).quantize(palette=palette)]
-    images += [Image.fromarray(frame).quantize(palette=palette) for frame in frames]
-    images[0].save(name, format="GIF", save_all=True, append_images=images[1:], loop=0,
-                   duration=gif_delays_ms(len(images), fps), disposal=1, optimize=False)
+    first = Image.fromarray(next(frames))
+    palette = _gif_palette(np.asarray(first))
+    shown = first.quantize(palette=palette)
+    with open(name, "wb") as fp:
+        header, _ = GifImagePlugin.getheader(shown, info={"loop": 0})
+        fp.write(b"".join(header))
+        waiting = _GifFrame(shown, (0, 0), 0.0, gif_end_cs(1, fps))
+        for number, frame in enumerate(frames, start=2):
+            image = Image.fromarray(frame).quantize(palette=palette)
+            box = _changed_box(shown, image)
+            if box is None:  # the same picture: the frame waiting is shown longer
+                waiting.end_cs = gif_end_cs(number, fps)
+                continue
+            waiting.write(fp)
+            waiting = _GifFrame(image.crop(box), box[:2], waiting.end_cs, gif_end_cs(number, fps))
+            shown = image
+        waiting.write(fp)
+        fp.write(b";")  # the GIF trailer
+
+
+def _changed_box(before, after):
+    """The box (left, upper, right, lower) of the pixels whose palette index differs, or None."""
+    from PIL import ImageChops
+
+    return ImageChops.subtract_modulo(after, before).getbbox(alpha_only=False)
+
+
+class _GifFrame:
+    """A frame waiting to be written: its image (cropped to what changed), its place, its span in cs."""
+
+    def __init__(self, image, offset, start_cs, end_cs):
+        self.image, self.offset, self.start_cs, self.end_cs = image, offset, start_cs, end_cs
+
+    def write(self, fp):
+        """Its image descriptor and LZW data, with its delay and 'do not dispose' (frames draw over the last)."""
+        from PIL import GifImagePlugin
+
+        delay_ms = int(round(self.end_cs - self.start_cs)) * 10
+        fp.write(b"".join(GifImagePlugin.getdata(self.image, offset=self.offset, duration=delay_ms, disposal=1)))

@@ -88,6 +88,8 @@ def _is_number(text):
 def check_export_path(text, time_given, overwrite=False):
     """The export file: a known suffix, in an existing writable folder, new unless ``overwrite``; ``--time`` only for .png."""
     path = Path(text)
+    if str(text).endswith(("/", os.sep)) or os.altsep and str(text).endswith(os.altsep):
+        raise OptionError(f"--export {text!r}: ends with a slash, so names a folder; expected a file name, e.g. {path.name or 'orbit.mp4'}")
     if path.suffix.lower() not in FORMATS:
         raise OptionError(f"--export {text!r}: expected a file ending in {', '.join(FORMATS)}")
     folder = path.parent if str(path.parent) else Path(".")
@@ -95,11 +97,23 @@ def check_export_path(text, time_given, overwrite=False):
         raise OptionError(f"--export {text!r}: folder {str(folder)!r} does not exist or is not writable")
     if path.is_dir():
         raise OptionError(f"--export {text!r}: is a directory; expected a file name")
+    _probe_writable(text, folder)
     if path.exists() and not overwrite:
         raise OptionError(f"--export {text!r}: the file exists; expected a new file name (or pass --overwrite to replace it)")
     if time_given and path.suffix.lower() != ".png":
         raise OptionError(f"--time: only with --export FILE.png (a single frame); got {text!r}")
     return path
+
+
+def _probe_writable(text, folder):
+    """Create and remove a file in ``folder``: the real test that the export can be written there."""
+    import tempfile
+
+    try:
+        with tempfile.NamedTemporaryFile(prefix=".issim-probe.", dir=folder):
+            pass
+    except OSError as exc:
+        raise OptionError(f"--export {text!r}: cannot write in folder {str(folder)!r} ({exc.strerror or exc}); expected a writable folder") from None
 
 
 def check_export_options(path, fps_given, duration_given, warp_given):
@@ -109,3 +123,10 @@ def check_export_options(path, fps_given, duration_given, warp_given):
     if path.suffix.lower() == ".png" and (fps_given or duration_given):
         option = "--fps" if fps_given else "--duration"
         raise OptionError(f"{option}: only for a video (.mp4, .gif); a .png is one frame, chosen by --time (got --export {str(path)!r})")
+
+
+def check_window_options(fps_given, duration_given, time_given, overwrite):
+    """Options that only an export uses are refused for the window, each named."""
+    given = [name for name, on in (("--fps", fps_given), ("--duration", duration_given), ("--time", time_given), ("--overwrite", overwrite)) if on]
+    if given:
+        raise OptionError(f"{given[0]}: only with --export FILE; the window plays the run live (use --warp for its speed)")
