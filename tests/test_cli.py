@@ -247,13 +247,13 @@ def test_view_of_a_missing_run_says_so_without_a_display(issim, monkeypatch):
 @pytest.mark.parametrize(
     "scenario, sets, names",
     [
-        # a model-level check (today: "(top level) = {'kind': ...}" blamed on the file)
-        ("iss_uncontrolled", ["end_altitude=110 km", "handoff_altitude=105 km"], "--set 'end_altitude=110 km' --set 'handoff_altitude=105 km': end_altitude (110 km)"),
+        # a model-level check (today: "(top level) = {'kind': ...}" blamed on the file), naming the field it checks
+        ("iss_uncontrolled", ["end_altitude=110 km", "handoff_altitude=105 km"], "--set: end_altitude = 110 km: expected below handoff_altitude (105 km)"),
         # a section's check (today: the section dumped as a dict, blamed on the file)
         ("gordon_tethered", ["pushes.0.force=[1, 0, 0]"], "--set 'pushes.0.force=[1, 0, 0]': pushes.0: give either"),
         # a field the --set did not touch, made invalid by one it did
         ("gordon_tethered", ["tether.breaking_load=3"], "--set tether.breaking_load=3: tether.reel_force = 4.5 N"),
-        ("iss_orbit", ["station.semi_major_axis=7000 km"], "--set 'station.semi_major_axis=7000 km': station: give 'altitude'"),
+        ("iss_orbit", ["station.semi_major_axis=7000 km"], "--set: station.semi_major_axis = 7000 km: give 'altitude' or 'semi_major_axis', not both"),
         ("iss_orbit", ["kind=nonsense"], "--set: kind = 'nonsense'"),
     ],
 )

@@ -189,7 +189,7 @@ def test_concurrent_processes_get_their_own_directories(tmp_path):
 def test_ctrl_c_says_interrupted_and_leaves_nothing(tmp_path):
     from conftest import ISSIM
 
-    run = subprocess.Popen([str(ISSIM), "run", "iss_orbit", "--set", "duration=300 d"], cwd=tmp_path, stdout=subprocess.PIPE,
+    run = subprocess.Popen([str(ISSIM), "run", "iss_orbit", "--set", "duration=90 d"], cwd=tmp_path, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert run.stderr.readline().startswith("running iss_orbit")  # the run has started
     os.killpg(run.pid, signal.SIGINT)  # Ctrl-C goes to the terminal's whole process group
@@ -203,7 +203,7 @@ def test_sigterm_says_terminated_and_leaves_nothing(tmp_path):
     from conftest import ISSIM
 
     out = tmp_path / "mine" / "run"
-    run = subprocess.Popen([str(ISSIM), "run", "iss_orbit", "--set", "duration=300 d", "--out", out], cwd=tmp_path,
+    run = subprocess.Popen([str(ISSIM), "run", "iss_orbit", "--set", "duration=90 d", "--out", out], cwd=tmp_path,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert run.stderr.readline().startswith("running iss_orbit")
     run.send_signal(signal.SIGTERM)
