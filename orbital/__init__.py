@@ -53,10 +53,10 @@ __all__ = [
 _LAZY = {
     "Event": "orbital.results",
     "Result": "orbital.results",
-    "RunDirError": "orbital.results",
+    "RunDirError": "orbital.errors",
     "Trajectory": "orbital.results",
-    "ScenarioError": "orbital.scenario",
-    "InfeasibleScenario": "orbital.scenario",
+    "ScenarioError": "orbital.errors",
+    "InfeasibleScenario": "orbital.errors",
 }
 
 #: ``set=``: a mapping ``{"tether.length": "30 m", "duration": 600}`` or ``KEY=VALUE`` strings.
@@ -132,8 +132,9 @@ def read_run(run_dir: Union[str, "os.PathLike[str]"]) -> "Result":
     with its scenario from ``scenario.yaml``; an unreadable directory raises :class:`RunDirError`."""
     from pathlib import Path
 
-    from orbital.results import SCENARIO_FILE, RunDirError, read_run as read_dir
-    from orbital.scenario import ScenarioError, load as load_file
+    from orbital.errors import RunDirError, ScenarioError
+    from orbital.results import SCENARIO_FILE, read_run as read_dir
+    from orbital.scenario import load as load_file
 
     result = read_dir(run_dir)
     scenario_path = Path(run_dir) / SCENARIO_FILE

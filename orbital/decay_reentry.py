@@ -23,6 +23,7 @@ from pydantic import Field, model_validator
 
 from orbital.constants import DAY_S, R_EARTH_EQ_M
 from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error
+from orbital.errors import InfeasibleScenario
 
 #: Most eccentric orbit decayed: drag averaged over QUADRATURE_NODES (64) points of the orbit
 #: errs by 0.13 % at e = 0.2 and 1.3 % at 0.3 (measured at a 120 km mean perigee, the hand-off,
@@ -275,7 +276,6 @@ def run(scenario):
     from orbital.propagate import propagate_orbit
     from orbital.reentry_window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
     from orbital.results import Event, Result, Trajectory
-    from orbital.scenario import InfeasibleScenario
     from orbital.station import initial_state
 
     epoch, r0, v0 = initial_state(scenario.object)

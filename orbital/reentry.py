@@ -29,6 +29,7 @@ from orbital.constants import G0_M_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.parachutes import ParachuteSpec
 from orbital.progress import Stage
 from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel
+from orbital.errors import InfeasibleScenario, QuantityError
 
 _Speed = Quantity("m/s", "m/s", ge=0.0, le=2000.0)
 _Duration0 = Quantity("s", "s", ge=0.0, le=36000.0)
@@ -40,7 +41,7 @@ def _angle_per_second(value):
     """Files written before ``guidance.roll_rate`` became a rate gave it as an angle
     ("13 deg", meaning per second): read such a value as that angle per second (a
     number in deg/s); anything else is left to the rate's own parsing."""
-    from orbital.quantities import QuantityError, to_si
+    from orbital.quantities import to_si
 
     if isinstance(value, str):
         try:
@@ -267,7 +268,6 @@ def _no_descent(scn, which, outcome=None):
     down to module separation; the lift if the module skips back out; the module's mass per
     drag area (and the canopies, the air) if it is still drifting down when time runs out."""
     from orbital.entry_dynamics import COAST, ENTRY, altitude_m
-    from orbital.scenario import InfeasibleScenario
 
     burn, m, pc, g = scn.burn, scn.module, scn.parachutes, scn.guidance
     burn_text = (f"burn.delta_v = {burn.delta_v:g} m/s, burn.pitch = {math.degrees(burn.pitch):g} deg, "
@@ -342,7 +342,6 @@ def minimum_command_altitude(scn, planned):
 
 def _command_too_low(scn, planned):
     """The error for a planned descent that lands under a canopy not yet settled."""
-    from orbital.scenario import InfeasibleScenario
 
     pc = scn.parachutes
     e = planned.events

@@ -30,13 +30,11 @@ from typing import Any, Optional
 
 import numpy as np
 
+from orbital.errors import RunDirError
+
 SUMMARY_FILE = "summary.json"
 TRAJECTORIES_FILE = "trajectories.npz"
 SCENARIO_FILE = "scenario.yaml"
-
-
-class RunDirError(ValueError):
-    """A run directory cannot be written or read; the message says why."""
 
 
 @dataclass

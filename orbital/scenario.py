@@ -12,6 +12,7 @@ import importlib
 import importlib.resources
 from pathlib import Path
 
+from orbital.errors import ScenarioError
 from orbital.schema import safe_name
 
 #: Scenario kinds and the modules that define their model (``Scenario``) and runner (``run``).
@@ -24,17 +25,6 @@ KINDS = {
     "arm_push": "orbital.arm_push",
     "arm_rescue": "orbital.arm_rescue",
 }
-
-
-class ScenarioError(ValueError):
-    """Bad scenario input. ``str(error)`` is the whole user-facing message."""
-
-
-class InfeasibleScenario(ScenarioError):
-    """Raised by a runner: inputs that each validate but together cannot make a run.
-
-    The message names the fields and values to change; the CLI prints it and exits 2.
-    """
 
 
 def bundled_dir():

@@ -27,7 +27,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from orbital.constants import R_EARTH_EQ_M
-from orbital.quantities import QuantityError, format_si, to_si
+from orbital.errors import QuantityError, TLEError
+from orbital.quantities import format_si, to_si
 
 _KIND_OF_UNIT = {
     "m": "length",
@@ -486,7 +487,7 @@ class StationSpec(StrictModel):
         if value is None:
             return value
         from orbital.frames import quiet_time_scales
-        from orbital.tle import TLEError, parse_tle, tle_state_teme
+        from orbital.tle import parse_tle, tle_state_teme
 
         try:
             line1, line2 = parse_tle(value)

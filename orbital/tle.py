@@ -8,13 +8,10 @@ import numpy as np
 from astropy.time import Time
 from sgp4.api import SGP4_ERRORS, Satrec
 
+from .errors import TLEError
 from .frames import teme_to_gcrs
 
 TLE_LINE_LENGTH = 69
-
-
-class TLEError(ValueError):
-    """A TLE that cannot be used; the message says which line and what is wrong."""
 
 
 def tle_checksum(line):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from orbital import arm_push, arm_rescue
+from orbital import errors
 from orbital import scenario as sc
 from orbital.arm import joint_rates_rad_s, tip_speeds_m_s
 from orbital.arm_push import contact_delta_v
@@ -244,7 +245,7 @@ def test_a_capture_not_brought_to_the_airlock_says_why():
     assert short.summary["reason"] == "not_at_airlock"
     assert [e.kind for e in short.events][-1] == "not_at_airlock"
     # An airlock beyond the straight arm's 19.5 m is refused before any run.
-    with pytest.raises(sc.ScenarioError, match=r"arm.airlock = \[0, -2, 40\] m: 30.22 m from the arm's base"):
+    with pytest.raises(errors.ScenarioError, match=r"arm.airlock = \[0, -2, 40\] m: 30.22 m from the arm's base"):
         sc.load("arm_rescue", ["arm.airlock=[0 m, -2 m, 40 m]"])
 
 
@@ -278,7 +279,7 @@ def test_a_crew_member_inside_the_tip_at_the_start_is_refused(offset_m):
 
     tip = ArmSpec().build().tip(np.array(ArmSpec().initial_joints))
     position = f"[{tip[0] + offset_m} m, {tip[1]} m, {tip[2]} m]"
-    with pytest.raises(sc.ScenarioError, match=r"m from the arm's tip at the start; expected farther than strike.contact_distance"):
+    with pytest.raises(errors.ScenarioError, match=r"m from the arm's tip at the start; expected farther than strike.contact_distance"):
         sc.load("arm_push", [f"astronaut.position={position}", "tether.clipped=false"])
 
 

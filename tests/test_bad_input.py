@@ -2,6 +2,7 @@
 
 import pytest
 
+from orbital import errors
 from orbital import scenario as sc
 
 
@@ -169,7 +170,7 @@ def test_decaying_object_given_by_a_tle_under_the_end_altitude_is_refused(issim,
     ],
 )
 def test_messages_speak_of_the_scenario_not_the_libraries(setting, says):
-    with pytest.raises(sc.ScenarioError) as error:
+    with pytest.raises(errors.ScenarioError) as error:
         sc.load("soyuz_nominal", [setting])
     assert says in str(error.value) and "\n" not in str(error.value)
     assert "Input should" not in str(error.value) and "BurnSpec" not in str(error.value)
@@ -178,7 +179,7 @@ def test_messages_speak_of_the_scenario_not_the_libraries(setting, says):
 def test_an_empty_file_says_it_is_empty(tmp_path):
     path = tmp_path / "empty.yaml"
     path.write_text("")
-    with pytest.raises(sc.ScenarioError, match="empty.yaml: the file is empty; expected a mapping"):
+    with pytest.raises(errors.ScenarioError, match="empty.yaml: the file is empty; expected a mapping"):
         sc.load(str(path))
 
 
@@ -273,12 +274,12 @@ def test_a_module_skipping_out_names_the_lift():
 @pytest.mark.parametrize("name", ["iss_orbit", "gordon_adrift", "arm_rescue"])
 def test_a_station_orbit_under_100_km_is_refused(name):
     # QA: iss_orbit at 95 km ended in an internal integration error; the drift kinds flew it
-    with pytest.raises(sc.ScenarioError, match=r"station.altitude = 95 km: perigee 91.76\d* km above the equator; expected above .* \(100 km\)"):
+    with pytest.raises(errors.ScenarioError, match=r"station.altitude = 95 km: perigee 91.76\d* km above the equator; expected above .* \(100 km\)"):
         sc.load(name, ["station.altitude=95 km"])
 
 
 def test_a_reel_pulling_harder_than_the_line_holds_is_refused():
     # QA: reel_force 5000 N against a 4900 N breaking load held at 4999 N without parting
     # (the reel's own bound is now 50 N, so the line is made weak instead)
-    with pytest.raises(sc.ScenarioError, match=r"tether.reel_force = 45 N: expected below breaking_load \(40 N\)"):
+    with pytest.raises(errors.ScenarioError, match=r"tether.reel_force = 45 N: expected below breaking_load \(40 N\)"):
         sc.load("gordon_tethered", ["tether.breaking_load=40", "tether.reel_force=45"])

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from astropy.time import Time
 
+from orbital import errors
 from orbital import scenario as S
 from orbital.constants import DAY_S, R_EARTH_EQ_M
 from orbital.decay_reentry import object_forces, run
@@ -262,7 +263,7 @@ def test_track_geojson_leaves_out_non_finite_samples():
 def test_tolerances_where_the_reentry_point_moves_are_refused():
     # Measured (soyuz_no_burn at 250 km): rtol 1e-12 to 1e-5 give the same reentry within 0.2 deg;
     # 1e-4 (allowed then) moved it 3.7 deg (400 km). The bound is 1e-6.
-    with pytest.raises(S.ScenarioError, match="rtol.*<= 1e-06"):
+    with pytest.raises(errors.ScenarioError, match="rtol.*<= 1e-06"):
         _scenario(rtol=1e-5)
 
 
@@ -280,7 +281,7 @@ def test_an_orbit_too_eccentric_to_average_is_refused():
     # 4096 at a 200 km perigee), silently; 0.2 is the most where it is within 0.13 % at the hand-off.
     from orbital.decay import MeanElements, orbit_averaged_drag_rates
 
-    with pytest.raises(S.ScenarioError, match=r"object.eccentricity = 0.25: expected an eccentricity up to 0.2"):
+    with pytest.raises(errors.ScenarioError, match=r"object.eccentricity = 0.25: expected an eccentricity up to 0.2"):
         _scenario(object__altitude="3000 km", object__eccentricity=0.25)
     forces = object_forces(_scenario())
     for lam in np.linspace(0.0, 2 * np.pi / 64, 5):
@@ -291,5 +292,5 @@ def test_an_orbit_too_eccentric_to_average_is_refused():
 
 @pytest.mark.slow
 def test_an_object_that_cannot_fall_from_the_handoff_in_days_says_which_field_to_change():
-    with pytest.raises(S.InfeasibleScenario, match="handoff_altitude \\(300 km\\) low enough"):
+    with pytest.raises(errors.InfeasibleScenario, match="handoff_altitude \\(300 km\\) low enough"):
         run(_scenario(object__altitude="250 km", handoff_altitude="300 km", object__mass="260 t", object__drag_area="12 m2"))

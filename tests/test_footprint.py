@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from orbital import errors
 from orbital import scenario as sc
 from orbital.footprint import run, simulate
 
@@ -119,9 +120,9 @@ def test_cli_footprint(issim, tmp_path):
 
 
 def test_bad_footprint_input():
-    with pytest.raises(sc.ScenarioError, match="n_samples"):
+    with pytest.raises(errors.ScenarioError, match="n_samples"):
         sc.load("soyuz_footprint", ["n_samples=0"])
-    with pytest.raises(sc.ScenarioError, match=r"dispersions\.timing"):
+    with pytest.raises(errors.ScenarioError, match=r"dispersions\.timing"):
         sc.load("soyuz_footprint", ["dispersions.timing=-1 s"])
 
 

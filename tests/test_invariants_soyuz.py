@@ -13,6 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from orbital import errors
 from orbital import scenario as sc
 from orbital.reentry import IMPACT_SPEED_M_S
 
@@ -34,7 +35,7 @@ def _load_or_reject(name, overrides):
     """The model, or a rejected example if the schema refuses the combination (named in the message)."""
     try:
         return sc.load(name, overrides)
-    except sc.ScenarioError:
+    except errors.ScenarioError:
         assume(False)
 
 
@@ -43,7 +44,7 @@ def _run_or_reject(model):
 
     try:
         return run_scenario(model)
-    except sc.InfeasibleScenario:
+    except errors.InfeasibleScenario:
         assume(False)
 
 
@@ -135,7 +136,7 @@ def test_batch_and_poliastro_reference_agree(mode, mass, density):
     Y0 = np.concatenate([r0, v0])
     try:
         _, guidance = R.plan(model, Y0)
-    except sc.InfeasibleScenario:
+    except errors.InfeasibleScenario:
         assume(False)
     params, seq = R.nominal_params(model), R.sequence(model)
     fast = integrate(Y0[None], 0.0, params, seq, guidance)

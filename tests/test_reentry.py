@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from orbital import errors
 from orbital import scenario as sc
 from orbital.reentry import run
 
@@ -131,11 +132,11 @@ def test_sutton_graves_and_density_in_the_dynamics():
 
 
 def test_bad_input_names_the_field():
-    with pytest.raises(sc.ScenarioError, match=r"module\.mass"):
+    with pytest.raises(errors.ScenarioError, match=r"module\.mass"):
         sc.validate({"kind": "reentry", "module": {"mass": "-3 kg"}})
-    with pytest.raises(sc.ScenarioError, match=r"burn\.delta_v"):
+    with pytest.raises(errors.ScenarioError, match=r"burn\.delta_v"):
         sc.validate({"kind": "reentry", "burn": {"delta_v": "128 km"}})
-    with pytest.raises(sc.ScenarioError, match=r"guidance\.mode"):
+    with pytest.raises(errors.ScenarioError, match=r"guidance\.mode"):
         sc.validate({"kind": "reentry", "guidance": {"mode": "glide"}})
 
 
@@ -179,7 +180,7 @@ def test_engines_that_would_stop_the_module_in_the_air_are_refused(setting):
     # QA: 104 kN on a 100 kg module (1.3 m/s under its canopy) "hovered" it to a 0 m/s touchdown at
     # 107 g. Braking from v_t with thrust F over s: F / (m g) = 1 / (1 - exp(-2 g s / v_t^2)); stopping
     # it no higher than half the 0.8 m firing height takes at most ~1 kN for 100 kg (29 kN in 30x air).
-    with pytest.raises(sc.ScenarioError, match=r"parachutes\.soft_landing_thrust = 104 kN.*expected at most"):
+    with pytest.raises(errors.ScenarioError, match=r"parachutes\.soft_landing_thrust = 104 kN.*expected at most"):
         sc.load("soyuz_nominal", [setting])
 
 

@@ -104,7 +104,8 @@ def test_out_never_names_a_folder_that_holds_the_run(tmp_path, out, says):
 
 
 def test_out_never_names_the_root_folder():
-    from orbital.results import RunDirError, claim_out_dir
+    from orbital.errors import RunDirError
+    from orbital.results import claim_out_dir
 
     with pytest.raises(RunDirError, match="--out /: is the root folder"):
         claim_out_dir("/", overwrite=True)

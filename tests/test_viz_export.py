@@ -151,7 +151,8 @@ def test_overwrite_replaces_an_existing_export(issim, run_dir, tmp_path):
 def test_corrupted_run_dir_is_one_message(issim, run_dir, tmp_path, damage):
     import shutil
 
-    from orbital.results import TRAJECTORIES_FILE, RunDirError, read_run
+    from orbital.errors import RunDirError
+    from orbital.results import TRAJECTORIES_FILE, read_run
 
     broken = tmp_path / "broken"
     shutil.copytree(run_dir, broken)
