@@ -60,7 +60,7 @@ def case_eva_orbit(repeats):
     from orbital.eva_drift import push_list, tether_config
     from orbital.eva import simulate_eva
     from orbital.forces import OrbitForces
-    from orbital.frames import lvlh_to_inertial
+    from orbital.earth.frames import lvlh_to_inertial
     from orbital.propagate import propagate_orbit
     from orbital.station import initial_state
 

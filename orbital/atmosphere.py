@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orbital.constants import G0_M_S2
+from orbital.earth.constants import G0_M_S2
 
 #: Radius used by the standard for geopotential altitude, m.
 R0_US76_M = 6356766.0

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.constants import DAY_S, R_EARTH_EQ_M
+from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
 from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error
 from orbital.errors import InfeasibleScenario
 
@@ -93,7 +93,7 @@ class Scenario(ScenarioBase):
 
     def _check_eccentricity(self):
         """Refuse an orbit more eccentric than :data:`MAX_ECCENTRICITY` (see there why)."""
-        from orbital.tle import tle_eccentricity
+        from orbital.earth.tle import tle_eccentricity
 
         body = self.object
         field, ecc = ("tle", tle_eccentricity(body.tle)) if body.tle is not None else ("eccentricity", body.eccentricity)
@@ -158,11 +158,11 @@ def _ghost_orbit(inc_rad, state_m):
 
     A circular orbit through the reentry state ``state_m`` (6,) with inclination ``inc_rad``
     (the last mean one), node and argument of latitude of the osculating state there (an
-    equatorial orbit's node on +x, as :func:`orbital.elements.rv_to_classical` takes it: any
+    equatorial orbit's node on +x, as :func:`orbital.earth.elements.rv_to_classical` takes it: any
     inclination 0 to 180 deg works), moving with its J2 rates (rad/s).
     """
     from orbital.decay import MeanElements, j2_secular_rates
-    from orbital.elements import rv_to_classical
+    from orbital.earth.elements import rv_to_classical
 
     osculating = rv_to_classical(state_m[:3], state_m[3:])
     radius = float(np.linalg.norm(state_m[:3]))
@@ -212,7 +212,7 @@ def _altitude_columns(decay, t_s, states):
 
     Mean elements during the decay; osculating ones in the final descent.
     """
-    from orbital.elements import rv_to_classical
+    from orbital.earth.elements import rv_to_classical
 
     orbiting = t_s < decay.t_handoff_s
     a, ex, ey = decay.mean_elements(t_s[orbiting])[:3]
@@ -226,7 +226,7 @@ def _altitude_columns(decay, t_s, states):
 def _iso(epoch_time, t_s):
     from astropy.time import TimeDelta
 
-    from orbital.frames import quiet_time_scales
+    from orbital.earth.frames import quiet_time_scales
 
     with quiet_time_scales():
         return (epoch_time + TimeDelta(t_s, format="sec")).utc.isot
@@ -270,8 +270,8 @@ def run(scenario):
         perigee_height_m,
         propagate_mean,
     )
-    from orbital.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
-    from orbital.landmask import is_land, surface_at
+    from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
+    from orbital.earth.landmask import is_land, surface_at
     from orbital.progress import report
     from orbital.propagate import propagate_orbit
     from orbital.reentry_window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s

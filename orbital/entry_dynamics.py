@@ -13,8 +13,8 @@ integrator) calls the very same ones. Compiled code is cached on disk
 (``__pycache__``, or numba's cache folder): the first run compiles for some seconds.
 numba checks a cached function only against its own file, and freezes the globals
 it reads (the US76 table, the constants): after editing
-:func:`orbital.forces.ellipsoid_height_along_radius_m`, :mod:`orbital.atmosphere` or
-:mod:`orbital.constants`, delete ``orbital/__pycache__/*.nbi`` and ``*.nbc``
+:func:`orbital.earth.geodesy.ellipsoid_height_along_radius_m`, :mod:`orbital.atmosphere` or
+:mod:`orbital.earth.constants`, delete ``orbital/__pycache__/*.nbi`` and ``*.nbc``
 (tests/test_entry_dynamics.py fails on such a stale cache). Compiled code here
 calls no compiled code from other files.
 
@@ -54,16 +54,14 @@ import numpy as np
 from numba import njit, vectorize
 
 from orbital.atmosphere import Z_TOP_M, density_kg_m3
-from orbital.constants import G0_M_S2, J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
-from orbital.forces import ellipsoid_height_along_radius_m
+from orbital.earth.constants import G0_M_S2, J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M, R_EARTH_MEAN_M
+from orbital.earth.geodesy import ellipsoid_height_along_radius_m
 
 COAST0, BURN, COAST, ENTRY, DROGUE, MAIN, TERMINAL, LANDED = range(8)
 PHASE_NAMES = ("coast_before_burn", "burn", "coast", "entry", "drogue", "main", "terminal", "landed")
 
 #: Sutton-Graves constant for Earth air, kg^0.5 / m (q in W/m^2 with rho in kg/m^3, V in m/s, Rn in m).
 SUTTON_GRAVES_K = 1.7415e-4
-#: Mean Earth radius used for ranges along the ground (great-circle distances), m.
-R_EARTH_MEAN_M = 6371008.8
 
 #: ln(US76 density) every _DZ_M metres from 0 to 1000 km, from orbital.atmosphere, for
 #: :func:`air_density` (linear between knots: within 3e-5 of the model everywhere).

@@ -7,7 +7,7 @@ crew member's inertial state minus the station's and his acceleration is
 ``g(r_station + dr) + f / m``. Carrying the difference itself (Encke style) keeps
 the step-size control on metres rather than on 7,000 km positions; the physics is
 the same as propagating the two inertial states. Relative states are rotated into
-LVLH (x radial out, y along-track, z orbit normal) by :mod:`orbital.frames`.
+LVLH (x radial out, y along-track, z orbit normal) by :mod:`orbital.earth.frames`.
 
 Forces on the crew member: the tether (:mod:`orbital.tether`), pushes, and SAFER
 thrust. The station (about 420 t) is assumed not to feel them: at 240 kg the
@@ -24,9 +24,9 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
-from orbital.constants import MU_EARTH_M3_S2
+from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.cw import cw_propagate
-from orbital.frames import inertial_to_lvlh, lvlh_to_inertial
+from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.gravity import gravity_acceleration
 from orbital.progress import Stage
 from orbital.tether import (
@@ -233,8 +233,8 @@ def _relative_lvlh_one(y):
     """Fast path of :func:`_relative_lvlh` for one state (12,), for the integrator.
 
     Returns the LVLH basis (rows x, y, z in inertial axes, as
-    :func:`orbital.frames.lvlh_basis`), relative position and rotating-frame
-    velocity; the tests hold it to the :mod:`orbital.frames` reference.
+    :func:`orbital.earth.frames.lvlh_basis`), relative position and rotating-frame
+    velocity; the tests hold it to the :mod:`orbital.earth.frames` reference.
     """
     rs, vs = y[0:3], y[3:6]
     h = _cross(rs, vs)

@@ -16,7 +16,7 @@ mean) at probability ``ellipse_probability`` for a 2-D Gaussian (scale
 sqrt(-2 ln(1 - P))); ``ellipse_major_km`` / ``ellipse_minor_km`` are *full* axis
 lengths. Under lifting guidance the cross-track spread has two humps (one per
 side of the last bank), so the ellipse is a Gaussian fit, not a contour. ``p_water``: share of landings on water (sea or lake, GSHHG; see
-:mod:`orbital.landmask`).
+:mod:`orbital.earth.landmask`).
 
 ``Result.scene``: ``ellipse_wgs84`` (the ellipse as a closed ring: ``lat_deg``,
 ``lon_deg`` lists, and its ``probability``) and ``target_wgs84`` (``lat_deg``,
@@ -37,6 +37,8 @@ import numpy as np
 from pydantic import Field
 
 from orbital import reentry as R
+from orbital.earth.constants import R_EARTH_MEAN_M
+from orbital.earth.geodesy import ellipse_ring
 from orbital.progress import Stage
 from orbital.schema import Quantity, StrictModel
 
@@ -132,7 +134,6 @@ def simulate(scn, progress=None):
 
 def local_offsets_km(lat, lon, lat0, lon0):
     """East and north offsets (km) of points from (lat0, lon0) in the tangent plane."""
-    from orbital.entry_dynamics import R_EARTH_MEAN_M
 
     la, lo, la0, lo0 = map(np.radians, (lat, lon, lat0, lon0))
     u = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
@@ -157,21 +158,6 @@ def ellipse(lat, lon, probability):
     major, minor = 2 * k * math.sqrt(max(values[1], 0.0)), 2 * k * math.sqrt(max(values[0], 0.0))
     azimuth = math.degrees(math.atan2(vectors[0, 1], vectors[1, 1])) % 180.0
     return lat0, lon0, major, minor, azimuth
-
-
-def ellipse_ring(lat0, lon0, major_km, minor_km, azimuth_deg, n=72):
-    """(lat, lon) (n + 1,) of points on the ellipse, a closed ring, counter-clockwise as GeoJSON
-    (RFC 7946) wants an outer ring (small-offset approximation)."""
-    from orbital.entry_dynamics import R_EARTH_MEAN_M
-
-    a = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    a = np.append(a, 0.0)
-    az = math.radians(azimuth_deg)
-    x, y = 0.5 * major_km * np.cos(a), -0.5 * minor_km * np.sin(a)  # along the major, minor axes
-    east = x * math.sin(az) + y * math.cos(az)
-    north = x * math.cos(az) - y * math.sin(az)
-    k = 180.0 / math.pi / (R_EARTH_MEAN_M / 1e3)
-    return lat0 + north * k, lon0 + east * k / math.cos(math.radians(lat0))
 
 
 COLUMNS = ("sample", "lat_deg", "lon_deg", "landed_on", "peak_g", "peak_heat_flux_kw_m2", "touchdown_speed_m_s", "time_burn_to_touchdown_s",
@@ -293,7 +279,7 @@ first_run_note = R.first_run_note  # the same compiled kernels as one descent
 
 def run(scenario):
     """Fly the dispersed descents; returns a :class:`orbital.results.Result`."""
-    from orbital.landmask import is_land
+    from orbital.earth.landmask import is_land
     from orbital.results import Event, Result, Trajectory
 
     epoch, planned, out, params = simulate(scenario)

@@ -6,33 +6,11 @@ Positions and velocities are inertial (GCRS), m and m/s, shape (..., 3).
 import numpy as np
 
 from orbital.atmosphere import density_kg_m3
-from orbital.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M, WGS84_FLATTENING
+from orbital.earth.constants import OMEGA_EARTH_RAD_S
+from orbital.earth.geodesy import ellipsoid_altitude_m
 from orbital.gravity import gravity_acceleration, j2_acceleration
 
 _EARTH_SPIN_RAD_S = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
-_POLAR_RADIUS_M = R_EARTH_EQ_M * (1.0 - WGS84_FLATTENING)
-_ECCENTRICITY2 = WGS84_FLATTENING * (2.0 - WGS84_FLATTENING)
-
-
-def ellipsoid_height_along_radius_m(x, y, z):
-    """Height above the WGS84 ellipsoid along the geocentric radius (m), from components.
-
-    r - b / sqrt(1 - e^2 cos^2 phi_gc), with z the Earth's axis: exact on the
-    ellipsoid itself (touchdown is on WGS84) and within metres of the geodetic
-    height up to entry altitudes; costs no frame rotation. Also compiled into the cached
-    kernels of :mod:`orbital.entry_dynamics`: after editing it, delete orbital/__pycache__/*.nb[ic].
-    """
-    rho2 = x * x + y * y
-    r = np.sqrt(rho2 + z * z)
-    return r - _POLAR_RADIUS_M / np.sqrt(1.0 - _ECCENTRICITY2 * rho2 / (r * r))
-
-
-def ellipsoid_altitude_m(r_m):
-    """:func:`ellipsoid_height_along_radius_m` of positions (..., 3) in m."""
-    r_m = np.asarray(r_m, dtype=float)
-    return ellipsoid_height_along_radius_m(r_m[..., 0], r_m[..., 1], r_m[..., 2])
-
-
 def air_velocity_m_s(r_m, v_m_s):
     """Velocity relative to an atmosphere that co-rotates with the Earth (m/s)."""
     return np.asarray(v_m_s, dtype=float) - np.cross(_EARTH_SPIN_RAD_S, r_m)

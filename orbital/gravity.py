@@ -6,7 +6,7 @@ returned in m/s^2 with the same shape.
 
 import numpy as np
 
-from orbital.constants import J2_EARTH, MU_EARTH_M3_S2, R_EARTH_EQ_M
+from orbital.earth.constants import J2_EARTH, MU_EARTH_M3_S2, R_EARTH_EQ_M
 
 
 def point_mass_acceleration(r_m, mu_m3_s2=MU_EARTH_M3_S2):

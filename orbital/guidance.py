@@ -56,8 +56,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numba import njit
 
-from orbital.constants import OMEGA_EARTH_RAD_S
-from orbital.entry_dynamics import ENTRY, R_EARTH_MEAN_M, air_velocity, lift_fractions
+from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
+from orbital.entry_dynamics import ENTRY, air_velocity, lift_fractions
 
 
 @dataclass

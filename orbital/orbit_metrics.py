@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from orbital.constants import J2_EARTH, MU_EARTH_M3_S2, R_EARTH_EQ_M
+from orbital.earth.constants import J2_EARTH, MU_EARTH_M3_S2, R_EARTH_EQ_M
 from orbital.gravity import j2_potential
 
 

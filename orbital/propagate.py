@@ -7,6 +7,7 @@ the reference it is tested against.
 
 import numpy as np
 
+from orbital.earth.geodesy import ellipsoid_altitude_m
 from orbital.progress import Stage
 
 #: Integration stops when the height above the ellipsoid falls below this (m).
@@ -16,7 +17,6 @@ DECAY_STOP_ALTITUDE_M = 100.0e3
 def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
     from scipy.integrate import solve_ivp
 
-    from orbital.forces import ellipsoid_altitude_m
 
     def rhs(t, y):
         progress(t)
@@ -51,7 +51,6 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_s
 
 def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
     from orbital import astro
-    from orbital.forces import ellipsoid_altitude_m
 
     def perturbation(t, state):
         progress(t_grid_s[0] + t)

@@ -25,11 +25,11 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
-from orbital.constants import G0_M_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
+from orbital.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M, R_EARTH_MEAN_M
+from orbital.errors import InfeasibleScenario, QuantityError
 from orbital.parachutes import ParachuteSpec
 from orbital.progress import Stage
 from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel
-from orbital.errors import InfeasibleScenario, QuantityError
 
 _Speed = Quantity("m/s", "m/s", ge=0.0, le=2000.0)
 _Duration0 = Quantity("s", "s", ge=0.0, le=36000.0)
@@ -394,7 +394,7 @@ def teme_to_geodetic(epoch, t_s, r_teme):
     """TEME-of-epoch positions (N, 3) at ``t_s`` (N,) to WGS84 ``(lat_deg, lon_deg, alt_m)``."""
     from astropy.time import Time
 
-    from orbital.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
+    from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
 
     epoch_time = Time(epoch, scale="utc")
     m = teme_to_gcrs_matrix(epoch_time)
@@ -403,7 +403,6 @@ def teme_to_geodetic(epoch, t_s, r_teme):
 
 def ground_distance_km(lat1, lon1, lat2, lon2):
     """Great-circle distance (km) on the mean sphere (haversine), arrays broadcast."""
-    from orbital.entry_dynamics import R_EARTH_MEAN_M
 
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
@@ -414,7 +413,6 @@ def ground_distance_km(lat1, lon1, lat2, lon2):
 def along_cross_km(lat0, lon0, lat_t, lon_t, lat, lon):
     """Miss of (lat, lon) from the target (lat_t, lon_t) along and across the great
     circle from (lat0, lon0) to the target (km; along < 0: short, cross > 0: left)."""
-    from orbital.entry_dynamics import R_EARTH_MEAN_M
 
     def unit(la, lo):
         la, lo = np.radians(la), np.radians(lo)
@@ -558,7 +556,7 @@ def first_run_note():
 def run(scenario):
     """Fly the descent; returns a :class:`orbital.results.Result`."""
     from orbital.batch_integrator import integrate
-    from orbital.landmask import surface_at
+    from orbital.earth.landmask import surface_at
     from orbital.results import Event, Result, Trajectory
     from orbital.station import initial_state
 
@@ -627,7 +625,7 @@ def run(scenario):
 
     from astropy.time import Time
 
-    from orbital.frames import teme_to_gcrs_matrix
+    from orbital.earth.frames import teme_to_gcrs_matrix
 
     m = teme_to_gcrs_matrix(Time(epoch, scale="utc"))
     states = np.hstack([Y_hist[:, :3] @ m.T, Y_hist[:, 3:] @ m.T])

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from orbital.constants import WGS84_FLATTENING
+from orbital.earth.constants import WGS84_FLATTENING
 
 
 def prediction_window_s(lifetime_s, fraction):

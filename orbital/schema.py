@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from orbital.constants import R_EARTH_EQ_M
+from orbital.earth.constants import R_EARTH_EQ_M
 from orbital.errors import QuantityError, TLEError
 from orbital.quantities import format_si, to_si
 
@@ -363,7 +363,7 @@ def _parse_epoch(value):
         raise PydanticCustomError("epoch", "expected {expected}", {"expected": _EPOCH_EXPECTED})
     from astropy.time import Time
 
-    from orbital.frames import quiet_time_scales
+    from orbital.earth.frames import quiet_time_scales
 
     text = value.strip().removesuffix("Z").removesuffix("UTC").strip()
     try:
@@ -486,8 +486,8 @@ class StationSpec(StrictModel):
     def _tle_is_valid(cls, value):
         if value is None:
             return value
-        from orbital.frames import quiet_time_scales
-        from orbital.tle import parse_tle, tle_state_teme
+        from orbital.earth.frames import quiet_time_scales
+        from orbital.earth.tle import parse_tle, tle_state_teme
 
         try:
             line1, line2 = parse_tle(value)
@@ -530,7 +530,7 @@ class StationSpec(StrictModel):
     def check_perigee_above(self, section, floor_m, floor_name):
         """Refuse an orbit (elements or TLE) whose perigee is not above ``floor_m`` (m above the equator)."""
         if self.tle is not None:
-            from orbital.tle import tle_perigee_height_m
+            from orbital.earth.tle import tle_perigee_height_m
 
             perigee_m = tle_perigee_height_m(self.tle)
             field, value = "tle", f"mean perigee {perigee_m / 1e3:.1f} km"

@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.constants import DAY_S, MU_EARTH_M3_S2, R_EARTH_EQ_M
+from orbital.earth.constants import DAY_S, MU_EARTH_M3_S2, R_EARTH_EQ_M
 from orbital.schema import (
     ForcesSpec,
     IntegratorSpec,
@@ -65,12 +65,12 @@ def initial_state(station):
     TLEs): the station is integrated there, with J2 about the true pole.
     """
     if station.tle is not None:
-        from orbital.tle import parse_tle, tle_state_teme
+        from orbital.earth.tle import parse_tle, tle_state_teme
 
         line1, line2 = parse_tle(station.tle)
         epoch, r_m, v_m_s = tle_state_teme(line1, line2)
         return epoch.utc.isot, r_m, v_m_s
-    from orbital.elements import classical_to_rv
+    from orbital.earth.elements import classical_to_rv
 
     r_m, v_m_s = classical_to_rv(
         station.semi_major_axis_m,
@@ -145,7 +145,7 @@ def nodal_period_or_reason(t_s, states, period):
 
 def summarise(t_s, states, lat_deg, alt_m, include_j2):
     """The summary scalars of a station run (see README for their meaning)."""
-    from orbital.elements import period_s, perigee_apogee_radius_m, rv_to_classical
+    from orbital.earth.elements import period_s, perigee_apogee_radius_m, rv_to_classical
     from orbital.orbit_metrics import (
         energy_semi_major_axis_m,
         j2_raan_rate_rad_s,
@@ -190,7 +190,7 @@ def run(scenario):
     """Propagate the station and return a :class:`orbital.results.Result`."""
     from astropy.time import Time
 
-    from orbital.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
+    from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
     from orbital.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
     from orbital.results import Event, Result, Trajectory
 

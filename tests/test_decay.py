@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from orbital.constants import DAY_S
+from orbital.earth.constants import DAY_S
 from orbital.decay import (
     MeanElements,
     j2_secular_rates,
@@ -45,7 +45,7 @@ def test_mean_elements_are_steady_along_a_j2_orbit():
     grid = np.arange(0.0, 5600.0, 60.0)
     _, states, _ = propagate_orbit(r0, v0, grid, _forces(1.0, drag=False), "dop853", 1e-11)
     a_mean = np.array([osculating_to_mean(s[:3], s[3:]).a_m for s in states])
-    from orbital.elements import rv_to_classical
+    from orbital.earth.elements import rv_to_classical
 
     a_osc = rv_to_classical(states[:, :3], states[:, 3:]).a_m
     assert np.ptp(a_osc) > 8e3

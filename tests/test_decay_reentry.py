@@ -9,7 +9,7 @@ from astropy.time import Time
 
 from orbital import errors
 from orbital import scenario as S
-from orbital.constants import DAY_S, R_EARTH_EQ_M
+from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
 from orbital.decay_reentry import object_forces, run
 from orbital.reentry_window import latitude_band_deg, split_at_antimeridian
 
@@ -239,7 +239,7 @@ def test_the_window_track_is_finite_for_any_inclination(inclination_deg):
 def test_an_equatorial_window_is_over_land_as_often_as_the_equator_is():
     # issue 12 item 7: 0.603 before. Reference: the GSHHG mask sampled along the equator every
     # 0.01 deg of longitude (Africa, South America, Borneo, Sumatra...: about 21 %).
-    from orbital.landmask import is_land
+    from orbital.earth.landmask import is_land
 
     lon = np.arange(-180.0, 180.0, 0.01)
     equator_land = float(np.mean(is_land(np.zeros_like(lon), lon)))

@@ -30,7 +30,7 @@ def test_gravity_and_air_velocity_match_the_vector_models():
 
 def test_compiled_altitude_is_the_station_models():
     # also catches a stale numba cache after orbital/forces.py changed (see orbital/entry_dynamics.py)
-    from orbital.forces import ellipsoid_height_along_radius_m
+    from orbital.earth.geodesy import ellipsoid_height_along_radius_m
 
     rng = np.random.default_rng(5)
     r = rng.normal(size=(3, 100)) * 4.0e6

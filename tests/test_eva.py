@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from orbital import frames
-from orbital.constants import MU_EARTH_M3_S2
+from orbital.earth import frames
+from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.eva import (
     Push,
     SaferConfig,

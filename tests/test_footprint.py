@@ -127,7 +127,7 @@ def test_bad_footprint_input():
 
 
 def test_ellipse_ring_is_closed_and_counter_clockwise_for_geojson():
-    from orbital.footprint import ellipse_ring
+    from orbital.earth.geodesy import ellipse_ring
 
     lat, lon = ellipse_ring(47.4, 69.6, 28.0, 14.0, 86.0)
     assert lat[0] == lat[-1] and lon[0] == lon[-1]

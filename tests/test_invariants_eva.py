@@ -14,8 +14,8 @@ from invariants import assert_common_invariants
 from orbital import arm_push, arm_rescue, eva_drift
 from orbital import errors
 from orbital import scenario as sc
-from orbital.constants import MU_EARTH_M3_S2
-from orbital.frames import lvlh_to_inertial
+from orbital.earth.constants import MU_EARTH_M3_S2
+from orbital.earth.frames import lvlh_to_inertial
 from orbital.gravity import j2_potential
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orbital.constants import R_EARTH_EQ_M
+from orbital.earth.constants import R_EARTH_EQ_M
 from orbital.orbit_metrics import energy_semi_major_axis_m
 from orbital.propagate import DECAY_STOP_ALTITUDE_M
 from orbital.runners import run_scenario
@@ -78,7 +78,7 @@ def test_without_drag_the_energy_semi_major_axis_is_conserved(overrides, minutes
     # TEME is quasi-inertial: J2's potential about its z; GCRS is 0.13 deg off, so use TEME states
     from astropy.time import Time
 
-    from orbital.frames import teme_to_gcrs_matrix
+    from orbital.earth.frames import teme_to_gcrs_matrix
 
     to_gcrs = teme_to_gcrs_matrix(Time(result.epoch_utc, scale="utc"))
     states = result.trajectories["station"].data

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from orbital import errors
 from orbital import scenario as sc
-from orbital.constants import R_EARTH_EQ_M
+from orbital.earth.constants import R_EARTH_EQ_M
 
 MINIMAL = "kind: station\n"
 
@@ -265,7 +265,7 @@ def test_epochs_inside_are_accepted_without_raw_warnings(write_yaml, epoch):
 
 
 def test_a_tle_from_before_1960_is_refused(write_yaml):
-    from orbital.tle import tle_checksum
+    from orbital.earth.tle import tle_checksum
 
     line1 = "1 25544U 98067A   57300.51774680  .00018497  00000+0  32893-3 0  999"
     line2 = "2 25544  51.6414 123.5405 0005872 328.1418 171.0139 15.49653587441578"

@@ -23,7 +23,7 @@ def _teme_states(result):
     """The run's states rotated back into TEME of epoch, where J2 acts about z."""
     from astropy.time import Time
 
-    from orbital.frames import teme_to_gcrs_matrix
+    from orbital.earth.frames import teme_to_gcrs_matrix
 
     to_gcrs = teme_to_gcrs_matrix(Time(result.epoch_utc, scale="utc"))
     states = result.trajectories["station"].data

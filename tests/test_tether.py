@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from orbital.constants import MU_EARTH_M3_S2
+from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.eva import Push, simulate_eva
 from orbital.tether import (
     REEL_TAPER_M,

@@ -10,7 +10,8 @@ landing points, swaths) hang under ``globe.ground``; orbits under ``globe.inerti
 
 import numpy as np
 
-from orbital.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S
+from orbital.earth.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S
+from orbital.earth.geodesy import ellipse_ring
 from viz.earth import GROUND_LIFT_M, ground_points
 from viz.earth_rotation import to_scene
 from viz.sampling import between, finite_span, interpolate, upto
@@ -117,7 +118,7 @@ class OrbitLayer:
         _set_points(self.marker, self.position(t_s), self.color, size=11)
 
     def hud_items(self, t_s):
-        from orbital.frames import itrs_to_geodetic
+        from orbital.earth.frames import itrs_to_geodetic
 
         state = interpolate(self.t, self.state, t_s)
         altitude_km = float(itrs_to_geodetic(self.globe.rotation.gcrs_to_itrs(t_s) @ state[:3])[2]) / 1e3
@@ -240,8 +241,6 @@ def _ellipse_ring(scene, summary):
     keys = ("landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km", "ellipse_major_azimuth_deg")
     if any(summary.get(k) is None for k in keys):
         return None
-    from orbital.footprint import ellipse_ring
-
     return ellipse_ring(*(float(summary[k]) for k in keys))
 
 

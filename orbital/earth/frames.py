@@ -2,11 +2,11 @@
 
 SI inside (m, m/s, s); geodetic angles leave in degrees (``lat_deg``, ``lon_deg``).
 Earth orientation comes from astropy's bundled IERS tables only (parsed once and
-cached, :mod:`orbital.earth_orientation`): importing this
+cached, :mod:`orbital.earth.orientation`): importing this
 module calls ``configure_offline_astropy()``, so astropy never reaches for the
 network. Past the end of those tables (about a year after the astropy data
 release) UT1-UTC and polar motion are held at their last values; that is logged
-once (logger ``orbital.frames``) and moves Earth-fixed positions by some tens of
+once (logger ``orbital.earth.frames``) and moves Earth-fixed positions by some tens of
 metres per year past the table (UT1-UTC drifts by about 0.1 s a year).
 
 LVLH: x radial (away from Earth), y along-track (z cross x), z orbit normal (r x v).
@@ -26,7 +26,7 @@ from astropy.utils import iers
 from astropy.utils.exceptions import AstropyWarning
 
 from .constants import DAY_S, R_EARTH_EQ_M, WGS84_FLATTENING
-from .earth_orientation import earth_orientation_table
+from .orientation import earth_orientation_table
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import numpy as np
 from astropy.time import Time
 from sgp4.api import SGP4_ERRORS, Satrec
 
-from .errors import TLEError
+from orbital.errors import TLEError
 from .frames import teme_to_gcrs
 
 TLE_LINE_LENGTH = 69
