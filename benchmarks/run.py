@@ -59,7 +59,7 @@ def case_eva_orbit(repeats):
     from orbital import scenario
     from orbital.eva_drift import push_list, tether_config
     from orbital.eva import simulate_eva
-    from orbital.forces import OrbitForces
+    from orbital.dynamics.forces import OrbitForces
     from orbital.earth.frames import lvlh_to_inertial
     from orbital.propagate import propagate_orbit
     from orbital.station import initial_state

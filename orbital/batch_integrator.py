@@ -7,7 +7,7 @@ entry above 70 km and 1 s below, 0.5 s under filling canopies, 10 s in the
 quasi-steady descent under the main canopy: the landing point moves by under 2 m
 against steps four times shorter), so one numpy operation advances every sample. Where
 drag damps the air speed faster than that step can follow (a light module, dense air)
-the step shortens to keep RK4 stable (:data:`orbital.entry_dynamics.MAX_STEP_TIMES_DRAG_RATE`).
+the step shortens to keep RK4 stable (:data:`orbital.dynamics.entry_dynamics.MAX_STEP_TIMES_DRAG_RATE`).
 Discontinuities are never stepped over:
 
 - time events (burn start and end, guidance cycles, main canopy deployment, main
@@ -23,7 +23,7 @@ flying. The result is bit-for-bit reproducible for the same inputs.
 
 Reference path, :func:`integrate_reference`: one descent, phase by phase, with
 poliastro's Cowell propagator (DOP853, ``rtol``) through :mod:`orbital.astro`,
-the same :func:`orbital.entry_dynamics.derivatives` as the perturbation, and
+the same :func:`orbital.dynamics.entry_dynamics.derivatives` as the perturbation, and
 altitude events found by Brent's method on repeated Cowell calls; the
 quasi-steady terminal descent (a first-order ODE, which Cowell cannot take) goes
 through scipy's DOP853 with an event function. The two paths agree on landing
@@ -38,8 +38,8 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from numba import njit
 
-from orbital import entry_dynamics as ed
-from orbital.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
+from orbital.dynamics import entry_dynamics as ed
+from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 
 #: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
 STEP_S = np.array([20.0, 10.0, 10.0, 1.0, 0.5, 0.5, 10.0, 0.0])
@@ -162,8 +162,8 @@ _SWITCH_EVENT = {COAST: "separation", ENTRY: "parachute", TERMINAL: "soft_landin
 def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_scale=1.0, progress=None, cancel=None):
     """Integrate N descents from states ``Y0`` (N, 6) at times ``t0`` (scalar or (N,)) to touchdown.
 
-    ``params`` is a :class:`~orbital.entry_dynamics.SampleParams` of N samples,
-    ``seq`` the :class:`~orbital.entry_dynamics.Sequence`, ``guidance`` a
+    ``params`` is a :class:`~orbital.dynamics.entry_dynamics.SampleParams` of N samples,
+    ``seq`` the :class:`~orbital.dynamics.entry_dynamics.Sequence`, ``guidance`` a
     :class:`~orbital.guidance.Guidance`. ``record`` keeps every step of sample 0
     (for one descent's trajectory). ``progress(t_s)`` is called now and then with
     the time reached by the slowest sample still flying (inf at the end). ``cancel`` (a

@@ -19,7 +19,7 @@ The method (for months to years of decay in seconds):
   evenly spaced in eccentric longitude ``F = E + w`` (weights ``1 - e cos E``, i.e.
   time), each turned into an osculating state (short-period terms included, so
   the density is taken at the right radius), where the very same drag of
-  :class:`orbital.forces.OrbitForces` is evaluated (US76 or NRLMSIS air that turns
+  :class:`orbital.dynamics.forces.OrbitForces` is evaluated (US76 or NRLMSIS air that turns
   with the Earth, height above the WGS84 ellipsoid). The exact Gauss rates of a,
   the eccentricity vector, i and the node are averaged over those points.
   The periodic trapezoid rule converges geometrically for smooth integrands.
@@ -169,7 +169,7 @@ def osculating_to_mean(r_m, v_m_s):
 def orbit_averaged_drag_rates(mean, forces, nodes=QUADRATURE_NODES):
     """Time averages over one orbit of ``(da, dex, dey, dinc, draan)/dt`` by drag (SI/s).
 
-    ``forces`` is an :class:`orbital.forces.OrbitForces` (its ``drag_acceleration``
+    ``forces`` is an :class:`orbital.dynamics.forces.OrbitForces` (its ``drag_acceleration``
     is evaluated at ``nodes`` osculating points of the mean orbit).
     """
     a, ex, ey, inc, raan, lam = (float(x) for x in mean)

@@ -107,12 +107,12 @@ class Scenario(ScenarioBase):
 
 def object_forces(scenario):
     """J2 and drag on the object, in the scenario's atmosphere."""
-    from orbital.forces import OrbitForces
+    from orbital.dynamics.forces import OrbitForces
 
     body, air = scenario.object, scenario.atmosphere
     density_model = None
     if air.model == "nrlmsis":
-        from orbital.msis_profile import global_mean_density_function
+        from orbital.dynamics.msis_profile import global_mean_density_function
 
         density_model = global_mean_density_function(_epoch_of(body), air.f107, air.f107a, air.ap)
     return OrbitForces(

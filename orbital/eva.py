@@ -1,7 +1,7 @@
 """Spacewalk drift: a crew member near the station, with pushes, a tether and SAFER.
 
 Both bodies fly in the inertial frame (GCRS) under the same gravity, point mass
-plus J2 (:func:`orbital.gravity.gravity_acceleration`), integrated together as one
+plus J2 (:func:`orbital.dynamics.gravity.gravity_acceleration`), integrated together as one
 12-state ODE ``[r_station, v_station, dr, dv]`` (m, m/s), where ``dr, dv`` is the
 crew member's inertial state minus the station's and his acceleration is
 ``g(r_station + dr) + f / m``. Carrying the difference itself (Encke style) keeps
@@ -27,7 +27,7 @@ from scipy.optimize import brentq
 from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.cw import cw_propagate
 from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
-from orbital.gravity import gravity_acceleration
+from orbital.dynamics.gravity import gravity_acceleration
 from orbital.progress import Stage
 from orbital.tether import (
     TetherState,

@@ -67,7 +67,7 @@ class Scenario(R.Scenario):
 
 
 def draw_params(scn, rng=None):
-    """Per-sample :class:`~orbital.entry_dynamics.SampleParams` of the dispersed descents."""
+    """Per-sample :class:`~orbital.dynamics.entry_dynamics.SampleParams` of the dispersed descents."""
     n, d = scn.n_samples, scn.dispersions
     rng = np.random.default_rng(scn.seed) if rng is None else rng
     z = rng.standard_normal((8, n))  # fixed order: dv, pitch, yaw, timing, density, cd, L/D, mass
@@ -89,7 +89,7 @@ def draw_params(scn, rng=None):
 
 def coast(Y0, t0, t1, params, seq, step_s=20.0):
     """RK4 on orbit (phase COAST0) of state(s) (N, 6) from t0 to t1, ending exactly at t1."""
-    from orbital.entry_dynamics import COAST0, derivatives
+    from orbital.dynamics.entry_dynamics import COAST0, derivatives
     from orbital.guidance import Guidance
 
     Y = np.asarray(Y0, dtype=float).T.copy()

@@ -4,7 +4,7 @@ The module trims at a fixed angle of attack, so it controls its lift only by
 rolling about the air-relative velocity (the bank angle). The lift then splits
 into an in-plane "up" fraction ``c = cos(bank)`` and a lateral fraction
 ``s = sin(bank)`` (positive: to the left of the flight), which
-:func:`orbital.entry_dynamics.derivatives` applies.
+:func:`orbital.dynamics.entry_dynamics.derivatives` applies.
 
 Modes:
 
@@ -57,7 +57,7 @@ import numpy as np
 from numba import njit
 
 from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
-from orbital.entry_dynamics import ENTRY, air_velocity, lift_fractions
+from orbital.dynamics.entry_dynamics import ENTRY, air_velocity, lift_fractions
 
 
 @dataclass

@@ -3,7 +3,7 @@
 import numpy as np
 
 from orbital.earth.constants import J2_EARTH, MU_EARTH_M3_S2, R_EARTH_EQ_M
-from orbital.gravity import j2_potential
+from orbital.dynamics.gravity import j2_potential
 
 
 def energy_semi_major_axis_m(states, include_j2=True):

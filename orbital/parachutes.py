@@ -10,7 +10,7 @@ Sequence (Soyuz MS-11 figures in ../shared/REFERENCES.md):
    smoothed into one ramp, keeping the opening load near 4 g).
 3. ``main_settle_time`` after it is full, the module is at its terminal speed and
    the descent switches to the quasi-steady model (terminal speed along the plumb
-   line relative to the air; see :mod:`orbital.entry_dynamics`).
+   line relative to the air; see :mod:`orbital.dynamics.entry_dynamics`).
 4. At ``soft_landing_altitude`` (0.8 m, the gamma-ray altimeter) the engines fire
    with ``soft_landing_thrust``; closed-form deceleration to touchdown.
 
@@ -60,7 +60,7 @@ class ParachuteSpec(StrictModel):
 #: The engines may stop the module at most this share of their firing altitude above the ground.
 #: They are made to brake it down to the ground (MS-11: 7.2 to 1.5 m/s over 0.8 m); stopped
 #: higher, a real module would be thrown back up by its still-burning solid motors, which the
-#: closed-form landing (:func:`orbital.entry_dynamics.touchdown`) cannot fly: it cuts them at rest.
+#: closed-form landing (:func:`orbital.dynamics.entry_dynamics.touchdown`) cannot fly: it cuts them at rest.
 #: Dispersed footprint samples stop a few cm up at most (+16 % air: 7 cm).
 MAX_ENGINE_STOP_SHARE = 0.5
 
@@ -68,7 +68,7 @@ MAX_ENGINE_STOP_SHARE = 0.5
 def sea_level_terminal_speed_m_s(mass_kg, cda_m2, density_scale):
     """Terminal speed (m/s) of a module of ``mass_kg`` under a total drag area ``cda_m2`` (m2) in
     US76 sea-level air times ``density_scale``, at standard gravity."""
-    from orbital.atmosphere import density_kg_m3
+    from orbital.dynamics.atmosphere import density_kg_m3
     from orbital.earth.constants import G0_M_S2
 
     return math.sqrt(2.0 * mass_kg * G0_M_S2 / (float(density_kg_m3(0.0)) * density_scale * cda_m2))
@@ -78,7 +78,7 @@ def max_soft_landing_thrust_n(mass_kg, v_t_m_s, firing_altitude_m):
     """The largest thrust (N) that, fired at ``firing_altitude_m`` at the terminal speed ``v_t_m_s``,
     stops the module no higher than MAX_ENGINE_STOP_SHARE of that altitude:
     F / (m g) = 1 / (1 - exp(-k s)), k = 2 g / v_t^2, s the distance it may brake over
-    (see :func:`orbital.entry_dynamics.engines_stop_distance_m`)."""
+    (see :func:`orbital.dynamics.entry_dynamics.engines_stop_distance_m`)."""
     from orbital.earth.constants import G0_M_S2
 
     k = 2.0 * G0_M_S2 / v_t_m_s**2

@@ -1,6 +1,6 @@
 """Orbit propagation on an output time grid: issim's own DOP853 or poliastro's Cowell.
 
-Both integrate the same :class:`orbital.forces.OrbitForces` and stop at the same
+Both integrate the same :class:`orbital.dynamics.forces.OrbitForces` and stop at the same
 decay altitude; the own path is the default (it starts at once), poliastro's is
 the reference it is tested against.
 """

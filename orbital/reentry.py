@@ -1,7 +1,7 @@
 """``kind: reentry``: a Soyuz undocks, burns retrograde, and its descent module comes home.
 
 The whole flight is one 3-DOF point mass in TEME of the undocking epoch (see
-:mod:`orbital.entry_dynamics` for the forces and phases, :mod:`orbital.guidance`
+:mod:`orbital.dynamics.entry_dynamics` for the forces and phases, :mod:`orbital.guidance`
 for the lift control, :mod:`orbital.parachutes` for the landing system), integrated
 by :mod:`orbital.batch_integrator` with N = 1.
 
@@ -200,8 +200,8 @@ def _check_order(high, low, why, strict=True):
 
 
 def sequence(scn):
-    """The :class:`~orbital.entry_dynamics.Sequence` of a reentry-like scenario."""
-    from orbital.entry_dynamics import Sequence
+    """The :class:`~orbital.dynamics.entry_dynamics.Sequence` of a reentry-like scenario."""
+    from orbital.dynamics.entry_dynamics import Sequence
 
     pc = scn.parachutes
     return Sequence(
@@ -219,9 +219,9 @@ def sequence(scn):
 
 
 def nominal_params(scn, n=1, **overrides):
-    """:class:`~orbital.entry_dynamics.SampleParams` of ``n`` identical nominal samples,
+    """:class:`~orbital.dynamics.entry_dynamics.SampleParams` of ``n`` identical nominal samples,
     with per-sample ``overrides`` (arrays) replacing fields."""
-    from orbital.entry_dynamics import SampleParams
+    from orbital.dynamics.entry_dynamics import SampleParams
 
     s, b, m, pc = scn.soyuz, scn.burn, scn.module, scn.parachutes
     values = dict(
@@ -267,7 +267,7 @@ def _no_descent(scn, which, outcome=None):
     where it stopped (the recorded ``outcome``'s last phase): the burn if the Soyuz never got
     down to module separation; the lift if the module skips back out; the module's mass per
     drag area (and the canopies, the air) if it is still drifting down when time runs out."""
-    from orbital.entry_dynamics import COAST, ENTRY, altitude_m
+    from orbital.dynamics.entry_dynamics import COAST, ENTRY, altitude_m
 
     burn, m, pc, g = scn.burn, scn.module, scn.parachutes, scn.guidance
     burn_text = (f"burn.delta_v = {burn.delta_v:g} m/s, burn.pitch = {math.degrees(burn.pitch):g} deg, "
@@ -281,7 +281,7 @@ def _no_descent(scn, which, outcome=None):
         )
     from orbital.batch_integrator import _speed
 
-    from orbital.entry_dynamics import Sequence
+    from orbital.dynamics.entry_dynamics import Sequence
 
     Y = np.ascontiguousarray(h["Y"][-1][:, None])
     alt_km, speed = float(altitude_m(Y[0], Y[1], Y[2])[0]) / 1e3, float(_speed(Y)[0])
@@ -318,7 +318,7 @@ def minimum_command_altitude(scn, planned):
     from dataclasses import replace
 
     from orbital.batch_integrator import integrate
-    from orbital.entry_dynamics import DROGUE, ENTRY, altitude_m
+    from orbital.dynamics.entry_dynamics import DROGUE, ENTRY, altitude_m
 
     h = planned.history
     entry = h["phase"] == ENTRY
@@ -452,7 +452,7 @@ def is_impact(touchdown_speed_m_s):
 def opening_dynamic_pressure_pa(outcome, canopy, density_scale):
     """Dynamic pressure (Pa) at each sample's opening of ``canopy`` ("drogue": the parachute
     command; "main"), NaN where it never opened; ``density_scale`` scalar or (N,)."""
-    from orbital.entry_dynamics import air_density
+    from orbital.dynamics.entry_dynamics import air_density
 
     e = outcome.events["parachute" if canopy == "drogue" else "main_canopy"]
     rho = air_density(np.nan_to_num(e["alt"], nan=0.0), np.broadcast_to(density_scale, e["alt"].shape).astype(float))
@@ -548,7 +548,7 @@ def _or_none(value):
 
 def first_run_note():
     """What the CLI says before a run that will first compile the force kernels (or None)."""
-    from orbital.entry_dynamics import compile_note
+    from orbital.dynamics.entry_dynamics import compile_note
 
     return compile_note()
 

@@ -85,7 +85,7 @@ def initial_state(station):
 
 def station_forces(scenario):
     """The :class:`OrbitForces` of a scenario's station."""
-    from orbital.forces import OrbitForces
+    from orbital.dynamics.forces import OrbitForces
 
     s = scenario.station
     return OrbitForces(

@@ -25,6 +25,7 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     # it would be an upward arrow)
     "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache")),
     "earth": (1, ("orbital.earth",)),
+    "dynamics": (2, ("orbital.dynamics",)),
     "cli": (9, ("orbital.cli",)),
 }
 

@@ -1,11 +1,11 @@
-"""orbital.atmosphere against published US76 densities and poliastro/boinor's COESA76."""
+"""orbital.dynamics.atmosphere against published US76 densities and poliastro/boinor's COESA76."""
 
 import math
 
 import numpy as np
 import pytest
 
-from orbital.atmosphere import Z_TOP_M, density_kg_m3, scale_height_m
+from orbital.dynamics.atmosphere import Z_TOP_M, density_kg_m3, scale_height_m
 
 # U.S. Standard Atmosphere 1976, NOAA-S/T 76-1562, Table I; also ../shared/REFERENCES.md.
 # (geometric altitude km, density kg/m^3)

@@ -262,7 +262,7 @@ def test_a_module_skipping_out_names_the_lift():
     import numpy as np
 
     from orbital import scenario as sc
-    from orbital.entry_dynamics import ENTRY
+    from orbital.dynamics.entry_dynamics import ENTRY
     from orbital.reentry import _no_descent
 
     scn = sc.load("soyuz_nominal", ["module.lift_to_drag=0.9", "guidance.bank_angle=0 deg"])

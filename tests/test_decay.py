@@ -14,7 +14,7 @@ from orbital.decay import (
     osculating_to_mean,
     propagate_mean,
 )
-from orbital.forces import OrbitForces
+from orbital.dynamics.forces import OrbitForces
 from orbital.propagate import propagate_orbit
 from orbital.schema import StationSpec
 from orbital.station import initial_state
@@ -115,7 +115,7 @@ def test_circular_decay_rate_matches_the_textbook_formula():
     """da/dt = -rho sqrt(mu r) Cd A / m for a circular orbit in still air (Vallado, drag
     decay of a circular orbit); air turning with the Earth under an equatorial orbit scales
     it by (1 - omega r / v)^2, about 0.87."""
-    from orbital.atmosphere import density_kg_m3
+    from orbital.dynamics.atmosphere import density_kg_m3
 
     circular = MeanElements(6778.137e3, 0.0, 0.0, 0.0, 0.0, 0.0)  # mean e = 0: circular in the J2 field too
     r0, v0 = mean_to_osculating(circular)

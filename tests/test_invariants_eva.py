@@ -16,7 +16,7 @@ from orbital import errors
 from orbital import scenario as sc
 from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.earth.frames import lvlh_to_inertial
-from orbital.gravity import j2_potential
+from orbital.dynamics.gravity import j2_potential
 
 
 def speed(lo, hi):

@@ -114,7 +114,7 @@ def test_target_round_trips_through_a_run_directory(nominal, tmp_path):
 
 @pytest.mark.physics
 def test_sutton_graves_and_density_in_the_dynamics():
-    from orbital.entry_dynamics import SUTTON_GRAVES_K, Sequence, derivatives
+    from orbital.dynamics.entry_dynamics import SUTTON_GRAVES_K, Sequence, derivatives
     from orbital.guidance import Guidance
     from orbital.reentry import nominal_params
 
@@ -191,7 +191,7 @@ def test_engines_that_stop_the_module_just_above_the_ground_let_it_drop_the_rest
     # Now they fall the rest from rest under the canopy: v = v_t sqrt(1 - exp(-2 g h / v_t^2)).
     import numpy as np
 
-    from orbital.entry_dynamics import engines_stop_distance_m, touchdown
+    from orbital.dynamics.entry_dynamics import engines_stop_distance_m, touchdown
     from orbital.reentry import nominal_params, sequence
 
     scn = sc.load("soyuz_nominal", ["density_scale=1.16"])

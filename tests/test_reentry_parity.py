@@ -1,6 +1,6 @@
 """Parity: the batch integrator (fast path) against poliastro's Cowell (reference path).
 
-The same descent, the same forces (orbital.entry_dynamics.derivatives), the same
+The same descent, the same forces (orbital.dynamics.entry_dynamics.derivatives), the same
 event logic and guidance cycles; landing points must agree to metres (measured:
 0.3 m nominal, 0.4 m ballistic).
 """
@@ -53,7 +53,7 @@ def test_touchdown_under_an_unsettled_canopy_in_both_paths(command_m, under):
     # speed the module has there, and start no later phase.
     from dataclasses import replace
 
-    from orbital.entry_dynamics import altitude_m
+    from orbital.dynamics.entry_dynamics import altitude_m
     from orbital.reentry import touchdown_phase
 
     scn = sc.load("soyuz_nominal", ["burn.start=0 s"])

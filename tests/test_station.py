@@ -7,7 +7,7 @@ import pytest
 
 from orbital import errors
 from orbital import scenario as sc
-from orbital.forces import OrbitForces
+from orbital.dynamics.forces import OrbitForces
 from orbital.orbit_metrics import energy_semi_major_axis_m
 from orbital.propagate import propagate_orbit
 from orbital.station import initial_state, run, station_forces

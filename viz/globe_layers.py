@@ -28,7 +28,7 @@ AFTER_COLOR = (0.3, 0.8, 1.0, 1.0)
 TICK_COLOR = (1.0, 1.0, 1.0, 1.0)
 #: Height (m) of a footprint's target marker above the landing points (it stays in front of them).
 TARGET_LIFT_M = 3.0e3
-#: Descent phases (orbital.entry_dynamics.PHASE_NAMES order), their colours and the colours' names.
+#: Descent phases (orbital.dynamics.entry_dynamics.PHASE_NAMES order), their colours and the colours' names.
 PHASES = (
     ("coast", (0.75, 0.75, 0.75, 1.0), "grey"),
     ("deorbit burn", (1.0, 0.45, 0.0, 1.0), "orange"),

@@ -1,4 +1,4 @@
-"""Write ``us76_density_86_1000km.npz``, the table behind ``orbital.atmosphere``.
+"""Write ``us76_density_86_1000km.npz``, the table behind ``orbital.dynamics.atmosphere``.
 
 Run from the repository root with the project installed:
 ``python orbital/data/make_us76_table.py``. It needs poliastro or boinor (through

@@ -21,7 +21,7 @@ def ellipsoid_height_along_radius_m(x, y, z):
     r - b / sqrt(1 - e^2 cos^2 phi_gc), with z the Earth's axis: exact on the
     ellipsoid itself (touchdown is on WGS84) and within metres of the geodetic
     height up to entry altitudes; costs no frame rotation. Also compiled into the cached
-    kernels of :mod:`orbital.entry_dynamics`: after editing it, delete orbital/__pycache__/*.nb[ic].
+    kernels of :mod:`orbital.dynamics.entry_dynamics`: after editing it, delete orbital/dynamics/__pycache__/*.nb[ic] and orbital/earth/__pycache__/*.nb[ic].
     """
     rho2 = x * x + y * y
     r = np.sqrt(rho2 + z * z)

@@ -13,16 +13,16 @@ integrator) calls the very same ones. Compiled code is cached on disk
 (``__pycache__``, or numba's cache folder): the first run compiles for some seconds.
 numba checks a cached function only against its own file, and freezes the globals
 it reads (the US76 table, the constants): after editing
-:func:`orbital.earth.geodesy.ellipsoid_height_along_radius_m`, :mod:`orbital.atmosphere` or
-:mod:`orbital.earth.constants`, delete ``orbital/__pycache__/*.nbi`` and ``*.nbc``
+:func:`orbital.earth.geodesy.ellipsoid_height_along_radius_m`, :mod:`orbital.dynamics.atmosphere` or
+:mod:`orbital.earth.constants`, delete ``orbital/dynamics/__pycache__/*.nbi`` and ``*.nbc`` (and orbital/earth/__pycache__'s)
 (tests/test_entry_dynamics.py fails on such a stale cache). Compiled code here
 calls no compiled code from other files.
 
 Forces (SI throughout):
 
-- gravity: point mass + J2 (:mod:`orbital.gravity` constants);
+- gravity: point mass + J2 (:mod:`orbital.dynamics.gravity` constants);
 - aerodynamics in an atmosphere that co-rotates with the Earth (U.S. Standard
-  Atmosphere 1976 from :mod:`orbital.atmosphere`, tabulated every 10 m, times
+  Atmosphere 1976 from :mod:`orbital.dynamics.atmosphere`, tabulated every 10 m, times
   ``density_scale``): drag along -v_rel and, while the descent module flies alone
   (phase ENTRY), a lift of magnitude (L/D) x drag perpendicular to v_rel, split
   into an in-plane ("up") fraction ``c = cos(bank)`` and a lateral fraction
@@ -53,7 +53,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numba import njit, vectorize
 
-from orbital.atmosphere import Z_TOP_M, density_kg_m3
+from orbital.dynamics.atmosphere import Z_TOP_M, density_kg_m3
 from orbital.earth.constants import G0_M_S2, J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M, R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipsoid_height_along_radius_m
 
@@ -63,7 +63,7 @@ PHASE_NAMES = ("coast_before_burn", "burn", "coast", "entry", "drogue", "main", 
 #: Sutton-Graves constant for Earth air, kg^0.5 / m (q in W/m^2 with rho in kg/m^3, V in m/s, Rn in m).
 SUTTON_GRAVES_K = 1.7415e-4
 
-#: ln(US76 density) every _DZ_M metres from 0 to 1000 km, from orbital.atmosphere, for
+#: ln(US76 density) every _DZ_M metres from 0 to 1000 km, from orbital.dynamics.atmosphere, for
 #: :func:`air_density` (linear between knots: within 3e-5 of the model everywhere).
 _DZ_M = 10.0
 _LN_RHO = np.log(density_kg_m3(np.arange(0.0, Z_TOP_M + 0.5 * _DZ_M, _DZ_M)))

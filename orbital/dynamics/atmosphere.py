@@ -57,7 +57,7 @@ _H_B_LIST = _H_B_M.tolist()
 
 # --- 86 to 1000 km: in cell j, with t = (z - z_j) / _DZ_M in [0, 1],
 # ln(rho) = c0 + t (c1 + t (c2 + t c3)), the cubic Hermite through knots j and j + 1
-with np.load(Path(__file__).with_name("data") / "us76_density_86_1000km.npz") as _table:
+with np.load(Path(__file__).parents[1] / "data" / "us76_density_86_1000km.npz") as _table:
     _KNOT_M = _table["altitude_m"]
     _KNOT_LN = _table["ln_density"]
     _KNOT_SLOPE = _table["dln_density_dz"]  # 1/m

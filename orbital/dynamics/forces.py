@@ -5,10 +5,10 @@ Positions and velocities are inertial (GCRS), m and m/s, shape (..., 3).
 
 import numpy as np
 
-from orbital.atmosphere import density_kg_m3
+from orbital.dynamics.atmosphere import density_kg_m3
 from orbital.earth.constants import OMEGA_EARTH_RAD_S
 from orbital.earth.geodesy import ellipsoid_altitude_m
-from orbital.gravity import gravity_acceleration, j2_acceleration
+from orbital.dynamics.gravity import gravity_acceleration, j2_acceleration
 
 _EARTH_SPIN_RAD_S = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
 def air_velocity_m_s(r_m, v_m_s):
