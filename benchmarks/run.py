@@ -37,7 +37,7 @@ def run_command(args):
 def case_station_day(repeats):
     """One day of the ISS-like station with J2 and drag, both integrators, warm."""
     from orbital import scenario
-    from orbital.propagate import propagate_orbit
+    from orbital.propagation.propagate import propagate_orbit
     from orbital.station import initial_state, station_forces
 
     model = scenario.load("iss_orbit")
@@ -61,7 +61,7 @@ def case_eva_orbit(repeats):
     from orbital.eva import simulate_eva
     from orbital.dynamics.forces import OrbitForces
     from orbital.earth.frames import lvlh_to_inertial
-    from orbital.propagate import propagate_orbit
+    from orbital.propagation.propagate import propagate_orbit
     from orbital.station import initial_state
 
     model = scenario.load("gordon_tethered")
@@ -86,7 +86,7 @@ def case_eva_orbit(repeats):
 
 def case_help_startup(repeats):
     """Start-up of `issim --help` against importing the poliastro API alone."""
-    from orbital import astro
+    from orbital.propagation import astro
 
     library = astro.library().__name__
     ours = best_of(lambda: run_command([str(ISSIM), "--help"]), repeats)
@@ -111,7 +111,8 @@ def case_reentry_batch(repeats, n_samples):
     """Soyuz descents: the batch integrator per trajectory against poliastro's Cowell, same forces."""
     from orbital import scenario
     from orbital import reentry as R
-    from orbital.batch_integrator import integrate, integrate_reference
+    from orbital.propagation.batch_integrator import integrate
+    from orbital.propagation.descent_reference import integrate_reference
     from orbital.footprint import coast, draw_params
     from orbital.station import initial_state
 
@@ -149,9 +150,9 @@ def case_decay_year(repeats, cowell_days):
     """A year of the abandoned station's decay by orbit averaging, against poliastro's Cowell
     (same forces: J2 + drag) over ``cowell_days``; returns simulated days per wall second of each."""
     from orbital import scenario
-    from orbital.decay import osculating_to_mean, propagate_mean
+    from orbital.propagation.decay import osculating_to_mean, propagate_mean
     from orbital.decay_reentry import object_forces
-    from orbital.propagate import propagate_orbit
+    from orbital.propagation.propagate import propagate_orbit
     from orbital.station import initial_state
 
     model = scenario.load("iss_uncontrolled")
@@ -233,7 +234,7 @@ def main():
     args = parser.parse_args()
     repeats = 2 if args.quick else 5
 
-    from orbital import astro
+    from orbital.propagation import astro
 
     name, version = astro.library_name_and_version()
     print(f"issim vs {name} {version} on Python {sys.version.split()[0]}")

@@ -1,10 +1,10 @@
 """``kind: decay_reentry``: an object left without control decays by drag until it reenters.
 
 1. The orbit (elements or a TLE, :class:`orbital.schema.StationSpec`) becomes
-   mean elements, which :mod:`orbital.decay` carries forward, orbit-averaged,
+   mean elements, which :mod:`orbital.propagation.decay` carries forward, orbit-averaged,
    until the mean perigee falls to ``handoff_altitude`` (120 km).
 2. From there the osculating state is integrated directly (the station's own
-   dynamics: :mod:`orbital.propagate`, J2 and drag) down to ``end_altitude``
+   dynamics: :mod:`orbital.propagation.propagate`, J2 and drag) down to ``end_altitude``
    (80 km above the ellipsoid): the nominal reentry time and point.
 3. The prediction window is the nominal lifetime +-``window_fraction`` (20 %);
    its ground track (``window_track``): mean elements before the hand-off, the
@@ -132,7 +132,7 @@ def _epoch_of(body):
 
 
 def _decay_progress(start_perigee_m, handoff_m, max_lifetime_s):
-    """``progress(t_s, perigee_m)`` for :func:`orbital.decay.propagate_mean`: the share of the fall
+    """``progress(t_s, perigee_m)`` for :func:`orbital.propagation.decay.propagate_mean`: the share of the fall
     to the hand-off or of max_lifetime, whichever is further (an orbit that hardly decays still
     moves on), into the first 80 % of the run (most of its wall time)."""
     from orbital.progress import Stage
@@ -161,7 +161,7 @@ def _ghost_orbit(inc_rad, state_m):
     equatorial orbit's node on +x, as :func:`orbital.earth.elements.rv_to_classical` takes it: any
     inclination 0 to 180 deg works), moving with its J2 rates (rad/s).
     """
-    from orbital.decay import MeanElements, j2_secular_rates
+    from orbital.propagation.decay import MeanElements, j2_secular_rates
     from orbital.earth.elements import rv_to_classical
 
     osculating = rv_to_classical(state_m[:3], state_m[3:])
@@ -188,7 +188,7 @@ class _Decay:
 
     def states(self, t_s):
         """Osculating states (N, 6) in TEME of the epoch (m, m/s) at times ``t_s`` (s)."""
-        from orbital.decay import MeanElements, mean_to_osculating
+        from orbital.propagation.decay import MeanElements, mean_to_osculating
 
         t_s = np.asarray(t_s, dtype=float)
         out = np.empty(t_s.shape + (6,))
@@ -261,7 +261,7 @@ def run(scenario):
     """
     from astropy.time import Time
 
-    from orbital.decay import (
+    from orbital.propagation.decay import (
         DecayHistory,
         MeanElements,
         mean_element_rates,
@@ -273,7 +273,7 @@ def run(scenario):
     from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
     from orbital.earth.landmask import is_land, surface_at
     from orbital.progress import report
-    from orbital.propagate import propagate_orbit
+    from orbital.propagation.propagate import propagate_orbit
     from orbital.reentry_window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
     from orbital.results import Event, Result, Trajectory
     from orbital.station import initial_state

@@ -25,7 +25,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
 from orbital.earth.constants import MU_EARTH_M3_S2
-from orbital.cw import cw_propagate
+from orbital.propagation.cw import cw_propagate
 from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.dynamics.gravity import gravity_acceleration
 from orbital.progress import Stage

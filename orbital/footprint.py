@@ -115,7 +115,7 @@ def simulate(scn, progress=None):
     Progress goes to :func:`orbital.progress.report` (unless ``scn.progress`` is false, or
     ``progress`` says otherwise): the plan up to 2 %, the dispersed descents the rest.
     """
-    from orbital.batch_integrator import integrate_in_threads
+    from orbital.propagation.batch_integrator import integrate_in_threads
     from orbital.station import initial_state
 
     enabled = scn.progress if progress is None else progress

@@ -3,7 +3,7 @@
 The whole flight is one 3-DOF point mass in TEME of the undocking epoch (see
 :mod:`orbital.dynamics.entry_dynamics` for the forces and phases, :mod:`orbital.guidance`
 for the lift control, :mod:`orbital.parachutes` for the landing system), integrated
-by :mod:`orbital.batch_integrator` with N = 1.
+by :mod:`orbital.propagation.batch_integrator` with N = 1.
 
 The *target* is the landing point of the planned descent: the same burn, flown with
 the nominal vertical lift fraction cos(bank_angle) and no net lateral lift (the
@@ -279,7 +279,7 @@ def _no_descent(scn, which, outcome=None):
             f"{which} does not come down: {burn_text}; "
             "expected a retrograde burn large enough to bring the perigee into the atmosphere (about 128 m/s from 420 km)"
         )
-    from orbital.batch_integrator import _speed
+    from orbital.propagation.batch_integrator import _speed
 
     from orbital.dynamics.entry_dynamics import Sequence
 
@@ -312,12 +312,12 @@ SUBSONIC_COMMAND_SPEED_M_S = 300.0
 
 def minimum_command_altitude(scn, planned):
     """The lowest ``parachutes.command_altitude`` (m) from which the planned descent (an
-    :class:`~orbital.batch_integrator.Outcome` with history) settles under its main canopy
+    :class:`~orbital.propagation.batch_integrator.Outcome` with history) settles under its main canopy
     above the soft-landing altitude: the canopy phases flown from the plan's recorded entry,
     with the ground out of the way (a few fixed-point steps, to within 20 m)."""
     from dataclasses import replace
 
-    from orbital.batch_integrator import integrate
+    from orbital.propagation.batch_integrator import integrate
     from orbital.dynamics.entry_dynamics import DROGUE, ENTRY, altitude_m
 
     h = planned.history
@@ -370,7 +370,7 @@ def plan(scn, Y0, progress_span=None):
     """
     from dataclasses import replace
 
-    from orbital.batch_integrator import integrate
+    from orbital.propagation.batch_integrator import integrate
     from orbital.guidance import reference_table
 
     ref_guidance = reference_guidance(scn)
@@ -555,7 +555,7 @@ def first_run_note():
 
 def run(scenario):
     """Fly the descent; returns a :class:`orbital.results.Result`."""
-    from orbital.batch_integrator import integrate
+    from orbital.propagation.batch_integrator import integrate
     from orbital.earth.landmask import surface_at
     from orbital.results import Event, Result, Trajectory
     from orbital.station import initial_state

@@ -191,7 +191,7 @@ def run(scenario):
     from astropy.time import Time
 
     from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
-    from orbital.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
+    from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
     from orbital.results import Event, Result, Trajectory
 
     epoch, r0, v0 = initial_state(scenario.station)

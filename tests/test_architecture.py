@@ -26,6 +26,7 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache")),
     "earth": (1, ("orbital.earth",)),
     "dynamics": (2, ("orbital.dynamics",)),
+    "propagation": (3, ("orbital.propagation",)),
     "cli": (9, ("orbital.cli",)),
 }
 

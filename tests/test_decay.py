@@ -1,4 +1,4 @@
-"""The long-term decay method (orbital/decay.py) against direct integration and published figures."""
+"""The long-term decay method (orbital/propagation/decay.py) against direct integration and published figures."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from orbital.earth.constants import DAY_S
-from orbital.decay import (
+from orbital.propagation.decay import (
     MeanElements,
     j2_secular_rates,
     mean_element_rates,
@@ -15,7 +15,7 @@ from orbital.decay import (
     propagate_mean,
 )
 from orbital.dynamics.forces import OrbitForces
-from orbital.propagate import propagate_orbit
+from orbital.propagation.propagate import propagate_orbit
 from orbital.schema import StationSpec
 from orbital.station import initial_state
 

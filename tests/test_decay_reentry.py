@@ -113,7 +113,7 @@ def test_lifetime_grows_with_the_ballistic_coefficient():
 def test_lifetime_agrees_with_direct_integration_to_reentry():
     """From 200 km (a Soyuz-like body, about 6 days) the long-term method plus the direct
     plunge reenter within 0.5 % of a direct integration of the whole decay. Measured: 0.06 %."""
-    from orbital.propagate import propagate_orbit
+    from orbital.propagation.propagate import propagate_orbit
     from orbital.station import initial_state
 
     scn = _scenario(object__altitude="200 km", object__mass="7150 kg", object__drag_area="12 m2")
@@ -161,7 +161,7 @@ def test_no_reentry_within_max_lifetime_is_reported():
 def test_nrlmsis_solar_maximum_decays_faster_than_minimum():
     """NRLMSIS 2.1 (pymsis, offline with explicit F10.7/Ap): at 420 km the density, and with it
     the decay, is several times higher at solar maximum (F10.7 ~ 200) than at minimum (~ 70)."""
-    from orbital.decay import mean_element_rates, osculating_to_mean
+    from orbital.propagation.decay import mean_element_rates, osculating_to_mean
     from orbital.station import initial_state
 
     def rate(f107, ap):
@@ -279,7 +279,7 @@ def test_a_decay_run_reports_progress_in_order():
 def test_an_orbit_too_eccentric_to_average_is_refused():
     # Found beyond issue 12: e = 0.9 was decayed with the drag average 58 % off (64 points against
     # 4096 at a 200 km perigee), silently; 0.2 is the most where it is within 0.13 % at the hand-off.
-    from orbital.decay import MeanElements, orbit_averaged_drag_rates
+    from orbital.propagation.decay import MeanElements, orbit_averaged_drag_rates
 
     with pytest.raises(errors.ScenarioError, match=r"object.eccentricity = 0.25: expected an eccentricity up to 0.2"):
         _scenario(object__altitude="3000 km", object__eccentricity=0.25)

@@ -26,7 +26,7 @@ def test_same_seed_same_footprint_bit_for_bit():
 
 def test_progress_reports_rising_times_then_the_end():
     from orbital import reentry as R
-    from orbital.batch_integrator import integrate
+    from orbital.propagation.batch_integrator import integrate
     from orbital.footprint import draw_params
     from orbital.station import initial_state
 
@@ -42,7 +42,7 @@ def test_progress_reports_rising_times_then_the_end():
 
 def test_threads_give_the_same_descents_bit_for_bit():
     from orbital import reentry as R
-    from orbital.batch_integrator import MIN_SAMPLES_PER_THREAD, integrate, integrate_in_threads
+    from orbital.propagation.batch_integrator import MIN_SAMPLES_PER_THREAD, integrate, integrate_in_threads
     from orbital.footprint import draw_params
     from orbital.station import initial_state
 

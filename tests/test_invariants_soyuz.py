@@ -128,7 +128,8 @@ def test_batch_and_poliastro_reference_agree(mode, mass, density):
     # The fast path (RK4, fixed steps) against poliastro's Cowell (DOP853, rtol 1e-11): the same
     # forces and events; landing points within 10 m (measured 0.3 to 0.4 m on the bundled descents).
     from orbital import reentry as R
-    from orbital.batch_integrator import integrate, integrate_reference
+    from orbital.propagation.batch_integrator import integrate
+    from orbital.propagation.descent_reference import integrate_reference
     from orbital.station import initial_state
 
     model = _load_or_reject("soyuz_nominal", ["burn.start=0 s", f"guidance.mode={mode}", f"module.mass={mass}", f"density_scale={density}"])

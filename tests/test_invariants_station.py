@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from orbital.earth.constants import R_EARTH_EQ_M
 from orbital.orbit_metrics import energy_semi_major_axis_m
-from orbital.propagate import DECAY_STOP_ALTITUDE_M
+from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M
 from orbital.runners import run_scenario
 from orbital.scenario import load
 

@@ -10,7 +10,8 @@ import pytest
 
 from orbital import scenario as sc
 from orbital import reentry as R
-from orbital.batch_integrator import integrate, integrate_reference
+from orbital.propagation.batch_integrator import integrate
+from orbital.propagation.descent_reference import integrate_reference
 from orbital.station import initial_state
 
 

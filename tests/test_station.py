@@ -9,7 +9,7 @@ from orbital import errors
 from orbital import scenario as sc
 from orbital.dynamics.forces import OrbitForces
 from orbital.orbit_metrics import energy_semi_major_axis_m
-from orbital.propagate import propagate_orbit
+from orbital.propagation.propagate import propagate_orbit
 from orbital.station import initial_state, run, station_forces
 
 # Vallado, Fundamentals of Astrodynamics, Example 2-4 (mu = 398600.4418 km^3/s^2).
@@ -55,7 +55,7 @@ def test_vallado_example_2_4_own_integrator():
 
 @pytest.mark.physics
 def test_vallado_example_2_4_poliastro():
-    from orbital import astro
+    from orbital.propagation import astro
 
     r, v = astro.kepler_propagate(VALLADO_R0_M, VALLADO_V0_M_S, 2400.0)
     assert np.linalg.norm(r - VALLADO_R_40MIN_M) < 0.2  # m

@@ -2,7 +2,7 @@
 
 State layout: ``Y`` has shape (6, N), rows x, y, z, vx, vy, vz (m, m/s) in TEME of
 the epoch (quasi-inertial; z is the Earth's axis of rotation);
-:mod:`orbital.batch_integrator` takes and returns (N, 6) at its edges.
+:mod:`orbital.propagation.batch_integrator` takes and returns (N, 6) at its edges.
 
 The forces are compiled with numba (which poliastro and boinor already need):
 :func:`rates_into` and :func:`advance_into` (an RK4 step) loop over the samples, one

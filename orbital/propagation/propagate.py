@@ -8,6 +8,7 @@ the reference it is tested against.
 import numpy as np
 
 from orbital.earth.geodesy import ellipsoid_altitude_m
+from orbital.propagation import astro
 from orbital.progress import Stage
 
 #: Integration stops when the height above the ellipsoid falls below this (m).
@@ -50,8 +51,6 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_s
 
 
 def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
-    from orbital import astro
-
     def perturbation(t, state):
         progress(t_grid_s[0] + t)
         return forces.perturbation(state[:3], state[3:])

@@ -39,6 +39,7 @@ from typing import NamedTuple
 import numpy as np
 
 from orbital.earth.constants import J2_EARTH, MU_EARTH_M3_S2, R_EARTH_EQ_M
+from orbital.earth.elements import rv_to_classical
 
 #: Quadrature points per orbit for the drag average.
 QUADRATURE_NODES = 64
@@ -140,8 +141,6 @@ def mean_to_osculating(mean):
 
 def _elements_of_state(r_m, v_m_s):
     """``(a, ex, ey, inc, raan, u)`` of osculating states, e-vector from the node (Kepler)."""
-    from orbital.earth.elements import rv_to_classical
-
     el = rv_to_classical(r_m, v_m_s)
     ex, ey = el.ecc * np.cos(el.argp_rad), el.ecc * np.sin(el.argp_rad)
     # mean argument of latitude from the true one: M + w
