@@ -58,7 +58,7 @@ def case_eva_orbit(repeats):
     """One orbit of tethered drift (issim) against Cowell on both bodies, free drift (poliastro)."""
     from orbital import scenario
     from orbital.eva_drift import push_list, tether_config
-    from orbital.eva import simulate_eva
+    from orbital.models.eva import simulate_eva
     from orbital.dynamics.forces import OrbitForces
     from orbital.earth.frames import lvlh_to_inertial
     from orbital.propagation.propagate import propagate_orbit
@@ -172,7 +172,7 @@ def case_arm_ik(repeats, n_targets):
     trust region, same forward kinematics and Jacobian), on the same reachable targets."""
     from scipy.optimize import least_squares
 
-    from orbital.arm import Arm, base_rotation_matrix, solve_ik
+    from orbital.models.arm import Arm, base_rotation_matrix, solve_ik
     from orbital.arm_runs import READY_POSE_RAD
 
     arm = Arm(base_lvlh_m=(3.0, 0.0, 10.0), base_rotation=base_rotation_matrix((0.0, np.pi / 2, 0.0)))

@@ -8,7 +8,7 @@ collision with a body of infinite mass (the arm with the station, about 420 t,
 against his 240 kg): along the line from the tip to him, his relative approach
 speed ``u`` comes back as ``e u`` (coefficient of restitution ``e``), i.e. he
 gains ``(1 + e) u`` there. That delta-v is a push at the contact time of the
-drift model (:func:`orbital.eva.simulate_eva`: tether or none, J2), which flies
+drift model (:func:`orbital.models.eva.simulate_eva`: tether or none, J2), which flies
 him for the rest of the run; the arm backs off to where its tip started. The
 station's own path before the contact comes from a drift run with no tether.
 """
@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.arm import step_tip_towards
+from orbital.models.arm import step_tip_towards
 from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
 from orbital.arm_runs import arm_trajectories, joints_between_commands
 from orbital.eva_drift import CrewMass, EvaDuration, StationPoint, TetherSpec, check_start_time, check_within_tether
@@ -86,9 +86,9 @@ def contact_delta_v(tip_velocity, his_velocity, tip_to_him, restitution):
 
 
 def _drift(scenario, station_r, station_v, rel_r, rel_v, times_s, progress_span, pushes=(), tether=None):
-    """His drift (an :class:`orbital.eva.EvaResult`) sampled at ``times_s`` (s, from 0), reporting
+    """His drift (an :class:`orbital.models.eva.EvaResult`) sampled at ``times_s`` (s, from 0), reporting
     its progress into ``progress_span`` of the run."""
-    from orbital.eva import simulate_eva
+    from orbital.models.eva import simulate_eva
 
     return simulate_eva(
         station_r,
@@ -150,7 +150,7 @@ def _strike(arm, scenario, t, progress):
 def _after_contact(scenario, grid, before, start, delta_v, tether):
     """His states (M, 6) LVLH, tensions (M,) N and drift (or None) at the times ``grid.t_s[start:]``,
     pushed off with ``delta_v`` (m/s, LVLH) at ``grid.t_s[start]``; events shifted to run time."""
-    from orbital.eva import Push
+    from orbital.models.eva import Push
 
     held = np.concatenate([scenario.astronaut.position, np.zeros(3)])
     times = grid.t_s[start:] - grid.t_s[start]

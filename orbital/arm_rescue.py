@@ -1,6 +1,6 @@
 """``kind: arm_rescue``: the arm catches a drifting crew member and brings him to the airlock.
 
-He drifts as in ``eva_drift`` (:func:`orbital.eva.simulate_eva`: J2, pushes, a
+He drifts as in ``eva_drift`` (:func:`orbital.models.eva.simulate_eva`: J2, pushes, a
 tether or none); the arm does not touch him until it captures him, so that one
 drift run is both the planner's prediction of his path and his path until
 capture (the prediction is exact: the planner knows the drift model). After a
@@ -8,7 +8,7 @@ reaction time the planner walks along the predicted path and takes the first
 point that is inside the arm's reach (inverse kinematics converges), that the
 tip can reach before he does (time estimated from the tip speed and joint rate
 limits, with a margin) and where he moves slower than the capture speed. The tip
-is driven there (rate-limited resolved-rate steps, :func:`orbital.arm.step_tip_towards`)
+is driven there (rate-limited resolved-rate steps, :func:`orbital.models.arm.step_tip_towards`)
 and waits. He is captured when he is within the capture radius of the tip and
 slower than the capture speed relative to it; the arm (with the station, far
 heavier than him) stops him, and from then on he moves with the tip, held where
@@ -27,7 +27,7 @@ from typing import List, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.arm import solve_ik, step_tip_towards
+from orbital.models.arm import solve_ik, step_tip_towards
 from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
 from orbital.arm_runs import arm_trajectories, joints_between_commands
 from orbital.eva_drift import AstronautSpec, PushSpec, TetherSpec, check_push_times, check_start_time, check_within_tether

@@ -15,7 +15,7 @@ from typing import List
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.arm import (
+from orbital.models.arm import (
     JOINT_LIMIT_RAD,
     JOINT_RATE_RAD_S,
     TIP_SPEED_LOADED_M_S,
@@ -105,7 +105,7 @@ class ArmSpec(StrictModel):
         return self
 
     def build(self):
-        """The :class:`orbital.arm.Arm` this section describes."""
+        """The :class:`orbital.models.arm.Arm` this section describes."""
         return Arm(
             base_lvlh_m=self.base,
             base_rotation=base_rotation_matrix(self.base_rotation),
@@ -156,7 +156,7 @@ class ArmGrid:
 
 def arm_grid(duration_s: float, output_step_s: float) -> ArmGrid:
     """Control and output times of a run of ``duration_s`` sampled every ``output_step_s`` (to the nanosecond)."""
-    from orbital.eva import output_times
+    from orbital.models.eva import output_times
 
     control = np.round(output_times(duration_s, ARM_CONTROL_STEP_S), 9)
     output = np.round(output_times(duration_s, output_step_s), 9)

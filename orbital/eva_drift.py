@@ -1,6 +1,6 @@
 """``kind: eva_drift``: a crew member pushed off the station, on a tether or free.
 
-The scenario is read here and handed to :func:`orbital.eva.simulate_eva`; the
+The scenario is read here and handed to :func:`orbital.models.eva.simulate_eva`; the
 station flies in TEME of the epoch (J2 about the true pole, as in
 :mod:`orbital.station`) and is written out in GCRS. Relative states are in the
 station's LVLH frame (x radial out, y along-track, z orbit normal), metres.
@@ -233,8 +233,8 @@ def check_within_tether(position, tether, field="astronaut.position"):
 
 
 def push_list(specs):
-    """YAML pushes -> :class:`orbital.eva.Push` list."""
-    from orbital.eva import Push
+    """YAML pushes -> :class:`orbital.models.eva.Push` list."""
+    from orbital.models.eva import Push
 
     return [
         Push(p.time, delta_v_lvlh_m_s=p.delta_v)
@@ -245,8 +245,8 @@ def push_list(specs):
 
 
 def tether_config(t):
-    """YAML tether -> :class:`orbital.tether.TetherConfig`, or None if not clipped."""
-    from orbital.tether import TetherConfig
+    """YAML tether -> :class:`orbital.models.tether.TetherConfig`, or None if not clipped."""
+    from orbital.models.tether import TetherConfig
 
     if not t.clipped:
         return None
@@ -261,9 +261,9 @@ def tether_config(t):
 
 
 def _safer_config(spec, start_lvlh_m):
-    """YAML SAFER -> :class:`orbital.eva.SaferConfig`, or None if not enabled; with no target
+    """YAML SAFER -> :class:`orbital.models.eva.SaferConfig`, or None if not enabled; with no target
     it flies him back to ``start_lvlh_m`` (m, LVLH), where he started."""
-    from orbital.eva import SaferConfig
+    from orbital.models.eva import SaferConfig
 
     if not spec.enabled:
         return None
@@ -281,12 +281,12 @@ def _safer_config(spec, start_lvlh_m):
 def fly_from_start(scenario, tether, safer=None, times_s=None, progress_span=(0.0, 1.0)):
     """Fly the scenario's crew member from its start (station, astronaut, pushes, duration, j2).
 
-    ``tether``: a :class:`~orbital.tether.TetherConfig` or None; ``safer``: a
-    :class:`~orbital.eva.SaferConfig` or None; ``times_s``: sample times (s), by default
+    ``tether``: a :class:`~orbital.models.tether.TetherConfig` or None; ``safer``: a
+    :class:`~orbital.models.eva.SaferConfig` or None; ``times_s``: sample times (s), by default
     every ``output_step``; ``progress_span``: the run's share of progress it reports into.
     Returns ``(epoch, EvaResult)``.
     """
-    from orbital.eva import simulate_eva
+    from orbital.models.eva import simulate_eva
     from orbital.station import initial_state
 
     epoch, r0, v0 = initial_state(scenario.station)
@@ -319,7 +319,7 @@ def station_gcrs(epoch, station_teme):
 
 
 def drift_summary(eva):
-    """The summary scalars of a drift run (:class:`orbital.eva.EvaResult`)."""
+    """The summary scalars of a drift run (:class:`orbital.models.eva.EvaResult`)."""
     return {
         "max_separation_m": eva.max_separation_m,
         "final_separation_m": eva.final_separation_m,

@@ -90,7 +90,7 @@ def draw_params(scn, rng=None):
 def coast(Y0, t0, t1, params, seq, step_s=20.0):
     """RK4 on orbit (phase COAST0) of state(s) (N, 6) from t0 to t1, ending exactly at t1."""
     from orbital.dynamics.entry_dynamics import COAST0, derivatives
-    from orbital.guidance import Guidance
+    from orbital.models.guidance import Guidance
 
     Y = np.asarray(Y0, dtype=float).T.copy()
     n = Y.shape[1]

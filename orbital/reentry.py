@@ -1,8 +1,8 @@
 """``kind: reentry``: a Soyuz undocks, burns retrograde, and its descent module comes home.
 
 The whole flight is one 3-DOF point mass in TEME of the undocking epoch (see
-:mod:`orbital.dynamics.entry_dynamics` for the forces and phases, :mod:`orbital.guidance`
-for the lift control, :mod:`orbital.parachutes` for the landing system), integrated
+:mod:`orbital.dynamics.entry_dynamics` for the forces and phases, :mod:`orbital.models.guidance`
+for the lift control, :mod:`orbital.models.parachutes` for the landing system), integrated
 by :mod:`orbital.propagation.batch_integrator` with N = 1.
 
 The *target* is the landing point of the planned descent: the same burn, flown with
@@ -27,7 +27,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from orbital.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M, R_EARTH_MEAN_M
 from orbital.errors import InfeasibleScenario, QuantityError
-from orbital.parachutes import ParachuteSpec
+from orbital.models.parachutes import ParachuteSpec
 from orbital.progress import Stage
 from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel
 
@@ -100,7 +100,7 @@ class ModuleSpec(StrictModel):
 
 
 class GuidanceSpec(StrictModel):
-    """How the lift is pointed (see orbital/guidance.py)."""
+    """How the lift is pointed (see orbital/models/guidance.py)."""
 
     mode: Literal["lifting", "ballistic"] = "lifting"
     bank_angle: Quantity("rad", "deg", ge=0.0, le=math.pi) = Field(
@@ -159,7 +159,7 @@ class Scenario(ScenarioBase):
     def _engines_not_overpowering(self):
         """Refuse soft-landing engines that would stop the module high in the air (a light module,
         dense air): 104 kN on 100 kg hovered it down at 107 g before this check."""
-        from orbital.parachutes import MAX_ENGINE_STOP_SHARE, max_soft_landing_thrust_n, sea_level_terminal_speed_m_s
+        from orbital.models.parachutes import MAX_ENGINE_STOP_SHARE, max_soft_landing_thrust_n, sea_level_terminal_speed_m_s
         from orbital.schema import field_error
 
         m, pc = self.module, self.parachutes
@@ -246,7 +246,7 @@ def nominal_params(scn, n=1, **overrides):
 
 def reference_guidance(scn):
     """The planned descent's guidance (constant vertical lift fraction)."""
-    from orbital.guidance import Guidance
+    from orbital.models.guidance import Guidance
 
     g = scn.guidance
     return Guidance(
@@ -371,7 +371,7 @@ def plan(scn, Y0, progress_span=None):
     from dataclasses import replace
 
     from orbital.propagation.batch_integrator import integrate
-    from orbital.guidance import reference_table
+    from orbital.models.guidance import reference_table
 
     ref_guidance = reference_guidance(scn)
     clock = Stage("planned descent", 0.0, scn.burn.start + EXPECTED_DESCENT_S, *progress_span) if progress_span else None
@@ -461,8 +461,8 @@ def opening_dynamic_pressure_pa(outcome, canopy, density_scale):
 
 def canopies_outside_envelope(outcome, density_scale):
     """``{"drogue": (N,) bool, "main": (N,) bool}``: openings beyond the envelope flown
-    (:func:`orbital.parachutes.opening_outside_envelope`)."""
-    from orbital.parachutes import opening_outside_envelope
+    (:func:`orbital.models.parachutes.opening_outside_envelope`)."""
+    from orbital.models.parachutes import opening_outside_envelope
 
     names = {"drogue": "parachute", "main": "main_canopy"}
     return {
@@ -473,7 +473,7 @@ def canopies_outside_envelope(outcome, density_scale):
 
 def landing_warnings(outcome, density_scale, i=0):
     """What went beyond the landing system's design for sample ``i``: one sentence, or None."""
-    from orbital import parachutes as P
+    from orbital.models import parachutes as P
 
     notes = []
     outside = canopies_outside_envelope(outcome, density_scale)

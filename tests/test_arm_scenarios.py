@@ -9,7 +9,7 @@ import pytest
 from orbital import arm_push, arm_rescue
 from orbital import errors
 from orbital import scenario as sc
-from orbital.arm import joint_rates_rad_s, tip_speeds_m_s
+from orbital.models.arm import joint_rates_rad_s, tip_speeds_m_s
 from orbital.arm_push import contact_delta_v
 from orbital.arm_rescue import AIRLOCK_TOLERANCE_M
 

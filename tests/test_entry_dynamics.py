@@ -39,7 +39,7 @@ def test_compiled_altitude_is_the_station_models():
 
 def test_lift_is_perpendicular_to_the_air_velocity():
     # a module in the entry, lift split up/left by the command: drag along -v_rel, lift across it
-    from orbital.guidance import Guidance
+    from orbital.models.guidance import Guidance
     from orbital.reentry import nominal_params
     from orbital import scenario as sc
 

@@ -1,10 +1,10 @@
-"""The entry guidance's cycle logic (orbital/guidance.py): range sign, bank reversals, deadband."""
+"""The entry guidance's cycle logic (orbital/models/guidance.py): range sign, bank reversals, deadband."""
 
 import numpy as np
 import pytest
 
 from orbital.earth.constants import R_EARTH_MEAN_M
-from orbital.guidance import Guidance
+from orbital.models.guidance import Guidance
 
 R = 6478.0e3  # 100 km over the equator
 

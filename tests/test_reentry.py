@@ -115,7 +115,7 @@ def test_target_round_trips_through_a_run_directory(nominal, tmp_path):
 @pytest.mark.physics
 def test_sutton_graves_and_density_in_the_dynamics():
     from orbital.dynamics.entry_dynamics import SUTTON_GRAVES_K, Sequence, derivatives
-    from orbital.guidance import Guidance
+    from orbital.models.guidance import Guidance
     from orbital.reentry import nominal_params
 
     # US76 density table (REFERENCES.md), as the equations of motion see it (1 %)
@@ -220,7 +220,7 @@ def test_an_impact_is_an_impact_in_the_summary(setting, speed_m_s):
 @pytest.mark.physics
 def test_a_drogue_opening_at_mach_11_is_flagged(nominal):
     # QA: in 1 % air the drogue opened at 3.66 km/s, unflagged. Flown: the drogue opens at 220 to
-    # 270 m/s, the main at about 90 m/s (ru.wikipedia, Soyuz parachute system; orbital/parachutes.py).
+    # 270 m/s, the main at about 90 m/s (ru.wikipedia, Soyuz parachute system; orbital/models/parachutes.py).
     result = run(sc.load("soyuz_nominal", ["density_scale=0.01"]))
     s = result.summary
     assert s["speed_at_parachute_m_s"] > 3000.0

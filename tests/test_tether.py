@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from orbital.earth.constants import MU_EARTH_M3_S2
-from orbital.eva import Push, simulate_eva
-from orbital.tether import (
+from orbital.models.eva import Push, simulate_eva
+from orbital.models.tether import (
     REEL_TAPER_M,
     TetherConfig,
     TetherState,
@@ -144,7 +144,7 @@ def test_long_slack_steps_miss_no_bounce(monkeypatch):
     # reference always steps 0.5 s while slack. Both must see the same taut/slack bounces
     # over a quarter orbit of yo-yo on the reel (30 taut/slack events; at rtol 1e-10 the event times
     # drift apart by about 0.07 ms a bounce, the sensitivity of each bounce to the last).
-    import orbital.eva as eva
+    import orbital.models.eva as eva
 
     tether = TetherConfig(anchor_lvlh_m=(1.0, 0.0, 12.0))
     r, v = iss_like_station()

@@ -26,12 +26,12 @@ Forces (SI throughout):
   ``density_scale``): drag along -v_rel and, while the descent module flies alone
   (phase ENTRY), a lift of magnitude (L/D) x drag perpendicular to v_rel, split
   into an in-plane ("up") fraction ``c = cos(bank)`` and a lateral fraction
-  ``s = sin(bank)`` by the guidance (:mod:`orbital.guidance`: held commands, or a
+  ``s = sin(bank)`` by the guidance (:mod:`orbital.models.guidance`: held commands, or a
   steady roll);
 - the deorbit engine (phase BURN): constant acceleration dv / duration along a
   direction given by pitch and yaw from retrograde (mass loss ignored: the
   delta-v is exact, the thrust history only roughly);
-- parachutes (:mod:`orbital.parachutes`): extra drag area that fills smoothly;
+- parachutes (:mod:`orbital.models.parachutes`): extra drag area that fills smoothly;
 - under the fully open main canopy (phase TERMINAL) the module moves at its
   terminal speed along the plumb line (effective gravity, centrifugal included)
   relative to the air: a quasi-steady model that replaces a stiff ODE whose time

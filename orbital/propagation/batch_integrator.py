@@ -160,7 +160,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
 
     ``params`` is a :class:`~orbital.dynamics.entry_dynamics.SampleParams` of N samples,
     ``seq`` the :class:`~orbital.dynamics.entry_dynamics.Sequence`, ``guidance`` a
-    :class:`~orbital.guidance.Guidance`. ``record`` keeps every step of sample 0
+    :class:`~orbital.models.guidance.Guidance`. ``record`` keeps every step of sample 0
     (for one descent's trajectory). ``progress(t_s)`` is called now and then with
     the time reached by the slowest sample still flying (inf at the end). ``cancel`` (a
     :class:`threading.Event`) is checked at every step: once set, :class:`Cancelled` is raised.

@@ -24,6 +24,8 @@ import math
 
 from pydantic import Field
 
+from orbital.dynamics.atmosphere import density_kg_m3
+from orbital.earth.constants import G0_M_S2
 from orbital.schema import Quantity, StrictModel
 
 _Length = Quantity("m", "m", gt=0.0, le=1.0e6)
@@ -68,9 +70,6 @@ MAX_ENGINE_STOP_SHARE = 0.5
 def sea_level_terminal_speed_m_s(mass_kg, cda_m2, density_scale):
     """Terminal speed (m/s) of a module of ``mass_kg`` under a total drag area ``cda_m2`` (m2) in
     US76 sea-level air times ``density_scale``, at standard gravity."""
-    from orbital.dynamics.atmosphere import density_kg_m3
-    from orbital.earth.constants import G0_M_S2
-
     return math.sqrt(2.0 * mass_kg * G0_M_S2 / (float(density_kg_m3(0.0)) * density_scale * cda_m2))
 
 
@@ -79,8 +78,6 @@ def max_soft_landing_thrust_n(mass_kg, v_t_m_s, firing_altitude_m):
     stops the module no higher than MAX_ENGINE_STOP_SHARE of that altitude:
     F / (m g) = 1 / (1 - exp(-k s)), k = 2 g / v_t^2, s the distance it may brake over
     (see :func:`orbital.dynamics.entry_dynamics.engines_stop_distance_m`)."""
-    from orbital.earth.constants import G0_M_S2
-
     k = 2.0 * G0_M_S2 / v_t_m_s**2
     return mass_kg * G0_M_S2 / -math.expm1(-k * (1.0 - MAX_ENGINE_STOP_SHARE) * firing_altitude_m)
 

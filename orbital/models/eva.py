@@ -9,7 +9,7 @@ the step-size control on metres rather than on 7,000 km positions; the physics i
 the same as propagating the two inertial states. Relative states are rotated into
 LVLH (x radial out, y along-track, z orbit normal) by :mod:`orbital.earth.frames`.
 
-Forces on the crew member: the tether (:mod:`orbital.tether`), pushes, and SAFER
+Forces on the crew member: the tether (:mod:`orbital.models.tether`), pushes, and SAFER
 thrust. The station (about 420 t) is assumed not to feel them: at 240 kg the
 tether's reaction would move it by about 0.06 % of the crew member's motion.
 Separations are measured from the station's centre of mass, the LVLH origin.
@@ -29,7 +29,7 @@ from orbital.propagation.cw import cw_propagate
 from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.dynamics.gravity import gravity_acceleration
 from orbital.progress import Stage
-from orbital.tether import (
+from orbital.models.tether import (
     TetherState,
     anchor_offset,
     is_taut,
@@ -596,7 +596,7 @@ def simulate_eva(
     ``rel_r0_lvlh_m``, ``rel_v0_lvlh_m_s``: the crew member relative to it in LVLH
     (m, m/s, rotating-frame velocity); ``output_dt_s``: sample spacing (s);
     ``mass_kg``: crew member with suit and SAFER; ``pushes``: :class:`Push` list;
-    ``tether``: a :class:`~orbital.tether.TetherConfig` or None; ``safer``: a
+    ``tether``: a :class:`~orbital.models.tether.TetherConfig` or None; ``safer``: a
     :class:`SaferConfig` or None; ``include_j2``: gravity with J2 (default) or
     point mass only; ``times_s``: sample times (s) instead of every ``output_dt_s``,
     increasing from 0 to ``t_end_s``; ``progress_span``: the share of the caller's run
