@@ -36,9 +36,10 @@ def run_command(args):
 
 def case_station_day(repeats):
     """One day of the ISS-like station with J2 and drag, both integrators, warm."""
-    from orbital import scenario
+    from orbital.io import scenario
     from orbital.propagation.propagate import propagate_orbit
-    from orbital.station import initial_state, station_forces
+    from orbital.schema import initial_state
+    from orbital.kinds.station import station_forces
 
     model = scenario.load("iss_orbit")
     _, r0, v0 = initial_state(model.station)
@@ -56,13 +57,13 @@ def case_station_day(repeats):
 
 def case_eva_orbit(repeats):
     """One orbit of tethered drift (issim) against Cowell on both bodies, free drift (poliastro)."""
-    from orbital import scenario
-    from orbital.eva_drift import push_list, tether_config
+    from orbital.io import scenario
+    from orbital.models.spacewalk import push_list, tether_config
     from orbital.models.eva import simulate_eva
     from orbital.dynamics.forces import OrbitForces
     from orbital.earth.frames import lvlh_to_inertial
     from orbital.propagation.propagate import propagate_orbit
-    from orbital.station import initial_state
+    from orbital.schema import initial_state
 
     model = scenario.load("gordon_tethered")
     _, r0, v0 = initial_state(model.station)
@@ -109,12 +110,12 @@ def case_run_end_to_end(repeats, tmp):
 
 def case_reentry_batch(repeats, n_samples):
     """Soyuz descents: the batch integrator per trajectory against poliastro's Cowell, same forces."""
-    from orbital import scenario
-    from orbital import reentry as R
+    from orbital.io import scenario
+    from orbital.kinds import reentry as R
     from orbital.propagation.batch_integrator import integrate
     from orbital.propagation.descent_reference import integrate_reference
-    from orbital.footprint import coast, draw_params
-    from orbital.station import initial_state
+    from orbital.kinds.reentry_footprint import coast, draw_params
+    from orbital.schema import initial_state
 
     scn = scenario.load("soyuz_footprint", [f"n_samples={n_samples}", "progress=false"])
     _, r0, v0 = initial_state(scn.station)
@@ -149,11 +150,11 @@ def case_footprint_end_to_end(n_samples):
 def case_decay_year(repeats, cowell_days):
     """A year of the abandoned station's decay by orbit averaging, against poliastro's Cowell
     (same forces: J2 + drag) over ``cowell_days``; returns simulated days per wall second of each."""
-    from orbital import scenario
+    from orbital.io import scenario
     from orbital.propagation.decay import osculating_to_mean, propagate_mean
-    from orbital.decay_reentry import object_forces
+    from orbital.kinds.decay_reentry import object_forces
     from orbital.propagation.propagate import propagate_orbit
-    from orbital.station import initial_state
+    from orbital.schema import initial_state
 
     model = scenario.load("iss_uncontrolled")
     _, r0, v0 = initial_state(model.object)
@@ -173,7 +174,7 @@ def case_arm_ik(repeats, n_targets):
     from scipy.optimize import least_squares
 
     from orbital.models.arm import Arm, base_rotation_matrix, solve_ik
-    from orbital.arm_runs import READY_POSE_RAD
+    from orbital.models.arm_runs import READY_POSE_RAD
 
     arm = Arm(base_lvlh_m=(3.0, 0.0, 10.0), base_rotation=base_rotation_matrix((0.0, np.pi / 2, 0.0)))
     limit = arm.joint_limit_rad
@@ -200,7 +201,7 @@ def case_arm_ik(repeats, n_targets):
 def viewer_fps(quick):
     """Frames per second rendering each bundled scenario offscreen at 1280x720 (aim: 30)."""
     from orbital.runners import run_scenario
-    from orbital.scenario import bundled_scenarios, load
+    from orbital.io.scenario import bundled_scenarios, load
     from viz.backend import offscreen_unavailable_reason
 
     reason = offscreen_unavailable_reason()

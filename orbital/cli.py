@@ -44,7 +44,7 @@ def _fail(message):
 
 def _load(scenario, overrides):
     from orbital.errors import ScenarioError
-    from orbital.scenario import load
+    from orbital.io.scenario import load
 
     try:
         return load(scenario, overrides)
@@ -59,7 +59,7 @@ def list_scenarios():
     from rich.table import Column, Table
 
     from orbital.errors import ScenarioError
-    from orbital.scenario import bundled_scenarios, read_yaml
+    from orbital.io.scenario import bundled_scenarios, read_yaml
 
     rows = []
     for name, path in bundled_scenarios().items():
@@ -124,7 +124,7 @@ def run(
     import json
 
     from orbital.errors import RunDirError
-    from orbital.scenario import resolved_yaml
+    from orbital.results import resolved_yaml
 
     model = _load(scenario, set_ or [])
     if view_after:
@@ -311,7 +311,7 @@ def schema():
     """Print the JSON Schema of scenario files (for an editor's YAML plugin)."""
     import json
 
-    from orbital.scenario import json_schema
+    from orbital.io.scenario import json_schema
 
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
 

@@ -545,6 +545,34 @@ class StationSpec(StrictModel):
         )
 
 
+def initial_state(station):
+    """Epoch (ISO UTC text) and state ``(r_m, v_m_s)`` of a :class:`StationSpec`.
+
+    The state is in TEME of the epoch (true equator and equinox of date, as for
+    TLEs): the station is integrated there, with J2 about the true pole.
+    """
+    # numpy, astropy and sgp4 load here, not when a scenario file is read (issim list, validate)
+    import numpy as np
+
+    from orbital.earth.elements import classical_to_rv
+
+    if station.tle is not None:
+        from orbital.earth.tle import parse_tle, tle_state_teme
+
+        line1, line2 = parse_tle(station.tle)
+        epoch, r_m, v_m_s = tle_state_teme(line1, line2)
+        return epoch.utc.isot, r_m, v_m_s
+    r_m, v_m_s = classical_to_rv(
+        station.semi_major_axis_m,
+        station.eccentricity,
+        station.inclination,
+        station.raan,
+        station.arg_perigee,
+        station.arg_latitude - station.arg_perigee,
+    )
+    return station.epoch, np.asarray(r_m, dtype=float), np.asarray(v_m_s, dtype=float)
+
+
 class ForcesSpec(StrictModel):
     """Which forces act beyond the point-mass Earth."""
 

@@ -23,7 +23,7 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     # what every room may import: the error types, the progress callback, quantities read from
     # text into SI, and the cache of derived files (the Earth room keeps its tables there; in io/
     # it would be an upward arrow)
-    "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache")),
+    "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache", "orbital.results")),
     "earth": (1, ("orbital.earth",)),
     "dynamics": (2, ("orbital.dynamics",)),
     "propagation": (3, ("orbital.propagation",)),
@@ -31,12 +31,28 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     # models declare their inputs with; it reads the Earth room (TLEs, frames) only
     "schema": (4, ("orbital.schema",)),
     "models": (5, ("orbital.models",)),
+    "kinds": (6, ("orbital.kinds",)),
+    "io": (7, ("orbital.io",)),
+    # the public API (orbital/__init__.py) and the runner it calls sit above io
+    "api": (8, ("orbital.runners",)),
     "cli": (9, ("orbital.cli",)),
 }
 
 #: Rooms whose modules import nothing from these rooms (DESIGN.md, and issue 13's "Done means").
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     room: ("kinds", "io", "cli") for room in ("contracts", "earth", "dynamics", "propagation", "schema", "models")
+}
+
+#: Upward imports that remain, each with its reason (importer, imported): keep this short.
+UPWARD_EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("orbital.results", "orbital.io.scenario"): "read_run checks a run directory's kind against the registry (KINDS); "
+    "the Result contract and the run-directory I/O still share orbital/results.py until they are split",
+}
+
+#: Modules in no room, each with its reason.
+UNPLACED: dict[str, str] = {
+    "orbital": "the public API (orbital/__init__.py): it may import every room but the CLI",
+    "orbital.data.make_us76_table": "a maintenance script that writes the US76 table from poliastro's COESA76",
 }
 
 #: What viz may import from orbital: it reads a Result and draws it; it never runs physics and
@@ -157,6 +173,8 @@ def test_arrows_point_down_only():
         room_a, room_b = _room(a), _room(b)
         if room_a is None or room_b is None or room_a == room_b:
             continue
+        if (a, b) in UPWARD_EXCEPTIONS:
+            continue
         if ROOMS[room_b][0] > ROOMS[room_a][0] or room_b in FORBIDDEN.get(room_a, ()):
             bad.append(f"{a} ({room_a}, line {line}) imports {b} ({room_b})")
     assert not bad, "\n".join(bad)
@@ -171,15 +189,23 @@ def test_a_kind_imports_no_other_kind():
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("room", sorted(ROOMS))
+@pytest.mark.parametrize("room", sorted(FORBIDDEN))
 def test_rooms_of_the_lower_floors_import_no_unplaced_module(room):
-    """A room that exists imports only rooms (or the standard library and third parties): a lower
-    room leaning on a module not yet moved would hide an upward arrow."""
-    if room not in FORBIDDEN:
-        pytest.skip("kinds, io, the API and the CLI may still use unmoved modules")
+    """A lower room imports only rooms (or the standard library and third parties): leaning on a
+    module in no room would hide an upward arrow."""
     bad = [
         f"{a} (line {line}) imports {b}, which is in no room"
         for a, b, line in _imports()
         if _room(a) == room and b.split(".")[0] == "orbital" and _room(b) is None and b != "orbital"
     ]
     assert not bad, "\n".join(bad)
+
+
+def test_every_module_has_a_room():
+    homeless = sorted(m for m in _modules() if m.startswith("orbital") and _room(m) is None and m not in UNPLACED)
+    assert not homeless, f"modules in no room: {homeless}; add them to ROOMS (or to UNPLACED with a reason)"
+
+
+def test_no_exception_is_stale_among_the_upward_ones():
+    found = {(a, b) for a, b, _ in _imports()}
+    assert not set(UPWARD_EXCEPTIONS) - found, "listed but no longer imported: drop them"

@@ -6,12 +6,12 @@ import json
 import numpy as np
 import pytest
 
-from orbital import arm_push, arm_rescue
+from orbital.kinds import arm_push, arm_rescue
 from orbital import errors
-from orbital import scenario as sc
+from orbital.io import scenario as sc
 from orbital.models.arm import joint_rates_rad_s, tip_speeds_m_s
-from orbital.arm_push import contact_delta_v
-from orbital.arm_rescue import AIRLOCK_TOLERANCE_M
+from orbital.kinds.arm_push import contact_delta_v
+from orbital.kinds.arm_rescue import AIRLOCK_TOLERANCE_M
 
 BUNDLED = ("arm_push", "arm_rescue", "arm_rescue_too_far")
 # REFERENCES.md, "Robotic arm (Canadarm2 / SSRMS)": joint travel +-270 deg, joint rate
@@ -190,8 +190,8 @@ def straight_path(start, velocity, t):
     ],
 )
 def test_planner_picks_a_reachable_slow_intercept(start, velocity, expected):
-    from orbital.arm_rescue import PLAN_SETTLE_S, PLAN_SPEED_MARGIN, plan_intercept
-    from orbital.arm_runs import READY_POSE_RAD, ArmSpec
+    from orbital.kinds.arm_rescue import PLAN_SETTLE_S, PLAN_SPEED_MARGIN, plan_intercept
+    from orbital.models.arm_runs import READY_POSE_RAD, ArmSpec
 
     arm = ArmSpec().build()
     t = np.arange(0.0, 200.0, 1.0)
@@ -275,7 +275,7 @@ def test_a_crew_member_inside_the_tip_at_the_start_is_refused(offset_m):
     # Found by hand (QA, issue 12): him at the tip's start gave 0/0 (NaN aim, a RuntimeWarning) and
     # a "contact" at 1 s with delta-v 0; 0.2 m from it (inside the 0.3 m contact distance) the tip
     # backed off and "struck" him at 0.1 m/s moving away: delta-v 0.
-    from orbital.arm_runs import ArmSpec
+    from orbital.models.arm_runs import ArmSpec
 
     tip = ArmSpec().build().tip(np.array(ArmSpec().initial_joints))
     position = f"[{tip[0] + offset_m} m, {tip[1]} m, {tip[2]} m]"

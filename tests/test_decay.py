@@ -17,7 +17,7 @@ from orbital.propagation.decay import (
 from orbital.dynamics.forces import OrbitForces
 from orbital.propagation.propagate import propagate_orbit
 from orbital.schema import StationSpec
-from orbital.station import initial_state
+from orbital.schema import initial_state
 
 ISS_BALLISTIC_KG_M2 = 420000.0 / (2.2 * 1600.0)  # REFERENCES.md: ~420 t, Cd 2.2; the area used by iss_orbit
 

@@ -8,10 +8,10 @@ import pytest
 from astropy.time import Time
 
 from orbital import errors
-from orbital import scenario as S
+from orbital.io import scenario as S
 from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
-from orbital.decay_reentry import object_forces, run
-from orbital.reentry_window import latitude_band_deg, split_at_antimeridian
+from orbital.kinds.decay_reentry import object_forces, run
+from orbital.kinds.decay_reentry.window import latitude_band_deg, split_at_antimeridian
 
 FAST = {"kind": "decay_reentry", "name": "fast", "object": {"altitude": "250 km"}, "track_step": 60, "max_track_samples": 20000}
 
@@ -114,7 +114,7 @@ def test_lifetime_agrees_with_direct_integration_to_reentry():
     """From 200 km (a Soyuz-like body, about 6 days) the long-term method plus the direct
     plunge reenter within 0.5 % of a direct integration of the whole decay. Measured: 0.06 %."""
     from orbital.propagation.propagate import propagate_orbit
-    from orbital.station import initial_state
+    from orbital.schema import initial_state
 
     scn = _scenario(object__altitude="200 km", object__mass="7150 kg", object__drag_area="12 m2")
     lifetime_s = run(scn).summary["lifetime_days"] * DAY_S
@@ -162,7 +162,7 @@ def test_nrlmsis_solar_maximum_decays_faster_than_minimum():
     """NRLMSIS 2.1 (pymsis, offline with explicit F10.7/Ap): at 420 km the density, and with it
     the decay, is several times higher at solar maximum (F10.7 ~ 200) than at minimum (~ 70)."""
     from orbital.propagation.decay import mean_element_rates, osculating_to_mean
-    from orbital.station import initial_state
+    from orbital.schema import initial_state
 
     def rate(f107, ap):
         scn = _scenario(object__altitude="420 km", atmosphere={"model": "nrlmsis", "f107": f107, "f107a": f107, "ap": ap})
@@ -250,7 +250,7 @@ def test_an_equatorial_window_is_over_land_as_often_as_the_equator_is():
 
 
 def test_track_geojson_leaves_out_non_finite_samples():
-    from orbital.reentry_window import track_geojson
+    from orbital.kinds.decay_reentry.window import track_geojson
 
     t = np.arange(6.0)
     lat = np.array([0.0, 1.0, np.nan, 3.0, 4.0, 5.0])

@@ -40,8 +40,8 @@ def test_compiled_altitude_is_the_station_models():
 def test_lift_is_perpendicular_to_the_air_velocity():
     # a module in the entry, lift split up/left by the command: drag along -v_rel, lift across it
     from orbital.models.guidance import Guidance
-    from orbital.reentry import nominal_params
-    from orbital import scenario as sc
+    from orbital.models.soyuz import nominal_params
+    from orbital.io import scenario as sc
 
     scn = sc.validate({"kind": "reentry"}, default_name="t")
     p = nominal_params(scn, 2)

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from orbital import errors
-from orbital import scenario as sc
-from orbital.eva_drift import run
+from orbital.io import scenario as sc
+from orbital.kinds.eva_drift import run
+from orbital.results import resolved_yaml
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +84,6 @@ def test_trajectories_are_written_in_named_frames(bundled_runs):
 
 def test_scene_geometry_survives_the_run_directory(bundled_runs, tmp_path):
     from orbital.results import read_run, write_run
-    from orbital.scenario import resolved_yaml
 
     scenario, result = bundled_runs["gordon_tethered"]
     assert result.scene["tether_anchor_lvlh_m"] == list(scenario.tether.anchor)
@@ -113,7 +113,7 @@ def test_bad_eva_files_name_the_field(write_yaml, section, fragments):
 def test_resolved_eva_scenario_reloads_identically(tmp_path):
     model = sc.load("gordon_tethered")
     path = tmp_path / "resolved.yaml"
-    path.write_text(sc.resolved_yaml(model))
+    path.write_text(resolved_yaml(model))
     assert sc.load(path) == model
 
 

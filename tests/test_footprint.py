@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from orbital import errors
-from orbital import scenario as sc
-from orbital.footprint import run, simulate
+from orbital.io import scenario as sc
+from orbital.kinds.reentry_footprint import run, simulate
 
 KEYS = ("delta_v", "pitch", "yaw", "timing", "density_scale", "drag_coefficient", "lift_to_drag", "mass")
 
@@ -25,10 +25,10 @@ def test_same_seed_same_footprint_bit_for_bit():
 
 
 def test_progress_reports_rising_times_then_the_end():
-    from orbital import reentry as R
+    from orbital.models import soyuz as R
     from orbital.propagation.batch_integrator import integrate
-    from orbital.footprint import draw_params
-    from orbital.station import initial_state
+    from orbital.kinds.reentry_footprint import draw_params
+    from orbital.schema import initial_state
 
     scn = _footprint(20, ["burn.start=0 s"])
     _, r0, v0 = initial_state(scn.station)
@@ -41,10 +41,10 @@ def test_progress_reports_rising_times_then_the_end():
 
 
 def test_threads_give_the_same_descents_bit_for_bit():
-    from orbital import reentry as R
+    from orbital.models import soyuz as R
     from orbital.propagation.batch_integrator import MIN_SAMPLES_PER_THREAD, integrate, integrate_in_threads
-    from orbital.footprint import draw_params
-    from orbital.station import initial_state
+    from orbital.kinds.reentry_footprint import draw_params
+    from orbital.schema import initial_state
 
     n = 2 * MIN_SAMPLES_PER_THREAD + 1  # two uneven halves
     scn = _footprint(n, ["burn.start=0 s"])
@@ -86,8 +86,7 @@ def test_guided_footprint_tighter_than_ballistic():
 
 
 def test_run_directory_has_map_files(tmp_path):
-    from orbital.results import read_run, write_run
-    from orbital.scenario import resolved_yaml
+    from orbital.results import read_run, resolved_yaml, write_run
 
     scn = _footprint(12)
     result = run(scn)
@@ -154,8 +153,7 @@ def test_samples_that_never_land_are_said_so_and_counted(tmp_path):
     # 430 km) to come down within the 4 h the integrator gives a descent.
     import csv
 
-    from orbital.results import write_run
-    from orbital.scenario import resolved_yaml
+    from orbital.results import resolved_yaml, write_run
 
     scn = _footprint(12, ["dispersions.delta_v=60 m/s", "burn.start=0 s"])
     result = run(scn)
@@ -179,7 +177,7 @@ def test_samples_that_never_land_are_said_so_and_counted(tmp_path):
 def test_a_burn_is_never_drawn_before_undocking():
     # Found in QA: with burn.start = 0 s, half the samples drew a negative start, yet their burns
     # began at the epoch (undocking) and ended start + duration later: shorter burns, less delta-v.
-    from orbital.footprint import draw_params
+    from orbital.kinds.reentry_footprint import draw_params
 
     params = draw_params(_footprint(200, ["burn.start=0 s", "dispersions.timing=10 s"]))
     assert np.all(params.burn_start_s >= 0.0)

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from invariants import assert_common_invariants
-from orbital import arm_push, arm_rescue, eva_drift
+from orbital.kinds import arm_push, arm_rescue, eva_drift
 from orbital import errors
-from orbital import scenario as sc
+from orbital.io import scenario as sc
 from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.earth.frames import lvlh_to_inertial
 from orbital.dynamics.gravity import j2_potential

@@ -1,6 +1,6 @@
 """Invariants of the station and decay kinds over their parameter space (hypothesis).
 
-Inputs are drawn as a user writes them (``--set`` strings through ``orbital.scenario.load``):
+Inputs are drawn as a user writes them (``--set`` strings through ``orbital.io.scenario.load``):
 plausible and extreme-but-valid orbits (100 km perigees to 2,000 km, circular to eccentric,
 equatorial, polar and retrograde) and bodies (ballistic coefficients from a solar sail's to a
 steel ball's). Runs are an orbit or a few (station) or a low orbit's decay (decay_reentry).
@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orbital.earth.constants import R_EARTH_EQ_M
-from orbital.orbit_metrics import energy_semi_major_axis_m
+from orbital.kinds.station.orbit_metrics import energy_semi_major_axis_m
 from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M
 from orbital.runners import run_scenario
-from orbital.scenario import load
+from orbital.io.scenario import load
 
 from invariants import assert_common_invariants
 

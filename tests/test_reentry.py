@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from orbital import errors
-from orbital import scenario as sc
-from orbital.reentry import run
+from orbital.io import scenario as sc
+from orbital.kinds.reentry import run
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_result_arrays(nominal):
 
 
 def test_downrange_starts_at_the_entry_interface(nominal):
-    from orbital.reentry import ground_distance_km
+    from orbital.models.soyuz import ground_distance_km
 
     # the EI point between recorded steps (2 s, 15 km apart up there), not the next step's
     t_ei = _event(nominal, "entry_interface").time_s
@@ -116,7 +116,7 @@ def test_target_round_trips_through_a_run_directory(nominal, tmp_path):
 def test_sutton_graves_and_density_in_the_dynamics():
     from orbital.dynamics.entry_dynamics import SUTTON_GRAVES_K, Sequence, derivatives
     from orbital.models.guidance import Guidance
-    from orbital.reentry import nominal_params
+    from orbital.models.soyuz import nominal_params
 
     # US76 density table (REFERENCES.md), as the equations of motion see it (1 %)
     table = {0: 1.225, 10: 0.41351, 50: 1.0269e-3, 86: 6.958e-6, 100: 5.604e-7}
@@ -192,7 +192,7 @@ def test_engines_that_stop_the_module_just_above_the_ground_let_it_drop_the_rest
     import numpy as np
 
     from orbital.dynamics.entry_dynamics import engines_stop_distance_m, touchdown
-    from orbital.reentry import nominal_params, sequence
+    from orbital.models.soyuz import nominal_params, sequence
 
     scn = sc.load("soyuz_nominal", ["density_scale=1.16"])
     Y = np.array([[6378137.0 + 0.8], [0.0], [0.0], [0.0], [0.0], [0.0]])  # 0.8 m over the equator, at rest in TEME

@@ -8,11 +8,11 @@ event logic and guidance cycles; landing points must agree to metres (measured:
 import numpy as np
 import pytest
 
-from orbital import scenario as sc
-from orbital import reentry as R
+from orbital.io import scenario as sc
+from orbital.models import soyuz as R
 from orbital.propagation.batch_integrator import integrate
 from orbital.propagation.descent_reference import integrate_reference
-from orbital.station import initial_state
+from orbital.schema import initial_state
 
 
 def _fast_and_reference(name, overrides):
@@ -55,7 +55,7 @@ def test_touchdown_under_an_unsettled_canopy_in_both_paths(command_m, under):
     from dataclasses import replace
 
     from orbital.dynamics.entry_dynamics import altitude_m
-    from orbital.reentry import touchdown_phase
+    from orbital.models.soyuz import touchdown_phase
 
     scn = sc.load("soyuz_nominal", ["burn.start=0 s"])
     _, r0, v0 = initial_state(scn.station)

@@ -143,7 +143,7 @@ def test_concurrent_runs_never_share_or_lose_a_default_directory(tmp_path, monke
     (Today's main picked the name first and created it after the run: all but one failed, blaming an --out
     nobody gave.)"""
     from orbital import cli, runners
-    from orbital.scenario import load
+    from orbital.io.scenario import load
 
     result = runners.run_scenario(load("iss_orbit", ["duration=1 h", "output_step=600 s"]))
     barrier = threading.Barrier(8)

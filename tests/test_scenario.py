@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orbital import errors
-from orbital import scenario as sc
+from orbital.io import scenario as sc
+from orbital.results import resolved_yaml
 from orbital.earth.constants import R_EARTH_EQ_M
 
 MINIMAL = "kind: station\n"
@@ -42,7 +43,7 @@ def test_units_and_overrides(write_yaml):
 def test_resolved_scenario_reloads_identically(write_yaml, tmp_path):
     model = sc.load(write_yaml(MINIMAL + "station:\n  semi_major_axis: 6797.8 km\n"), ["seed=7"])
     again = tmp_path / "again.yaml"
-    again.write_text(sc.resolved_yaml(model))
+    again.write_text(resolved_yaml(model))
     reloaded = sc.load(again)
     assert reloaded == model
     assert reloaded.seed == 7

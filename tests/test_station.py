@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from orbital import errors
-from orbital import scenario as sc
+from orbital.io import scenario as sc
 from orbital.dynamics.forces import OrbitForces
-from orbital.orbit_metrics import energy_semi_major_axis_m
+from orbital.kinds.station.orbit_metrics import energy_semi_major_axis_m
 from orbital.propagation.propagate import propagate_orbit
-from orbital.station import initial_state, run, station_forces
+from orbital.schema import initial_state
+from orbital.kinds.station import run, station_forces
 
 # Vallado, Fundamentals of Astrodynamics, Example 2-4 (mu = 398600.4418 km^3/s^2).
 VALLADO_R0_M = np.array([1131.340, -2282.343, 6672.423]) * 1e3

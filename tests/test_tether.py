@@ -203,8 +203,8 @@ def _tension_break_invariant(summary, tension_n, breaking_load_n):
     ],
 )
 def test_a_jerk_past_the_breaking_load_breaks_the_line_where_it_first_reaches_it(overrides):
-    from orbital import eva_drift
-    from orbital import scenario as sc
+    from orbital.kinds import eva_drift
+    from orbital.io import scenario as sc
 
     scenario = sc.load(
         "gordon_tethered",
@@ -227,8 +227,8 @@ def test_a_jerk_past_the_breaking_load_breaks_the_line_where_it_first_reaches_it
 @pytest.mark.physics
 def test_a_frayed_line_does_not_survive_jerks_above_its_load():
     # QA issue 12 item 1: a 300 N line (arm_push's) with a damped line survived three jerks at 4.2 kN.
-    from orbital import arm_push
-    from orbital import scenario as sc
+    from orbital.kinds import arm_push
+    from orbital.io import scenario as sc
 
     scenario = sc.load("arm_push", ["duration=120 s", "tether.damping_ratio=1"])
     result = arm_push.run(scenario)

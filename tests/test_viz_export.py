@@ -16,8 +16,8 @@ needs_gl = pytest.mark.skipif(offscreen_unavailable_reason() is not None, reason
 def run_dir(tmp_path_factory):
     """A short saved station run, viewed again without recomputing."""
     from orbital.runners import run_scenario
-    from orbital.scenario import load, resolved_yaml
-    from orbital.results import write_run
+    from orbital.io.scenario import load
+    from orbital.results import resolved_yaml, write_run
 
     model = load("iss_orbit", ["duration=1 h", "output_step=60 s"])
     return write_run(run_scenario(model), resolved_yaml(model), tmp_path_factory.mktemp("runs") / "iss")

@@ -135,7 +135,7 @@ class Sequence:
     max_time_after_burn_s: float = 4.0 * 3600.0
     #: The ground: before the steady descent under the main canopy (phases DROGUE, MAIN) the
     #: module touches down here at whatever speed it has; -inf lets it fall on through sea-level
-    #: air (for :func:`orbital.reentry.minimum_command_altitude`'s what-if).
+    #: air (for :func:`orbital.models.soyuz.minimum_command_altitude`'s what-if).
     ground_altitude_m: float = 0.0
 
 

@@ -31,7 +31,7 @@ The method (for months to years of decay in seconds):
   the osculating state to direct integration.
 
 Frame: TEME of the epoch (z = the true pole, about which J2 acts), as the
-station is integrated (see :mod:`orbital.station`).
+station is integrated (see :mod:`orbital.kinds.station`).
 """
 
 from typing import NamedTuple

@@ -17,13 +17,13 @@ from orbital.schema import safe_name
 
 #: Scenario kinds and the modules that define their model (``Scenario``) and runner (``run``).
 KINDS = {
-    "station": "orbital.station",
-    "reentry": "orbital.reentry",
-    "reentry_footprint": "orbital.footprint",
-    "eva_drift": "orbital.eva_drift",
-    "decay_reentry": "orbital.decay_reentry",
-    "arm_push": "orbital.arm_push",
-    "arm_rescue": "orbital.arm_rescue",
+    "station": "orbital.kinds.station",
+    "reentry": "orbital.kinds.reentry",
+    "reentry_footprint": "orbital.kinds.reentry_footprint",
+    "eva_drift": "orbital.kinds.eva_drift",
+    "decay_reentry": "orbital.kinds.decay_reentry",
+    "arm_push": "orbital.kinds.arm_push",
+    "arm_rescue": "orbital.kinds.arm_rescue",
 }
 
 
@@ -265,13 +265,6 @@ def load(name_or_path, overrides=()):
     file_data = read_yaml(path)
     data = apply_overrides(copy.deepcopy(file_data), overrides)
     return validate(data, source=str(path), default_name=safe_name(path.stem), overridden=list(overrides), file_data=file_data)
-
-
-def resolved_yaml(scenario):
-    """The fully resolved scenario as YAML text (defaults filled in, SI units written out)."""
-    import yaml
-
-    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
 def json_schema():

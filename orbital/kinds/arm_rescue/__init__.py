@@ -28,9 +28,9 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from orbital.models.arm import solve_ik, step_tip_towards
-from orbital.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
-from orbital.arm_runs import arm_trajectories, joints_between_commands
-from orbital.eva_drift import AstronautSpec, PushSpec, TetherSpec, check_push_times, check_start_time, check_within_tether
+from orbital.models.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
+from orbital.models.arm_runs import arm_trajectories, joints_between_commands
+from orbital.models.spacewalk import AstronautSpec, PushSpec, TetherSpec, check_push_times, check_start_time, check_within_tether
 from orbital.results import Event
 from orbital.schema import Quantity, StrictModel, Time
 
@@ -241,7 +241,7 @@ def _carried(arm, t_s, q_rad, offset_m):
 def run(scenario):
     """Fly the rescue; returns a :class:`orbital.results.Result`."""
     from orbital.progress import Stage
-    from orbital.eva_drift import drift_summary, fly_from_start, station_gcrs, tether_config
+    from orbital.models.spacewalk import drift_summary, fly_from_start, station_gcrs, tether_config
     from orbital.results import Result, Trajectory
 
     tether = tether_config(scenario.tether)

@@ -1,25 +1,19 @@
-"""``kind: eva_drift``: a crew member pushed off the station, on a tether or free.
-
-The scenario is read here and handed to :func:`orbital.models.eva.simulate_eva`; the
-station flies in TEME of the epoch (J2 about the true pole, as in
-:mod:`orbital.station`) and is written out in GCRS. Relative states are in the
+"""A crew member near the station, as the spacewalk and arm kinds describe one: the input
+sections (astronaut, pushes, tether, SAFER) with their physical bounds, and the flight from the
+start of a run through :func:`orbital.models.eva.simulate_eva`; the station flies in TEME of
+the epoch (J2 about the true pole) and is written out in GCRS. Relative states are in the
 station's LVLH frame (x radial out, y along-track, z orbit normal), metres.
 """
 
-from typing import Annotated, List, Literal, Optional
+from typing import Annotated, Optional
 
 import numpy as np
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from orbital.schema import (
-    PositiveDuration,
     Quantity,
-    ScenarioBase,
-    check_sample_count,
-    check_station_orbit,
     field_error,
-    StationSpec,
     StrictModel,
     Time,
     Vector3,
@@ -168,37 +162,6 @@ class SaferSpec(StrictModel):
     capture_speed: Quantity("m/s", "m/s", gt=0.0, le=MAX_APPROACH_SPEED_M_S) = Field(default=0.1, description="... and slower than this")
 
 
-class Scenario(ScenarioBase):
-    """A spacewalker near the station: pushes, a tether, SAFER; nonlinear relative motion."""
-
-    kind: Literal["eva_drift"] = "eva_drift"
-    duration: EvaDuration = Field(default=5580.0, description="bare number: s; default about one orbit; at most 9 h (an EMU's life support)")
-    output_step: PositiveDuration = Field(default=5.0, description="bare number: s")
-    station: StationSpec = Field(default_factory=StationSpec)
-    j2: bool = Field(default=True, description="J2 gravity for both bodies")
-    astronaut: AstronautSpec = Field(default_factory=AstronautSpec)
-    pushes: List[PushSpec] = Field(default_factory=list)
-    tether: TetherSpec = Field(default_factory=TetherSpec)
-    safer: SaferSpec = Field(default_factory=SaferSpec)
-
-    @model_validator(mode="after")
-    def _grid_not_too_large(self):
-        check_sample_count(self.duration, self.output_step, MAX_OUTPUT_SAMPLES)
-        check_station_orbit(self.station)
-        return self
-
-    @model_validator(mode="after")
-    def _pushes_and_tether_possible(self):
-        check_push_times(self.pushes, self.duration, self.astronaut.mass)
-        check_within_tether(self.astronaut.position, self.tether)
-        if self.safer.enabled:
-            check_start_time("safer.start_delay", self.safer.start_delay, self.duration)
-        if self.safer.enabled and self.safer.target is not None:
-            # a target the line cannot reach: the jets would pull against the taut line until the nitrogen ran out
-            check_within_tether(self.safer.target, self.tether, "safer.target")
-        return self
-
-
 def check_start_time(field, time_s, duration_s):
     """Refuse a start time (a validator's helper) after the run's end."""
     if time_s > duration_s:
@@ -260,7 +223,7 @@ def tether_config(t):
     )
 
 
-def _safer_config(spec, start_lvlh_m):
+def safer_config(spec, start_lvlh_m):
     """YAML SAFER -> :class:`orbital.models.eva.SaferConfig`, or None if not enabled; with no target
     it flies him back to ``start_lvlh_m`` (m, LVLH), where he started."""
     from orbital.models.eva import SaferConfig
@@ -287,7 +250,7 @@ def fly_from_start(scenario, tether, safer=None, times_s=None, progress_span=(0.
     Returns ``(epoch, EvaResult)``.
     """
     from orbital.models.eva import simulate_eva
-    from orbital.station import initial_state
+    from orbital.schema import initial_state
 
     epoch, r0, v0 = initial_state(scenario.station)
     eva = simulate_eva(
@@ -331,24 +294,3 @@ def drift_summary(eva):
         "cw_max_deviation_m": eva.cw_max_deviation_m,
         "orbital_period_min": 2.0 * np.pi / eva.mean_motion_rad_s / 60.0,
     }
-
-
-def run(scenario):
-    """Fly the scenario; returns a :class:`orbital.results.Result`."""
-    from orbital.results import Event, Result, Trajectory
-
-    tether, safer = tether_config(scenario.tether), _safer_config(scenario.safer, scenario.astronaut.position)
-    epoch, eva = fly_from_start(scenario, tether, safer)
-    lvlh_columns, lvlh_units = ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3
-    trajectories = {
-        "station": Trajectory("gcrs", lvlh_columns, lvlh_units, station_gcrs(epoch, eva.station_gcrs)),
-        "astronaut": Trajectory("lvlh", lvlh_columns, lvlh_units, eva.rel_lvlh),
-        "astronaut_cw": Trajectory("lvlh", lvlh_columns, lvlh_units, eva.rel_cw),
-        "tether_tension": Trajectory("none", ("tension",), ("N",), eva.tension_n[:, None]),
-    }
-    summary = drift_summary(eva)
-    events = [Event(e.time_s, e.kind, e.detail) for e in eva.events]
-    scene = {"tether_anchor_lvlh_m": list(tether.anchor_lvlh_m)} if tether is not None else {}
-    if safer is not None:
-        scene["safer_target_lvlh_m"] = list(safer.target_lvlh_m)
-    return Result(scenario.name, scenario.kind, epoch, eva.t_s, trajectories, events, summary, scene=scene)

@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.earth.constants import DAY_S, MU_EARTH_M3_S2, R_EARTH_EQ_M
+from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
 from orbital.schema import (
     ForcesSpec,
     IntegratorSpec,
@@ -21,6 +21,7 @@ from orbital.schema import (
     check_sample_count,
     check_station_orbit,
     field_error,
+    initial_state,
 )
 
 #: Most output samples a run may ask for (duration / output_step).
@@ -58,31 +59,6 @@ class Scenario(ScenarioBase):
         return self
 
 
-def initial_state(station):
-    """Epoch (ISO UTC text) and state ``(r_m, v_m_s)`` of a :class:`StationSpec`.
-
-    The state is in TEME of the epoch (true equator and equinox of date, as for
-    TLEs): the station is integrated there, with J2 about the true pole.
-    """
-    if station.tle is not None:
-        from orbital.earth.tle import parse_tle, tle_state_teme
-
-        line1, line2 = parse_tle(station.tle)
-        epoch, r_m, v_m_s = tle_state_teme(line1, line2)
-        return epoch.utc.isot, r_m, v_m_s
-    from orbital.earth.elements import classical_to_rv
-
-    r_m, v_m_s = classical_to_rv(
-        station.semi_major_axis_m,
-        station.eccentricity,
-        station.inclination,
-        station.raan,
-        station.arg_perigee,
-        station.arg_latitude - station.arg_perigee,
-    )
-    return station.epoch, np.asarray(r_m, dtype=float), np.asarray(v_m_s, dtype=float)
-
-
 def station_forces(scenario):
     """The :class:`OrbitForces` of a scenario's station."""
     from orbital.dynamics.forces import OrbitForces
@@ -116,7 +92,7 @@ def raan_rate_or_reason(t_s, elements, orbits):
         return None, f"run spans {orbits:.2f} orbit; the node's drift is fitted over at least {MIN_RAAN_FIT_ORBITS:g}"
     if np.min(np.sin(elements.inc_rad)) < EQUATORIAL_SIN_INC:
         return None, "equatorial orbit: it has no ascending node to follow"
-    from orbital.orbit_metrics import linear_rate
+    from orbital.kinds.station.orbit_metrics import linear_rate
 
     return linear_rate(t_s, np.unwrap(elements.raan_rad)), None
 
@@ -129,7 +105,7 @@ MAX_NODE_TIMING_STEP_PERIODS = 0.1
 
 def nodal_period_or_reason(t_s, states, period):
     """``(nodal_period_s, None)`` from the ascending-node crossings, or ``(None, why)``."""
-    from orbital.orbit_metrics import ascending_node_times_s
+    from orbital.kinds.station.orbit_metrics import ascending_node_times_s
 
     step_s = float(np.max(np.diff(t_s[:-1]))) if t_s.size > 2 else float(t_s[-1] - t_s[0])
     if step_s > MAX_NODE_TIMING_STEP_PERIODS * period:
@@ -146,7 +122,7 @@ def nodal_period_or_reason(t_s, states, period):
 def summarise(t_s, states, lat_deg, alt_m, include_j2):
     """The summary scalars of a station run (see README for their meaning)."""
     from orbital.earth.elements import period_s, perigee_apogee_radius_m, rv_to_classical
-    from orbital.orbit_metrics import (
+    from orbital.kinds.station.orbit_metrics import (
         energy_semi_major_axis_m,
         j2_raan_rate_rad_s,
         linear_rate,

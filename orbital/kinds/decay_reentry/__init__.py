@@ -126,7 +126,7 @@ def object_forces(scenario):
 
 def _epoch_of(body):
     """UTC epoch (ISO text) of a StationSpec: its own, or its TLE's."""
-    from orbital.station import initial_state
+    from orbital.schema import initial_state
 
     return initial_state(body)[0]
 
@@ -274,9 +274,9 @@ def run(scenario):
     from orbital.earth.landmask import is_land, surface_at
     from orbital.progress import report
     from orbital.propagation.propagate import propagate_orbit
-    from orbital.reentry_window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
+    from orbital.kinds.decay_reentry.window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
     from orbital.results import Event, Result, Trajectory
-    from orbital.station import initial_state
+    from orbital.schema import initial_state
 
     epoch, r0, v0 = initial_state(scenario.object)
     forces = object_forces(scenario)

@@ -8,7 +8,7 @@ default_rng(seed)`` in a fixed order, so a seed gives the same footprint bit for
 bit. The pre-burn coast is the same for every sample and is integrated once.
 
 The guidance of every sample tracks the one plan (the undispersed descent; see
-:mod:`orbital.reentry`), as the real module's does.
+:mod:`orbital.kinds.reentry`), as the real module's does.
 
 Statistics: the mean landing point (mean of unit vectors); the dispersion
 ellipse from the covariance of east/north offsets (km, local tangent plane at the
@@ -36,7 +36,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from orbital import reentry as R
+from orbital.models import soyuz
 from orbital.earth.constants import R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
 from orbital.progress import Stage
@@ -56,7 +56,7 @@ class DispersionSpec(StrictModel):
     mass: Quantity("kg", "kg", ge=0.0, le=500.0) = 20.0
 
 
-class Scenario(R.Scenario):
+class Scenario(soyuz.SoyuzScenario):
     """N dispersed descents; summary statistics of the landing points."""
 
     kind: Literal["reentry_footprint"] = "reentry_footprint"
@@ -72,7 +72,7 @@ def draw_params(scn, rng=None):
     rng = np.random.default_rng(scn.seed) if rng is None else rng
     z = rng.standard_normal((8, n))  # fixed order: dv, pitch, yaw, timing, density, cd, L/D, mass
     b, m = scn.burn, scn.module
-    return R.nominal_params(
+    return soyuz.nominal_params(
         scn,
         n,
         burn_dv_m_s=b.delta_v + d.delta_v * z[0],
@@ -116,16 +116,16 @@ def simulate(scn, progress=None):
     ``progress`` says otherwise): the plan up to 2 %, the dispersed descents the rest.
     """
     from orbital.propagation.batch_integrator import integrate_in_threads
-    from orbital.station import initial_state
+    from orbital.schema import initial_state
 
     enabled = scn.progress if progress is None else progress
     epoch, r0, v0 = initial_state(scn.station)
     Y0 = np.concatenate([r0, v0])
-    planned, guidance = R.plan(scn, Y0, progress_span=(0.0, 0.02) if enabled else None)
+    planned, guidance = soyuz.plan(scn, Y0, progress_span=(0.0, 0.02) if enabled else None)
     params = draw_params(scn)
-    seq = R.sequence(scn)
+    seq = soyuz.sequence(scn)
     t_c = max(0.0, float(np.min(params.burn_start_s)))
-    Yc = coast(Y0[None, :], 0.0, t_c, R.nominal_params(scn), seq)
+    Yc = coast(Y0[None, :], 0.0, t_c, soyuz.nominal_params(scn), seq)
     Ys = np.repeat(Yc, scn.n_samples, axis=0)
     report = Stage(f"{scn.n_samples} descents", 0.0, 1.0, 0.02, 1.0) if enabled else None
     outcome = integrate_in_threads(Ys, t_c, params, seq, guidance, progress=report, t_end_s=float(planned.t_touchdown[0]))
@@ -247,16 +247,16 @@ def summarise(scn, lat, lon, land, out, planned_lat_lon, params):
         stats["landing_mean_lat_deg"], stats["landing_mean_lon_deg"] = mean_point(lat[ok], lon[ok])
         stats["p_water"] = float(np.mean(~land[ok]))
         stats["peak_g_p50"], stats["peak_g_p99"] = (float(np.percentile(out.peak_g[ok], q)) for q in (50, 99))
-        stats["mean_miss_km"] = float(R.ground_distance_km(*planned_lat_lon, stats["landing_mean_lat_deg"], stats["landing_mean_lon_deg"]))
+        stats["mean_miss_km"] = float(soyuz.ground_distance_km(*planned_lat_lon, stats["landing_mean_lat_deg"], stats["landing_mean_lon_deg"]))
     if n_landed >= MIN_LANDINGS_FOR_ELLIPSE:
         _, _, *axes = ellipse(lat[ok], lon[ok], scn.ellipse_probability)
         stats["ellipse_major_km"], stats["ellipse_minor_km"], stats["ellipse_major_azimuth_deg"] = axes
-    outside = R.canopies_outside_envelope(out, params.density_scale)
+    outside = soyuz.canopies_outside_envelope(out, params.density_scale)
     return {
         "n_samples": int(scn.n_samples),
         "n_landed": n_landed,
         "n_not_landed": int(scn.n_samples - n_landed),
-        "n_impacts": int(np.count_nonzero(ok & R.is_impact(np.nan_to_num(out.v_touchdown)))),
+        "n_impacts": int(np.count_nonzero(ok & soyuz.is_impact(np.nan_to_num(out.v_touchdown)))),
         "n_canopies_outside_envelope": int(np.count_nonzero(ok & (outside["drogue"] | outside["main"]))),
         "guidance": scn.guidance.mode,
         "landing_mean_lat_deg": stats["landing_mean_lat_deg"],
@@ -274,7 +274,7 @@ def summarise(scn, lat, lon, land, out, planned_lat_lon, params):
     }
 
 
-first_run_note = R.first_run_note  # the same compiled kernels as one descent
+first_run_note = soyuz.first_run_note  # the same compiled kernels as one descent
 
 
 def run(scenario):
@@ -287,11 +287,11 @@ def run(scenario):
     lat = np.full(scenario.n_samples, np.nan)
     lon = np.full(scenario.n_samples, np.nan)
     if np.any(ok):
-        la, lo, _ = R.teme_to_geodetic(epoch, out.t_touchdown[ok], out.r_touchdown[ok])
+        la, lo, _ = soyuz.teme_to_geodetic(epoch, out.t_touchdown[ok], out.r_touchdown[ok])
         lat[ok], lon[ok] = la, lo
     land = np.zeros(scenario.n_samples, dtype=bool)
     land[ok] = is_land(lat[ok], lon[ok])
-    plat, plon, _ = R.teme_to_geodetic(epoch, planned.t_touchdown, planned.r_touchdown)
+    plat, plon, _ = soyuz.teme_to_geodetic(epoch, planned.t_touchdown, planned.r_touchdown)
     summary = summarise(scenario, lat, lon, land, out, (float(plat[0]), float(plon[0])), params)
     rows = _rows(lat, lon, land, out, params)
     keys = ("landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km", "ellipse_major_azimuth_deg")

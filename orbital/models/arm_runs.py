@@ -26,7 +26,7 @@ from orbital.models.arm import (
     joint_rates_rad_s,
     tip_speeds_m_s,
 )
-from orbital.eva_drift import MAX_OUTPUT_SAMPLES, BoundedVector3, EvaDuration, StationPoint
+from orbital.models.spacewalk import MAX_OUTPUT_SAMPLES, BoundedVector3, EvaDuration, StationPoint
 from orbital.schema import (
     Angle,
     Quantity,
