@@ -27,6 +27,7 @@ from orbital.models.arm import (
     tip_speeds_m_s,
 )
 from orbital.models.spacewalk import MAX_OUTPUT_SAMPLES, BoundedVector3, EvaDuration, StationPoint
+from orbital.results import Trajectory
 from orbital.schema import (
     Angle,
     Quantity,
@@ -178,8 +179,6 @@ def arm_trajectories(arm, t_s, q_rad):
     The tip velocity at a sample is its displacement over the step that ends
     there (zero at the first sample): the velocity the arm was commanded to.
     """
-    from orbital.results import Trajectory
-
     points = np.stack([arm.forward(q)[0] for q in q_rad])
     tip = points[:, -1, :]
     tip_velocity = np.zeros_like(tip)

@@ -16,9 +16,18 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from orbital.earth.constants import R_EARTH_EQ_M, R_EARTH_MEAN_M
 from orbital.errors import InfeasibleScenario, QuantityError
-from orbital.models.parachutes import ParachuteSpec
+from orbital.models import parachutes as P
+from orbital.models.parachutes import (
+    MAX_ENGINE_STOP_SHARE,
+    ParachuteSpec,
+    max_soft_landing_thrust_n,
+    opening_outside_envelope,
+    sea_level_terminal_speed_m_s,
+)
 from orbital.progress import Stage
-from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel
+from orbital.quantities import to_si
+from orbital.results import Event
+from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel, field_error
 
 _Speed = Quantity("m/s", "m/s", ge=0.0, le=2000.0)
 _Duration0 = Quantity("s", "s", ge=0.0, le=36000.0)
@@ -30,8 +39,6 @@ def _angle_per_second(value):
     """Files written before ``guidance.roll_rate`` became a rate gave it as an angle
     ("13 deg", meaning per second): read such a value as that angle per second (a
     number in deg/s); anything else is left to the rate's own parsing."""
-    from orbital.quantities import to_si
-
     if isinstance(value, str):
         try:
             return math.degrees(to_si(value, "rad", "deg"))
@@ -148,9 +155,6 @@ class SoyuzScenario(ScenarioBase):
     def _engines_not_overpowering(self):
         """Refuse soft-landing engines that would stop the module high in the air (a light module,
         dense air): 104 kN on 100 kg hovered it down at 107 g before this check."""
-        from orbital.models.parachutes import MAX_ENGINE_STOP_SHARE, max_soft_landing_thrust_n, sea_level_terminal_speed_m_s
-        from orbital.schema import field_error
-
         m, pc = self.module, self.parachutes
         v_t = sea_level_terminal_speed_m_s(m.mass, m.subsonic_drag_coefficient * m.area_m2 + pc.main_cda_m2, self.density_scale)
         most = max_soft_landing_thrust_n(m.mass, v_t, pc.soft_landing_altitude)
@@ -169,8 +173,6 @@ def _check_order(high, low, why, strict=True):
     """Refuse two fields out of order: ``high`` and ``low`` are ``(dotted name, section, format)``
     and high's value must exceed low's (or equal it, not ``strict``). The message names the field
     moved off its default (high if both or neither moved), its value, and the other's."""
-    from orbital.schema import field_error
-
     (h_name, h_sec, h_fmt), (l_name, l_sec, l_fmt) = high, low
     h_key, l_key = h_name.rsplit(".", 1)[1], l_name.rsplit(".", 1)[1]
     hv, lv = getattr(h_sec, h_key), getattr(l_sec, l_key)
@@ -451,8 +453,6 @@ def opening_dynamic_pressure_pa(outcome, canopy, density_scale):
 def canopies_outside_envelope(outcome, density_scale):
     """``{"drogue": (N,) bool, "main": (N,) bool}``: openings beyond the envelope flown
     (:func:`orbital.models.parachutes.opening_outside_envelope`)."""
-    from orbital.models.parachutes import opening_outside_envelope
-
     names = {"drogue": "parachute", "main": "main_canopy"}
     return {
         canopy: opening_outside_envelope(canopy, outcome.events[event]["speed"], opening_dynamic_pressure_pa(outcome, canopy, density_scale))
@@ -462,8 +462,6 @@ def canopies_outside_envelope(outcome, density_scale):
 
 def landing_warnings(outcome, density_scale, i=0):
     """What went beyond the landing system's design for sample ``i``: one sentence, or None."""
-    from orbital.models import parachutes as P
-
     notes = []
     outside = canopies_outside_envelope(outcome, density_scale)
     limits = {"drogue": ("parachute", P.DROGUE_MAX_OPENING_SPEED_M_S, P.DROGUE_MAX_OPENING_Q_PA),
@@ -497,8 +495,6 @@ def _touchdown_text(outcome, i, engines):
 
 
 def descent_events(outcome, thrust_n, density_scale, i=0):
-    from orbital.results import Event
-
     messages = {
         "burn_start": "deorbit burn starts",
         "burn_end": "deorbit burn ends",

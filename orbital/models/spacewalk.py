@@ -11,12 +11,14 @@ import numpy as np
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from orbital.models.tether import TetherConfig
 from orbital.schema import (
     Quantity,
     field_error,
     StrictModel,
     Time,
     Vector3,
+    initial_state,
 )
 
 #: Most output samples a run may ask for (duration / output_step).
@@ -209,8 +211,6 @@ def push_list(specs):
 
 def tether_config(t):
     """YAML tether -> :class:`orbital.models.tether.TetherConfig`, or None if not clipped."""
-    from orbital.models.tether import TetherConfig
-
     if not t.clipped:
         return None
     return TetherConfig(
@@ -250,7 +250,6 @@ def fly_from_start(scenario, tether, safer=None, times_s=None, progress_span=(0.
     Returns ``(epoch, EvaResult)``.
     """
     from orbital.models.eva import simulate_eva
-    from orbital.schema import initial_state
 
     epoch, r0, v0 = initial_state(scenario.station)
     eva = simulate_eva(

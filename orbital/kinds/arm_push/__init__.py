@@ -21,8 +21,20 @@ from pydantic import Field, model_validator
 from orbital.models.arm import step_tip_towards
 from orbital.models.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
 from orbital.models.arm_runs import arm_trajectories, joints_between_commands
-from orbital.models.spacewalk import CrewMass, EvaDuration, StationPoint, TetherSpec, check_start_time, check_within_tether
-from orbital.schema import Quantity, StrictModel, Time, field_error
+from orbital.models.spacewalk import (
+    CrewMass,
+    EvaDuration,
+    StationPoint,
+    TetherSpec,
+    check_start_time,
+    check_within_tether,
+    drift_summary,
+    station_gcrs,
+    tether_config,
+)
+from orbital.progress import Stage
+from orbital.results import Event, Result, Trajectory
+from orbital.schema import Quantity, StrictModel, Time, field_error, initial_state
 
 
 class HeldAstronautSpec(StrictModel):
@@ -164,11 +176,6 @@ def _after_contact(scenario, grid, before, start, delta_v, tether):
 
 def run(scenario):
     """Fly the strike and the drift after it; returns a :class:`orbital.results.Result`."""
-    from orbital.progress import Stage
-    from orbital.models.spacewalk import drift_summary, station_gcrs, tether_config
-    from orbital.results import Event, Result, Trajectory
-    from orbital.schema import initial_state
-
     epoch, r0, v0 = initial_state(scenario.station)
     grid = arm_grid(scenario.duration, scenario.output_step)
     held = np.concatenate([scenario.astronaut.position, np.zeros(3)])

@@ -30,8 +30,20 @@ from pydantic import Field, model_validator
 from orbital.models.arm import solve_ik, step_tip_towards
 from orbital.models.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
 from orbital.models.arm_runs import arm_trajectories, joints_between_commands
-from orbital.models.spacewalk import AstronautSpec, PushSpec, TetherSpec, check_push_times, check_start_time, check_within_tether
-from orbital.results import Event
+from orbital.models.spacewalk import (
+    AstronautSpec,
+    PushSpec,
+    TetherSpec,
+    check_push_times,
+    check_start_time,
+    check_within_tether,
+    drift_summary,
+    fly_from_start,
+    station_gcrs,
+    tether_config,
+)
+from orbital.progress import Stage
+from orbital.results import Event, Result, Trajectory
 from orbital.schema import Quantity, StrictModel, Time
 
 #: The tip must be able to get to an intercept point this many times faster than
@@ -240,10 +252,6 @@ def _carried(arm, t_s, q_rad, offset_m):
 
 def run(scenario):
     """Fly the rescue; returns a :class:`orbital.results.Result`."""
-    from orbital.progress import Stage
-    from orbital.models.spacewalk import drift_summary, fly_from_start, station_gcrs, tether_config
-    from orbital.results import Result, Trajectory
-
     tether = tether_config(scenario.tether)
     grid = arm_grid(scenario.duration, scenario.output_step)
     epoch, eva = fly_from_start(scenario, tether, times_s=grid.t_s, progress_span=(0.0, 0.5))

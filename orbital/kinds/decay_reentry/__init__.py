@@ -21,9 +21,17 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from orbital.dynamics.forces import OrbitForces
+from orbital.dynamics.msis_profile import global_mean_density_function
 from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
-from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error
+from orbital.earth.elements import rv_to_classical
 from orbital.errors import InfeasibleScenario
+from orbital.kinds.decay_reentry.window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
+from orbital.progress import Stage, report
+from orbital.propagation.decay import MeanElements, j2_secular_rates, mean_to_osculating
+from orbital.propagation.propagate import propagate_orbit
+from orbital.results import Event, Result, Trajectory
+from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error, initial_state
 
 #: Most eccentric orbit decayed: drag averaged over QUADRATURE_NODES (64) points of the orbit
 #: errs by 0.13 % at e = 0.2 and 1.3 % at 0.3 (measured at a 120 km mean perigee, the hand-off,
@@ -107,13 +115,9 @@ class Scenario(ScenarioBase):
 
 def object_forces(scenario):
     """J2 and drag on the object, in the scenario's atmosphere."""
-    from orbital.dynamics.forces import OrbitForces
-
     body, air = scenario.object, scenario.atmosphere
     density_model = None
     if air.model == "nrlmsis":
-        from orbital.dynamics.msis_profile import global_mean_density_function
-
         density_model = global_mean_density_function(_epoch_of(body), air.f107, air.f107a, air.ap)
     return OrbitForces(
         j2=True,
@@ -126,8 +130,6 @@ def object_forces(scenario):
 
 def _epoch_of(body):
     """UTC epoch (ISO text) of a StationSpec: its own, or its TLE's."""
-    from orbital.schema import initial_state
-
     return initial_state(body)[0]
 
 
@@ -135,8 +137,6 @@ def _decay_progress(start_perigee_m, handoff_m, max_lifetime_s):
     """``progress(t_s, perigee_m)`` for :func:`orbital.propagation.decay.propagate_mean`: the share of the fall
     to the hand-off or of max_lifetime, whichever is further (an orbit that hardly decays still
     moves on), into the first 80 % of the run (most of its wall time)."""
-    from orbital.progress import Stage
-
     throttled = Stage("decaying (orbit-averaged)", 0.0, 1.0, 0.0, 0.8)
 
     def progress(t_s, perigee_m):
@@ -161,9 +161,6 @@ def _ghost_orbit(inc_rad, state_m):
     equatorial orbit's node on +x, as :func:`orbital.earth.elements.rv_to_classical` takes it: any
     inclination 0 to 180 deg works), moving with its J2 rates (rad/s).
     """
-    from orbital.propagation.decay import MeanElements, j2_secular_rates
-    from orbital.earth.elements import rv_to_classical
-
     osculating = rv_to_classical(state_m[:3], state_m[3:])
     radius = float(np.linalg.norm(state_m[:3]))
     raan_dot, argp_dot, m_dot = j2_secular_rates(radius, 0.0, inc_rad)
@@ -188,8 +185,6 @@ class _Decay:
 
     def states(self, t_s):
         """Osculating states (N, 6) in TEME of the epoch (m, m/s) at times ``t_s`` (s)."""
-        from orbital.propagation.decay import MeanElements, mean_to_osculating
-
         t_s = np.asarray(t_s, dtype=float)
         out = np.empty(t_s.shape + (6,))
         orbiting = t_s < self.t_handoff_s
@@ -212,8 +207,6 @@ def _altitude_columns(decay, t_s, states):
 
     Mean elements during the decay; osculating ones in the final descent.
     """
-    from orbital.earth.elements import rv_to_classical
-
     orbiting = t_s < decay.t_handoff_s
     a, ex, ey = decay.mean_elements(t_s[orbiting])[:3]
     ecc = np.hypot(ex, ey)
@@ -233,8 +226,6 @@ def _iso(epoch_time, t_s):
 
 
 def _not_reentered(scenario, epoch, history, mean0):
-    from orbital.results import Event, Result, Trajectory
-
     t_s = np.arange(0.0, history.t_end_s, max(scenario.history_step, history.t_end_s / MAX_HISTORY_SAMPLES))
     a, ex, ey = history.dense(t_s)[:3]
     ecc = np.hypot(ex, ey)
@@ -272,11 +263,6 @@ def run(scenario):
     )
     from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
     from orbital.earth.landmask import is_land, surface_at
-    from orbital.progress import report
-    from orbital.propagation.propagate import propagate_orbit
-    from orbital.kinds.decay_reentry.window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
-    from orbital.results import Event, Result, Trajectory
-    from orbital.schema import initial_state
 
     epoch, r0, v0 = initial_state(scenario.object)
     forces = object_forces(scenario)

@@ -26,6 +26,7 @@ from orbital.models.spacewalk import (
     station_gcrs,
     tether_config,
 )
+from orbital.results import Event, Result, Trajectory
 from orbital.schema import PositiveDuration, ScenarioBase, StationSpec, check_sample_count, check_station_orbit
 
 
@@ -62,8 +63,6 @@ class Scenario(ScenarioBase):
 
 def run(scenario):
     """Fly the scenario; returns a :class:`orbital.results.Result`."""
-    from orbital.results import Event, Result, Trajectory
-
     tether, safer = tether_config(scenario.tether), safer_config(scenario.safer, scenario.astronaut.position)
     epoch, eva = fly_from_start(scenario, tether, safer)
     lvlh_columns, lvlh_units = ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3

@@ -41,6 +41,8 @@ from orbital.models.soyuz import (  # first_run_note: the kind's hook, read by t
     touchdown_phase,
 )
 from orbital.progress import Stage
+from orbital.results import Event, Result, Trajectory
+from orbital.schema import initial_state
 
 
 class Scenario(SoyuzScenario):
@@ -59,8 +61,6 @@ def run(scenario):
     """Fly the descent; returns a :class:`orbital.results.Result`."""
     from orbital.propagation.batch_integrator import integrate
     from orbital.earth.landmask import surface_at
-    from orbital.results import Event, Result, Trajectory
-    from orbital.schema import initial_state
 
     epoch, r0, v0 = initial_state(scenario.station)
     Y0 = np.concatenate([r0, v0])

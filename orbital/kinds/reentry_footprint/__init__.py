@@ -36,11 +36,12 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from orbital.models import soyuz
 from orbital.earth.constants import R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
+from orbital.models import soyuz
 from orbital.progress import Stage
-from orbital.schema import Quantity, StrictModel
+from orbital.results import Event, Result, Trajectory
+from orbital.schema import Quantity, StrictModel, initial_state
 
 
 class DispersionSpec(StrictModel):
@@ -116,7 +117,6 @@ def simulate(scn, progress=None):
     ``progress`` says otherwise): the plan up to 2 %, the dispersed descents the rest.
     """
     from orbital.propagation.batch_integrator import integrate_in_threads
-    from orbital.schema import initial_state
 
     enabled = scn.progress if progress is None else progress
     epoch, r0, v0 = initial_state(scn.station)
@@ -280,7 +280,6 @@ first_run_note = soyuz.first_run_note  # the same compiled kernels as one descen
 def run(scenario):
     """Fly the dispersed descents; returns a :class:`orbital.results.Result`."""
     from orbital.earth.landmask import is_land
-    from orbital.results import Event, Result, Trajectory
 
     epoch, planned, out, params = simulate(scenario)
     ok = out.landed

@@ -10,7 +10,12 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from orbital.dynamics.forces import OrbitForces
 from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
+from orbital.earth.elements import perigee_apogee_radius_m, period_s, rv_to_classical
+from orbital.kinds.station.orbit_metrics import ascending_node_times_s, linear_rate
+from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
+from orbital.results import Event, Result, Trajectory
 from orbital.schema import (
     ForcesSpec,
     IntegratorSpec,
@@ -61,8 +66,6 @@ class Scenario(ScenarioBase):
 
 def station_forces(scenario):
     """The :class:`OrbitForces` of a scenario's station."""
-    from orbital.dynamics.forces import OrbitForces
-
     s = scenario.station
     return OrbitForces(
         j2=scenario.forces.j2,
@@ -92,7 +95,6 @@ def raan_rate_or_reason(t_s, elements, orbits):
         return None, f"run spans {orbits:.2f} orbit; the node's drift is fitted over at least {MIN_RAAN_FIT_ORBITS:g}"
     if np.min(np.sin(elements.inc_rad)) < EQUATORIAL_SIN_INC:
         return None, "equatorial orbit: it has no ascending node to follow"
-    from orbital.kinds.station.orbit_metrics import linear_rate
 
     return linear_rate(t_s, np.unwrap(elements.raan_rad)), None
 
@@ -105,8 +107,6 @@ MAX_NODE_TIMING_STEP_PERIODS = 0.1
 
 def nodal_period_or_reason(t_s, states, period):
     """``(nodal_period_s, None)`` from the ascending-node crossings, or ``(None, why)``."""
-    from orbital.kinds.station.orbit_metrics import ascending_node_times_s
-
     step_s = float(np.max(np.diff(t_s[:-1]))) if t_s.size > 2 else float(t_s[-1] - t_s[0])
     if step_s > MAX_NODE_TIMING_STEP_PERIODS * period:
         return None, (
@@ -121,7 +121,6 @@ def nodal_period_or_reason(t_s, states, period):
 
 def summarise(t_s, states, lat_deg, alt_m, include_j2):
     """The summary scalars of a station run (see README for their meaning)."""
-    from orbital.earth.elements import period_s, perigee_apogee_radius_m, rv_to_classical
     from orbital.kinds.station.orbit_metrics import (
         energy_semi_major_axis_m,
         j2_raan_rate_rad_s,
@@ -167,8 +166,6 @@ def run(scenario):
     from astropy.time import Time
 
     from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
-    from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
-    from orbital.results import Event, Result, Trajectory
 
     epoch, r0, v0 = initial_state(scenario.station)
     grid = output_grid_s(scenario.duration, scenario.output_step)
