@@ -36,9 +36,10 @@ def run_command(args):
 
 def case_station_day(repeats):
     """One day of the ISS-like station with J2 and drag, both integrators, warm."""
-    from orbital import scenario
-    from orbital.propagate import propagate_orbit
-    from orbital.station import initial_state, station_forces
+    from orbital.io import scenario
+    from orbital.propagation.propagate import propagate_orbit
+    from orbital.schema import initial_state
+    from orbital.kinds.station import station_forces
 
     model = scenario.load("iss_orbit")
     _, r0, v0 = initial_state(model.station)
@@ -56,13 +57,13 @@ def case_station_day(repeats):
 
 def case_eva_orbit(repeats):
     """One orbit of tethered drift (issim) against Cowell on both bodies, free drift (poliastro)."""
-    from orbital import scenario
-    from orbital.eva_drift import push_list, tether_config
-    from orbital.eva import simulate_eva
-    from orbital.forces import OrbitForces
-    from orbital.frames import lvlh_to_inertial
-    from orbital.propagate import propagate_orbit
-    from orbital.station import initial_state
+    from orbital.io import scenario
+    from orbital.models.spacewalk import push_list, tether_config
+    from orbital.models.eva import simulate_eva
+    from orbital.dynamics.forces import OrbitForces
+    from orbital.earth.frames import lvlh_to_inertial
+    from orbital.propagation.propagate import propagate_orbit
+    from orbital.schema import initial_state
 
     model = scenario.load("gordon_tethered")
     _, r0, v0 = initial_state(model.station)
@@ -86,7 +87,7 @@ def case_eva_orbit(repeats):
 
 def case_help_startup(repeats):
     """Start-up of `issim --help` against importing the poliastro API alone."""
-    from orbital import astro
+    from orbital.propagation import astro
 
     library = astro.library().__name__
     ours = best_of(lambda: run_command([str(ISSIM), "--help"]), repeats)
@@ -109,11 +110,12 @@ def case_run_end_to_end(repeats, tmp):
 
 def case_reentry_batch(repeats, n_samples):
     """Soyuz descents: the batch integrator per trajectory against poliastro's Cowell, same forces."""
-    from orbital import scenario
-    from orbital import reentry as R
-    from orbital.batch_integrator import integrate, integrate_reference
-    from orbital.footprint import coast, draw_params
-    from orbital.station import initial_state
+    from orbital.io import scenario
+    from orbital.kinds import reentry as R
+    from orbital.propagation.batch_integrator import integrate
+    from orbital.propagation.descent_reference import integrate_reference
+    from orbital.kinds.reentry_footprint import coast, draw_params
+    from orbital.schema import initial_state
 
     scn = scenario.load("soyuz_footprint", [f"n_samples={n_samples}", "progress=false"])
     _, r0, v0 = initial_state(scn.station)
@@ -148,11 +150,11 @@ def case_footprint_end_to_end(n_samples):
 def case_decay_year(repeats, cowell_days):
     """A year of the abandoned station's decay by orbit averaging, against poliastro's Cowell
     (same forces: J2 + drag) over ``cowell_days``; returns simulated days per wall second of each."""
-    from orbital import scenario
-    from orbital.decay import osculating_to_mean, propagate_mean
-    from orbital.decay_reentry import object_forces
-    from orbital.propagate import propagate_orbit
-    from orbital.station import initial_state
+    from orbital.io import scenario
+    from orbital.propagation.decay import osculating_to_mean, propagate_mean
+    from orbital.kinds.decay_reentry import object_forces
+    from orbital.propagation.propagate import propagate_orbit
+    from orbital.schema import initial_state
 
     model = scenario.load("iss_uncontrolled")
     _, r0, v0 = initial_state(model.object)
@@ -171,8 +173,8 @@ def case_arm_ik(repeats, n_targets):
     trust region, same forward kinematics and Jacobian), on the same reachable targets."""
     from scipy.optimize import least_squares
 
-    from orbital.arm import Arm, base_rotation_matrix, solve_ik
-    from orbital.arm_runs import READY_POSE_RAD
+    from orbital.models.arm import Arm, base_rotation_matrix, solve_ik
+    from orbital.models.arm_runs import READY_POSE_RAD
 
     arm = Arm(base_lvlh_m=(3.0, 0.0, 10.0), base_rotation=base_rotation_matrix((0.0, np.pi / 2, 0.0)))
     limit = arm.joint_limit_rad
@@ -199,7 +201,7 @@ def case_arm_ik(repeats, n_targets):
 def viewer_fps(quick):
     """Frames per second rendering each bundled scenario offscreen at 1280x720 (aim: 30)."""
     from orbital.runners import run_scenario
-    from orbital.scenario import bundled_scenarios, load
+    from orbital.io.scenario import bundled_scenarios, load
     from viz.backend import offscreen_unavailable_reason
 
     reason = offscreen_unavailable_reason()
@@ -233,7 +235,7 @@ def main():
     args = parser.parse_args()
     repeats = 2 if args.quick else 5
 
-    from orbital import astro
+    from orbital.propagation import astro
 
     name, version = astro.library_name_and_version()
     print(f"issim vs {name} {version} on Python {sys.version.split()[0]}")

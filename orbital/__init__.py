@@ -53,10 +53,10 @@ __all__ = [
 _LAZY = {
     "Event": "orbital.results",
     "Result": "orbital.results",
-    "RunDirError": "orbital.results",
+    "RunDirError": "orbital.errors",
     "Trajectory": "orbital.results",
-    "ScenarioError": "orbital.scenario",
-    "InfeasibleScenario": "orbital.scenario",
+    "ScenarioError": "orbital.errors",
+    "InfeasibleScenario": "orbital.errors",
 }
 
 #: ``set=``: a mapping ``{"tether.length": "30 m", "duration": 600}`` or ``KEY=VALUE`` strings.
@@ -77,7 +77,7 @@ def __dir__() -> list[str]:
 
 def list_scenarios() -> dict[str, str]:
     """The bundled scenarios, sorted by name: ``{name: one-line description}`` (as ``issim list``)."""
-    from orbital.scenario import bundled_scenarios, read_yaml
+    from orbital.io.scenario import bundled_scenarios, read_yaml
 
     return {
         name: (str(read_yaml(path).get("description", "")).strip().splitlines() or [""])[0]
@@ -94,7 +94,7 @@ def load(scenario: ScenarioSource, set: Overrides = None) -> "BaseModel":
     ``"[0.1 m/s, 0, 0]"``); a number, bool or list is taken as it is. Bad input raises
     :class:`ScenarioError` naming the field, the value and what was expected.
     """
-    from orbital.scenario import apply_overrides, load as load_file, validate
+    from orbital.io.scenario import apply_overrides, load as load_file, validate
 
     texts = _override_texts(set)
     if not hasattr(scenario, "model_dump"):
@@ -132,8 +132,9 @@ def read_run(run_dir: Union[str, "os.PathLike[str]"]) -> "Result":
     with its scenario from ``scenario.yaml``; an unreadable directory raises :class:`RunDirError`."""
     from pathlib import Path
 
-    from orbital.results import SCENARIO_FILE, RunDirError, read_run as read_dir
-    from orbital.scenario import ScenarioError, load as load_file
+    from orbital.errors import RunDirError, ScenarioError
+    from orbital.results import SCENARIO_FILE, read_run as read_dir
+    from orbital.io.scenario import load as load_file
 
     result = read_dir(run_dir)
     scenario_path = Path(run_dir) / SCENARIO_FILE

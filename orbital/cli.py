@@ -43,7 +43,8 @@ def _fail(message):
 
 
 def _load(scenario, overrides):
-    from orbital.scenario import ScenarioError, load
+    from orbital.errors import ScenarioError
+    from orbital.io.scenario import load
 
     try:
         return load(scenario, overrides)
@@ -57,7 +58,8 @@ def list_scenarios():
     from rich.console import Console
     from rich.table import Column, Table
 
-    from orbital.scenario import ScenarioError, bundled_scenarios, read_yaml
+    from orbital.errors import ScenarioError
+    from orbital.io.scenario import bundled_scenarios, read_yaml
 
     rows = []
     for name, path in bundled_scenarios().items():
@@ -121,8 +123,8 @@ def run(
     """Run a scenario, print its summary and write a run directory."""
     import json
 
-    from orbital.results import RunDirError
-    from orbital.scenario import resolved_yaml
+    from orbital.errors import RunDirError
+    from orbital.results import resolved_yaml
 
     model = _load(scenario, set_ or [])
     if view_after:
@@ -150,7 +152,8 @@ def _claim_run_dir(out, overwrite, scenario_name):
     """Reserve the run directory before any work (``--out``, or a new one under runs/); exit 2 if it cannot be."""
     from datetime import datetime, timezone
 
-    from orbital.results import RunDirError, claim_default_dir, claim_out_dir
+    from orbital.errors import RunDirError
+    from orbital.results import claim_default_dir, claim_out_dir
 
     if overwrite and out is None:
         _fail("--overwrite: only with --out DIR (a default run directory is always a new one)")
@@ -163,7 +166,7 @@ def _claim_run_dir(out, overwrite, scenario_name):
 def _run(source, model, show_progress=True):
     """Run a validated model (a progress bar on a terminal); inputs that cannot make a run end with one message and exit 2."""
     from orbital.runners import first_run_note, run_scenario
-    from orbital.scenario import InfeasibleScenario
+    from orbital.errors import InfeasibleScenario
 
     note = first_run_note(model)
     if note:
@@ -277,7 +280,8 @@ def _view_target(target, overrides):
     exit 2 naming the target if it is neither."""
     from pathlib import Path
 
-    from orbital.results import RunDirError, read_run
+    from orbital.errors import RunDirError
+    from orbital.results import read_run
 
     path = Path(target)
     if path.is_dir():
@@ -307,7 +311,7 @@ def schema():
     """Print the JSON Schema of scenario files (for an editor's YAML plugin)."""
     import json
 
-    from orbital.scenario import json_schema
+    from orbital.io.scenario import json_schema
 
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
 

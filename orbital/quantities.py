@@ -11,11 +11,9 @@ import math
 import warnings
 import re
 
+from orbital.errors import QuantityError
+
 _NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
-
-
-class QuantityError(ValueError):
-    """A quantity could not be read; the message says what was expected."""
 
 
 def _terms(text):

@@ -30,13 +30,11 @@ from typing import Any, Optional
 
 import numpy as np
 
+from orbital.errors import RunDirError
+
 SUMMARY_FILE = "summary.json"
 TRAJECTORIES_FILE = "trajectories.npz"
 SCENARIO_FILE = "scenario.yaml"
-
-
-class RunDirError(ValueError):
-    """A run directory cannot be written or read; the message says why."""
 
 
 @dataclass
@@ -103,8 +101,6 @@ class Result:
         An existing directory with files in it is refused (:class:`RunDirError`) unless ``overwrite``."""
         if self.scenario is None:
             raise RunDirError(f"{self.scenario_name}: the result does not know its scenario; expected a result of a run")
-        from orbital.scenario import resolved_yaml
-
         return write_run(self, resolved_yaml(self.scenario), run_dir, overwrite)
 
     def manifest(self):
@@ -128,6 +124,13 @@ class Result:
             "scene": _jsonable(self.scene),
             "trajectories": self.manifest(),
         }
+
+
+def resolved_yaml(scenario):
+    """The fully resolved scenario as YAML text (defaults filled in, SI units written out)."""
+    import yaml
+
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
 def _jsonable(value):
@@ -436,7 +439,7 @@ def read_run(run_dir):
 
 def _check_contents(doc, array_names):
     """A summary of a known kind whose manifest lists exactly the archive's arrays (a ValueError if not)."""
-    from orbital.scenario import KINDS
+    from orbital.io.scenario import KINDS
 
     if doc["kind"] not in KINDS:
         raise ValueError(f"{SUMMARY_FILE} gives kind {doc['kind']!r}; expected one of: {', '.join(KINDS)}")

@@ -4,7 +4,7 @@ import importlib
 from typing import Optional
 
 from orbital.progress import ProgressCallback, reporting
-from orbital.scenario import KINDS
+from orbital.io.scenario import KINDS
 
 
 def run_scenario(scenario, progress: Optional[ProgressCallback] = None):

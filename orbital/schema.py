@@ -26,8 +26,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from orbital.constants import R_EARTH_EQ_M
-from orbital.quantities import QuantityError, format_si, to_si
+from orbital.earth.constants import R_EARTH_EQ_M
+from orbital.errors import QuantityError, TLEError
+from orbital.quantities import format_si, to_si
 
 _KIND_OF_UNIT = {
     "m": "length",
@@ -362,7 +363,7 @@ def _parse_epoch(value):
         raise PydanticCustomError("epoch", "expected {expected}", {"expected": _EPOCH_EXPECTED})
     from astropy.time import Time
 
-    from orbital.frames import quiet_time_scales
+    from orbital.earth.frames import quiet_time_scales
 
     text = value.strip().removesuffix("Z").removesuffix("UTC").strip()
     try:
@@ -485,8 +486,8 @@ class StationSpec(StrictModel):
     def _tle_is_valid(cls, value):
         if value is None:
             return value
-        from orbital.frames import quiet_time_scales
-        from orbital.tle import TLEError, parse_tle, tle_state_teme
+        from orbital.earth.frames import quiet_time_scales
+        from orbital.earth.tle import parse_tle, tle_state_teme
 
         try:
             line1, line2 = parse_tle(value)
@@ -529,7 +530,7 @@ class StationSpec(StrictModel):
     def check_perigee_above(self, section, floor_m, floor_name):
         """Refuse an orbit (elements or TLE) whose perigee is not above ``floor_m`` (m above the equator)."""
         if self.tle is not None:
-            from orbital.tle import tle_perigee_height_m
+            from orbital.earth.tle import tle_perigee_height_m
 
             perigee_m = tle_perigee_height_m(self.tle)
             field, value = "tle", f"mean perigee {perigee_m / 1e3:.1f} km"
@@ -542,6 +543,34 @@ class StationSpec(StrictModel):
             f"{section}.{field}", value,
             f"perigee {perigee_m / 1e3:g} km above the equator; expected above {floor_name} ({floor_m / 1e3:g} km)",
         )
+
+
+def initial_state(station):
+    """Epoch (ISO UTC text) and state ``(r_m, v_m_s)`` of a :class:`StationSpec`.
+
+    The state is in TEME of the epoch (true equator and equinox of date, as for
+    TLEs): the station is integrated there, with J2 about the true pole.
+    """
+    # numpy, astropy and sgp4 load here, not when a scenario file is read (issim list, validate)
+    import numpy as np
+
+    from orbital.earth.elements import classical_to_rv
+
+    if station.tle is not None:
+        from orbital.earth.tle import parse_tle, tle_state_teme
+
+        line1, line2 = parse_tle(station.tle)
+        epoch, r_m, v_m_s = tle_state_teme(line1, line2)
+        return epoch.utc.isot, r_m, v_m_s
+    r_m, v_m_s = classical_to_rv(
+        station.semi_major_axis_m,
+        station.eccentricity,
+        station.inclination,
+        station.raan,
+        station.arg_perigee,
+        station.arg_latitude - station.arg_perigee,
+    )
+    return station.epoch, np.asarray(r_m, dtype=float), np.asarray(v_m_s, dtype=float)
 
 
 class ForcesSpec(StrictModel):

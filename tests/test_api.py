@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import orbital as issim
-from orbital.scenario import resolved_yaml
+from orbital.results import resolved_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -203,7 +203,7 @@ def test_every_public_function_is_typed_and_documented():
 def test_import_orbital_loads_no_heavy_module():
     # the API's heavy parts (numpy, pydantic, astropy, the physics) load on first use, so that
     # `import orbital` and `issim --help` stay quick
-    code = "import sys, orbital; print(sorted(m for m in ('numpy', 'pydantic', 'astropy', 'yaml', 'orbital.scenario') if m in sys.modules))"
+    code = "import sys, orbital; print(sorted(m for m in ('numpy', 'pydantic', 'astropy', 'yaml', 'orbital.io.scenario') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

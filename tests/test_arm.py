@@ -1,9 +1,9 @@
-"""The arm's kinematics (orbital/arm.py): geometry, Jacobian, inverse kinematics, rate limits."""
+"""The arm's kinematics (orbital/models/arm.py): geometry, Jacobian, inverse kinematics, rate limits."""
 
 import numpy as np
 import pytest
 
-from orbital.arm import (
+from orbital.models.arm import (
     JOINT_LIMIT_RAD,
     Arm,
     base_rotation_matrix,

@@ -6,11 +6,12 @@ import json
 import numpy as np
 import pytest
 
-from orbital import arm_push, arm_rescue
-from orbital import scenario as sc
-from orbital.arm import joint_rates_rad_s, tip_speeds_m_s
-from orbital.arm_push import contact_delta_v
-from orbital.arm_rescue import AIRLOCK_TOLERANCE_M
+from orbital.kinds import arm_push, arm_rescue
+from orbital import errors
+from orbital.io import scenario as sc
+from orbital.models.arm import joint_rates_rad_s, tip_speeds_m_s
+from orbital.kinds.arm_push import contact_delta_v
+from orbital.kinds.arm_rescue import AIRLOCK_TOLERANCE_M
 
 BUNDLED = ("arm_push", "arm_rescue", "arm_rescue_too_far")
 # REFERENCES.md, "Robotic arm (Canadarm2 / SSRMS)": joint travel +-270 deg, joint rate
@@ -189,8 +190,8 @@ def straight_path(start, velocity, t):
     ],
 )
 def test_planner_picks_a_reachable_slow_intercept(start, velocity, expected):
-    from orbital.arm_rescue import PLAN_SETTLE_S, PLAN_SPEED_MARGIN, plan_intercept
-    from orbital.arm_runs import READY_POSE_RAD, ArmSpec
+    from orbital.kinds.arm_rescue import PLAN_SETTLE_S, PLAN_SPEED_MARGIN, plan_intercept
+    from orbital.models.arm_runs import READY_POSE_RAD, ArmSpec
 
     arm = ArmSpec().build()
     t = np.arange(0.0, 200.0, 1.0)
@@ -244,7 +245,7 @@ def test_a_capture_not_brought_to_the_airlock_says_why():
     assert short.summary["reason"] == "not_at_airlock"
     assert [e.kind for e in short.events][-1] == "not_at_airlock"
     # An airlock beyond the straight arm's 19.5 m is refused before any run.
-    with pytest.raises(sc.ScenarioError, match=r"arm.airlock = \[0, -2, 40\] m: 30.22 m from the arm's base"):
+    with pytest.raises(errors.ScenarioError, match=r"arm.airlock = \[0, -2, 40\] m: 30.22 m from the arm's base"):
         sc.load("arm_rescue", ["arm.airlock=[0 m, -2 m, 40 m]"])
 
 
@@ -274,11 +275,11 @@ def test_a_crew_member_inside_the_tip_at_the_start_is_refused(offset_m):
     # Found by hand (QA, issue 12): him at the tip's start gave 0/0 (NaN aim, a RuntimeWarning) and
     # a "contact" at 1 s with delta-v 0; 0.2 m from it (inside the 0.3 m contact distance) the tip
     # backed off and "struck" him at 0.1 m/s moving away: delta-v 0.
-    from orbital.arm_runs import ArmSpec
+    from orbital.models.arm_runs import ArmSpec
 
     tip = ArmSpec().build().tip(np.array(ArmSpec().initial_joints))
     position = f"[{tip[0] + offset_m} m, {tip[1]} m, {tip[2]} m]"
-    with pytest.raises(sc.ScenarioError, match=r"m from the arm's tip at the start; expected farther than strike.contact_distance"):
+    with pytest.raises(errors.ScenarioError, match=r"m from the arm's tip at the start; expected farther than strike.contact_distance"):
         sc.load("arm_push", [f"astronaut.position={position}", "tether.clipped=false"])
 
 

@@ -1,11 +1,11 @@
-"""orbital.atmosphere against published US76 densities and poliastro/boinor's COESA76."""
+"""orbital.dynamics.atmosphere against published US76 densities and poliastro/boinor's COESA76."""
 
 import math
 
 import numpy as np
 import pytest
 
-from orbital.atmosphere import Z_TOP_M, density_kg_m3, scale_height_m
+from orbital.dynamics.atmosphere import Z_TOP_M, density_kg_m3, scale_height_m
 
 # U.S. Standard Atmosphere 1976, NOAA-S/T 76-1562, Table I; also ../shared/REFERENCES.md.
 # (geometric altitude km, density kg/m^3)
@@ -40,7 +40,7 @@ def _reference_altitudes_m():
 
 @pytest.mark.physics
 def test_agrees_with_poliastro_coesa76_within_1_percent():
-    from orbital.astro import coesa76_density
+    from orbital.propagation.astro import coesa76_density
 
     z = _reference_altitudes_m()
     np.testing.assert_allclose(density_kg_m3(z), coesa76_density(z), rtol=0.01)
@@ -51,7 +51,7 @@ def test_scale_height_matches_poliastro_coesa76_slope():
     """Within 5 % of the reference's own d ln(rho)/dz (3.1 % worst, measured every 100 m,
     next to the 500 km joint of its fits), away from the steps at lapse-rate changes and
     from 86-87 km, where the reference's fit leaves the standard's isothermal slope."""
-    from orbital.astro import coesa76_density
+    from orbital.propagation.astro import coesa76_density
 
     z = np.random.default_rng(76).uniform(1e3, 999e3, 200)
     steps_km = [11.019, 20.063, 32.162, 47.35, 51.413, 71.802]

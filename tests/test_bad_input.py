@@ -2,7 +2,9 @@
 
 import pytest
 
-from orbital import scenario as sc
+from orbital import errors
+from orbital.io import scenario as sc
+from orbital.results import resolved_yaml
 
 
 def _refused(done, *fragments):
@@ -132,7 +134,7 @@ def test_list_shows_one_line_per_scenario_on_a_narrow_terminal(tmp_path):
     import subprocess
 
     from conftest import ISSIM
-    from orbital.scenario import bundled_scenarios
+    from orbital.io.scenario import bundled_scenarios
 
     env = {**os.environ, "COLUMNS": "70", "NO_COLOR": "1"}
     done = subprocess.run([str(ISSIM), "list"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
@@ -169,7 +171,7 @@ def test_decaying_object_given_by_a_tle_under_the_end_altitude_is_refused(issim,
     ],
 )
 def test_messages_speak_of_the_scenario_not_the_libraries(setting, says):
-    with pytest.raises(sc.ScenarioError) as error:
+    with pytest.raises(errors.ScenarioError) as error:
         sc.load("soyuz_nominal", [setting])
     assert says in str(error.value) and "\n" not in str(error.value)
     assert "Input should" not in str(error.value) and "BurnSpec" not in str(error.value)
@@ -178,20 +180,20 @@ def test_messages_speak_of_the_scenario_not_the_libraries(setting, says):
 def test_an_empty_file_says_it_is_empty(tmp_path):
     path = tmp_path / "empty.yaml"
     path.write_text("")
-    with pytest.raises(sc.ScenarioError, match="empty.yaml: the file is empty; expected a mapping"):
+    with pytest.raises(errors.ScenarioError, match="empty.yaml: the file is empty; expected a mapping"):
         sc.load(str(path))
 
 
 def test_roll_rate_is_a_rate_and_old_files_stay_valid():
     import math
 
-    from orbital import scenario as sc
+    from orbital.io import scenario as sc
 
     # README/scenario files: "13 deg  # per second"; as a rate, and an angle alone as before
     for given in ("13 deg/s", "13", "13 deg", "0.226892802759 rad/s"):
         scn = sc.load("soyuz_ballistic", [f"guidance.roll_rate={given}"])
         assert math.degrees(scn.guidance.roll_rate) == pytest.approx(13.0, abs=1e-9)  # deg/s
-        written = sc.resolved_yaml(scn)
+        written = resolved_yaml(scn)
         assert "roll_rate: 0.2268928" in written and "rad/s" in written.split("roll_rate:")[1].splitlines()[0]
         again = sc.validate(__import__("yaml").safe_load(written))
         assert again.guidance.roll_rate == scn.guidance.roll_rate  # written back, read back bit for bit
@@ -260,25 +262,25 @@ def test_a_module_skipping_out_names_the_lift():
 
     import numpy as np
 
-    from orbital import scenario as sc
-    from orbital.entry_dynamics import ENTRY
-    from orbital.reentry import _no_descent
+    from orbital.io import scenario as sc
+    from orbital.dynamics.entry_dynamics import ENTRY
+    from orbital.models.soyuz import no_descent
 
     scn = sc.load("soyuz_nominal", ["module.lift_to_drag=0.9", "guidance.bank_angle=0 deg"])
     last = types.SimpleNamespace(history={"phase": np.array([ENTRY]), "Y": np.array([[6378137.0 + 150e3, 0, 0, 0, 7800.0, 0]])})
-    message = str(_no_descent(scn, "the planned descent", last))
+    message = str(no_descent(scn, "the planned descent", last))
     assert "skips back out" in message and "module.lift_to_drag = 0.9" in message and "guidance.bank_angle = 0 deg" in message
 
 
 @pytest.mark.parametrize("name", ["iss_orbit", "gordon_adrift", "arm_rescue"])
 def test_a_station_orbit_under_100_km_is_refused(name):
     # QA: iss_orbit at 95 km ended in an internal integration error; the drift kinds flew it
-    with pytest.raises(sc.ScenarioError, match=r"station.altitude = 95 km: perigee 91.76\d* km above the equator; expected above .* \(100 km\)"):
+    with pytest.raises(errors.ScenarioError, match=r"station.altitude = 95 km: perigee 91.76\d* km above the equator; expected above .* \(100 km\)"):
         sc.load(name, ["station.altitude=95 km"])
 
 
 def test_a_reel_pulling_harder_than_the_line_holds_is_refused():
     # QA: reel_force 5000 N against a 4900 N breaking load held at 4999 N without parting
     # (the reel's own bound is now 50 N, so the line is made weak instead)
-    with pytest.raises(sc.ScenarioError, match=r"tether.reel_force = 45 N: expected below breaking_load \(40 N\)"):
+    with pytest.raises(errors.ScenarioError, match=r"tether.reel_force = 45 N: expected below breaking_load \(40 N\)"):
         sc.load("gordon_tethered", ["tether.breaking_load=40", "tether.reel_force=45"])

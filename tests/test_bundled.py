@@ -16,7 +16,7 @@ import pytest
 
 from orbital.results import _jsonable
 from orbital.runners import run_scenario
-from orbital.scenario import bundled_scenarios, load
+from orbital.io.scenario import bundled_scenarios, load
 
 from invariants import assert_common_invariants
 

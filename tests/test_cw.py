@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from orbital.cw import cw_propagate, cw_state_transition
+from orbital.propagation.cw import cw_propagate, cw_state_transition
 
 N_590_KM = np.sqrt(398600.4415e9 / ((6378.1363 + 590.0) * 1e3) ** 3)
 

@@ -1,12 +1,12 @@
-"""The long-term decay method (orbital/decay.py) against direct integration and published figures."""
+"""The long-term decay method (orbital/propagation/decay.py) against direct integration and published figures."""
 
 import math
 
 import numpy as np
 import pytest
 
-from orbital.constants import DAY_S
-from orbital.decay import (
+from orbital.earth.constants import DAY_S
+from orbital.propagation.decay import (
     MeanElements,
     j2_secular_rates,
     mean_element_rates,
@@ -14,10 +14,10 @@ from orbital.decay import (
     osculating_to_mean,
     propagate_mean,
 )
-from orbital.forces import OrbitForces
-from orbital.propagate import propagate_orbit
+from orbital.dynamics.forces import OrbitForces
+from orbital.propagation.propagate import propagate_orbit
 from orbital.schema import StationSpec
-from orbital.station import initial_state
+from orbital.schema import initial_state
 
 ISS_BALLISTIC_KG_M2 = 420000.0 / (2.2 * 1600.0)  # REFERENCES.md: ~420 t, Cd 2.2; the area used by iss_orbit
 
@@ -45,7 +45,7 @@ def test_mean_elements_are_steady_along_a_j2_orbit():
     grid = np.arange(0.0, 5600.0, 60.0)
     _, states, _ = propagate_orbit(r0, v0, grid, _forces(1.0, drag=False), "dop853", 1e-11)
     a_mean = np.array([osculating_to_mean(s[:3], s[3:]).a_m for s in states])
-    from orbital.elements import rv_to_classical
+    from orbital.earth.elements import rv_to_classical
 
     a_osc = rv_to_classical(states[:, :3], states[:, 3:]).a_m
     assert np.ptp(a_osc) > 8e3
@@ -115,7 +115,7 @@ def test_circular_decay_rate_matches_the_textbook_formula():
     """da/dt = -rho sqrt(mu r) Cd A / m for a circular orbit in still air (Vallado, drag
     decay of a circular orbit); air turning with the Earth under an equatorial orbit scales
     it by (1 - omega r / v)^2, about 0.87."""
-    from orbital.atmosphere import density_kg_m3
+    from orbital.dynamics.atmosphere import density_kg_m3
 
     circular = MeanElements(6778.137e3, 0.0, 0.0, 0.0, 0.0, 0.0)  # mean e = 0: circular in the J2 field too
     r0, v0 = mean_to_osculating(circular)

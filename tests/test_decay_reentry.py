@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from astropy.time import Time
 
-from orbital import scenario as S
-from orbital.constants import DAY_S, R_EARTH_EQ_M
-from orbital.decay_reentry import object_forces, run
-from orbital.reentry_window import latitude_band_deg, split_at_antimeridian
+from orbital import errors
+from orbital.io import scenario as S
+from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
+from orbital.kinds.decay_reentry import object_forces, run
+from orbital.kinds.decay_reentry.window import latitude_band_deg, split_at_antimeridian
 
 FAST = {"kind": "decay_reentry", "name": "fast", "object": {"altitude": "250 km"}, "track_step": 60, "max_track_samples": 20000}
 
@@ -112,8 +113,8 @@ def test_lifetime_grows_with_the_ballistic_coefficient():
 def test_lifetime_agrees_with_direct_integration_to_reentry():
     """From 200 km (a Soyuz-like body, about 6 days) the long-term method plus the direct
     plunge reenter within 0.5 % of a direct integration of the whole decay. Measured: 0.06 %."""
-    from orbital.propagate import propagate_orbit
-    from orbital.station import initial_state
+    from orbital.propagation.propagate import propagate_orbit
+    from orbital.schema import initial_state
 
     scn = _scenario(object__altitude="200 km", object__mass="7150 kg", object__drag_area="12 m2")
     lifetime_s = run(scn).summary["lifetime_days"] * DAY_S
@@ -160,8 +161,8 @@ def test_no_reentry_within_max_lifetime_is_reported():
 def test_nrlmsis_solar_maximum_decays_faster_than_minimum():
     """NRLMSIS 2.1 (pymsis, offline with explicit F10.7/Ap): at 420 km the density, and with it
     the decay, is several times higher at solar maximum (F10.7 ~ 200) than at minimum (~ 70)."""
-    from orbital.decay import mean_element_rates, osculating_to_mean
-    from orbital.station import initial_state
+    from orbital.propagation.decay import mean_element_rates, osculating_to_mean
+    from orbital.schema import initial_state
 
     def rate(f107, ap):
         scn = _scenario(object__altitude="420 km", atmosphere={"model": "nrlmsis", "f107": f107, "f107a": f107, "ap": ap})
@@ -238,7 +239,7 @@ def test_the_window_track_is_finite_for_any_inclination(inclination_deg):
 def test_an_equatorial_window_is_over_land_as_often_as_the_equator_is():
     # issue 12 item 7: 0.603 before. Reference: the GSHHG mask sampled along the equator every
     # 0.01 deg of longitude (Africa, South America, Borneo, Sumatra...: about 21 %).
-    from orbital.landmask import is_land
+    from orbital.earth.landmask import is_land
 
     lon = np.arange(-180.0, 180.0, 0.01)
     equator_land = float(np.mean(is_land(np.zeros_like(lon), lon)))
@@ -249,7 +250,7 @@ def test_an_equatorial_window_is_over_land_as_often_as_the_equator_is():
 
 
 def test_track_geojson_leaves_out_non_finite_samples():
-    from orbital.reentry_window import track_geojson
+    from orbital.kinds.decay_reentry.window import track_geojson
 
     t = np.arange(6.0)
     lat = np.array([0.0, 1.0, np.nan, 3.0, 4.0, 5.0])
@@ -262,7 +263,7 @@ def test_track_geojson_leaves_out_non_finite_samples():
 def test_tolerances_where_the_reentry_point_moves_are_refused():
     # Measured (soyuz_no_burn at 250 km): rtol 1e-12 to 1e-5 give the same reentry within 0.2 deg;
     # 1e-4 (allowed then) moved it 3.7 deg (400 km). The bound is 1e-6.
-    with pytest.raises(S.ScenarioError, match="rtol.*<= 1e-06"):
+    with pytest.raises(errors.ScenarioError, match="rtol.*<= 1e-06"):
         _scenario(rtol=1e-5)
 
 
@@ -278,9 +279,9 @@ def test_a_decay_run_reports_progress_in_order():
 def test_an_orbit_too_eccentric_to_average_is_refused():
     # Found beyond issue 12: e = 0.9 was decayed with the drag average 58 % off (64 points against
     # 4096 at a 200 km perigee), silently; 0.2 is the most where it is within 0.13 % at the hand-off.
-    from orbital.decay import MeanElements, orbit_averaged_drag_rates
+    from orbital.propagation.decay import MeanElements, orbit_averaged_drag_rates
 
-    with pytest.raises(S.ScenarioError, match=r"object.eccentricity = 0.25: expected an eccentricity up to 0.2"):
+    with pytest.raises(errors.ScenarioError, match=r"object.eccentricity = 0.25: expected an eccentricity up to 0.2"):
         _scenario(object__altitude="3000 km", object__eccentricity=0.25)
     forces = object_forces(_scenario())
     for lam in np.linspace(0.0, 2 * np.pi / 64, 5):
@@ -291,5 +292,5 @@ def test_an_orbit_too_eccentric_to_average_is_refused():
 
 @pytest.mark.slow
 def test_an_object_that_cannot_fall_from_the_handoff_in_days_says_which_field_to_change():
-    with pytest.raises(S.InfeasibleScenario, match="handoff_altitude \\(300 km\\) low enough"):
+    with pytest.raises(errors.InfeasibleScenario, match="handoff_altitude \\(300 km\\) low enough"):
         run(_scenario(object__altitude="250 km", handoff_altitude="300 km", object__mass="260 t", object__drag_area="12 m2"))

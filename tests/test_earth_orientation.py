@@ -4,7 +4,7 @@ import numpy as np
 from astropy.time import Time
 from astropy.utils import iers
 
-from orbital import earth_orientation, frames
+from orbital.earth import frames, orientation as earth_orientation
 
 
 def _fresh_table(monkeypatch, cache_dir):

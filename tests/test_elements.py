@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from orbital import astro
-from orbital.constants import DAY_S, MU_EARTH_M3_S2, R_EARTH_EQ_M
-from orbital.elements import (
+from orbital.propagation import astro
+from orbital.earth.constants import DAY_S, MU_EARTH_M3_S2, R_EARTH_EQ_M
+from orbital.earth.elements import (
     classical_to_rv,
     perigee_apogee_radius_m,
     period_s,

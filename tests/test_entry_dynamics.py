@@ -1,13 +1,13 @@
-"""The component-row force model of the Soyuz descent (orbital/entry_dynamics.py) against the
-(..., 3)-array models the station uses (orbital/gravity.py, orbital/forces.py, orbital/atmosphere.py)."""
+"""The component-row force model of the Soyuz descent (orbital/dynamics/entry_dynamics.py) against the
+(..., 3)-array models the station uses (orbital/dynamics/gravity.py, orbital/dynamics/forces.py, orbital/dynamics/atmosphere.py)."""
 
 import numpy as np
 import pytest
 
-from orbital import entry_dynamics as ed
-from orbital.atmosphere import density_kg_m3
-from orbital.forces import air_velocity_m_s
-from orbital.gravity import gravity_acceleration
+from orbital.dynamics import entry_dynamics as ed
+from orbital.dynamics.atmosphere import density_kg_m3
+from orbital.dynamics.forces import air_velocity_m_s
+from orbital.dynamics.gravity import gravity_acceleration
 
 
 def test_density_table_matches_us76_model():
@@ -29,8 +29,8 @@ def test_gravity_and_air_velocity_match_the_vector_models():
 
 
 def test_compiled_altitude_is_the_station_models():
-    # also catches a stale numba cache after orbital/forces.py changed (see orbital/entry_dynamics.py)
-    from orbital.forces import ellipsoid_height_along_radius_m
+    # also catches a stale numba cache after orbital/dynamics/forces.py changed (see orbital/dynamics/entry_dynamics.py)
+    from orbital.earth.geodesy import ellipsoid_height_along_radius_m
 
     rng = np.random.default_rng(5)
     r = rng.normal(size=(3, 100)) * 4.0e6
@@ -39,9 +39,9 @@ def test_compiled_altitude_is_the_station_models():
 
 def test_lift_is_perpendicular_to_the_air_velocity():
     # a module in the entry, lift split up/left by the command: drag along -v_rel, lift across it
-    from orbital.guidance import Guidance
-    from orbital.reentry import nominal_params
-    from orbital import scenario as sc
+    from orbital.models.guidance import Guidance
+    from orbital.models.soyuz import nominal_params
+    from orbital.io import scenario as sc
 
     scn = sc.validate({"kind": "reentry"}, default_name="t")
     p = nominal_params(scn, 2)

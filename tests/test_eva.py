@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from orbital import frames
-from orbital.constants import MU_EARTH_M3_S2
-from orbital.eva import (
+from orbital.earth import frames
+from orbital.earth.constants import MU_EARTH_M3_S2
+from orbital.models.eva import (
     Push,
     SaferConfig,
     _relative_lvlh_one,
@@ -13,7 +13,7 @@ from orbital.eva import (
     safer_acceleration_lvlh,
     simulate_eva,
 )
-from orbital.tether import TetherConfig, anchor_offset, spring_potential_j
+from orbital.models.tether import TetherConfig, anchor_offset, spring_potential_j
 
 MASS_KG = 240.0
 

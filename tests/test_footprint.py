@@ -5,8 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from orbital import scenario as sc
-from orbital.footprint import run, simulate
+from orbital import errors
+from orbital.io import scenario as sc
+from orbital.kinds.reentry_footprint import run, simulate
 
 KEYS = ("delta_v", "pitch", "yaw", "timing", "density_scale", "drag_coefficient", "lift_to_drag", "mass")
 
@@ -24,10 +25,10 @@ def test_same_seed_same_footprint_bit_for_bit():
 
 
 def test_progress_reports_rising_times_then_the_end():
-    from orbital import reentry as R
-    from orbital.batch_integrator import integrate
-    from orbital.footprint import draw_params
-    from orbital.station import initial_state
+    from orbital.models import soyuz as R
+    from orbital.propagation.batch_integrator import integrate
+    from orbital.kinds.reentry_footprint import draw_params
+    from orbital.schema import initial_state
 
     scn = _footprint(20, ["burn.start=0 s"])
     _, r0, v0 = initial_state(scn.station)
@@ -40,10 +41,10 @@ def test_progress_reports_rising_times_then_the_end():
 
 
 def test_threads_give_the_same_descents_bit_for_bit():
-    from orbital import reentry as R
-    from orbital.batch_integrator import MIN_SAMPLES_PER_THREAD, integrate, integrate_in_threads
-    from orbital.footprint import draw_params
-    from orbital.station import initial_state
+    from orbital.models import soyuz as R
+    from orbital.propagation.batch_integrator import MIN_SAMPLES_PER_THREAD, integrate, integrate_in_threads
+    from orbital.kinds.reentry_footprint import draw_params
+    from orbital.schema import initial_state
 
     n = 2 * MIN_SAMPLES_PER_THREAD + 1  # two uneven halves
     scn = _footprint(n, ["burn.start=0 s"])
@@ -85,8 +86,7 @@ def test_guided_footprint_tighter_than_ballistic():
 
 
 def test_run_directory_has_map_files(tmp_path):
-    from orbital.results import read_run, write_run
-    from orbital.scenario import resolved_yaml
+    from orbital.results import read_run, resolved_yaml, write_run
 
     scn = _footprint(12)
     result = run(scn)
@@ -119,14 +119,14 @@ def test_cli_footprint(issim, tmp_path):
 
 
 def test_bad_footprint_input():
-    with pytest.raises(sc.ScenarioError, match="n_samples"):
+    with pytest.raises(errors.ScenarioError, match="n_samples"):
         sc.load("soyuz_footprint", ["n_samples=0"])
-    with pytest.raises(sc.ScenarioError, match=r"dispersions\.timing"):
+    with pytest.raises(errors.ScenarioError, match=r"dispersions\.timing"):
         sc.load("soyuz_footprint", ["dispersions.timing=-1 s"])
 
 
 def test_ellipse_ring_is_closed_and_counter_clockwise_for_geojson():
-    from orbital.footprint import ellipse_ring
+    from orbital.earth.geodesy import ellipse_ring
 
     lat, lon = ellipse_ring(47.4, 69.6, 28.0, 14.0, 86.0)
     assert lat[0] == lat[-1] and lon[0] == lon[-1]
@@ -153,8 +153,7 @@ def test_samples_that_never_land_are_said_so_and_counted(tmp_path):
     # 430 km) to come down within the 4 h the integrator gives a descent.
     import csv
 
-    from orbital.results import write_run
-    from orbital.scenario import resolved_yaml
+    from orbital.results import resolved_yaml, write_run
 
     scn = _footprint(12, ["dispersions.delta_v=60 m/s", "burn.start=0 s"])
     result = run(scn)
@@ -178,7 +177,7 @@ def test_samples_that_never_land_are_said_so_and_counted(tmp_path):
 def test_a_burn_is_never_drawn_before_undocking():
     # Found in QA: with burn.start = 0 s, half the samples drew a negative start, yet their burns
     # began at the epoch (undocking) and ended start + duration later: shorter burns, less delta-v.
-    from orbital.footprint import draw_params
+    from orbital.kinds.reentry_footprint import draw_params
 
     params = draw_params(_footprint(200, ["burn.start=0 s", "dispersions.timing=10 s"]))
     assert np.all(params.burn_start_s >= 0.0)

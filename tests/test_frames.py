@@ -16,9 +16,9 @@ from astropy.coordinates import CIRS, GCRS, ITRS, TEME, CartesianRepresentation
 from astropy.time import Time, TimeDelta
 from astropy.utils import iers
 
-from orbital import frames
-from orbital.constants import MU_EARTH_M3_S2, R_EARTH_EQ_M, WGS84_FLATTENING
-from orbital.elements import classical_to_rv
+from orbital.earth import frames
+from orbital.earth.constants import MU_EARTH_M3_S2, R_EARTH_EQ_M, WGS84_FLATTENING
+from orbital.earth.elements import classical_to_rv
 
 # Inside the bundled IERS tables of astropy 5.3 (to 2023-08-31) and of astropy 8.
 EPOCH_IN_TABLES = Time("2023-03-01T06:00:00", scale="utc")
@@ -253,12 +253,12 @@ OFFLINE_SCRIPT = textwrap.dedent(
 
     import numpy as np
     from astropy.time import Time
-    from orbital import frames
+    from orbital.earth import frames
 
     logged = []
     handler = logging.Handler()
     handler.emit = lambda record: logged.append(record.getMessage())
-    logging.getLogger("orbital.frames").addHandler(handler)
+    logging.getLogger("orbital.earth.frames").addHandler(handler)
 
     r = np.array([[7e6, 1e6, 2e6], [-3e6, 5e6, -4e6]])
     for date in ("2026-11-25", "2031-06-01"):

@@ -1,10 +1,10 @@
-"""The entry guidance's cycle logic (orbital/guidance.py): range sign, bank reversals, deadband."""
+"""The entry guidance's cycle logic (orbital/models/guidance.py): range sign, bank reversals, deadband."""
 
 import numpy as np
 import pytest
 
-from orbital.entry_dynamics import R_EARTH_MEAN_M
-from orbital.guidance import Guidance
+from orbital.earth.constants import R_EARTH_MEAN_M
+from orbital.models.guidance import Guidance
 
 R = 6478.0e3  # 100 km over the equator
 
@@ -12,7 +12,7 @@ R = 6478.0e3  # 100 km over the equator
 def _state(speed, heading_north_deg=0.0):
     """Over (lat 0, lon 0) at t = 0, air speed ``speed`` flying east turned north by a heading angle."""
     a = np.radians(heading_north_deg)
-    from orbital.constants import OMEGA_EARTH_RAD_S
+    from orbital.earth.constants import OMEGA_EARTH_RAD_S
 
     # air velocity (0, speed cos a, speed sin a); inertial adds w x r = (0, w R, 0)
     return np.array([[R], [0.0], [0.0], [0.0], [speed * np.cos(a) + OMEGA_EARTH_RAD_S * R], [speed * np.sin(a)]])

@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from invariants import assert_common_invariants
-from orbital import arm_push, arm_rescue, eva_drift
-from orbital import scenario as sc
-from orbital.constants import MU_EARTH_M3_S2
-from orbital.frames import lvlh_to_inertial
-from orbital.gravity import j2_potential
+from orbital.kinds import arm_push, arm_rescue, eva_drift
+from orbital import errors
+from orbital.io import scenario as sc
+from orbital.earth.constants import MU_EARTH_M3_S2
+from orbital.earth.frames import lvlh_to_inertial
+from orbital.dynamics.gravity import j2_potential
 
 
 def speed(lo, hi):
@@ -49,7 +50,7 @@ def load(name, mapping, *extra):
     """The scenario a user gets with these ``--set`` overrides, or None if it is refused (with a ScenarioError)."""
     try:
         return sc.load(name, overrides(mapping, *extra))
-    except sc.ScenarioError:
+    except errors.ScenarioError:
         return None
 
 

@@ -1,6 +1,6 @@
 """Invariants of the Soyuz kinds (reentry, reentry_footprint) over their parameter space.
 
-Inputs are drawn as a user writes them (``--set`` strings through ``orbital.scenario.load``):
+Inputs are drawn as a user writes them (``--set`` strings through ``orbital.io.scenario.load``):
 plausible and extreme-but-valid values. Inputs the schema refuses, or a run finds infeasible
 (InfeasibleScenario: a burn too small, a command too low), are outcomes too, not failures.
 Kept cheap: a few descents (about 1 s each) and footprints of a few dozen samples.
@@ -13,8 +13,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from orbital import scenario as sc
-from orbital.reentry import IMPACT_SPEED_M_S
+from orbital import errors
+from orbital.io import scenario as sc
+from orbital.models.soyuz import IMPACT_SPEED_M_S
 
 from invariants import assert_common_invariants
 
@@ -34,7 +35,7 @@ def _load_or_reject(name, overrides):
     """The model, or a rejected example if the schema refuses the combination (named in the message)."""
     try:
         return sc.load(name, overrides)
-    except sc.ScenarioError:
+    except errors.ScenarioError:
         assume(False)
 
 
@@ -43,7 +44,7 @@ def _run_or_reject(model):
 
     try:
         return run_scenario(model)
-    except sc.InfeasibleScenario:
+    except errors.InfeasibleScenario:
         assume(False)
 
 
@@ -88,7 +89,7 @@ def test_descent_invariants(choice):
     st.sampled_from(["20 kg", "300 kg"]),
 )
 def test_footprint_invariants(mode, dv_sigma, density_sigma, mass_sigma):
-    from orbital.footprint import run
+    from orbital.kinds.reentry_footprint import run
 
     overrides = ["n_samples=24", "progress=false", "burn.start=0 s", f"guidance.mode={mode}", f"dispersions.delta_v={dv_sigma}",
                  f"dispersions.density_scale={density_sigma}", f"dispersions.mass={mass_sigma}"]
@@ -126,16 +127,17 @@ def test_footprint_invariants(mode, dv_sigma, density_sigma, mass_sigma):
 def test_batch_and_poliastro_reference_agree(mode, mass, density):
     # The fast path (RK4, fixed steps) against poliastro's Cowell (DOP853, rtol 1e-11): the same
     # forces and events; landing points within 10 m (measured 0.3 to 0.4 m on the bundled descents).
-    from orbital import reentry as R
-    from orbital.batch_integrator import integrate, integrate_reference
-    from orbital.station import initial_state
+    from orbital.models import soyuz as R
+    from orbital.propagation.batch_integrator import integrate
+    from orbital.propagation.descent_reference import integrate_reference
+    from orbital.schema import initial_state
 
     model = _load_or_reject("soyuz_nominal", ["burn.start=0 s", f"guidance.mode={mode}", f"module.mass={mass}", f"density_scale={density}"])
     _, r0, v0 = initial_state(model.station)
     Y0 = np.concatenate([r0, v0])
     try:
         _, guidance = R.plan(model, Y0)
-    except sc.InfeasibleScenario:
+    except errors.InfeasibleScenario:
         assume(False)
     params, seq = R.nominal_params(model), R.sequence(model)
     fast = integrate(Y0[None], 0.0, params, seq, guidance)

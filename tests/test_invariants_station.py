@@ -1,6 +1,6 @@
 """Invariants of the station and decay kinds over their parameter space (hypothesis).
 
-Inputs are drawn as a user writes them (``--set`` strings through ``orbital.scenario.load``):
+Inputs are drawn as a user writes them (``--set`` strings through ``orbital.io.scenario.load``):
 plausible and extreme-but-valid orbits (100 km perigees to 2,000 km, circular to eccentric,
 equatorial, polar and retrograde) and bodies (ballistic coefficients from a solar sail's to a
 steel ball's). Runs are an orbit or a few (station) or a low orbit's decay (decay_reentry).
@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orbital.constants import R_EARTH_EQ_M
-from orbital.orbit_metrics import energy_semi_major_axis_m
-from orbital.propagate import DECAY_STOP_ALTITUDE_M
+from orbital.earth.constants import R_EARTH_EQ_M
+from orbital.kinds.station.orbit_metrics import energy_semi_major_axis_m
+from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M
 from orbital.runners import run_scenario
-from orbital.scenario import load
+from orbital.io.scenario import load
 
 from invariants import assert_common_invariants
 
@@ -78,7 +78,7 @@ def test_without_drag_the_energy_semi_major_axis_is_conserved(overrides, minutes
     # TEME is quasi-inertial: J2's potential about its z; GCRS is 0.13 deg off, so use TEME states
     from astropy.time import Time
 
-    from orbital.frames import teme_to_gcrs_matrix
+    from orbital.earth.frames import teme_to_gcrs_matrix
 
     to_gcrs = teme_to_gcrs_matrix(Time(result.epoch_utc, scale="utc"))
     states = result.trajectories["station"].data

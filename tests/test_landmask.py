@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from orbital.landmask import is_land, rasterise, surface_at
+from orbital.earth.landmask import is_land, rasterise, surface_at
 
 
 @pytest.mark.parametrize(

@@ -30,5 +30,8 @@ def test_the_wheel_installs_only_orbital_and_viz_with_the_scenarios_inside(tmp_p
     names = zipfile.ZipFile(wheel).namelist()
     top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert top_level == {"orbital", "viz"}
+    # every module of every room is in the wheel (pyproject lists the packages one by one)
+    sources = {p.relative_to(ROOT).as_posix() for folder in ("orbital", "viz") for p in (ROOT / folder).rglob("*.py")}
+    assert not sources - set(names), f"missing from the wheel: {sorted(sources - set(names))}"
     shipped = {Path(name).name for name in names if name.startswith("orbital/scenarios/")}
     assert shipped == {"__init__.py", *(p.name for p in (ROOT / "scenarios").glob("*.yaml"))}

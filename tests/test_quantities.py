@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from orbital.quantities import QuantityError, format_si, to_si
+from orbital.errors import QuantityError
+from orbital.quantities import format_si, to_si
 
 
 @pytest.mark.parametrize(

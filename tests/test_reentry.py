@@ -5,8 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from orbital import scenario as sc
-from orbital.reentry import run
+from orbital import errors
+from orbital.io import scenario as sc
+from orbital.kinds.reentry import run
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_result_arrays(nominal):
 
 
 def test_downrange_starts_at_the_entry_interface(nominal):
-    from orbital.reentry import ground_distance_km
+    from orbital.models.soyuz import ground_distance_km
 
     # the EI point between recorded steps (2 s, 15 km apart up there), not the next step's
     t_ei = _event(nominal, "entry_interface").time_s
@@ -113,9 +114,9 @@ def test_target_round_trips_through_a_run_directory(nominal, tmp_path):
 
 @pytest.mark.physics
 def test_sutton_graves_and_density_in_the_dynamics():
-    from orbital.entry_dynamics import SUTTON_GRAVES_K, Sequence, derivatives
-    from orbital.guidance import Guidance
-    from orbital.reentry import nominal_params
+    from orbital.dynamics.entry_dynamics import SUTTON_GRAVES_K, Sequence, derivatives
+    from orbital.models.guidance import Guidance
+    from orbital.models.soyuz import nominal_params
 
     # US76 density table (REFERENCES.md), as the equations of motion see it (1 %)
     table = {0: 1.225, 10: 0.41351, 50: 1.0269e-3, 86: 6.958e-6, 100: 5.604e-7}
@@ -131,11 +132,11 @@ def test_sutton_graves_and_density_in_the_dynamics():
 
 
 def test_bad_input_names_the_field():
-    with pytest.raises(sc.ScenarioError, match=r"module\.mass"):
+    with pytest.raises(errors.ScenarioError, match=r"module\.mass"):
         sc.validate({"kind": "reentry", "module": {"mass": "-3 kg"}})
-    with pytest.raises(sc.ScenarioError, match=r"burn\.delta_v"):
+    with pytest.raises(errors.ScenarioError, match=r"burn\.delta_v"):
         sc.validate({"kind": "reentry", "burn": {"delta_v": "128 km"}})
-    with pytest.raises(sc.ScenarioError, match=r"guidance\.mode"):
+    with pytest.raises(errors.ScenarioError, match=r"guidance\.mode"):
         sc.validate({"kind": "reentry", "guidance": {"mode": "glide"}})
 
 
@@ -179,7 +180,7 @@ def test_engines_that_would_stop_the_module_in_the_air_are_refused(setting):
     # QA: 104 kN on a 100 kg module (1.3 m/s under its canopy) "hovered" it to a 0 m/s touchdown at
     # 107 g. Braking from v_t with thrust F over s: F / (m g) = 1 / (1 - exp(-2 g s / v_t^2)); stopping
     # it no higher than half the 0.8 m firing height takes at most ~1 kN for 100 kg (29 kN in 30x air).
-    with pytest.raises(sc.ScenarioError, match=r"parachutes\.soft_landing_thrust = 104 kN.*expected at most"):
+    with pytest.raises(errors.ScenarioError, match=r"parachutes\.soft_landing_thrust = 104 kN.*expected at most"):
         sc.load("soyuz_nominal", [setting])
 
 
@@ -190,8 +191,8 @@ def test_engines_that_stop_the_module_just_above_the_ground_let_it_drop_the_rest
     # Now they fall the rest from rest under the canopy: v = v_t sqrt(1 - exp(-2 g h / v_t^2)).
     import numpy as np
 
-    from orbital.entry_dynamics import engines_stop_distance_m, touchdown
-    from orbital.reentry import nominal_params, sequence
+    from orbital.dynamics.entry_dynamics import engines_stop_distance_m, touchdown
+    from orbital.models.soyuz import nominal_params, sequence
 
     scn = sc.load("soyuz_nominal", ["density_scale=1.16"])
     Y = np.array([[6378137.0 + 0.8], [0.0], [0.0], [0.0], [0.0], [0.0]])  # 0.8 m over the equator, at rest in TEME
@@ -219,7 +220,7 @@ def test_an_impact_is_an_impact_in_the_summary(setting, speed_m_s):
 @pytest.mark.physics
 def test_a_drogue_opening_at_mach_11_is_flagged(nominal):
     # QA: in 1 % air the drogue opened at 3.66 km/s, unflagged. Flown: the drogue opens at 220 to
-    # 270 m/s, the main at about 90 m/s (ru.wikipedia, Soyuz parachute system; orbital/parachutes.py).
+    # 270 m/s, the main at about 90 m/s (ru.wikipedia, Soyuz parachute system; orbital/models/parachutes.py).
     result = run(sc.load("soyuz_nominal", ["density_scale=0.01"]))
     s = result.summary
     assert s["speed_at_parachute_m_s"] > 3000.0

@@ -1,6 +1,6 @@
 """Parity: the batch integrator (fast path) against poliastro's Cowell (reference path).
 
-The same descent, the same forces (orbital.entry_dynamics.derivatives), the same
+The same descent, the same forces (orbital.dynamics.entry_dynamics.derivatives), the same
 event logic and guidance cycles; landing points must agree to metres (measured:
 0.3 m nominal, 0.4 m ballistic).
 """
@@ -8,10 +8,11 @@ event logic and guidance cycles; landing points must agree to metres (measured:
 import numpy as np
 import pytest
 
-from orbital import scenario as sc
-from orbital import reentry as R
-from orbital.batch_integrator import integrate, integrate_reference
-from orbital.station import initial_state
+from orbital.io import scenario as sc
+from orbital.models import soyuz as R
+from orbital.propagation.batch_integrator import integrate
+from orbital.propagation.descent_reference import integrate_reference
+from orbital.schema import initial_state
 
 
 def _fast_and_reference(name, overrides):
@@ -53,8 +54,8 @@ def test_touchdown_under_an_unsettled_canopy_in_both_paths(command_m, under):
     # speed the module has there, and start no later phase.
     from dataclasses import replace
 
-    from orbital.entry_dynamics import altitude_m
-    from orbital.reentry import touchdown_phase
+    from orbital.dynamics.entry_dynamics import altitude_m
+    from orbital.models.soyuz import touchdown_phase
 
     scn = sc.load("soyuz_nominal", ["burn.start=0 s"])
     _, r0, v0 = initial_state(scn.station)

@@ -104,7 +104,8 @@ def test_out_never_names_a_folder_that_holds_the_run(tmp_path, out, says):
 
 
 def test_out_never_names_the_root_folder():
-    from orbital.results import RunDirError, claim_out_dir
+    from orbital.errors import RunDirError
+    from orbital.results import claim_out_dir
 
     with pytest.raises(RunDirError, match="--out /: is the root folder"):
         claim_out_dir("/", overwrite=True)
@@ -142,7 +143,7 @@ def test_concurrent_runs_never_share_or_lose_a_default_directory(tmp_path, monke
     (Today's main picked the name first and created it after the run: all but one failed, blaming an --out
     nobody gave.)"""
     from orbital import cli, runners
-    from orbital.scenario import load
+    from orbital.io.scenario import load
 
     result = runners.run_scenario(load("iss_orbit", ["duration=1 h", "output_step=600 s"]))
     barrier = threading.Barrier(8)

@@ -7,8 +7,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orbital import scenario as sc
-from orbital.constants import R_EARTH_EQ_M
+from orbital import errors
+from orbital.io import scenario as sc
+from orbital.results import resolved_yaml
+from orbital.earth.constants import R_EARTH_EQ_M
 
 MINIMAL = "kind: station\n"
 
@@ -41,7 +43,7 @@ def test_units_and_overrides(write_yaml):
 def test_resolved_scenario_reloads_identically(write_yaml, tmp_path):
     model = sc.load(write_yaml(MINIMAL + "station:\n  semi_major_axis: 6797.8 km\n"), ["seed=7"])
     again = tmp_path / "again.yaml"
-    again.write_text(sc.resolved_yaml(model))
+    again.write_text(resolved_yaml(model))
     reloaded = sc.load(again)
     assert reloaded == model
     assert reloaded.seed == 7
@@ -68,7 +70,7 @@ def test_resolved_scenario_reloads_identically(write_yaml, tmp_path):
 )
 def test_bad_files_name_the_field(write_yaml, text, fragments):
     path = write_yaml(text)
-    with pytest.raises(sc.ScenarioError) as info:
+    with pytest.raises(errors.ScenarioError) as info:
         sc.load(path)
     message = str(info.value)
     assert str(path) in message
@@ -87,7 +89,7 @@ def test_bad_files_name_the_field(write_yaml, text, fragments):
 )
 def test_bad_overrides(write_yaml, override, fragment):
     path = write_yaml(MINIMAL + "seed: 1\n")
-    with pytest.raises(sc.ScenarioError, match=fragment):
+    with pytest.raises(errors.ScenarioError, match=fragment):
         sc.load(path, [override])
 
 
@@ -121,7 +123,7 @@ def test_random_structures_never_crash(write_yaml, top, station):
     path = write_yaml(yaml.safe_dump(data))
     try:
         sc.load(path)
-    except sc.ScenarioError as exc:
+    except errors.ScenarioError as exc:
         assert str(exc)
 
 
@@ -131,7 +133,7 @@ def test_random_text_never_crashes(write_yaml, text):
     path = write_yaml(text)
     try:
         sc.load(path)
-    except sc.ScenarioError as exc:
+    except errors.ScenarioError as exc:
         assert str(exc)
 
 
@@ -141,13 +143,13 @@ def test_random_overrides_never_crash(write_yaml, key, value):
     path = write_yaml(MINIMAL)
     try:
         sc.load(path, [f"{key}={value}"])
-    except sc.ScenarioError as exc:
+    except errors.ScenarioError as exc:
         assert str(exc)
 
 
 @pytest.mark.parametrize("name", ["../../etc/x", "a/b", ".hidden", "x" * 101, "two words"])
 def test_a_name_that_is_not_a_plain_file_name_is_refused(name):
-    with pytest.raises(sc.ScenarioError, match=r"--set: name = .*it names the run directory"):
+    with pytest.raises(errors.ScenarioError, match=r"--set: name = .*it names the run directory"):
         sc.load("iss_orbit", [f"name={name}"])
 
 
@@ -247,7 +249,7 @@ def test_copies_of_a_model_are_validated_against_their_own_scenario():
 )
 def test_epochs_outside_the_time_data_are_refused(write_yaml, epoch):
     # issue 12 item 20: years 1000 and 9999 were accepted, with raw ErfaWarnings on the screen.
-    with pytest.raises(sc.ScenarioError) as info:
+    with pytest.raises(errors.ScenarioError) as info:
         sc.load(write_yaml(MINIMAL), [f"station.epoch={epoch}"])
     message = str(info.value)
     assert "station.epoch" in message and "1960-01-01" in message and "2100-01-01" in message
@@ -264,12 +266,12 @@ def test_epochs_inside_are_accepted_without_raw_warnings(write_yaml, epoch):
 
 
 def test_a_tle_from_before_1960_is_refused(write_yaml):
-    from orbital.tle import tle_checksum
+    from orbital.earth.tle import tle_checksum
 
     line1 = "1 25544U 98067A   57300.51774680  .00018497  00000+0  32893-3 0  999"
     line2 = "2 25544  51.6414 123.5405 0005872 328.1418 171.0139 15.49653587441578"
     line1 += str(tle_checksum(line1 + "0"))
-    with pytest.raises(sc.ScenarioError, match="1957-10-27.*1960-01-01"):
+    with pytest.raises(errors.ScenarioError, match="1957-10-27.*1960-01-01"):
         sc.validate({"kind": "station", "station": {"tle": f"{line1}\n{line2}\n"}})
 
 
@@ -292,7 +294,7 @@ def test_a_tle_from_before_1960_is_refused(write_yaml):
     ],
 )
 def test_out_of_range_inputs_name_field_value_and_expectation(write_yaml, override, fragments):
-    with pytest.raises(sc.ScenarioError) as info:
+    with pytest.raises(errors.ScenarioError) as info:
         sc.load(write_yaml(MINIMAL), [override])
     message = str(info.value)
     assert "Input should" not in message
@@ -303,7 +305,7 @@ def test_out_of_range_inputs_name_field_value_and_expectation(write_yaml, overri
 def test_model_level_errors_name_the_field_not_the_top_level(write_yaml):
     # "(top level) = {'kind': ...}: ..." before: a dict dump instead of the field
     path = write_yaml("kind: decay_reentry\nend_altitude: 110 km\nhandoff_altitude: 105 km\n")
-    with pytest.raises(sc.ScenarioError) as info:
+    with pytest.raises(errors.ScenarioError) as info:
         sc.load(path)
     message = str(info.value)
     assert "(top level)" not in message and "{" not in message
@@ -320,7 +322,7 @@ def test_model_level_errors_name_the_field_not_the_top_level(write_yaml):
 )
 def test_whole_numbers_say_what_was_expected(write_yaml, override, fragment):
     # pydantic's "Input should be greater than or equal to 0" before
-    with pytest.raises(sc.ScenarioError) as info:
+    with pytest.raises(errors.ScenarioError) as info:
         sc.load(write_yaml(MINIMAL), [override])
     assert fragment in str(info.value) and "Input should" not in str(info.value)
     assert sc.load(write_yaml(MINIMAL), ["seed=1e3"]).seed == 1000

@@ -5,11 +5,13 @@ import math
 import numpy as np
 import pytest
 
-from orbital import scenario as sc
-from orbital.forces import OrbitForces
-from orbital.orbit_metrics import energy_semi_major_axis_m
-from orbital.propagate import propagate_orbit
-from orbital.station import initial_state, run, station_forces
+from orbital import errors
+from orbital.io import scenario as sc
+from orbital.dynamics.forces import OrbitForces
+from orbital.kinds.station.orbit_metrics import energy_semi_major_axis_m
+from orbital.propagation.propagate import propagate_orbit
+from orbital.schema import initial_state
+from orbital.kinds.station import run, station_forces
 
 # Vallado, Fundamentals of Astrodynamics, Example 2-4 (mu = 398600.4418 km^3/s^2).
 VALLADO_R0_M = np.array([1131.340, -2282.343, 6672.423]) * 1e3
@@ -22,7 +24,7 @@ def _teme_states(result):
     """The run's states rotated back into TEME of epoch, where J2 acts about z."""
     from astropy.time import Time
 
-    from orbital.frames import teme_to_gcrs_matrix
+    from orbital.earth.frames import teme_to_gcrs_matrix
 
     to_gcrs = teme_to_gcrs_matrix(Time(result.epoch_utc, scale="utc"))
     states = result.trajectories["station"].data
@@ -54,7 +56,7 @@ def test_vallado_example_2_4_own_integrator():
 
 @pytest.mark.physics
 def test_vallado_example_2_4_poliastro():
-    from orbital import astro
+    from orbital.propagation import astro
 
     r, v = astro.kepler_propagate(VALLADO_R0_M, VALLADO_V0_M_S, 2400.0)
     assert np.linalg.norm(r - VALLADO_R_40MIN_M) < 0.2  # m
@@ -218,7 +220,7 @@ def test_the_loosest_tolerance_allowed_still_gives_the_decay_rate():
     loosest = run(_station(["integrator.rtol=1e-8"])).summary["altitude_loss_km_per_day"]
     assert converged == pytest.approx(0.069, abs=0.002)  # 69 m/day (README; observed 50-100 m/day)
     assert loosest == pytest.approx(converged, rel=0.01)
-    with pytest.raises(sc.ScenarioError, match="integrator.rtol"):
+    with pytest.raises(errors.ScenarioError, match="integrator.rtol"):
         _station(["integrator.rtol=1e-7"])
 
 
@@ -234,7 +236,7 @@ def test_a_station_run_reports_progress_in_order():
 def test_a_station_run_longer_than_100_days_is_refused():
     # Found beyond issue 12: duration had no upper bound ("30 yr" ran for hours); past 100 days
     # (a wall second or two per day) kind decay_reentry is the tool.
-    with pytest.raises(sc.ScenarioError, match="duration"):
+    with pytest.raises(errors.ScenarioError, match="duration"):
         _station(["duration=101 d", "output_step=1 h"])
     assert _station(["duration=100 d", "output_step=1 h"]).duration == 100 * 86400.0
 
@@ -242,7 +244,7 @@ def test_a_station_run_longer_than_100_days_is_refused():
 def test_the_reference_integrator_is_refused_for_runs_it_would_take_hours_over():
     # Found beyond issue 12: poliastro_cowell (Python forces) takes about a wall minute per simulated
     # day; 100 days would run for more than an hour.
-    with pytest.raises(sc.ScenarioError, match="integrator.method = poliastro_cowell.*at most 10 d"):
+    with pytest.raises(errors.ScenarioError, match="integrator.method = poliastro_cowell.*at most 10 d"):
         _station(["duration=11 d", "integrator.method=poliastro_cowell"])
     assert _station(["duration=11 d"]).duration == 11 * 86400.0
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from orbital.constants import MU_EARTH_M3_S2
-from orbital.eva import Push, simulate_eva
-from orbital.tether import (
+from orbital.earth.constants import MU_EARTH_M3_S2
+from orbital.models.eva import Push, simulate_eva
+from orbital.models.tether import (
     REEL_TAPER_M,
     TetherConfig,
     TetherState,
@@ -144,7 +144,7 @@ def test_long_slack_steps_miss_no_bounce(monkeypatch):
     # reference always steps 0.5 s while slack. Both must see the same taut/slack bounces
     # over a quarter orbit of yo-yo on the reel (30 taut/slack events; at rtol 1e-10 the event times
     # drift apart by about 0.07 ms a bounce, the sensitivity of each bounce to the last).
-    import orbital.eva as eva
+    import orbital.models.eva as eva
 
     tether = TetherConfig(anchor_lvlh_m=(1.0, 0.0, 12.0))
     r, v = iss_like_station()
@@ -203,8 +203,8 @@ def _tension_break_invariant(summary, tension_n, breaking_load_n):
     ],
 )
 def test_a_jerk_past_the_breaking_load_breaks_the_line_where_it_first_reaches_it(overrides):
-    from orbital import eva_drift
-    from orbital import scenario as sc
+    from orbital.kinds import eva_drift
+    from orbital.io import scenario as sc
 
     scenario = sc.load(
         "gordon_tethered",
@@ -227,8 +227,8 @@ def test_a_jerk_past_the_breaking_load_breaks_the_line_where_it_first_reaches_it
 @pytest.mark.physics
 def test_a_frayed_line_does_not_survive_jerks_above_its_load():
     # QA issue 12 item 1: a 300 N line (arm_push's) with a damped line survived three jerks at 4.2 kN.
-    from orbital import arm_push
-    from orbital import scenario as sc
+    from orbital.kinds import arm_push
+    from orbital.io import scenario as sc
 
     scenario = sc.load("arm_push", ["duration=120 s", "tether.damping_ratio=1"])
     result = arm_push.run(scenario)

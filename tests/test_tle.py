@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from orbital import frames
-from orbital.constants import DAY_S
-from orbital.elements import rv_to_classical, semi_major_axis_from_mean_motion_m
-from orbital.tle import TLEError, parse_tle, tle_checksum, tle_mean_motion_rev_per_day, tle_state_gcrs
+from orbital.earth import frames
+from orbital.earth.constants import DAY_S
+from orbital.earth.elements import rv_to_classical, semi_major_axis_from_mean_motion_m
+from orbital.errors import TLEError
+from orbital.earth.tle import parse_tle, tle_checksum, tle_mean_motion_rev_per_day, tle_state_gcrs
 
 # A public ISS TLE (2024-02-29) as given in the task, whose checksum digits were
 # wrong (line 1 ended in 3, line 2 in 7); the last digits here are corrected.

@@ -25,7 +25,7 @@ def _use_camera(view, name):
 
 
 def _bundled_names():
-    from orbital.scenario import bundled_scenarios
+    from orbital.io.scenario import bundled_scenarios
 
     return sorted(bundled_scenarios())
 

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from orbital import scenario as sc
+from orbital.io import scenario as sc
 from orbital.results import Event, Result, Trajectory
 from orbital.runners import run_scenario
 

@@ -16,8 +16,8 @@ needs_gl = pytest.mark.skipif(offscreen_unavailable_reason() is not None, reason
 def run_dir(tmp_path_factory):
     """A short saved station run, viewed again without recomputing."""
     from orbital.runners import run_scenario
-    from orbital.scenario import load, resolved_yaml
-    from orbital.results import write_run
+    from orbital.io.scenario import load
+    from orbital.results import resolved_yaml, write_run
 
     model = load("iss_orbit", ["duration=1 h", "output_step=60 s"])
     return write_run(run_scenario(model), resolved_yaml(model), tmp_path_factory.mktemp("runs") / "iss")
@@ -151,7 +151,8 @@ def test_overwrite_replaces_an_existing_export(issim, run_dir, tmp_path):
 def test_corrupted_run_dir_is_one_message(issim, run_dir, tmp_path, damage):
     import shutil
 
-    from orbital.results import TRAJECTORIES_FILE, RunDirError, read_run
+    from orbital.errors import RunDirError
+    from orbital.results import TRAJECTORIES_FILE, read_run
 
     broken = tmp_path / "broken"
     shutil.copytree(run_dir, broken)

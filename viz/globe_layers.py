@@ -10,7 +10,8 @@ landing points, swaths) hang under ``globe.ground``; orbits under ``globe.inerti
 
 import numpy as np
 
-from orbital.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S
+from orbital.earth.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S
+from orbital.earth.geodesy import ellipse_ring
 from viz.earth import GROUND_LIFT_M, ground_points
 from viz.earth_rotation import to_scene
 from viz.sampling import between, finite_span, interpolate, upto
@@ -27,7 +28,7 @@ AFTER_COLOR = (0.3, 0.8, 1.0, 1.0)
 TICK_COLOR = (1.0, 1.0, 1.0, 1.0)
 #: Height (m) of a footprint's target marker above the landing points (it stays in front of them).
 TARGET_LIFT_M = 3.0e3
-#: Descent phases (orbital.entry_dynamics.PHASE_NAMES order), their colours and the colours' names.
+#: Descent phases (orbital.dynamics.entry_dynamics.PHASE_NAMES order), their colours and the colours' names.
 PHASES = (
     ("coast", (0.75, 0.75, 0.75, 1.0), "grey"),
     ("deorbit burn", (1.0, 0.45, 0.0, 1.0), "orange"),
@@ -117,7 +118,7 @@ class OrbitLayer:
         _set_points(self.marker, self.position(t_s), self.color, size=11)
 
     def hud_items(self, t_s):
-        from orbital.frames import itrs_to_geodetic
+        from orbital.earth.frames import itrs_to_geodetic
 
         state = interpolate(self.t, self.state, t_s)
         altitude_km = float(itrs_to_geodetic(self.globe.rotation.gcrs_to_itrs(t_s) @ state[:3])[2]) / 1e3
@@ -240,8 +241,6 @@ def _ellipse_ring(scene, summary):
     keys = ("landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km", "ellipse_major_azimuth_deg")
     if any(summary.get(k) is None for k in keys):
         return None
-    from orbital.footprint import ellipse_ring
-
     return ellipse_ring(*(float(summary[k]) for k in keys))
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from viz.export import FORMATS
+from orbital.errors import QuantityError
 
 MAX_SIDE_PX = 7680
 MAX_FPS = 120
@@ -45,7 +46,7 @@ SPAN_ENDS = ("start", "end")
 def parse_time(text):
     """``--time``: seconds since the epoch, a bare number or with units ("20 min"), or
     ``start`` / ``end`` of the played span (returned as the word)."""
-    from orbital.quantities import QuantityError, to_si
+    from orbital.quantities import to_si
 
     if str(text).strip().lower() in SPAN_ENDS:
         return str(text).strip().lower()

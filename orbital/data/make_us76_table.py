@@ -1,8 +1,8 @@
-"""Write ``us76_density_86_1000km.npz``, the table behind ``orbital.atmosphere``.
+"""Write ``us76_density_86_1000km.npz``, the table behind ``orbital.dynamics.atmosphere``.
 
 Run from the repository root with the project installed:
 ``python orbital/data/make_us76_table.py``. It needs poliastro or boinor (through
-``orbital.astro``) and takes a few seconds.
+``orbital.propagation.astro``) and takes a few seconds.
 
 Source of the numbers: U.S. Standard Atmosphere 1976 (NOAA-S/T 76-1562), computed
 with the COESA76 implementation of poliastro/boinor. Above 86 km that model is a
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orbital.astro import coesa76_density
+from orbital.propagation.astro import coesa76_density
 
 OUT = Path(__file__).with_name("us76_density_86_1000km.npz")
 KNOTS_M = np.arange(86, 1001) * 1e3

@@ -1,0 +1,47 @@
+"""Geodesy on the WGS84 ellipsoid that needs no frame rotation: heights from geocentric
+components, and small rings drawn on the ground around a point.
+
+Positions are Earth-centred with z along the Earth's axis (GCRS, TEME or ITRS alike: the
+height along the radius does not depend on the rotation about z), in m.
+"""
+
+import math
+
+import numpy as np
+
+from orbital.earth.constants import R_EARTH_EQ_M, R_EARTH_MEAN_M, WGS84_FLATTENING
+
+_POLAR_RADIUS_M = R_EARTH_EQ_M * (1.0 - WGS84_FLATTENING)
+_ECCENTRICITY2 = WGS84_FLATTENING * (2.0 - WGS84_FLATTENING)
+
+
+def ellipsoid_height_along_radius_m(x, y, z):
+    """Height above the WGS84 ellipsoid along the geocentric radius (m), from components.
+
+    r - b / sqrt(1 - e^2 cos^2 phi_gc), with z the Earth's axis: exact on the
+    ellipsoid itself (touchdown is on WGS84) and within metres of the geodetic
+    height up to entry altitudes; costs no frame rotation. Also compiled into the cached
+    kernels of :mod:`orbital.dynamics.entry_dynamics`: after editing it, delete orbital/dynamics/__pycache__/*.nb[ic] and orbital/earth/__pycache__/*.nb[ic].
+    """
+    rho2 = x * x + y * y
+    r = np.sqrt(rho2 + z * z)
+    return r - _POLAR_RADIUS_M / np.sqrt(1.0 - _ECCENTRICITY2 * rho2 / (r * r))
+
+
+def ellipsoid_altitude_m(r_m):
+    """:func:`ellipsoid_height_along_radius_m` of positions (..., 3) in m."""
+    r_m = np.asarray(r_m, dtype=float)
+    return ellipsoid_height_along_radius_m(r_m[..., 0], r_m[..., 1], r_m[..., 2])
+
+
+def ellipse_ring(lat0, lon0, major_km, minor_km, azimuth_deg, n=72):
+    """(lat, lon) (n + 1,) of points on the ellipse, a closed ring, counter-clockwise as GeoJSON
+    (RFC 7946) wants an outer ring (small-offset approximation)."""
+    a = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    a = np.append(a, 0.0)
+    az = math.radians(azimuth_deg)
+    x, y = 0.5 * major_km * np.cos(a), -0.5 * minor_km * np.sin(a)  # along the major, minor axes
+    east = x * math.sin(az) + y * math.cos(az)
+    north = x * math.cos(az) - y * math.sin(az)
+    k = 180.0 / math.pi / (R_EARTH_MEAN_M / 1e3)
+    return lat0 + north * k, lon0 + east * k / math.cos(math.radians(lat0))

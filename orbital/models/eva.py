@@ -1,0 +1,657 @@
+"""Spacewalk drift: a crew member near the station, with pushes, a tether and SAFER.
+
+Both bodies fly in the inertial frame (GCRS) under the same gravity, point mass
+plus J2 (:func:`orbital.dynamics.gravity.gravity_acceleration`), integrated together as one
+12-state ODE ``[r_station, v_station, dr, dv]`` (m, m/s), where ``dr, dv`` is the
+crew member's inertial state minus the station's and his acceleration is
+``g(r_station + dr) + f / m``. Carrying the difference itself (Encke style) keeps
+the step-size control on metres rather than on 7,000 km positions; the physics is
+the same as propagating the two inertial states. Relative states are rotated into
+LVLH (x radial out, y along-track, z orbit normal) by :mod:`orbital.earth.frames`.
+
+Forces on the crew member: the tether (:mod:`orbital.models.tether`), pushes, and SAFER
+thrust. The station (about 420 t) is assumed not to feel them: at 240 kg the
+tether's reaction would move it by about 0.06 % of the crew member's motion.
+Separations are measured from the station's centre of mass, the LVLH origin.
+J2 acts about the z axis of the inertial frame the station is given in: GCRS, or
+TEME of epoch (where z is the true pole).
+"""
+
+from dataclasses import dataclass, field
+from typing import NamedTuple, Optional
+
+import numpy as np
+from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
+
+from orbital.earth.constants import MU_EARTH_M3_S2
+from orbital.propagation.cw import cw_propagate
+from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
+from orbital.dynamics.gravity import gravity_acceleration
+from orbital.progress import Stage
+from orbital.models.tether import (
+    TetherState,
+    anchor_offset,
+    is_taut,
+    tether_force_lvlh,
+    tether_tension_n,
+    updated_tether_state,
+)
+
+#: Crew member + suit + SAFER, kg (REFERENCES.md: 230 to 250 kg).
+DEFAULT_MASS_KG = 240.0
+
+_RTOL = 1e-10
+#: Absolute tolerances: station r (m), v (m/s); relative dr (m), dv (m/s).
+_ATOL = np.array([1e-4] * 3 + [1e-7] * 3 + [1e-6] * 3 + [1e-9] * 3)
+#: Longest integrator step (s) with no tether on the line.
+_MAX_STEP_S = 10.0
+#: Longest step (s) while a tether is slack and its end is within reach: an event is only
+#: seen where the sign of d - L differs between step ends, so a slack excursion past the
+#: line's length shorter than this could hide inside one step (found at ~7 s with 10 s steps).
+_TETHER_MAX_STEP_S = 0.5
+#: A slack segment with only gravity and the reel acting may run with long steps for as long
+#: as the line's end stays out of his reach: the gap over twice his speed plus this margin
+#: (m/s; the gravity gradient adds ~1e-4 m/s^2 at 26 m), and at most this long (s).
+_SLACK_SPEED_MARGIN_M_S = 0.05
+_SLACK_SEGMENT_MAX_S = 30.0
+#: Near the line's end, short steps for this long (s) before his reach is looked at again.
+_SLACK_RECHECK_S = 5.0
+#: Taut and slack switch this far (m) past full payout, each way: a branch never ends where it began.
+_SWITCH_HYSTERESIS_M = 1e-9
+#: First step (s) tried in a segment: SAFER's control periods and idle checks are
+#: then single steps; longer first steps cost accuracy at tether restarts.
+_FIRST_STEP_S = 2.0
+#: Dense samples per integrator step when looking for the peak tension of a taut phase.
+_TENSION_SAMPLES_PER_STEP = 8
+
+
+@dataclass(frozen=True)
+class Push:
+    """A push on the crew member, LVLH, starting ``time_s`` (s) after the start of the run.
+
+    Either an impulse ``delta_v_lvlh_m_s`` (m/s), or a force ``force_lvlh_n`` (N)
+    held constant in LVLH for ``duration_s`` (s).
+    """
+
+    time_s: float
+    delta_v_lvlh_m_s: tuple = None
+    force_lvlh_n: tuple = None
+    duration_s: float = 0.0
+
+    def __post_init__(self):
+        if (self.delta_v_lvlh_m_s is None) == (self.force_lvlh_n is None):
+            raise ValueError("a Push takes exactly one of delta_v_lvlh_m_s and force_lvlh_n")
+        if self.force_lvlh_n is not None and not self.duration_s > 0.0:
+            raise ValueError("a force Push needs duration_s > 0")
+
+    @property
+    def end_s(self):
+        """When the push ends (s); an impulse ends when it starts."""
+        return self.time_s + self.duration_s
+
+
+@dataclass(frozen=True)
+class SaferConfig:
+    """SAFER jet pack (SI) and its return-to-station autopilot.
+
+    24 nitrogen thrusters of 3.6 N: we take ``thrusters_per_direction`` = 2 of
+    them pushing along each of the six LVLH axis directions (an assumption; the
+    pack's attitude is taken as LVLH-aligned), i.e. 7.2 N per axis, 0.03 m/s^2 for
+    240 kg. The delta-v budget (about 3 m/s) is spent per axis, sum |dv_i|, as
+    propellant is. SAFER comes on ``start_delay_s`` (s) after the start of the
+    run and flies to ``target_lvlh_m`` (m); it is updated
+    every ``control_period_s`` (s), thrust held in between. Within
+    ``deadband_m_s`` (m/s) of the velocity it wants on every axis it fires
+    nothing and looks again ``idle_check_s`` (s) later (no chattering pulses, and
+    a cheap hold). The crew member has "returned" once within
+    ``capture_radius_m`` (m) of the target slower than ``capture_speed_m_s`` (m/s):
+    he then takes hold of the station there (at rest in LVLH for the rest of the
+    run, later pushes not applied) and SAFER stops.
+    """
+
+    enabled: bool = True
+    thruster_force_n: float = 3.6
+    thrusters_per_direction: int = 2
+    delta_v_budget_m_s: float = 3.0
+    start_delay_s: float = 10.0
+    control_period_s: float = 0.5
+    deadband_m_s: float = 0.005
+    idle_check_s: float = 2.0
+    target_lvlh_m: tuple = (0.0, 0.0, 0.0)
+    max_approach_speed_m_s: float = 0.2
+    capture_radius_m: float = 2.0
+    capture_speed_m_s: float = 0.1
+
+    def axis_acceleration_m_s2(self, mass_kg):
+        """Largest acceleration along one axis (m/s^2)."""
+        return self.thruster_force_n * self.thrusters_per_direction / mass_kg
+
+
+#: Fraction of the per-axis acceleration SAFER plans its braking with (margin for lag).
+_SAFER_BRAKING_FRACTION = 0.5
+#: Time constant (s) of the approach speed near the target: v = distance / tau.
+_SAFER_POSITION_TIME_S = 10.0
+#: Velocity-loop time constant in control periods (>= 4 keeps the held thrust smooth).
+_SAFER_VELOCITY_PERIODS = 4.0
+
+
+def safer_acceleration_lvlh(config, mass_kg, rel_r_lvlh_m, rel_v_lvlh_m_s):
+    """SAFER's commanded acceleration (m/s^2, LVLH, (3,)), each axis saturated.
+
+    A velocity-command law: the wanted velocity points at the target with speed
+    min(max approach speed, sqrt(2 a_brake d), d / tau), so far away it first kills
+    the drift and turns him round, flies back at the capped speed, and brakes to a
+    stop on the target; the thrust is proportional to the velocity error, and
+    zero while every axis is within the deadband.
+    """
+    a_max = config.axis_acceleration_m_s2(mass_kg)
+    error = np.asarray(rel_r_lvlh_m, dtype=float) - np.asarray(config.target_lvlh_m, dtype=float)
+    distance = np.linalg.norm(error)
+    speed = min(
+        config.max_approach_speed_m_s,
+        np.sqrt(2.0 * _SAFER_BRAKING_FRACTION * a_max * distance),
+        distance / _SAFER_POSITION_TIME_S,
+    )
+    wanted = -speed * error / distance if distance > 0.0 else np.zeros(3)
+    velocity_error = wanted - np.asarray(rel_v_lvlh_m_s, dtype=float)
+    if np.max(np.abs(velocity_error)) < config.deadband_m_s:
+        return np.zeros(3)
+    tau = _SAFER_VELOCITY_PERIODS * config.control_period_s
+    return np.clip(velocity_error / tau, -a_max, a_max)
+
+
+class Event(NamedTuple):
+    """Something that happened ``time_s`` (s) after the start: ``kind`` and a human ``detail``."""
+
+    time_s: float
+    kind: str
+    detail: str
+
+
+@dataclass
+class EvaResult:
+    """A spacewalk-drift run on the output grid ``t_s`` (N,) s after the start.
+
+    ``rel_lvlh`` (N, 6): the crew member relative to the station's centre of mass,
+    LVLH, m and m/s (velocity seen in the rotating frame), nonlinear.
+    ``rel_cw`` (N, 6): the Clohessy-Wiltshire prediction ("ghost") from the
+    relative state just after the first impulsive push (or at t = 0 if there is
+    none; before that push it repeats ``rel_lvlh``) with ``mean_motion_rad_s``,
+    ignoring later pushes, the tether and SAFER. ``station_gcrs`` (N, 6): the station, m and m/s,
+    in the inertial frame it was given in. ``tension_n`` (N,): tether tension.
+    ``events``: :class:`Event` list in time order, kinds "push", "tether_taut",
+    "tether_slack", "tether_broken", "safer_start", "safer_budget_exhausted",
+    "returned".
+
+    Summary: separations are from the station's centre of mass, over the samples;
+    ``along_track_drift_per_orbit_m`` is the slope b of a least-squares fit
+    y = a + b t + c cos nt + d sin nt (the CW form) times 2 pi / n, given only for a
+    free drift (no tether holding him, or it broke; SAFER never fired), fitted from the
+    end of the last push and the line's parting, over at least
+    ``MIN_DRIFT_FIT_ORBITS`` orbits, else None; ``max_tether_tension_n`` is the peak over the whole
+    run, found between samples too; ``returned``: SAFER brought him within its
+    capture radius of its target, slower than its capture speed;
+    ``cw_max_deviation_m``: largest distance between ``rel_cw`` and ``rel_lvlh``.
+    """
+
+    t_s: np.ndarray
+    rel_lvlh: np.ndarray
+    rel_cw: np.ndarray
+    station_gcrs: np.ndarray
+    tension_n: np.ndarray
+    events: list
+    mean_motion_rad_s: float
+    max_separation_m: float
+    final_separation_m: float
+    along_track_drift_per_orbit_m: Optional[float]
+    max_tether_tension_n: float
+    tether_broken: bool
+    safer_dv_used_m_s: float
+    returned: bool
+    cw_max_deviation_m: float
+
+
+def mean_motion_rad_s(r_m, v_m_s):
+    """Keplerian mean motion sqrt(mu / a^3) (rad/s) of the osculating orbit."""
+    r = np.linalg.norm(r_m)
+    a = 1.0 / (2.0 / r - np.dot(v_m_s, v_m_s) / MU_EARTH_M3_S2)
+    return np.sqrt(MU_EARTH_M3_S2 / a**3)
+
+
+def _relative_lvlh(y):
+    """Relative position and velocity (LVLH) from integrator state(s) (..., 12)."""
+    rs, vs = y[..., 0:3], y[..., 3:6]
+    return inertial_to_lvlh(rs, vs, rs + y[..., 6:9], vs + y[..., 9:12])
+
+
+def _cross(a, b):
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+
+
+def _relative_lvlh_one(y):
+    """Fast path of :func:`_relative_lvlh` for one state (12,), for the integrator.
+
+    Returns the LVLH basis (rows x, y, z in inertial axes, as
+    :func:`orbital.earth.frames.lvlh_basis`), relative position and rotating-frame
+    velocity; the tests hold it to the :mod:`orbital.earth.frames` reference.
+    """
+    rs, vs = y[0:3], y[3:6]
+    h = _cross(rs, vs)
+    r2, h_norm = rs @ rs, np.sqrt(h @ h)
+    x, z = rs / np.sqrt(r2), h / h_norm
+    basis = np.array([x, _cross(z, x), z])
+    rel_r = basis @ y[6:9]
+    rate = h_norm / r2  # LVLH turns about its z axis
+    rel_v = basis @ y[9:12] - rate * np.array([-rel_r[1], rel_r[0], 0.0])
+    return basis, rel_r, rel_v
+
+
+@dataclass
+class _Run:
+    """The mutable state of one simulation (see :func:`simulate_eva`)."""
+
+    mass_kg: float
+    pushes: tuple
+    tether: object
+    safer: object
+    include_j2: bool
+    tether_state: TetherState = None
+    taut: bool = False
+    safer_accel_lvlh: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    safer_active: bool = False
+    safer_started: bool = False
+    safer_next_s: float = 0.0
+    safer_dv_used: float = 0.0
+    returned: bool = False
+    held_from_s: Optional[float] = None
+    progress_span: tuple = (0.0, 1.0)
+    held_lvlh_m: np.ndarray = None
+    max_tension: float = 0.0
+    pushes_started: set = field(default_factory=set)
+    events: list = field(default_factory=list)
+    first_impulse: tuple = None
+
+    # -- forces ---------------------------------------------------------------
+
+    def tether_on(self):
+        """The line acts: clipped, not parted, and he is not holding on to the station."""
+        return self.tether is not None and not self.tether_state.broken and self.held_from_s is None
+
+    def tether_pull(self, rel_r, rel_v):
+        """Tether force (N, LVLH) and tension (N) on the current branch."""
+        return tether_force_lvlh(self.tether, self.tether_state, self.mass_kg, rel_r, rel_v, self.taut)
+
+    def tensions_at(self, states):
+        """Tether tension (N, (N,)) at integrator states (N, 12), current branch."""
+        return self.tether_pull(*_relative_lvlh(states))[1]
+
+    def tension_one(self, y):
+        """Tether tension (N) at one state (12,), current branch."""
+        _, rel_r, rel_v = _relative_lvlh_one(y)
+        return self.tether_pull(rel_r, rel_v)[1]
+
+    def rhs(self, t, y, accel_lvlh):
+        """d/dt [r_station, v_station, dr, dv]; ``accel_lvlh`` (m/s^2) is held over the segment."""
+        rs, dr = y[0:3], y[6:9]
+        g = gravity_acceleration(np.stack([rs, rs + dr]), include_j2=self.include_j2)
+        a_rel = g[1] - g[0]
+        tether_on = self.tether_on()
+        if tether_on or accel_lvlh.any():
+            basis, rel_r, rel_v = _relative_lvlh_one(y)
+            a_lvlh = accel_lvlh
+            if tether_on:
+                a_lvlh = a_lvlh + self.tether_pull(rel_r, rel_v)[0] / self.mass_kg
+            a_rel = a_rel + a_lvlh @ basis
+        return np.concatenate([y[3:6], g[0], y[9:12], a_rel])
+
+    def constant_accel_lvlh(self, t_mid):
+        """SAFER plus force pushes acting over a segment around ``t_mid`` (m/s^2, LVLH)."""
+        accel = self.safer_accel_lvlh.copy()
+        for push in self.pushes:
+            if push.force_lvlh_n is not None and push.time_s <= t_mid < push.end_s:
+                accel += np.asarray(push.force_lvlh_n, dtype=float) / self.mass_kg
+        return accel
+
+    # -- tether events --------------------------------------------------------
+
+    def tether_events(self):
+        """Terminal events of the current branch: leaving it, and (taut) the line parting."""
+        if not self.tether_on():
+            return []
+        tether = self.tether
+
+        # a hair of hysteresis: the branch just begun at d = L must not see its own start as the
+        # crossing out of it (a swing at full payout, d'' > 0 while slack, found it again and again)
+        hysteresis_m = _SWITCH_HYSTERESIS_M if self.taut else -_SWITCH_HYSTERESIS_M
+
+        def length_reached(t, y, accel_lvlh):
+            return anchor_offset(tether, _relative_lvlh_one(y)[1])[1] - tether.max_length_m + hysteresis_m
+
+        length_reached.terminal = True
+        length_reached.direction = -1.0 if self.taut else 1.0
+        if not self.taut:
+            return [length_reached]
+
+        def breaks(t, y, accel_lvlh):
+            return self.tension_one(y) - tether.breaking_load_n
+
+        breaks.terminal = True
+        breaks.direction = 1.0
+        return [length_reached, breaks]
+
+    def slack_reach_s(self, y):
+        """Time (s) during which the slack line's end is surely out of his reach from state ``y``
+        (with no pushes or SAFER acting): the gap to full payout over twice his speed plus a margin."""
+        _, rel_r, rel_v = _relative_lvlh_one(y)
+        gap_m = self.tether.max_length_m - float(anchor_offset(self.tether, rel_r)[1])
+        speed = float(np.linalg.norm(rel_v))
+        return min(_SLACK_SEGMENT_MAX_S, max(gap_m, 0.0) / (2.0 * speed + _SLACK_SPEED_MARGIN_M_S))
+
+    def taut_tensions(self, sol):
+        """Times (s) and tensions (N) over a taut segment, sampled densely inside every step."""
+        steps = sol.sol.ts
+        frac = np.linspace(0.0, 1.0, _TENSION_SAMPLES_PER_STEP, endpoint=False)
+        ts = np.append((steps[:-1, None] + np.diff(steps)[:, None] * frac).ravel(), steps[-1])
+        return ts, self.tensions_at(sol.sol(ts).T)
+
+    def first_overload_s(self, sol, ts, tensions):
+        """When (s) the tension of a taut segment first reaches the breaking load, or None.
+
+        The damper makes the tension jump wherever the range rate does (the jerk that
+        takes the line taut, an impulse while taut): the jump can start the segment above
+        the breaking load, where a sign-change event never fires. The line then parts at
+        the segment's start; a crossing between dense samples is refined on the dense output.
+        """
+        over = np.flatnonzero(tensions >= self.tether.breaking_load_n)
+        if not over.size:
+            return None
+        k = int(over[0])
+        if k == 0:
+            return float(ts[0])
+        excess = lambda t: float(self.tension_one(sol.sol(t))) - self.tether.breaking_load_n  # noqa: E731
+        if not excess(ts[k - 1]) < 0.0 <= excess(ts[k]):  # rounding at the threshold: the sample will do
+            return float(ts[k])
+        return float(brentq(excess, ts[k - 1], ts[k], xtol=1e-9))
+
+    def taut_segment_end(self, sol, event):
+        """The event ending a taut segment: the solver's ``event`` ``(t, y, which)`` or None, or
+        the line parting earlier where the dense tension first reaches the breaking load.
+        Records the segment's peak tension up to that end."""
+        ts, tensions = self.taut_tensions(sol)
+        if event is not None:  # the solver's event ends the segment; look for an earlier break only
+            before = ts < event[0]
+            ts, tensions = ts[before], tensions[before]
+        t_break = self.first_overload_s(sol, ts, tensions)
+        if t_break is not None:
+            event = (t_break, sol.sol(t_break), 1)
+            tensions = tensions[ts <= t_break]
+        if tensions.size:
+            self.max_tension = max(self.max_tension, min(float(tensions.max()), self.tether.breaking_load_n))
+        return event
+
+    def on_tether_event(self, t, y, which):
+        """Switch branch (``which`` = 0) or part the line (``which`` = 1) at time t."""
+        rel_r, rel_v = _relative_lvlh(y)
+        tension = float(self.tether_pull(rel_r, rel_v)[1])
+        if which == 1:  # it parts as the tension reaches the breaking load, however fast it rose
+            tension = self.tether.breaking_load_n
+        distance = float(anchor_offset(self.tether, rel_r)[1])
+        self.tether_state = updated_tether_state(self.tether, self.tether_state, distance, tension)
+        self.max_tension = max(self.max_tension, tension)
+        if self.tether_state.broken:
+            self.taut = False
+            detail = f"tension reached the breaking load, {tension:.0f} N"
+            self.events.append(Event(t, "tether_broken", detail))
+            return
+        self.taut = not self.taut
+        kind = "tether_taut" if self.taut else "tether_slack"
+        self.events.append(Event(t, kind, f"{distance:.3f} m from the anchor"))
+
+    # -- pushes and SAFER -----------------------------------------------------
+
+    def apply_impulses(self, t, y):
+        """Apply the impulses due by time t to state y; log every push as it starts."""
+        for i, push in enumerate(self.pushes):
+            if i in self.pushes_started or push.time_s > t:
+                continue
+            self.pushes_started.add(i)
+            if self.held_from_s is not None:
+                self.events.append(Event(push.time_s, "push", "not applied: he holds on at the return point"))
+            elif push.delta_v_lvlh_m_s is None:
+                detail = f"force {list(push.force_lvlh_n)} N LVLH for {push.duration_s:g} s"
+            else:
+                rs, vs = y[0:3], y[3:6]
+                rel_r, rel_v = _relative_lvlh(y)
+                rel_v = rel_v + np.asarray(push.delta_v_lvlh_m_s, dtype=float)
+                r_crew, v_crew = lvlh_to_inertial(rs, vs, rel_r, rel_v)
+                y = np.concatenate([rs, vs, r_crew - rs, v_crew - vs])
+                if self.first_impulse is None:
+                    self.first_impulse = (push.time_s, np.concatenate(_relative_lvlh(y)))
+                detail = f"delta-v ({', '.join(f'{v:.3f}' for v in push.delta_v_lvlh_m_s)}) m/s LVLH"
+            self.events.append(Event(push.time_s, "push", detail))
+        return y
+
+    def safer_update(self, t, y):
+        """Take SAFER's command for the control period starting at t."""
+        safer = self.safer
+        if not self.safer_started:
+            self.safer_started = True
+            self.events.append(Event(t, "safer_start", f"budget {safer.delta_v_budget_m_s:g} m/s"))
+        left = safer.delta_v_budget_m_s - self.safer_dv_used
+        if left <= 0.0:
+            self.safer_accel_lvlh = np.zeros(3)
+            self.safer_active = False
+            self.events.append(Event(t, "safer_budget_exhausted", f"{safer.delta_v_budget_m_s:g} m/s used"))
+            return
+        _, rel_r, rel_v = _relative_lvlh_one(y)
+        distance = np.linalg.norm(rel_r - np.asarray(safer.target_lvlh_m, dtype=float))
+        captured = distance < safer.capture_radius_m and np.linalg.norm(rel_v) < safer.capture_speed_m_s
+        if captured and not self.returned:
+            # back within reach of a handrail, slowly: he takes hold and SAFER's work is done
+            # (keeping station on the jets would fight the reel, or gravity, until the nitrogen ran out)
+            self.returned, self.held_from_s, self.held_lvlh_m = True, t, rel_r.copy()
+            self.safer_accel_lvlh, self.safer_active = np.zeros(3), False
+            self.events.append(Event(t, "returned", f"{distance:.2f} m from the target; he takes hold there"))
+            return
+        accel = safer_acceleration_lvlh(safer, self.mass_kg, rel_r, rel_v)
+        self.safer_next_s = t + (safer.control_period_s if accel.any() else safer.idle_check_s)
+        cost = np.sum(np.abs(accel)) * safer.control_period_s
+        if cost >= left:
+            accel *= left / cost
+            self.safer_dv_used = safer.delta_v_budget_m_s
+        else:
+            self.safer_dv_used += cost
+        self.safer_accel_lvlh = accel
+
+    def next_boundary(self, t, t_end):
+        """The next time (s) after t where a push starts or ends or SAFER updates."""
+        times = [t_end]
+        times += [p.time_s for p in self.pushes if p.time_s > t]
+        times += [p.end_s for p in self.pushes if p.end_s > t]
+        if self.safer_active:
+            times.append(self.safer_next_s)
+        return min(times)
+
+    # -- the integration loop -------------------------------------------------
+
+    def fly(self, y, times):
+        """Integrate from t = 0 to ``times[-1]``; states (N, 12) and tensions (N,) at ``times``."""
+        t_end = times[-1]
+        states = np.empty((times.size, 12))
+        tensions = np.zeros(times.size)
+        emitted, t = 0, 0.0
+        progress = Stage("spacewalk drift", 0.0, t_end, *self.progress_span)
+        while True:
+            y = self.apply_impulses(t, y)
+            if self.safer_active and t >= self.safer_next_s - 1e-9:
+                self.safer_update(t, y)
+            if t >= t_end:
+                return states, tensions
+            t_next = self.next_boundary(t, t_end)
+            tether_on, taut = self.tether_on(), self.taut
+            # pushes and SAFER updates are boundaries: the same acceleration over all of [t, t_next]
+            accel_lvlh = self.constant_accel_lvlh(0.5 * (t + t_next))
+            max_step = _MAX_STEP_S
+            if tether_on and not taut:
+                free = not accel_lvlh.any()
+                reach_s = self.slack_reach_s(y) if free else 0.0
+                if reach_s > _TETHER_MAX_STEP_S:  # the line's end is out of reach until then: long steps
+                    t_next = min(t_next, t + reach_s)
+                else:
+                    max_step = _TETHER_MAX_STEP_S
+                    if free:
+                        t_next = min(t_next, t + _SLACK_RECHECK_S)
+            out = times[emitted : np.searchsorted(times, t_next, side="right" if t_next >= t_end else "left")]
+            sol = solve_ivp(
+                self.rhs,
+                (t, t_next),
+                y,
+                method="DOP853",
+                t_eval=out if out.size and out[-1] == t_next else np.append(out, t_next),
+                events=self.tether_events(),
+                dense_output=tether_on and taut,
+                args=(accel_lvlh,),
+                rtol=_RTOL,
+                atol=_ATOL,
+                max_step=max_step,
+                first_step=min(t_next - t, _FIRST_STEP_S),
+            )
+            if sol.status < 0:
+                raise RuntimeError(f"EVA integration failed at t = {t:.3f} s: {sol.message}")
+            event = None
+            if sol.status == 1:
+                which = next(i for i, te in enumerate(sol.t_events) if te.size)
+                event = (float(sol.t_events[which][0]), sol.y_events[which][0], which)
+            if tether_on and taut:
+                event = self.taut_segment_end(sol, event)
+            count = min(len(sol.t), out.size)  # the last point may be t_next, not a sample
+            if event is not None:  # samples at or after a break belong to the broken line
+                count = min(count, int(np.searchsorted(out, event[0], side="left" if event[2] == 1 else "right")))
+            if count:
+                states[emitted : emitted + count] = sol.y[:, :count].T
+                if tether_on:
+                    tensions[emitted : emitted + count] = self.tensions_at(sol.y[:, :count].T)
+            emitted += count
+            if event is not None:
+                t, y = event[0], event[1]
+                self.on_tether_event(*event)
+            else:
+                t, y = t_next, sol.y[:, -1]
+            progress(t)
+
+
+def output_times(t_end_s: float, step_s: float) -> np.ndarray:
+    """Sample times (s) 0, step, 2 step, ... and ``t_end_s`` itself if the steps do not land on it."""
+    times = step_s * np.arange(int(np.floor(t_end_s / step_s + 1e-9)) + 1)
+    return times if times[-1] >= t_end_s - 1e-9 else np.append(times, t_end_s)
+
+
+#: The along-track drift is fitted only over at least this many orbits (the fit needs about one).
+MIN_DRIFT_FIT_ORBITS = 0.9
+
+
+def _drift_per_orbit_m(t_s, y_m, n_rad_s):
+    basis = np.stack([np.ones_like(t_s), t_s, np.cos(n_rad_s * t_s), np.sin(n_rad_s * t_s)], axis=1)
+    coeffs = np.linalg.lstsq(basis, y_m, rcond=None)[0]
+    return float(coeffs[1] * 2.0 * np.pi / n_rad_s)
+
+
+def _free_drift_start_s(run):
+    """When his free drift begins (s): after the last push has ended and his line (if any) has parted;
+    None if it never does (the line holds, or SAFER fired)."""
+    if run.safer_dv_used != 0.0 or (run.tether is not None and not run.tether_state.broken):
+        return None
+    broken_s = [e.time_s for e in run.events if e.kind == "tether_broken"]
+    return max([p.end_s for p in run.pushes] + broken_s, default=0.0)
+
+
+def _free_drift_per_orbit_m(run, t_s, y_m, n_rad_s):
+    """Along-track drift per orbit (m) fitted over the free drift, if it lasts ``MIN_DRIFT_FIT_ORBITS``; else None."""
+    start_s = _free_drift_start_s(run)
+    if start_s is None or (t_s[-1] - start_s) * n_rad_s < 2.0 * np.pi * MIN_DRIFT_FIT_ORBITS:
+        return None
+    free = t_s >= start_s
+    return _drift_per_orbit_m(t_s[free], y_m[free], n_rad_s)
+
+
+def simulate_eva(
+    station_r0_m,
+    station_v0_m_s,
+    rel_r0_lvlh_m,
+    rel_v0_lvlh_m_s,
+    t_end_s,
+    output_dt_s,
+    mass_kg=DEFAULT_MASS_KG,
+    pushes=(),
+    tether=None,
+    safer=None,
+    include_j2=True,
+    times_s=None,
+    progress_span=(0.0, 1.0),
+):
+    """Fly a crew member near the station for ``t_end_s`` seconds; returns an :class:`EvaResult`.
+
+    ``station_r0_m``, ``station_v0_m_s``: the station in GCRS (m, m/s);
+    ``rel_r0_lvlh_m``, ``rel_v0_lvlh_m_s``: the crew member relative to it in LVLH
+    (m, m/s, rotating-frame velocity); ``output_dt_s``: sample spacing (s);
+    ``mass_kg``: crew member with suit and SAFER; ``pushes``: :class:`Push` list;
+    ``tether``: a :class:`~orbital.models.tether.TetherConfig` or None; ``safer``: a
+    :class:`SaferConfig` or None; ``include_j2``: gravity with J2 (default) or
+    point mass only; ``times_s``: sample times (s) instead of every ``output_dt_s``,
+    increasing from 0 to ``t_end_s``; ``progress_span``: the share of the caller's run
+    (start, end in [0, 1]) this flight reports its progress into.
+    """
+    if not (t_end_s > 0.0 and output_dt_s > 0.0 and mass_kg > 0.0):
+        raise ValueError("t_end_s, output_dt_s and mass_kg must be positive")
+    if times_s is not None and not (times_s[0] == 0.0 and times_s[-1] == t_end_s and np.all(np.diff(times_s) > 0.0)):
+        raise ValueError("times_s must increase from 0 to t_end_s")
+    rs0 = np.asarray(station_r0_m, dtype=float)
+    vs0 = np.asarray(station_v0_m_s, dtype=float)
+    r_crew, v_crew = lvlh_to_inertial(rs0, vs0, rel_r0_lvlh_m, rel_v0_lvlh_m_s)
+    y = np.concatenate([rs0, vs0, r_crew - rs0, v_crew - vs0])
+
+    run = _Run(mass_kg, tuple(sorted(pushes, key=lambda p: p.time_s)), tether, safer, include_j2)
+    run.progress_span = progress_span
+    if tether is not None:
+        distance = anchor_offset(tether, _relative_lvlh(y)[0])[1]
+        run.tether_state = TetherState(payout_m=min(float(distance), tether.max_length_m))
+        run.taut = bool(is_taut(tether, distance))
+    if safer is not None and safer.enabled:
+        run.safer_active, run.safer_next_s = True, safer.start_delay_s
+
+    times = output_times(float(t_end_s), float(output_dt_s)) if times_s is None else np.asarray(times_s, dtype=float)
+    y = run.apply_impulses(0.0, y)
+    rel0 = np.concatenate(_relative_lvlh(y))
+    states, tensions = run.fly(y, times)
+
+    rel_r, rel_v = _relative_lvlh(states)
+    if run.held_from_s is not None:  # holding on where SAFER brought him: at rest in LVLH
+        held = times >= run.held_from_s
+        rel_r[held], rel_v[held] = run.held_lvlh_m, 0.0
+        if tether is not None:  # his line slack, the reel pulling as ever
+            tensions[held] = tether_tension_n(tether, mass_kg, anchor_offset(tether, run.held_lvlh_m)[1], 0.0, False)
+    rel_lvlh = np.concatenate([rel_r, rel_v], axis=1)
+    n = mean_motion_rad_s(rs0, vs0)
+    ghost_t0, ghost_state = run.first_impulse if run.first_impulse is not None else (0.0, rel0)
+    rel_cw = rel_lvlh.copy()  # before the first impulse the ghost is the flown path
+    after = times >= ghost_t0
+    rel_cw[after] = cw_propagate(ghost_state, n, times[after] - ghost_t0)
+    separation = np.linalg.norm(rel_r, axis=1)
+    return EvaResult(
+        t_s=times,
+        rel_lvlh=rel_lvlh,
+        rel_cw=rel_cw,
+        station_gcrs=states[:, 0:6].copy(),
+        tension_n=tensions,
+        events=sorted(run.events, key=lambda e: e.time_s),
+        mean_motion_rad_s=float(n),
+        max_separation_m=float(separation.max()),
+        final_separation_m=float(separation[-1]),
+        along_track_drift_per_orbit_m=_free_drift_per_orbit_m(run, times, rel_r[:, 1], n),
+        max_tether_tension_n=float(max(run.max_tension, tensions.max())),
+        tether_broken=bool(tether is not None and run.tether_state.broken),
+        safer_dv_used_m_s=float(run.safer_dv_used),
+        returned=run.returned,
+        cw_max_deviation_m=float(np.max(np.linalg.norm(rel_r - rel_cw[:, :3], axis=1))),
+    )
