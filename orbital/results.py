@@ -31,6 +31,7 @@ from typing import Any, Optional
 import numpy as np
 
 from orbital.errors import RunDirError
+from orbital.kind_contract import DisplayHints
 
 SUMMARY_FILE = "summary.json"
 TRAJECTORIES_FILE = "trajectories.npz"
@@ -85,6 +86,8 @@ class Result:
     #: The validated scenario model that made this result (set by ``run_scenario``; None if unknown):
     #: :meth:`save` writes it as ``scenario.yaml``.
     scenario: Any = field(default=None, repr=False, compare=False)
+    #: How the viewer shows this result (the kind's declared hints; set by ``run_scenario``).
+    display: DisplayHints = field(default_factory=DisplayHints, repr=False, compare=False)
 
     def trajectory(self, name: str) -> Trajectory:
         """The trajectory ``name`` with its time (``time_s``, seconds since the epoch), columns, units
@@ -122,6 +125,7 @@ class Result:
             "summary": _jsonable(self.summary),
             "events": [_jsonable(vars(e)) for e in self.events],
             "scene": _jsonable(self.scene),
+            "display": self.display.to_json(),
             "trajectories": self.manifest(),
         }
 
@@ -428,7 +432,7 @@ def read_run(run_dir):
         events = [Event(**e) for e in doc["events"]]
         return Result(
             str(doc["scenario"]), str(doc["kind"]), doc["epoch_utc"], time_s, trajectories, events, dict(doc["summary"]),
-            scene=dict(doc.get("scene") or {}),
+            scene=dict(doc.get("scene") or {}), display=_display_hints(doc),
         )
     except (OSError, KeyError, ValueError, TypeError, AttributeError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         # a truncated or corrupted archive raises BadZipFile, EOFError or zlib.error rather than OSError;
@@ -439,13 +443,20 @@ def read_run(run_dir):
 
 def _check_contents(doc, array_names):
     """A summary of a known kind whose manifest lists exactly the archive's arrays (a ValueError if not)."""
-    from orbital.io.scenario import KINDS
+    from orbital.kinds import KINDS
 
     if doc["kind"] not in KINDS:
         raise ValueError(f"{SUMMARY_FILE} gives kind {doc['kind']!r}; expected one of: {', '.join(KINDS)}")
     listed = set(doc["trajectories"])
     if listed != array_names:
         raise ValueError(f"{SUMMARY_FILE} lists the trajectories {_names(sorted(listed))}, {TRAJECTORIES_FILE} holds {_names(sorted(array_names))}")
+
+
+def _display_hints(doc):
+    """The hints summary.json holds, or for a run written before it held them, its kind's."""
+    from orbital.kinds import kind_spec
+
+    return DisplayHints.from_json(doc["display"]) if "display" in doc else kind_spec(str(doc["kind"])).display
 
 
 def _refuse_unfinished(run_dir: Path) -> None:

@@ -1,10 +1,9 @@
-"""Picks the runner of a scenario by its ``kind`` and runs it."""
+"""Picks the runner of a scenario by its ``kind`` (through the registry) and runs it."""
 
-import importlib
 from typing import Optional
 
+from orbital.kinds import kind_spec
 from orbital.progress import ProgressCallback, reporting
-from orbital.io.scenario import KINDS
 
 
 def run_scenario(scenario, progress: Optional[ProgressCallback] = None):
@@ -13,13 +12,15 @@ def run_scenario(scenario, progress: Optional[ProgressCallback] = None):
 
     ``progress(fraction_done, what)`` is called from the runner's loop, if given.
     """
+    spec = kind_spec(scenario.kind)
     with reporting(progress):
-        result = importlib.import_module(KINDS[scenario.kind]).run(scenario)
+        result = spec.run(scenario)
     result.scenario = scenario
+    result.display = spec.display
     return result
 
 
-def first_run_note(scenario):
+def first_run_note(scenario) -> Optional[str]:
     """A line for the user before a run that does some one-off work first (or None)."""
-    note = getattr(importlib.import_module(KINDS[scenario.kind]), "first_run_note", None)
+    note = kind_spec(scenario.kind).first_run_note
     return note() if note else None

@@ -8,23 +8,13 @@ with code 2.
 import functools
 import math
 import os
-import importlib
 import importlib.resources
 from pathlib import Path
 
 from orbital.errors import ScenarioError
+from orbital.kinds import KINDS, kind_spec
 from orbital.schema import safe_name
 
-#: Scenario kinds and the modules that define their model (``Scenario``) and runner (``run``).
-KINDS = {
-    "station": "orbital.kinds.station",
-    "reentry": "orbital.kinds.reentry",
-    "reentry_footprint": "orbital.kinds.reentry_footprint",
-    "eva_drift": "orbital.kinds.eva_drift",
-    "decay_reentry": "orbital.kinds.decay_reentry",
-    "arm_push": "orbital.kinds.arm_push",
-    "arm_rescue": "orbital.kinds.arm_rescue",
-}
 
 
 def bundled_dir():
@@ -203,7 +193,7 @@ def _list_index(items, part, where, text):
 
 def model_class(kind):
     """The pydantic model class of a scenario kind."""
-    return importlib.import_module(KINDS[kind]).Scenario
+    return kind_spec(kind).scenario
 
 
 def validate(data, source="<scenario>", default_name="", overridden=(), file_data=None):

@@ -33,6 +33,7 @@ from orbital.models.spacewalk import (
     tether_config,
 )
 from orbital.progress import Stage
+from orbital.kind_contract import DisplayHints, KindSpec
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import Quantity, StrictModel, Time, field_error, initial_state
 
@@ -228,3 +229,13 @@ def run(scenario):
     }
     scene = arm_scene(scenario.arm, tether)
     return Result(scenario.name, scenario.kind, epoch, t, trajectories, sorted(events, key=lambda e: e.time_s), summary, scene=scene)
+
+
+KIND = KindSpec(
+    name="arm_push",
+    scenario=Scenario,
+    run=run,
+    title="the robotic arm's tip strikes a crew member, who drifts off",
+    summary={},
+    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension", "arm_points": "arm"}),
+)

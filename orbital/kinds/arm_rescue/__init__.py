@@ -43,6 +43,7 @@ from orbital.models.spacewalk import (
     tether_config,
 )
 from orbital.progress import Stage
+from orbital.kind_contract import DisplayHints, KindSpec
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import Quantity, StrictModel, Time
 
@@ -301,3 +302,13 @@ def run(scenario):
     }
     scene = {**arm_scene(scenario.arm, tether), "capture_radius_m": scenario.rescue.capture_radius}
     return Result(scenario.name, scenario.kind, epoch, t, trajectories, sorted(events, key=lambda e: e.time_s), summary, scene=scene)
+
+
+KIND = KindSpec(
+    name="arm_rescue",
+    scenario=Scenario,
+    run=run,
+    title="the robotic arm reaches out and catches a drifting crew member",
+    summary={},
+    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "tether_tension": "tension", "arm_points": "arm"}),
+)

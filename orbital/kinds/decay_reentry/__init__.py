@@ -30,6 +30,7 @@ from orbital.kinds.decay_reentry.window import latitude_band_deg, prediction_win
 from orbital.progress import Stage, report
 from orbital.propagation.decay import MeanElements, j2_secular_rates, mean_to_osculating
 from orbital.propagation.propagate import propagate_orbit
+from orbital.kind_contract import DisplayHints, KindSpec
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error, initial_state
 
@@ -363,3 +364,13 @@ def run(scenario):
         scenario.name, scenario.kind, epoch, t_s, trajectories, events, summary,
         extra_files={"window_track.geojson": geojson}, scene=scene,
     )
+
+
+KIND = KindSpec(
+    name="decay_reentry",
+    scenario=Scenario,
+    run=run,
+    title="an object left without control decays and reenters: lifetime and window",
+    summary={},
+    display=DisplayHints(roles={"object": "descent", "object_geodetic": "descent_geodetic", "window_track": "reentry_window"}, play_span="window_track", span_name="in the prediction window"),
+)

@@ -26,6 +26,7 @@ from orbital.models.spacewalk import (
     station_gcrs,
     tether_config,
 )
+from orbital.kind_contract import DisplayHints, KindSpec
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import PositiveDuration, ScenarioBase, StationSpec, check_sample_count, check_station_orbit
 
@@ -78,3 +79,13 @@ def run(scenario):
     if safer is not None:
         scene["safer_target_lvlh_m"] = list(safer.target_lvlh_m)
     return Result(scenario.name, scenario.kind, epoch, eva.t_s, trajectories, events, summary, scene=scene)
+
+
+KIND = KindSpec(
+    name="eva_drift",
+    scenario=Scenario,
+    run=run,
+    title="a crew member pushed off the station, on a tether or free",
+    summary={},
+    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension"}),
+)

@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 
 from orbital.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
-from orbital.models.soyuz import (  # first_run_note: the kind's hook, read by the registry
+from orbital.models.soyuz import (  # first_run_note: the kind's hook, declared in KIND
     SoyuzScenario,
     along_cross_km,
     descent_events,
@@ -41,6 +41,7 @@ from orbital.models.soyuz import (  # first_run_note: the kind's hook, read by t
     touchdown_phase,
 )
 from orbital.progress import Stage
+from orbital.kind_contract import DisplayHints, KindSpec
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import initial_state
 
@@ -141,3 +142,14 @@ def run(scenario):
     }
     scene = {"target_wgs84": {"lat_deg": float(lat_t[0]), "lon_deg": float(lon_t[0])}}
     return Result(scenario.name, scenario.kind, epoch, t_hist, trajectories, events, summary, scene=scene)
+
+
+KIND = KindSpec(
+    name="reentry",
+    scenario=Scenario,
+    run=run,
+    title="one Soyuz descent from undocking to touchdown",
+    summary={},
+    display=DisplayHints(roles={"soyuz": "descent", "soyuz_geodetic": "descent_geodetic"}),
+    first_run_note=first_run_note,
+)

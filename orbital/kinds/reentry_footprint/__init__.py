@@ -40,6 +40,7 @@ from orbital.earth.constants import R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
 from orbital.models import soyuz
 from orbital.progress import Stage
+from orbital.kind_contract import DisplayHints, KindSpec
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import Quantity, StrictModel, initial_state
 
@@ -274,8 +275,6 @@ def summarise(scn, lat, lon, land, out, planned_lat_lon, params):
     }
 
 
-first_run_note = soyuz.first_run_note  # the same compiled kernels as one descent
-
 
 def run(scenario):
     """Fly the dispersed descents; returns a :class:`orbital.results.Result`."""
@@ -313,3 +312,14 @@ def run(scenario):
     if ring is not None:
         scene["ellipse_wgs84"] = {"lat_deg": ring[0].tolist(), "lon_deg": ring[1].tolist(), "probability": scenario.ellipse_probability}
     return Result(scenario.name, scenario.kind, epoch, out.t_touchdown[ok].copy(), trajectories, events, summary, extra, scene)
+
+
+KIND = KindSpec(
+    name="reentry_footprint",
+    scenario=Scenario,
+    run=run,
+    title="dispersed Soyuz descents: the landing footprint",
+    summary={},
+    display=DisplayHints(roles={"landings": "landings"}, play_span="landings", span_name="from the first to the last touchdown", still_at_end=True),
+    first_run_note=soyuz.first_run_note,
+)

@@ -15,6 +15,7 @@ from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
 from orbital.earth.elements import perigee_apogee_radius_m, period_s, rv_to_classical
 from orbital.kinds.station.orbit_metrics import ascending_node_times_s, linear_rate
 from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
+from orbital.kind_contract import DisplayHints, KindSpec
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import (
     ForcesSpec,
@@ -190,3 +191,13 @@ def run(scenario):
         ),
     }
     return Result(scenario.name, scenario.kind, epoch, t_s, trajectories, events, summary)
+
+
+KIND = KindSpec(
+    name="station",
+    scenario=Scenario,
+    run=run,
+    title="the station alone: its orbit with J2 and drag, and its ground track",
+    summary={},
+    display=DisplayHints(roles={"station": "orbit", "station_geodetic": "orbit_geodetic"}),
+)

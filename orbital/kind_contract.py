@@ -1,0 +1,87 @@
+"""What a scenario kind declares: the contract between a kind, the registry, the CLI and the viewer.
+
+A kind is one package under :mod:`orbital.kinds`; its module-level ``KIND`` is a :class:`KindSpec`:
+its schema (the pydantic ``Scenario`` model), its runner, the keys of its summary (each with a unit
+and a one-line meaning) and its display hints (the role of each trajectory or table in the
+picture). The registry (:data:`orbital.kinds.KINDS`) is the only list of kinds; the README's summary
+tables and ``issim schema`` are tested against these declarations, and the viewer reads the hints,
+never a kind's name or a trajectory's name by heart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional
+
+#: The roles a trajectory or table can play in the picture (``DisplayHints.roles``), and what each is.
+ROLES: dict[str, str] = {
+    "orbit": "a body in orbit, GCRS state (x, y, z, vx, vy, vz): its orbit and ground track on the globe",
+    "orbit_geodetic": "the same body's geodetic track (lat, lon, alt) on the WGS84 ellipsoid",
+    "chaser": "a body moving near the target, LVLH state relative to it: the close-up follows it",
+    "chaser_reference": "the linear (Clohessy-Wiltshire) prediction of the chaser, drawn as a ghost",
+    "arm": "the robotic arm's joint positions in LVLH, drawn as links in the close-up",
+    "tension": "a tether's tension (N), one column",
+    "descent": "a capsule falling home, GCRS state: drawn on the globe down to the ground",
+    "descent_geodetic": "the descent's geodetic track (lat, lon, alt)",
+    "landings": "a table of landing points (lat, lon per sample): the footprint on the globe",
+    "reentry_window": "a table of the ground track over a reentry prediction window (t, lat, lon, alt)",
+}
+
+
+@dataclass(frozen=True)
+class SummaryKey:
+    """One key of a kind's summary: its unit (``"km"``, ``"deg"``, ``"1"`` for a count or ratio,
+    ``""`` for text or a flag) and what it means, in one line."""
+
+    unit: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class DisplayHints:
+    """How the viewer shows a kind's result, without knowing the kind."""
+
+    #: trajectory or table name -> its role (a key of :data:`ROLES`)
+    roles: Mapping[str, str] = field(default_factory=dict)
+    #: what the player runs over: ``"time_grid"`` (the result's time grid), or the name of a table
+    #: whose time column spans the play (a footprint's touchdowns, a decay's prediction window)
+    play_span: str = "time_grid"
+    #: the played span in words, e.g. ``"in the prediction window"``
+    span_name: str = "in the run"
+    #: a still picture without ``--time`` shows the end of the span (a footprint: all landings)
+    still_at_end: bool = False
+
+    def names_with_role(self, role: str) -> list[str]:
+        """The trajectory or table names that play ``role``, in declaration order."""
+        return [name for name, r in self.roles.items() if r == role]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"roles": dict(self.roles), "play_span": self.play_span, "span_name": self.span_name, "still_at_end": self.still_at_end}
+
+    @classmethod
+    def from_json(cls, doc: Optional[Mapping[str, Any]]) -> "DisplayHints":
+        doc = dict(doc or {})
+        return cls(
+            roles=dict(doc.get("roles") or {}),
+            play_span=str(doc.get("play_span", "time_grid")),
+            span_name=str(doc.get("span_name", "in the run")),
+            still_at_end=bool(doc.get("still_at_end", False)),
+        )
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A kind's whole contract: the registry hands this out (:func:`orbital.kinds.kind_spec`)."""
+
+    name: str
+    #: the pydantic model of its scenario files (``kind: <name>``)
+    scenario: type
+    #: ``run(scenario) -> Result``
+    run: Callable[[Any], Any]
+    #: one line on what the kind simulates
+    title: str
+    #: every key its summary may hold, with unit and meaning
+    summary: Mapping[str, SummaryKey]
+    display: DisplayHints = field(default_factory=DisplayHints)
+    #: ``first_run_note() -> str | None``: a line to show before a run that does one-off work (compiling)
+    first_run_note: Optional[Callable[[], Optional[str]]] = None
