@@ -296,7 +296,7 @@ DRIFT_SUMMARY_KEYS: dict[str, SummaryKey] = {
     "cw_max_deviation_m": SummaryKey(
         "m", "largest distance between the Clohessy-Wiltshire prediction (free drift from just after the first push) and the nonlinear path"
     ),
-    "orbital_period_min": SummaryKey("min", "the station's Keplerian period 2 pi / n, from its osculating state at the start"),
+    "orbital_period_min": SummaryKey("min", "the station's Keplerian period 2 pi / n, from its osculating state where his drift starts"),
 }
 
 

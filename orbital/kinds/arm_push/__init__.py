@@ -232,7 +232,7 @@ def run(scenario):
     return Result(scenario.name, scenario.kind, epoch, t, trajectories, sorted(events, key=lambda e: e.time_s), summary, scene=scene)
 
 
-#: What :func:`run` puts in the summary: the strike, the keys it shares with arm_rescue, then his drift's.
+#: What :func:`run` puts in the summary: the strike, the keys it shares with arm_rescue, then his drift's after it.
 SUMMARY_KEYS = {
     "contact": SummaryKey("", "whether the tip reached him"),
     "contact_time_s": SummaryKey("s", "time of the contact since the epoch; null without one"),
@@ -244,9 +244,12 @@ SUMMARY_KEYS = {
     **ARM_RATE_SUMMARY_KEYS,
     "returned_to_airlock": SummaryKey("", "always false here; the key is shared with arm_rescue"),
     "reason": SummaryKey("", "why the strike failed: no_contact (the tip never reached him); null when it struck"),
-    # his drift after the contact: all but max_separation_m only when he was struck before the run's last instant
-    **DRIFT_SUMMARY_KEYS,
     "max_separation_m": SummaryKey("m", "largest distance of him from the station's centre of mass over the output samples, before and after the strike"),
+    **{
+        key: SummaryKey(declared.unit, f"{declared.meaning}; only if he was struck before the run's last instant")
+        for key, declared in DRIFT_SUMMARY_KEYS.items()
+        if key != "max_separation_m"
+    },
 }
 
 KIND = KindSpec(
