@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import orbital as issim
-from orbital.io.kind_docs import readme_kinds, summary_table_markdown, with_summary_tables
+from orbital.io.kind_docs import main as regenerate_tables, readme_kinds, summary_table_markdown, with_summary_tables
 from orbital.io.scenario import bundled_scenarios, json_schema, read_yaml
 from orbital.kind_contract import ROLES, KindSpec
 from orbital.kinds import KINDS, kind_spec
@@ -157,6 +157,15 @@ def test_the_readme_holds_exactly_the_rendered_summary_table_of_every_kind():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert sorted(readme_kinds(readme)) == sorted(KINDS), "one summary-keys block per kind"
     assert with_summary_tables(readme) == readme, "the README's tables differ: run .venv/bin/python -m orbital.io.kind_docs README.md"
+
+
+def test_the_regeneration_command_rewrites_a_stale_table_in_place(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stale = readme.replace("| `period_min` | min |", "| `period_min` | s |")
+    copy = tmp_path / "README.md"
+    copy.write_text(stale, encoding="utf-8")
+    assert stale != readme and regenerate_tables([str(copy)]) == 0
+    assert copy.read_text(encoding="utf-8") == readme
 
 
 def test_a_rendered_table_has_a_row_per_key_with_its_unit():
