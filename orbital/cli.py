@@ -88,20 +88,25 @@ def list_scenarios():
     console.print(table)
 
 
-def _format_value(value):
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return "-" if value is None else str(value)
+def _format_value(value, unit=""):
+    """A summary value for the table, with its unit from the kind's contract (none for a count, text or null)."""
+    if value is None:
+        return "-"
+    text = f"{value:.6g}" if isinstance(value, float) else str(value)
+    return f"{text} {unit}" if unit not in ("", "1") else text
 
 
 def _print_summary(result, run_dir):
     from rich.console import Console
     from rich.table import Table
 
+    from orbital.kinds import kind_spec
+
+    declared = kind_spec(result.kind).summary
     console = Console()
     table = Table("quantity", "value", title=f"{result.scenario_name} ({result.kind})", box=None, header_style="bold")
     for key, value in result.summary.items():
-        table.add_row(key, _format_value(value))
+        table.add_row(key, _format_value(value, declared[key].unit if key in declared else ""))
     console.print(table)
     if result.events:
         events = Table("t [s]", "event", "", box=None, header_style="bold")

@@ -85,3 +85,11 @@ class KindSpec:
     display: DisplayHints = field(default_factory=DisplayHints)
     #: ``first_run_note() -> str | None``: a line to show before a run that does one-off work (compiling)
     first_run_note: Optional[Callable[[], Optional[str]]] = None
+
+    def to_json(self) -> dict[str, Any]:
+        """What tools read of the contract (``issim schema`` prints it): title, summary keys, display hints."""
+        return {
+            "title": self.title,
+            "summary": {key: {"unit": k.unit, "meaning": k.meaning} for key, k in self.summary.items()},
+            "display": self.display.to_json(),
+        }

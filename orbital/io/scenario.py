@@ -258,7 +258,14 @@ def load(name_or_path, overrides=()):
 
 
 def json_schema():
-    """A JSON Schema covering every scenario kind (for editors' YAML plugins)."""
+    """A JSON Schema covering every scenario kind (for editors' YAML plugins).
+
+    Its ``$defs`` names are stable: a kind's model is named by the kind and the model class
+    (``StationScenario``), never by module path. Beside the
+    schema, ``x-issim-kinds`` (an extension keyword, ignored by validators) holds each kind's
+    contract in registry order: its model (a reference into ``$defs``), title, summary keys (unit,
+    meaning), display hints.
+    """
     from typing import Annotated, Union
 
     from pydantic import Field, TypeAdapter
@@ -268,9 +275,46 @@ def json_schema():
         schema = TypeAdapter(classes[0]).json_schema()
     else:
         schema = TypeAdapter(Annotated[Union[classes], Field(discriminator="kind")]).json_schema()
+    schema = _renamed_defs(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "issim scenario"
+    model_refs = _kind_model_refs(schema)
+    schema["x-issim-kinds"] = {kind: {"model": model_refs[kind], **kind_spec(kind).to_json()} for kind in KINDS}
     return schema
+
+
+def _kind_model_refs(schema):
+    """Kind -> the ``$ref`` of its scenario model in ``schema`` (one kind: the schema itself)."""
+    if "discriminator" in schema:
+        return dict(schema["discriminator"]["mapping"])
+    return {kind: "#" for kind in KINDS}
+
+
+def _stable_def_name(name):
+    """pydantic names a model by its module path when two share a class name
+    (``orbital__kinds__station__Scenario``); a kind's model is named by kind and model instead
+    (``StationScenario``). Other names are kept."""
+    parts = name.split("__")
+    if len(parts) >= 4 and parts[:2] == ["orbital", "kinds"]:
+        return "".join(word.capitalize() for word in parts[2].split("_")) + parts[-1]
+    return name
+
+
+def _renamed_defs(schema):
+    """``schema`` with its ``$defs`` renamed by :func:`_stable_def_name`, every reference to them too."""
+    refs = {f"#/$defs/{old}": f"#/$defs/{_stable_def_name(old)}" for old in schema.get("$defs", {})}
+
+    def rename(node):
+        if isinstance(node, dict):
+            return {key: refs.get(value, value) if isinstance(value, str) else rename(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [rename(item) for item in node]
+        return node
+
+    renamed = rename(schema)
+    if "$defs" in renamed:
+        renamed["$defs"] = {_stable_def_name(name): body for name, body in renamed["$defs"].items()}
+    return renamed
 
 
 def _describe(value, limit=60):

@@ -15,6 +15,7 @@ from typing import List
 import numpy as np
 from pydantic import Field, model_validator
 
+from orbital.kind_contract import SummaryKey
 from orbital.models.arm import (
     JOINT_LIMIT_RAD,
     JOINT_RATE_RAD_S,
@@ -189,6 +190,13 @@ def arm_trajectories(arm, t_s, q_rad):
         "arm_points": Trajectory("lvlh", point_columns, ("m",) * len(point_columns), points.reshape(len(t_s), -1)),
         "arm_tip": Trajectory("lvlh", LVLH_COLUMNS, LVLH_UNITS, np.hstack([tip, tip_velocity])),
     }
+
+
+#: The keys of :func:`arm_rate_summary`, for the contracts of the arm kinds.
+ARM_RATE_SUMMARY_KEYS: dict[str, SummaryKey] = {
+    "max_joint_rate_deg_s": SummaryKey("deg/s", "largest commanded joint rate, any joint, over the arm's control steps"),
+    "max_tip_speed_m_s": SummaryKey("m/s", "largest tip speed (LVLH) over the arm's control steps"),
+}
 
 
 def arm_rate_summary(arm, t_s, q_rad):

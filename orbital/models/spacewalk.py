@@ -11,6 +11,7 @@ import numpy as np
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from orbital.kind_contract import SummaryKey
 from orbital.models.tether import TetherConfig
 from orbital.schema import (
     Quantity,
@@ -280,8 +281,27 @@ def station_gcrs(epoch, station_teme):
     return np.hstack([station_teme[:, :3] @ to_gcrs.T, station_teme[:, 3:] @ to_gcrs.T])
 
 
+#: The keys of :func:`drift_summary`, for the contracts of the kinds that report them.
+DRIFT_SUMMARY_KEYS: dict[str, SummaryKey] = {
+    "max_separation_m": SummaryKey("m", "largest distance of the crew member from the station's centre of mass, over the output samples"),
+    "final_separation_m": SummaryKey("m", "his distance from the station's centre of mass at the last sample"),
+    "along_track_drift_per_orbit_m": SummaryKey(
+        "m", "secular LVLH along-track drift per orbit (least-squares fit of the CW form to y); only for a free drift "
+        "(no tether holding him, or it broke; SAFER never fired) over at least 0.9 orbit after the last push, else null",
+    ),
+    "max_tether_tension_n": SummaryKey("N", "peak tether tension over the run, found between samples too (0 without a tether)"),
+    "tether_broken": SummaryKey("", "whether the tether parted at its breaking load"),
+    "safer_dv_used_m_s": SummaryKey("m/s", "SAFER delta-v spent, summed over the LVLH axes (sum |dv_i|, as propellant is)"),
+    "returned": SummaryKey("", "whether SAFER brought him within its capture radius of its target, slower than its capture speed"),
+    "cw_max_deviation_m": SummaryKey(
+        "m", "largest distance between the Clohessy-Wiltshire prediction (free drift from just after the first push) and the nonlinear path"
+    ),
+    "orbital_period_min": SummaryKey("min", "the station's Keplerian period 2 pi / n, from its osculating state where his drift starts"),
+}
+
+
 def drift_summary(eva):
-    """The summary scalars of a drift run (:class:`orbital.models.eva.EvaResult`)."""
+    """The summary scalars of a drift run (:class:`orbital.models.eva.EvaResult`): :data:`DRIFT_SUMMARY_KEYS`."""
     return {
         "max_separation_m": eva.max_separation_m,
         "final_separation_m": eva.final_separation_m,

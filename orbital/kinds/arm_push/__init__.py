@@ -19,9 +19,10 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from orbital.models.arm import step_tip_towards
-from orbital.models.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
+from orbital.models.arm_runs import ARM_RATE_SUMMARY_KEYS, LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
 from orbital.models.arm_runs import arm_trajectories, joints_between_commands
 from orbital.models.spacewalk import (
+    DRIFT_SUMMARY_KEYS,
     CrewMass,
     EvaDuration,
     StationPoint,
@@ -33,7 +34,7 @@ from orbital.models.spacewalk import (
     tether_config,
 )
 from orbital.progress import Stage
-from orbital.kind_contract import DisplayHints, KindSpec
+from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import Quantity, StrictModel, Time, field_error, initial_state
 
@@ -231,11 +232,31 @@ def run(scenario):
     return Result(scenario.name, scenario.kind, epoch, t, trajectories, sorted(events, key=lambda e: e.time_s), summary, scene=scene)
 
 
+#: What :func:`run` puts in the summary: the strike, the keys it shares with arm_rescue, then his drift's after it.
+SUMMARY_KEYS = {
+    "contact": SummaryKey("", "whether the tip reached him"),
+    "contact_time_s": SummaryKey("s", "time of the contact since the epoch; null without one"),
+    "push_delta_v_m_s": SummaryKey("m/s", "size of the delta-v the contact gave him (0 without one)"),
+    "push_delta_v_lvlh_m_s": SummaryKey("m/s", "that delta-v as an LVLH vector [x, y, z]"),
+    "captured": SummaryKey("", "always false here (a push never captures); the key is shared with arm_rescue"),
+    "capture_time_s": SummaryKey("s", "always null here; the key is shared with arm_rescue"),
+    "miss_distance_m": SummaryKey("m", "closest distance from the tip to his centre during the strike, at the arm's control steps"),
+    **ARM_RATE_SUMMARY_KEYS,
+    "returned_to_airlock": SummaryKey("", "always false here; the key is shared with arm_rescue"),
+    "reason": SummaryKey("", "why the strike failed: no_contact (the tip never reached him); null when it struck"),
+    "max_separation_m": SummaryKey("m", "largest distance of him from the station's centre of mass over the output samples, before and after the strike"),
+    **{
+        key: SummaryKey(declared.unit, f"{declared.meaning}; only if he was struck before the run's last instant")
+        for key, declared in DRIFT_SUMMARY_KEYS.items()
+        if key != "max_separation_m"
+    },
+}
+
 KIND = KindSpec(
     name="arm_push",
     scenario=Scenario,
     run=run,
     title="the robotic arm's tip strikes a crew member, who drifts off",
-    summary={},
+    summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension", "arm_points": "arm"}),
 )

@@ -28,7 +28,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from orbital.models.arm import solve_ik, step_tip_towards
-from orbital.models.arm_runs import LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
+from orbital.models.arm_runs import ARM_RATE_SUMMARY_KEYS, LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
 from orbital.models.arm_runs import arm_trajectories, joints_between_commands
 from orbital.models.spacewalk import (
     AstronautSpec,
@@ -43,7 +43,7 @@ from orbital.models.spacewalk import (
     tether_config,
 )
 from orbital.progress import Stage
-from orbital.kind_contract import DisplayHints, KindSpec
+from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import Quantity, StrictModel, Time
 
@@ -304,11 +304,31 @@ def run(scenario):
     return Result(scenario.name, scenario.kind, epoch, t, trajectories, sorted(events, key=lambda e: e.time_s), summary, scene=scene)
 
 
+#: What :func:`run` puts in the summary. Times are since the epoch; positions and speeds LVLH.
+SUMMARY_KEYS = {
+    "captured": SummaryKey("", "whether the arm caught him"),
+    "capture_time_s": SummaryKey("s", "time of the capture; null without one"),
+    "capture_relative_speed_m_s": SummaryKey("m/s", "his speed relative to the tip at the capture; null without one"),
+    "intercept_lvlh_m": SummaryKey("m", "the last intercept point the planner sent the tip to, LVLH [x, y, z] (to the mm); null if none qualified"),
+    "miss_distance_m": SummaryKey("m", "closest distance from the tip to his centre before the capture, at the arm's control steps"),
+    **ARM_RATE_SUMMARY_KEYS,
+    "max_tip_speed_loaded_m_s": SummaryKey("m/s", "largest tip speed after the capture (carrying him); null without a capture"),
+    "returned_to_airlock": SummaryKey("", "whether the arm brought him within 5 cm of the airlock"),
+    "at_airlock_time_s": SummaryKey("s", "time he reached the airlock; null if he did not"),
+    "reason": SummaryKey(
+        "", "why the rescue failed: out_of_reach, too_fast, not_captured, airlock_out_of_reach (the tip stopped short of it) "
+        "or not_at_airlock (the run ended first); null when he was brought to the airlock",
+    ),
+    "max_separation_m": SummaryKey("m", "largest distance of him from the station's centre of mass over the output samples, carried by the arm after a capture"),
+    "drift_max_separation_m": SummaryKey("m", "the same for his drift had the arm not caught him (the planner's predicted path)"),
+    "tether_broken": SummaryKey("", "whether his tether parted before the capture"),
+}
+
 KIND = KindSpec(
     name="arm_rescue",
     scenario=Scenario,
     run=run,
     title="the robotic arm reaches out and catches a drifting crew member",
-    summary={},
+    summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "tether_tension": "tension", "arm_points": "arm"}),
 )

@@ -30,7 +30,7 @@ from orbital.kinds.decay_reentry.window import latitude_band_deg, prediction_win
 from orbital.progress import Stage, report
 from orbital.propagation.decay import MeanElements, j2_secular_rates, mean_to_osculating
 from orbital.propagation.propagate import propagate_orbit
-from orbital.kind_contract import DisplayHints, KindSpec
+from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error, initial_state
 
@@ -366,11 +366,38 @@ def run(scenario):
     )
 
 
+#: What :func:`run` puts in the summary (a run that did not reenter: reentered, lifetime_days,
+#: initial_mean_altitude_km and final_mean_altitude_km alone). Heights above the equatorial radius
+#: unless said; times UTC; places geodetic (WGS84).
+SUMMARY_KEYS = {
+    "reentered": SummaryKey("", "whether the object reached end_altitude within max_lifetime"),
+    "lifetime_days": SummaryKey("d", "nominal time from the epoch to end_altitude (80 km above the ellipsoid); null if not reentered"),
+    "reentry_epoch": SummaryKey("", "the nominal reentry time, UTC (ISO 8601)"),
+    "window_start": SummaryKey("", "the prediction window's opening, UTC (ISO 8601): lifetime x (1 - window_fraction)"),
+    "window_end": SummaryKey("", "the prediction window's close, UTC (ISO 8601): lifetime x (1 + window_fraction)"),
+    "window_hours": SummaryKey("h", "the prediction window's length"),
+    "nominal_lat_deg": SummaryKey("deg", "geodetic latitude of the nominal reentry point"),
+    "nominal_lon_deg": SummaryKey("deg", "longitude of the nominal reentry point"),
+    "nominal_surface": SummaryKey("", "land or water under the nominal reentry point (GSHHG; lakes are water)"),
+    "max_abs_lat_deg": SummaryKey("deg", "the latitude band the initial mean inclination allows (geodetic)"),
+    "track_max_abs_lat_deg": SummaryKey("deg", "highest geodetic latitude the window's ground track reaches"),
+    "p_over_land": SummaryKey("1", "share of the window's ground track (by time) over land"),
+    "initial_mean_altitude_km": SummaryKey("km", "mean semi-major axis minus the equatorial radius, at the epoch"),
+    "final_mean_altitude_km": SummaryKey("km", "the same at max_lifetime; only when the object did not reenter"),
+    "initial_decay_m_per_day": SummaryKey("m/d", "decay rate of the mean semi-major axis at the epoch"),
+    "ballistic_coefficient_kg_m2": SummaryKey("kg/m2", "m / (Cd A) of the object"),
+    "handoff_days": SummaryKey("d", "time from the epoch to the hand-off to direct integration (mean perigee at handoff_altitude)"),
+    "descent_from_handoff_min": SummaryKey("min", "time from the hand-off to the nominal reentry"),
+    "long_term_steps": SummaryKey("1", "steps the orbit-averaged integration took to the hand-off"),
+    "track_samples": SummaryKey("1", "samples of the window's ground track"),
+    "track_step_s": SummaryKey("s", "spacing of the window's ground track (track_step, widened to stay under max_track_samples)"),
+}
+
 KIND = KindSpec(
     name="decay_reentry",
     scenario=Scenario,
     run=run,
     title="an object left without control decays and reenters: lifetime and window",
-    summary={},
+    summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"object": "descent", "object_geodetic": "descent_geodetic", "window_track": "reentry_window"}, play_span="window_track", span_name="in the prediction window"),
 )

@@ -11,6 +11,7 @@ from typing import List, Literal
 from pydantic import Field, model_validator
 
 from orbital.models.spacewalk import (
+    DRIFT_SUMMARY_KEYS,
     MAX_OUTPUT_SAMPLES,
     AstronautSpec,
     EvaDuration,
@@ -86,6 +87,6 @@ KIND = KindSpec(
     scenario=Scenario,
     run=run,
     title="a crew member pushed off the station, on a tether or free",
-    summary={},
+    summary=DRIFT_SUMMARY_KEYS,
     display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension"}),
 )

@@ -41,7 +41,7 @@ from orbital.models.soyuz import (  # first_run_note: the kind's hook, declared 
     touchdown_phase,
 )
 from orbital.progress import Stage
-from orbital.kind_contract import DisplayHints, KindSpec
+from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import initial_state
 
@@ -144,12 +144,50 @@ def run(scenario):
     return Result(scenario.name, scenario.kind, epoch, t_hist, trajectories, events, summary, scene=scene)
 
 
+#: What :func:`run` puts in the summary. Altitudes are above the WGS84 ellipsoid, speeds relative to the
+#: air (which turns with the Earth), places geodetic (WGS84), ground distances on the mean sphere.
+SUMMARY_KEYS = {
+    "guidance": SummaryKey("", "the guidance mode flown: lifting or ballistic"),
+    "peak_g": SummaryKey("g", "largest sensed load of the flight (burn, entry, canopy openings; not the soft-landing engines' push)"),
+    "peak_g_altitude_km": SummaryKey("km", "altitude of that largest load"),
+    "peak_heat_flux_kw_m2": SummaryKey("kW/m2", "largest stagnation-point convective heat flux (Sutton-Graves, nose radius 2.2 m)"),
+    "peak_heat_altitude_km": SummaryKey("km", "altitude of that largest heat flux"),
+    "landing_lat_deg": SummaryKey("deg", "geodetic latitude of the touchdown"),
+    "landing_lon_deg": SummaryKey("deg", "longitude of the touchdown"),
+    "landed_on": SummaryKey("", "land or water at the touchdown (GSHHG coastlines; lakes are water)"),
+    "touchdown_speed_m_s": SummaryKey("m/s", "speed at touchdown"),
+    "touchdown_phase": SummaryKey("", "what the module came down under: soft_landing (main canopy and engines), main or drogue"),
+    "touchdown_impact": SummaryKey("", "whether the touchdown was an impact: faster than 10 m/s"),
+    "soft_landing_g": SummaryKey(
+        "g", "the soft-landing engines' push at ignition (thrust plus the canopy's drag), about 0.2 s; null unless they landed it"
+    ),
+    "landing_warnings": SummaryKey("", "canopy openings beyond the envelope flown and impacts, in words; null if none"),
+    "time_burn_to_touchdown_s": SummaryKey("s", "from the start of the deorbit burn to touchdown"),
+    "downrange_km": SummaryKey("km", "great-circle distance from the entry-interface point to the touchdown"),
+    "target_lat_deg": SummaryKey("deg", "geodetic latitude of the target: the planned (reference) descent's landing point"),
+    "target_lon_deg": SummaryKey("deg", "longitude of the target"),
+    "miss_distance_km": SummaryKey("km", "great-circle distance from the target to the touchdown"),
+    "miss_along_track_km": SummaryKey("km", "the miss along the great circle from the entry-interface point to the target; negative: short"),
+    "miss_cross_track_km": SummaryKey("km", "the miss across that great circle; positive: to the left"),
+    "burn_altitude_km": SummaryKey("km", "altitude at the start of the deorbit burn"),
+    "separation_altitude_km": SummaryKey("km", "altitude where the modules separate"),
+    "entry_interface_altitude_km": SummaryKey("km", "altitude of the entry interface"),
+    "entry_speed_m_s": SummaryKey("m/s", "speed at the entry interface"),
+    "parachute_altitude_km": SummaryKey("km", "altitude of the parachute command (the drogue opens)"),
+    "speed_at_parachute_m_s": SummaryKey("m/s", "speed at the parachute command"),
+    "speed_at_main_canopy_m_s": SummaryKey("m/s", "speed when the main canopy opens; null if it never did"),
+    "main_canopy_descent_speed_m_s": SummaryKey(
+        "m/s", "steady descent speed under the settled main canopy, at the soft-landing engines' height; null if it never got there"
+    ),
+    "bank_reversals": SummaryKey("1", "number of bank reversals the guidance flew"),
+}
+
 KIND = KindSpec(
     name="reentry",
     scenario=Scenario,
     run=run,
     title="one Soyuz descent from undocking to touchdown",
-    summary={},
+    summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"soyuz": "descent", "soyuz_geodetic": "descent_geodetic"}),
     first_run_note=first_run_note,
 )

@@ -40,7 +40,7 @@ from orbital.earth.constants import R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
 from orbital.models import soyuz
 from orbital.progress import Stage
-from orbital.kind_contract import DisplayHints, KindSpec
+from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import Quantity, StrictModel, initial_state
 
@@ -314,12 +314,35 @@ def run(scenario):
     return Result(scenario.name, scenario.kind, epoch, out.t_touchdown[ok].copy(), trajectories, events, summary, extra, scene)
 
 
+#: What :func:`summarise` puts in the summary: statistics over the samples that landed (null if none
+#: did; the ellipse needs three). Places geodetic (WGS84), ground distances on the mean sphere.
+SUMMARY_KEYS = {
+    "n_samples": SummaryKey("1", "number of dispersed descents flown"),
+    "n_landed": SummaryKey("1", "how many of them landed"),
+    "n_not_landed": SummaryKey("1", "how many were still flying when the run gave up (4 h after their burn)"),
+    "n_impacts": SummaryKey("1", "landings faster than 10 m/s"),
+    "n_canopies_outside_envelope": SummaryKey("1", "landings whose drogue or main canopy opened beyond the envelope flown"),
+    "guidance": SummaryKey("", "the guidance mode flown: lifting or ballistic"),
+    "landing_mean_lat_deg": SummaryKey("deg", "geodetic latitude of the mean landing point (mean of unit vectors)"),
+    "landing_mean_lon_deg": SummaryKey("deg", "longitude of the mean landing point"),
+    "ellipse_probability": SummaryKey("1", "probability inside the dispersion ellipse (2-D Gaussian fit)"),
+    "ellipse_major_km": SummaryKey("km", "full major axis of the dispersion ellipse (east/north offsets in the plane tangent at the mean)"),
+    "ellipse_minor_km": SummaryKey("km", "full minor axis of the dispersion ellipse"),
+    "ellipse_major_azimuth_deg": SummaryKey("deg", "azimuth of the major axis from north, 0 to 180"),
+    "p_water": SummaryKey("1", "share of the landings on water (GSHHG coastlines; lakes are water)"),
+    "peak_g_p50": SummaryKey("g", "median of the samples' largest sensed loads"),
+    "peak_g_p99": SummaryKey("g", "99th percentile of the samples' largest sensed loads"),
+    "target_lat_deg": SummaryKey("deg", "geodetic latitude of the target: the undispersed planned descent's landing point"),
+    "target_lon_deg": SummaryKey("deg", "longitude of the target"),
+    "mean_miss_km": SummaryKey("km", "great-circle distance from the target to the mean landing point"),
+}
+
 KIND = KindSpec(
     name="reentry_footprint",
     scenario=Scenario,
     run=run,
     title="dispersed Soyuz descents: the landing footprint",
-    summary={},
+    summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"landings": "landings"}, play_span="landings", span_name="from the first to the last touchdown", still_at_end=True),
     first_run_note=soyuz.first_run_note,
 )

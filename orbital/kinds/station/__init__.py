@@ -15,7 +15,7 @@ from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
 from orbital.earth.elements import perigee_apogee_radius_m, period_s, rv_to_classical
 from orbital.kinds.station.orbit_metrics import ascending_node_times_s, linear_rate
 from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
-from orbital.kind_contract import DisplayHints, KindSpec
+from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.results import Event, Result, Trajectory
 from orbital.schema import (
     ForcesSpec,
@@ -193,11 +193,42 @@ def run(scenario):
     return Result(scenario.name, scenario.kind, epoch, t_s, trajectories, events, summary)
 
 
+#: What :func:`summarise` and :func:`run` put in the summary. Elements are osculating, in TEME of the epoch.
+SUMMARY_KEYS = {
+    "period_min": SummaryKey("min", "Keplerian period of the osculating elements at the epoch"),
+    "nodal_period_min": SummaryKey(
+        "min", "mean time between ascending-node crossings (z from - to + in TEME of the epoch); null, with nodal_period_note, "
+        "if output_step exceeds a tenth of the period or there are fewer than two crossings",
+    ),
+    "nodal_period_note": SummaryKey("", "why nodal_period_min is null (only then)"),
+    "perigee_km": SummaryKey("km", "osculating perigee at the epoch, above the equatorial radius (6378.137 km)"),
+    "apogee_km": SummaryKey("km", "osculating apogee at the epoch, above the equatorial radius (6378.137 km)"),
+    "inclination_deg": SummaryKey("deg", "osculating inclination at the epoch, to the true equator (TEME)"),
+    "raan_rate_deg_per_day": SummaryKey(
+        "deg/d", "measured drift of the osculating ascending node (least-squares slope over the run); null, with raan_rate_note, "
+        "for a run shorter than an orbit or an equatorial orbit",
+    ),
+    "raan_rate_note": SummaryKey("", "why raan_rate_deg_per_day is null (only then)"),
+    "raan_rate_j2_theory_deg_per_day": SummaryKey(
+        "deg/d", "secular J2 node rate -1.5 n J2 (Re/a)^2 cos i / (1 - e^2)^2 at the run's mean osculating a, e, i; 0 without J2"
+    ),
+    "altitude_loss_km_per_day": SummaryKey(
+        "km/d", "secular decay: minus the least-squares slope of the energy semi-major axis (J2 potential included: no short-period wiggle)"
+    ),
+    "min_altitude_km": SummaryKey("km", "lowest geodetic (WGS84) altitude over the output samples"),
+    "max_altitude_km": SummaryKey("km", "highest geodetic (WGS84) altitude over the output samples"),
+    "final_altitude_km": SummaryKey("km", "geodetic (WGS84) altitude at the last sample"),
+    "max_abs_lat_deg": SummaryKey("deg", "highest geodetic latitude (north or south) of the ground track over the output samples"),
+    "orbits": SummaryKey("1", "the run's span in Keplerian periods at the epoch"),
+    "duration_days": SummaryKey("d", "the run's span: the duration asked for, or up to the decay if it decayed"),
+    "decayed": SummaryKey("", "whether the orbit fell to 100 km: the run stops there, its last sample"),
+}
+
 KIND = KindSpec(
     name="station",
     scenario=Scenario,
     run=run,
     title="the station alone: its orbit with J2 and drag, and its ground track",
-    summary={},
+    summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"station": "orbit", "station_geodetic": "orbit_geodetic"}),
 )
