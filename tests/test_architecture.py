@@ -64,7 +64,6 @@ VIZ_MAY_IMPORT: dict[str, str] = {
     "orbital.earth.constants": "the Earth's radius and rotation rate place the globe and turn it",
     "orbital.earth.frames": "GCRS->ITRS for the globe's turn, geodetic<->ITRS for drawing ground points",
     "orbital.earth.landmask": "the GSHHG coastline polygons drawn on the globe",
-    "orbital.earth.geodesy": "ellipse_ring: the footprint ellipse of a run directory written before Result.scene held it",
 }
 
 

@@ -186,7 +186,7 @@ def test_registry_draws_the_contract_kinds():
     from viz.registry import globe_layers, time_span
 
     arm = synthetic_arm_result()
-    assert [layer.__name__ for layer in globe_layers(arm)] == ["OrbitLayer"]
+    assert [(layer.__name__, name) for layer, name in globe_layers(arm)] == [("OrbitLayer", "station")]
     assert time_span(arm) == (0.0, 600.0)
     decay = synthetic_decay_result()
     assert time_span(decay) == (decay.scene["window_start_s"], decay.scene["window_end_s"])
@@ -292,7 +292,7 @@ def test_first_frame_sizes_closeup_labels_from_the_laid_out_panel():
     cross, label = closeup.station_marker
     assert not cross.visible and not label.visible, "the station fills the view: no 'station' label over the model"
     assert label.anchor_x == "right"  # when shown, left of the cross; the airlock / SAFER target labels go right
-    assert closeup.astronaut["ring"]._data["a_size"][0] >= RING_MIN_PX
+    assert closeup.chaser["ring"]._data["a_size"][0] >= RING_MIN_PX
 
 
 def test_hud_blocks_sit_in_their_corners_and_the_help_appears_with_h():

@@ -150,6 +150,6 @@ KIND = KindSpec(
     run=run,
     title="one Soyuz descent from undocking to touchdown",
     summary={},
-    display=DisplayHints(roles={"soyuz": "descent", "soyuz_geodetic": "descent_geodetic"}),
+    display=DisplayHints(roles={"soyuz": "descent", "soyuz_geodetic": "descent_geodetic", "soyuz_loads": "descent_loads"}),
     first_run_note=first_run_note,
 )
