@@ -233,7 +233,7 @@ class FootprintLayer:
         self.n_total = int(ok.sum())
         self.ellipse_size = _ellipse_size(summary)
         self.cameras = [("landing site", 0.15, self.position)]
-        self.legend = ["landings: green land, blue water; yellow ellipse, red target"]
+        self.legend = [f"{name}: green land, blue water; yellow ellipse, red target"]
 
     def position(self, t_s):
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.centre
