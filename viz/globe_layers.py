@@ -2,8 +2,8 @@
 display hints, :data:`viz.registry.LAYERS`).
 
 A layer is built with ``(globe, result, name)``, ``name`` the trajectory or table it draws; the
-trajectories that go with it are found by their roles (:func:`_companion`). ``globe.inertial`` is the GCRS scene
-node, ``globe.ground`` the Earth-fixed (ITRS) node and ``globe.rotation`` the
+trajectories that go with it are found by their roles (:func:`_companion`). ``globe.inertial``
+is the GCRS scene node, ``globe.ground`` the Earth-fixed (ITRS) node and ``globe.rotation`` the
 :class:`viz.earth_rotation.EarthRotation`. A layer offers ``set_time(t_s)``,
 ``hud_items(t_s) -> dict``, ``cameras`` (``(name, distance, target(t_s) -> GCRS
 scene point)``) and ``legend`` (text lines). Things on the ground (tracks,
