@@ -15,7 +15,8 @@ from typing import Any, Callable, Mapping, Optional
 
 #: The roles a trajectory or table can play in the picture (``DisplayHints.roles``), and what each is.
 ROLES: dict[str, str] = {
-    "orbit": "a body in orbit, GCRS state (x, y, z, vx, vy, vz): its orbit and ground track on the globe",
+    "orbit": "a body in orbit, GCRS state (x, y, z, vx, vy, vz): its orbit and ground track on the globe; "
+    "the close-up's target (the origin of LVLH) when there is a chaser",
     "orbit_geodetic": "the same body's geodetic track (lat, lon, alt) on the WGS84 ellipsoid",
     "chaser": "a body moving near the target, LVLH state relative to it: the close-up follows it",
     "chaser_reference": "the linear (Clohessy-Wiltshire) prediction of the chaser, drawn as a ghost",
@@ -23,7 +24,11 @@ ROLES: dict[str, str] = {
     "tension": "a tether's tension (N), one column",
     "descent": "a capsule falling home, GCRS state: drawn on the globe down to the ground",
     "descent_geodetic": "the descent's geodetic track (lat, lon, alt)",
-    "landings": "a table of landing points (lat, lon per sample): the footprint on the globe",
+    "descent_loads": "the descent's sensed load (g), heat flux and phase code: its path's colours and readouts",
+    "decay": "an object decaying from orbit, GCRS state sampled days apart until its plunge: too sparse to draw as a path",
+    "decay_geodetic": "the decaying object's geodetic track (lat, lon, alt): its height read out in the plunge",
+    "heights": "mean, perigee and apogee heights of a decaying orbit over the run (km): read out, not drawn",
+    "landings": "a table of landing points (t, lat, lon, on_land per sample): the footprint on the globe",
     "reentry_window": "a table of the ground track over a reentry prediction window (t, lat, lon, alt)",
 }
 

@@ -64,7 +64,6 @@ VIZ_MAY_IMPORT: dict[str, str] = {
     "orbital.earth.constants": "the Earth's radius and rotation rate place the globe and turn it",
     "orbital.earth.frames": "GCRS->ITRS for the globe's turn, geodetic<->ITRS for drawing ground points",
     "orbital.earth.landmask": "the GSHHG coastline polygons drawn on the globe",
-    "orbital.earth.geodesy": "ellipse_ring: the footprint ellipse of a run directory written before Result.scene held it",
 }
 
 
@@ -209,3 +208,41 @@ def test_every_module_has_a_room():
 def test_no_exception_is_stale_among_the_upward_ones():
     found = {(a, b) for a, b, _ in _imports()}
     assert not set(UPWARD_EXCEPTIONS) - found, "listed but no longer imported: drop them"
+
+
+#: Strings the viewer may write although a kind names a trajectory so, each with its reason. The
+#: role words (ROLES) are the vocabulary the viewer reads, and are allowed too.
+VIZ_WORDS: dict[str, str] = {
+    "altitude": "a readout's label in the HUD (the decay kind calls its heights trajectory so)",
+}
+
+
+def _viz_strings() -> list[tuple[str, int, str]]:
+    """(module, line, text) of every string constant in viz/ (f-string pieces included)."""
+    return [
+        (module, node.lineno, node.value)
+        for module, path in _modules().items()
+        if module.split(".")[0] == "viz"
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+def test_the_viewer_names_no_kind_and_no_trajectory_of_a_kind():
+    """The viewer reads display hints (roles), never a kind's name or its trajectories' names."""
+    from orbital.kind_contract import ROLES
+    from orbital.kinds import KINDS, kind_spec
+
+    trajectory_names = {name for kind in KINDS for name in kind_spec(kind).display.roles} - set(ROLES) - set(VIZ_WORDS)
+    bad = [f"{module} (line {line}): {text!r}" for module, line, text in _viz_strings() if text in KINDS or text in trajectory_names]
+    assert not bad, "the viewer names kinds or trajectories by heart:\n" + "\n".join(bad)
+
+
+def test_every_kind_declares_roles_of_the_vocabulary_and_a_span_it_has():
+    from orbital.kind_contract import ROLES
+    from orbital.kinds import KINDS, kind_spec
+
+    for kind in KINDS:
+        display = kind_spec(kind).display
+        assert set(display.roles.values()) <= set(ROLES), f"{kind}: roles {sorted(set(display.roles.values()) - set(ROLES))} not in ROLES"
+        assert display.play_span == "time_grid" or display.play_span in display.roles, f"{kind}: play_span {display.play_span!r}"

@@ -8,7 +8,14 @@ from viz.backend import offscreen_unavailable_reason
 REASON = offscreen_unavailable_reason()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=str(REASON))
 
-from viz_helpers import bundled_result, canvas_xy, near_colour, synthetic_arm_result, synthetic_decay_result  # noqa: E402
+from viz_helpers import (  # noqa: E402
+    bundled_result,
+    canvas_xy,
+    circular_orbit_gcrs,
+    near_colour,
+    synthetic_arm_result,
+    synthetic_decay_result,
+)
 
 SIZE = (480, 360)
 
@@ -186,10 +193,98 @@ def test_registry_draws_the_contract_kinds():
     from viz.registry import globe_layers, time_span
 
     arm = synthetic_arm_result()
-    assert [layer.__name__ for layer in globe_layers(arm)] == ["OrbitLayer"]
+    assert [(layer.__name__, name) for layer, name in globe_layers(arm)] == [("OrbitLayer", "station")]
     assert time_span(arm) == (0.0, 600.0)
     decay = synthetic_decay_result()
     assert time_span(decay) == (decay.scene["window_start_s"], decay.scene["window_end_s"])
+
+
+def _made_up_result(roles, trajectories, play_span="time_grid"):
+    """A Result of a kind no registry knows: only its display roles say what each trajectory is."""
+    from orbital.kind_contract import DisplayHints
+    from orbital.kinds import KINDS
+    from orbital.results import Result
+
+    assert "tug_and_probe" not in KINDS
+    display = DisplayHints(roles=roles, play_span=play_span, span_name="while the dots fall", still_at_end=True)
+    scene = {"tether_anchor_lvlh_m": [1.0, 0.0, 12.0]}
+    return Result("made_up", "tug_and_probe", "2026-11-25T00:00:00", MADE_UP_T, trajectories, [], {}, scene=scene, display=display)
+
+
+MADE_UP_T = np.linspace(0.0, 600.0, 121)
+
+
+def _made_up_trajectories():
+    from orbital.results import Trajectory
+
+    n, t = MADE_UP_T.size, MADE_UP_T
+    lvlh6 = (("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3)
+    probe = np.column_stack([np.linspace(5.0, 25.0, n), np.linspace(-10.0, 15.0, n), np.full(n, 8.0)])
+    probe = np.hstack([probe, np.gradient(probe, t, axis=0)])
+    boom = np.hstack([np.tile([3.0, 0.0, 10.0], (n, 1)), np.tile([3.0, 5.0, 10.0], (n, 1)), probe[:, :3] - [0.5, 0.0, 0.0]])
+    dots_t = np.linspace(100.0, 500.0, 9)
+    dots = np.column_stack([dots_t, 47.0 + 0.1 * np.arange(9), 69.0 + 0.1 * np.arange(9), np.ones(9)])
+    return {
+        "tug": Trajectory("gcrs", *lvlh6, circular_orbit_gcrs(t)),
+        "probe": Trajectory("lvlh", *lvlh6, probe),
+        "probe_linear": Trajectory("lvlh", *lvlh6, probe + [0.0, 3.0, 0.0, 0.0, 0.0, 0.0]),
+        "boom": Trajectory("lvlh", tuple(f"p{k}_{a}" for k in range(3) for a in "xyz"), ("m",) * 9, boom),
+        "line": Trajectory("none", ("tension",), ("N",), np.full((n, 1), 40.0)),
+        "dots": Trajectory("wgs84", ("t", "lat", "lon", "on_land"), ("s", "deg", "deg", "1"), dots),
+    }
+
+
+def test_a_kind_no_registry_knows_is_drawn_from_its_roles_in_both_views():
+    from viz.closeup import MARKER_COLOR
+    from viz.globe_layers import STATION_COLOR
+    from viz.registry import globe_layers, span_name, still_time, time_span
+
+    roles = {"tug": "orbit", "probe": "chaser", "probe_linear": "chaser_reference", "boom": "arm", "line": "tension", "dots": "landings"}
+    result = _made_up_result(roles, _made_up_trajectories(), play_span="dots")
+    assert [(layer.__name__, name) for layer, name in globe_layers(result)] == [("OrbitLayer", "tug"), ("FootprintLayer", "dots")]
+    assert time_span(result) == (100.0, 500.0) and still_time(result) == 500.0 and span_name(result) == "while the dots fall"
+    viewer = _viewer(result)
+    globe, closeup = viewer.views
+    assert [type(view).__name__ for view in viewer.views] == ["GlobeView", "CloseupView"]
+    assert closeup.camera_names == ["arm", "tug + probe", "tug", "follow probe"]
+    _use_camera(globe, "tug")
+    image = viewer.frame_at(300.0)
+    orbit, footprint = globe.layers
+    assert near_colour(image, canvas_xy(orbit.marker, orbit.position(300.0)), STATION_COLOR)
+    p = closeup.tracks.chaser_position(300.0)
+    assert near_colour(image, canvas_xy(closeup.chaser["ring"], p), MARKER_COLOR, radius=20)
+    assert closeup.chaser["label"].visible and closeup.chaser["label"].text == "probe"
+    hud = viewer.hud.status.text
+    assert "landed: 5 / 9" in hud and "distance: " in hud and "tether: taut 40 N" in hud and "arm tip: " in hud
+
+
+def test_a_kind_no_registry_knows_shows_its_descent_and_reentry_window_on_the_globe_alone():
+    from orbital.results import Trajectory
+    from viz.globe_layers import CAPSULE_COLOR
+
+    t = MADE_UP_T
+    falling = circular_orbit_gcrs(t) * np.linspace(1.0, 0.95, t.size)[:, None]  # down to the ground, no geodetic track given
+    pass_t = np.linspace(0.0, 600.0, 61)
+    ground_pass = np.column_stack([pass_t, np.linspace(-20.0, 20.0, 61), np.linspace(10.0, 40.0, 61), np.zeros(61)])
+    trajectories = {
+        "falling": Trajectory("gcrs", ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3, falling),
+        "pass": Trajectory("wgs84", ("t", "lat", "lon", "alt"), ("s", "deg", "deg", "m"), ground_pass),
+    }
+    result = _made_up_result({"falling": "descent", "pass": "reentry_window"}, trajectories)
+    viewer = _viewer(result)
+    assert [type(view).__name__ for view in viewer.views] == ["GlobeView"]
+    descent, swath = viewer.views[0].layers
+    assert (type(descent).__name__, type(swath).__name__) == ("DescentLayer", "DecaySwathLayer")
+    image = viewer.frame_at(300.0)
+    assert near_colour(image, canvas_xy(descent.marker, descent.path[60]), CAPSULE_COLOR)
+    assert "to nominal reentry" in viewer.hud.status.text
+
+
+def test_a_result_without_display_hints_shows_the_earth_alone():
+    result = _made_up_result({}, _made_up_trajectories())
+    viewer = _viewer(result)
+    assert [type(view).__name__ for view in viewer.views] == ["GlobeView"] and viewer.views[0].layers == []
+    assert viewer.frame_at(300.0)[..., :3].std() > 10
 
 
 class _Key:
@@ -292,7 +387,7 @@ def test_first_frame_sizes_closeup_labels_from_the_laid_out_panel():
     cross, label = closeup.station_marker
     assert not cross.visible and not label.visible, "the station fills the view: no 'station' label over the model"
     assert label.anchor_x == "right"  # when shown, left of the cross; the airlock / SAFER target labels go right
-    assert closeup.astronaut["ring"]._data["a_size"][0] >= RING_MIN_PX
+    assert closeup.chaser["ring"]._data["a_size"][0] >= RING_MIN_PX
 
 
 def test_hud_blocks_sit_in_their_corners_and_the_help_appears_with_h():

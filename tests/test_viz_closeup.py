@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from orbital.io import scenario as sc
+from orbital.kinds import kind_spec
 from orbital.results import Event, Result, Trajectory
 from orbital.runners import run_scenario
 
@@ -94,7 +95,8 @@ def synthetic_arm_result(samples=61, duration_s=60.0):
         "tether_anchor_lvlh_m": list(TETHER_ANCHOR),
         "capture_radius_m": 1.0,
     }
-    return Result("synthetic_arm", "arm_rescue", "2026-11-25T00:00:00", t, trajectories, events, {}, scene=scene)
+    display = kind_spec("arm_rescue").display
+    return Result("synthetic_arm", "arm_rescue", "2026-11-25T00:00:00", t, trajectories, events, {}, scene=scene, display=display)
 
 
 def _render(canvas, view, t_s, camera=None):
@@ -131,7 +133,7 @@ def test_applies_to_lvlh_results_only(bundled):
 
     assert CloseupView.applies_to(bundled["gordon_adrift"])
     assert CloseupView.applies_to(synthetic_arm_result())
-    station_only = Result("iss", "station", "2026-11-25T00:00:00", np.zeros(2), {"station": bundled["gordon_adrift"].trajectories["station"]}, [], {})
+    station_only = Result("iss", "station", "2026-11-25T00:00:00", np.zeros(2), {"station": bundled["gordon_adrift"].trajectories["station"]}, [], {}, display=kind_spec("station").display)
     assert not CloseupView.applies_to(station_only)
 
 
@@ -152,7 +154,7 @@ def test_astronaut_marker_where_the_projection_says(bundled, view_of, name):
     canvas, view = view_of(result)
     for t_s in np.linspace(result.time_s[0], result.time_s[-1], 3):
         image = _render(canvas, view, t_s, camera="station + astronaut")
-        col, row = _pixel(view, view.tracks.astronaut_position(t_s))
+        col, row = _pixel(view, view.tracks.chaser_position(t_s))
         assert 0 <= col < SIZE[0] and 0 <= row < SIZE[1], f"{name} t={t_s}: astronaut off screen"
         rows, cols = np.nonzero(_near_color(image, MARKER_COLOR))
         assert len(rows) > 20, f"{name} t={t_s}: no marker"
@@ -163,7 +165,7 @@ def test_drifting_kilometres_away_stays_in_view_with_a_scale(bundled, view_of):
     result = bundled["gordon_adrift"]
     canvas, view = view_of(result)
     _render(canvas, view, result.time_s[-1], camera="station + astronaut")
-    assert np.linalg.norm(view.tracks.astronaut_position(result.time_s[-1])) > 2000.0
+    assert np.linalg.norm(view.tracks.chaser_position(result.time_s[-1])) > 2000.0
     assert view.hud_items(result.time_s[-1])["distance"].endswith(" km")
     assert view.scale_bar.label.text in {"500 m", "1000 m", "1.00 km", "2.00 km"}
 
@@ -174,9 +176,9 @@ def test_arm_moves_between_two_times(view_of):
     result = synthetic_arm_result()
     canvas, view = view_of(result)
     start = _render(canvas, view, 0.0, camera="station")
-    tip_then = _pixel(view, view.tracks.arm_points[0, -1])
+    tip_then = _pixel(view, view.tracks.arm[0, -1])
     end = _render(canvas, view, 60.0)
-    tip_now = _pixel(view, view.tracks.arm_points[-1, -1])
+    tip_now = _pixel(view, view.tracks.arm[-1, -1])
     assert np.hypot(tip_now[0] - tip_then[0], tip_now[1] - tip_then[1]) > 10
     tip_color = lambda image, pixel: _near_color(_window(image, pixel, 2), ARM_TIP, tolerance=90).any()  # noqa: E731
     assert tip_color(start, tip_then) and not tip_color(start, tip_now)
@@ -254,14 +256,14 @@ def test_tracks_interpolate_in_float64_and_clamp():
     result = synthetic_arm_result()
     tracks = Tracks(result)
     points = result.trajectories["arm_points"].data.reshape(61, 9, 3)
-    assert np.allclose(tracks.at(tracks.arm_points, 10.5), 0.5 * (points[10] + points[11]))
-    assert np.allclose(tracks.at(tracks.arm_points, -5.0), points[0])
-    assert np.allclose(tracks.at(tracks.arm_points, 1e6), points[-1])
-    assert tracks.history(tracks.astronaut[:, :3], 2.5).shape == (4, 3)
+    assert np.allclose(tracks.at(tracks.arm, 10.5), 0.5 * (points[10] + points[11]))
+    assert np.allclose(tracks.at(tracks.arm, -5.0), points[0])
+    assert np.allclose(tracks.at(tracks.arm, 1e6), points[-1])
+    assert tracks.history(tracks.chaser[:, :3], 2.5).shape == (4, 3)
     assert [tracks.tether_state(t) for t in (10.0, 30.0, 50.0)] == ["slack", "taut", "slack"]
     far = 3000.0 + 1e-3  # a millimetre 3 km out survives: the sampling stays float64
     result.trajectories["astronaut"].data[:, 0] = far
-    assert Tracks(result).astronaut_position(7.0)[0] == far
+    assert Tracks(result).chaser_position(7.0)[0] == far
 
 
 def test_sagging_line_sags_and_ends_at_its_ends():
@@ -293,7 +295,7 @@ def test_tracks_read_back_from_a_run_directory(bundled, tmp_path):
     fresh, reread = Tracks(result), Tracks(read_run(write_run(result, "kind: eva_drift\n", tmp_path / "run")))
     assert np.array_equal(fresh.tether_anchor, reread.tether_anchor)
     for t_s in (0.0, 30.0, 3000.0):
-        assert np.array_equal(fresh.astronaut_position(t_s), reread.astronaut_position(t_s))
+        assert np.array_equal(fresh.chaser_position(t_s), reread.chaser_position(t_s))
         assert fresh.tether_state(t_s) == reread.tether_state(t_s)
 
 
@@ -302,7 +304,7 @@ def test_arm_camera_keeps_the_drifting_astronaut_in_view(view_of, name, t_s):
     result = run_scenario(sc.load(name, []))
     canvas, view = view_of(result)
     _render(canvas, view, t_s, camera="arm")
-    for point in (view.tracks.astronaut_position(t_s), *view.tracks.at(view.tracks.arm_points, t_s)):
+    for point in (view.tracks.chaser_position(t_s), *view.tracks.at(view.tracks.arm, t_s)):
         col, row = _pixel(view, point)
         assert 0 <= col < SIZE[0] and 0 <= row < SIZE[1], f"{name} t={t_s}: {point} off screen in the arm camera"
 
@@ -314,8 +316,8 @@ def test_labels_stand_by_their_points_and_hide_off_the_panel(bundled, view_of):
     canvas, view = view_of(result)
     t_s = result.time_s[len(result.time_s) // 3]
     image = _render(canvas, view, t_s, camera="station + astronaut")
-    label = view.astronaut["label"]
-    col, row = _pixel(view, view.tracks.astronaut_position(t_s))
+    label = view.chaser["label"]
+    col, row = _pixel(view, view.tracks.chaser_position(t_s))
     assert label.visible and label.text == "astronaut"
     x, y = label.pos
     assert abs(x - col) <= 1 and row - 60 < y < row - LABEL_GAP_PX  # centred over him, above his ring

@@ -200,7 +200,9 @@ def test_time_span_of_a_sub_window_is_named():
     from viz.options import OptionError, check_time_in_span
     from viz.registry import span_name
 
-    decay = type("R", (), {"kind": "decay_reentry"})()
+    from viz_helpers import synthetic_decay_result
+
+    decay = synthetic_decay_result()  # its display hints name the span
     window = (53_402_880.0, 53_500_000.0)
     assert check_time_in_span("53450000", 53_450_000.0, window, span_name(decay)) == 53_450_000.0
     with pytest.raises(OptionError, match=r"--time '100': expected a time in the prediction window, between 53402880 s \(T\+618 d"):

@@ -4,6 +4,7 @@ import functools
 
 import numpy as np
 
+from orbital.kinds import kind_spec
 from orbital.results import Event, Result, Trajectory
 
 #: Overrides that keep each bundled run short in tests (the look is the same).
@@ -69,7 +70,8 @@ def synthetic_decay_result():
         "window_track": Trajectory("wgs84", ("t", "lat", "lon", "alt"), ("s", "deg", "deg", "m"), track),
     }
     events = [Event(nominal_s, "reentry", "nominal reentry")]
-    return Result("decay_test", "decay_reentry", "2026-11-25T00:00:00", history_t, trajectories, events, {}, scene=scene)
+    display = kind_spec("decay_reentry").display
+    return Result("decay_test", "decay_reentry", "2026-11-25T00:00:00", history_t, trajectories, events, {}, scene=scene, display=display)
 
 
 def synthetic_arm_result(n=121, links=7):
@@ -96,4 +98,5 @@ def synthetic_arm_result(n=121, links=7):
     }
     scene = {"arm_base_lvlh_m": base.tolist(), "airlock_lvlh_m": [0.0, -2.0, 4.0], "capture_radius_m": 1.0}
     events = [Event(300.0, "capture", "astronaut captured by the arm")]
-    return Result("arm_test", "arm_rescue", "2026-11-25T00:00:00", t, trajectories, events, {}, scene=scene)
+    display = kind_spec("arm_rescue").display
+    return Result("arm_test", "arm_rescue", "2026-11-25T00:00:00", t, trajectories, events, {}, scene=scene, display=display)

@@ -1,17 +1,20 @@
-"""The close-up: the station's LVLH frame in metres, drawn into a vispy ViewBox.
+"""The close-up: the target's LVLH frame in metres, drawn into a vispy ViewBox.
 
 LVLH: x radial out (drawn up), y along-track, z orbit normal; origin at the
-station's centre of mass. Every position comes from the Result as float64
-differences from the station and is cast to float32 only when handed to the GPU,
+target's centre of mass. Every position comes from the Result as float64
+differences from the target and is cast to float32 only when handed to the GPU,
 so metres stay metres even kilometres out.
 
-Drawn: the station (:mod:`viz.station_model`), the arm from ``arm_points``, the
-astronaut (figure, ring marker and label), the tether (sagging when slack, straight
+It draws a result with a ``chaser`` or an ``arm`` among its display roles
+(:mod:`viz.closeup_tracks` finds them, whatever their names): the target as the
+station (:mod:`viz.station_model`), the arm, the chaser as a spacewalker (figure,
+ring marker and its trajectory's name), the tether (sagging when slack, straight
 and coloured by tension when taut, a stub when broken), the drift trail up to now,
-the Clohessy-Wiltshire prediction as a dashed ghost with a ghost marker, the SAFER
-target / airlock, and a scale bar. Cameras (``c`` in the player cycles them):
-``station + astronaut`` frames both and zooms out as he drifts away, ``station``,
-``follow astronaut``, ``arm`` (frames the arm and the astronaut together).
+the ``chaser_reference`` (Clohessy-Wiltshire) prediction as a dashed ghost with a
+ghost marker, the SAFER target / airlock, and a scale bar. Cameras (``c`` in the
+player cycles them; named with the trajectories' names, e.g. ``station + astronaut``):
+target + chaser (frames both and zooms out as he drifts away), target, follow the
+chaser, ``arm`` (frames the arm and the chaser together).
 """
 
 
@@ -22,6 +25,7 @@ from vispy.visuals.transforms import STTransform
 from viz import lighting, station_model
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
+from viz.sampling import names_of
 from viz.scale_bar import ScaleBar, eye_position, format_length, pixels_per_unit
 
 BACKGROUND = (0.02, 0.03, 0.07, 1.0)
@@ -57,11 +61,11 @@ ARM_VIEW_M = 37.0
 ARM_RADIUS_M = 0.3
 JOINT_RADIUS_M = 0.5
 ARM_SIDES = 12
-#: The astronaut's ring: its least size on screen (px) far off ...
+#: The chaser's ring: its least size on screen (px) far off ...
 RING_MIN_PX = 28.0
 #: ... and its size (m) near by, where it circles his 1.9 m figure.
 RING_DIAMETER_M = 2.6
-#: Gap (px) between the astronaut's ring and his label above it.
+#: Gap (px) between the chaser's ring and his label above it.
 LABEL_GAP_PX = 10.0
 #: Data for visuals until the first set_time (vispy wants some).
 _PLACEHOLDER_LINE = np.zeros((2, 3), dtype=np.float32)
@@ -116,10 +120,8 @@ class CloseupView:
 
     @staticmethod
     def applies_to(result):
-        """True if ``result`` has LVLH trajectories to draw (an astronaut or an arm)."""
-        return any(
-            name in result.trajectories and result.trajectories[name].frame == "lvlh" for name in ("astronaut", "arm_points")
-        )
+        """True if ``result`` has LVLH trajectories to draw (a ``chaser`` or an ``arm``)."""
+        return any(result.trajectories[name].frame == "lvlh" for role in ("chaser", "arm") for name in names_of(result, role))
 
     def __init__(self, viewbox, result):
         self.viewbox = viewbox
@@ -130,8 +132,8 @@ class CloseupView:
         self._lit = []
 
         self.station = self._lit_mesh(station_model.station_mesh(), root).visual
-        self.arm = self._build_arm(root) if self.tracks.arm_points is not None else None
-        self.astronaut = self._build_astronaut(root) if self.tracks.astronaut is not None else None
+        self.arm = self._build_arm(root) if self.tracks.arm is not None else None
+        self.chaser = self._build_chaser(root) if self.tracks.chaser is not None else None
         self.tether = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=2.0, antialias=True)
         self.trail = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=3.0, antialias=True)
         self.ghost_path = self._build_ghost_path(root)
@@ -144,12 +146,14 @@ class CloseupView:
         self.camera = scene.cameras.TurntableCamera(fov=FOV_DEG, up="+x", elevation=25.0, azimuth=-55.0)
         self.camera.depth_value = DEPTH_VALUE
         viewbox.camera = self.camera
-        self.camera_names = ["station + astronaut"] if self.astronaut is not None else []
-        self.camera_names += ["station"]
-        if self.astronaut is not None:
-            self.camera_names.append("follow astronaut")
+        target, chaser = self.tracks.target_name, self.tracks.chaser_name
+        presets = [("target", target)]  # (what the preset does, its name)
+        if self.chaser is not None:
+            presets = [("both", f"{target} + {chaser}"), *presets, ("follow", f"follow {chaser}")]
         if self.arm is not None:
-            self.camera_names.insert(0, "arm")
+            presets.insert(0, ("arm", "arm"))
+        self._preset_of = {name: preset for preset, name in presets}
+        self.camera_names = [name for _, name in presets]
         self.camera_name = None
         self._choose_camera(self.camera_names[0])
         self.set_time(self._t)
@@ -162,7 +166,7 @@ class CloseupView:
         return lit
 
     def _build_arm(self, root):
-        k = self.tracks.arm_points.shape[1]
+        k = self.tracks.arm.shape[1]
         sphere_v, sphere_f = station_model.sphere_template(6, 10)
         self._sphere_v = sphere_v
         link_faces = station_model.tube_faces(k - 1, ARM_SIDES)
@@ -171,11 +175,11 @@ class CloseupView:
         self._arm_faces = np.concatenate([link_faces, joint_faces]).astype(np.int32)
         colors = [ARM_BOOM] * len(link_faces) + [station_model.JOINT_GREY] * ((k - 1) * len(sphere_f)) + [ARM_TIP] * len(sphere_f)
         self._arm_colors = np.array(colors, dtype=np.float32)
-        base = self.tracks.arm_base if self.tracks.arm_base is not None else self.tracks.arm_points[0, 0]
+        base = self.tracks.arm_base if self.tracks.arm_base is not None else self.tracks.arm[0, 0]
         top = min(station_model.TRUSS_TOP_X_M, base[0] - 0.5)
         pedestal = station_model.box((top, base[1] - 1.2, base[2] - 1.2), (base[0], base[1] + 1.2, base[2] + 1.2), ARM_BASE)
         self._lit_mesh(pedestal, root)
-        return self._lit_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm_points[0])[:2], self._arm_colors), root)
+        return self._lit_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm[0])[:2], self._arm_colors), root)
 
     def _arm_geometry(self, points):
         """Vertices (float32) and faces of the arm through ``points`` (K, 3) m."""
@@ -183,13 +187,14 @@ class CloseupView:
         joints = (points[:, None, :] + JOINT_RADIUS_M * self._sphere_v[None]).reshape(-1, 3)
         return np.vstack([links, joints]).astype(np.float32), self._arm_faces
 
-    def _build_astronaut(self, root):
+    def _build_chaser(self, root):
         figure = self._lit_mesh(station_model.astronaut_mesh(), root).visual
         figure.transform = STTransform()
         ring = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
         ring.set_gl_state("translucent", depth_test=False)  # always on top: he must never vanish behind the station
         ring.order = 2
-        return {"figure": figure, "ring": ring, "label": OverlayText(self.viewbox, "astronaut", font_size=10, anchor_x="center", hang="above")}
+        label = OverlayText(self.viewbox, self.tracks.chaser_name, font_size=10, anchor_x="center", hang="above")
+        return {"figure": figure, "ring": ring, "label": label}
 
     def _build_station_marker(self, root):
         """A cross and a label at the centre of mass, shown only when the station is a speck."""
@@ -199,12 +204,12 @@ class CloseupView:
         cross.set_gl_state("translucent", depth_test=False)
         cross.order = 2
         # to the left of the cross: the airlock / SAFER target labels, a few metres off, go to the right
-        label = OverlayText(self.viewbox, "station", font_size=9, color=STATION_MARK_COLOR, anchor_x="right", hang="middle")
+        label = OverlayText(self.viewbox, self.tracks.target_name, font_size=9, color=STATION_MARK_COLOR, anchor_x="right", hang="middle")
         return cross, label
 
     def _build_ghost_path(self, root):
         """The CW prediction, dashed: every other piece of the path, cut at equal arc lengths."""
-        cw = self.tracks.astronaut_cw
+        cw = self.tracks.chaser_reference
         if cw is None:
             return None
         path = cw[np.all(np.isfinite(cw), axis=1)]
@@ -240,11 +245,11 @@ class CloseupView:
         """Move everything to ``t_s`` (s since epoch), interpolating between samples."""
         self._t = float(t_s)
         tr = self.tracks
-        self._track_camera()  # first: the astronaut's ring and label are sized for this view
+        self._track_camera()  # first: the chaser's ring and label are sized for this view
         if self.arm is not None:
-            self.arm.move_to(self._arm_geometry(tr.at(tr.arm_points, t_s))[0])
-        if self.astronaut is not None:
-            self._place_astronaut(tr.astronaut_position(t_s))
+            self.arm.move_to(self._arm_geometry(tr.at(tr.arm, t_s))[0])
+        if self.chaser is not None:
+            self._place_chaser(tr.chaser_position(t_s))
             self._draw_trail(t_s)
             self._draw_ghost(t_s)
         self._draw_tether(t_s)
@@ -252,7 +257,7 @@ class CloseupView:
         cross, label = self.station_marker
         cross.visible = speck
         self._pin_label(label, np.zeros(3), (-LABEL_OFFSET_PX, 0.0), speck)
-        for label, p in self._target_labels:  # clear of the astronaut's ring when he is there
+        for label, p in self._target_labels:  # clear of the chaser's ring when he is there
             self._pin_label(label, p, (0.5 * RING_MIN_PX + LABEL_OFFSET_PX, 0.0))
         self._update_lights()
 
@@ -271,8 +276,8 @@ class CloseupView:
             label.bounds = (width, height)  # near an edge, the whole word stays on the panel
             label.pos = xy + np.asarray(offset_px)
 
-    def _place_astronaut(self, p):
-        a = self.astronaut
+    def _place_chaser(self, p):
+        a = self.chaser
         a["figure"].transform.translate = p.astype(np.float32)
         pixels_per_metre = self._pixels_per_metre(p)
         ring_px = max(RING_MIN_PX, RING_DIAMETER_M * pixels_per_metre)
@@ -282,13 +287,13 @@ class CloseupView:
         )
 
     def _draw_trail(self, t_s):
-        past = self.tracks.history(self.tracks.astronaut[:, :3], t_s)
+        past = self.tracks.history(self.tracks.chaser[:, :3], t_s)
         alpha = np.linspace(0.35, 0.95, len(past))
         colors = np.column_stack([np.tile(TRAIL_COLOR, (len(past), 1)), alpha]).astype(np.float32)
         self.trail.set_data(past.astype(np.float32), color=colors)
 
     def _draw_ghost(self, t_s):
-        cw = self.tracks.at(self.tracks.astronaut_cw, t_s) if self.tracks.astronaut_cw is not None else None
+        cw = self.tracks.at(self.tracks.chaser_reference, t_s) if self.tracks.chaser_reference is not None else None
         if cw is None or not np.all(np.isfinite(cw)):
             self.ghost_marker.visible = False
             return
@@ -300,7 +305,7 @@ class CloseupView:
     def _draw_tether(self, t_s):
         tr = self.tracks
         state = tr.tether_state(t_s)
-        p = tr.astronaut_position(t_s)
+        p = tr.chaser_position(t_s)
         if state == "none" or p is None:
             self.tether.visible = False
             return
@@ -327,39 +332,41 @@ class CloseupView:
 
     def _choose_camera(self, name):
         self.camera_name = name
-        if name == "station":
+        preset = self._preset_of[name]
+        if preset == "target":
             self.camera.center = (0.0, 0.0, 0.0)
             self.camera.scale_factor = 2.0 * STATION_VIEW_RADIUS_M
-        elif name == "follow astronaut":
+        elif preset == "follow":
             self.camera.scale_factor = FOLLOW_VIEW_M
-        elif name == "arm":
+        elif preset == "arm":
             self.camera.scale_factor = ARM_VIEW_M
 
     def _track_camera(self):
         """Re-aim the tracking presets at the current time (the user keeps azimuth and elevation)."""
         tr, t = self.tracks, self._t
-        if self.camera_name == "follow astronaut":
-            self.camera.center = tuple(tr.astronaut_position(t).astype(np.float32))
-        elif self.camera_name == "arm":
-            center, radius = framing_sphere(tr.at(tr.arm_points, t), tr.astronaut_position(t), 0.5 * ARM_VIEW_M)
+        preset = self._preset_of[self.camera_name]
+        if preset == "follow":
+            self.camera.center = tuple(tr.chaser_position(t).astype(np.float32))
+        elif preset == "arm":
+            center, radius = framing_sphere(tr.at(tr.arm, t), tr.chaser_position(t), 0.5 * ARM_VIEW_M)
             if not (np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4) and np.allclose(self.camera.center, center)):
                 self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=2.0 * radius)
-        elif self.camera_name == "station + astronaut":
-            center, radius = enclosing_sphere(STATION_VIEW_RADIUS_M, tr.astronaut_position(t))
+        elif preset == "both":
+            center, radius = enclosing_sphere(STATION_VIEW_RADIUS_M, tr.chaser_position(t))
             if not np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4):  # one view update for both
                 self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=2.0 * radius)
         self._reach_far_things()
         self.scale_bar.update(self._pixels_per_metre())
 
     def _reach_far_things(self):
-        """Push the far clipping plane out to the station and the astronaut, however far apart.
+        """Push the far clipping plane out to the station and the chaser, however far apart.
 
         vispy puts the planes at distance / k and distance * k, k = sqrt(10 depth_value); the
         16-bit depth buffer wants k small, so it grows only as far as needed.
         """
         eye = eye_position(self.camera)
         far = np.linalg.norm(eye) + station_model.STATION_RADIUS_M
-        p = self.tracks.astronaut_position(self._t)
+        p = self.tracks.chaser_position(self._t)
         if p is not None:
             far = max(far, np.linalg.norm(eye - p) + STATION_VIEW_RADIUS_M)
         distance = max(np.linalg.norm(eye - np.asarray(self.camera.center, dtype=float)), 1e-3)
@@ -384,20 +391,20 @@ class CloseupView:
         """Short strings for the HUD at ``t_s``: distance, speed, tether, targets, camera."""
         tr = self.tracks
         items = {"camera": self.camera_name}
-        if tr.astronaut is not None:
-            state = tr.at(tr.astronaut, t_s)
+        if tr.chaser is not None:
+            state = tr.at(tr.chaser, t_s)
             items["distance"] = format_length(float(np.linalg.norm(state[:3])))
             items["speed"] = f"{np.linalg.norm(state[3:6]):.2f} m/s"
             for label, target in tr.targets.items():
                 items[f"to {label}"] = format_length(float(np.linalg.norm(state[:3] - target)))
-            if tr.arm_points is not None:
-                items["arm tip"] = format_length(float(np.linalg.norm(tr.at(tr.arm_points, t_s)[-1] - state[:3])))
+            if tr.arm is not None:
+                items["arm tip"] = format_length(float(np.linalg.norm(tr.at(tr.arm, t_s)[-1] - state[:3])))
         tether = tr.tether_state(t_s)
         if tether == "taut":  # a bounce shorter than the output step can fall between samples
             tension = tr.tension(t_s)
             items["tether"] = f"taut {tension:.0f} N" if tension > TAUT_TENSION_N else "taut"
         elif tether == "slack":
-            items["tether"] = f"slack {np.linalg.norm(tr.astronaut_position(t_s) - tr.tether_anchor):.1f} m out"
+            items["tether"] = f"slack {np.linalg.norm(tr.chaser_position(t_s) - tr.tether_anchor):.1f} m out"
         elif tether == "broken":
             items["tether"] = "broken"
         return items

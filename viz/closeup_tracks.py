@@ -1,13 +1,19 @@
 """What the close-up reads from a Result, sampled at any time: pure numpy, float64.
 
-Trajectories come from the contract in notes/contracts.md: ``astronaut`` and
-``astronaut_cw`` (lvlh, x y z m then velocities), ``tether_tension`` (N),
-``arm_points`` (lvlh, 3K columns: base, joints, tip), and the scene's fixed points.
-Values between samples are linear interpolations; times outside the run are clamped.
+Trajectories are found by their roles (``result.display``, :data:`orbital.kind_contract.ROLES`),
+whatever their names: the ``chaser`` and its ``chaser_reference`` (lvlh, x y z m then
+velocities), the ``tension`` of its tether (N), the ``arm`` (lvlh, 3K columns: base, joints, tip);
+the target is the body in ``orbit``. Also read: the scene's fixed points, and the tether's events
+(``tether_taut``, ``tether_slack``, ``tether_broken``). Values between samples are linear
+interpolations; times outside the run are clamped.
 """
 
 import numpy as np
 
+from viz.sampling import names_of
+
+#: The events that change a tether's state, and the state each leaves it in.
+TETHER_EVENTS = {"tether_taut": "taut", "tether_slack": "slack", "tether_broken": "broken"}
 #: Above this tension (N) a tether without taut/slack events counts as taut: the
 #: take-up reel alone keeps a slack line at a few newtons.
 TAUT_TENSION_N = 10.0
@@ -18,14 +24,16 @@ class Tracks:
 
     def __init__(self, result):
         self.time_s = np.asarray(result.time_s, dtype=float)
-        trajectories = result.trajectories
-        self.astronaut = self._lvlh(trajectories, "astronaut", 6)
-        self.astronaut_cw = self._lvlh(trajectories, "astronaut_cw", 3)
-        self.arm_points = self._lvlh(trajectories, "arm_points", None)
-        if self.arm_points is not None:
-            self.arm_points = self.arm_points.reshape(len(self.time_s), -1, 3)
-        tension = trajectories.get("tether_tension")
-        self.tension_n = None if tension is None else np.asarray(tension.data, dtype=float)[:, 0]
+        #: the chaser's and the target's names, for labels (the target: the LVLH origin, the body in orbit)
+        self.chaser_name = _first_name(result, "chaser")
+        self.target_name = _first_name(result, "orbit") or "target"
+        self.chaser = self._lvlh(result, "chaser", 6)
+        self.chaser_reference = self._lvlh(result, "chaser_reference", 3)
+        self.arm = self._lvlh(result, "arm", None)
+        if self.arm is not None:
+            self.arm = self.arm.reshape(len(self.time_s), -1, 3)
+        tension = _first_name(result, "tension")
+        self.tension_n = None if tension is None else np.asarray(result.trajectories[tension].data, dtype=float)[:, 0]
         scene = result.scene or {}
         self.tether_anchor = _point(scene, "tether_anchor_lvlh_m")
         self.arm_base = _point(scene, "arm_base_lvlh_m")
@@ -34,13 +42,13 @@ class Tracks:
             for label, p in (("SAFER target", _point(scene, "safer_target_lvlh_m")), ("airlock", _point(scene, "airlock_lvlh_m")))
             if p is not None
         }
-        self.tether_events = sorted(
-            (float(e.time_s), e.kind) for e in result.events if e.kind in ("tether_taut", "tether_slack", "tether_broken")
-        )
+        self.tether_events = sorted((float(e.time_s), TETHER_EVENTS[e.kind]) for e in result.events if e.kind in TETHER_EVENTS)
 
     @staticmethod
-    def _lvlh(trajectories, name, columns):
-        trajectory = trajectories.get(name)
+    def _lvlh(result, role, columns):
+        """The first trajectory of ``role`` in LVLH (its first ``columns`` columns), or None."""
+        name = _first_name(result, role)
+        trajectory = None if name is None else result.trajectories[name]
         if trajectory is None or trajectory.frame != "lvlh":
             return None
         data = np.asarray(trajectory.data, dtype=float)
@@ -67,9 +75,9 @@ class Tracks:
         i, _ = self._blend(t_s)
         return np.concatenate([array[: i + 1], self.at(array, t_s)[None]])
 
-    def astronaut_position(self, t_s):
-        """LVLH position (m) of the astronaut, or None if the result has none."""
-        return None if self.astronaut is None else self.at(self.astronaut[:, :3], t_s)
+    def chaser_position(self, t_s):
+        """LVLH position (m) of the chaser, or None if the result has none."""
+        return None if self.chaser is None else self.at(self.chaser[:, :3], t_s)
 
     def tension(self, t_s):
         """Tether tension (N) at ``t_s``, 0 without a tension record."""
@@ -79,12 +87,17 @@ class Tracks:
         """``"none"`` (no tether), ``"broken"``, ``"taut"`` or ``"slack"`` at ``t_s``."""
         if self.tether_anchor is None:
             return "none"
-        past = [kind for time, kind in self.tether_events if time <= t_s]
-        if "tether_broken" in past:
+        past = [state for time, state in self.tether_events if time <= t_s]
+        if "broken" in past:
             return "broken"
         if past:
-            return "taut" if past[-1] == "tether_taut" else "slack"
+            return past[-1]
         return "taut" if self.tension(t_s) > TAUT_TENSION_N else "slack"
+
+
+def _first_name(result, role):
+    """The first trajectory name of ``role`` that ``result`` holds, or None."""
+    return next(iter(names_of(result, role)), None)
 
 
 def _point(scene, key):

@@ -1,4 +1,4 @@
-"""The globe view: the Earth turning in the inertial frame, with the layers of a result's kind."""
+"""The globe view: the Earth turning in the inertial frame, with the layers of a result's roles."""
 
 import numpy as np
 
@@ -32,7 +32,7 @@ class GlobeView:
         self.ground = scene.Node(parent=viewbox.scene)
         self.ground.transform = scene.transforms.MatrixTransform()
         self.earth = Earth(self.ground)
-        self.layers = [layer(self, result) for layer in globe_layers(result)]
+        self.layers = [layer(self, result, name) for layer, name in globe_layers(result)]
         self.camera = scene.TurntableCamera(fov=35.0, up="+z")
         self.camera.depth_value = DEPTH_VALUE
         viewbox.camera = self.camera

@@ -1,7 +1,9 @@
-"""What the globe draws for each kind of result: one layer per concern.
+"""What the globe draws of a result: one layer per role of a trajectory or table (the result's
+display hints, :data:`viz.registry.LAYERS`).
 
-A layer is built with ``(globe, result)``; ``globe.inertial`` is the GCRS scene
-node, ``globe.ground`` the Earth-fixed (ITRS) node and ``globe.rotation`` the
+A layer is built with ``(globe, result, name)``, ``name`` the trajectory or table it draws; the
+trajectories that go with it are found by their roles (:func:`_companion`). ``globe.inertial``
+is the GCRS scene node, ``globe.ground`` the Earth-fixed (ITRS) node and ``globe.rotation`` the
 :class:`viz.earth_rotation.EarthRotation`. A layer offers ``set_time(t_s)``,
 ``hud_items(t_s) -> dict``, ``cameras`` (``(name, distance, target(t_s) -> GCRS
 scene point)``) and ``legend`` (text lines). Things on the ground (tracks,
@@ -10,11 +12,11 @@ landing points, swaths) hang under ``globe.ground``; orbits under ``globe.inerti
 
 import numpy as np
 
-from orbital.earth.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S
-from orbital.earth.geodesy import ellipse_ring
+from orbital.earth.constants import OMEGA_EARTH_RAD_S
+from orbital.earth.frames import itrs_to_geodetic
 from viz.earth import GROUND_LIFT_M, ground_points
 from viz.earth_rotation import to_scene
-from viz.sampling import between, finite_span, interpolate, upto
+from viz.sampling import between, interpolate, names_of, table, upto
 
 STATION_COLOR = (0.35, 0.9, 1.0, 1.0)
 TRACK_COLOR = (0.35, 0.9, 1.0, 0.6)
@@ -71,6 +73,20 @@ def _line(parent, color, width=2.0):
     return line
 
 
+def _companion(result, role, k=0):
+    """The ``k``-th trajectory of ``role`` (a descent's geodetic track goes with the descent of the
+    same rank), or None if the result has none."""
+    names = names_of(result, role)
+    return result.trajectories[names[k]] if k < len(names) else None
+
+
+def _swept_angle_rad(positions):
+    """Angle (rad) the position vector (N, 3) has turned through since the first sample, at each sample."""
+    r = np.asarray(positions, dtype=float)
+    step = np.arctan2(np.linalg.norm(np.cross(r[:-1], r[1:]), axis=1), np.einsum("ij,ij->i", r[:-1], r[1:]))
+    return np.concatenate([[0.0], np.cumsum(step)])
+
+
 def _ground_speed_m_s(r, v):
     """Speed relative to the turning Earth (m/s) from GCRS r, v."""
     return float(np.linalg.norm(v - np.cross([0.0, 0.0, OMEGA_EARTH_RAD_S], r)))
@@ -88,16 +104,15 @@ def _clock(seconds):
 
 
 class OrbitLayer:
-    """A body in orbit (``station`` gcrs): marker, trail over the last orbit, ground track."""
+    """A body in orbit (role ``orbit``, gcrs): marker, trail over its last revolution, ground track."""
 
     close_first = False  # start on the whole globe
 
-    def __init__(self, globe, result, name="station", color=STATION_COLOR):
+    def __init__(self, globe, result, name, color=STATION_COLOR):
         self.globe, self.name = globe, name
         self.t = np.asarray(result.time_s, dtype=float)
         self.state = np.asarray(result.trajectories[name].data, dtype=float)
-        radius = float(np.mean(np.linalg.norm(self.state[:, :3], axis=1)))
-        self.period_s = 2 * np.pi * np.sqrt(radius**3 / MU_EARTH_M3_S2)
+        self.swept_rad = _swept_angle_rad(self.state[:, :3])
         self.trail = _line(globe.inertial, color)
         self.track = _line(globe.ground, TRACK_COLOR, width=1.5)
         self.marker = _markers(globe.inertial)
@@ -108,18 +123,23 @@ class OrbitLayer:
     def position(self, t_s):
         return to_scene(interpolate(self.t, self.state[:, :3], t_s))
 
+    def trail_start(self, t_s):
+        """When the body was one revolution (2 pi about the Earth's centre) back from ``t_s``; the
+        run's start before its first revolution."""
+        turned_rad = np.interp(t_s, self.t, self.swept_rad)
+        return float(np.interp(turned_rad - 2.0 * np.pi, self.swept_rad, self.t))
+
     def set_time(self, t_s):
-        past = between(self.t, self.state[:, :3], max(t_s - self.period_s, self.t[0]), t_s)
+        start = self.trail_start(t_s)
+        past = between(self.t, self.state[:, :3], start, t_s)
         self.trail.set_data(to_scene(past).astype(np.float32))
-        times = np.linspace(max(t_s - self.period_s, self.t[0]), t_s, len(past))
+        times = np.linspace(start, t_s, len(past))
         itrs = self.globe.rotation.itrs_positions(times, past)
         lat, lon = _geocentric_lat_lon(itrs)
         self.track.set_data(ground_points(lat, lon).astype(np.float32))
         _set_points(self.marker, self.position(t_s), self.color, size=11)
 
     def hud_items(self, t_s):
-        from orbital.earth.frames import itrs_to_geodetic
-
         state = interpolate(self.t, self.state, t_s)
         altitude_km = float(itrs_to_geodetic(self.globe.rotation.gcrs_to_itrs(t_s) @ state[:3])[2]) / 1e3
         return {"altitude": f"{altitude_km:.1f} km", "speed": f"{np.linalg.norm(state[3:]) / 1e3:.3f} km/s"}
@@ -132,16 +152,22 @@ def _geocentric_lat_lon(itrs):
 
 
 class DescentLayer:
-    """A descent (``soyuz`` gcrs, ``soyuz_geodetic``, ``soyuz_loads``): path coloured by phase."""
+    """A descent (role ``descent``, gcrs; with its ``descent_geodetic`` track and ``descent_loads``):
+    path coloured by phase."""
 
-    def __init__(self, globe, result, name="soyuz"):
+    def __init__(self, globe, result, name):
         self.globe = globe
         self.t = np.asarray(result.time_s, dtype=float)
-        geo = np.asarray(result.trajectories[f"{name}_geodetic"].data, dtype=float)
-        self.path = ground_points(geo[:, 0], geo[:, 1], geo[:, 2] + GROUND_LIFT_M)
         self.state = np.asarray(result.trajectories[name].data, dtype=float)
+        rank = result.display.names_with_role("descent").index(name)
+        geodetic = _companion(result, "descent_geodetic", rank)
+        if geodetic is None:  # the ground under the GCRS state
+            geo = np.column_stack(itrs_to_geodetic(globe.rotation.itrs_positions(self.t, self.state[:, :3])))
+        else:
+            geo = np.asarray(geodetic.data, dtype=float)
+        self.path = ground_points(geo[:, 0], geo[:, 1], geo[:, 2] + GROUND_LIFT_M)
         self.alt_m = geo[:, 2]
-        loads = result.trajectories.get(f"{name}_loads")
+        loads = _companion(result, "descent_loads", rank)
         self.loads = None if loads is None else np.asarray(loads.data, dtype=float)
         codes = np.zeros(len(self.t), int) if self.loads is None else np.clip(self.loads[:, 2].astype(int), 0, len(PHASES) - 1)
         self.colors = np.array([PHASES[c][1] for c in codes], dtype=np.float32)
@@ -181,20 +207,21 @@ class DescentLayer:
 
 
 class FootprintLayer:
-    """Landing points (``landings`` wgs84) coloured land/water, the dispersion ellipse, the target."""
+    """Landing points (role ``landings``: t, lat, lon, on_land) coloured land/water, the dispersion
+    ellipse (``scene["ellipse_wgs84"]``), the target."""
 
-    def __init__(self, globe, result):
+    def __init__(self, globe, result, name):
         self.globe = globe
-        data = np.asarray(result.trajectories["landings"].data, dtype=float)
-        ok = np.isfinite(data[:, 0]) & np.isfinite(data[:, 1])
-        self.touchdown_s = np.asarray(result.time_s, dtype=float)[ok]
-        self.points = ground_points(data[ok, 0], data[ok, 1])
-        self.colors = np.where(data[ok, 2][:, None] > 0.5, LAND_COLOR, WATER_COLOR).astype(np.float32)
+        rows = table(result, name)
+        ok = np.isfinite(rows["lat"]) & np.isfinite(rows["lon"])
+        self.touchdown_s = rows["t"][ok]
+        self.points = ground_points(rows["lat"][ok], rows["lon"][ok])
+        self.colors = np.where(rows["on_land"][ok][:, None] > 0.5, LAND_COLOR, WATER_COLOR).astype(np.float32)
         self.markers = _markers(globe.ground)
         summary, scene = result.summary, result.scene
-        ring = _ellipse_ring(scene, summary)
-        if ring is not None:
-            _line(globe.ground, ELLIPSE_COLOR, width=2.0).set_data(ground_points(*ring).astype(np.float32))
+        ring = scene.get("ellipse_wgs84")
+        if ring:
+            _line(globe.ground, ELLIPSE_COLOR, width=2.0).set_data(ground_points(ring["lat_deg"], ring["lon_deg"]).astype(np.float32))
         target = scene.get("target_wgs84") or {"lat_deg": summary.get("target_lat_deg"), "lon_deg": summary.get("target_lon_deg")}
         if target.get("lat_deg") is not None:
             # on top of the landings around it: a little higher, and drawn after them
@@ -206,7 +233,7 @@ class FootprintLayer:
         self.n_total = int(ok.sum())
         self.ellipse_size = _ellipse_size(summary)
         self.cameras = [("landing site", 0.15, self.position)]
-        self.legend = ["landings: green land, blue water; yellow ellipse, red target"]
+        self.legend = [f"{name}: green land, blue water; yellow ellipse, red target"]
 
     def position(self, t_s):
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.centre
@@ -233,28 +260,18 @@ def _ellipse_size(summary):
     return f"{major:.0f} x {minor:.0f} km" + (f" ({probability:.0%})" if probability is not None else "")
 
 
-def _ellipse_ring(scene, summary):
-    """(lat_deg, lon_deg) of the dispersion ellipse: ``scene['ellipse_wgs84']`` or from the summary."""
-    ring = scene.get("ellipse_wgs84")
-    if ring:
-        return np.asarray(ring["lat_deg"], float), np.asarray(ring["lon_deg"], float)
-    keys = ("landing_mean_lat_deg", "landing_mean_lon_deg", "ellipse_major_km", "ellipse_minor_km", "ellipse_major_azimuth_deg")
-    if any(summary.get(k) is None for k in keys):
-        return None
-    return ellipse_ring(*(float(summary[k]) for k in keys))
-
-
 class DecaySwathLayer:
-    """The reentry window's ground track (``window_track``: t, lat, lon, alt), before/after nominal."""
+    """The reentry window's ground track (role ``reentry_window``: t, lat, lon), before/after nominal;
+    the decaying orbit's ``heights`` and, in the plunge, the ``decay_geodetic`` height read out."""
 
     close_first = False
 
-    def __init__(self, globe, result):
+    def __init__(self, globe, result, name):
         self.globe = globe
-        track = np.asarray(result.trajectories["window_track"].data, dtype=float)
-        track = track[np.all(np.isfinite(track[:, :3]), axis=1)]
-        self.t = track[:, 0]
-        self.points = ground_points(track[:, 1], track[:, 2])
+        rows = table(result, name)
+        ok = np.isfinite(rows["t"]) & np.isfinite(rows["lat"]) & np.isfinite(rows["lon"])
+        self.t = rows["t"][ok]
+        self.points = ground_points(rows["lat"][ok], rows["lon"][ok])
         scene = result.scene
         self.nominal_s = float(scene.get("reentry_time_s", np.median(self.t)))
         # pieces of the track between these times, each in its colour and weight
@@ -285,8 +302,8 @@ class DecaySwathLayer:
         )
         _set_points(_markers(globe.ground), self.nominal_point, TARGET_COLOR, 14, edge_width=2.0, edge_color=(1, 1, 1, 1))
         self.marker = _markers(globe.ground)
-        self.altitude = result.trajectories.get("altitude")
-        self.geodetic = result.trajectories.get("object_geodetic")
+        self.heights = _companion(result, "heights")
+        self.geodetic = _companion(result, "decay_geodetic")
         self.grid_t = np.asarray(result.time_s, dtype=float)
         self.cameras = [("reentry point", 4.0, self.position)]
         self.legend = [
@@ -306,14 +323,14 @@ class DecaySwathLayer:
 
     def hud_items(self, t_s):
         items = {"to nominal reentry": _clock(self.nominal_s - t_s)}
-        if self.altitude is None or len(self.grid_t) < 2:
+        if self.heights is None or len(self.grid_t) < 2:
             return items
         if t_s > self.grid_t[-1]:
             items["altitude"] = "reentered"
             return items
-        columns = list(self.altitude.columns)
-        columns = [c.removesuffix("_km") for c in columns]
-        values = dict(zip(columns, np.atleast_1d(interpolate(self.grid_t, np.asarray(self.altitude.data, float), t_s))))
+        columns = [c.removesuffix("_km") for c in self.heights.columns]
+        to_km = np.array([1e-3 if unit == "m" else 1.0 for unit in self.heights.units])
+        values = dict(zip(columns, to_km * np.atleast_1d(interpolate(self.grid_t, np.asarray(self.heights.data, float), t_s))))
         if values.get("perigee", 1.0) > 0.0 or self.geodetic is None:
             # an orbit: its mean, perigee and apogee heights mean something
             items["altitude"] = " / ".join(f"{c} {v:.0f}" for c, v in values.items()) + " km"

@@ -1,73 +1,55 @@
-"""Which views and globe layers draw which result kind, and over which time span.
+"""Which views and globe layers draw a result, and over which time span: read from its display
+hints (``result.display``, :class:`orbital.kind_contract.DisplayHints`), never from its kind.
 
-To teach the viewer a new kind: add its globe layers to ``GLOBE_LAYERS`` (and a
-span to ``TIME_SPANS`` if its time grid is not the span to play); a view that
-applies to it (``applies_to(result)``) joins it side by side.
+A trajectory or table is drawn by the globe layer of its role (``LAYERS``); the other roles are
+read by those layers (a descent's geodetic track and loads) or by the close-up (a chaser, an arm),
+which joins a result it applies to (``applies_to(result)``) side by side.
 """
 
-import numpy as np
-
 from viz.globe_layers import DecaySwathLayer, DescentLayer, FootprintLayer, OrbitLayer
-from viz.sampling import finite_span
+from viz.sampling import finite_span, table
 
-GLOBE_LAYERS = {
-    "station": [OrbitLayer],
-    "eva_drift": [OrbitLayer],
-    "arm_push": [OrbitLayer],
-    "arm_rescue": [OrbitLayer],
-    "reentry": [DescentLayer],
-    "reentry_footprint": [FootprintLayer],
-    "decay_reentry": [DecaySwathLayer],
-}
-
-
-def _decay_span(result):
-    scene = result.scene
-    track_t = np.asarray(result.trajectories["window_track"].data, float)[:, 0]
-    return float(scene.get("window_start_s", np.nanmin(track_t))), float(scene.get("window_end_s", np.nanmax(track_t)))
-
-
-TIME_SPANS = {
-    # time_s holds each sample's touchdown time: play from the first landing to the last
-    "reentry_footprint": lambda result: finite_span(result.time_s),
-    # time_s is months of decay history: play the prediction window
-    "decay_reentry": _decay_span,
-}
-
-#: Kinds whose still picture (a .png without --time) is best at the end of the span: a
-#: footprint's first touchdown shows one landing, its last all of them.
-STILL_AT_END = {"reentry_footprint"}
-
-#: What the played span is, in words, for kinds whose span is not the whole run.
-SPAN_NAMES = {
-    "reentry_footprint": "from the first to the last touchdown",
-    "decay_reentry": "in the prediction window",
+#: role -> the globe layer that draws a trajectory or table of that role
+LAYERS = {
+    "orbit": OrbitLayer,
+    "descent": DescentLayer,
+    "landings": FootprintLayer,
+    "reentry_window": DecaySwathLayer,
 }
 
 
 def globe_layers(result):
-    """Layer classes the globe draws for ``result`` (unknown kinds: the station if present)."""
-    if result.kind in GLOBE_LAYERS:
-        return GLOBE_LAYERS[result.kind]
-    return [OrbitLayer] if "station" in result.trajectories else []
+    """``(layer class, trajectory or table name)`` the globe draws for ``result``, in the order of its roles."""
+    return [
+        (LAYERS[role], name)
+        for name, role in result.display.roles.items()
+        if role in LAYERS and (name in result.trajectories or table(result, name) is not None)
+    ]
+
+
+def _play_table(result):
+    """The table whose times the player runs over, or None to play the time grid."""
+    play_span = result.display.play_span
+    return None if play_span == "time_grid" else table(result, play_span)
 
 
 def span_name(result):
     """The played span in words, e.g. ``"in the prediction window"``."""
-    return SPAN_NAMES.get(result.kind, "in the run")
+    if result.display.play_span != "time_grid" and _play_table(result) is None:
+        return "in the run"
+    return result.display.span_name
 
 
 def still_time(result):
     """The moment (s since the epoch) a still picture of ``result`` shows when none is asked for."""
     t0, t1 = time_span(result)
-    return t1 if result.kind in STILL_AT_END else t0
+    return t1 if result.display.still_at_end else t0
 
 
 def time_span(result):
     """``(t0_s, t1_s)`` the player runs over, in s since the epoch."""
-    if result.kind in TIME_SPANS:
-        return TIME_SPANS[result.kind](result)
-    return finite_span(result.time_s)
+    rows = _play_table(result)
+    return finite_span(result.time_s if rows is None else rows["t"])
 
 
 def view_classes():

@@ -1,4 +1,5 @@
-"""Reading a Result at any time: interpolation off the sample grid, and time spans."""
+"""Reading a Result: its trajectories by role, its tables, values at any time off the sample grid,
+and time spans."""
 
 import numpy as np
 
@@ -34,3 +35,24 @@ def finite_span(times):
         return 0.0, 1.0
     t0, t1 = float(times.min()), float(times.max())
     return t0, max(t1, t0 + 1.0)
+
+
+def names_of(result, role):
+    """The names of ``result``'s trajectories that play ``role`` (its display hints), in declared order."""
+    return [name for name in result.display.names_with_role(role) if name in result.trajectories]
+
+
+def table(result, name):
+    """The per-sample table ``name`` (a footprint's landings, a decay's window track) as its columns
+    by name, ``t`` the time (s since the epoch) of each row; None if ``result`` has no such table.
+
+    The one place the viewer reads a table: today a trajectory, on the time grid unless it has its
+    own ``t`` column.
+    """
+    if name not in result.trajectories:
+        return None
+    found = result.trajectory(name)
+    columns = {column: np.asarray(found.data[:, k], dtype=float) for k, column in enumerate(found.columns)}
+    if found.time_s is not None:
+        columns["t"] = np.asarray(found.time_s, dtype=float)
+    return columns

@@ -399,5 +399,5 @@ KIND = KindSpec(
     run=run,
     title="an object left without control decays and reenters: lifetime and window",
     summary=SUMMARY_KEYS,
-    display=DisplayHints(roles={"object": "descent", "object_geodetic": "descent_geodetic", "window_track": "reentry_window"}, play_span="window_track", span_name="in the prediction window"),
+    display=DisplayHints(roles={"object": "decay", "object_geodetic": "decay_geodetic", "altitude": "heights", "window_track": "reentry_window"}, play_span="window_track", span_name="in the prediction window"),
 )

@@ -188,6 +188,6 @@ KIND = KindSpec(
     run=run,
     title="one Soyuz descent from undocking to touchdown",
     summary=SUMMARY_KEYS,
-    display=DisplayHints(roles={"soyuz": "descent", "soyuz_geodetic": "descent_geodetic"}),
+    display=DisplayHints(roles={"soyuz": "descent", "soyuz_geodetic": "descent_geodetic", "soyuz_loads": "descent_loads"}),
     first_run_note=first_run_note,
 )
