@@ -94,8 +94,8 @@ def test_footprint_points_land_and_ellipse():
     viewer = _viewer(result)
     footprint = viewer.views[0].layers[0]
     image = viewer.frame_at(viewer.player.t1_s)
-    on_land = result.trajectories["landings"].data[:, 2] > 0.5
-    k = int(np.flatnonzero(np.isfinite(result.trajectories["landings"].data[:, 0]))[0])
+    on_land = result.tables["landings"].column("on_land") > 0.5
+    k = int(np.flatnonzero(np.isfinite(result.tables["landings"].column("lat")))[0])
     colour = LAND_COLOR if on_land[k] else WATER_COLOR
     assert near_colour(image, canvas_xy(footprint.markers, footprint.points[0]), colour)
     assert near_colour(image, canvas_xy(footprint.markers, footprint.centre), ELLIPSE_COLOR, radius=40)
@@ -241,7 +241,7 @@ def test_arm_moves_between_two_frames_in_the_closeup():
 def test_decay_hud_shows_the_object_height_in_the_plunge_and_no_negative_zero():
     from dataclasses import replace
 
-    from orbital.results import Trajectory
+    from orbital.result import Trajectory
     from viz.globe_layers import _clock
 
     result = synthetic_decay_result()
@@ -254,7 +254,7 @@ def test_decay_hud_shows_the_object_height_in_the_plunge_and_no_negative_zero():
     geodetic = np.column_stack([np.zeros(t.size), np.zeros(t.size), np.append(np.linspace(310e3, 110e3, t.size - 2), [95e3, 80e3])])
     trajectories = {
         **result.trajectories,
-        "altitude": Trajectory("none", ("mean", "perigee", "apogee"), ("km",) * 3, heights),
+        "altitude": Trajectory(None, ("mean", "perigee", "apogee"), ("m",) * 3, heights * 1e3),
         "object_geodetic": Trajectory("wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), geodetic),
     }
     swath = _viewer(replace(result, time_s=t, trajectories=trajectories)).views[0].layers[0]

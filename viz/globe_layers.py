@@ -181,15 +181,16 @@ class DescentLayer:
 
 
 class FootprintLayer:
-    """Landing points (``landings`` wgs84) coloured land/water, the dispersion ellipse, the target."""
+    """Landing points (the table ``landings``, wgs84) coloured land/water, the dispersion ellipse, the target."""
 
     def __init__(self, globe, result):
         self.globe = globe
-        data = np.asarray(result.trajectories["landings"].data, dtype=float)
-        ok = np.isfinite(data[:, 0]) & np.isfinite(data[:, 1])
-        self.touchdown_s = np.asarray(result.time_s, dtype=float)[ok]
-        self.points = ground_points(data[ok, 0], data[ok, 1])
-        self.colors = np.where(data[ok, 2][:, None] > 0.5, LAND_COLOR, WATER_COLOR).astype(np.float32)
+        landings = result.tables["landings"]
+        lat, lon = np.asarray(landings.column("lat"), float), np.asarray(landings.column("lon"), float)
+        ok = np.isfinite(lat) & np.isfinite(lon)
+        self.touchdown_s = np.asarray(landings.column("t_touchdown"), dtype=float)[ok]
+        self.points = ground_points(lat[ok], lon[ok])
+        self.colors = np.where(landings.column("on_land")[ok][:, None] > 0.5, LAND_COLOR, WATER_COLOR).astype(np.float32)
         self.markers = _markers(globe.ground)
         summary, scene = result.summary, result.scene
         ring = _ellipse_ring(scene, summary)
@@ -245,13 +246,13 @@ def _ellipse_ring(scene, summary):
 
 
 class DecaySwathLayer:
-    """The reentry window's ground track (``window_track``: t, lat, lon, alt), before/after nominal."""
+    """The reentry window's ground track (the table ``window_track``: t, lat, lon, alt), before/after nominal."""
 
     close_first = False
 
     def __init__(self, globe, result):
         self.globe = globe
-        track = np.asarray(result.trajectories["window_track"].data, dtype=float)
+        track = np.asarray(result.tables["window_track"].data, dtype=float)
         track = track[np.all(np.isfinite(track[:, :3]), axis=1)]
         self.t = track[:, 0]
         self.points = ground_points(track[:, 1], track[:, 2])
@@ -311,12 +312,11 @@ class DecaySwathLayer:
         if t_s > self.grid_t[-1]:
             items["altitude"] = "reentered"
             return items
-        columns = list(self.altitude.columns)
-        columns = [c.removesuffix("_km") for c in columns]
-        values = dict(zip(columns, np.atleast_1d(interpolate(self.grid_t, np.asarray(self.altitude.data, float), t_s))))
+        heights_m = np.atleast_1d(interpolate(self.grid_t, np.asarray(self.altitude.data, float), t_s))
+        values = dict(zip(self.altitude.columns, heights_m))
         if values.get("perigee", 1.0) > 0.0 or self.geodetic is None:
             # an orbit: its mean, perigee and apogee heights mean something
-            items["altitude"] = " / ".join(f"{c} {v:.0f}" for c, v in values.items()) + " km"
+            items["altitude"] = " / ".join(f"{c} {v / 1e3:.0f}" for c, v in values.items()) + " km"
         else:
             # the plunge: the osculating perigee is under ground, so the height of the object itself
             alt_m = interpolate(self.grid_t, np.asarray(self.geodetic.data, float)[:, 2], t_s)

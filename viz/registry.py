@@ -23,13 +23,13 @@ GLOBE_LAYERS = {
 
 def _decay_span(result):
     scene = result.scene
-    track_t = np.asarray(result.trajectories["window_track"].data, float)[:, 0]
+    track_t = np.asarray(result.tables["window_track"].column("t"), float)
     return float(scene.get("window_start_s", np.nanmin(track_t))), float(scene.get("window_end_s", np.nanmax(track_t)))
 
 
 TIME_SPANS = {
-    # time_s holds each sample's touchdown time: play from the first landing to the last
-    "reentry_footprint": lambda result: finite_span(result.time_s),
+    # play from the first landing to the last (the landings table's touchdown times)
+    "reentry_footprint": lambda result: finite_span(result.tables["landings"].column("t_touchdown")),
     # time_s is months of decay history: play the prediction window
     "decay_reentry": _decay_span,
 }
