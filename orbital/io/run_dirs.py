@@ -222,10 +222,10 @@ def claim_out_dir(out: "str | os.PathLike[str]", overwrite: bool = False, label:
         _take_empty(path, option)
         return RunDirSlot(path, option, [], replaces=False)
     if not overwrite:
-        raise RunDirError(f"{option}: already holds files; expected a new directory (or overwriting, to replace an earlier run)")
+        raise RunDirError(f"{option}: already holds files; expected a new directory (overwrite replaces an earlier run that issim wrote)")
     reason = not_written_by_issim(path)
     if reason:
-        raise RunDirError(f"{option}: {reason}; overwriting replaces only a run directory that issim wrote")
+        raise RunDirError(f"{option}: {reason}; overwrite replaces only a run directory that issim wrote")
     return RunDirSlot(path, option, [], replaces=True)
 
 
@@ -342,7 +342,7 @@ def _fill_run_dir(staging: Path, result: Result, resolved_scenario_yaml: str) ->
     (staging / SUMMARY_FILE).write_text(json.dumps(document, indent=2), encoding="utf-8")
 
 
-def write_run(result, resolved_scenario_yaml, run_dir, overwrite=False):
+def write_run(result: Result, resolved_scenario_yaml: str, run_dir: "str | os.PathLike[str]", overwrite: bool = False) -> Path:
     """Write a run directory atomically (claimed as :func:`claim_out_dir` claims it); returns its path."""
     with claim_out_dir(run_dir, overwrite) as slot:
         return slot.commit(result, resolved_scenario_yaml)
