@@ -11,6 +11,7 @@ The API, as a notebook uses it::
     r = issim.run("gordon_adrift", set={"tether.length": "30 m"})
     r.summary                                  # the table `issim run` prints, as a dict
     r.trajectory("astronaut")                  # time_s, columns, units, frame, data (N, k)
+    r.to_xarray()                              # every column as an xarray variable, units and frame in attrs
     r.save("runs/x")                           # a run directory, as `issim run --out runs/x` writes
     issim.read_run("runs/x")                   # the same Result back
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from orbital.progress import ProgressCallback
-    from orbital.results import Result
+    from orbital.result import Result
 
 __all__ = [
     "Event",
@@ -41,6 +42,7 @@ __all__ = [
     "Result",
     "RunDirError",
     "ScenarioError",
+    "Table",
     "Trajectory",
     "list_scenarios",
     "load",
@@ -51,10 +53,11 @@ __all__ = [
 
 #: Public names defined in heavier modules, imported on first use (PEP 562).
 _LAZY = {
-    "Event": "orbital.results",
-    "Result": "orbital.results",
+    "Event": "orbital.result",
+    "Result": "orbital.result",
     "RunDirError": "orbital.errors",
-    "Trajectory": "orbital.results",
+    "Table": "orbital.result",
+    "Trajectory": "orbital.result",
     "ScenarioError": "orbital.errors",
     "InfeasibleScenario": "orbital.errors",
 }
@@ -133,7 +136,7 @@ def read_run(run_dir: Union[str, "os.PathLike[str]"]) -> "Result":
     from pathlib import Path
 
     from orbital.errors import RunDirError, ScenarioError
-    from orbital.results import SCENARIO_FILE, read_run as read_dir
+    from orbital.io.run_dirs import SCENARIO_FILE, read_run as read_dir
     from orbital.io.scenario import load as load_file
 
     result = read_dir(run_dir)

@@ -129,7 +129,7 @@ def run(
     import json
 
     from orbital.errors import RunDirError
-    from orbital.results import resolved_yaml
+    from orbital.io.run_dirs import resolved_yaml, summary_document
 
     model = _load(scenario, set_ or [])
     if view_after:
@@ -141,11 +141,12 @@ def run(
         try:
             written = slot.commit(result, resolved_yaml(model))
         except (RunDirError, OSError) as exc:
-            _fail(f"cannot write {slot.option}: {exc}")
+            _fail(f"cannot write {slot.label}: {exc}")
     if json_output:
-        document = result.summary_document()
+        document = summary_document(result)
         document["run_dir"] = str(written)
         document.pop("trajectories")
+        document.pop("tables")
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         _print_summary(result, written)
@@ -158,14 +159,16 @@ def _claim_run_dir(out, overwrite, scenario_name):
     from datetime import datetime, timezone
 
     from orbital.errors import RunDirError
-    from orbital.results import claim_default_dir, claim_out_dir
+    from orbital.io.run_dirs import claim_default_dir, claim_out_dir
 
     if overwrite and out is None:
         _fail("--overwrite: only with --out DIR (a default run directory is always a new one)")
     try:
-        return claim_out_dir(out, overwrite) if out is not None else claim_default_dir(scenario_name, datetime.now(timezone.utc))
+        if out is not None:
+            return claim_out_dir(out, overwrite, label=f"--out {out}" if str(out).strip() else f"--out {str(out)!r}")
+        return claim_default_dir(scenario_name, datetime.now(timezone.utc))
     except RunDirError as exc:
-        _fail(str(exc))
+        _fail(str(exc) if out is not None else f"{exc} (--out DIR names one)")
 
 
 def _run(source, model, show_progress=True):
@@ -286,7 +289,7 @@ def _view_target(target, overrides):
     from pathlib import Path
 
     from orbital.errors import RunDirError
-    from orbital.results import read_run
+    from orbital.io.run_dirs import read_run
 
     path = Path(target)
     if path.is_dir():

@@ -7,7 +7,7 @@ from orbital.progress import ProgressCallback, reporting
 
 
 def run_scenario(scenario, progress: Optional[ProgressCallback] = None):
-    """Run a validated scenario model; returns an :class:`orbital.results.Result` that remembers
+    """Run a validated scenario model; returns an :class:`orbital.result.Result` that remembers
     the model (``result.scenario``, written as ``scenario.yaml`` by ``result.save``).
 
     ``progress(fraction_done, what)`` is called from the runner's loop, if given.

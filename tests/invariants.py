@@ -9,13 +9,16 @@ import math
 
 import numpy as np
 
+from orbital.io.run_dirs import summary_document
+
 
 def assert_finite_trajectories(result):
-    """Every trajectory sample and every time is a finite number."""
+    """Every trajectory and table sample and every time is a finite number."""
     assert np.all(np.isfinite(result.time_s)), "time_s holds a non-finite value"
-    for name, trajectory in result.trajectories.items():
-        bad = ~np.isfinite(np.asarray(trajectory.data, dtype=float))
-        assert not bad.any(), f"trajectory {name!r}: {int(bad.sum())} non-finite values"
+    for what, items in (("trajectory", result.trajectories), ("table", result.tables)):
+        for name, item in items.items():
+            bad = ~np.isfinite(np.asarray(item.data, dtype=float))
+            assert not bad.any(), f"{what} {name!r}: {int(bad.sum())} non-finite values"
 
 
 def assert_time_grid_increasing(result):
@@ -26,11 +29,11 @@ def assert_time_grid_increasing(result):
 
 def run_span_s(result):
     """The run's time span [s since epoch]: from the epoch (or earlier samples) to the last time on
-    the time grid or in any trajectory's own time column ``t`` (a reentry window's track)."""
+    the time grid or in any table's time column (a reentry window's track, a footprint's touchdowns)."""
     times = [np.asarray(result.time_s, dtype=float).ravel(), [0.0]]
-    for trajectory in result.trajectories.values():
-        if "t" in trajectory.columns:
-            times.append(np.asarray(trajectory.data, dtype=float)[:, list(trajectory.columns).index("t")])
+    for table in result.tables.values():
+        if table.time_column is not None:
+            times.append(np.asarray(table.times_s(), dtype=float))
     every = np.concatenate([np.asarray(t, dtype=float) for t in times])
     return float(np.min(every)), float(np.max(every))
 
@@ -50,7 +53,7 @@ def assert_events_ordered_and_inside(result, t_start_s=None, t_end_s=None, slack
 
 def assert_summary_jsonable_and_finite(result):
     """The summary is plain JSON, and every number in it is finite (an unknown is None, said so)."""
-    document = json.loads(json.dumps(result.summary_document(), allow_nan=False))
+    document = json.loads(json.dumps(summary_document(result), allow_nan=False))
     for key, value in document["summary"].items():
         if isinstance(value, float):
             assert math.isfinite(value), f"summary {key!r} = {value}"

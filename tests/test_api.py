@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import orbital as issim
-from orbital.results import resolved_yaml
+from orbital.io.run_dirs import resolved_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,7 +23,7 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     # what every room may import: the error types, the progress callback, quantities read from
     # text into SI, and the cache of derived files (the Earth room keeps its tables there; in io/
     # it would be an upward arrow)
-    "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache", "orbital.results", "orbital.kind_contract")),
+    "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache", "orbital.result", "orbital.kind_contract")),
     "earth": (1, ("orbital.earth",)),
     "dynamics": (2, ("orbital.dynamics",)),
     "propagation": (3, ("orbital.propagation",)),
@@ -45,8 +45,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 
 #: Upward imports that remain, each with its reason (importer, imported): keep this short.
 UPWARD_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("orbital.results", "orbital.kinds"): "read_run checks a run directory's kind against the registry (KINDS); "
-    "the Result contract and the run-directory I/O still share orbital/results.py until they are split",
+    ("orbital.result", "orbital.io.run_dirs"): "Result.save (the API's r.save(dir), issue 13) writes through the "
+    "run-directory I/O, imported when called; the contract defines no file format itself",
 }
 
 #: Modules in no room, each with its reason.
@@ -60,7 +60,7 @@ UNPLACED: dict[str, str] = {
 VIZ_MAY_IMPORT: dict[str, str] = {
     "orbital.errors": "QuantityError: --time and --duration are read as quantities",
     "orbital.quantities": "to_si: --time and --duration take units as scenario files do",
-    "orbital.results": "umask_mode: an export file gets the permissions a run directory's files get",
+    "orbital.io.run_dirs": "umask_mode: an export file gets the permissions a run directory's files get",
     "orbital.earth.constants": "the Earth's radius and rotation rate place the globe and turn it",
     "orbital.earth.frames": "GCRS->ITRS for the globe's turn, geodetic<->ITRS for drawing ground points",
     "orbital.earth.landmask": "the GSHHG coastline polygons drawn on the globe",

@@ -4,7 +4,7 @@ import pytest
 
 from orbital import errors
 from orbital.io import scenario as sc
-from orbital.results import resolved_yaml
+from orbital.io.run_dirs import resolved_yaml
 
 
 def _refused(done, *fragments):

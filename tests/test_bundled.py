@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from orbital.results import _jsonable
+from orbital.result import jsonable as _jsonable
 from orbital.runners import run_scenario
 from orbital.io.scenario import bundled_scenarios, load
 from orbital.kinds import kind_spec

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from orbital.results import SCENARIO_FILE, SUMMARY_FILE, TRAJECTORIES_FILE
+from orbital.io.run_dirs import SCENARIO_FILE, SUMMARY_FILE, TRAJECTORIES_FILE
 
 SHORT = ["--set", "duration=2 h", "--set", "output_step=120 s"]
 

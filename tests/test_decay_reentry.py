@@ -46,8 +46,10 @@ def test_result_follows_the_viewer_contract(fast_result):
     shapes = {name: t.data.shape for name, t in fast_result.trajectories.items()}
     assert shapes["object"] == (n, 6) and fast_result.trajectories["object"].frame == "gcrs"
     assert shapes["object_geodetic"] == (n, 3) and shapes["altitude"] == (n, 3)
-    track = fast_result.trajectories["window_track"]
+    assert fast_result.trajectories["altitude"].units == ("m",) * 3 and fast_result.trajectories["altitude"].frame is None
+    track = fast_result.tables["window_track"]
     assert track.frame == "wgs84" and track.columns == ("t", "lat", "lon", "alt") and track.data.shape[1] == 4
+    assert track.time_column == "t" and "window_track" not in fast_result.trajectories
     assert np.all(np.diff(fast_result.time_s) > 0.0)
     # the history ends at the nominal reentry, at the end altitude (80 km above the ellipsoid)
     assert fast_result.time_s[-1] == pytest.approx(fast_result.scene["reentry_time_s"])
@@ -68,7 +70,7 @@ def test_window_is_the_lifetime_plus_or_minus_20_percent(fast_result):
     epoch = Time(fast_result.epoch_utc, scale="utc")
     for key, seconds in (("window_start", 0.8 * lifetime_s), ("window_end", 1.2 * lifetime_s), ("reentry_epoch", lifetime_s)):
         assert (Time(summary[key], scale="utc") - epoch).sec == pytest.approx(seconds, abs=0.01)
-    t = fast_result.trajectories["window_track"].data[:, 0]
+    t = fast_result.tables["window_track"].data[:, 0]
     assert t[0] == pytest.approx(0.8 * lifetime_s) and t[-1] == pytest.approx(1.2 * lifetime_s)
     # evenly spaced, 60 s apart or a hair closer (a whole number of steps spans the window)
     steps = np.diff(t)
@@ -80,10 +82,10 @@ def test_window_is_the_lifetime_plus_or_minus_20_percent(fast_result):
 def test_swath_stays_within_the_inclination_band(inclination_deg):
     result = run(_scenario(object__inclination=f"{inclination_deg} deg"))
     band = result.summary["max_abs_lat_deg"]
-    lat = result.trajectories["window_track"].data[:, 1]
+    lat = result.tables["window_track"].data[:, 1]
     top = min(inclination_deg, 180.0 - inclination_deg)
     assert top < band < top + 0.25  # geodetic: a little above the geocentric peak
-    t = result.trajectories["window_track"].data[:, 0]
+    t = result.tables["window_track"].data[:, 0]
     handoff_s = next(e.time_s for e in result.events if e.kind == "handoff")
     plunge = (t >= handoff_s) & (t <= result.scene["reentry_time_s"])
     assert np.max(np.abs(lat[~plunge])) <= band + 0.02  # J2 short-period wobble of i is ~0.005 deg
@@ -226,7 +228,7 @@ def test_the_window_track_is_finite_for_any_inclination(inclination_deg):
     # issue 12 item 7: at i = 0 the track after the nominal reentry was NaN (u from z / sin i),
     # p_over_land counted NaN as land (0.603), and window_track.geojson held NaN.
     result = run(_scenario(object__inclination=f"{inclination_deg} deg"))
-    track = result.trajectories["window_track"].data
+    track = result.tables["window_track"].data
     assert np.all(np.isfinite(track))
     band = result.summary["max_abs_lat_deg"]
     # the air turning with the Earth tilts the last plunge's plane by ~0.1 deg (see the band test)

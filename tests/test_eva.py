@@ -51,7 +51,7 @@ def test_result_shapes_and_grid():
     result = drift([1.0, 0.0, 0.0], (0.0, 0.01, 0.0), 95.0, output_dt_s=10.0)
     np.testing.assert_allclose(result.t_s, [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95])
     n = result.t_s.size
-    assert result.rel_lvlh.shape == result.rel_cw.shape == result.station_gcrs.shape == (n, 6)
+    assert result.rel_lvlh.shape == result.rel_cw.shape == result.station_teme.shape == (n, 6)
     assert result.tension_n.shape == (n,)
     # The first sample is just after the push at t = 0, and CW starts from it.
     np.testing.assert_allclose(result.rel_lvlh[0], [1.0, 0, 0, 0, 0.01, 0], atol=1e-9)
@@ -130,7 +130,7 @@ def jacobi_j_kg(result, tether):
     """CW-frame Jacobi integral per unit mass (J/kg), exact for point-mass gravity
     and a circular station orbit: 1/2 |v|^2 - mu/|R| - 1/2 n^2 (X^2 + Y^2) + U/m,
     station terms subtracted so that no 6e7 J/kg constants cancel."""
-    r0 = np.linalg.norm(result.station_gcrs[:, :3], axis=1)
+    r0 = np.linalg.norm(result.station_teme[:, :3], axis=1)
     n2 = MU_EARTH_M3_S2 / r0**3
     x, y, z = result.rel_lvlh[:, :3].T
     big_r = np.sqrt((r0 + x) ** 2 + y**2 + z**2)

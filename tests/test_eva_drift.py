@@ -6,7 +6,7 @@ import pytest
 from orbital import errors
 from orbital.io import scenario as sc
 from orbital.kinds.eva_drift import run
-from orbital.results import resolved_yaml
+from orbital.io.run_dirs import resolved_yaml, summary_document
 
 
 @pytest.fixture(scope="module")
@@ -76,14 +76,14 @@ def test_cw_ghost_starts_after_a_late_push(write_yaml):
 
 def test_trajectories_are_written_in_named_frames(bundled_runs):
     _, result = bundled_runs["safer_return"]
-    manifest = result.manifest()
+    manifest = summary_document(result)["trajectories"]
     assert manifest["station"]["frame"] == "gcrs"
     assert manifest["astronaut"]["frame"] == "lvlh"
     assert manifest["tether_tension"]["units"] == ["N"]
 
 
 def test_scene_geometry_survives_the_run_directory(bundled_runs, tmp_path):
-    from orbital.results import read_run, write_run
+    from orbital.io.run_dirs import read_run, write_run
 
     scenario, result = bundled_runs["gordon_tethered"]
     assert result.scene["tether_anchor_lvlh_m"] == list(scenario.tether.anchor)

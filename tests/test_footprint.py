@@ -86,7 +86,7 @@ def test_guided_footprint_tighter_than_ballistic():
 
 
 def test_run_directory_has_map_files(tmp_path):
-    from orbital.results import read_run, resolved_yaml, write_run
+    from orbital.io.run_dirs import read_run, resolved_yaml, write_run
 
     scn = _footprint(12)
     result = run(scn)
@@ -153,14 +153,14 @@ def test_samples_that_never_land_are_said_so_and_counted(tmp_path):
     # 430 km) to come down within the 4 h the integrator gives a descent.
     import csv
 
-    from orbital.results import resolved_yaml, write_run
+    from orbital.io.run_dirs import resolved_yaml, write_run
 
     scn = _footprint(12, ["dispersions.delta_v=60 m/s", "burn.start=0 s"])
     result = run(scn)
     s = result.summary
     assert 0 < s["n_not_landed"] < 12 and s["n_landed"] + s["n_not_landed"] == 12
-    assert len(result.trajectories["landings"].data) == s["n_landed"] == len(result.time_s)
-    assert np.all(np.isfinite(result.trajectories["landings"].data))
+    assert len(result.tables["landings"].data) == s["n_landed"] and result.time_s.shape == (0,) and not result.trajectories
+    assert np.all(np.isfinite(result.tables["landings"].data))
     out = write_run(result, resolved_yaml(scn), tmp_path / "run")
     rows = list(csv.DictReader((out / "landings.csv").open()))
     missing = [r for r in rows if r["landed_on"] == "not_landed"]

@@ -105,7 +105,7 @@ def test_downrange_starts_at_the_entry_interface(nominal):
 
 
 def test_target_round_trips_through_a_run_directory(nominal, tmp_path):
-    from orbital.results import read_run, write_run
+    from orbital.io.run_dirs import read_run, write_run
 
     out = write_run(nominal, "kind: reentry\n", tmp_path / "run")
     target = read_run(out).scene["target_wgs84"]

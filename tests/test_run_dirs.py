@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from orbital.results import RESERVED_MARKER, SCENARIO_FILE, SUMMARY_FILE, TRAJECTORIES_FILE
+from orbital.io.run_dirs import RESERVED_MARKER, SCENARIO_FILE, SUMMARY_FILE, TABLES_FILE, TRAJECTORIES_FILE
 
 SHORT = ["--set", "duration=2 h", "--set", "output_step=120 s"]
 
@@ -76,8 +76,9 @@ def test_overwrite_replaces_a_run_written_before_the_record_of_files(issim, tmp_
     old = tmp_path / "old"
     assert issim("run", "soyuz_footprint", "--set", "n_samples=20", "--out", old, "--json").returncode == 0
     document = json.loads((old / SUMMARY_FILE).read_text())
-    del document["files"]
+    del document["files"], document["tables"]  # nor had it tables (tables.npz)
     (old / SUMMARY_FILE).write_text(json.dumps(document))
+    (old / TABLES_FILE).unlink()
     assert issim("run", "iss_orbit", *SHORT, "--out", old, "--overwrite", "--json").returncode == 0
     assert sorted(os.listdir(old)) == [SCENARIO_FILE, SUMMARY_FILE, TRAJECTORIES_FILE]
 
@@ -105,9 +106,9 @@ def test_out_never_names_a_folder_that_holds_the_run(tmp_path, out, says):
 
 def test_out_never_names_the_root_folder():
     from orbital.errors import RunDirError
-    from orbital.results import claim_out_dir
+    from orbital.io.run_dirs import claim_out_dir
 
-    with pytest.raises(RunDirError, match="--out /: is the root folder"):
+    with pytest.raises(RunDirError, match="run directory /: is the root folder"):
         claim_out_dir("/", overwrite=True)
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from orbital import errors
 from orbital.io import scenario as sc
-from orbital.results import resolved_yaml
+from orbital.io.run_dirs import resolved_yaml
 from orbital.earth.constants import R_EARTH_EQ_M
 
 MINIMAL = "kind: station\n"

@@ -101,8 +101,8 @@ def test_footprint_points_land_and_ellipse():
     viewer = _viewer(result)
     footprint = viewer.views[0].layers[0]
     image = viewer.frame_at(viewer.player.t1_s)
-    on_land = result.trajectories["landings"].data[:, 2] > 0.5
-    k = int(np.flatnonzero(np.isfinite(result.trajectories["landings"].data[:, 0]))[0])
+    on_land = result.tables["landings"].column("on_land") > 0.5
+    k = int(np.flatnonzero(np.isfinite(result.tables["landings"].column("lat")))[0])
     colour = LAND_COLOR if on_land[k] else WATER_COLOR
     assert near_colour(image, canvas_xy(footprint.markers, footprint.points[0]), colour)
     assert near_colour(image, canvas_xy(footprint.markers, footprint.centre), ELLIPSE_COLOR, radius=40)
@@ -199,23 +199,24 @@ def test_registry_draws_the_contract_kinds():
     assert time_span(decay) == (decay.scene["window_start_s"], decay.scene["window_end_s"])
 
 
-def _made_up_result(roles, trajectories, play_span="time_grid"):
+def _made_up_result(roles, trajectories, tables=None, play_span="time_grid"):
     """A Result of a kind no registry knows: only its display roles say what each trajectory is."""
     from orbital.kind_contract import DisplayHints
     from orbital.kinds import KINDS
-    from orbital.results import Result
+    from orbital.result import Result
 
     assert "tug_and_probe" not in KINDS
     display = DisplayHints(roles=roles, play_span=play_span, span_name="while the dots fall", still_at_end=True)
     scene = {"tether_anchor_lvlh_m": [1.0, 0.0, 12.0]}
-    return Result("made_up", "tug_and_probe", "2026-11-25T00:00:00", MADE_UP_T, trajectories, [], {}, scene=scene, display=display)
+    return Result("made_up", "tug_and_probe", "2026-11-25T00:00:00", MADE_UP_T, trajectories, [], {}, scene=scene, display=display, tables=tables or {})
 
 
 MADE_UP_T = np.linspace(0.0, 600.0, 121)
 
 
 def _made_up_trajectories():
-    from orbital.results import Trajectory
+    """The made-up kind's trajectories and its table ``dots``."""
+    from orbital.result import Table, Trajectory
 
     n, t = MADE_UP_T.size, MADE_UP_T
     lvlh6 = (("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3)
@@ -229,9 +230,8 @@ def _made_up_trajectories():
         "probe": Trajectory("lvlh", *lvlh6, probe),
         "probe_linear": Trajectory("lvlh", *lvlh6, probe + [0.0, 3.0, 0.0, 0.0, 0.0, 0.0]),
         "boom": Trajectory("lvlh", tuple(f"p{k}_{a}" for k in range(3) for a in "xyz"), ("m",) * 9, boom),
-        "line": Trajectory("none", ("tension",), ("N",), np.full((n, 1), 40.0)),
-        "dots": Trajectory("wgs84", ("t", "lat", "lon", "on_land"), ("s", "deg", "deg", "1"), dots),
-    }
+        "line": Trajectory(None, ("tension",), ("N",), np.full((n, 1), 40.0)),
+    }, {"dots": Table(("t", "lat", "lon", "on_land"), ("s", "deg", "deg", "bool"), dots, "wgs84", "a falling dot", "t")}
 
 
 def test_a_kind_no_registry_knows_is_drawn_from_its_roles_in_both_views():
@@ -240,7 +240,7 @@ def test_a_kind_no_registry_knows_is_drawn_from_its_roles_in_both_views():
     from viz.registry import globe_layers, span_name, still_time, time_span
 
     roles = {"tug": "orbit", "probe": "chaser", "probe_linear": "chaser_reference", "boom": "arm", "line": "tension", "dots": "landings"}
-    result = _made_up_result(roles, _made_up_trajectories(), play_span="dots")
+    result = _made_up_result(roles, *_made_up_trajectories(), play_span="dots")
     assert [(layer.__name__, name) for layer, name in globe_layers(result)] == [("OrbitLayer", "tug"), ("FootprintLayer", "dots")]
     assert time_span(result) == (100.0, 500.0) and still_time(result) == 500.0 and span_name(result) == "while the dots fall"
     viewer = _viewer(result)
@@ -259,7 +259,7 @@ def test_a_kind_no_registry_knows_is_drawn_from_its_roles_in_both_views():
 
 
 def test_a_kind_no_registry_knows_shows_its_descent_and_reentry_window_on_the_globe_alone():
-    from orbital.results import Trajectory
+    from orbital.result import Table, Trajectory
     from viz.globe_layers import CAPSULE_COLOR
 
     t = MADE_UP_T
@@ -268,9 +268,9 @@ def test_a_kind_no_registry_knows_shows_its_descent_and_reentry_window_on_the_gl
     ground_pass = np.column_stack([pass_t, np.linspace(-20.0, 20.0, 61), np.linspace(10.0, 40.0, 61), np.zeros(61)])
     trajectories = {
         "falling": Trajectory("gcrs", ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3, falling),
-        "pass": Trajectory("wgs84", ("t", "lat", "lon", "alt"), ("s", "deg", "deg", "m"), ground_pass),
     }
-    result = _made_up_result({"falling": "descent", "pass": "reentry_window"}, trajectories)
+    tables = {"pass": Table(("t", "lat", "lon", "alt"), ("s", "deg", "deg", "m"), ground_pass, "wgs84", "a ground pass", "t")}
+    result = _made_up_result({"falling": "descent", "pass": "reentry_window"}, trajectories, tables=tables)
     viewer = _viewer(result)
     assert [type(view).__name__ for view in viewer.views] == ["GlobeView"]
     descent, swath = viewer.views[0].layers
@@ -281,7 +281,7 @@ def test_a_kind_no_registry_knows_shows_its_descent_and_reentry_window_on_the_gl
 
 
 def test_a_result_without_display_hints_shows_the_earth_alone():
-    result = _made_up_result({}, _made_up_trajectories())
+    result = _made_up_result({}, *_made_up_trajectories())
     viewer = _viewer(result)
     assert [type(view).__name__ for view in viewer.views] == ["GlobeView"] and viewer.views[0].layers == []
     assert viewer.frame_at(300.0)[..., :3].std() > 10
@@ -336,7 +336,7 @@ def test_arm_moves_between_two_frames_in_the_closeup():
 def test_decay_hud_shows_the_object_height_in_the_plunge_and_no_negative_zero():
     from dataclasses import replace
 
-    from orbital.results import Trajectory
+    from orbital.result import Trajectory
     from viz.globe_layers import _clock
 
     result = synthetic_decay_result()
@@ -349,7 +349,7 @@ def test_decay_hud_shows_the_object_height_in_the_plunge_and_no_negative_zero():
     geodetic = np.column_stack([np.zeros(t.size), np.zeros(t.size), np.append(np.linspace(310e3, 110e3, t.size - 2), [95e3, 80e3])])
     trajectories = {
         **result.trajectories,
-        "altitude": Trajectory("none", ("mean", "perigee", "apogee"), ("km",) * 3, heights),
+        "altitude": Trajectory(None, ("mean", "perigee", "apogee"), ("m",) * 3, heights * 1e3),
         "object_geodetic": Trajectory("wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), geodetic),
     }
     swath = _viewer(replace(result, time_s=t, trajectories=trajectories)).views[0].layers[0]

@@ -10,7 +10,7 @@ import pytest
 
 from orbital.io import scenario as sc
 from orbital.kinds import kind_spec
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Event, Result, Trajectory
 from orbital.runners import run_scenario
 
 SIZE = (640, 400)
@@ -86,7 +86,7 @@ def synthetic_arm_result(samples=61, duration_s=60.0):
             "lvlh", tuple(f"p{k}_{a}" for k in range(9) for a in "xyz"), ("m",) * 27, points.reshape(samples, 27)
         ),
         "arm_tip": Trajectory("lvlh", *LVLH6, tip_state),
-        "tether_tension": Trajectory("none", ("tension",), ("N",), np.where(taut, 300.0, 4.5)[:, None]),
+        "tether_tension": Trajectory(None, ("tension",), ("N",), np.where(taut, 300.0, 4.5)[:, None]),
     }
     events = [Event(20.0, "tether_taut"), Event(40.0, "tether_slack")]
     scene = {
@@ -288,7 +288,7 @@ def test_scale_bar_and_lengths_are_round():
 
 
 def test_tracks_read_back_from_a_run_directory(bundled, tmp_path):
-    from orbital.results import read_run, write_run
+    from orbital.io.run_dirs import read_run, write_run
     from viz.closeup_tracks import Tracks
 
     result = bundled["gordon_adrift"]

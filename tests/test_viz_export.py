@@ -4,7 +4,7 @@ import imageio.v2 as imageio
 import numpy as np
 import pytest
 
-from orbital.results import umask_mode
+from orbital.io.run_dirs import umask_mode
 from viz.backend import offscreen_unavailable_reason
 from viz.export import frame_times
 from viz.player import WARPS, Player, warp_to_fit
@@ -17,7 +17,7 @@ def run_dir(tmp_path_factory):
     """A short saved station run, viewed again without recomputing."""
     from orbital.runners import run_scenario
     from orbital.io.scenario import load
-    from orbital.results import resolved_yaml, write_run
+    from orbital.io.run_dirs import resolved_yaml, write_run
 
     model = load("iss_orbit", ["duration=1 h", "output_step=60 s"])
     return write_run(run_scenario(model), resolved_yaml(model), tmp_path_factory.mktemp("runs") / "iss")
@@ -152,7 +152,7 @@ def test_corrupted_run_dir_is_one_message(issim, run_dir, tmp_path, damage):
     import shutil
 
     from orbital.errors import RunDirError
-    from orbital.results import TRAJECTORIES_FILE, read_run
+    from orbital.io.run_dirs import TRAJECTORIES_FILE, read_run
 
     broken = tmp_path / "broken"
     shutil.copytree(run_dir, broken)
@@ -210,7 +210,7 @@ def test_time_span_of_a_sub_window_is_named():
 
 
 def test_flash_says_what_happened_and_fits_its_panel():
-    from orbital.results import Event
+    from orbital.result import Event
     from viz.hud import flash_message
 
     taut, slack = Event(7.4, "tether_taut", "26.000 m from the anchor"), Event(7.9, "tether_slack", "26.000 m from the anchor")

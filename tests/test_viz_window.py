@@ -16,7 +16,7 @@ SCRIPT = textwrap.dedent(
     from viz.backend import use_window
     use_window()
     from vispy import app
-    from orbital.results import read_run
+    from orbital.io.run_dirs import read_run
     from viz.viewer import Viewer
 
     viewer = Viewer(read_run(sys.argv[1]), size=(320, 240), show=True)
@@ -45,7 +45,7 @@ def display():
 @pytest.mark.slow
 def test_window_opens_and_plays(display, tmp_path):
     from orbital.io.scenario import load
-    from orbital.results import resolved_yaml, write_run
+    from orbital.io.run_dirs import resolved_yaml, write_run
     from orbital.runners import run_scenario
 
     model = load("iss_orbit", ["duration=1 h"])

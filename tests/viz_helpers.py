@@ -5,7 +5,7 @@ import functools
 import numpy as np
 
 from orbital.kinds import kind_spec
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Event, Result, Table, Trajectory
 
 #: Overrides that keep each bundled run short in tests (the look is the same).
 QUICK = {
@@ -51,7 +51,7 @@ def circular_orbit_gcrs(t_s, radius_m=6.79e6, inclination_deg=51.6):
 def synthetic_decay_result():
     """A decay_reentry Result by the contract: months of altitude history, a one-day window track."""
     history_t = np.linspace(0.0, 90 * 86400.0, 91)
-    altitude = np.column_stack([np.linspace(300.0, 120.0, 91), np.linspace(310.0, 125.0, 91)])
+    altitude = np.column_stack([np.linspace(300e3, 120e3, 91), np.linspace(310e3, 125e3, 91)])
     nominal_s = 89.5 * 86400.0
     track_t = np.arange(nominal_s - 3 * 3600.0, nominal_s + 3 * 3600.0, 130.0)  # nominal between samples
     phase = 2 * np.pi * (track_t - nominal_s) / 5300.0
@@ -65,13 +65,11 @@ def synthetic_decay_result():
         "window_end_s": float(track_t[-1]),
         "inclination_deg": 51.6,
     }
-    trajectories = {
-        "altitude": Trajectory("none", ("perigee_km", "apogee_km"), ("km", "km"), altitude),
-        "window_track": Trajectory("wgs84", ("t", "lat", "lon", "alt"), ("s", "deg", "deg", "m"), track),
-    }
+    trajectories = {"altitude": Trajectory(None, ("perigee", "apogee"), ("m", "m"), altitude)}
+    tables = {"window_track": Table(("t", "lat", "lon", "alt"), ("s", "deg", "deg", "m"), track, "wgs84", "the window's ground track", "t")}
     events = [Event(nominal_s, "reentry", "nominal reentry")]
     display = kind_spec("decay_reentry").display
-    return Result("decay_test", "decay_reentry", "2026-11-25T00:00:00", history_t, trajectories, events, {}, scene=scene, display=display)
+    return Result("decay_test", "decay_reentry", "2026-11-25T00:00:00", history_t, trajectories, events, {}, scene=scene, tables=tables, display=display)
 
 
 def synthetic_arm_result(n=121, links=7):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orbital.results import umask_mode
+from orbital.io.run_dirs import umask_mode
 
 FORMATS = (".mp4", ".gif", ".png")
 

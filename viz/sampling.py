@@ -43,16 +43,13 @@ def names_of(result, role):
 
 
 def table(result, name):
-    """The per-sample table ``name`` (a footprint's landings, a decay's window track) as its columns
-    by name, ``t`` the time (s since the epoch) of each row; None if ``result`` has no such table.
-
-    The one place the viewer reads a table: today a trajectory, on the time grid unless it has its
-    own ``t`` column.
-    """
-    if name not in result.trajectories:
+    """The table ``name`` (a footprint's landings, a decay's window track) as its columns by name,
+    ``t`` the time (s since the epoch) of each row (from its ``time_column``); None if ``result``
+    has no such table. The one place the viewer reads a table."""
+    if name not in result.tables:
         return None
-    found = result.trajectory(name)
+    found = result.tables[name]
     columns = {column: np.asarray(found.data[:, k], dtype=float) for k, column in enumerate(found.columns)}
-    if found.time_s is not None:
-        columns["t"] = np.asarray(found.time_s, dtype=float)
+    if found.time_column is not None:
+        columns["t"] = columns[found.time_column]
     return columns

@@ -63,7 +63,7 @@ def _file_type(path):
 
 def _refuse_run_dir_file(path):
     """A run directory's summary or trajectories given where a scenario is expected: say what to give instead."""
-    from orbital.results import SCENARIO_FILE, SUMMARY_FILE, TRAJECTORIES_FILE
+    from orbital.io.run_dirs import SCENARIO_FILE, SUMMARY_FILE, TRAJECTORIES_FILE
 
     if path.name in (SUMMARY_FILE, TRAJECTORIES_FILE) and (path.parent / SCENARIO_FILE).is_file():
         raise ScenarioError(
@@ -74,7 +74,7 @@ def _refuse_run_dir_file(path):
 
 def _directory_message(path):
     """What to say when a directory is given where a scenario is expected."""
-    from orbital.results import SCENARIO_FILE
+    from orbital.io.run_dirs import SCENARIO_FILE
 
     if (path / SCENARIO_FILE).is_file():
         return (

@@ -28,7 +28,7 @@ from orbital.models.arm import (
     tip_speeds_m_s,
 )
 from orbital.models.spacewalk import MAX_OUTPUT_SAMPLES, BoundedVector3, EvaDuration, StationPoint
-from orbital.results import Trajectory
+from orbital.result import Trajectory
 from orbital.schema import (
     Angle,
     Quantity,

@@ -18,7 +18,7 @@ TEME of epoch (where z is the true pole).
 """
 
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -29,6 +29,7 @@ from orbital.propagation.cw import cw_propagate
 from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.dynamics.gravity import gravity_acceleration
 from orbital.progress import Stage
+from orbital.result import Event
 from orbital.models.tether import (
     TetherState,
     anchor_offset,
@@ -161,14 +162,6 @@ def safer_acceleration_lvlh(config, mass_kg, rel_r_lvlh_m, rel_v_lvlh_m_s):
     return np.clip(velocity_error / tau, -a_max, a_max)
 
 
-class Event(NamedTuple):
-    """Something that happened ``time_s`` (s) after the start: ``kind`` and a human ``detail``."""
-
-    time_s: float
-    kind: str
-    detail: str
-
-
 @dataclass
 class EvaResult:
     """A spacewalk-drift run on the output grid ``t_s`` (N,) s after the start.
@@ -178,9 +171,10 @@ class EvaResult:
     ``rel_cw`` (N, 6): the Clohessy-Wiltshire prediction ("ghost") from the
     relative state just after the first impulsive push (or at t = 0 if there is
     none; before that push it repeats ``rel_lvlh``) with ``mean_motion_rad_s``,
-    ignoring later pushes, the tether and SAFER. ``station_gcrs`` (N, 6): the station, m and m/s,
-    in the inertial frame it was given in. ``tension_n`` (N,): tether tension.
-    ``events``: :class:`Event` list in time order, kinds "push", "tether_taut",
+    ignoring later pushes, the tether and SAFER. ``station_teme`` (N, 6): the station, m and m/s,
+    in the inertial frame it was given in: TEME of the epoch, as the kinds give it (J2 acts about its
+    z, the true pole). ``tension_n`` (N,): tether tension.
+    ``events``: :class:`orbital.result.Event` list in time order (``time_s`` after the start), kinds "push", "tether_taut",
     "tether_slack", "tether_broken", "safer_start", "safer_budget_exhausted",
     "returned".
 
@@ -198,7 +192,7 @@ class EvaResult:
     t_s: np.ndarray
     rel_lvlh: np.ndarray
     rel_cw: np.ndarray
-    station_gcrs: np.ndarray
+    station_teme: np.ndarray
     tension_n: np.ndarray
     events: list
     mean_motion_rad_s: float
@@ -592,7 +586,7 @@ def simulate_eva(
 ):
     """Fly a crew member near the station for ``t_end_s`` seconds; returns an :class:`EvaResult`.
 
-    ``station_r0_m``, ``station_v0_m_s``: the station in GCRS (m, m/s);
+    ``station_r0_m``, ``station_v0_m_s``: the station in TEME of the epoch (m, m/s; J2 acts about its z);
     ``rel_r0_lvlh_m``, ``rel_v0_lvlh_m_s``: the crew member relative to it in LVLH
     (m, m/s, rotating-frame velocity); ``output_dt_s``: sample spacing (s);
     ``mass_kg``: crew member with suit and SAFER; ``pushes``: :class:`Push` list;
@@ -642,7 +636,7 @@ def simulate_eva(
         t_s=times,
         rel_lvlh=rel_lvlh,
         rel_cw=rel_cw,
-        station_gcrs=states[:, 0:6].copy(),
+        station_teme=states[:, 0:6].copy(),
         tension_n=tensions,
         events=sorted(run.events, key=lambda e: e.time_s),
         mean_motion_rad_s=float(n),

@@ -26,7 +26,7 @@ from orbital.models.parachutes import (
 )
 from orbital.progress import Stage
 from orbital.quantities import to_si
-from orbital.results import Event
+from orbital.result import Event
 from orbital.schema import Mass, Quantity, ScenarioBase, StationSpec, StrictModel, field_error
 
 _Speed = Quantity("m/s", "m/s", ge=0.0, le=2000.0)

@@ -13,6 +13,7 @@ him for the rest of the run; the arm backs off to where its tip started. The
 station's own path before the contact comes from a drift run with no tether.
 """
 
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -35,7 +36,7 @@ from orbital.models.spacewalk import (
 )
 from orbital.progress import Stage
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Event, Result, Trajectory
 from orbital.schema import Quantity, StrictModel, Time, field_error, initial_state
 
 
@@ -170,14 +171,14 @@ def _after_contact(scenario, grid, before, start, delta_v, tether):
     times = grid.t_s[start:] - grid.t_s[start]
     if times.size == 1:  # struck at the run's last instant: he has only just left
         return (held + np.concatenate([np.zeros(3), delta_v]))[None, :], np.zeros(1), None
-    station = before.station_gcrs[start]
+    station = before.station_teme[start]
     push = Push(0.0, delta_v_lvlh_m_s=tuple(float(x) for x in delta_v))
     drift = _drift(scenario, station[:3], station[3:], held[:3], held[3:], times, (0.6, 1.0), [push], tether)
     return drift.rel_lvlh, drift.tension_n, drift
 
 
 def run(scenario):
-    """Fly the strike and the drift after it; returns a :class:`orbital.results.Result`."""
+    """Fly the strike and the drift after it; returns a :class:`orbital.result.Result`."""
     epoch, r0, v0 = initial_state(scenario.station)
     grid = arm_grid(scenario.duration, scenario.output_step)
     held = np.concatenate([scenario.astronaut.position, np.zeros(3)])
@@ -202,16 +203,16 @@ def run(scenario):
             Event(contact_time, "contact", f"tip at {speed:.3f} m/s, restitution {scenario.strike.restitution:g}"),
             Event(contact_time, "release", f"he leaves with delta-v {np.round(delta_v, 3).tolist()} m/s LVLH"),
         ]
-        events += [Event(e.time_s + contact_time, e.kind, e.detail) for e in (drift.events if drift else [])]
+        events += [replace(e, time_s=e.time_s + contact_time) for e in (drift.events if drift else [])]
     out = grid.output
     t, astronaut, cw, tension = grid.t_s[out], astronaut[out], cw[out], tension[out]
     q = joints_between_commands(grid, q_control)[out]
 
     trajectories = {
-        "station": Trajectory("gcrs", LVLH_COLUMNS, LVLH_UNITS, station_gcrs(epoch, before.station_gcrs[out])),
+        "station": Trajectory("gcrs", LVLH_COLUMNS, LVLH_UNITS, station_gcrs(epoch, before.station_teme[out])),
         "astronaut": Trajectory("lvlh", LVLH_COLUMNS, LVLH_UNITS, astronaut),
         "astronaut_cw": Trajectory("lvlh", LVLH_COLUMNS, LVLH_UNITS, cw),
-        "tether_tension": Trajectory("none", ("tension",), ("N",), tension[:, None]),
+        "tether_tension": Trajectory(None, ("tension",), ("N",), tension[:, None]),
         **arm_trajectories(arm, t, q),
     }
     summary = {

@@ -44,7 +44,7 @@ from orbital.models.spacewalk import (
 )
 from orbital.progress import Stage
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Event, Result, Trajectory
 from orbital.schema import Quantity, StrictModel, Time
 
 #: The tip must be able to get to an intercept point this many times faster than
@@ -252,7 +252,7 @@ def _carried(arm, t_s, q_rad, offset_m):
 
 
 def run(scenario):
-    """Fly the rescue; returns a :class:`orbital.results.Result`."""
+    """Fly the rescue; returns a :class:`orbital.result.Result`."""
     tether = tether_config(scenario.tether)
     grid = arm_grid(scenario.duration, scenario.output_step)
     epoch, eva = fly_from_start(scenario, tether, times_s=grid.t_s, progress_span=(0.0, 0.5))
@@ -261,7 +261,7 @@ def run(scenario):
     q_control = rescue.fly(Stage("arm rescue", 0.0, scenario.duration, 0.5, 1.0))
     # his drift's own events (pushes, his line) only until the arm holds him: after that it is a path he did not fly
     capture_s = t_control[rescue.capture_index] if rescue.capture_index is not None else np.inf
-    events = [Event(e.time_s, e.kind, e.detail) for e in eva.events if e.time_s <= capture_s] + rescue.events
+    events = [e for e in eva.events if e.time_s <= capture_s] + rescue.events
     q = joints_between_commands(grid, q_control)
 
     him, tension = eva.rel_lvlh.copy(), eva.tension_n.copy()
@@ -275,9 +275,9 @@ def run(scenario):
     him, tension, q = him[out], tension[out], q[out]
 
     trajectories = {
-        "station": Trajectory("gcrs", LVLH_COLUMNS, LVLH_UNITS, station_gcrs(epoch, eva.station_gcrs[out])),
+        "station": Trajectory("gcrs", LVLH_COLUMNS, LVLH_UNITS, station_gcrs(epoch, eva.station_teme[out])),
         "astronaut": Trajectory("lvlh", LVLH_COLUMNS, LVLH_UNITS, him),
-        "tether_tension": Trajectory("none", ("tension",), ("N",), tension[:, None]),
+        "tether_tension": Trajectory(None, ("tension",), ("N",), tension[:, None]),
         **arm_trajectories(arm, t, q),
     }
     capture, airlock = rescue.capture_index, rescue.airlock_index

@@ -31,7 +31,7 @@ from orbital.progress import Stage, report
 from orbital.propagation.decay import MeanElements, j2_secular_rates, mean_to_osculating
 from orbital.propagation.propagate import propagate_orbit
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Event, Result, Table, Trajectory
 from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error, initial_state
 
 #: Most eccentric orbit decayed: drag averaged over QUADRATURE_NODES (64) points of the orbit
@@ -204,7 +204,7 @@ class _Decay:
 
 
 def _altitude_columns(decay, t_s, states):
-    """(N, 3) mean, perigee and apogee heights (km) above the equatorial radius.
+    """(N, 3) mean, perigee and apogee heights (m) above the equatorial radius.
 
     Mean elements during the decay; osculating ones in the final descent.
     """
@@ -214,7 +214,7 @@ def _altitude_columns(decay, t_s, states):
     osc = rv_to_classical(states[~orbiting, :3], states[~orbiting, 3:])
     a = np.concatenate([a, osc.a_m])
     ecc = np.concatenate([ecc, osc.ecc])
-    return np.column_stack([a, a * (1.0 - ecc), a * (1.0 + ecc)]) / 1e3 - R_EARTH_EQ_M / 1e3
+    return np.column_stack([a, a * (1.0 - ecc), a * (1.0 + ecc)]) - R_EARTH_EQ_M
 
 
 def _iso(epoch_time, t_s):
@@ -230,26 +230,27 @@ def _not_reentered(scenario, epoch, history, mean0):
     t_s = np.arange(0.0, history.t_end_s, max(scenario.history_step, history.t_end_s / MAX_HISTORY_SAMPLES))
     a, ex, ey = history.dense(t_s)[:3]
     ecc = np.hypot(ex, ey)
-    heights = np.column_stack([a, a * (1.0 - ecc), a * (1.0 + ecc)]) / 1e3 - R_EARTH_EQ_M / 1e3
+    heights = np.column_stack([a, a * (1.0 - ecc), a * (1.0 + ecc)]) - R_EARTH_EQ_M
     summary = {
         "reentered": False,
         "lifetime_days": None,
         "initial_mean_altitude_km": (float(mean0.a_m) - R_EARTH_EQ_M) / 1e3,
-        "final_mean_altitude_km": float(heights[-1, 0]),
+        "final_mean_altitude_km": float(heights[-1, 0]) / 1e3,
     }
     events = [Event(0.0, "start", "object left without control"), Event(history.t_end_s, "end", "no reentry within max_lifetime")]
-    trajectories = {"altitude": Trajectory("none", ("mean", "perigee", "apogee"), ("km",) * 3, heights)}
+    trajectories = {"altitude": Trajectory(None, ("mean", "perigee", "apogee"), ("m",) * 3, heights)}
     return Result(scenario.name, scenario.kind, epoch, t_s, trajectories, events, summary)
 
 
 def run(scenario):
-    """Decay, reentry and window; returns a :class:`orbital.results.Result`.
+    """Decay, reentry and window; returns a :class:`orbital.result.Result`.
 
     Trajectories on the time grid (decay history, ``history_step`` then every
     minute of the final descent; N rows): ``object`` gcrs (x, y, z m; vx, vy,
     vz m/s), ``object_geodetic`` wgs84 (lat deg, lon deg, alt m), ``altitude``
-    none (mean, perigee, apogee km above the equatorial radius). Not on it:
-    ``window_track`` wgs84 (M, 4): t (s since the epoch), lat deg, lon deg, alt m.
+    no frame (mean, perigee, apogee m above the equatorial radius). The table
+    ``window_track`` wgs84 (M, 4), on its own time base: t (s since the epoch),
+    lat deg, lon deg, alt m.
     """
     from astropy.time import Time
 
@@ -343,9 +344,12 @@ def run(scenario):
     trajectories = {
         "object": Trajectory("gcrs", ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3, states),
         "object_geodetic": Trajectory("wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), np.column_stack([lat, lon, alt])),
-        "altitude": Trajectory("none", ("mean", "perigee", "apogee"), ("km",) * 3, _altitude_columns(decay, t_s, states_teme)),
-        "window_track": Trajectory(
-            "wgs84", ("t", "lat", "lon", "alt"), ("s", "deg", "deg", "m"), np.column_stack([t_track, track_lat, track_lon, track_alt])
+        "altitude": Trajectory(None, ("mean", "perigee", "apogee"), ("m",) * 3, _altitude_columns(decay, t_s, states_teme)),
+    }
+    tables = {
+        "window_track": Table(
+            ("t", "lat", "lon", "alt"), ("s", "deg", "deg", "m"), np.column_stack([t_track, track_lat, track_lon, track_alt]), "wgs84",
+            "the ground track over the prediction window, on its own time base t", "t",
         ),
     }
     scene = {
@@ -362,7 +366,7 @@ def run(scenario):
     )
     return Result(
         scenario.name, scenario.kind, epoch, t_s, trajectories, events, summary,
-        extra_files={"window_track.geojson": geojson}, scene=scene,
+        extra_files={"window_track.geojson": geojson}, scene=scene, tables=tables,
     )
 
 

@@ -28,7 +28,7 @@ from orbital.models.spacewalk import (
     tether_config,
 )
 from orbital.kind_contract import DisplayHints, KindSpec
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Result, Trajectory
 from orbital.schema import PositiveDuration, ScenarioBase, StationSpec, check_sample_count, check_station_orbit
 
 
@@ -64,18 +64,18 @@ class Scenario(ScenarioBase):
 
 
 def run(scenario):
-    """Fly the scenario; returns a :class:`orbital.results.Result`."""
+    """Fly the scenario; returns a :class:`orbital.result.Result`."""
     tether, safer = tether_config(scenario.tether), safer_config(scenario.safer, scenario.astronaut.position)
     epoch, eva = fly_from_start(scenario, tether, safer)
     lvlh_columns, lvlh_units = ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3
     trajectories = {
-        "station": Trajectory("gcrs", lvlh_columns, lvlh_units, station_gcrs(epoch, eva.station_gcrs)),
+        "station": Trajectory("gcrs", lvlh_columns, lvlh_units, station_gcrs(epoch, eva.station_teme)),
         "astronaut": Trajectory("lvlh", lvlh_columns, lvlh_units, eva.rel_lvlh),
         "astronaut_cw": Trajectory("lvlh", lvlh_columns, lvlh_units, eva.rel_cw),
-        "tether_tension": Trajectory("none", ("tension",), ("N",), eva.tension_n[:, None]),
+        "tether_tension": Trajectory(None, ("tension",), ("N",), eva.tension_n[:, None]),
     }
     summary = drift_summary(eva)
-    events = [Event(e.time_s, e.kind, e.detail) for e in eva.events]
+    events = eva.events
     scene = {"tether_anchor_lvlh_m": list(tether.anchor_lvlh_m)} if tether is not None else {}
     if safer is not None:
         scene["safer_target_lvlh_m"] = list(safer.target_lvlh_m)

@@ -42,7 +42,7 @@ from orbital.models.soyuz import (  # first_run_note: the kind's hook, declared 
 )
 from orbital.progress import Stage
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Event, Result, Trajectory
 from orbital.schema import initial_state
 
 
@@ -59,7 +59,7 @@ def _or_none(value):
 
 
 def run(scenario):
-    """Fly the descent; returns a :class:`orbital.results.Result`."""
+    """Fly the descent; returns a :class:`orbital.result.Result`."""
     from orbital.propagation.batch_integrator import integrate
     from orbital.earth.landmask import surface_at
 
@@ -133,12 +133,12 @@ def run(scenario):
     m = teme_to_gcrs_matrix(Time(epoch, scale="utc"))
     states = np.hstack([Y_hist[:, :3] @ m.T, Y_hist[:, 3:] @ m.T])
     loads = np.column_stack(
-        [np.append(h["sensed_g"], 0.0), np.append(h["heat_flux_w_m2"], 0.0) / 1e3, np.append(h["phase"], 7).astype(float)]
+        [np.append(h["sensed_g"], 0.0), np.append(h["heat_flux_w_m2"], 0.0), np.append(h["phase"], 7).astype(float)]
     )
     trajectories = {
         "soyuz": Trajectory("gcrs", ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3, states),
         "soyuz_geodetic": Trajectory("wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), np.column_stack([lat, lon, alt])),
-        "soyuz_loads": Trajectory("none", ("sensed_g", "heat_flux", "phase"), ("g", "kW/m2", "code"), loads),
+        "soyuz_loads": Trajectory(None, ("sensed_g", "heat_flux", "phase"), ("g", "W/m2", "code"), loads),
     }
     scene = {"target_wgs84": {"lat_deg": float(lat_t[0]), "lon_deg": float(lon_t[0])}}
     return Result(scenario.name, scenario.kind, epoch, t_hist, trajectories, events, summary, scene=scene)

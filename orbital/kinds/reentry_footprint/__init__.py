@@ -41,7 +41,7 @@ from orbital.earth.geodesy import ellipse_ring
 from orbital.models import soyuz
 from orbital.progress import Stage
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Event, Result, Table
 from orbital.schema import Quantity, StrictModel, initial_state
 
 
@@ -276,8 +276,15 @@ def summarise(scn, lat, lon, land, out, planned_lat_lon, params):
 
 
 
+#: The landings table (``Result.tables["landings"]``, frame wgs84): one row per sample that landed.
+LANDINGS_COLUMNS = ("lat", "lon", "on_land", "peak_g", "peak_heat_flux", "touchdown_speed", "sample", "t_touchdown")
+LANDINGS_UNITS = ("deg", "deg", "bool", "g", "W/m2", "m/s", "index", "s")
+
+
 def run(scenario):
-    """Fly the dispersed descents; returns a :class:`orbital.results.Result`."""
+    """Fly the dispersed descents; returns a :class:`orbital.result.Result` with no time series (its
+    ``time_s`` is empty, shape (0,), and it has no trajectories): the landings are a table
+    (:data:`LANDINGS_COLUMNS`, touchdown times in ``t_touchdown``, s since the epoch)."""
     from orbital.earth.landmask import is_land
 
     epoch, planned, out, params = simulate(scenario)
@@ -299,11 +306,10 @@ def run(scenario):
         "landings.geojson": to_geojson(rows, summary, ring),
         "landings.kml": to_kml(rows, scenario.name, ring),
     }
-    # the landings table: one row per sample that landed (its index in "sample"), on time_s = its touchdown
-    data = np.column_stack([lat, lon, land.astype(float), out.peak_g, out.peak_heat / 1e3, out.v_touchdown, np.arange(scenario.n_samples)])[ok]
-    trajectories = {
-        "landings": Trajectory("wgs84", ("lat", "lon", "on_land", "peak_g", "peak_heat_flux", "touchdown_speed", "sample"),
-                               ("deg", "deg", "bool", "g", "kW/m2", "m/s", "index"), data),
+    # one row per sample that landed (its index in "sample"), its touchdown time in "t_touchdown"
+    data = np.column_stack([lat, lon, land.astype(float), out.peak_g, out.peak_heat, out.v_touchdown, np.arange(scenario.n_samples), out.t_touchdown])[ok]
+    tables = {
+        "landings": Table(LANDINGS_COLUMNS, LANDINGS_UNITS, data, "wgs84", "one landed sample per row: where and when it touched down, its peak loads", "t_touchdown"),
     }
     events = [Event(float(np.nanmin(out.events["burn_start"]["t"])), "first_burn", "first deorbit burn starts")]
     if np.any(ok):
@@ -311,7 +317,7 @@ def run(scenario):
     scene = {"target_wgs84": {"lat_deg": summary["target_lat_deg"], "lon_deg": summary["target_lon_deg"]}}
     if ring is not None:
         scene["ellipse_wgs84"] = {"lat_deg": ring[0].tolist(), "lon_deg": ring[1].tolist(), "probability": scenario.ellipse_probability}
-    return Result(scenario.name, scenario.kind, epoch, out.t_touchdown[ok].copy(), trajectories, events, summary, extra, scene)
+    return Result(scenario.name, scenario.kind, epoch, np.zeros(0), {}, events, summary, extra, scene, tables=tables)
 
 
 #: What :func:`summarise` puts in the summary: statistics over the samples that landed (null if none

@@ -16,7 +16,7 @@ from orbital.earth.elements import perigee_apogee_radius_m, period_s, rv_to_clas
 from orbital.kinds.station.orbit_metrics import ascending_node_times_s, linear_rate
 from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Event, Result, Trajectory
 from orbital.schema import (
     ForcesSpec,
     IntegratorSpec,
@@ -163,7 +163,7 @@ def summarise(t_s, states, lat_deg, alt_m, include_j2):
 
 
 def run(scenario):
-    """Propagate the station and return a :class:`orbital.results.Result`."""
+    """Propagate the station and return a :class:`orbital.result.Result`."""
     from astropy.time import Time
 
     from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix

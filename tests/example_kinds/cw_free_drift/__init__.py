@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 from orbital.earth.constants import MU_EARTH_M3_S2, R_EARTH_EQ_M
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.propagation.cw import cw_propagate
-from orbital.results import Event, Result, Trajectory
+from orbital.result import Event, Result, Trajectory
 from orbital.schema import Epoch, PositiveDuration, Quantity, ScenarioBase, Vector3, check_sample_count
 
 #: Most output samples a run may ask for (duration / output_step).
@@ -45,7 +45,7 @@ def mean_motion_rad_s(altitude_m):
 
 
 def run(scenario):
-    """Drift from the release; returns a :class:`orbital.results.Result`."""
+    """Drift from the release; returns a :class:`orbital.result.Result`."""
     n = mean_motion_rad_s(scenario.altitude)
     period_s = 2.0 * np.pi / n
     state0 = np.concatenate([scenario.release_position, scenario.delta_v])

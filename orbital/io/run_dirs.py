@@ -1,20 +1,30 @@
-"""What a run produces, and its run directory on disk.
+"""Run directories: a :class:`orbital.result.Result` on disk, claimed before the run, written atomically.
 
 A run directory holds:
 
-- ``summary.json``: scenario name and kind, epoch, the summary scalars, the events
-  (each with ``time_s`` since epoch), and a manifest of the trajectory arrays
-  (frame, column names, units), and ``files``: name and size of every other file issim
-  wrote there.
-- ``trajectories.npz``: ``time_s`` (N,) seconds since epoch, and one float64
-  array (N, k) per trajectory, named as in the manifest.
-- ``scenario.yaml``: the fully resolved scenario (defaults filled in, seed
-  included); ``issim run <dir>/scenario.yaml`` repeats the run exactly.
+- ``summary.json``: scenario name and kind, epoch, issim's version, the summary scalars, the
+  events (each with ``time_s`` since epoch), the scene, the display hints, a manifest of the
+  trajectories (``trajectories``: frame, column names, units, shape) and of the tables
+  (``tables``: the same, and ``description`` and ``time_column``), and ``files``: name and size
+  of every other file issim wrote there.
+- ``trajectories.npz``: ``time_s`` (N,) seconds since epoch, and one float64 array (N, k) per
+  trajectory, named as in the manifest.
+- ``tables.npz`` (only if the result has tables): one float64 array (rows, k) per table, named
+  as in the manifest.
+- ``scenario.yaml``: the fully resolved scenario (defaults filled in, seed included);
+  ``issim run <dir>/scenario.yaml`` repeats the run exactly.
+- the kind's further files (``Result.extra_files``), such as ``landings.csv``.
+
+A run directory written before tables existed (its summary.json has no ``tables``) is read as
+the current contract: a trajectory off the time grid (a decay's ``window_track``, with its own
+``t``) becomes a table; a footprint's ``landings``, whose rows stood on a time grid of touchdown
+times, becomes a table with those times in ``t_touchdown`` and the grid empty; km become m and
+kW/m2 W/m2; the frame ``"none"`` becomes None.
 
 The directory is claimed before the run (:func:`claim_out_dir`, :func:`claim_default_dir`):
 created, so that concurrent runs never share one and an unwritable place fails before any
 work. The files are written in a temporary sibling and renamed into place, so a reader never
-sees a half-written run. ``summary.json`` records the files written beside it; ``--overwrite``
+sees a half-written run. ``summary.json`` records the files written beside it; overwriting
 replaces only a directory whose content still matches that record.
 """
 
@@ -24,135 +34,62 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import numpy as np
 
 from orbital.errors import RunDirError
 from orbital.kind_contract import DisplayHints
+from orbital.kinds import KINDS, kind_spec
+from orbital.result import Event, Result, Table, Trajectory, jsonable
 
 SUMMARY_FILE = "summary.json"
 TRAJECTORIES_FILE = "trajectories.npz"
+TABLES_FILE = "tables.npz"
 SCENARIO_FILE = "scenario.yaml"
 
 
-@dataclass
-class Trajectory:
-    """Samples on the result's time grid, in a named frame."""
-
-    frame: str
-    columns: tuple
-    units: tuple
-    data: np.ndarray
-    #: Seconds since the epoch of each row: set on the copy that :meth:`Result.trajectory` hands out
-    #: (None there for an array on its own time base, such as a decay's ``window_track``: its column ``t``).
-    time_s: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
-
-    def column(self, name: str) -> np.ndarray:
-        """One column by name (``"x"``, ``"lat"``...), in the unit ``units[columns.index(name)]``."""
-        if name not in self.columns:
-            raise KeyError(f"no column {name!r}; expected one of: {', '.join(self.columns)}")
-        return self.data[:, self.columns.index(name)]
-
-
-@dataclass
-class Event:
-    """Something that happened at ``time_s`` seconds after the epoch."""
-
-    time_s: float
-    kind: str
-    message: str = ""
-    data: dict = field(default_factory=dict)
-
-
-@dataclass
-class Result:
-    """Everything a runner hands to the CLI and the viewer."""
-
-    scenario_name: str
-    kind: str
-    epoch_utc: str
-    time_s: np.ndarray
-    trajectories: dict
-    events: list
-    summary: dict
-    #: Further files for the run directory: name -> text or bytes (e.g. landing points as CSV).
-    extra_files: dict = field(default_factory=dict)
-    #: Fixed geometry the viewer draws (JSON-able, SI, frame in the key's name), e.g.
-    #: ``{"tether_anchor_lvlh_m": [1.0, 0.0, 12.0]}``.
-    scene: dict = field(default_factory=dict)
-    #: The validated scenario model that made this result (set by ``run_scenario``; None if unknown):
-    #: :meth:`save` writes it as ``scenario.yaml``.
-    scenario: Any = field(default=None, repr=False, compare=False)
-    #: How the viewer shows this result (the kind's declared hints; set by ``run_scenario``).
-    display: DisplayHints = field(default_factory=DisplayHints, repr=False, compare=False)
-
-    def trajectory(self, name: str) -> Trajectory:
-        """The trajectory ``name`` with its time (``time_s``, seconds since the epoch), columns, units
-        and frame; an unknown name raises a KeyError listing the names there are."""
-        if name not in self.trajectories:
-            raise KeyError(f"{self.scenario_name} has no trajectory {name!r}; expected one of: {', '.join(self.trajectories)}")
-        found = self.trajectories[name]
-        own_time_base = "t" in found.columns or len(found.data) != len(self.time_s)
-        return replace(found, time_s=None if own_time_base else self.time_s)
-
-    def save(self, run_dir: "str | os.PathLike[str]", overwrite: bool = False) -> Path:
-        """Write the run directory (atomically, with the resolved ``scenario.yaml``); returns its path.
-
-        An existing directory with files in it is refused (:class:`RunDirError`) unless ``overwrite``."""
-        if self.scenario is None:
-            raise RunDirError(f"{self.scenario_name}: the result does not know its scenario; expected a result of a run")
-        return write_run(self, resolved_yaml(self.scenario), run_dir, overwrite)
-
-    def manifest(self):
-        """Frame, columns and units of every trajectory array."""
-        return {
-            name: {"frame": t.frame, "columns": list(t.columns), "units": list(t.units), "shape": list(t.data.shape)}
-            for name, t in self.trajectories.items()
-        }
-
-    def summary_document(self):
-        """The content of ``summary.json``."""
-        from orbital import __version__
-
-        return {
-            "scenario": self.scenario_name,
-            "kind": self.kind,
-            "epoch_utc": self.epoch_utc,
-            "issim_version": __version__,
-            "summary": _jsonable(self.summary),
-            "events": [_jsonable(vars(e)) for e in self.events],
-            "scene": _jsonable(self.scene),
-            "display": self.display.to_json(),
-            "trajectories": self.manifest(),
-        }
-
-
-def resolved_yaml(scenario):
+def resolved_yaml(scenario) -> str:
     """The fully resolved scenario as YAML text (defaults filled in, SI units written out)."""
     import yaml
 
     return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (np.floating, float)):
-        value = float(value)
-        return value if np.isfinite(value) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
+def summary_document(result: Result) -> dict:
+    """The content of ``summary.json`` (without its record of files)."""
+    from orbital import __version__
+
+    return {
+        "scenario": result.scenario_name,
+        "kind": result.kind,
+        "epoch_utc": result.epoch_utc,
+        "issim_version": __version__,
+        "summary": jsonable(result.summary),
+        "events": [jsonable(vars(e)) for e in result.events],
+        "scene": jsonable(result.scene),
+        "display": result.display.to_json(),
+        "trajectories": {
+            name: {"frame": t.frame, "columns": list(t.columns), "units": list(t.units), "shape": list(t.data.shape)}
+            for name, t in result.trajectories.items()
+        },
+        "tables": {
+            name: {"frame": t.frame, "columns": list(t.columns), "units": list(t.units), "shape": list(t.data.shape),
+                   "description": t.description, "time_column": t.time_column}
+            for name, t in result.tables.items()
+        },
+    }
 
 
-#: summary.json's record of the files issim wrote beside it: {name: size in bytes}. ``--overwrite``
+def save_result(result: Result, run_dir: "str | os.PathLike[str]", overwrite: bool = False) -> Path:
+    """:meth:`orbital.result.Result.save`: the result and its resolved scenario, as :func:`write_run` writes them."""
+    if result.scenario is None:
+        raise RunDirError(f"{result.scenario_name}: the result does not know its scenario; expected a result of a run")
+    return write_run(result, resolved_yaml(result.scenario), run_dir, overwrite)
+
+
+#: summary.json's record of the files issim wrote beside it: {name: size in bytes}. Overwriting
 #: replaces a directory only if its content still matches this record.
 FILES_KEY = "files"
 
@@ -185,9 +122,9 @@ class RunDirSlot:
     context manager, a slot is released unless it was committed.
     """
 
-    def __init__(self, path: Path, option: str, made: list, replaces: bool):
+    def __init__(self, path: Path, label: str, made: list, replaces: bool):
         self.path = path
-        self.option = option  # how the user named it in messages ("--out DIR" or "run directory DIR")
+        self.label = label  # how messages name it ("run directory DIR", or the CLI's "--out DIR")
         self._made = made  # directories this claim created, deepest first
         self._replaces = replaces
         self._committed = False
@@ -195,7 +132,7 @@ class RunDirSlot:
             self._staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
         except OSError as exc:
             self.release()
-            raise RunDirError(f"{option}: cannot write in {path.parent} ({exc.strerror or exc}); expected a writable place") from None
+            raise RunDirError(f"{label}: cannot write in {path.parent} ({exc.strerror or exc}); expected a writable place") from None
 
     def __enter__(self) -> "RunDirSlot":
         return self
@@ -204,20 +141,20 @@ class RunDirSlot:
         if not self._committed:
             self.release()
 
-    def commit(self, result: "Result", resolved_scenario_yaml: str) -> Path:
+    def commit(self, result: Result, resolved_scenario_yaml: str) -> Path:
         """Write ``result`` and its scenario, then rename them into the claimed place; returns the path."""
         _fill_run_dir(self._staging, result, resolved_scenario_yaml)
         if self._replaces:
             reason = not_written_by_issim(self.path)
             if reason:
-                raise RunDirError(f"{self.option}: {reason} (changed during the run); nothing replaced")
+                raise RunDirError(f"{self.label}: {reason} (changed during the run); nothing replaced")
             _replace_dir(self._staging, self.path)
         else:
             (self.path / RESERVED_MARKER).unlink(missing_ok=True)
             try:
                 os.rename(self._staging, self.path)  # replaces the empty reserved directory in one step
             except OSError as exc:
-                raise RunDirError(f"{self.option}: another process wrote in it during the run ({exc.strerror}); nothing replaced") from None
+                raise RunDirError(f"{self.label}: another process wrote in it during the run ({exc.strerror}); nothing replaced") from None
         self._committed = True
         return self.path
 
@@ -254,22 +191,23 @@ def claim_default_dir(scenario_name: str, now_utc, base: str = "runs") -> RunDir
             tries += 1
             continue
         except OSError as exc:
-            raise RunDirError(f"cannot create a run directory in {base} ({exc.strerror or exc}); pass --out DIR") from None
+            raise RunDirError(f"cannot create a run directory in {base} ({exc.strerror or exc}); expected a writable place, or name a run directory elsewhere") from None
         _write_marker(candidate)
         return RunDirSlot(candidate, f"run directory {candidate}", [candidate, base_dir] if made_base else [candidate], replaces=False)
-    raise RunDirError(f"{stem}: cannot find a free name for a run directory there; pass --out DIR")
+    raise RunDirError(f"{stem}: cannot find a free name for a run directory there; expected a run directory named elsewhere")
 
 
-def claim_out_dir(out, overwrite: bool = False) -> RunDirSlot:
-    """Check and reserve the ``--out`` directory before any work.
+def claim_out_dir(out: "str | os.PathLike[str]", overwrite: bool = False, label: Optional[str] = None) -> RunDirSlot:
+    """Check and reserve the run directory ``out`` before any work.
 
     A new path is created (its missing parents too); an existing empty directory is used; an
     existing directory that issim wrote is replaced only with ``overwrite``. Anything else (a
     file, a symbolic link, the current folder or one above it, the home folder, a directory
-    holding files issim did not write) is refused with a :class:`RunDirError` naming ``--out``.
+    holding files issim did not write) is refused with a :class:`RunDirError` naming it as
+    ``label`` (default ``run directory OUT``; the CLI names it ``--out OUT``).
     """
     path = Path(out)
-    option = f"--out {out}" if str(out).strip() else f"--out {str(out)!r}"
+    option = label or (f"run directory {out}" if str(out).strip() else f"run directory {str(out)!r}")
     _refuse_protected(path, option)
     if path.is_symlink():
         raise RunDirError(f"{option}: is a symbolic link; expected a directory path (give the directory it points to)")
@@ -284,10 +222,10 @@ def claim_out_dir(out, overwrite: bool = False) -> RunDirSlot:
         _take_empty(path, option)
         return RunDirSlot(path, option, [], replaces=False)
     if not overwrite:
-        raise RunDirError(f"{option}: already holds files; expected a new directory (or pass --overwrite to replace an earlier run)")
+        raise RunDirError(f"{option}: already holds files; expected a new directory (overwrite replaces an earlier run that issim wrote)")
     reason = not_written_by_issim(path)
     if reason:
-        raise RunDirError(f"{option} --overwrite: {reason}; --overwrite replaces only a run directory that issim wrote")
+        raise RunDirError(f"{option}: {reason}; overwrite replaces only a run directory that issim wrote")
     return RunDirSlot(path, option, [], replaces=True)
 
 
@@ -385,25 +323,27 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _fill_run_dir(staging: Path, result: "Result", resolved_scenario_yaml: str) -> None:
+def _fill_run_dir(staging: Path, result: Result, resolved_scenario_yaml: str) -> None:
     """The run's files in ``staging``; ``summary.json`` last, with the record of the others."""
     os.chmod(staging, umask_mode(0o777))
     (staging / SCENARIO_FILE).write_text(resolved_scenario_yaml, encoding="utf-8")
     arrays = {"time_s": np.asarray(result.time_s, dtype=float)}
     arrays.update({name: np.asarray(t.data, dtype=float) for name, t in result.trajectories.items()})
     np.savez_compressed(staging / TRAJECTORIES_FILE, **arrays)
+    if result.tables:
+        np.savez_compressed(staging / TABLES_FILE, **{name: np.asarray(t.data, dtype=float) for name, t in result.tables.items()})
     for name, content in result.extra_files.items():
-        if Path(name).name != name or name in STANDARD_FILES or name == RESERVED_MARKER:
+        if Path(name).name != name or name in (*STANDARD_FILES, TABLES_FILE, RESERVED_MARKER):
             raise RunDirError(f"extra file name {name!r}: expected a plain file name")
         target = staging / name
         target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, encoding="utf-8")
-    document = result.summary_document()
+    document = summary_document(result)
     document[FILES_KEY] = {entry.name: entry.stat().st_size for entry in sorted(staging.iterdir())}
     (staging / SUMMARY_FILE).write_text(json.dumps(document, indent=2), encoding="utf-8")
 
 
-def write_run(result, resolved_scenario_yaml, run_dir, overwrite=False):
-    """Write a run directory atomically (claimed as ``--out`` is); returns its path."""
+def write_run(result: Result, resolved_scenario_yaml: str, run_dir: "str | os.PathLike[str]", overwrite: bool = False) -> Path:
+    """Write a run directory atomically (claimed as :func:`claim_out_dir` claims it); returns its path."""
     with claim_out_dir(run_dir, overwrite) as slot:
         return slot.commit(result, resolved_scenario_yaml)
 
@@ -416,46 +356,96 @@ def _replace_dir(staging, run_dir):
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def read_run(run_dir):
-    """Load a run directory back into a :class:`Result`."""
+def read_run(run_dir: "str | os.PathLike[str]") -> Result:
+    """Load a run directory back into a :class:`Result` (one written before tables existed is
+    converted to the current contract: see the module's docstring)."""
     run_dir = Path(run_dir)
     _refuse_unfinished(run_dir)
     try:
         doc = json.loads((run_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
+        if doc["kind"] not in KINDS:
+            raise ValueError(f"{SUMMARY_FILE} gives kind {doc['kind']!r}; expected one of: {', '.join(KINDS)}")
         with np.load(run_dir / TRAJECTORIES_FILE, allow_pickle=False) as arrays:
-            _check_contents(doc, set(arrays.files) - {"time_s"})
+            _check_listed(doc["trajectories"], set(arrays.files) - {"time_s"}, "trajectories", TRAJECTORIES_FILE)
             time_s = arrays["time_s"]
             trajectories = {
                 name: Trajectory(m["frame"], tuple(m["columns"]), tuple(m["units"]), arrays[name])
                 for name, m in doc["trajectories"].items()
             }
-        events = [Event(**e) for e in doc["events"]]
-        return Result(
-            str(doc["scenario"]), str(doc["kind"]), doc["epoch_utc"], time_s, trajectories, events, dict(doc["summary"]),
-            scene=dict(doc.get("scene") or {}), display=_display_hints(doc),
+        tables = _read_tables(run_dir, doc["tables"]) if "tables" in doc else {}
+        result = Result(
+            str(doc["scenario"]), str(doc["kind"]), doc["epoch_utc"], time_s, trajectories, [Event(**e) for e in doc["events"]],
+            dict(doc["summary"]), scene=dict(doc.get("scene") or {}), display=_display_hints(doc), tables=tables,
         )
+        return result if "tables" in doc else _from_layout_without_tables(result)
     except (OSError, KeyError, ValueError, TypeError, AttributeError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         # a truncated or corrupted archive raises BadZipFile, EOFError or zlib.error rather than OSError;
         # numpy calls a file that is not .npy/.npz at all "pickled data": say what it is to the user
-        detail = f"{TRAJECTORIES_FILE} is not a numpy archive" if "pickle" in str(exc) else _read_error(exc)
+        detail = "an array file is not a numpy archive" if "pickle" in str(exc) else _read_error(exc)
         raise RunDirError(f"{run_dir}: not a readable issim run directory ({detail}); expected a directory written by 'issim run'") from None
 
 
-def _check_contents(doc, array_names):
-    """A summary of a known kind whose manifest lists exactly the archive's arrays (a ValueError if not)."""
-    from orbital.kinds import KINDS
+def _read_tables(run_dir: Path, manifest: dict) -> dict:
+    if not manifest:
+        return {}
+    with np.load(run_dir / TABLES_FILE, allow_pickle=False) as arrays:
+        _check_listed(manifest, set(arrays.files), "tables", TABLES_FILE)
+        return {
+            name: Table(tuple(m["columns"]), tuple(m["units"]), arrays[name], m["frame"], str(m["description"]), m["time_column"])
+            for name, m in manifest.items()
+        }
 
-    if doc["kind"] not in KINDS:
-        raise ValueError(f"{SUMMARY_FILE} gives kind {doc['kind']!r}; expected one of: {', '.join(KINDS)}")
-    listed = set(doc["trajectories"])
+
+def _check_listed(manifest: dict, array_names: set, what: str, file_name: str) -> None:
+    """The manifest lists exactly the archive's arrays (a ValueError if not)."""
+    listed = set(manifest)
     if listed != array_names:
-        raise ValueError(f"{SUMMARY_FILE} lists the trajectories {_names(sorted(listed))}, {TRAJECTORIES_FILE} holds {_names(sorted(array_names))}")
+        raise ValueError(f"{SUMMARY_FILE} lists the {what} {_names(sorted(listed))}, {file_name} holds {_names(sorted(array_names))}")
 
 
-def _display_hints(doc):
+#: Units of a run directory written before tables existed -> (SI unit, factor to it).
+_LEGACY_UNITS = {"km": ("m", 1e3), "kW/m2": ("W/m2", 1e3)}
+
+#: Descriptions of the tables a run directory written before tables existed held as trajectories.
+_LEGACY_TABLE_DESCRIPTIONS = {
+    "landings": "one landed sample per row: where and when it touched down, its peak loads",
+    "window_track": "the ground track over the prediction window, on its own time base t",
+}
+
+
+def _from_layout_without_tables(result: Result) -> Result:
+    """A result read from a run directory written before tables existed, as the current contract."""
+    n = len(result.time_s)
+    for name, t in list(result.trajectories.items()):
+        units, data = _si(t.units, t.data)
+        frame = None if t.frame == "none" else t.frame
+        if name == "landings":  # its rows stood on the touchdown times, which were the time grid
+            columns, units, data = (*t.columns, "t_touchdown"), (*units, "s"), np.column_stack([data, result.time_s])
+            result.tables[name] = Table(columns, units, data, frame, _LEGACY_TABLE_DESCRIPTIONS[name], "t_touchdown")
+            result.time_s = np.zeros(0)
+        elif "t" in t.columns or len(t.data) != n:
+            time_column = "t" if "t" in t.columns else None
+            result.tables[name] = Table(t.columns, units, data, frame, _LEGACY_TABLE_DESCRIPTIONS.get(name, ""), time_column)
+        else:
+            result.trajectories[name] = Trajectory(frame, t.columns, units, data)
+            continue
+        del result.trajectories[name]
+    return result
+
+
+def _si(units: tuple, data: np.ndarray) -> tuple:
+    """``(units, data)`` with every column in a unit of :data:`_LEGACY_UNITS` converted to SI."""
+    data = np.array(data, dtype=float)
+    si = []
+    for k, unit in enumerate(units):
+        si_unit, factor = _LEGACY_UNITS.get(unit, (unit, 1.0))
+        data[:, k] *= factor
+        si.append(si_unit)
+    return tuple(si), data
+
+
+def _display_hints(doc: dict) -> DisplayHints:
     """The hints summary.json holds, or for a run written before it held them, its kind's."""
-    from orbital.kinds import kind_spec
-
     return DisplayHints.from_json(doc["display"]) if "display" in doc else kind_spec(str(doc["kind"])).display
 
 
