@@ -32,9 +32,9 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, fields
 
 import numpy as np
-from numba import njit
 
 from orbital.dynamics import entry_dynamics as ed
+from orbital.dynamics.compiled import kernel
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 
 #: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
@@ -132,7 +132,7 @@ def _set_terminal_velocity(Y, p, mask):
     Y[3, mask], Y[4, mask], Y[5, mask] = vx, vy, vz
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak_q_alt):
     """Raise the peaks of sensed g (every phase: the burn, the entry, the canopies' opening
     loads; the soft-landing engines' short push below their altitude is not in it) and heat
