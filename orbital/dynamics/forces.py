@@ -1,16 +1,17 @@
 """Forces on an orbiting body beyond point-mass gravity: drag in air that co-rotates with the Earth.
 
 :func:`air_velocity_xyz` and :func:`drag_over_air_speed_1_s` are the forces, written once, unit-free in
-components (SI); :mod:`orbital.dynamics.kernels` compiles them for the descent's kernels and for
-the vector adapters here, which take inertial positions and velocities (GCRS or TEME of epoch;
-z the Earth's axis), m and m/s, shape (..., 3).
+components (SI): :mod:`orbital.dynamics.kernels` compiles them for the descent's kernels; the
+vector adapters here evaluate the same functions with numpy. They take inertial positions and
+velocities (GCRS or TEME of epoch; z the Earth's axis), m and m/s, shape (..., 3).
 """
 
 import numpy as np
 
 from orbital.dynamics.atmosphere import density_kg_m3
-from orbital.dynamics.gravity import components, vector
+from orbital.dynamics.gravity import components, gravity_xyz, vector
 from orbital.earth.constants import OMEGA_EARTH_RAD_S
+from orbital.earth.geodesy import ellipsoid_height_along_radius_m
 
 _W = OMEGA_EARTH_RAD_S
 
@@ -26,20 +27,23 @@ def drag_over_air_speed_1_s(density_kg_m3, cd_area_over_mass_m2_kg, air_speed_m_
     return 0.5 * density_kg_m3 * cd_area_over_mass_m2_kg * air_speed_m_s
 
 
+def _drag_xyz(x, y, vx, vy, vz, density_kg_m3, cd_area_over_mass_m2_kg):
+    """Drag acceleration components (m/s^2) in co-rotating air, from components (SI)."""
+    ux, uy, uz = air_velocity_xyz(x, y, vx, vy, vz)
+    k = drag_over_air_speed_1_s(density_kg_m3, cd_area_over_mass_m2_kg, np.sqrt(ux * ux + uy * uy + uz * uz))
+    return -k * ux, -k * uy, -k * uz
+
+
 def air_velocity_m_s(r_m, v_m_s):
     """Velocity relative to an atmosphere that co-rotates with the Earth (m/s), shape (..., 3)."""
-    from orbital.dynamics.kernels import air_velocity
-
     x, y, _ = components(r_m)
-    return vector(*air_velocity(x, y, *components(v_m_s)))
+    return vector(*air_velocity_xyz(x, y, *components(v_m_s)))
 
 
 def drag_acceleration(r_m, v_m_s, density_kg_m3, cd_area_over_mass_m2_kg):
     """Aerodynamic drag -1/2 rho (Cd A / m) |v_rel| v_rel (m/s^2), rotating atmosphere."""
-    from orbital.dynamics.kernels import drag
-
     x, y, _ = components(r_m)
-    return vector(*drag(x, y, *components(v_m_s), density_kg_m3, cd_area_over_mass_m2_kg))
+    return vector(*_drag_xyz(x, y, *components(v_m_s), density_kg_m3, cd_area_over_mass_m2_kg))
 
 
 class OrbitForces:
@@ -59,23 +63,20 @@ class OrbitForces:
 
     def density(self, r_m):
         """Air density (kg/m^3) at positions (..., 3) in m; 0 when drag is off."""
-        from orbital.dynamics.kernels import altitude_m
-
         if not self.drag:
             return np.zeros(np.shape(r_m)[:-1]) if np.ndim(r_m) > 1 else 0.0
-        return self.density_scale * self.density_model(altitude_m(*components(r_m)))
+        return self.density_scale * self.density_model(ellipsoid_height_along_radius_m(*components(r_m)))
 
     def drag_acceleration(self, r_m, v_m_s):
         """Drag alone (m/s^2); zeros when drag is off."""
         return drag_acceleration(r_m, v_m_s, self.density(r_m), self.cd_area_over_mass_m2_kg)
 
     def _total(self, r_m, v_m_s, point_mass):
-        from orbital.dynamics.kernels import acceleration
-
+        """Gravity (the point mass weighted by ``point_mass``, J2 if on) plus drag (m/s^2)."""
         x, y, z = components(r_m)
-        ax, ay, az = acceleration(x, y, z, *components(v_m_s), self.density(r_m), self.cd_area_over_mass_m2_kg,
-                                  point_mass, 1.0 if self.j2 else 0.0)
-        return vector(ax, ay, az)
+        gx, gy, gz = gravity_xyz(x, y, z, point_mass, 1.0 if self.j2 else 0.0)
+        ax, ay, az = _drag_xyz(x, y, *components(v_m_s), self.density(r_m), self.cd_area_over_mass_m2_kg)
+        return vector(gx + ax, gy + ay, gz + az)
 
     def perturbation(self, r_m, v_m_s):
         """Everything but point-mass gravity (m/s^2): what poliastro's ``f`` adds."""

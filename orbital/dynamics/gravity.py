@@ -1,9 +1,10 @@
 """Earth gravity: point mass plus the J2 zonal term.
 
-:func:`gravity_xyz` is the force, written once, unit-free in components (SI: m in, m/s^2 out);
-:mod:`orbital.dynamics.kernels` compiles it for the descent's kernels and for the vector
-adapters here, which take inertial positions (GCRS or TEME of epoch; z the Earth's axis)
-of shape (..., 3) in m and return accelerations of the same shape in m/s^2.
+:func:`gravity_xyz` is the force, written once, unit-free in components (SI: m in, m/s^2 out):
+:mod:`orbital.dynamics.kernels` compiles it for the descent's kernels; the vector adapters
+here evaluate the very same function with numpy (no numba to import or call: faster for the
+station's one state per call). They take inertial positions (GCRS or TEME of epoch; z the
+Earth's axis) of shape (..., 3) in m and return accelerations of the same shape in m/s^2.
 """
 
 import numpy as np
@@ -41,16 +42,12 @@ def vector(ax, ay, az):
 
 def j2_acceleration(r_m):
     """Acceleration of the J2 zonal harmonic alone (m/s^2) at positions ``r_m`` (..., 3) in m."""
-    from orbital.dynamics.kernels import gravity
-
-    return vector(*gravity(*components(r_m), 0.0, 1.0))
+    return vector(*gravity_xyz(*components(r_m), 0.0, 1.0))
 
 
 def gravity_acceleration(r_m, include_j2=True):
     """Point mass plus, optionally, J2 (m/s^2) at positions ``r_m`` (..., 3) in m."""
-    from orbital.dynamics.kernels import gravity
-
-    return vector(*gravity(*components(r_m), 1.0, 1.0 if include_j2 else 0.0))
+    return vector(*gravity_xyz(*components(r_m), 1.0, 1.0 if include_j2 else 0.0))
 
 
 def j2_potential(r_m, mu_m3_s2=MU_EARTH_M3_S2, j2=J2_EARTH, radius_m=R_EARTH_EQ_M):

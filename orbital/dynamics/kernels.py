@@ -1,10 +1,11 @@
 """The forces, compiled: each is written once as a unit-free component function in its own
 module and compiled here with numba (:mod:`orbital.dynamics.compiled`: cached on disk, the cache
-following every kernel source). The descent's kernels (:mod:`orbital.dynamics.entry_dynamics`)
-call these inside compiled code; the vector adapters (:mod:`orbital.dynamics.gravity`,
-:mod:`orbital.dynamics.forces`) call them from Python on floats or arrays. SI throughout.
-
-Importing this module imports numba (about 0.3 s): the modules that load a scenario do not.
+following every kernel source). The descent's kernels (:mod:`orbital.dynamics.entry_dynamics`,
+:mod:`orbital.models.guidance`) call these inside compiled code, and NumPy-level descent code
+calls them on arrays; the station's vector adapters (:mod:`orbital.dynamics.gravity`,
+:mod:`orbital.dynamics.forces`) evaluate the same functions with numpy, uncompiled: importing
+numba and loading these (over a second in a fresh process) would cost the station's short runs
+more than compiled calls save. SI throughout.
 """
 
 import numpy as np
@@ -42,19 +43,3 @@ def air_density(h, density_scale):
     j = min(int(u), _DLN_RHO.size - 1)
     ln_rho = _LN_RHO[j] + (u - j) * _DLN_RHO[j] + max(h - Z_TOP_M, 0.0) * _TOP_SLOPE
     return density_scale * np.exp(ln_rho)
-
-
-@kernel
-def drag(x, y, vx, vy, vz, density_kg_m3, cd_area_over_mass_m2_kg):
-    """Drag acceleration components (m/s^2) in co-rotating air of density ``density_kg_m3``."""
-    ux, uy, uz = air_velocity(x, y, vx, vy, vz)
-    k = drag_over_air_speed(density_kg_m3, cd_area_over_mass_m2_kg, np.sqrt(ux * ux + uy * uy + uz * uz))
-    return -k * ux, -k * uy, -k * uz
-
-
-@kernel
-def acceleration(x, y, z, vx, vy, vz, density_kg_m3, cd_area_over_mass_m2_kg, point_mass, j2):
-    """Gravity (terms weighted as in :func:`gravity`) plus drag (m/s^2), from components (SI)."""
-    gx, gy, gz = gravity(x, y, z, point_mass, j2)
-    ax, ay, az = drag(x, y, vx, vy, vz, density_kg_m3, cd_area_over_mass_m2_kg)
-    return gx + ax, gy + ay, gz + az
