@@ -11,12 +11,16 @@ import os
 from pathlib import Path
 
 
+def cache_dir() -> Path:
+    """The folder of issim's cache (see the module's docstring); not created here."""
+    return Path(os.environ.get("ISSIM_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "issim"
+    ))
+
+
 def cache_file(stem, key, suffix):
     """Path of the cache file ``<stem>-<hash of key><suffix>``; ``key`` names what it was built from."""
-    base = os.environ.get("ISSIM_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "issim"
-    )
-    return Path(base) / f"{stem}-{hashlib.sha1(key.encode()).hexdigest()[:12]}{suffix}"
+    return cache_dir() / f"{stem}-{hashlib.sha1(key.encode()).hexdigest()[:12]}{suffix}"
 
 
 def write_atomically(path, write):

@@ -4,19 +4,13 @@ State layout: ``Y`` has shape (6, N), rows x, y, z, vx, vy, vz (m, m/s) in TEME 
 the epoch (quasi-inertial; z is the Earth's axis of rotation);
 :mod:`orbital.propagation.batch_integrator` takes and returns (N, 6) at its edges.
 
-The forces are compiled with numba (which poliastro and boinor already need):
-:func:`rates_into` and :func:`advance_into` (an RK4 step) loop over the samples, one
-sample at a time (:func:`_rates`), so ten thousand descents cost no Python per sample and no
-temporary arrays. The small physics functions (gravity, air density, ...) take
-scalars or arrays, so the NumPy-level code (touchdown, guidance, the reference
-integrator) calls the very same ones. Compiled code is cached on disk
-(``__pycache__``, or numba's cache folder): the first run compiles for some seconds.
-numba checks a cached function only against its own file, and freezes the globals
-it reads (the US76 table, the constants): after editing
-:func:`orbital.earth.geodesy.ellipsoid_height_along_radius_m`, :mod:`orbital.dynamics.atmosphere` or
-:mod:`orbital.earth.constants`, delete ``orbital/dynamics/__pycache__/*.nbi`` and ``*.nbc`` (and orbital/earth/__pycache__'s)
-(tests/test_entry_dynamics.py fails on such a stale cache). Compiled code here
-calls no compiled code from other files.
+The descent is compiled with numba: :func:`rates_into` and :func:`advance_into` (an RK4
+step) loop over the samples, one sample at a time (:func:`_rates`), so ten thousand descents
+cost no Python per sample and no temporary arrays. The forces themselves (gravity, air density,
+air velocity, drag, height) are the compiled kernels of :mod:`orbital.dynamics.kernels`, the
+same ones the station's vector adapters call. Compiled code is cached on disk
+(:mod:`orbital.dynamics.compiled`: a folder keyed by every kernel source, so an edit anywhere
+recompiles without a manual step); the first run after an edit compiles for some 20 s.
 
 Forces (SI throughout):
 
@@ -51,11 +45,10 @@ import os
 from dataclasses import dataclass, fields
 
 import numpy as np
-from numba import njit, vectorize
 
-from orbital.dynamics.atmosphere import Z_TOP_M, density_kg_m3
-from orbital.earth.constants import G0_M_S2, J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_EQ_M, R_EARTH_MEAN_M
-from orbital.earth.geodesy import ellipsoid_height_along_radius_m
+from orbital.dynamics.compiled import kernel
+from orbital.dynamics.kernels import air_density, air_velocity, altitude_m, drag_over_air_speed, gravity
+from orbital.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
 
 COAST0, BURN, COAST, ENTRY, DROGUE, MAIN, TERMINAL, LANDED = range(8)
 PHASE_NAMES = ("coast_before_burn", "burn", "coast", "entry", "drogue", "main", "terminal", "landed")
@@ -63,18 +56,7 @@ PHASE_NAMES = ("coast_before_burn", "burn", "coast", "entry", "drogue", "main", 
 #: Sutton-Graves constant for Earth air, kg^0.5 / m (q in W/m^2 with rho in kg/m^3, V in m/s, Rn in m).
 SUTTON_GRAVES_K = 1.7415e-4
 
-#: ln(US76 density) every _DZ_M metres from 0 to 1000 km, from orbital.dynamics.atmosphere, for
-#: :func:`air_density` (linear between knots: within 3e-5 of the model everywhere).
-_DZ_M = 10.0
-_LN_RHO = np.log(density_kg_m3(np.arange(0.0, Z_TOP_M + 0.5 * _DZ_M, _DZ_M)))
-_DLN_RHO = np.diff(_LN_RHO)
-_TOP_SLOPE = _DLN_RHO[-1] / _DZ_M
-
-_J2_FACTOR = 1.5 * J2_EARTH * MU_EARTH_M3_S2 * R_EARTH_EQ_M**2
 _W = OMEGA_EARTH_RAD_S
-
-#: Height above WGS84 along the geocentric radius (m) from components; compiled, for scalars or arrays.
-altitude_m = njit(cache=True)(ellipsoid_height_along_radius_m)
 
 
 @dataclass
@@ -149,55 +131,26 @@ def kernel_constants(seq, guidance):
 _DROGUE_FILL, _MAIN_FILL, _NOSE_RADIUS, _BALLISTIC, _ROLL_RATE, _ROLL_PHASE = range(6)
 
 
-@njit(cache=True)
-def gravity(x, y, z):
-    """Point mass + J2 acceleration components (m/s^2); scalars or arrays."""
-    r2 = x * x + y * y + z * z
-    r = np.sqrt(r2)
-    mu_r3 = MU_EARTH_M3_S2 / (r2 * r)
-    k = _J2_FACTOR / (r2 * r2 * r)
-    z2r2 = 5.0 * z * z / r2
-    gxy = -mu_r3 + k * (z2r2 - 1.0)
-    return gxy * x, gxy * y, (-mu_r3 + k * (z2r2 - 3.0)) * z
-
-
-@vectorize(["float64(float64, float64)"], cache=True)
-def air_density(h, density_scale):
-    """US76 density (kg/m^3) at height ``h`` (m) times ``density_scale``: a table lookup
-    (the entry's hottest call). Below 0 m: sea level; above 1000 km: exponential with the
-    scale height there. A ufunc: scalars or arrays."""
-    u = min(max(h, 0.0), Z_TOP_M) * (1.0 / _DZ_M)
-    j = min(int(u), _DLN_RHO.size - 1)
-    ln_rho = _LN_RHO[j] + (u - j) * _DLN_RHO[j] + max(h - Z_TOP_M, 0.0) * _TOP_SLOPE
-    return density_scale * np.exp(ln_rho)
-
-
-@njit(cache=True)
-def air_velocity(x, y, vx, vy, vz):
-    """Velocity relative to the co-rotating atmosphere, v - w x r (m/s)."""
-    return vx + _W * y, vy - _W * x, vz
-
-
-@njit(cache=True)
+@kernel
 def smoothstep(u):
     """0 below 0, 1 above 1, 3u^2 - 2u^3 between (C1-continuous filling of a canopy)."""
     u = np.minimum(np.maximum(u, 0.0), 1.0)
     return u * u * (3.0 - 2.0 * u)
 
 
-@njit(cache=True)
+@kernel
 def drag_coefficient(cd_hyp, cd_sub, speed):
     """Cd of the module against air speed: subsonic value below 300 m/s, hypersonic above
     1200 m/s, a smoothstep between (a stand-in for Mach number with a ~ 300 m/s)."""
     return cd_sub + (cd_hyp - cd_sub) * smoothstep((speed - 300.0) / 900.0)
 
 
-@njit(cache=True)
+@kernel
 def _norm(ax, ay, az):
     return np.sqrt(ax * ax + ay * ay + az * az)
 
 
-@njit(cache=True)
+@kernel
 def lift_fractions(t, c_cmd, side, ballistic, roll_rate_rad_s, roll_phase_rad):
     """In-plane and lateral lift fractions ``(c, s)`` at time ``t`` (s) from the held
     commands (vertical fraction ``c_cmd``, bank side ``side``: +1 left, -1 right, 0 the
@@ -208,7 +161,7 @@ def lift_fractions(t, c_cmd, side, ballistic, roll_rate_rad_s, roll_phase_rad):
     return c_cmd, side * np.sqrt(np.maximum(1.0 - c_cmd * c_cmd, 0.0))
 
 
-@njit(cache=True)
+@kernel
 def thrust_direction(x, y, z, vx, vy, vz, pitch_rad, yaw_rad):
     """Unit thrust vector: retrograde, pitched toward the Earth by ``pitch``, yawed toward
     the orbit normal by ``yaw`` (inertial velocity, osculating orbit plane)."""
@@ -222,7 +175,7 @@ def thrust_direction(x, y, z, vx, vy, vz, pitch_rad, yaw_rad):
     return (-cp * cy * tx + sp * cy * dx + sy * nx, -cp * cy * ty + sp * cy * dy + sy * ny, -cp * cy * tz + sp * cy * dz + sy * nz)
 
 
-@njit(cache=True)
+@kernel
 def _terminal_velocity(x, y, z, mass_kg, cd_subsonic, area_m2, main_cda_m2, density_scale):
     """See :func:`terminal_velocity`; scalars or arrays."""
     gx, gy, gz = gravity(x, y, z)
@@ -244,7 +197,7 @@ def terminal_velocity(x, y, z, p):
     return _terminal_velocity(x, y, z, p.module_mass_kg, p.cd_subsonic, p.module_area_m2, p.main_cda_m2, p.density_scale)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
     """One sample's derivatives and diagnostics at time ``t`` and state ``s`` (6-tuple):
     ``(dx, dy, dz, dvx, dvy, dvz), (sensed_g, heat_flux_w_m2, altitude_m, air_speed_m_s, density_kg_m3)``.
@@ -264,7 +217,7 @@ def _rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
         beta = cda / P[_MASS, i]
     else:
         beta = P[_BETA, i]
-    drag_over_v = 0.5 * rho * beta * speed  # |drag| / |v_rel|, 1/s
+    drag_over_v = drag_over_air_speed(rho, beta, speed)  # |drag| / |v_rel|, 1/s
     ax, ay, az = -drag_over_v * ux, -drag_over_v * uy, -drag_over_v * uz
 
     if phase == ENTRY:
@@ -298,18 +251,18 @@ def _rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
     return (vx, vy, vz, gx + ax, gy + ay, gz + az), diag
 
 
-@njit(cache=True)
+@kernel
 def _state(Y, i):
     return (Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i])
 
 
-@njit(cache=True)
+@kernel
 def _plus(s, a, k):
     """s + a k for 6-tuples."""
     return (s[0] + a * k[0], s[1] + a * k[1], s[2] + a * k[2], s[3] + a * k[3], s[4] + a * k[4], s[5] + a * k[5])
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, dY, diag):
     """Fill ``dY`` (6, N) and ``diag`` (6, N: sensed g, heat flux W/m^2, altitude m, air
     speed m/s, density kg/m^3, drag rate 1/s) for states ``Y`` (6, N) at times ``t`` (N,)."""
@@ -321,7 +274,7 @@ def rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, dY, diag):
             diag[j, i] = d[j]
 
 
-@njit(cache=True)
+@kernel
 def _rk4_sample(t, Y, i, dt, k1, phase, t_phase, P, K, c_cmd, side):
     """One classical RK4 step of sample ``i`` of states ``Y`` (6, N) by ``dt``, given its first
     stage in column ``i`` of ``k1`` (from :func:`rates_into`); returns the new state (6-tuple)."""
@@ -335,7 +288,7 @@ def _rk4_sample(t, Y, i, dt, k1, phase, t_phase, P, K, c_cmd, side):
             s[4] + w * (a[4] + 2.0 * b[4] + 2.0 * c[4] + d[4]), s[5] + w * (a[5] + 2.0 * b[5] + 2.0 * c[5] + d[5]))
 
 
-@njit(cache=True)
+@kernel
 def _terminal_velocity_of(P, i, x, y, z):
     """:func:`terminal_velocity` of sample ``i`` (column of :meth:`SampleParams.matrix`) at one position."""
     return _terminal_velocity(x, y, z, P[_MASS, i], P[_CD_SUB, i], P[_AREA, i], P[_MAIN_CDA, i], P[_DENSITY, i])
@@ -348,7 +301,7 @@ def _terminal_velocity_of(P, i, x, y, z):
 MAX_STEP_TIMES_DRAG_RATE = 1.0
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def advance_into(t, Y, k1, h0, drag_rate, phase, t_phase, t_next, t_cycle, step, step_high_entry, high_entry_altitude, P,
                  K, c_cmd, side, Y1, t1, dt, h1):
     """One RK4 step of every sample, given its first stage ``k1``, altitude ``h0`` and drag rate

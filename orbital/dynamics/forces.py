@@ -1,27 +1,49 @@
-"""Forces on an orbiting body beyond point-mass gravity, vectorised over samples.
+"""Forces on an orbiting body beyond point-mass gravity: drag in air that co-rotates with the Earth.
 
-Positions and velocities are inertial (GCRS), m and m/s, shape (..., 3).
+:func:`air_velocity_xyz` and :func:`drag_over_air_speed_1_s` are the forces, written once, unit-free in
+components (SI): :mod:`orbital.dynamics.kernels` compiles them for the descent's kernels; the
+vector adapters here evaluate the same functions with numpy. They take inertial positions and
+velocities (GCRS or TEME of epoch; z the Earth's axis), m and m/s, shape (..., 3).
 """
 
 import numpy as np
 
 from orbital.dynamics.atmosphere import density_kg_m3
+from orbital.dynamics.gravity import components, gravity_xyz, vector
 from orbital.earth.constants import OMEGA_EARTH_RAD_S
-from orbital.earth.geodesy import ellipsoid_altitude_m
-from orbital.dynamics.gravity import gravity_acceleration, j2_acceleration
+from orbital.earth.geodesy import ellipsoid_height_along_radius_m
 
-_EARTH_SPIN_RAD_S = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
+_W = OMEGA_EARTH_RAD_S
+
+
+def air_velocity_xyz(x, y, vx, vy, vz):
+    """Velocity relative to the co-rotating atmosphere, v - w x r (m/s), from position (m) and
+    velocity (m/s) components; the Earth turns about z at OMEGA_EARTH_RAD_S. Scalars or arrays."""
+    return vx + _W * y, vy - _W * x, vz
+
+
+def drag_over_air_speed_1_s(density_kg_m3, cd_area_over_mass_m2_kg, air_speed_m_s):
+    """|drag| / |v_rel| = 1/2 rho (Cd A / m) |v_rel| (1/s): drag is this times -v_rel (m/s^2)."""
+    return 0.5 * density_kg_m3 * cd_area_over_mass_m2_kg * air_speed_m_s
+
+
+def _drag_xyz(x, y, vx, vy, vz, density_kg_m3, cd_area_over_mass_m2_kg):
+    """Drag acceleration components (m/s^2) in co-rotating air, from components (SI)."""
+    ux, uy, uz = air_velocity_xyz(x, y, vx, vy, vz)
+    k = drag_over_air_speed_1_s(density_kg_m3, cd_area_over_mass_m2_kg, np.sqrt(ux * ux + uy * uy + uz * uz))
+    return -k * ux, -k * uy, -k * uz
+
+
 def air_velocity_m_s(r_m, v_m_s):
-    """Velocity relative to an atmosphere that co-rotates with the Earth (m/s)."""
-    return np.asarray(v_m_s, dtype=float) - np.cross(_EARTH_SPIN_RAD_S, r_m)
+    """Velocity relative to an atmosphere that co-rotates with the Earth (m/s), shape (..., 3)."""
+    x, y, _ = components(r_m)
+    return vector(*air_velocity_xyz(x, y, *components(v_m_s)))
 
 
 def drag_acceleration(r_m, v_m_s, density_kg_m3, cd_area_over_mass_m2_kg):
     """Aerodynamic drag -1/2 rho (Cd A / m) |v_rel| v_rel (m/s^2), rotating atmosphere."""
-    v_rel = air_velocity_m_s(r_m, v_m_s)
-    speed = np.sqrt(np.sum(v_rel * v_rel, axis=-1, keepdims=True))
-    rho = np.asarray(density_kg_m3, dtype=float)[..., None]
-    return -0.5 * rho * np.asarray(cd_area_over_mass_m2_kg, dtype=float)[..., None] * speed * v_rel
+    x, y, _ = components(r_m)
+    return vector(*_drag_xyz(x, y, *components(v_m_s), density_kg_m3, cd_area_over_mass_m2_kg))
 
 
 class OrbitForces:
@@ -39,20 +61,27 @@ class OrbitForces:
         self.density_scale = density_scale
         self.density_model = density_kg_m3 if density_model is None else density_model
 
+    def density(self, r_m):
+        """Air density (kg/m^3) at positions (..., 3) in m; 0 when drag is off."""
+        if not self.drag:
+            return np.zeros(np.shape(r_m)[:-1]) if np.ndim(r_m) > 1 else 0.0
+        return self.density_scale * self.density_model(ellipsoid_height_along_radius_m(*components(r_m)))
+
     def drag_acceleration(self, r_m, v_m_s):
         """Drag alone (m/s^2); zeros when drag is off."""
-        if not self.drag:
-            return np.zeros(np.shape(v_m_s))
-        rho = self.density_scale * self.density_model(ellipsoid_altitude_m(r_m))
-        return drag_acceleration(r_m, v_m_s, rho, self.cd_area_over_mass_m2_kg)
+        return drag_acceleration(r_m, v_m_s, self.density(r_m), self.cd_area_over_mass_m2_kg)
+
+    def _total(self, r_m, v_m_s, point_mass):
+        """Gravity (the point mass weighted by ``point_mass``, J2 if on) plus drag (m/s^2)."""
+        x, y, z = components(r_m)
+        gx, gy, gz = gravity_xyz(x, y, z, point_mass, 1.0 if self.j2 else 0.0)
+        ax, ay, az = _drag_xyz(x, y, *components(v_m_s), self.density(r_m), self.cd_area_over_mass_m2_kg)
+        return vector(gx + ax, gy + ay, gz + az)
 
     def perturbation(self, r_m, v_m_s):
         """Everything but point-mass gravity (m/s^2): what poliastro's ``f`` adds."""
-        acc = self.drag_acceleration(r_m, v_m_s)
-        if self.j2:
-            acc = acc + j2_acceleration(r_m)
-        return acc
+        return self._total(r_m, v_m_s, 0.0)
 
     def acceleration(self, r_m, v_m_s):
         """Total acceleration (m/s^2)."""
-        return gravity_acceleration(r_m, include_j2=self.j2) + self.drag_acceleration(r_m, v_m_s)
+        return self._total(r_m, v_m_s, 1.0)

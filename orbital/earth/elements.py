@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .constants import MU_EARTH_M3_S2
+from .constants import J2_EARTH, MU_EARTH_M3_S2, R_EARTH_EQ_M
 
 #: Below this eccentricity an orbit is treated as circular (argp = 0).
 CIRCULAR_TOL = 1e-10
@@ -115,6 +115,24 @@ def rv_to_classical(r_m, v_m_s, mu_m3_s2=MU_EARTH_M3_S2):
 def period_s(a_m, mu_m3_s2=MU_EARTH_M3_S2):
     """Orbital period (s) of an ellipse with semi-major axis ``a_m`` (m)."""
     return _TWO_PI * np.sqrt(np.asarray(a_m, dtype=float) ** 3 / mu_m3_s2)
+
+
+def mean_motion_rad_s(a_m, mu_m3_s2=MU_EARTH_M3_S2):
+    """Keplerian mean motion sqrt(mu / a^3) (rad/s) of an orbit with semi-major axis ``a_m`` (m)."""
+    return np.sqrt(mu_m3_s2 / np.asarray(a_m, dtype=float) ** 3)
+
+
+def j2_secular_rates(a_m, ecc, inc_rad):
+    """``(raan_dot, argp_dot, mean_anomaly_dot)`` in rad/s: first-order J2 secular theory
+    (Brouwer/Kozai) of mean elements ``a_m`` (m), ``ecc``, ``inc_rad``."""
+    n = mean_motion_rad_s(a_m)
+    eta2 = 1.0 - ecc**2
+    k = J2_EARTH * (R_EARTH_EQ_M / (a_m * eta2)) ** 2
+    cos_i = np.cos(inc_rad)
+    raan_dot = -1.5 * n * k * cos_i
+    argp_dot = 0.75 * n * k * (5.0 * cos_i**2 - 1.0)
+    mean_anomaly_dot = n * (1.0 + 0.75 * k * np.sqrt(eta2) * (3.0 * cos_i**2 - 1.0))
+    return raan_dot, argp_dot, mean_anomaly_dot
 
 
 def semi_major_axis_from_mean_motion_m(n_rad_s, mu_m3_s2=MU_EARTH_M3_S2):

@@ -202,6 +202,12 @@ def teme_to_gcrs(time, r_m, v_m_s):
     return np.asarray(r_m, dtype=float) @ matrix.T, np.asarray(v_m_s, dtype=float) @ matrix.T
 
 
+def teme_to_gcrs_states(time, states_teme):
+    """TEME states (..., 6) (m, m/s) at ``time`` (Time) to GCRS states (..., 6): :func:`teme_to_gcrs`."""
+    states_teme = np.asarray(states_teme, dtype=float)
+    return np.concatenate(teme_to_gcrs(time, states_teme[..., :3], states_teme[..., 3:]), axis=-1)
+
+
 def lvlh_basis(r_m, v_m_s):
     """Matrices (..., 3, 3) whose rows are the LVLH x, y, z unit vectors in inertial axes.
 

@@ -20,8 +20,8 @@ def ellipsoid_height_along_radius_m(x, y, z):
 
     r - b / sqrt(1 - e^2 cos^2 phi_gc), with z the Earth's axis: exact on the
     ellipsoid itself (touchdown is on WGS84) and within metres of the geodetic
-    height up to entry altitudes; costs no frame rotation. Also compiled into the cached
-    kernels of :mod:`orbital.dynamics.entry_dynamics`: after editing it, delete orbital/dynamics/__pycache__/*.nb[ic] and orbital/earth/__pycache__/*.nb[ic].
+    height up to entry altitudes; costs no frame rotation. Written once: compiled as
+    :data:`orbital.dynamics.kernels.altitude_m`, evaluated by numpy in :func:`ellipsoid_altitude_m`.
     """
     rho2 = x * x + y * y
     r = np.sqrt(rho2 + z * z)

@@ -24,6 +24,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
+from orbital.earth import elements
 from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.propagation.cw import cw_propagate
 from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
@@ -209,8 +210,7 @@ class EvaResult:
 def mean_motion_rad_s(r_m, v_m_s):
     """Keplerian mean motion sqrt(mu / a^3) (rad/s) of the osculating orbit."""
     r = np.linalg.norm(r_m)
-    a = 1.0 / (2.0 / r - np.dot(v_m_s, v_m_s) / MU_EARTH_M3_S2)
-    return np.sqrt(MU_EARTH_M3_S2 / a**3)
+    return elements.mean_motion_rad_s(1.0 / (2.0 / r - np.dot(v_m_s, v_m_s) / MU_EARTH_M3_S2))
 
 
 def _relative_lvlh(y):

@@ -54,10 +54,10 @@ Modes:
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from numba import njit
 
-from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
+from orbital.dynamics.compiled import kernel
 from orbital.dynamics.entry_dynamics import ENTRY, air_velocity, lift_fractions
+from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
 
 
 @dataclass
@@ -115,7 +115,7 @@ class Guidance:
         )
 
 
-@njit(cache=True)
+@kernel
 def deadband_m(speed, v_end, v_start, deadband_end, deadband_start):
     """Cross-range deadband (m) at air speed ``speed`` (m/s): ``deadband_start`` at ``v_start``
     narrowing quadratically to ``deadband_end`` at ``v_end``; scalars or arrays."""
@@ -123,7 +123,7 @@ def deadband_m(speed, v_end, v_start, deadband_end, deadband_start):
     return deadband_end + (deadband_start - deadband_end) * u * u
 
 
-@njit(cache=True)
+@kernel
 def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_range, target):
     """The lifting law (module docstring) for one sample; ``law`` as in :meth:`Guidance.command`."""
     c0, gain, c_min, v_end, v_start, band_end, band_start = law[0], law[1], law[2], law[3], law[4], law[5], law[6]
@@ -155,7 +155,7 @@ def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_
     return c, side
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _commands_into(t, Y, c_prev, side_prev, law, table_speed, table_range, target, c_out, side_out):
     for i in range(Y.shape[1]):
         c_out[i], side_out[i] = _command(t[i], Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i], c_prev[i], side_prev[i],

@@ -275,10 +275,9 @@ def station_gcrs(epoch, station_teme):
     """Station states (N, 6) flown in TEME of ``epoch`` -> GCRS (m, m/s)."""
     from astropy.time import Time as AstropyTime
 
-    from orbital.earth.frames import teme_to_gcrs_matrix
+    from orbital.earth.frames import teme_to_gcrs_states
 
-    to_gcrs = teme_to_gcrs_matrix(AstropyTime(epoch, scale="utc"))
-    return np.hstack([station_teme[:, :3] @ to_gcrs.T, station_teme[:, 3:] @ to_gcrs.T])
+    return teme_to_gcrs_states(AstropyTime(epoch, scale="utc"), station_teme)
 
 
 #: The keys of :func:`drift_summary`, for the contracts of the kinds that report them.

@@ -32,9 +32,9 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, fields
 
 import numpy as np
-from numba import njit
 
 from orbital.dynamics import entry_dynamics as ed
+from orbital.dynamics.compiled import kernel
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 
 #: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
@@ -109,6 +109,22 @@ def _hermite(y0, d0, y1, d1, theta, dt):
     return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + theta) * dt * d0 + (-2 * t3 + 3 * t2) * y1 + (t3 - t2) * dt * d1
 
 
+#: Phase changes on the clock: phase -> (next phase, event), when :func:`_time_event` says the
+#: phase ends (an impulsive burn goes from COAST0 straight on to COAST).
+_ON_THE_CLOCK = {COAST0: (BURN, "burn_start"), BURN: (COAST, "burn_end"), DROGUE: (MAIN, "main_canopy"),
+                 MAIN: (TERMINAL, "main_settled")}
+#: Phase changes on altitude: phase -> (the :class:`~orbital.dynamics.entry_dynamics.Sequence` field of
+#: the altitude, next phase, event). Under a canopy not yet settled (DROGUE, MAIN) the ground ends the
+#: flight at whatever speed the module has (its touchdown is the event).
+_ON_ALTITUDE = {
+    COAST: ("separation_altitude_m", ENTRY, "separation"),
+    ENTRY: ("parachute_altitude_m", DROGUE, "parachute"),
+    DROGUE: ("ground_altitude_m", LANDED, None),
+    MAIN: ("ground_altitude_m", LANDED, None),
+    TERMINAL: ("soft_landing_altitude_m", LANDED, "soft_landing"),
+}
+
+
 def _time_event(t_phase, phase, p, seq):
     """Time at which each sample's current phase ends on the clock (inf if on altitude)."""
     out = np.full(phase.shape, np.inf)
@@ -132,7 +148,7 @@ def _set_terminal_velocity(Y, p, mask):
     Y[3, mask], Y[4, mask], Y[5, mask] = vx, vy, vz
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak_q_alt):
     """Raise the peaks of sensed g (every phase: the burn, the entry, the canopies' opening
     loads; the soft-landing engines' short push below their altitude is not in it) and heat
@@ -145,14 +161,184 @@ def _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak
             peak_q[j], peak_q_alt[j] = q, h
 
 
-_ALTITUDE_SWITCH = {
-    COAST: "separation_altitude_m",
-    ENTRY: "parachute_altitude_m",
-    DROGUE: "ground_altitude_m",  # under a canopy not yet settled: the ground ends the flight as it is
-    MAIN: "ground_altitude_m",
-    TERMINAL: "soft_landing_altitude_m",
-}
-_SWITCH_EVENT = {COAST: "separation", ENTRY: "parachute", TERMINAL: "soft_landing"}
+@dataclass
+class _Flying:
+    """The samples still flying: one column (or entry) per sample in every field, kept in step by
+    :meth:`keep`."""
+
+    idx: np.ndarray  # original index of each sample
+    Y: np.ndarray  # (6, n) states
+    t: np.ndarray  # s since epoch
+    phase: np.ndarray
+    t_phase: np.ndarray  # when the current phase began
+    c_cmd: np.ndarray  # guidance command held between cycles: vertical lift fraction
+    side: np.ndarray  # ... and bank side
+    t_cycle: np.ndarray  # next guidance cycle (inf: none)
+    p: ed.SampleParams
+    P: np.ndarray  # p.matrix(), the compiled kernels' view
+
+    def keep(self, mask):
+        """The samples in ``mask``."""
+        p = self.p.subset(mask)
+        return _Flying(self.idx[mask], np.ascontiguousarray(self.Y[:, mask]), self.t[mask], self.phase[mask],
+                       self.t_phase[mask], self.c_cmd[mask], self.side[mask], self.t_cycle[mask], p, p.matrix())
+
+    def enter(self, mask, phase, guidance):
+        """The samples in ``mask`` begin ``phase`` (scalar or per sample) now; guidance cycles run in the entry."""
+        self.phase[mask] = phase
+        self.t_phase[mask] = self.t[mask]
+        self.t_cycle[mask] = np.where((self.phase[mask] == ENTRY) & guidance.cycles, self.t[mask], np.inf)
+
+
+class _Tally:
+    """What :func:`integrate` records per sample (original indices), filled as the samples fly."""
+
+    def __init__(self, n, record):
+        self.events = _empty_events(n)
+        self.r = np.full((n, 3), np.nan)
+        self.t = np.full(n, np.nan)
+        self.v = np.full(n, np.nan)
+        self.peak_g, self.peak_g_alt, self.peak_g_t = np.zeros(n), np.full(n, np.nan), np.full(n, np.nan)
+        self.peak_q, self.peak_q_alt = np.zeros(n), np.full(n, np.nan)
+        self.reversals = np.zeros(n, dtype=np.intp)
+        self.history = {k: [] for k in ("t", "Y", "phase", "sensed_g", "heat_flux_w_m2", "bank_side")} if record else None
+
+    def mark(self, name, where, t, Y):
+        """Event ``name`` of the samples ``where`` (original indices) at times ``t``, states ``Y`` (6, k)."""
+        Y = np.ascontiguousarray(Y)
+        self.events[name]["t"][where] = t
+        self.events[name]["alt"][where] = ed.altitude_m(Y[0], Y[1], Y[2])
+        self.events[name]["speed"][where] = _speed(Y)
+
+    def touchdown(self, where, r, t, v):
+        """Touchdown of the samples ``where`` at ``r`` (k, 3), times ``t``, speeds ``v``."""
+        self.r[where], self.t[where], self.v[where] = r, t, v
+        self.events["touchdown"]["t"][where] = self.t[where]
+        self.events["touchdown"]["alt"][where] = 0.0
+        self.events["touchdown"]["speed"][where] = v
+
+    def step(self, fl, sensed_g, heat_flux_w_m2):
+        """Keep sample 0's state in the history (``record``), if it is still flying."""
+        if self.history is not None and fl.idx.size and fl.idx[0] == 0:
+            for k, value in zip(self.history, (fl.t[0], fl.Y[:, 0].copy(), fl.phase[0], sensed_g, heat_flux_w_m2, fl.side[0])):
+                self.history[k].append(value)
+
+    def outcome(self):
+        out = Outcome(landed=np.isfinite(self.t), r_touchdown=self.r, t_touchdown=self.t, v_touchdown=self.v, events=self.events,
+                      peak_g=self.peak_g, peak_g_alt=self.peak_g_alt, peak_g_t=self.peak_g_t, peak_heat=self.peak_q,
+                      peak_heat_alt=self.peak_q_alt, bank_reversals=self.reversals)
+        if self.history is not None:
+            out.history = {k: np.asarray(v) for k, v in self.history.items()}
+        return out
+
+
+def _switch_on_the_clock(fl, tally, seq, guidance):
+    """Phase changes due on the clock now (:data:`_ON_THE_CLOCK`); returns when each sample's
+    phase next ends on the clock."""
+    t_next = _time_event(fl.t_phase, fl.phase, fl.p, seq)
+    due = fl.t >= t_next - 1e-9
+    if not np.any(due):
+        return t_next
+    phase_before = fl.phase.copy()
+    for ph, (after, event) in _ON_THE_CLOCK.items():
+        m = due & (phase_before == ph)
+        if not np.any(m):
+            continue
+        tally.mark(event, fl.idx[m], fl.t[m], fl.Y[:, m])
+        if ph == COAST0:
+            impulsive = m & (fl.p.burn_duration_s <= 0.0)
+            if np.any(impulsive):
+                apply_impulse(fl.Y, fl.p, impulsive)
+                tally.mark("burn_end", fl.idx[impulsive], fl.t[impulsive], fl.Y[:, impulsive])
+            after = np.where(impulsive[m], COAST, BURN)
+        elif ph == MAIN:
+            _set_terminal_velocity(fl.Y, fl.p, m)
+        fl.enter(m, after, guidance)
+    return _time_event(fl.t_phase, fl.phase, fl.p, seq)
+
+
+def _guide(fl, tally, guidance):
+    """Guidance cycles due now: new commands, held over the next cycle."""
+    cycle = fl.t >= fl.t_cycle - 1e-9
+    if np.any(cycle):
+        c_new, side_new = guidance.command(fl.t[cycle], fl.Y[:, cycle], fl.c_cmd[cycle], fl.side[cycle])
+        tally.reversals[fl.idx[cycle]] += (fl.side[cycle] != 0.0) & (side_new != fl.side[cycle])
+        fl.c_cmd[cycle], fl.side[cycle] = c_new, side_new
+        fl.t_cycle[cycle] += guidance.cycle_s
+
+
+def _locate_altitudes(fl, tally, seq, guidance, k1, h0, Y1, t1, dt, h1):
+    """Altitude events inside the step from ``fl`` to ``Y1``, ``t1`` (``k1``, ``h0``: rates and
+    altitudes at its start; ``dt``, ``h1``: step lengths, altitudes at its end): records the entry
+    interface, moves the samples that reach their phase's altitude (:data:`_ON_ALTITUDE`) back to
+    it in ``Y1``, ``t1``. Returns the mask of those samples."""
+    thresholds = np.full(fl.idx.size, -np.inf)
+    for ph, (attr, _, _) in _ON_ALTITUDE.items():
+        thresholds[fl.phase == ph] = getattr(seq, attr)
+    ei = seq.entry_interface_altitude_m
+    crossing_ei = (fl.phase >= COAST) & (fl.phase <= ENTRY) & (h0 > ei) & (h1 <= ei)
+    switching = h1 <= thresholds
+    crossing = switching | crossing_ei
+    if not np.any(crossing):
+        return switching
+    c = np.flatnonzero(crossing)
+    k_end = ed.derivatives(t1[c], Y1[:, c], fl.phase[c], fl.t_phase[c], fl.p.subset(c), seq, guidance,
+                           command=(fl.c_cmd[c], fl.side[c]))
+    Ya, Yb, ka, dtc = fl.Y[:, c], Y1[:, c], k1[:, c], dt[c]
+
+    def state_at(theta):
+        pos = _hermite(Ya[:3], ka[:3], Yb[:3], k_end[:3], theta, dtc)
+        vel = _hermite(Ya[3:], ka[3:], Yb[3:], k_end[3:], theta, dtc)
+        return np.vstack([pos, vel])
+
+    def locate(level):
+        ha, hb = h0[c], h1[c]
+        th_lo, th_hi = np.zeros(c.size), np.ones(c.size)
+        f_lo, f_hi = ha - level, hb - level
+        theta = np.clip(f_lo / np.where(f_lo - f_hi != 0, f_lo - f_hi, 1.0), 0.0, 1.0)
+        for _ in range(6):  # safeguarded secant (regula falsi with bracketing)
+            S = state_at(theta)
+            f = ed.altitude_m(S[0], S[1], S[2]) - level
+            above = f > 0
+            th_lo, f_lo = np.where(above, theta, th_lo), np.where(above, f, f_lo)
+            th_hi, f_hi = np.where(above, th_hi, theta), np.where(above, f_hi, f)
+            denom = f_lo - f_hi
+            theta = np.where(denom != 0, th_lo + (th_hi - th_lo) * f_lo / np.where(denom != 0, denom, 1.0), theta)
+        return theta, state_at(theta)
+
+    if np.any(crossing_ei[c]):
+        theta, S = locate(ei)
+        m = crossing_ei[c]
+        tally.mark("entry_interface", fl.idx[c[m]], (fl.t[c] + theta * dtc)[m], S[:, m])
+    sw = switching[c]
+    if np.any(sw):
+        theta, S = locate(thresholds[c])
+        Y1[:, c[sw]] = S[:, sw]
+        t1[c[sw]] = (fl.t[c] + theta * dtc)[sw]
+    return switching
+
+
+def _switch_on_altitude(fl, tally, switching, seq, guidance):
+    """Phase changes of the samples in ``switching``, now at their phase's altitude
+    (:data:`_ON_ALTITUDE`); returns the mask of the samples that touched down."""
+    landed = np.zeros(fl.idx.size, dtype=bool)
+    if not np.any(switching):
+        return landed
+    after = fl.phase.copy()
+    for ph, (_, nxt, event) in _ON_ALTITUDE.items():
+        m = switching & (fl.phase == ph)
+        after[m] = nxt
+        if event is not None and np.any(m):
+            tally.mark(event, fl.idx[m], fl.t[m], fl.Y[:, m])
+    soft = switching & (fl.phase == TERMINAL)
+    impact = switching & ((fl.phase == DROGUE) | (fl.phase == MAIN))
+    fl.enter(switching, after[switching], guidance)
+    if np.any(impact):  # on the ground at the speed it has (the engines need the steady descent)
+        tally.touchdown(fl.idx[impact], fl.Y[:3, impact].T, fl.t[impact], _speed(np.ascontiguousarray(fl.Y[:, impact])))
+    if np.any(soft):
+        r_td, duration, v_td, _ = ed.touchdown(fl.Y[:, soft], fl.p.subset(soft), seq)
+        tally.touchdown(fl.idx[soft], r_td.T, fl.t[soft] + duration, v_td)
+    return impact | soft
 
 
 def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_scale=1.0, progress=None, cancel=None):
@@ -168,214 +354,40 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
     """
     Y0 = np.asarray(Y0, dtype=float)
     n = Y0.shape[0]
-    events = _empty_events(n)
-    out_r = np.full((n, 3), np.nan)
-    out_t = np.full(n, np.nan)
-    out_v = np.full(n, np.nan)
-    peak_g = np.zeros(n)
-    peak_g_alt = np.full(n, np.nan)
-    peak_g_t = np.full(n, np.nan)
-    peak_q = np.zeros(n)
-    peak_q_alt = np.full(n, np.nan)
-    reversals = np.zeros(n, dtype=np.intp)
-
-    Y = Y0.T.copy()
+    tally = _Tally(n, record)
     t = np.broadcast_to(np.asarray(t0, dtype=float), (n,)).copy()
     phase = np.full(n, phase0, dtype=np.intp)
-    t_phase = t.copy()
-    # guidance commands, held between cycles: vertical lift fraction, bank side, next cycle time
-    c_cmd, side, t_cycle = np.full(n, guidance.c0), np.zeros(n), np.full(n, np.inf)
-    if guidance.cycles:
-        t_cycle[phase == ENTRY] = t[phase == ENTRY]
-    idx = np.arange(n)  # original index of each working sample
-    p = params
-    P, K = p.matrix(), ed.kernel_constants(seq, guidance)
-    step = STEP_S * step_scale
-    step_high_entry = HIGH_ENTRY_STEP_S * step_scale
-    history = {"t": [], "Y": [], "phase": [], "sensed_g": [], "heat_flux_w_m2": [], "bank_side": []} if record else None
+    fl = _Flying(np.arange(n), Y0.T.copy(), t, phase, t.copy(), np.full(n, guidance.c0), np.zeros(n),
+                 np.where((phase == ENTRY) & guidance.cycles, t, np.inf), params, params.matrix())
+    K = ed.kernel_constants(seq, guidance)
+    step, step_high_entry = STEP_S * step_scale, HIGH_ENTRY_STEP_S * step_scale
     steps = 0
-
-    def mark(name, local_mask, tt, YY):
-        where = idx[local_mask]
-        YY = np.ascontiguousarray(YY)
-        events[name]["t"][where] = tt
-        events[name]["alt"][where] = ed.altitude_m(YY[0], YY[1], YY[2])
-        events[name]["speed"][where] = _speed(YY)
-
-    while idx.size:
+    while fl.idx.size:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
-        # --- time events due now
-        t_next = _time_event(t_phase, phase, p, seq)
-        due = t >= t_next - 1e-9
-        if np.any(due):
-            phase_before = phase.copy()
-            for ph in (COAST0, BURN, DROGUE, MAIN):
-                m = due & (phase_before == ph)
-                if not np.any(m):
-                    continue
-                if ph == COAST0:
-                    mark("burn_start", m, t[m], Y[:, m])
-                    impulsive = m & (p.burn_duration_s <= 0.0)
-                    if np.any(impulsive):
-                        apply_impulse(Y, p, impulsive)
-                        mark("burn_end", impulsive, t[impulsive], Y[:, impulsive])
-                    phase[m] = np.where(impulsive[m], COAST, BURN)
-                elif ph == BURN:
-                    mark("burn_end", m, t[m], Y[:, m])
-                    phase[m] = COAST
-                elif ph == DROGUE:
-                    mark("main_canopy", m, t[m], Y[:, m])
-                    phase[m] = MAIN
-                else:
-                    mark("main_settled", m, t[m], Y[:, m])
-                    phase[m] = TERMINAL
-                    _set_terminal_velocity(Y, p, m)
-                t_phase[m] = t[m]
-            t_next = _time_event(t_phase, phase, p, seq)
+        t_next = _switch_on_the_clock(fl, tally, seq, guidance)
+        _guide(fl, tally, guidance)
+        k1, diag = np.empty_like(fl.Y), np.empty((len(ed.DIAGNOSTICS), fl.idx.size))
+        ed.rates_into(fl.t, fl.Y, fl.phase, fl.t_phase, fl.P, K, fl.c_cmd, fl.side, k1, diag)
+        _track_peaks(fl.idx, fl.phase, fl.t, diag, tally.peak_g, tally.peak_g_alt, tally.peak_g_t, tally.peak_q, tally.peak_q_alt)
+        tally.step(fl, diag[0, 0], diag[1, 0])
 
-        # --- guidance cycles due now (new commands, held over the next cycle)
-        cycle = t >= t_cycle - 1e-9
-        if np.any(cycle):
-            c_new, side_new = guidance.command(t[cycle], Y[:, cycle], c_cmd[cycle], side[cycle])
-            reversals[idx[cycle]] += (side[cycle] != 0.0) & (side_new != side[cycle])
-            c_cmd[cycle], side[cycle] = c_new, side_new
-            t_cycle[cycle] += guidance.cycle_s
-
-        k1, diag = np.empty_like(Y), np.empty((len(ed.DIAGNOSTICS), idx.size))
-        ed.rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, k1, diag)
-        g, q, h0 = diag[0], diag[1], diag[2]
-        _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak_q_alt)
-        if record and idx[0] == 0:
-            history["t"].append(t[0])
-            history["Y"].append(Y[:, 0].copy())
-            history["phase"].append(phase[0])
-            history["sensed_g"].append(g[0])
-            history["heat_flux_w_m2"].append(q[0])
-            history["bank_side"].append(side[0])
-
-        # --- one RK4 step, every sample with its own dt; altitude events inside it
-        Y1, t1, dt, h1 = np.empty_like(Y), np.empty_like(t), np.empty_like(t), np.empty_like(t)
-        ed.advance_into(t, Y, k1, h0, diag[5], phase, t_phase, t_next, t_cycle, step, step_high_entry, HIGH_ENTRY_ALTITUDE_M, P, K, c_cmd, side, Y1, t1, dt, h1)
-        thresholds = np.full(idx.size, -np.inf)
-        for ph, attr in _ALTITUDE_SWITCH.items():
-            thresholds[phase == ph] = getattr(seq, attr)
-        ei = seq.entry_interface_altitude_m
-        crossing_ei = (phase >= COAST) & (phase <= ENTRY) & (h0 > ei) & (h1 <= ei)
-        switching = h1 <= thresholds
-        crossing = switching | crossing_ei
-        finished = np.zeros(idx.size, dtype=bool)
-        if np.any(crossing):
-            c = np.flatnonzero(crossing)
-            pc = p.subset(c)
-            k_end = ed.derivatives(t1[c], Y1[:, c], phase[c], t_phase[c], pc, seq, guidance, command=(c_cmd[c], side[c]))
-            Ya, Yb, ka, dtc = Y[:, c], Y1[:, c], k1[:, c], dt[c]
-
-            def state_at(theta):
-                pos = _hermite(Ya[:3], ka[:3], Yb[:3], k_end[:3], theta, dtc)
-                vel = _hermite(Ya[3:], ka[3:], Yb[3:], k_end[3:], theta, dtc)
-                return np.vstack([pos, vel])
-
-            def locate(level):
-                ha, hb = h0[c], h1[c]
-                th_lo, th_hi = np.zeros(c.size), np.ones(c.size)
-                f_lo, f_hi = ha - level, hb - level
-                theta = np.clip(f_lo / np.where(f_lo - f_hi != 0, f_lo - f_hi, 1.0), 0.0, 1.0)
-                for _ in range(6):  # safeguarded secant (regula falsi with bracketing)
-                    S = state_at(theta)
-                    f = ed.altitude_m(S[0], S[1], S[2]) - level
-                    above = f > 0
-                    th_lo, f_lo = np.where(above, theta, th_lo), np.where(above, f, f_lo)
-                    th_hi, f_hi = np.where(above, th_hi, theta), np.where(above, f_hi, f)
-                    denom = f_lo - f_hi
-                    theta = np.where(denom != 0, th_lo + (th_hi - th_lo) * f_lo / np.where(denom != 0, denom, 1.0), theta)
-                return theta, state_at(theta)
-
-            if np.any(crossing_ei[c]):
-                theta, S = locate(ei)
-                m = crossing_ei[c]
-                full = np.zeros(idx.size, dtype=bool)
-                full[c[m]] = True
-                mark("entry_interface", full, (t[c] + theta * dtc)[m], S[:, m])
-            sw = switching[c]
-            if np.any(sw):
-                theta, S = locate(thresholds[c])
-                cs = c[sw]
-                tc = (t[c] + theta * dtc)[sw]
-                Y1[:, cs] = S[:, sw]
-                t1[cs] = tc
-                full = np.zeros(idx.size, dtype=bool)
-                full[cs] = True
-                for ph in (COAST, ENTRY, TERMINAL):
-                    m = full & (phase == ph)
-                    if np.any(m):
-                        mark(_SWITCH_EVENT[ph], m, t1[m], Y1[:, m])
-                land = full & (phase == TERMINAL)
-                impact = full & ((phase == DROGUE) | (phase == MAIN))
-                phase[full] = np.where(impact[full], LANDED, phase[full] + 1)  # COAST -> ENTRY, ENTRY -> DROGUE, TERMINAL -> LANDED
-                t_phase[full] = t1[full]
-                t_cycle[full] = np.where((phase[full] == ENTRY) & guidance.cycles, t1[full], np.inf)
-                if np.any(impact):  # on the ground at the speed it has (the engines need the steady descent)
-                    w = idx[impact]
-                    out_r[w] = Y1[:3, impact].T
-                    out_t[w] = t1[impact]
-                    out_v[w] = _speed(np.ascontiguousarray(Y1[:, impact]))
-                    events["touchdown"]["t"][w] = out_t[w]
-                    events["touchdown"]["alt"][w] = 0.0
-                    events["touchdown"]["speed"][w] = out_v[w]
-                    finished |= impact
-                if np.any(land):
-                    r_td, duration, v_td, _ = ed.touchdown(Y1[:, land], p.subset(land), seq)
-                    w = idx[land]
-                    out_r[w] = r_td.T
-                    out_t[w] = t1[land] + duration
-                    out_v[w] = v_td
-                    events["touchdown"]["t"][w] = out_t[w]
-                    events["touchdown"]["alt"][w] = 0.0
-                    events["touchdown"]["speed"][w] = v_td
-                    finished |= land
-        Y, t = Y1, t1
-        finished |= t > p.burn_start_s + seq.max_time_after_burn_s  # never came down (or a bad sample): left as NaN
+        # one RK4 step, every sample with its own dt; altitude events inside it
+        Y1, t1, dt, h1 = np.empty_like(fl.Y), np.empty_like(fl.t), np.empty_like(fl.t), np.empty_like(fl.t)
+        ed.advance_into(fl.t, fl.Y, k1, diag[2], diag[5], fl.phase, fl.t_phase, t_next, fl.t_cycle, step, step_high_entry,
+                        HIGH_ENTRY_ALTITUDE_M, fl.P, K, fl.c_cmd, fl.side, Y1, t1, dt, h1)
+        switching = _locate_altitudes(fl, tally, seq, guidance, k1, diag[2], Y1, t1, dt, h1)
+        fl.Y, fl.t = Y1, t1
+        finished = _switch_on_altitude(fl, tally, switching, seq, guidance)
+        finished |= fl.t > fl.p.burn_start_s + seq.max_time_after_burn_s  # never came down (or a bad sample): left as NaN
         steps += 1
         if np.any(finished):
-            if record and finished[0] and idx[0] == 0:
-                history["t"].append(t[0])
-                history["Y"].append(Y[:, 0].copy())
-                history["phase"].append(phase[0])
-                history["sensed_g"].append(1.0)
-                history["heat_flux_w_m2"].append(0.0)
-                history["bank_side"].append(side[0])
-            keep = ~finished
-            idx, Y, t, phase, t_phase = idx[keep], np.ascontiguousarray(Y[:, keep]), t[keep], phase[keep], t_phase[keep]
-            c_cmd, side, t_cycle = c_cmd[keep], side[keep], t_cycle[keep]
-            p = p.subset(keep)
-            P = p.matrix()
-        if progress is not None and (steps % 20 == 0 or not idx.size):
-            progress(float(t.min()) if t.size else np.inf)
-
-    outcome = Outcome(
-        landed=np.isfinite(out_t),
-        r_touchdown=out_r,
-        t_touchdown=out_t,
-        v_touchdown=out_v,
-        events=events,
-        peak_g=peak_g,
-        peak_g_alt=peak_g_alt,
-        peak_g_t=peak_g_t,
-        peak_heat=peak_q,
-        peak_heat_alt=peak_q_alt,
-        bank_reversals=reversals,
-    )
-    if record:
-        outcome.history = {
-            "t": np.asarray(history["t"]),
-            "Y": np.asarray(history["Y"]),
-            "phase": np.asarray(history["phase"]),
-            "sensed_g": np.asarray(history["sensed_g"]),
-            "heat_flux_w_m2": np.asarray(history["heat_flux_w_m2"]),
-            "bank_side": np.asarray(history["bank_side"]),
-        }
-    return outcome
+            if finished[0]:
+                tally.step(fl, 1.0, 0.0)
+            fl = fl.keep(~finished)
+        if progress is not None and (steps % 20 == 0 or not fl.idx.size):
+            progress(float(fl.t.min()) if fl.t.size else np.inf)
+    return tally.outcome()
 
 
 def clock_fraction(t_start_s, t_end_s):

@@ -39,7 +39,7 @@ from typing import NamedTuple
 import numpy as np
 
 from orbital.earth.constants import J2_EARTH, MU_EARTH_M3_S2, R_EARTH_EQ_M
-from orbital.earth.elements import rv_to_classical
+from orbital.earth.elements import j2_secular_rates, mean_motion_rad_s, rv_to_classical
 
 #: Quadrature points per orbit for the drag average.
 QUADRATURE_NODES = 64
@@ -61,23 +61,6 @@ class MeanElements(NamedTuple):
     def from_vector(cls, y):
         """From a (6, ...) array in the field order."""
         return cls(*y)
-
-
-def mean_motion_rad_s(a_m):
-    """Keplerian mean motion sqrt(mu / a^3) (rad/s)."""
-    return np.sqrt(MU_EARTH_M3_S2 / np.asarray(a_m, dtype=float) ** 3)
-
-
-def j2_secular_rates(a_m, ecc, inc_rad):
-    """``(raan_dot, argp_dot, mean_anomaly_dot)`` in rad/s: first-order J2 secular theory."""
-    n = mean_motion_rad_s(a_m)
-    eta2 = 1.0 - ecc**2
-    k = J2_EARTH * (R_EARTH_EQ_M / (a_m * eta2)) ** 2
-    cos_i = np.cos(inc_rad)
-    raan_dot = -1.5 * n * k * cos_i
-    argp_dot = 0.75 * n * k * (5.0 * cos_i**2 - 1.0)
-    mean_anomaly_dot = n * (1.0 + 0.75 * k * np.sqrt(eta2) * (3.0 * cos_i**2 - 1.0))
-    return raan_dot, argp_dot, mean_anomaly_dot
 
 
 def eccentric_longitude(lam_rad, ex, ey, iterations=8):

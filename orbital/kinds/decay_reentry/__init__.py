@@ -24,11 +24,11 @@ from pydantic import Field, model_validator
 from orbital.dynamics.forces import OrbitForces
 from orbital.dynamics.msis_profile import global_mean_density_function
 from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
-from orbital.earth.elements import rv_to_classical
+from orbital.earth.elements import j2_secular_rates, rv_to_classical
 from orbital.errors import InfeasibleScenario
 from orbital.kinds.decay_reentry.window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
 from orbital.progress import Stage, report
-from orbital.propagation.decay import MeanElements, j2_secular_rates, mean_to_osculating
+from orbital.propagation.decay import MeanElements, mean_to_osculating
 from orbital.propagation.propagate import propagate_orbit
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.result import Event, Result, Table, Trajectory
@@ -263,7 +263,7 @@ def run(scenario):
         perigee_height_m,
         propagate_mean,
     )
-    from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
+    from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_states
     from orbital.earth.landmask import is_land, surface_at
 
     epoch, r0, v0 = initial_state(scenario.object)
@@ -297,17 +297,16 @@ def run(scenario):
 
     report(0.85, "decay history in GCRS and WGS84")
     epoch_time = Time(epoch, scale="utc")
-    to_gcrs = teme_to_gcrs_matrix(epoch_time)
     t_s = _history_times(decay.t_handoff_s, reentry_s, scenario.history_step)
     states_teme = decay.states(t_s)
-    states = np.hstack([states_teme[:, :3] @ to_gcrs.T, states_teme[:, 3:] @ to_gcrs.T])
+    states = teme_to_gcrs_states(epoch_time, states_teme)
     lat, lon, alt = gcrs_to_geodetic(epoch_time, t_s, states[:, :3])
     nominal_lat, nominal_lon = float(lat[-1]), float(lon[-1])
 
     report(0.9, "the window's ground track")
     window_start_s, window_end_s = prediction_window_s(reentry_s, scenario.window_fraction)
     t_track = track_times_s(window_start_s, window_end_s, scenario.track_step, scenario.max_track_samples)
-    track_lat, track_lon, track_alt = gcrs_to_geodetic(epoch_time, t_track, decay.states(t_track)[:, :3] @ to_gcrs.T)
+    track_lat, track_lon, track_alt = gcrs_to_geodetic(epoch_time, t_track, teme_to_gcrs_states(epoch_time, decay.states(t_track))[:, :3])
     band_deg = latitude_band_deg(float(mean0.inc_rad))
     report(0.95, "land and water under the track")
 

@@ -128,10 +128,9 @@ def run(scenario):
 
     from astropy.time import Time
 
-    from orbital.earth.frames import teme_to_gcrs_matrix
+    from orbital.earth.frames import teme_to_gcrs_states
 
-    m = teme_to_gcrs_matrix(Time(epoch, scale="utc"))
-    states = np.hstack([Y_hist[:, :3] @ m.T, Y_hist[:, 3:] @ m.T])
+    states = teme_to_gcrs_states(Time(epoch, scale="utc"), Y_hist)
     loads = np.column_stack(
         [np.append(h["sensed_g"], 0.0), np.append(h["heat_flux_w_m2"], 0.0), np.append(h["phase"], 7).astype(float)]
     )

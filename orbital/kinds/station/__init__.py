@@ -166,7 +166,7 @@ def run(scenario):
     """Propagate the station and return a :class:`orbital.result.Result`."""
     from astropy.time import Time
 
-    from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
+    from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_states
 
     epoch, r0, v0 = initial_state(scenario.station)
     grid = output_grid_s(scenario.duration, scenario.output_step)
@@ -175,8 +175,7 @@ def run(scenario):
         r0, v0, grid, station_forces(scenario), scenario.integrator.method, scenario.integrator.rtol, include_stop_state=True
     )
     epoch_time = Time(epoch, scale="utc")
-    to_gcrs = teme_to_gcrs_matrix(epoch_time)
-    states = np.hstack([states_teme[:, :3] @ to_gcrs.T, states_teme[:, 3:] @ to_gcrs.T])
+    states = teme_to_gcrs_states(epoch_time, states_teme)
     lat_deg, lon_deg, alt_m = gcrs_to_geodetic(epoch_time, t_s, states[:, :3])
     summary = summarise(t_s, states_teme, lat_deg, alt_m, scenario.forces.j2)
     summary["decayed"] = decay_time_s is not None

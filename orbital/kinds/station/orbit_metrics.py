@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from orbital.earth.constants import J2_EARTH, MU_EARTH_M3_S2, R_EARTH_EQ_M
+from orbital.earth.constants import MU_EARTH_M3_S2
+from orbital.earth.elements import j2_secular_rates
 from orbital.dynamics.gravity import j2_potential
 
 
@@ -38,5 +39,4 @@ def ascending_node_times_s(t_s, states):
 
 def j2_raan_rate_rad_s(a_m, ecc, inc_rad):
     """Secular nodal regression by J2: -1.5 n J2 (Re/a)^2 cos i / (1 - e^2)^2 (rad/s)."""
-    n = np.sqrt(MU_EARTH_M3_S2 / a_m**3)
-    return -1.5 * n * J2_EARTH * (R_EARTH_EQ_M / a_m) ** 2 * np.cos(inc_rad) / (1.0 - ecc**2) ** 2
+    return j2_secular_rates(a_m, ecc, inc_rad)[0]
