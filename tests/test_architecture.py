@@ -22,8 +22,10 @@ PACKAGES = ("orbital", "viz")
 ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     # what every room may import: the error types, the progress callback, quantities read from
     # text into SI, and the cache of derived files (the Earth room keeps its tables there; in io/
-    # it would be an upward arrow)
-    "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache", "orbital.results", "orbital.kind_contract")),
+    # it would be an upward arrow), and the engine that runs chunks of work in-process or on a Dask
+    # cluster (it imports numpy, the progress callback and the errors only: any room's ensemble may use it)
+    "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache", "orbital.results", "orbital.kind_contract",
+                      "orbital.engine")),
     "earth": (1, ("orbital.earth",)),
     "dynamics": (2, ("orbital.dynamics",)),
     "propagation": (3, ("orbital.propagation",)),
