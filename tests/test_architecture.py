@@ -35,8 +35,9 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     "models": (5, ("orbital.models",)),
     "kinds": (6, ("orbital.kinds",)),
     "io": (7, ("orbital.io",)),
-    # the public API (orbital/__init__.py) and the runner it calls sit above io
-    "api": (8, ("orbital.runners",)),
+    # the public API (orbital/__init__.py) and the runner it calls sit above io; so do sweeps
+    # (they load scenarios through io, run them through the runner, claim a run directory)
+    "api": (8, ("orbital.runners", "orbital.sweeps")),
     "cli": (9, ("orbital.cli",)),
 }
 
