@@ -141,8 +141,12 @@ def _client(scheduler: str):
     if scheduler == LOCAL:
         cluster = _local_cluster()
         try:
-            with Client(cluster) as client:
-                yield client
+            with Client(cluster, set_as_default=False) as client:
+                try:
+                    yield client
+                except BaseException:
+                    _stop_workers(cluster)  # interrupted or failed: running tasks are not waited for
+                    raise
         finally:
             cluster.close(timeout=5)
         return
@@ -159,12 +163,41 @@ def _client(scheduler: str):
 
 
 def _local_cluster():
-    """A LocalCluster on 127.0.0.1: :data:`LOCAL_WORKERS` processes, one thread each, no dashboard."""
+    """A LocalCluster on 127.0.0.1: :data:`LOCAL_WORKERS` processes, one thread each, no dashboard.
+
+    Its worker processes ignore Ctrl-C (a terminal sends it to them too): this process stops them
+    when it sees it, without a traceback from each."""
     import logging
 
     from distributed import LocalCluster
 
-    return LocalCluster(
-        n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None, silence_logs=logging.ERROR,
-    )
+    with _children_ignore_ctrl_c():
+        return LocalCluster(
+            n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None, silence_logs=logging.ERROR,
+        )
+
+
+def _stop_workers(cluster) -> None:
+    """Terminate a LocalCluster's worker processes at once (a graceful close waits for their tasks)."""
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        process = getattr(getattr(nanny, "process", None), "process", None)
+        if process is not None:
+            process.terminate()
+
+
+@contextmanager
+def _children_ignore_ctrl_c():
+    """SIGINT ignored while the block starts processes: they inherit it (an ignored signal stays
+    ignored across exec). A Ctrl-C in the block (a second or two) is lost; the main thread only."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
