@@ -76,6 +76,7 @@ def run_chunks(
     scheduler: Optional[str] = None,
     window: Optional[int] = None,
     what: str = "chunks",
+    option: str = "--scheduler",
 ) -> Iterator[Any]:
     """``task(chunk)`` for each chunk, yielded in chunk order as the tasks finish.
 
@@ -83,12 +84,13 @@ def run_chunks(
     result depends on its chunk alone. ``window``: the most chunks submitted and not yet yielded
     (default: 4 per worker). Each finished chunk reports ``(chunks done / chunks, "<what> k/n")``.
     Reports made inside ``task`` are not passed on (they would mix with the chunks' own).
+    ``option`` names the scheduler in messages (``--scheduler``, ``sweep.scheduler``).
     """
-    scheduler = check_scheduler(scheduler)
+    scheduler = check_scheduler(scheduler, option)
     if scheduler == INPROCESS:
         yield from _run_here(task, chunks, what)
         return
-    with _client(scheduler) as client:
+    with _client(scheduler, option) as client:
         yield from _run_on_cluster(client, task, chunks, window, what)
 
 
@@ -132,10 +134,9 @@ def _run_on_cluster(client, task, chunks, window, what):
 
 
 @contextmanager
-def _client(scheduler: str):
-    """A ``distributed.Client`` on a LocalCluster started for the call, or on the running ``scheduler``."""
-    import logging
-
+def _client(scheduler: str, option: str):
+    """A ``distributed.Client`` on a LocalCluster started for the call, or on the running ``scheduler``
+    (a :class:`SchedulerError` naming ``option`` if none answers there)."""
     from distributed import Client
 
     if scheduler == LOCAL:
@@ -154,11 +155,10 @@ def _client(scheduler: str):
         client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise SchedulerError(
-            f"--scheduler {scheduler!r}: no Dask scheduler answered there within {CONNECT_TIMEOUT_S:g} s ({exc}); "
+            f"{option} {scheduler!r}: no Dask scheduler answered there within {CONNECT_TIMEOUT_S:g} s ({exc}); "
             f"expected the address of a running 'dask scheduler'"
         ) from None
     with client:
-        logging.getLogger("distributed").setLevel(logging.ERROR)
         yield client
 
 

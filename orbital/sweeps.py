@@ -294,6 +294,12 @@ class SweepPlan:
     samples: Optional[int]
     seed: int
     scheduler: str
+    scheduler_option: str  # how the user named it: --scheduler, FILE: sweep.scheduler, scheduler =
+
+    def point_name(self, index: int) -> str:
+        """``point 2 of 7 (station.altitude = 390 km)``."""
+        values = ", ".join(f"{axis.key} = {axis.in_default_unit(value)}" for axis, value in zip(self.axes, self.points[index]))
+        return f"point {index + 1} of {len(self.points)} ({values})"
 
     def resolved(self) -> dict:
         """The sweep as a sweep file that repeats it (``sweep.yaml``): the whole base scenario inline."""
@@ -344,6 +350,8 @@ def plan_sweep(
     scheduler = check_scheduler(scheduler, scheduler_option)
     if not merged_vary:
         raise ScenarioError("vary: nothing to vary; expected at least one field, e.g. --vary station.altitude=380..440:10km")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ScenarioError(f"seed = {seed!r}: expected a whole number >= 0")
     if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_POINTS):
         raise ScenarioError(f"samples = {samples!r}: expected a whole number from 1 to {MAX_POINTS}")
     if isinstance(scenario, Mapping):
@@ -351,14 +359,23 @@ def plan_sweep(
     base = load(scenario, set=overrides)
     axes = [parse_vary(key, value, type(base), samples is not None, label_of(key, value)) for key, value in merged_vary.items()]
     points = sweep_points(axes, samples, seed)
-    return SweepPlan(base, axes, points, point_models(base, axes, points), samples, seed, scheduler)
+    return SweepPlan(base, axes, points, point_models(base, axes, points), samples, seed, scheduler, scheduler_option)
 
 
-def run_point_summaries(models: Sequence[Any]) -> list[dict]:
-    """The engine's task: run each scenario; its summary, numpy scalars made plain."""
+def run_point_summaries(points: Sequence[tuple[str, Any]]) -> list[dict]:
+    """The engine's task: run each point's scenario (``(what the point is, model)``); its summary,
+    numpy scalars made plain. A point that cannot make a run is named in the message."""
+    from orbital.errors import InfeasibleScenario
     from orbital.runners import run_scenario
 
-    return [{key: _plain(value) for key, value in run_scenario(model).summary.items()} for model in models]
+    summaries = []
+    for name, model in points:
+        try:
+            summary = run_scenario(model).summary
+        except InfeasibleScenario as exc:
+            raise InfeasibleScenario(f"sweep {name}: {exc}") from None
+        summaries.append({key: _plain(value) for key, value in summary.items()})
+    return summaries
 
 
 def _plain(value: Any) -> Any:
@@ -371,8 +388,9 @@ def run_plan(plan: SweepPlan):
 
     from orbital.kinds import kind_spec
 
-    chunks = [plan.models[r.start:r.stop] for r in chunk_ranges(len(plan.models), max(1, math.ceil(len(plan.models) / MAX_TASKS)))]
-    summaries = [row for rows in run_chunks(run_point_summaries, chunks, plan.scheduler, what="sweep points") for row in rows]
+    points = [(plan.point_name(index), model) for index, model in enumerate(plan.models)]
+    chunks = [points[r.start:r.stop] for r in chunk_ranges(len(points), max(1, math.ceil(len(points) / MAX_TASKS)))]
+    summaries = [row for rows in run_chunks(run_point_summaries, chunks, plan.scheduler, what="sweep points", option=plan.scheduler_option) for row in rows]
     declared = list(kind_spec(plan.base.kind).summary)
     keys = [key for key in declared if any(key in row for row in summaries)]
     keys += [key for row in summaries for key in row if key not in keys]

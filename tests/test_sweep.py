@@ -138,6 +138,21 @@ def test_one_bad_point_refuses_the_sweep_before_any_runs(monkeypatch):
     assert "no point was run" in message and not ran
 
 
+def test_a_point_that_cannot_make_a_run_is_named(monkeypatch):
+    def refuse(model):
+        raise issim.InfeasibleScenario("station.altitude = ...: expected ...")
+
+    monkeypatch.setattr("orbital.runners.run_scenario", refuse)
+    with pytest.raises(issim.InfeasibleScenario, match=r"^sweep point 1 of 2 \(station.altitude = 400 km\): station.altitude"):
+        issim.sweep("iss_orbit", vary={"station.altitude": "400,420km"}, set=SHORT)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True])
+def test_a_bad_seed_is_refused(seed):
+    with pytest.raises(ScenarioError, match="seed = .*expected a whole number >= 0"):
+        issim.sweep("iss_orbit", vary={"station.altitude": "400..420km"}, samples=2, seed=seed, set=SHORT)
+
+
 def test_the_run_directory_holds_the_table_the_sweep_and_a_figure_per_input(tmp_path):
     out = tmp_path / "sweep"
     table = issim.sweep("iss_orbit", vary={"station.altitude": "400,420km", "station.density_scale": "1,2"}, set=SHORT, out=out)
