@@ -106,6 +106,21 @@ def test_the_cluster_gives_what_the_process_gives_in_chunk_order(dask_cluster):
     assert [f for f, _ in there_calls] == pytest.approx([f for f, _ in here_calls])
 
 
+def _later_ones_faster(index):
+    import time
+
+    time.sleep(0.05 * (8 - index))
+    return index
+
+
+@pytest.mark.cluster
+def test_chunks_that_finish_out_of_order_come_back_in_order(dask_cluster):
+    calls = []
+    with reporting(lambda fraction, what: calls.append(fraction)):
+        assert list(run_chunks(_later_ones_faster, list(range(8)), dask_cluster.scheduler_address, window=8)) == list(range(8))
+    assert calls == sorted(calls) and calls[-1] == 1.0 and len(calls) == 8  # one report per chunk as it finishes
+
+
 @pytest.mark.cluster
 def test_local_starts_a_cluster_for_the_call_and_closes_it(dask_cluster, monkeypatch):
     # "local" on the session's cluster (one cluster start per session): closed after the call
