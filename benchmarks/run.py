@@ -1,6 +1,6 @@
 """issim against poliastro, side by side in one run; prints times and ratios.
 
-    python benchmarks/run.py [--quick]
+    python benchmarks/run.py [--quick] [--sweeps-only]
 
 Each case times issim and its poliastro counterpart on the same machine in the
 same run, so the ratio means something even on a shared, noisy machine. Times are
@@ -227,13 +227,58 @@ def viewer_fps(quick):
         viewer.canvas.close()
 
 
+def case_sweep(scenario, vary, sets):
+    """One sweep, in-process and on a 2-worker LocalCluster started for it (its start included: what
+    `issim sweep --scheduler local` costs); wall times in s, and the rows of the two equal."""
+    import orbital as issim
+
+    times, tables = {}, {}
+    for scheduler in ("inprocess", "local"):
+        start = time.perf_counter()
+        tables[scheduler] = issim.sweep(scenario, vary=vary, set=sets, scheduler=scheduler)
+        times[scheduler] = time.perf_counter() - start
+    for table in tables.values():
+        table.attrs.clear()  # the resolved sweeps differ in their scheduler only
+    equal = tables["inprocess"].equals(tables["local"])
+    return times["inprocess"], times["local"], len(tables["local"]), equal
+
+
+def sweep_timings(quick):
+    """Sweeps in-process against a 2-worker LocalCluster: a cheap point (a station for 10 min) and a
+    dear one (Gordon's orbit of drift on his tether, about 0.7 s), at two sizes each."""
+    import os
+
+    import orbital as issim
+
+    cases = [
+        ("iss_orbit, 10 min", "iss_orbit", "station.altitude", "380..440", {"duration": "10 min"}),
+        ("gordon_adrift, 93 min", "gordon_adrift", "tether.length", "20..40", {}),
+    ]
+    sizes = (8,) if quick else (8, 32)
+    print(f"sweeps (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(f"{'case':<34}{'points':>8}{'in-process [s]':>16}{'LocalCluster [s]':>18}{'speed-up':>10}")
+    for title, scenario, key, span, sets in cases:
+        issim.run(scenario, set=sets)  # this process's imports and first-run work, outside the timing
+        for n in sizes:
+            low, high = (float(x) for x in span.split(".."))
+            step = (high - low) / (n - 1)
+            unit = "km" if key.endswith("altitude") else "m"
+            here, there, rows, equal = case_sweep(scenario, {key: f"{low:g}..{high:g}:{step!r}{unit}"}, sets)
+            note = "" if equal else "   TABLES DIFFER"
+            print(f"{title:<34}{rows:>8}{here:>16.2f}{there:>18.2f}{here / there:>9.2f}x{note}")
+
+
 def main():
     import tempfile
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--sweeps-only", action="store_true", help="only the sweeps, in-process against a 2-worker LocalCluster")
     args = parser.parse_args()
     repeats = 2 if args.quick else 5
+    if args.sweeps_only:
+        sweep_timings(args.quick)
+        return
 
     from orbital.propagation import astro
 
@@ -263,6 +308,7 @@ def main():
         n_fp = 1000 if args.quick else 10_000
         elapsed = case_footprint_end_to_end(n_fp)
         print(f"{f'soyuz_footprint, {n_fp} samples':<34}{elapsed:>12.3f}{'-':>14}{'-':>10}   end to end, fresh process (aim: 10,000 under 10 s)")
+    sweep_timings(args.quick)
     viewer_fps(args.quick)
 
 

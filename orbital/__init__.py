@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Union
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    import pandas
     from pydantic import BaseModel
 
     from orbital.progress import ProgressCallback
@@ -43,11 +44,13 @@ __all__ = [
     "RunDirError",
     "ScenarioError",
     "Table",
+    "SchedulerError",
     "Trajectory",
     "list_scenarios",
     "load",
     "read_run",
     "run",
+    "sweep",
     "__version__",
 ]
 
@@ -60,6 +63,7 @@ _LAZY = {
     "Trajectory": "orbital.result",
     "ScenarioError": "orbital.errors",
     "InfeasibleScenario": "orbital.errors",
+    "SchedulerError": "orbital.errors",
 }
 
 #: ``set=``: a mapping ``{"tether.length": "30 m", "duration": 600}`` or ``KEY=VALUE`` strings.
@@ -128,6 +132,47 @@ def run(
     if note:
         progress(0.0, note)
     return run_scenario(model, progress=progress)
+
+
+def sweep(
+    scenario: ScenarioSource,
+    vary: Optional[Mapping[str, Any]] = None,
+    samples: Optional[int] = None,
+    seed: Optional[int] = None,
+    scheduler: Optional[str] = None,
+    set: Overrides = None,
+    progress: Optional["ProgressCallback"] = None,
+    out: Union[str, "os.PathLike[str]", None] = None,
+    overwrite: bool = False,
+) -> "pandas.DataFrame":
+    """Run ``scenario`` at every point of a grid of varied fields (or a Latin hypercube of
+    ``samples`` points drawn with ``seed``); returns a table with one row per point: the varied
+    fields in SI (``station.altitude_m``), then every summary key.
+
+    ``vary``: ``{"station.altitude": "380..440:10km", "burn.delta_v": "110,128,140m/s"}`` (a
+    range ``a..b:step``, a comma list, or a list of values; with ``samples``, ranges ``a..b``).
+    ``scenario`` may be a sweep file (``sweep: {scenario: ..., vary: ...}``); the arguments given
+    win over its fields. Every point is validated before any runs (:class:`ScenarioError` naming
+    the point and the field). ``scheduler``: ``None``/``"inprocess"``, ``"local"`` (a 2-worker
+    LocalCluster) or ``"tcp://HOST:PORT"`` (:class:`SchedulerError` if unusable). ``progress`` is
+    called per finished chunk of points. ``out``: also write the sweep's run directory there
+    (``sweep.csv``, ``sweep.parquet``, ``sweep.yaml``, a figure per varied input), claimed as
+    ``issim sweep --out`` claims it. The resolved sweep is in ``table.attrs["sweep"]``.
+    """
+    from orbital.progress import reporting
+    from orbital.sweeps import plan_sweep, run_plan, write_sweep_dir
+
+    plan = plan_sweep(scenario, vary, samples, seed, scheduler, set)
+    if out is None:
+        with reporting(progress):
+            return run_plan(plan)
+    from orbital.io.run_dirs import claim_out_dir
+
+    with claim_out_dir(out, overwrite) as slot:
+        with reporting(progress):
+            table = run_plan(plan)
+        write_sweep_dir(slot, table, plan)
+    return table
 
 
 def read_run(run_dir: Union[str, "os.PathLike[str]"]) -> "Result":

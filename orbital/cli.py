@@ -1,4 +1,4 @@
-"""The ``issim`` command line: list, run, validate, schema.
+"""The ``issim`` command line: list, run, sweep, validate, schema.
 
 Heavy modules (numpy, astropy, the physics) are imported inside the commands so
 that ``issim --help`` starts in a fraction of a second. Bad input of any kind
@@ -152,6 +152,53 @@ def run(
         _print_summary(result, written)
     if view_after:
         _open_window(result)
+
+
+@app.command()
+def sweep(
+    target: str = typer.Argument(..., help="a bundled scenario name, a scenario YAML file, or a sweep file (sweep: {scenario: ..., vary: ...})"),
+    vary: Optional[List[str]] = typer.Option(None, "--vary", help="a field and its values: KEY=a..b:step (380..440:10km), KEY=a,b,c (110,128,140m/s); with --samples KEY=a..b"),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field at every point: KEY=VALUE"),
+    samples: Optional[int] = typer.Option(None, "--samples", help="a Latin hypercube of N points over the --vary ranges instead of the grid"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="seed of the Latin hypercube [default: 0]"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="where the points run: inprocess (default), local (a 2-worker LocalCluster) or tcp://HOST:PORT (a running dask scheduler)"),
+    out: Optional[str] = typer.Option(None, "--out", help="run directory (default: a new runs/<name>-sweep-<UTC time>)"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an earlier sweep in --out (only a directory issim wrote)"),
+):
+    """Run a scenario over a grid (or a Latin hypercube) of varied fields; write a table and plots."""
+    from orbital.errors import InfeasibleScenario, RunDirError, ScenarioError, SchedulerError
+    from orbital.sweeps import plan_sweep, run_plan, write_sweep_dir
+
+    given = {}
+    for text in vary or []:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            _fail(f"--vary {text!r}: expected KEY=VALUES, e.g. --vary station.altitude=380..440:10km")
+        if key.strip() in given:
+            _fail(f"--vary {text!r}: {key.strip()} is already varied by --vary {key.strip()}={given[key.strip()]}; expected each field once")
+        given[key.strip()] = value.strip()
+    try:
+        plan = plan_sweep(target, given, samples, seed, scheduler, set_ or [],
+                          labels=lambda key, value: f"--vary {key}={value}", scheduler_option="--scheduler")
+    except (ScenarioError, SchedulerError) as exc:
+        _fail(str(exc))
+    design = f"a Latin hypercube of {plan.samples}" if plan.samples is not None else "a grid of"
+    typer.echo(f"sweeping {plan.base.name} ({plan.base.kind}): {design} {len(plan.points)} points, {plan.scheduler} ...", err=True)
+    with _claim_run_dir(out, overwrite, f"{plan.base.name}-sweep") as slot:
+        try:
+            with _progress_display(f"sweep of {plan.base.name}", True) as callback:
+                from orbital.progress import reporting
+
+                with reporting(callback):
+                    table = run_plan(plan)
+        except (InfeasibleScenario, SchedulerError) as exc:
+            _fail(str(exc))
+        try:
+            written = write_sweep_dir(slot, table, plan)
+        except (RunDirError, OSError) as exc:
+            _fail(f"cannot write {slot.option}: {exc}")
+    typer.echo(f"{len(table)} points, {len(table.columns)} columns")
+    typer.echo(f"run directory: {written}")
 
 
 def _claim_run_dir(out, overwrite, scenario_name):

@@ -27,3 +27,8 @@ class QuantityError(ValueError):
 
 class TLEError(ValueError):
     """A TLE that cannot be used; the message says which line and what is wrong."""
+
+
+class SchedulerError(ValueError):
+    """A Dask scheduler that cannot be used (a malformed address, nothing answering there); the
+    message names the option or field, the value and what was expected."""

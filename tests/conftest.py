@@ -50,3 +50,20 @@ def write_yaml(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """One 2-worker Dask LocalCluster (processes, one thread each) on 127.0.0.1 for the whole
+    session; yields its ``tcp://127.0.0.1:PORT`` address. Tests that use it are marked ``cluster``."""
+    import logging
+
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    try:
+        yield cluster
+    finally:
+        cluster.close()

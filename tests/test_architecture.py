@@ -22,8 +22,10 @@ PACKAGES = ("orbital", "viz")
 ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     # what every room may import: the error types, the progress callback, quantities read from
     # text into SI, and the cache of derived files (the Earth room keeps its tables there; in io/
-    # it would be an upward arrow)
-    "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache", "orbital.result", "orbital.kind_contract")),
+    # it would be an upward arrow), and the engine that runs chunks of work in-process or on a Dask
+    # cluster (it imports numpy, the progress callback and the errors only: any room's ensemble may use it)
+    "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache", "orbital.result", "orbital.kind_contract",
+                      "orbital.engine")),
     "earth": (1, ("orbital.earth",)),
     "dynamics": (2, ("orbital.dynamics",)),
     "propagation": (3, ("orbital.propagation",)),
@@ -33,8 +35,9 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     "models": (5, ("orbital.models",)),
     "kinds": (6, ("orbital.kinds",)),
     "io": (7, ("orbital.io",)),
-    # the public API (orbital/__init__.py) and the runner it calls sit above io
-    "api": (8, ("orbital.runners",)),
+    # the public API (orbital/__init__.py) and the runner it calls sit above io; so do sweeps
+    # (they load scenarios through io, run them through the runner, claim a run directory)
+    "api": (8, ("orbital.runners", "orbital.sweeps")),
     "cli": (9, ("orbital.cli",)),
 }
 

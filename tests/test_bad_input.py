@@ -212,7 +212,7 @@ def test_a_parachute_command_too_low_to_open_the_canopies_is_refused(issim, tmp_
     # The canopies need some 1.8 km to open and settle (drogue 16 s + main 50 s).
     out = tmp_path / "out"
     done = issim("run", "soyuz_nominal", "--set", f"parachutes.command_altitude={altitude}", "--out", out)
-    stderr = _refused(done, f"parachutes.command_altitude = {altitude}", "too low to open the canopies", "at least 1.8 km")
+    _refused(done, f"parachutes.command_altitude = {altitude}", "too low to open the canopies", "at least 1.8 km")
     assert not out.exists()
     ok = issim("run", "soyuz_nominal", "--set", "parachutes.command_altitude=1.8 km", "--json", "--out", tmp_path / "ok")
     assert ok.returncode == 0, ok.stderr

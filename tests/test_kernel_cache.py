@@ -10,7 +10,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-from orbital.dynamics import compiled
 from orbital.dynamics.compiled import KERNEL_SOURCES, PACKAGE_DIR, kernel_cache_key, prune_kernel_caches
 
 

@@ -149,7 +149,7 @@ def test_tle_station_matches_published_mean_motion():
         "1 25544U 98067A   24060.51774680  .00018497  00000+0  32893-3 0  9996\n"
         "2 25544  51.6414 123.5405 0005872 328.1418 171.0139 15.49653587441578\n"
     )
-    scenario = _station([f"duration=4 h"])
+    scenario = _station(["duration=4 h"])
     scenario.station = sc.validate({"kind": "station", "station": {"tle": tle}}).station
     result = run(scenario)
     assert result.epoch_utc.startswith("2024-02-29")

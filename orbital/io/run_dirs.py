@@ -35,7 +35,7 @@ import tempfile
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 import numpy as np
 
@@ -143,18 +143,33 @@ class RunDirSlot:
 
     def commit(self, result: Result, resolved_scenario_yaml: str) -> Path:
         """Write ``result`` and its scenario, then rename them into the claimed place; returns the path."""
-        _fill_run_dir(self._staging, result, resolved_scenario_yaml)
+        _write_result_files(self._staging, result, resolved_scenario_yaml)
+        return self._finish(summary_document(result), "run")
+
+    def commit_files(self, files: "Mapping[str, bytes | str]", document: dict, what: str = "run") -> Path:
+        """Write ``files`` (name -> content) and ``summary.json`` (``document`` with the record of the
+        files), then rename them into the claimed place; returns the path. ``what`` names the work in
+        messages ("sweep")."""
+        for name, content in files.items():
+            _write_file(self._staging, name, content)
+        return self._finish(document, what)
+
+    def _finish(self, document: dict, what: str) -> Path:
+        """``summary.json`` last, with the record of the files beside it; then the rename into place."""
+        os.chmod(self._staging, umask_mode(0o777))
+        document = {**document, FILES_KEY: {entry.name: entry.stat().st_size for entry in sorted(self._staging.iterdir())}}
+        (self._staging / SUMMARY_FILE).write_text(json.dumps(document, indent=2), encoding="utf-8")
         if self._replaces:
             reason = not_written_by_issim(self.path)
             if reason:
-                raise RunDirError(f"{self.label}: {reason} (changed during the run); nothing replaced")
+                raise RunDirError(f"{self.label}: {reason} (changed during the {what}); nothing replaced")
             _replace_dir(self._staging, self.path)
         else:
             (self.path / RESERVED_MARKER).unlink(missing_ok=True)
             try:
                 os.rename(self._staging, self.path)  # replaces the empty reserved directory in one step
             except OSError as exc:
-                raise RunDirError(f"{self.label}: another process wrote in it during the run ({exc.strerror}); nothing replaced") from None
+                raise RunDirError(f"{self.label}: another process wrote in it during the {what} ({exc.strerror}); nothing replaced") from None
         self._committed = True
         return self.path
 
@@ -323,9 +338,8 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _fill_run_dir(staging: Path, result: Result, resolved_scenario_yaml: str) -> None:
-    """The run's files in ``staging``; ``summary.json`` last, with the record of the others."""
-    os.chmod(staging, umask_mode(0o777))
+def _write_result_files(staging: Path, result: Result, resolved_scenario_yaml: str) -> None:
+    """A run's files but ``summary.json`` in ``staging``: its scenario, arrays and extra files."""
     (staging / SCENARIO_FILE).write_text(resolved_scenario_yaml, encoding="utf-8")
     arrays = {"time_s": np.asarray(result.time_s, dtype=float)}
     arrays.update({name: np.asarray(t.data, dtype=float) for name, t in result.trajectories.items()})
@@ -333,13 +347,15 @@ def _fill_run_dir(staging: Path, result: Result, resolved_scenario_yaml: str) ->
     if result.tables:
         np.savez_compressed(staging / TABLES_FILE, **{name: np.asarray(t.data, dtype=float) for name, t in result.tables.items()})
     for name, content in result.extra_files.items():
-        if Path(name).name != name or name in (*STANDARD_FILES, TABLES_FILE, RESERVED_MARKER):
-            raise RunDirError(f"extra file name {name!r}: expected a plain file name")
-        target = staging / name
-        target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, encoding="utf-8")
-    document = summary_document(result)
-    document[FILES_KEY] = {entry.name: entry.stat().st_size for entry in sorted(staging.iterdir())}
-    (staging / SUMMARY_FILE).write_text(json.dumps(document, indent=2), encoding="utf-8")
+        _write_file(staging, name, content)
+
+
+def _write_file(staging: Path, name: str, content: "bytes | str") -> None:
+    """One further file of a run directory: a plain name that is none of issim's own."""
+    if Path(name).name != name or name in (*STANDARD_FILES, TABLES_FILE, RESERVED_MARKER):
+        raise RunDirError(f"extra file name {name!r}: expected a plain file name")
+    target = staging / name
+    target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, encoding="utf-8")
 
 
 def write_run(result: Result, resolved_scenario_yaml: str, run_dir: "str | os.PathLike[str]", overwrite: bool = False) -> Path:

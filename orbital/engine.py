@@ -1,0 +1,203 @@
+"""The engine of ensembles and sweeps: a pure, picklable function run over chunks of work as
+tasks, in this process or on a Dask cluster (``dask.distributed``, imported only when used).
+
+``scheduler`` names where the tasks run:
+
+- ``None`` or ``"inprocess"``: here, one chunk after another;
+- ``"local"``: a ``LocalCluster`` on 127.0.0.1 started for the call (2 worker processes, 1 thread each);
+- ``"tcp://HOST:PORT"``: a running cluster (``dask scheduler``, then ``dask worker tcp://HOST:PORT``).
+
+Results come back in chunk order as they finish, with at most ``window`` chunks submitted and
+not yet handed back (memory stays bounded however many chunks there are); each finished chunk
+is reported through :mod:`orbital.progress`. A KeyboardInterrupt cancels the outstanding tasks
+and is raised again. Random draws per sample come from :func:`sample_rng`, derived from the seed
+and the sample's index alone, so results do not depend on how samples are chunked or where
+they run.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Optional, Sequence
+
+import numpy as np
+
+from orbital.errors import SchedulerError
+from orbital.progress import report, reporting
+
+INPROCESS = "inprocess"
+LOCAL = "local"
+#: what ``scheduler`` may be, in words (every message about a bad one ends with it)
+SCHEDULER_EXPECTED = f"expected {INPROCESS}, {LOCAL} (a 2-worker LocalCluster) or tcp://HOST:PORT (a running 'dask scheduler')"
+#: workers (processes, one thread each) of the ``"local"`` cluster
+LOCAL_WORKERS = 2
+#: seconds to wait for a running scheduler to answer
+CONNECT_TIMEOUT_S = 10.0
+
+_ADDRESS = re.compile(r"^tcp://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d{1,5})$")
+
+
+def check_scheduler(scheduler: Optional[str], option: str = "--scheduler") -> str:
+    """``scheduler`` as the engine takes it (``None`` -> ``"inprocess"``); a :class:`SchedulerError`
+    naming ``option``, the value and what was expected if it is none of the three forms."""
+    if scheduler is None:
+        return INPROCESS
+    text = str(scheduler).strip() if isinstance(scheduler, str) else None
+    if text in (INPROCESS, LOCAL):
+        return text
+    match = _ADDRESS.match(text or "")
+    if match is None or not 0 < int(match.group("port")) < 65536:
+        raise SchedulerError(f"{option} {scheduler!r}: not a scheduler; {SCHEDULER_EXPECTED}")
+    return text
+
+
+def sample_seed_sequence(seed: int, index: int) -> np.random.SeedSequence:
+    """The seed sequence of sample ``index``: the ``index``-th child that ``SeedSequence(seed).spawn``
+    gives, made directly, so that a chunk needs only its own indices."""
+    return np.random.SeedSequence(seed, spawn_key=(int(index),))
+
+
+def sample_rng(seed: int, index: int) -> np.random.Generator:
+    """The random generator of sample ``index`` (see :func:`sample_seed_sequence`)."""
+    return np.random.default_rng(sample_seed_sequence(seed, index))
+
+
+def chunk_ranges(n_items: int, chunk_size: int) -> list[range]:
+    """``range(0, n_items)`` cut into consecutive ranges of ``chunk_size`` (the last one shorter)."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size = {chunk_size}: expected a whole number >= 1")
+    return [range(start, min(start + chunk_size, n_items)) for start in range(0, n_items, chunk_size)]
+
+
+def run_chunks(
+    task: Callable[[Any], Any],
+    chunks: Sequence[Any],
+    scheduler: Optional[str] = None,
+    window: Optional[int] = None,
+    what: str = "chunks",
+    option: str = "--scheduler",
+) -> Iterator[Any]:
+    """``task(chunk)`` for each chunk, yielded in chunk order as the tasks finish.
+
+    ``task`` must be a module-level function (a cluster's workers unpickle it by name) whose
+    result depends on its chunk alone. ``window``: the most chunks submitted and not yet yielded
+    (default: 4 per worker). Each finished chunk reports ``(chunks done / chunks, "<what> k/n")``.
+    Reports made inside ``task`` are not passed on (they would mix with the chunks' own).
+    ``option`` names the scheduler in messages (``--scheduler``, ``sweep.scheduler``).
+    """
+    scheduler = check_scheduler(scheduler, option)
+    if scheduler == INPROCESS:
+        yield from _run_here(task, chunks, what)
+        return
+    with _client(scheduler, option) as client:
+        yield from _run_on_cluster(client, task, chunks, window, what)
+
+
+def _run_here(task, chunks, what):
+    for done, chunk in enumerate(chunks, start=1):
+        with reporting(None):
+            result = task(chunk)
+        report(done / len(chunks), f"{what} {done}/{len(chunks)}")
+        yield result
+
+
+def _run_on_cluster(client, task, chunks, window, what):
+    from distributed import as_completed
+
+    if window is None:
+        window = 4 * max(1, len(client.scheduler_info().get("workers", {})))
+    n = len(chunks)
+    outstanding = {}  # future -> chunk index: submitted, not yet finished
+    finished = {}  # chunk index -> result: finished, not yet yielded
+    arrivals = as_completed(loop=client.loop)
+    submitted = yielded = 0
+    try:
+        while yielded < n:
+            while submitted < n and submitted < yielded + window:
+                future = client.submit(task, chunks[submitted], pure=False)
+                outstanding[future] = submitted
+                arrivals.add(future)
+                submitted += 1
+            while yielded not in finished:
+                future = next(arrivals)  # waits in steps of 0.1 s: Ctrl-C is seen at once
+                finished[outstanding.pop(future)] = future.result()  # a task's error is raised here
+                report((yielded + len(finished)) / n, f"{what} {yielded + len(finished)}/{n}")
+            while yielded in finished:
+                result = finished.pop(yielded)
+                yielded += 1
+                yield result
+    finally:
+        if outstanding:
+            client.cancel(list(outstanding), force=True)
+        arrivals.clear()
+
+
+@contextmanager
+def _client(scheduler: str, option: str):
+    """A ``distributed.Client`` on a LocalCluster started for the call, or on the running ``scheduler``
+    (a :class:`SchedulerError` naming ``option`` if none answers there)."""
+    from distributed import Client
+
+    if scheduler == LOCAL:
+        cluster = _local_cluster()
+        try:
+            with Client(cluster, set_as_default=False) as client:
+                try:
+                    yield client
+                except BaseException:
+                    _stop_workers(cluster)  # interrupted or failed: running tasks are not waited for
+                    raise
+        finally:
+            cluster.close(timeout=5)
+        return
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerError(
+            f"{option} {scheduler!r}: no Dask scheduler answered there within {CONNECT_TIMEOUT_S:g} s ({exc}); "
+            f"expected the address of a running 'dask scheduler'"
+        ) from None
+    with client:
+        yield client
+
+
+def _local_cluster():
+    """A LocalCluster on 127.0.0.1: :data:`LOCAL_WORKERS` processes, one thread each, no dashboard.
+
+    Its worker processes ignore Ctrl-C (a terminal sends it to them too): this process stops them
+    when it sees it, without a traceback from each."""
+    import logging
+
+    from distributed import LocalCluster
+
+    with _children_ignore_ctrl_c():
+        return LocalCluster(
+            n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None, silence_logs=logging.ERROR,
+        )
+
+
+def _stop_workers(cluster) -> None:
+    """Terminate a LocalCluster's worker processes at once (a graceful close waits for their tasks)."""
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        process = getattr(getattr(nanny, "process", None), "process", None)
+        if process is not None:
+            process.terminate()
+
+
+@contextmanager
+def _children_ignore_ctrl_c():
+    """SIGINT ignored while the block starts processes: they inherit it (an ignored signal stays
+    ignored across exec). A Ctrl-C in the block (a second or two) is lost; the main thread only."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
