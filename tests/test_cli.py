@@ -18,6 +18,19 @@ def test_help_lists_commands(issim):
         assert command in done.stdout
 
 
+def test_help_starts_without_the_heavy_modules():
+    """A fresh process: ``issim --help`` imports none of the physics, the numerics or the viewer."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom orbital import cli\nsys.argv = ['issim', '--help']\ntry:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('numpy', 'scipy', 'numba', 'astropy', 'pydantic', 'yaml', 'viz', 'orbital.io.scenario')"
+            " if m in sys.modules), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Usage: issim" in done.stdout, done.stderr
+    assert done.stderr.strip() == "[]"
+
+
 def test_list_shows_bundled_scenarios(issim):
     done = issim("list")
     assert done.returncode == 0
