@@ -85,6 +85,27 @@ def case_eva_orbit(repeats):
     return ours, best_of(theirs, repeats), "issim with the tether bouncing; poliastro two free Cowell runs"
 
 
+def case_gcrs_to_itrs_day(repeats):
+    """GCRS -> ITRS over a day at 1-minute steps: issim's interpolated rotation against astropy's transform."""
+    import astropy.units as u
+    from astropy.coordinates import GCRS, ITRS, CartesianRepresentation
+    from astropy.time import Time, TimeDelta
+
+    from orbital.earth import frames
+
+    epoch = Time("2023-03-01T06:00:00", scale="utc")
+    t_s = np.linspace(0.0, 86400.0, 1441)
+    r = np.tile([7e6, 0.0, 0.0], (t_s.size, 1))
+    times = epoch + TimeDelta(t_s, format="sec")
+    frames.gcrs_to_itrs(epoch, t_s, r)  # loads the Earth-orientation tables
+
+    def theirs():
+        GCRS(CartesianRepresentation(r.T * u.m), obstime=times).transform_to(ITRS(obstime=times))
+
+    ours = best_of(lambda: frames.gcrs_to_itrs(epoch, t_s, r), repeats)
+    return ours, best_of(theirs, repeats), "1441 positions, a day at 1-min steps (aim: under 0.25 s)"
+
+
 def case_help_startup(repeats):
     """Start-up of `issim --help` against importing the poliastro API alone."""
     from orbital.propagation import astro
@@ -289,6 +310,7 @@ def main():
         cases = [
             ("station, 1 day, J2 + drag", lambda: case_station_day(repeats)),
             ("spacewalk, 1 orbit, tethered", lambda: case_eva_orbit(max(2, repeats // 2))),
+            ("GCRS -> ITRS, 1 day (vs astropy)", lambda: case_gcrs_to_itrs_day(repeats)),
             ("issim --help start-up", lambda: case_help_startup(repeats)),
             ("issim run iss_orbit, end to end", lambda: case_run_end_to_end(max(2, repeats // 2), Path(tmp))),
         ]

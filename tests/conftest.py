@@ -1,6 +1,9 @@
-"""Shared fixtures: run the installed ``issim`` command as a user would."""
+"""Shared fixtures: run the ``issim`` command as a user would, in this process or as the installed command."""
 
+import contextlib
+import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -21,17 +24,53 @@ settings.load_profile("issim")
 
 ISSIM = Path(sys.executable).with_name("issim")
 
+#: The environment of every ``issim`` a test runs: a wide terminal's width, no colours.
+CLI_ENV = {"COLUMNS": "200", "NO_COLOR": "1"}
+
 
 @pytest.fixture
-def issim(tmp_path):
-    """Run ``issim ARGS...`` in a temporary folder; returns the CompletedProcess."""
+def issim(tmp_path, monkeypatch):
+    """Run ``issim ARGS...`` in this process, in a temporary folder (or ``cwd``), with ``env`` added to
+    the environment; returns a CompletedProcess: the exit code, and stdout and stderr apart.
+
+    It calls ``orbital.cli.main`` as the installed command does (argv, exit code through SystemExit),
+    without the start-up of a new Python. What only a real process shows (the entry point, signals,
+    a terminal or a pipe, what start-up imports) is tested with ``issim_process``."""
+    from orbital import cli
+
+    def run(*args, cwd=None, env=None):
+        argv = ["issim", *map(str, args)]
+        out, err = io.StringIO(), io.StringIO()
+        handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+        code = None
+        with monkeypatch.context() as patch:
+            patch.chdir(cwd or tmp_path)
+            for key, value in {**CLI_ENV, **(env or {})}.items():
+                patch.setenv(key, value)
+            patch.setattr(sys, "argv", argv)
+            try:
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                    cli.main()
+            except SystemExit as exc:
+                code = exc.code
+            finally:  # main installs its Ctrl-C and SIGTERM handlers: give pytest its own back
+                for number, handler in handlers.items():
+                    signal.signal(number, handler)
+        assert isinstance(code, int), f"issim ended without an exit code: {code!r}"
+        return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def issim_process(tmp_path):
+    """Run the installed ``issim ARGS...`` as a subprocess in a temporary folder; returns the CompletedProcess."""
 
     def run(*args, cwd=None, timeout=300):
-        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
         return subprocess.run(
             [str(ISSIM), *map(str, args)],
             cwd=cwd or tmp_path,
-            env=env,
+            env={**os.environ, **CLI_ENV},
             capture_output=True,
             text=True,
             timeout=timeout,

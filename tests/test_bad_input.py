@@ -129,15 +129,10 @@ def test_a_directory_is_called_a_directory(issim, tmp_path, command):
     _refused(issim(command, run_dir), "is a run directory", f"{run_dir}/scenario.yaml", f"issim view {run_dir}")
 
 
-def test_list_shows_one_line_per_scenario_on_a_narrow_terminal(tmp_path):
-    import os
-    import subprocess
-
-    from conftest import ISSIM
+def test_list_shows_one_line_per_scenario_on_a_narrow_terminal(issim):
     from orbital.io.scenario import bundled_scenarios
 
-    env = {**os.environ, "COLUMNS": "70", "NO_COLOR": "1"}
-    done = subprocess.run([str(ISSIM), "list"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    done = issim("list", env={"COLUMNS": "70"})
     lines = done.stdout.strip().splitlines()
     assert done.returncode == 0 and len(lines) == len(bundled_scenarios()) + 1
     assert [line.split()[0] for line in lines[1:]] == list(bundled_scenarios())

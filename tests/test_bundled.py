@@ -43,7 +43,6 @@ SENSITIVE_RUNS = {
     "gordon_tethered": {"time_s": 1e-3, "m": 1e-3, "N": 1e-2, "m/s": 1e-6, "count": 0},
 }
 SECONDS_PER_UNIT = {"s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
-SLOW = {"soyuz_footprint", "iss_uncontrolled", "soyuz_no_burn", "gordon_adrift", "gordon_tethered", "safer_return"}
 
 
 def _golden_document(result):
@@ -69,9 +68,7 @@ def _differences(expected, actual, where=""):
     return [] if expected == actual else [f"{where}: {expected!r} -> {actual!r}"]
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in bundled_scenarios()]
-)
+@pytest.mark.parametrize("name", list(bundled_scenarios()))
 def test_bundled_run_keeps_the_invariants_and_its_golden_summary(name):
     fractions = []
     result = run_scenario(load(name, []), progress=lambda fraction, what: fractions.append(fraction))

@@ -1,4 +1,6 @@
-"""The ``issim`` command as a user runs it: a subprocess, exit codes, stdout/stderr."""
+"""The ``issim`` command as a user runs it: exit codes, stdout/stderr. In this process (the ``issim`` fixture)
+where a subprocess proves nothing more; as the installed command (``issim_process``) for the entry point, a
+terminal or a pipe, and signals."""
 
 import json
 
@@ -14,6 +16,19 @@ def test_help_lists_commands(issim):
     assert done.returncode == 0
     for command in ("list", "run", "sweep", "validate", "schema"):
         assert command in done.stdout
+
+
+def test_help_starts_without_the_heavy_modules():
+    """A fresh process: ``issim --help`` imports none of the physics, the numerics or the viewer."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom orbital import cli\nsys.argv = ['issim', '--help']\ntry:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('numpy', 'scipy', 'numba', 'astropy', 'pydantic', 'yaml', 'viz', 'orbital.io.scenario')"
+            " if m in sys.modules), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Usage: issim" in done.stdout, done.stderr
+    assert done.stderr.strip() == "[]"
 
 
 def test_list_shows_bundled_scenarios(issim):
@@ -35,9 +50,10 @@ def test_run_by_name_writes_a_run_directory(issim, tmp_path):
     assert len(list((tmp_path / "runs").iterdir())) == 2
 
 
-def test_run_by_path_with_set_and_json(issim, write_yaml, tmp_path):
+def test_run_by_path_with_set_and_json(issim_process, write_yaml, tmp_path):
+    """The installed command: a run's JSON alone on stdout, whatever else the process writes."""
     path = write_yaml("kind: station\nname: mine\nstation:\n  altitude: 420 km\n")
-    done = issim("run", path, "--set", 'station.altitude="400 km"', *SHORT, "--json", "--out", tmp_path / "out")
+    done = issim_process("run", path, "--set", 'station.altitude="400 km"', *SHORT, "--json", "--out", tmp_path / "out")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)  # stdout holds the JSON and nothing else
     assert document["scenario"] == "mine"
@@ -64,10 +80,11 @@ def test_out_directory_is_never_overwritten_silently(issim, tmp_path):
     assert (out / "precious.txt").read_text() == "keep me"
 
 
-def test_validate_good_and_bad(issim, write_yaml):
-    assert issim("validate", "iss_orbit").returncode == 0
+def test_validate_good_and_bad(issim_process, write_yaml):
+    """The installed command: exit 0, or exit 2 with one message and no traceback from the process."""
+    assert issim_process("validate", "iss_orbit").returncode == 0
     bad = write_yaml("kind: station\nstation:\n  mass: -3 kg\n")
-    done = issim("validate", bad)
+    done = issim_process("validate", bad)
     assert done.returncode == 2
     assert "station.mass" in done.stderr and "-3 kg" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
@@ -131,21 +148,17 @@ def test_an_impossible_date_in_a_file_names_the_file(issim, write_yaml):
     assert f"{path}: station.epoch = '2019-02-30T00:00:00'" in done.stderr
 
 
-def test_an_unexpected_error_is_one_line_and_exit_1(monkeypatch, capsys):
-    from orbital import cli
+def test_an_unexpected_error_is_one_line_and_exit_1(issim, monkeypatch):
     from orbital.io import scenario
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(scenario, "load", broken)
-    monkeypatch.setattr("sys.argv", ["issim", "validate", "iss_orbit"])
     monkeypatch.delenv("ISSIM_DEBUG", raising=False)
-    with pytest.raises(SystemExit) as stop:
-        cli.main()
-    err = capsys.readouterr().err
-    assert stop.value.code == 1 and err.count("\n") == 1
-    assert err.startswith("issim: internal error: ZeroDivisionError: division by zero") and "Traceback" not in err
+    done = issim("validate", "iss_orbit")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("issim: internal error: ZeroDivisionError: division by zero") and "Traceback" not in done.stderr
 
 
 def test_sigterm_during_an_export_leaves_no_file(tmp_path):
@@ -202,16 +215,16 @@ def _run_on_a_terminal(args, cwd, stdout_too=False):
 ELAPSED = r"\d:\d\d:\d\d"
 
 
-def test_a_run_shows_progress_on_a_terminal_only(issim, tmp_path):
+def test_a_run_shows_progress_on_a_terminal_only(issim_process, tmp_path):
     """A run of a few seconds draws a progress bar on a terminal's stderr; none in a pipe or with --json."""
     import re
 
-    long_run = ["run", "iss_orbit", "--set", "duration=20 d"]
+    long_run = ["run", "iss_orbit", "--set", "duration=5 d"]
     code, shown, _ = _run_on_a_terminal([*long_run, "--out", "a"], tmp_path)
     assert code == 0 and re.search(ELAPSED, shown), shown
     code, shown, out = _run_on_a_terminal([*long_run, "--out", "b", "--json"], tmp_path)
     assert code == 0 and not re.search(ELAPSED, shown) and json.loads(out)["scenario"] == "iss_orbit"
-    piped = issim(*long_run, "--out", "c")
+    piped = issim_process(*long_run, "--out", "c")
     assert piped.returncode == 0 and not re.search(ELAPSED, piped.stderr)
     assert piped.stderr == "running iss_orbit (station) ...\n"
 

@@ -111,7 +111,6 @@ def test_run_directory_has_map_files(tmp_path):
         assert key in s
 
 
-@pytest.mark.slow
 def test_cli_footprint(issim, tmp_path):
     done = issim("run", "soyuz_footprint", "--set", "n_samples=200", "--json", "--out", tmp_path / "fp")
     assert done.returncode == 0, done.stderr

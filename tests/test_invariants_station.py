@@ -90,7 +90,6 @@ def test_without_drag_the_energy_semi_major_axis_is_conserved(overrides, minutes
     assert not result.summary["decayed"]
 
 
-@pytest.mark.slow
 @settings(max_examples=3)
 @given(station_overrides(max_altitude_km=600.0))
 def test_the_reference_integrator_agrees_with_dop853(overrides):

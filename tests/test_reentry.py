@@ -150,7 +150,6 @@ def test_bad_guidance_fields_through_the_cli(issim, setting, field):
     assert field in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.slow
 def test_cli_run(issim, tmp_path):
     import json
 

@@ -87,19 +87,15 @@ def test_overwrite_replaces_a_run_written_before_the_record_of_files(issim, tmp_
 
 
 @pytest.mark.parametrize("out, says", [(".", "the current folder"), ("..", "a folder above the current one"), ("~", "the home folder")])
-def test_out_never_names_a_folder_that_holds_the_run(tmp_path, out, says):
+def test_out_never_names_a_folder_that_holds_the_run(issim, tmp_path, out, says):
     """Refused before any work. SAFETY: every folder named here lies inside tmp_path (the home folder is a fake
     one, given by HOME), because issim before this fix renamed and deleted whatever --out --overwrite named:
     run against such a version, this test must not take a real home folder with it."""
-    from conftest import ISSIM
-
     home, cwd = tmp_path / "home", tmp_path / "home" / "work" / "here"
     cwd.mkdir(parents=True)
     (cwd / "mine.txt").write_text("keep")
     out = str(home) if out == "~" else out
-    env = {**os.environ, "HOME": str(home), "NO_COLOR": "1"}
-    done = subprocess.run([str(ISSIM), "run", "iss_orbit", *SHORT, "--out", out, "--overwrite"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = issim("run", "iss_orbit", *SHORT, "--out", out, "--overwrite", cwd=cwd, env={"HOME": str(home)})
     _refused_before_work(done, f"--out {out}", says)
     assert sorted(os.listdir(cwd)) == ["mine.txt"] and sorted(os.listdir(home)) == ["work"]
 

@@ -132,7 +132,6 @@ def test_period_of_the_iss_like_orbit(day_with_drag):
 
 
 @pytest.mark.physics
-@pytest.mark.slow
 def test_own_integrator_agrees_with_poliastro_cowell():
     scenario = _station(["duration=6 h", "output_step=600 s"])
     ours = run(scenario).trajectories["station"].data
@@ -172,7 +171,6 @@ def decaying_150km():
 
 
 @pytest.mark.physics
-@pytest.mark.slow
 def test_reference_integrator_stops_at_the_decay_too(decaying_150km):
     # issue 12 item 3: poliastro_cowell had no decay event and flew on to -4884 km, decayed: false.
     reference = run(_station(["station.altitude=150 km", "duration=6 h", "output_step=60 s", "integrator.method=poliastro_cowell"]))

@@ -165,11 +165,12 @@ def test_long_slack_steps_miss_no_bounce(monkeypatch):
     assert np.max(np.abs(fast.rel_lvlh[:, :3] - reference.rel_lvlh[:, :3])) < 2e-3  # positions to 2 mm (0.9 measured)
 
 
-def test_a_swing_at_full_payout_does_not_switch_branches_forever(issim):
+def test_a_swing_at_full_payout_does_not_switch_branches_forever(issim_process):
     # QA: a 10 N sideways push held for 60 s swings him on the line at full payout; at the point
     # where it went slack the new branch found its own start as the crossing back, again and
     # again at the same instant (the run hung). With a nanometre of hysteresis it takes seconds.
-    done = issim("run", "gordon_tethered", "--set", "pushes.0.delta_v=null", "--set", "pushes.0.force=[10 N, 0, 0]",
+    # A subprocess, so that a hang is a failure after its timeout rather than a stalled suite.
+    done = issim_process("run", "gordon_tethered", "--set", "pushes.0.delta_v=null", "--set", "pushes.0.force=[10 N, 0, 0]",
                  "--set", "pushes.0.duration=60 s", "--json", timeout=120)
     assert done.returncode == 0, done.stderr
     import json
