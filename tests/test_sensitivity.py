@@ -121,11 +121,27 @@ def test_an_output_that_cannot_be_analysed_is_skipped_and_named_and_none_is_an_e
     ({"a": np.arange(20.0), "b": 2 * np.arange(20.0)}, {"y": np.arange(20.0)}, "inputs['a']: its ranks are a linear function"),
     ({"a": np.ones(20)}, {"y": np.arange(20.0)}, "every input is constant (a)"),
     ({}, {"y": np.arange(20.0)}, "inputs: none given"),
+    ({"a": np.arange(20.0)}, {}, "outputs: none given"),
 ])
 def test_bad_data_is_one_message_naming_it(inputs, outputs, fragment):
     with pytest.raises(SensitivityError) as err:
         sensitivity(inputs, outputs)
     assert fragment in str(err.value)
+
+
+def test_too_few_bootstrap_resamples_are_refused():
+    x = _uniform(50, 2, seed=6)
+    with pytest.raises(SensitivityError, match="n_boot = 1: expected a whole number of bootstrap resamples >= 10"):
+        sensitivity(x, {"y": x["x1"]}, n_boot=1)
+
+
+def test_the_plot_of_outputs_with_different_measures():
+    # an output that keeps too few samples for S1 is drawn with PRCC alone beside one that has both
+    x = _uniform(S1_MIN_SAMPLES + 50, 2, seed=9)
+    sparse = np.where(np.arange(S1_MIN_SAMPLES + 50) < 100, x["x1"], np.nan)
+    report = sensitivity(x, {"full": x["x1"] + x["x2"], "sparse": sparse})
+    assert {r["measure"] for r in report.rows if r["output"] == "sparse"} == {"prcc"}
+    assert report.png()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_the_table_the_long_form_and_the_plot():

@@ -116,12 +116,13 @@ class Sensitivity:
         outputs = list(outputs) if outputs is not None else self.outputs
         for name in outputs:
             self.table(name)  # a KeyError for an unknown output
-        measures = [m for m in MEASURES if any(row["measure"] == m for row in self.rows)]
+        measures = {name: [m for m in MEASURES if any(r["output"] == name and r["measure"] == m for r in self.rows)] for name in outputs}
+        width = max(len(found) for found in measures.values())
         height = 0.35 * len(self.inputs) + 1.2
-        figure = Figure(figsize=(4.2 * len(measures), height * len(outputs)), layout="constrained")
+        figure = Figure(figsize=(4.2 * width, height * len(outputs)), layout="constrained")
         for i, name in enumerate(outputs):
-            for j, measure in enumerate(measures):
-                panel = figure.add_subplot(len(outputs), len(measures), i * len(measures) + j + 1)
+            for j, measure in enumerate(measures[name]):
+                panel = figure.add_subplot(len(outputs), width, i * width + j + 1)
                 rows = sorted((r for r in self.rows if r["output"] == name and r["measure"] == measure), key=lambda r: -r["rank"])
                 values = np.array([r["value"] for r in rows])
                 errors = np.array([[r["value"] - r["ci_low"], r["ci_high"] - r["value"]] for r in rows]).T.clip(0.0)
@@ -145,6 +146,8 @@ def sensitivity(
     """Which input drives each output's spread: PRCC for every output, S1 where the sample allows
     (``n_boot`` bootstrap resamples drawn with ``seed`` for its interval). ``inputs`` and ``outputs``
     map names to 1-D arrays of one value per sample. Bad input raises :class:`SensitivityError`."""
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 10:
+        raise SensitivityError(f"n_boot = {n_boot!r}: expected a whole number of bootstrap resamples >= 10")
     x_names, x = _matrix(inputs, "inputs")
     n = x.shape[0]
     excluded = {name: f"constant ({x[0, j]:g} in every sample)" for j, name in enumerate(x_names) if np.ptp(x[:, j]) == 0}
