@@ -446,8 +446,9 @@ def plot_input(table, axis: Axis, keys: Sequence[str]) -> bytes:
 
 def sweep_sensitivity(table, plan: SweepPlan):
     """A Latin hypercube's :class:`~orbital.analysis.sensitivity.Sensitivity` of every numeric
-    summary key to the varied inputs, and a note for summary.json; ``(None, why)`` when there is
-    none (a grid is not a random sample; a sample too small)."""
+    summary key to the varied inputs, and its note for summary.json (the measures, inputs left
+    out, samples dropped, outputs skipped); ``(None, {"not_computed": why})`` if the sample cannot
+    be analysed; ``(None, None)`` for a grid (its points are not a random sample)."""
     from orbital.analysis.sensitivity import MEASURES, sensitivity
     from orbital.errors import SensitivityError
 
