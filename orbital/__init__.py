@@ -14,6 +14,7 @@ The API, as a notebook uses it::
     r.to_xarray()                              # every column as an xarray variable, units and frame in attrs
     r.save("runs/x")                           # a run directory, as `issim run --out runs/x` writes
     issim.read_run("runs/x")                   # the same Result back
+    issim.sensitivity(inputs, outputs)         # which input drives each output's spread (PRCC, S1)
 
 Bad input raises :class:`ScenarioError` (or :class:`InfeasibleScenario`, a subclass, for
 inputs that each validate but together cannot make a run), run directories that cannot be
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     import pandas
     from pydantic import BaseModel
 
+    from orbital.analysis.sensitivity import Sensitivity
     from orbital.progress import ProgressCallback
     from orbital.result import Result
 
@@ -43,6 +45,8 @@ __all__ = [
     "Result",
     "RunDirError",
     "ScenarioError",
+    "Sensitivity",
+    "SensitivityError",
     "Table",
     "SchedulerError",
     "Trajectory",
@@ -50,6 +54,7 @@ __all__ = [
     "load",
     "read_run",
     "run",
+    "sensitivity",
     "sweep",
     "__version__",
 ]
@@ -64,6 +69,8 @@ _LAZY = {
     "ScenarioError": "orbital.errors",
     "InfeasibleScenario": "orbital.errors",
     "SchedulerError": "orbital.errors",
+    "Sensitivity": "orbital.analysis.sensitivity",
+    "SensitivityError": "orbital.errors",
 }
 
 #: ``set=``: a mapping ``{"tether.length": "30 m", "duration": 600}`` or ``KEY=VALUE`` strings.
@@ -173,6 +180,30 @@ def sweep(
             table = run_plan(plan)
         write_sweep_dir(slot, table, plan)
     return table
+
+
+def sensitivity(
+    inputs: Union[Mapping[str, Any], "pandas.DataFrame"],
+    outputs: Union[Mapping[str, Any], "pandas.DataFrame"],
+    n_boot: int = 200,
+    seed: int = 0,
+) -> "Sensitivity":
+    """Which input drives the spread of each output: per (output, input) the partial rank
+    correlation (PRCC, with a 95 % interval and p-value) and, from 200 samples on, the first-order
+    Sobol index from the given data (S1, a share of the variance, with a 95 % bootstrap interval).
+
+    ``inputs`` and ``outputs``: name -> one value per sample (dicts of arrays, or DataFrames whose
+    columns are the names), inputs in SI. Non-finite outputs (samples that did not land) are
+    dropped and counted, constant inputs left out and named. The result's ``to_frame()`` is the
+    long-form table, ``table(output)`` a :class:`Table`, ``png()`` the bar plots. Data that cannot
+    be analysed (too few samples, ragged or non-finite inputs) raises :class:`SensitivityError`.
+    """
+    from orbital.analysis.sensitivity import sensitivity as analyse
+
+    def columns(given: Any) -> Mapping[str, Any]:
+        return {str(name): given[name].to_numpy() for name in given.columns} if hasattr(given, "columns") else given
+
+    return analyse(columns(inputs), columns(outputs), n_boot=n_boot, seed=seed)
 
 
 def read_run(run_dir: Union[str, "os.PathLike[str]"]) -> "Result":

@@ -32,3 +32,8 @@ class TLEError(ValueError):
 class SchedulerError(ValueError):
     """A Dask scheduler that cannot be used (a malformed address, nothing answering there); the
     message names the option or field, the value and what was expected."""
+
+
+class SensitivityError(ValueError):
+    """Per-sample data a sensitivity analysis cannot use (ragged, non-finite inputs, too few
+    samples); the message names the input or output, the value and what was expected."""

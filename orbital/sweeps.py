@@ -12,7 +12,8 @@ A varied input is a scenario field holding one number, given as
 With ``samples=N`` the inputs are ranges ``a..b`` and the points a Latin hypercube of N: each
 input's range cut into N equal strata, one sample in each, the strata paired at random (``seed``).
 Every point is validated through the scenario model before any is run; the runs go through
-:mod:`orbital.engine` (in-process, a LocalCluster, or a running Dask cluster).
+:mod:`orbital.engine` (in-process, a LocalCluster, or a running Dask cluster). A Latin hypercube's
+run directory also holds the sensitivity of each summary key to the inputs (:mod:`orbital.analysis.sensitivity`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ MAX_POINTS = 100_000
 TABLE_CSV, TABLE_PARQUET, SWEEP_FILE = "sweep.csv", "sweep.parquet", "sweep.yaml"
 #: one figure per varied input: a panel per numeric summary key against that input
 PLOT_FILE = "plot_{column}.png"
+#: a Latin hypercube's sensitivity of each numeric summary key to the varied inputs (orbital.analysis)
+SENSITIVITY_CSV, SENSITIVITY_PLOT = "sensitivity.csv", "sensitivity.png"
 #: the tasks a sweep is cut into, at most (more points: several per task)
 MAX_TASKS = 64
 
@@ -441,9 +444,33 @@ def plot_input(table, axis: Axis, keys: Sequence[str]) -> bytes:
     return buffer.getvalue()
 
 
-def sweep_files(table, plan: SweepPlan) -> dict[str, bytes]:
+def sweep_sensitivity(table, plan: SweepPlan):
+    """A Latin hypercube's :class:`~orbital.analysis.sensitivity.Sensitivity` of every numeric
+    summary key to the varied inputs, and its note for summary.json (the measures, inputs left
+    out, samples dropped, outputs skipped); ``(None, {"not_computed": why})`` if the sample cannot
+    be analysed; ``(None, None)`` for a grid (its points are not a random sample)."""
+    from orbital.analysis.sensitivity import MEASURES, sensitivity
+    from orbital.errors import SensitivityError
+
+    if plan.samples is None:
+        return None, None
+    keys = numeric_keys(table, plan.axes)
+    if not keys:
+        return None, {"not_computed": "no numeric summary key"}
+    try:
+        report = sensitivity({axis.column: table[axis.column].to_numpy(dtype=float) for axis in plan.axes},
+                             {key: table[key].to_numpy(dtype=float) for key in keys})
+    except SensitivityError as exc:
+        return None, {"not_computed": str(exc)}
+    note = {"measures": {m: MEASURES[m] for m in MEASURES if any(row["measure"] == m for row in report.rows)},
+            "excluded_inputs": report.excluded, "dropped_samples": {k: v for k, v in report.dropped.items() if v},
+            "skipped_outputs": report.skipped}
+    return report, note
+
+
+def sweep_files(table, plan: SweepPlan, report=None) -> dict[str, bytes]:
     """The run directory's files but summary.json: the table (CSV, Parquet), the resolved sweep,
-    one figure per varied input."""
+    one figure per varied input and, with a sensitivity ``report``, its table and bar plots."""
     import yaml
 
     parquet = io.BytesIO()
@@ -457,14 +484,18 @@ def sweep_files(table, plan: SweepPlan) -> dict[str, bytes]:
     if keys:
         for axis in plan.axes:
             files[PLOT_FILE.format(column=axis.column)] = plot_input(table, axis, keys)
+    if report is not None:
+        files[SENSITIVITY_CSV] = report.to_csv().encode("utf-8")
+        files[SENSITIVITY_PLOT] = report.png()
     return files
 
 
-def sweep_document(table, plan: SweepPlan) -> dict:
-    """summary.json of a sweep's directory (the record of its files is added on writing)."""
+def sweep_document(table, plan: SweepPlan, sensitivity_note: Optional[dict] = None) -> dict:
+    """summary.json of a sweep's directory (the record of its files is added on writing); a Latin
+    hypercube's says what its sensitivity measured or why there is none."""
     from orbital import __version__
 
-    return {
+    document = {
         "kind": "sweep",
         "scenario": plan.base.name,
         "scenario_kind": plan.base.kind,
@@ -474,8 +505,12 @@ def sweep_document(table, plan: SweepPlan) -> dict:
         "inputs": {axis.column: {"field": axis.key, "unit": axis.si_unit} for axis in plan.axes},
         "summary_keys": [c for c in table.columns if c not in {axis.column for axis in plan.axes}],
     }
+    if sensitivity_note is not None:
+        document["sensitivity"] = sensitivity_note
+    return document
 
 
 def write_sweep_dir(slot, table, plan: SweepPlan) -> Path:
     """The sweep's files in its claimed run directory (a ``RunDirSlot``); returns its path."""
-    return slot.commit_files(sweep_files(table, plan), sweep_document(table, plan), what="sweep")
+    report, note = sweep_sensitivity(table, plan)
+    return slot.commit_files(sweep_files(table, plan, report), sweep_document(table, plan, note), what="sweep")

@@ -26,6 +26,10 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     # cluster (it imports numpy, the progress callback and the errors only: any room's ensemble may use it)
     "contracts": (0, ("orbital.errors", "orbital.progress", "orbital.quantities", "orbital.cache", "orbital.result", "orbital.kind_contract",
                       "orbital.engine")),
+    # statistics over per-sample data (sensitivity of outputs to inputs): numpy and scipy over
+    # name -> array mappings; it needs nothing of issim but the contracts (its errors, Table), and
+    # every room that makes ensembles (kinds, sweeps) may use it
+    "analysis": (0, ("orbital.analysis",)),
     "earth": (1, ("orbital.earth",)),
     "dynamics": (2, ("orbital.dynamics",)),
     "propagation": (3, ("orbital.propagation",)),
@@ -43,7 +47,7 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
 
 #: Rooms whose modules import nothing from these rooms (DESIGN.md, and issue 13's "Done means").
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    room: ("kinds", "io", "cli") for room in ("contracts", "earth", "dynamics", "propagation", "schema", "models")
+    room: ("kinds", "io", "cli") for room in ("contracts", "analysis", "earth", "dynamics", "propagation", "schema", "models")
 }
 
 #: Upward imports that remain, each with its reason (importer, imported): keep this short.
