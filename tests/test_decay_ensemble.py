@@ -14,6 +14,7 @@ from orbital.engine import sample_rng
 from orbital.io import scenario as S
 from orbital.kinds.decay_reentry import run
 from orbital.kinds.decay_reentry.ensemble import ENSEMBLE_SUMMARY_KEYS, SAMPLES_COLUMNS, member_inputs
+from orbital.result import OTHER_UNITS, SI_UNITS
 from orbital.runners import run_scenario
 
 SHORT = {"kind": "decay_reentry", "name": "short", "seed": 7, "object": {"altitude": "180 km"}, "track_step": 60, "max_track_samples": 2000}
@@ -59,7 +60,7 @@ def test_each_member_draws_from_its_own_stream_and_the_samples_table_holds_it_in
     scenario = result.scenario
     samples = result.table("samples")
     assert samples.columns == SAMPLES_COLUMNS and samples.frame == "wgs84" and samples.time_column == "t_reentry"
-    assert samples.units[1:4] == ("1", "m2", "kg")
+    assert samples.units[1:4] == ("1", "m2", "kg") and set(samples.units) <= SI_UNITS | set(OTHER_UNITS)
     body, sigmas = scenario.object, scenario.uncertainty.sigmas()
     k = 17
     drawn = np.array([body.density_scale, body.drag_area, body.mass]) * np.exp(sigmas * sample_rng(scenario.seed, k).standard_normal(3))
@@ -109,6 +110,22 @@ def test_the_window_widens_in_proportion_to_the_density_sigma():
     narrow, wide = log_range(0.125), log_range(0.25)
     assert wide / narrow == pytest.approx(2.0, rel=0.02)
     assert wide == pytest.approx(2.0 * Z95 * 0.25, rel=0.3)
+
+
+def test_members_that_stay_in_orbit_are_later_than_any_and_the_run_directory_keeps_them(tmp_path):
+    from orbital.io.run_dirs import read_run
+
+    # the nominal lasts 1.11 d: by 1.05 d only the faster-falling members are down, the nominal is not
+    result = run_scenario(_scenario({"samples": 20}, max_lifetime="1.05 d"))
+    s = result.summary
+    assert s["reentered"] is False and s["nominal_in_ensemble_window"] is None
+    assert 0 < s["ensemble_not_reentered"] < 20
+    assert s["lifetime_days_p05"] < 1.05 and s["lifetime_days_p95"] is None and s["ensemble_window_end"] is None
+    t = result.table("samples").column("t_reentry")
+    assert np.count_nonzero(np.isnan(t)) == s["ensemble_not_reentered"]
+    again = read_run(result.save(tmp_path / "run"))
+    assert np.array_equal(again.table("samples").data, result.table("samples").data, equal_nan=True)
+    assert again.summary == json.loads(json.dumps(s))
 
 
 @pytest.mark.cluster
