@@ -10,6 +10,9 @@
    its ground track (``window_track``): mean elements before the hand-off, the
    direct integration after it, and past the nominal reentry the orbit it had
    then, carried on by its J2 rates (where the object would be, had it lasted).
+4. With an ``uncertainty`` section, an ensemble of such decays with drawn density, drag
+   area and mass gives the window as percentiles of its reentry times, and its reentry
+   points (:mod:`orbital.kinds.decay_reentry.ensemble`).
 
 Frames: integrated in TEME of the epoch (z the true pole), written in GCRS and
 WGS84. Trajectories: see :func:`run`.
@@ -385,7 +388,8 @@ def run_nominal(scenario):
 
 
 #: What :func:`run` puts in the summary (a run that did not reenter: reentered, lifetime_days,
-#: initial_mean_altitude_km and final_mean_altitude_km alone). Heights above the equatorial radius
+#: initial_mean_altitude_km and final_mean_altitude_km alone; with an uncertainty section, the
+#: ensemble's keys too, :data:`ENSEMBLE_SUMMARY_KEYS`). Heights above the equatorial radius
 #: unless said; times UTC; places geodetic (WGS84).
 SUMMARY_KEYS = {
     "reentered": SummaryKey("", "whether the object reached end_altitude within max_lifetime"),
