@@ -30,6 +30,7 @@ ROLES: dict[str, str] = {
     "heights": "mean, perigee and apogee heights of a decaying orbit over the run (km): read out, not drawn",
     "landings": "a table of landing points (t, lat, lon, on_land per sample): the footprint on the globe",
     "reentry_window": "a table of the ground track over a reentry prediction window (t, lat, lon, alt)",
+    "reentry_points": "a table of an ensemble's reentry points (t, lat, lon per member, each equally likely)",
 }
 
 

@@ -63,3 +63,12 @@ class Stage:
         if self.reached > self._reported and (now >= self._next_report_s or self.reached >= self.hi):
             self._next_report_s, self._reported = now + REPORT_INTERVAL_S, self.reached
             report(self.reached, self.what)
+
+
+@contextmanager
+def share_of_run(lo: float, hi: float) -> Iterator[None]:
+    """Reports made inside the ``with`` block (fractions 0 to 1) reach the installed callback as
+    ``[lo, hi]`` of the run: one stage of a run made of stages that report on their own."""
+    outer = _callback.get()
+    with reporting(None if outer is None else lambda fraction, what: outer(lo + (hi - lo) * fraction, what)):
+        yield

@@ -36,13 +36,18 @@ ABSOLUTE_TOLERANCE = 1e-12  # for values that are zero in the golden file
 #:   150 km), shares to 2e-3, step counts to 5: far inside the +-20 % window they are read against.
 #: - a tether that snaps taut again and again: each bounce's timing feeds the next (3e-5 s after
 #:   ten bounces, 5e-5 m of final separation). Times to 1 ms, lengths to 1 mm, tension to 0.01 N.
+#: - an ensemble of such decays: the same for each member; a member's reentry point moving 1.5 deg
+#:   can cross a coast, which moves the share of members over land by one member (1/50 = 0.02).
 #: Event messages are compared by their words, their numbers being the summary's.
 SENSITIVE_RUNS = {
     "iss_uncontrolled": {"time_s": 20.0, "deg": 1.5, "1": 2e-3, "km": 1e-3, "m/d": 1e-3, "count": 5},
+    "iss_uncontrolled_uncertain": {"time_s": 20.0, "deg": 1.5, "1": 0.021, "km": 1e-3, "m/d": 1e-3, "count": 5},
     "soyuz_no_burn": {"time_s": 20.0, "deg": 1.5, "1": 2e-3, "km": 1e-3, "m/d": 1e-3, "count": 5},
     "gordon_tethered": {"time_s": 1e-3, "m": 1e-3, "N": 1e-2, "m/s": 1e-6, "count": 0},
 }
 SECONDS_PER_UNIT = {"s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+#: Runs left out of the fast loop (pytest -m "not slow"): an ensemble of 50 two-year decays, about a minute.
+SLOW = {"iss_uncontrolled_uncertain"}
 
 
 def _golden_document(result):
@@ -68,7 +73,7 @@ def _differences(expected, actual, where=""):
     return [] if expected == actual else [f"{where}: {expected!r} -> {actual!r}"]
 
 
-@pytest.mark.parametrize("name", list(bundled_scenarios()))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in bundled_scenarios()])
 def test_bundled_run_keeps_the_invariants_and_its_golden_summary(name):
     fractions = []
     result = run_scenario(load(name, []), progress=lambda fraction, what: fractions.append(fraction))

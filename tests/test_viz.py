@@ -132,6 +132,27 @@ def test_decay_swath_before_and_after_nominal():
     assert "to nominal reentry" in viewer.hud.status.text and "perigee" in viewer.hud.status.text
 
 
+def test_an_ensembles_reentry_points_are_drawn_with_the_window():
+    from dataclasses import replace
+
+    from orbital.result import Table
+    from viz.globe_layers import MEMBER_COLOR
+
+    result = synthetic_decay_result()
+    nominal = result.scene["reentry_time_s"]
+    # three members near the nominal point (0, 30 deg) and one still in orbit (NaN)
+    rows = np.array([[0, nominal - 3000.0, 8.0, 22.0], [1, nominal + 2000.0, -8.0, 38.0], [2, nominal, 10.0, 35.0], [3, np.nan, np.nan, np.nan]])
+    samples = Table(("sample", "t_reentry", "lat", "lon"), ("index", "s", "deg", "deg"), rows, "wgs84", "members", "t_reentry")
+    viewer = _viewer(replace(result, tables={**result.tables, "samples": samples}))
+    swath = viewer.views[0].layers[0]
+    _use_camera(viewer.views[0], "reentry point")
+    image = viewer.frame_at(nominal)
+    assert len(swath.member_points) == 3
+    for point in swath.member_points:
+        assert near_colour(image, canvas_xy(swath.marker, point), MEMBER_COLOR)
+    assert swath.hud_items(nominal)["members reentered"] == "2 / 4"
+
+
 def test_events_flash_when_crossed():
     result = bundled_result("soyuz_nominal")
     viewer = _viewer(result)

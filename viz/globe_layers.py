@@ -49,6 +49,8 @@ SWATH_FAINT_S = 12 * 3600.0
 BAND_COLOR = (1.0, 1.0, 1.0, 0.45)
 SWATH_TICK_S = 300.0
 SWATH_FAINT_ALPHA = 0.35
+#: An ensemble's reentry points (role ``reentry_points``), one dot per member.
+MEMBER_COLOR = (1.0, 0.3, 0.9, 1.0)
 
 
 def _markers(parent):
@@ -78,6 +80,15 @@ def _companion(result, role, k=0):
     same rank), or None if the result has none."""
     names = names_of(result, role)
     return result.trajectories[names[k]] if k < len(names) else None
+
+
+def _companion_table(result, role):
+    """The first table of ``role`` as its columns by name (:func:`viz.sampling.table`), or None."""
+    for name in result.display.names_with_role(role):
+        found = table(result, name)
+        if found is not None:
+            return found
+    return None
 
 
 def _swept_angle_rad(positions):
@@ -262,7 +273,8 @@ def _ellipse_size(summary):
 
 class DecaySwathLayer:
     """The reentry window's ground track (role ``reentry_window``: t, lat, lon), before/after nominal;
-    the decaying orbit's ``heights`` and, in the plunge, the ``decay_geodetic`` height read out."""
+    an ensemble's reentry points (role ``reentry_points``), if any, as dots; the decaying orbit's
+    ``heights`` and, in the plunge, the ``decay_geodetic`` height read out."""
 
     close_first = False
 
@@ -301,6 +313,14 @@ class DecaySwathLayer:
             else np.array([np.interp(self.nominal_s, self.t, self.points[:, k]) for k in range(3)])
         )
         _set_points(_markers(globe.ground), self.nominal_point, TARGET_COLOR, 14, edge_width=2.0, edge_color=(1, 1, 1, 1))
+        members = _companion_table(result, "reentry_points")
+        self.member_points, self.member_t, self.n_members = np.zeros((0, 3)), np.zeros(0), 0
+        if members is not None:
+            down = np.isfinite(members["t"]) & np.isfinite(members["lat"]) & np.isfinite(members["lon"])
+            self.member_t, self.n_members = members["t"][down], len(members["t"])
+            self.member_points = ground_points(members["lat"][down], members["lon"][down])
+            if down.any():
+                _set_points(_markers(globe.ground), self.member_points, MEMBER_COLOR, size=6, edge_width=0.0)
         self.marker = _markers(globe.ground)
         self.heights = _companion(result, "heights")
         self.geodetic = _companion(result, "decay_geodetic")
@@ -310,7 +330,7 @@ class DecaySwathLayer:
             "window track: orange before, blue after the nominal reentry (red dot); drawn within "
             f"{SWATH_FAINT_S / 3600:g} h of it, bold within {SWATH_BOLD_S / 3600:g} h, ticks every {SWATH_TICK_S / 60:g} min; "
             "white: latitude band"
-        ]
+        ] + (["magenta dots: the ensemble's reentry points, one per member, each equally likely"] if self.n_members else [])
 
     def position(self, t_s):
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.nominal_point
@@ -323,6 +343,8 @@ class DecaySwathLayer:
 
     def hud_items(self, t_s):
         items = {"to nominal reentry": _clock(self.nominal_s - t_s)}
+        if self.n_members:
+            items["members reentered"] = f"{int(np.count_nonzero(self.member_t <= t_s))} / {self.n_members}"
         if self.heights is None or len(self.grid_t) < 2:
             return items
         if t_s > self.grid_t[-1]:

@@ -10,13 +10,16 @@
    its ground track (``window_track``): mean elements before the hand-off, the
    direct integration after it, and past the nominal reentry the orbit it had
    then, carried on by its J2 rates (where the object would be, had it lasted).
+4. With an ``uncertainty`` section, an ensemble of such decays with drawn density, drag
+   area and mass gives the window as percentiles of its reentry times, and its reentry
+   points (:mod:`orbital.kinds.decay_reentry.ensemble`).
 
 Frames: integrated in TEME of the epoch (z the true pole), written in GCRS and
 WGS84. Trajectories: see :func:`run`.
 """
 
 import math
-from typing import Literal
+from typing import Literal, Optional
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -26,8 +29,9 @@ from orbital.dynamics.msis_profile import global_mean_density_function
 from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
 from orbital.earth.elements import j2_secular_rates, rv_to_classical
 from orbital.errors import InfeasibleScenario
-from orbital.kinds.decay_reentry.window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s
-from orbital.progress import Stage, report
+from orbital.kinds.decay_reentry.window import latitude_band_deg, prediction_window_s, track_geojson, track_times_s, utc_iso
+from orbital.kinds.decay_reentry.ensemble import ENSEMBLE_SUMMARY_KEYS, UncertaintySpec, add_ensemble
+from orbital.progress import Stage, report, share_of_run
 from orbital.propagation.decay import MeanElements, mean_to_osculating
 from orbital.propagation.propagate import propagate_orbit
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
@@ -87,6 +91,9 @@ class Scenario(ScenarioBase):
     # from 1e-12 to 1e-5 (the point within 0.2 deg, its own noise); at 1e-4 the point moves 3.7 deg
     # (400 km) and trial steps go through NaN elements. Below 1e-13 scipy raises it itself.
     rtol: Number(ge=1e-13, le=1e-6, description="relative tolerance of both integrations") = 1e-9
+    uncertainty: Optional[UncertaintySpec] = Field(
+        default=None, description="an ensemble of decays with uncertain density, drag area and mass: the window as percentiles",
+    )
 
     @model_validator(mode="after")
     def _end_below_handoff(self):
@@ -217,15 +224,6 @@ def _altitude_columns(decay, t_s, states):
     return np.column_stack([a, a * (1.0 - ecc), a * (1.0 + ecc)]) - R_EARTH_EQ_M
 
 
-def _iso(epoch_time, t_s):
-    from astropy.time import TimeDelta
-
-    from orbital.earth.frames import quiet_time_scales
-
-    with quiet_time_scales():
-        return (epoch_time + TimeDelta(t_s, format="sec")).utc.isot
-
-
 def _not_reentered(scenario, epoch, history, mean0):
     t_s = np.arange(0.0, history.t_end_s, max(scenario.history_step, history.t_end_s / MAX_HISTORY_SAMPLES))
     a, ex, ey = history.dense(t_s)[:3]
@@ -242,34 +240,13 @@ def _not_reentered(scenario, epoch, history, mean0):
     return Result(scenario.name, scenario.kind, epoch, t_s, trajectories, events, summary)
 
 
-def run(scenario):
-    """Decay, reentry and window; returns a :class:`orbital.result.Result`.
+def decay_to_reentry(scenario, forces, mean0):
+    """The decay from the mean elements ``mean0`` in ``forces``: ``(history, descent)``, ``history`` a
+    :class:`orbital.propagation.decay.DecayHistory` to the hand-off, ``descent`` the direct integration
+    from there ``(t_s, states (N, 6) TEME, reentry_s)``, or None if no hand-off within max_lifetime.
+    Progress: the orbit-averaged decay to 80 %, the plunge to 85 %."""
+    from orbital.propagation.decay import DecayHistory, perigee_height_m, propagate_mean
 
-    Trajectories on the time grid (decay history, ``history_step`` then every
-    minute of the final descent; N rows): ``object`` gcrs (x, y, z m; vx, vy,
-    vz m/s), ``object_geodetic`` wgs84 (lat deg, lon deg, alt m), ``altitude``
-    no frame (mean, perigee, apogee m above the equatorial radius). The table
-    ``window_track`` wgs84 (M, 4), on its own time base: t (s since the epoch),
-    lat deg, lon deg, alt m.
-    """
-    from astropy.time import Time
-
-    from orbital.propagation.decay import (
-        DecayHistory,
-        MeanElements,
-        mean_element_rates,
-        mean_to_osculating,
-        osculating_to_mean,
-        perigee_height_m,
-        propagate_mean,
-    )
-    from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_states
-    from orbital.earth.landmask import is_land, surface_at
-
-    epoch, r0, v0 = initial_state(scenario.object)
-    forces = object_forces(scenario)
-    mean0 = osculating_to_mean(r0, v0)
-    decay_rate_m_day = -float(mean_element_rates(mean0, forces)[0]) * DAY_S
     if perigee_height_m(mean0) > scenario.handoff_altitude:
         history = propagate_mean(
             mean0, forces, scenario.max_lifetime, scenario.handoff_altitude, scenario.rtol,
@@ -278,7 +255,7 @@ def run(scenario):
     else:  # already low: straight to the direct integration
         history = DecayHistory(lambda t: np.multiply.outer(np.asarray(mean0), np.ones_like(t)), 0.0, True, 0)
     if not history.reached_stop:
-        return _not_reentered(scenario, epoch, history, mean0)
+        return history, None
 
     r_h, v_h = mean_to_osculating(MeanElements.from_vector(history.dense(history.t_end_s)))
     grid = np.arange(history.t_end_s, history.t_end_s + MAX_DESCENT_S, DESCENT_STEP_S)
@@ -293,6 +270,47 @@ def run(scenario):
             f"handoff_altitude ({scenario.handoff_altitude / 1e3:g} km) low enough that the object falls from it within days "
             "(the default 120 km does)"
         )
+    return history, (descent_t, descent_states, reentry_s)
+
+
+def run(scenario):
+    """The nominal decay (:func:`run_nominal`) and, given an ``uncertainty`` section, the ensemble
+    of decays it describes (:func:`orbital.kinds.decay_reentry.ensemble.add_ensemble`); progress
+    shared between them by the number of decays flown."""
+    if scenario.uncertainty is None:
+        return run_nominal(scenario)
+    nominal_share = 1.0 / (scenario.uncertainty.samples + 1)
+    with share_of_run(0.0, nominal_share):
+        result = run_nominal(scenario)
+    with share_of_run(nominal_share, 1.0):
+        add_ensemble(result, scenario)
+    return result
+
+
+def run_nominal(scenario):
+    """Decay, reentry and window; returns a :class:`orbital.result.Result`.
+
+    Trajectories on the time grid (decay history, ``history_step`` then every
+    minute of the final descent; N rows): ``object`` gcrs (x, y, z m; vx, vy,
+    vz m/s), ``object_geodetic`` wgs84 (lat deg, lon deg, alt m), ``altitude``
+    no frame (mean, perigee, apogee m above the equatorial radius). The table
+    ``window_track`` wgs84 (M, 4), on its own time base: t (s since the epoch),
+    lat deg, lon deg, alt m.
+    """
+    from astropy.time import Time
+
+    from orbital.propagation.decay import mean_element_rates, osculating_to_mean
+    from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_states
+    from orbital.earth.landmask import is_land, surface_at
+
+    epoch, r0, v0 = initial_state(scenario.object)
+    forces = object_forces(scenario)
+    mean0 = osculating_to_mean(r0, v0)
+    decay_rate_m_day = -float(mean_element_rates(mean0, forces)[0]) * DAY_S
+    history, descent = decay_to_reentry(scenario, forces, mean0)
+    if descent is None:
+        return _not_reentered(scenario, epoch, history, mean0)
+    descent_t, descent_states, reentry_s = descent
     decay = _Decay(history, descent_t, descent_states)
 
     report(0.85, "decay history in GCRS and WGS84")
@@ -313,9 +331,9 @@ def run(scenario):
     summary = {
         "reentered": True,
         "lifetime_days": reentry_s / DAY_S,
-        "reentry_epoch": _iso(epoch_time, reentry_s),
-        "window_start": _iso(epoch_time, window_start_s),
-        "window_end": _iso(epoch_time, window_end_s),
+        "reentry_epoch": utc_iso(epoch_time, reentry_s),
+        "window_start": utc_iso(epoch_time, window_start_s),
+        "window_end": utc_iso(epoch_time, window_end_s),
         "window_hours": (window_end_s - window_start_s) / 3600.0,
         "nominal_lat_deg": nominal_lat,
         "nominal_lon_deg": nominal_lon,
@@ -370,7 +388,8 @@ def run(scenario):
 
 
 #: What :func:`run` puts in the summary (a run that did not reenter: reentered, lifetime_days,
-#: initial_mean_altitude_km and final_mean_altitude_km alone). Heights above the equatorial radius
+#: initial_mean_altitude_km and final_mean_altitude_km alone; with an uncertainty section, the
+#: ensemble's keys too, :data:`ENSEMBLE_SUMMARY_KEYS`). Heights above the equatorial radius
 #: unless said; times UTC; places geodetic (WGS84).
 SUMMARY_KEYS = {
     "reentered": SummaryKey("", "whether the object reached end_altitude within max_lifetime"),
@@ -394,6 +413,7 @@ SUMMARY_KEYS = {
     "long_term_steps": SummaryKey("1", "steps the orbit-averaged integration took to the hand-off"),
     "track_samples": SummaryKey("1", "samples of the window's ground track"),
     "track_step_s": SummaryKey("s", "spacing of the window's ground track (track_step, widened to stay under max_track_samples)"),
+    **ENSEMBLE_SUMMARY_KEYS,
 }
 
 KIND = KindSpec(
@@ -402,5 +422,5 @@ KIND = KindSpec(
     run=run,
     title="an object left without control decays and reenters: lifetime and window",
     summary=SUMMARY_KEYS,
-    display=DisplayHints(roles={"object": "decay", "object_geodetic": "decay_geodetic", "altitude": "heights", "window_track": "reentry_window"}, play_span="window_track", span_name="in the prediction window"),
+    display=DisplayHints(roles={"object": "decay", "object_geodetic": "decay_geodetic", "altitude": "heights", "window_track": "reentry_window", "samples": "reentry_points"}, play_span="window_track", span_name="in the prediction window"),
 )

@@ -20,6 +20,16 @@ def prediction_window_s(lifetime_s, fraction):
     return (1.0 - fraction) * lifetime_s, (1.0 + fraction) * lifetime_s
 
 
+def utc_iso(epoch_time, t_s):
+    """The instant ``t_s`` seconds after ``epoch_time`` (astropy Time), UTC ISO 8601 text."""
+    from astropy.time import TimeDelta
+
+    from orbital.earth.frames import quiet_time_scales
+
+    with quiet_time_scales():
+        return (epoch_time + TimeDelta(t_s, format="sec")).utc.isot
+
+
 def track_times_s(start_s, end_s, step_s, max_samples):
     """Evenly spaced times from ``start_s`` to ``end_s`` inclusive: a whole number of steps
     of at most ``step_s`` (s), widened so that there are at most ``max_samples`` times."""
