@@ -99,6 +99,18 @@ def test_the_90_percent_window_holds_the_nominal_and_its_median_is_near_it(ensem
 
 
 @pytest.mark.physics
+def test_the_sensitivity_puts_the_density_first_with_the_signs_of_m_over_rho_a(ensemble):
+    # lifetime ~ m / (rho Cd A): with the default sigmas (density 0.25, drag area 0.1, mass 0.05 in
+    # ln) the density drives the spread; PRCC is negative for density and area, positive for mass
+    result, _ = ensemble
+    table = result.tables["sensitivity_lifetime_days"]
+    rows = {name: dict(zip(table.columns, row)) for name, row in zip(("density_scale", "drag_area_m2", "mass_kg"), table.data)}
+    assert rows["density_scale"]["prcc_rank"] == 1
+    assert rows["density_scale"]["prcc"] < -0.9 and rows["drag_area_m2"]["prcc"] < -0.5 and rows["mass_kg"]["prcc"] > 0.5
+    assert "sensitivity.csv" in result.extra_files and result.extra_files["sensitivity.png"].startswith(b"\x89PNG")
+
+
+@pytest.mark.physics
 def test_the_window_widens_in_proportion_to_the_density_sigma():
     """lifetime ~ 1 / density: with the same draws (seed), ln of each member's lifetime moves by
     sigma z, so ln(p95 / p05) doubles with sigma, and for sigma 0.25 it is near 2 x 1.645 x 0.25

@@ -35,7 +35,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from orbital.errors import SensitivityError
-from orbital.result import Table
+from orbital.result import Result, Table
 
 #: at least this many more samples than inputs (PRCC's t test keeps >= 10 degrees of freedom)
 MIN_SAMPLES_ABOVE_INPUTS = 11
@@ -282,3 +282,19 @@ def _correlation_ratio(bins: np.ndarray, y: np.ndarray, weights: np.ndarray, bin
     between = np.sum(counts[filled] * (means - mean) ** 2) / total
     within = (squares[filled].sum() - np.sum(counts[filled] * means * means)) / max(total - filled.sum(), 1.0)
     return float((between - (filled.sum() - 1) / total * within) / variance)
+
+
+def add_to_result(result: Result, inputs: Mapping[str, Sequence[float]], outputs: Mapping[str, Sequence[float]], seed: int = 0) -> Optional[Sensitivity]:
+    """The sensitivity of an ensemble's ``outputs`` to its drawn ``inputs``, added to ``result``: a table
+    ``sensitivity_<output>`` per output analysed, ``sensitivity.csv`` and ``sensitivity.png``. An
+    ensemble too small or too uniform to analyse gets none of them (returns None): its ``samples``
+    table still holds the data."""
+    try:
+        found = sensitivity(inputs, outputs, seed=seed)
+    except SensitivityError:
+        return None
+    for output in found.outputs:
+        result.tables[f"sensitivity_{output}"] = found.table(output)
+    result.extra_files["sensitivity.csv"] = found.to_csv()
+    result.extra_files["sensitivity.png"] = found.png()
+    return found

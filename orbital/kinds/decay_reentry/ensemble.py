@@ -26,6 +26,7 @@ import numpy as np
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from orbital.analysis.sensitivity import add_to_result
 from orbital.engine import SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng
 from orbital.errors import InfeasibleScenario, SchedulerError
 from orbital.kind_contract import SummaryKey
@@ -192,6 +193,8 @@ def add_ensemble(result, scenario) -> None:
         "one ensemble member per row, each equally likely: its drawn inputs and where and when it reentered (NaN: not within max_lifetime)",
         "t_reentry",
     )
+    add_to_result(result, {"density_scale": inputs[:, 0], "drag_area_m2": inputs[:, 1], "mass_kg": inputs[:, 2]},
+                  {"lifetime_days": reentry_s / DAY_S}, seed=scenario.seed)
     for t_s, kind, share in ((p05, "ensemble_window_start", "5 %"), (p95, "ensemble_window_end", "95 %")):
         if t_s is not None:
             result.events.append(Event(t_s, kind, f"{share} of the {spec.samples} ensemble members have reentered"))
