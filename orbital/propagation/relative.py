@@ -2,20 +2,21 @@
 
 Both bodies fly in the inertial frame they are given in (TEME of the epoch for the kinds; J2 acts
 about its z) under the same gravity, point mass plus J2 if asked
-(:func:`orbital.dynamics.gravity.gravity_acceleration`), as one 12-state ODE
+(:func:`orbital.dynamics.gravity.gravity_acceleration`), and drag in co-rotating US76 air if a
+:class:`Drag` is given (:class:`orbital.dynamics.forces.OrbitForces`), as one 12-state ODE
 ``[r_target, v_target, dr, dv]`` (m, m/s), where ``dr, dv`` is the chaser's inertial state minus
-the target's, a float64 difference, and the chaser's acceleration is ``g(r_target + dr) + a``.
-Carrying the difference itself (Encke style) keeps the step-size control on metres rather than
+the target's, a float64 difference, and the chaser's acceleration is ``g(r_target + dr) + a``
+(plus its drag). Carrying the difference itself (Encke style) keeps the step-size control on metres rather than
 on 7,000 km positions; the physics is the same as propagating the two inertial states. LVLH:
 x radial out, y along-track, z orbit normal; velocities are seen in the rotating frame.
 
 What acts on the chaser beyond gravity is a :class:`Chaser` plug-in, which knows the
 integrator only through this module: it names the times where its dynamics change (the
 integrator stops there, so no step straddles a discontinuity), applies impulses there, and for
-each segment between them gives a :class:`Segment`: an acceleration in LVLH (held constant, and
-or a function of time and the relative state), terminal events located by the solver, and step
+each segment between them gives a :class:`Segment`: an acceleration in LVLH (held constant, plus
+a function of time and the relative state, if any), terminal events located by the solver, and step
 limits. :class:`Loads` is the plain plug-in: LVLH accelerations, impulses at given times and
-terminal events. The target feels nothing but gravity.
+terminal events. The target feels only gravity and its drag.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Callable, Optional, Protocol, Sequence
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from orbital.dynamics.forces import OrbitForces
 from orbital.dynamics.gravity import gravity_acceleration
 from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.progress import Stage
@@ -89,6 +91,23 @@ def with_impulse(y: np.ndarray, delta_v_lvlh_m_s) -> np.ndarray:
     rel_v = rel_v + np.asarray(delta_v_lvlh_m_s, dtype=float)
     r_chaser, v_chaser = lvlh_to_inertial(rs, vs, rel_r, rel_v)
     return np.concatenate([rs, vs, r_chaser - rs, v_chaser - vs])
+
+
+@dataclass(frozen=True)
+class Drag:
+    """Drag on both bodies in US76 air co-rotating with the Earth, its density times ``density_scale``:
+    each body's Cd A / m (m^2/kg)."""
+
+    target_cd_area_over_mass_m2_kg: float
+    chaser_cd_area_over_mass_m2_kg: float
+    density_scale: float = 1.0
+
+    def forces(self) -> tuple[OrbitForces, OrbitForces]:
+        """The target's and the chaser's forces, whose drag the integrator takes."""
+        return tuple(
+            OrbitForces(drag=True, cd_area_over_mass_m2_kg=cd_a_m, density_scale=self.density_scale)
+            for cd_a_m in (self.target_cd_area_over_mass_m2_kg, self.chaser_cd_area_over_mass_m2_kg)
+        )
 
 
 @dataclass
@@ -186,22 +205,28 @@ def _solver_event(event: RelativeEventFunction):
     return of_state
 
 
-def _rhs(include_j2: bool, segment: Segment):
+def _rhs(include_j2: bool, drag: Optional[Drag], segment: Segment):
     """d/dt [r_target, v_target, dr, dv] over ``segment``."""
     accel_lvlh, acceleration = segment.accel_lvlh_m_s2, segment.acceleration
     pushed = acceleration is not None or accel_lvlh.any()
+    drag_forces = None if drag is None else drag.forces()
 
     def rhs(t, y):
         rs, dr = y[0:3], y[6:9]
         g = gravity_acceleration(np.stack([rs, rs + dr]), include_j2=include_j2)
-        a_rel = g[1] - g[0]
+        a_target, a_rel = g[0], g[1] - g[0]
+        if drag_forces is not None:
+            vs = y[3:6]
+            target_drag = drag_forces[0].drag_acceleration(rs, vs)
+            a_target = a_target + target_drag
+            a_rel = a_rel + (drag_forces[1].drag_acceleration(rs + dr, vs + y[9:12]) - target_drag)
         if pushed:
             basis, rel_r, rel_v = relative_lvlh_one(y)
             a_lvlh = accel_lvlh
             if acceleration is not None:
                 a_lvlh = a_lvlh + acceleration(t, rel_r, rel_v)
             a_rel = a_rel + a_lvlh @ basis
-        return np.concatenate([y[3:6], g[0], y[9:12], a_rel])
+        return np.concatenate([y[3:6], a_target, y[9:12], a_rel])
 
     return rhs
 
@@ -211,12 +236,14 @@ def fly_relative(
     y0: np.ndarray,
     times_s: np.ndarray,
     include_j2: bool = True,
+    drag: Optional[Drag] = None,
     progress: Optional[Stage] = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fly from state ``y0`` (12, :func:`initial_state`) at t = 0 to ``times_s[-1]`` (s).
 
     ``times_s``: the output grid (s, increasing, from 0); ``chaser``: what acts on the chaser;
-    ``include_j2``: gravity with J2 or point mass only; ``progress``: reports the time flown.
+    ``include_j2``: gravity with J2 or point mass only; ``drag``: drag on both bodies, or none;
+    ``progress``: reports the time flown.
     Returns the states (N, 12) at ``times_s`` (:func:`relative_lvlh` turns them into LVLH) and the
     segments' observed values (N,) (zeros where a segment observes nothing).
     """
@@ -233,7 +260,7 @@ def fly_relative(
         t_next = min(t_next, segment.t_end_s)
         out = times_s[emitted : np.searchsorted(times_s, t_next, side="right" if t_next >= t_end else "left")]
         sol = solve_ivp(
-            _rhs(include_j2, segment),
+            _rhs(include_j2, drag, segment),
             (t, t_next),
             y,
             method="DOP853",
