@@ -268,7 +268,7 @@ class _Run:
     # -- tether events --------------------------------------------------------
 
     def tether_events(self):
-        """Terminal events of the current branch: leaving it, and (taut) the line parting."""
+        """Events of the current branch (functions of t and the LVLH state): leaving it, and (taut) the line parting."""
         if not self.tether_on():
             return []
         tether = self.tether
