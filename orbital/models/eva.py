@@ -1,34 +1,34 @@
 """Spacewalk drift: a crew member near the station, with pushes, a tether and SAFER.
 
-Both bodies fly in the inertial frame (GCRS) under the same gravity, point mass
-plus J2 (:func:`orbital.dynamics.gravity.gravity_acceleration`), integrated together as one
-12-state ODE ``[r_station, v_station, dr, dv]`` (m, m/s), where ``dr, dv`` is the
-crew member's inertial state minus the station's and his acceleration is
-``g(r_station + dr) + f / m``. Carrying the difference itself (Encke style) keeps
-the step-size control on metres rather than on 7,000 km positions; the physics is
-the same as propagating the two inertial states. Relative states are rotated into
-LVLH (x radial out, y along-track, z orbit normal) by :mod:`orbital.earth.frames`.
+The station (the target) and the crew member (the chaser) fly together in the relative
+integrator, :func:`orbital.propagation.relative.fly_relative`: both under the same gravity,
+point mass plus J2, in the inertial frame the station is given in (GCRS, or TEME of epoch, where
+z is the true pole), the crew member reported in the station's LVLH frame (x radial out, y
+along-track, z orbit normal). This module is the crew member's plug-in there (:class:`_Run`):
+the tether (:mod:`orbital.models.tether`), pushes, and SAFER thrust.
 
-Forces on the crew member: the tether (:mod:`orbital.models.tether`), pushes, and SAFER
-thrust. The station (about 420 t) is assumed not to feel them: at 240 kg the
+The station (about 420 t) is assumed not to feel them: at 240 kg the
 tether's reaction would move it by about 0.06 % of the crew member's motion.
 Separations are measured from the station's centre of mass, the LVLH origin.
-J2 acts about the z axis of the inertial frame the station is given in: GCRS, or
-TEME of epoch (where z is the true pole).
 """
 
 from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
 from orbital.earth import elements
 from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.propagation.cw import cw_propagate
-from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
-from orbital.dynamics.gravity import gravity_acceleration
+from orbital.propagation.relative import (
+    Segment,
+    fly_relative,
+    initial_state,
+    relative_lvlh,
+    relative_lvlh_one,
+    with_impulse,
+)
 from orbital.progress import Stage
 from orbital.result import Event
 from orbital.models.tether import (
@@ -43,11 +43,6 @@ from orbital.models.tether import (
 #: Crew member + suit + SAFER, kg (REFERENCES.md: 230 to 250 kg).
 DEFAULT_MASS_KG = 240.0
 
-_RTOL = 1e-10
-#: Absolute tolerances: station r (m), v (m/s); relative dr (m), dv (m/s).
-_ATOL = np.array([1e-4] * 3 + [1e-7] * 3 + [1e-6] * 3 + [1e-9] * 3)
-#: Longest integrator step (s) with no tether on the line.
-_MAX_STEP_S = 10.0
 #: Longest step (s) while a tether is slack and its end is within reach: an event is only
 #: seen where the sign of d - L differs between step ends, so a slack excursion past the
 #: line's length shorter than this could hide inside one step (found at ~7 s with 10 s steps).
@@ -61,9 +56,6 @@ _SLACK_SEGMENT_MAX_S = 30.0
 _SLACK_RECHECK_S = 5.0
 #: Taut and slack switch this far (m) past full payout, each way: a branch never ends where it began.
 _SWITCH_HYSTERESIS_M = 1e-9
-#: First step (s) tried in a segment: SAFER's control periods and idle checks are
-#: then single steps; longer first steps cost accuracy at tether restarts.
-_FIRST_STEP_S = 2.0
 #: Dense samples per integrator step when looking for the peak tension of a taut phase.
 _TENSION_SAMPLES_PER_STEP = 8
 
@@ -213,43 +205,16 @@ def mean_motion_rad_s(r_m, v_m_s):
     return elements.mean_motion_rad_s(1.0 / (2.0 / r - np.dot(v_m_s, v_m_s) / MU_EARTH_M3_S2))
 
 
-def _relative_lvlh(y):
-    """Relative position and velocity (LVLH) from integrator state(s) (..., 12)."""
-    rs, vs = y[..., 0:3], y[..., 3:6]
-    return inertial_to_lvlh(rs, vs, rs + y[..., 6:9], vs + y[..., 9:12])
-
-
-def _cross(a, b):
-    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
-
-
-def _relative_lvlh_one(y):
-    """Fast path of :func:`_relative_lvlh` for one state (12,), for the integrator.
-
-    Returns the LVLH basis (rows x, y, z in inertial axes, as
-    :func:`orbital.earth.frames.lvlh_basis`), relative position and rotating-frame
-    velocity; the tests hold it to the :mod:`orbital.earth.frames` reference.
-    """
-    rs, vs = y[0:3], y[3:6]
-    h = _cross(rs, vs)
-    r2, h_norm = rs @ rs, np.sqrt(h @ h)
-    x, z = rs / np.sqrt(r2), h / h_norm
-    basis = np.array([x, _cross(z, x), z])
-    rel_r = basis @ y[6:9]
-    rate = h_norm / r2  # LVLH turns about its z axis
-    rel_v = basis @ y[9:12] - rate * np.array([-rel_r[1], rel_r[0], 0.0])
-    return basis, rel_r, rel_v
-
-
 @dataclass
 class _Run:
-    """The mutable state of one simulation (see :func:`simulate_eva`)."""
+    """The crew member's plug-in for :func:`orbital.propagation.relative.fly_relative` (a
+    :class:`~orbital.propagation.relative.Chaser`) and the mutable state of one simulation
+    (see :func:`simulate_eva`): pushes, the tether and SAFER."""
 
     mass_kg: float
     pushes: tuple
     tether: object
     safer: object
-    include_j2: bool
     tether_state: TetherState = None
     taut: bool = False
     safer_accel_lvlh: np.ndarray = field(default_factory=lambda: np.zeros(3))
@@ -259,7 +224,6 @@ class _Run:
     safer_dv_used: float = 0.0
     returned: bool = False
     held_from_s: Optional[float] = None
-    progress_span: tuple = (0.0, 1.0)
     held_lvlh_m: np.ndarray = None
     max_tension: float = 0.0
     pushes_started: set = field(default_factory=set)
@@ -276,28 +240,22 @@ class _Run:
         """Tether force (N, LVLH) and tension (N) on the current branch."""
         return tether_force_lvlh(self.tether, self.tether_state, self.mass_kg, rel_r, rel_v, self.taut)
 
+    def tension(self, rel_r, rel_v):
+        """Tether tension (N) at relative states (LVLH, (3,) or (N, 3)), current branch."""
+        return self.tether_pull(rel_r, rel_v)[1]
+
     def tensions_at(self, states):
         """Tether tension (N, (N,)) at integrator states (N, 12), current branch."""
-        return self.tether_pull(*_relative_lvlh(states))[1]
+        return self.tension(*relative_lvlh(states))
 
     def tension_one(self, y):
         """Tether tension (N) at one state (12,), current branch."""
-        _, rel_r, rel_v = _relative_lvlh_one(y)
-        return self.tether_pull(rel_r, rel_v)[1]
+        _, rel_r, rel_v = relative_lvlh_one(y)
+        return self.tension(rel_r, rel_v)
 
-    def rhs(self, t, y, accel_lvlh):
-        """d/dt [r_station, v_station, dr, dv]; ``accel_lvlh`` (m/s^2) is held over the segment."""
-        rs, dr = y[0:3], y[6:9]
-        g = gravity_acceleration(np.stack([rs, rs + dr]), include_j2=self.include_j2)
-        a_rel = g[1] - g[0]
-        tether_on = self.tether_on()
-        if tether_on or accel_lvlh.any():
-            basis, rel_r, rel_v = _relative_lvlh_one(y)
-            a_lvlh = accel_lvlh
-            if tether_on:
-                a_lvlh = a_lvlh + self.tether_pull(rel_r, rel_v)[0] / self.mass_kg
-            a_rel = a_rel + a_lvlh @ basis
-        return np.concatenate([y[3:6], g[0], y[9:12], a_rel])
+    def tether_acceleration(self, t, rel_r, rel_v):
+        """The line's pull on him (m/s^2, LVLH), current branch."""
+        return self.tether_pull(rel_r, rel_v)[0] / self.mass_kg
 
     def constant_accel_lvlh(self, t_mid):
         """SAFER plus force pushes acting over a segment around ``t_mid`` (m/s^2, LVLH)."""
@@ -310,7 +268,7 @@ class _Run:
     # -- tether events --------------------------------------------------------
 
     def tether_events(self):
-        """Terminal events of the current branch: leaving it, and (taut) the line parting."""
+        """Events of the current branch (functions of t and the LVLH state): leaving it, and (taut) the line parting."""
         if not self.tether_on():
             return []
         tether = self.tether
@@ -319,25 +277,24 @@ class _Run:
         # crossing out of it (a swing at full payout, d'' > 0 while slack, found it again and again)
         hysteresis_m = _SWITCH_HYSTERESIS_M if self.taut else -_SWITCH_HYSTERESIS_M
 
-        def length_reached(t, y, accel_lvlh):
-            return anchor_offset(tether, _relative_lvlh_one(y)[1])[1] - tether.max_length_m + hysteresis_m
+        def length_reached(t, rel_r, rel_v):
+            return anchor_offset(tether, rel_r)[1] - tether.max_length_m + hysteresis_m
 
-        length_reached.terminal = True
         length_reached.direction = -1.0 if self.taut else 1.0
+        length_reached.samples_after = False  # a sample at the switch still sees the branch it ends
         if not self.taut:
             return [length_reached]
 
-        def breaks(t, y, accel_lvlh):
-            return self.tension_one(y) - tether.breaking_load_n
+        def breaks(t, rel_r, rel_v):
+            return self.tension(rel_r, rel_v) - tether.breaking_load_n
 
-        breaks.terminal = True
         breaks.direction = 1.0
         return [length_reached, breaks]
 
     def slack_reach_s(self, y):
         """Time (s) during which the slack line's end is surely out of his reach from state ``y``
         (with no pushes or SAFER acting): the gap to full payout over twice his speed plus a margin."""
-        _, rel_r, rel_v = _relative_lvlh_one(y)
+        _, rel_r, rel_v = relative_lvlh_one(y)
         gap_m = self.tether.max_length_m - float(anchor_offset(self.tether, rel_r)[1])
         speed = float(np.linalg.norm(rel_v))
         return min(_SLACK_SEGMENT_MAX_S, max(gap_m, 0.0) / (2.0 * speed + _SLACK_SPEED_MARGIN_M_S))
@@ -384,9 +341,9 @@ class _Run:
             self.max_tension = max(self.max_tension, min(float(tensions.max()), self.tether.breaking_load_n))
         return event
 
-    def on_tether_event(self, t, y, which):
-        """Switch branch (``which`` = 0) or part the line (``which`` = 1) at time t."""
-        rel_r, rel_v = _relative_lvlh(y)
+    def on_event(self, t, y, which):
+        """The line's event at time t: switch branch (``which`` = 0) or part (``which`` = 1)."""
+        rel_r, rel_v = relative_lvlh(y)
         tension = float(self.tether_pull(rel_r, rel_v)[1])
         if which == 1:  # it parts as the tension reaches the breaking load, however fast it rose
             tension = self.tether.breaking_load_n
@@ -415,13 +372,9 @@ class _Run:
             elif push.delta_v_lvlh_m_s is None:
                 detail = f"force {list(push.force_lvlh_n)} N LVLH for {push.duration_s:g} s"
             else:
-                rs, vs = y[0:3], y[3:6]
-                rel_r, rel_v = _relative_lvlh(y)
-                rel_v = rel_v + np.asarray(push.delta_v_lvlh_m_s, dtype=float)
-                r_crew, v_crew = lvlh_to_inertial(rs, vs, rel_r, rel_v)
-                y = np.concatenate([rs, vs, r_crew - rs, v_crew - vs])
+                y = with_impulse(y, push.delta_v_lvlh_m_s)
                 if self.first_impulse is None:
-                    self.first_impulse = (push.time_s, np.concatenate(_relative_lvlh(y)))
+                    self.first_impulse = (push.time_s, np.concatenate(relative_lvlh(y)))
                 detail = f"delta-v ({', '.join(f'{v:.3f}' for v in push.delta_v_lvlh_m_s)}) m/s LVLH"
             self.events.append(Event(push.time_s, "push", detail))
         return y
@@ -438,7 +391,7 @@ class _Run:
             self.safer_active = False
             self.events.append(Event(t, "safer_budget_exhausted", f"{safer.delta_v_budget_m_s:g} m/s used"))
             return
-        _, rel_r, rel_v = _relative_lvlh_one(y)
+        _, rel_r, rel_v = relative_lvlh_one(y)
         distance = np.linalg.norm(rel_r - np.asarray(safer.target_lvlh_m, dtype=float))
         captured = distance < safer.capture_radius_m and np.linalg.norm(rel_v) < safer.capture_speed_m_s
         if captured and not self.returned:
@@ -458,81 +411,48 @@ class _Run:
             self.safer_dv_used += cost
         self.safer_accel_lvlh = accel
 
-    def next_boundary(self, t, t_end):
-        """The next time (s) after t where a push starts or ends or SAFER updates."""
-        times = [t_end]
-        times += [p.time_s for p in self.pushes if p.time_s > t]
-        times += [p.end_s for p in self.pushes if p.end_s > t]
+    # -- the plug-in ----------------------------------------------------------
+
+    def next_boundary_s(self, t_s):
+        """The next time (s) after ``t_s`` where a push starts or ends or SAFER updates."""
+        times = [p.time_s for p in self.pushes if p.time_s > t_s]
+        times += [p.end_s for p in self.pushes if p.end_s > t_s]
         if self.safer_active:
             times.append(self.safer_next_s)
-        return min(times)
+        return min(times, default=np.inf)
 
-    # -- the integration loop -------------------------------------------------
+    def at_boundary(self, t_s, y):
+        """Pushes due by ``t_s``, then SAFER's update if it is due; the state after."""
+        y = self.apply_impulses(t_s, y)
+        if self.safer_active and t_s >= self.safer_next_s - 1e-9:
+            self.safer_update(t_s, y)
+        return y
 
-    def fly(self, y, times):
-        """Integrate from t = 0 to ``times[-1]``; states (N, 12) and tensions (N,) at ``times``."""
-        t_end = times[-1]
-        states = np.empty((times.size, 12))
-        tensions = np.zeros(times.size)
-        emitted, t = 0, 0.0
-        progress = Stage("spacewalk drift", 0.0, t_end, *self.progress_span)
-        while True:
-            y = self.apply_impulses(t, y)
-            if self.safer_active and t >= self.safer_next_s - 1e-9:
-                self.safer_update(t, y)
-            if t >= t_end:
-                return states, tensions
-            t_next = self.next_boundary(t, t_end)
-            tether_on, taut = self.tether_on(), self.taut
-            # pushes and SAFER updates are boundaries: the same acceleration over all of [t, t_next]
-            accel_lvlh = self.constant_accel_lvlh(0.5 * (t + t_next))
-            max_step = _MAX_STEP_S
-            if tether_on and not taut:
-                free = not accel_lvlh.any()
-                reach_s = self.slack_reach_s(y) if free else 0.0
-                if reach_s > _TETHER_MAX_STEP_S:  # the line's end is out of reach until then: long steps
-                    t_next = min(t_next, t + reach_s)
-                else:
-                    max_step = _TETHER_MAX_STEP_S
-                    if free:
-                        t_next = min(t_next, t + _SLACK_RECHECK_S)
-            out = times[emitted : np.searchsorted(times, t_next, side="right" if t_next >= t_end else "left")]
-            sol = solve_ivp(
-                self.rhs,
-                (t, t_next),
-                y,
-                method="DOP853",
-                t_eval=out if out.size and out[-1] == t_next else np.append(out, t_next),
-                events=self.tether_events(),
-                dense_output=tether_on and taut,
-                args=(accel_lvlh,),
-                rtol=_RTOL,
-                atol=_ATOL,
-                max_step=max_step,
-                first_step=min(t_next - t, _FIRST_STEP_S),
-            )
-            if sol.status < 0:
-                raise RuntimeError(f"EVA integration failed at t = {t:.3f} s: {sol.message}")
-            event = None
-            if sol.status == 1:
-                which = next(i for i, te in enumerate(sol.t_events) if te.size)
-                event = (float(sol.t_events[which][0]), sol.y_events[which][0], which)
-            if tether_on and taut:
-                event = self.taut_segment_end(sol, event)
-            count = min(len(sol.t), out.size)  # the last point may be t_next, not a sample
-            if event is not None:  # samples at or after a break belong to the broken line
-                count = min(count, int(np.searchsorted(out, event[0], side="left" if event[2] == 1 else "right")))
-            if count:
-                states[emitted : emitted + count] = sol.y[:, :count].T
-                if tether_on:
-                    tensions[emitted : emitted + count] = self.tensions_at(sol.y[:, :count].T)
-            emitted += count
-            if event is not None:
-                t, y = event[0], event[1]
-                self.on_tether_event(*event)
+    def segment(self, t_s, t_next_s, y):
+        """Pushes and SAFER held over [t_s, t_next_s]; the line's pull and its events on the
+        current branch; while it is slack, short steps where its end is within his reach."""
+        # pushes and SAFER updates are boundaries: the same acceleration over all of the segment
+        accel_lvlh = self.constant_accel_lvlh(0.5 * (t_s + t_next_s))
+        if not self.tether_on():
+            return Segment(t_next_s, accel_lvlh)
+        segment = Segment(
+            t_next_s, accel_lvlh, self.tether_acceleration, self.tether_events(),
+            observe=self.tension, dense_output=self.taut,
+        )
+        if not self.taut:
+            free = not accel_lvlh.any()
+            reach_s = self.slack_reach_s(y) if free else 0.0
+            if reach_s > _TETHER_MAX_STEP_S:  # the line's end is out of reach until then: long steps
+                segment.t_end_s = min(t_next_s, t_s + reach_s)
             else:
-                t, y = t_next, sol.y[:, -1]
-            progress(t)
+                segment.max_step_s = _TETHER_MAX_STEP_S
+                if free:
+                    segment.t_end_s = min(t_next_s, t_s + _SLACK_RECHECK_S)
+        return segment
+
+    def end_segment(self, sol, event):
+        """On a taut line, the line parting before the solver's ``event`` (see :meth:`taut_segment_end`)."""
+        return self.taut_segment_end(sol, event) if self.tether_on() and self.taut else event
 
 
 def output_times(t_end_s: float, step_s: float) -> np.ndarray:
@@ -602,13 +522,11 @@ def simulate_eva(
         raise ValueError("times_s must increase from 0 to t_end_s")
     rs0 = np.asarray(station_r0_m, dtype=float)
     vs0 = np.asarray(station_v0_m_s, dtype=float)
-    r_crew, v_crew = lvlh_to_inertial(rs0, vs0, rel_r0_lvlh_m, rel_v0_lvlh_m_s)
-    y = np.concatenate([rs0, vs0, r_crew - rs0, v_crew - vs0])
+    y = initial_state(rs0, vs0, rel_r0_lvlh_m, rel_v0_lvlh_m_s)
 
-    run = _Run(mass_kg, tuple(sorted(pushes, key=lambda p: p.time_s)), tether, safer, include_j2)
-    run.progress_span = progress_span
+    run = _Run(mass_kg, tuple(sorted(pushes, key=lambda p: p.time_s)), tether, safer)
     if tether is not None:
-        distance = anchor_offset(tether, _relative_lvlh(y)[0])[1]
+        distance = anchor_offset(tether, relative_lvlh(y)[0])[1]
         run.tether_state = TetherState(payout_m=min(float(distance), tether.max_length_m))
         run.taut = bool(is_taut(tether, distance))
     if safer is not None and safer.enabled:
@@ -616,10 +534,11 @@ def simulate_eva(
 
     times = output_times(float(t_end_s), float(output_dt_s)) if times_s is None else np.asarray(times_s, dtype=float)
     y = run.apply_impulses(0.0, y)
-    rel0 = np.concatenate(_relative_lvlh(y))
-    states, tensions = run.fly(y, times)
+    rel0 = np.concatenate(relative_lvlh(y))
+    progress = Stage("spacewalk drift", 0.0, times[-1], *progress_span)
+    states, tensions = fly_relative(run, y, times, include_j2=include_j2, progress=progress)
 
-    rel_r, rel_v = _relative_lvlh(states)
+    rel_r, rel_v = relative_lvlh(states)
     if run.held_from_s is not None:  # holding on where SAFER brought him: at rest in LVLH
         held = times >= run.held_from_s
         rel_r[held], rel_v[held] = run.held_lvlh_m, 0.0

@@ -1,0 +1,297 @@
+"""A target and a chaser flown together; the chaser reported in the target's LVLH frame.
+
+Both bodies fly in the inertial frame they are given in (TEME of the epoch for the kinds; J2 acts
+about its z) under the same gravity, point mass plus J2 if asked
+(:func:`orbital.dynamics.gravity.gravity_acceleration`), and drag in co-rotating US76 air if a
+:class:`Drag` is given (:class:`orbital.dynamics.forces.OrbitForces`), as one 12-state ODE
+``[r_target, v_target, dr, dv]`` (m, m/s), where ``dr, dv`` is the chaser's inertial state minus
+the target's, a float64 difference, and the chaser's acceleration is ``g(r_target + dr) + a``
+(plus its drag). Carrying the difference itself (Encke style) keeps the step-size control on metres rather than
+on 7,000 km positions; the physics is the same as propagating the two inertial states. LVLH:
+x radial out, y along-track, z orbit normal; velocities are seen in the rotating frame.
+
+What acts on the chaser beyond gravity is a :class:`Chaser` plug-in, which knows the
+integrator only through this module: it names the times where its dynamics change (the
+integrator stops there, so no step straddles a discontinuity), applies impulses there, and for
+each segment between them gives a :class:`Segment`: an acceleration in LVLH (held constant, plus
+a function of time and the relative state, if any), terminal events located by the solver, and step
+limits. :class:`Loads` is the plain plug-in: LVLH accelerations, impulses at given times and
+terminal events. The target feels only gravity and its drag.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Protocol, Sequence
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from orbital.dynamics.forces import OrbitForces
+from orbital.dynamics.gravity import gravity_acceleration
+from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
+from orbital.progress import Stage
+
+_RTOL = 1e-10
+#: Absolute tolerances: target r (m), v (m/s); relative dr (m), dv (m/s).
+_ATOL = np.array([1e-4] * 3 + [1e-7] * 3 + [1e-6] * 3 + [1e-9] * 3)
+#: Longest integrator step (s) unless a segment asks for shorter.
+MAX_STEP_S = 10.0
+#: First step (s) tried in a segment: short control periods are then single steps;
+#: longer first steps cost accuracy where a force switches on.
+_FIRST_STEP_S = 2.0
+
+#: An LVLH acceleration (m/s^2, (3,)) of time (s) and the relative position (m) and velocity (m/s).
+AccelerationLvlh = Callable[[float, np.ndarray, np.ndarray], np.ndarray]
+#: A located event: a function of time (s) and the relative position and velocity whose sign
+#: change the solver finds; it may carry ``direction`` as solve_ivp's events do, and
+#: ``samples_after = False`` if an output sample at its very time belongs to the dynamics before
+#: it (by default, to those after). Always terminal: it ends the segment.
+RelativeEventFunction = Callable[[float, np.ndarray, np.ndarray], float]
+
+
+def initial_state(target_r_m, target_v_m_s, rel_r_lvlh_m, rel_v_lvlh_m_s) -> np.ndarray:
+    """The integrator's state (12,) from the target's inertial state and the chaser's LVLH state (m, m/s)."""
+    rs = np.asarray(target_r_m, dtype=float)
+    vs = np.asarray(target_v_m_s, dtype=float)
+    r_chaser, v_chaser = lvlh_to_inertial(rs, vs, rel_r_lvlh_m, rel_v_lvlh_m_s)
+    return np.concatenate([rs, vs, r_chaser - rs, v_chaser - vs])
+
+
+def relative_lvlh(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The chaser's LVLH position (m) and rotating-frame velocity (m/s) from integrator states (..., 12)."""
+    rs, vs = y[..., 0:3], y[..., 3:6]
+    return inertial_to_lvlh(rs, vs, rs + y[..., 6:9], vs + y[..., 9:12])
+
+
+def _cross(a, b):
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+
+
+def relative_lvlh_one(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fast path of :func:`relative_lvlh` for one state (12,), for the integrator.
+
+    Returns the LVLH basis (rows x, y, z in inertial axes, as
+    :func:`orbital.earth.frames.lvlh_basis`), relative position and rotating-frame
+    velocity; the tests hold it to the :mod:`orbital.earth.frames` reference.
+    """
+    rs, vs = y[0:3], y[3:6]
+    h = _cross(rs, vs)
+    r2, h_norm = rs @ rs, np.sqrt(h @ h)
+    x, z = rs / np.sqrt(r2), h / h_norm
+    basis = np.array([x, _cross(z, x), z])
+    rel_r = basis @ y[6:9]
+    rate = h_norm / r2  # LVLH turns about its z axis
+    rel_v = basis @ y[9:12] - rate * np.array([-rel_r[1], rel_r[0], 0.0])
+    return basis, rel_r, rel_v
+
+
+def with_impulse(y: np.ndarray, delta_v_lvlh_m_s) -> np.ndarray:
+    """State (12,) after an impulse ``delta_v_lvlh_m_s`` (m/s, LVLH) on the chaser."""
+    rs, vs = y[0:3], y[3:6]
+    rel_r, rel_v = relative_lvlh(y)
+    rel_v = rel_v + np.asarray(delta_v_lvlh_m_s, dtype=float)
+    r_chaser, v_chaser = lvlh_to_inertial(rs, vs, rel_r, rel_v)
+    return np.concatenate([rs, vs, r_chaser - rs, v_chaser - vs])
+
+
+@dataclass(frozen=True)
+class Drag:
+    """Drag on both bodies in US76 air co-rotating with the Earth, its density times ``density_scale``:
+    each body's Cd A / m (m^2/kg)."""
+
+    target_cd_area_over_mass_m2_kg: float
+    chaser_cd_area_over_mass_m2_kg: float
+    density_scale: float = 1.0
+
+    def forces(self) -> tuple[OrbitForces, OrbitForces]:
+        """The target's and the chaser's forces, whose drag the integrator takes."""
+        return tuple(
+            OrbitForces(drag=True, cd_area_over_mass_m2_kg=cd_a_m, density_scale=self.density_scale)
+            for cd_a_m in (self.target_cd_area_over_mass_m2_kg, self.chaser_cd_area_over_mass_m2_kg)
+        )
+
+
+@dataclass
+class Segment:
+    """The chaser's dynamics from a boundary to ``t_end_s`` (s), where they may change next.
+
+    ``accel_lvlh_m_s2``: held constant (m/s^2, LVLH); ``acceleration``: an :data:`AccelerationLvlh`
+    added to it, or None; ``events``: :data:`RelativeEventFunction` list, terminal (the first
+    that fires ends the segment); ``observe``: a function of relative positions and velocities
+    (k, 3) giving a value per output sample (k,) (a tether's tension), or None (zeros);
+    ``dense_output``: keep the solver's dense output for :meth:`Chaser.end_segment`.
+    """
+
+    t_end_s: float
+    accel_lvlh_m_s2: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    acceleration: Optional[AccelerationLvlh] = None
+    events: Sequence[RelativeEventFunction] = ()
+    max_step_s: float = MAX_STEP_S
+    observe: Optional[Callable[[np.ndarray, np.ndarray], np.ndarray]] = None
+    dense_output: bool = False
+
+
+#: A located event: (time s, integrator state (12,), index into the segment's events).
+FoundEvent = tuple[float, np.ndarray, int]
+
+
+class Chaser(Protocol):
+    """What acts on the chaser beyond gravity, as the integrator asks for it."""
+
+    def next_boundary_s(self, t_s: float) -> float:
+        """The next time (s) after ``t_s`` where the dynamics change (inf if none)."""
+
+    def at_boundary(self, t_s: float, y: np.ndarray) -> np.ndarray:
+        """Act at a boundary (impulses due by ``t_s``, a controller's update); the state (12,) after."""
+
+    def segment(self, t_s: float, t_next_s: float, y: np.ndarray) -> Segment:
+        """The dynamics from ``t_s`` to at most ``t_next_s``, from state ``y`` (12,)."""
+
+    def end_segment(self, sol, event: Optional[FoundEvent]) -> Optional[FoundEvent]:
+        """The event ending a flown segment (the solver's ``event``, or an earlier one found on its
+        dense output ``sol.sol``), or None if it runs to its end."""
+
+    def on_event(self, t_s: float, y: np.ndarray, which: int) -> None:
+        """The segment's event ``which`` fired at ``t_s`` in state ``y`` (12,)."""
+
+
+@dataclass
+class Loads:
+    """The plain :class:`Chaser`: LVLH ``accelerations`` (:data:`AccelerationLvlh`), ``impulses``
+    ``(time s, delta-v m/s LVLH)`` and ``events`` (:data:`RelativeEventFunction`), each of which
+    fires once and is kept in ``fired`` as ``(time s, index into events, LVLH state (6,) m, m/s)``;
+    the flight goes on."""
+
+    accelerations: Sequence[AccelerationLvlh] = ()
+    impulses: Sequence[tuple[float, Sequence[float]]] = ()
+    events: Sequence[RelativeEventFunction] = ()
+    fired: list = field(default_factory=list)
+
+    def _waiting(self):
+        """Indices of the events that have not fired."""
+        done = {which for _, which, _ in self.fired}
+        return [i for i in range(len(self.events)) if i not in done]
+
+    def next_boundary_s(self, t_s):
+        return min([time_s for time_s, _ in self.impulses if time_s > t_s], default=np.inf)
+
+    def at_boundary(self, t_s, y):
+        for time_s, delta_v in self.impulses:
+            if time_s == t_s:
+                y = with_impulse(y, delta_v)
+        return y
+
+    def _total(self, t, rel_r, rel_v):
+        return sum(a(t, rel_r, rel_v) for a in self.accelerations)
+
+    def segment(self, t_s, t_next_s, y):
+        acceleration = self._total if self.accelerations else None
+        return Segment(t_next_s, acceleration=acceleration, events=[self.events[i] for i in self._waiting()])
+
+    def end_segment(self, sol, event):
+        return event
+
+    def on_event(self, t_s, y, which):
+        self.fired.append((t_s, self._waiting()[which], np.concatenate(relative_lvlh(y))))
+
+
+def _solver_event(event: RelativeEventFunction):
+    """``event`` as solve_ivp calls it: of time and the integrator's state; terminal."""
+
+    def of_state(t, y):
+        return event(t, *relative_lvlh_one(y)[1:])
+
+    of_state.terminal = True
+    of_state.direction = getattr(event, "direction", 0.0)
+    return of_state
+
+
+def _rhs(include_j2: bool, drag: Optional[Drag], segment: Segment):
+    """d/dt [r_target, v_target, dr, dv] over ``segment``."""
+    accel_lvlh, acceleration = segment.accel_lvlh_m_s2, segment.acceleration
+    pushed = acceleration is not None or accel_lvlh.any()
+    drag_forces = None if drag is None else drag.forces()
+
+    def rhs(t, y):
+        rs, dr = y[0:3], y[6:9]
+        g = gravity_acceleration(np.stack([rs, rs + dr]), include_j2=include_j2)
+        a_target, a_rel = g[0], g[1] - g[0]
+        if drag_forces is not None:
+            vs = y[3:6]
+            target_drag = drag_forces[0].drag_acceleration(rs, vs)
+            a_target = a_target + target_drag
+            a_rel = a_rel + (drag_forces[1].drag_acceleration(rs + dr, vs + y[9:12]) - target_drag)
+        if pushed:
+            basis, rel_r, rel_v = relative_lvlh_one(y)
+            a_lvlh = accel_lvlh
+            if acceleration is not None:
+                a_lvlh = a_lvlh + acceleration(t, rel_r, rel_v)
+            a_rel = a_rel + a_lvlh @ basis
+        return np.concatenate([y[3:6], a_target, y[9:12], a_rel])
+
+    return rhs
+
+
+def fly_relative(
+    chaser: Chaser,
+    y0: np.ndarray,
+    times_s: np.ndarray,
+    include_j2: bool = True,
+    drag: Optional[Drag] = None,
+    progress: Optional[Stage] = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fly from state ``y0`` (12, :func:`initial_state`) at t = 0 to ``times_s[-1]`` (s).
+
+    ``times_s``: the output grid (s, increasing, from 0); ``chaser``: what acts on the chaser;
+    ``include_j2``: gravity with J2 or point mass only; ``drag``: drag on both bodies, or none;
+    ``progress``: reports the time flown.
+    Returns the states (N, 12) at ``times_s`` (:func:`relative_lvlh` turns them into LVLH) and the
+    segments' observed values (N,) (zeros where a segment observes nothing).
+    """
+    t_end = times_s[-1]
+    states = np.empty((times_s.size, 12))
+    observed = np.zeros(times_s.size)
+    emitted, t, y = 0, 0.0, np.asarray(y0, dtype=float)
+    while True:
+        y = chaser.at_boundary(t, y)
+        if t >= t_end:
+            return states, observed
+        t_next = min(t_end, chaser.next_boundary_s(t))
+        segment = chaser.segment(t, t_next, y)
+        t_next = min(t_next, segment.t_end_s)
+        out = times_s[emitted : np.searchsorted(times_s, t_next, side="right" if t_next >= t_end else "left")]
+        sol = solve_ivp(
+            _rhs(include_j2, drag, segment),
+            (t, t_next),
+            y,
+            method="DOP853",
+            t_eval=out if out.size and out[-1] == t_next else np.append(out, t_next),
+            events=[_solver_event(e) for e in segment.events] or None,
+            dense_output=segment.dense_output,
+            rtol=_RTOL,
+            atol=_ATOL,
+            max_step=segment.max_step_s,
+            first_step=min(t_next - t, _FIRST_STEP_S),
+        )
+        if sol.status < 0:
+            raise RuntimeError(f"relative integration failed at t = {t:.3f} s: {sol.message}")
+        event = None
+        if sol.status == 1:
+            which = next(i for i, te in enumerate(sol.t_events) if te.size)
+            event = (float(sol.t_events[which][0]), sol.y_events[which][0], which)
+        event = chaser.end_segment(sol, event)
+        count = min(len(sol.t), out.size)  # the last point may be t_next, not a sample
+        if event is not None:  # samples after the event (and by default at it) belong to what follows it
+            at_event = "left" if getattr(segment.events[event[2]], "samples_after", True) else "right"
+            count = min(count, int(np.searchsorted(out, event[0], side=at_event)))
+        if count:
+            states[emitted : emitted + count] = sol.y[:, :count].T
+            if segment.observe is not None:
+                observed[emitted : emitted + count] = segment.observe(*relative_lvlh(sol.y[:, :count].T))
+        emitted += count
+        if event is not None:
+            t, y = event[0], event[1]
+            chaser.on_event(*event)
+        else:
+            t, y = t_next, sol.y[:, -1]
+        if progress is not None:
+            progress(t)
