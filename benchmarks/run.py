@@ -114,15 +114,15 @@ def case_reentry_batch(repeats, n_samples):
     from orbital.kinds import reentry as R
     from orbital.propagation.batch_integrator import integrate
     from orbital.propagation.descent_reference import integrate_reference
-    from orbital.kinds.reentry_footprint import coast, draw_params
+    from orbital.kinds.reentry_footprint import coast, coast_end_s, draw_params
     from orbital.schema import initial_state
 
     scn = scenario.load("soyuz_footprint", [f"n_samples={n_samples}", "progress=false"])
     _, r0, v0 = initial_state(scn.station)
     Y0 = np.concatenate([r0, v0])
     _, guidance = R.plan(scn, Y0)
-    params, seq = draw_params(scn), R.sequence(scn)
-    t_c = float(np.min(params.burn_start_s))
+    params, seq = draw_params(scn, range(n_samples)), R.sequence(scn)
+    t_c = coast_end_s(scn)
     Yc = coast(Y0[None, :], 0.0, t_c, R.nominal_params(scn), seq)
     Ys = np.repeat(Yc, n_samples, axis=0)
     one = params.subset(np.array([0]))

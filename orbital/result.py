@@ -37,7 +37,7 @@ FRAMES: dict[str, str] = {
 }
 
 #: SI units (and dimensionless markers) a column may carry.
-SI_UNITS: frozenset[str] = frozenset({"m", "m/s", "s", "N", "rad", "W/m2", "1"})
+SI_UNITS: frozenset[str] = frozenset({"m", "m/s", "s", "kg", "N", "rad", "W/m2", "1"})
 #: Units outside SI a column may carry, each with its reason.
 OTHER_UNITS: dict[str, str] = {
     "deg": "geodetic latitude and longitude (frame wgs84), as every map reads them",
