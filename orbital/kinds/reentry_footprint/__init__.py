@@ -62,7 +62,7 @@ from orbital.models import soyuz
 from orbital.progress import reporting, within
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.result import Event, Result, Table
-from orbital.schema import Quantity, StrictModel, field_error, initial_state
+from orbital.schema import Quantity, StrictModel, initial_state
 
 
 class DispersionSpec(StrictModel):
@@ -94,7 +94,7 @@ class Scenario(soyuz.SoyuzScenario):
         try:
             return check_scheduler(value, "scheduler")
         except SchedulerError:
-            raise field_error("scheduler", str(value), f"not a scheduler; {SCHEDULER_EXPECTED}") from None
+            raise ValueError(f"not a scheduler; {SCHEDULER_EXPECTED}") from None
 
 
 #: The shared coast ends this many timing sigmas before the planned burn.
@@ -276,7 +276,7 @@ def fly_chunk(job: "tuple[Descents, range]") -> Chunk:
     ok = out.landed
     lat, lon, land = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
     if np.any(ok):
-        la, lo, _ = soyuz.teme_to_geodetic(descents.epoch, out.t_touchdown[ok], out.r_touchdown[ok])
+        la, lo, _ = soyuz.teme_to_geodetic(descents.epoch, out.t_touchdown[ok], out.r_touchdown[ok], each_alone=True)
         lat[ok], lon[ok], land[ok] = la, lo, is_land(la, lo)
     index = np.arange(samples.start, samples.stop, dtype=float)
     landings = np.column_stack([lat, lon, land, out.peak_g, out.peak_heat, out.v_touchdown, index, out.t_touchdown])[ok]
