@@ -48,8 +48,8 @@ Earth opens it). Over :data:`PARQUET_FROM_SAMPLES` samples: ``landings.parquet``
 import io
 import json
 import math
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Optional
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -314,7 +314,7 @@ def simulate(scn):
                 landings[n_rows:n_rows + len(chunk.landings)] = chunk.landings
                 drawn[samples.start:samples.stop] = chunk.samples
                 stats, n_rows = stats + chunk.stats, n_rows + len(chunk.landings)
-    return epoch, planned, landings[:n_rows].copy(), drawn, stats
+    return epoch, planned, landings if n_rows == len(landings) else landings[:n_rows].copy(), drawn, stats
 
 
 def _cpus():
