@@ -393,7 +393,7 @@ def teme_to_geodetic(epoch, t_s, r_teme, each_alone=False):
     m = teme_to_gcrs_matrix(epoch_time)
     r = np.asarray(r_teme, dtype=float)
     r_gcrs = np.stack([r[:, 0] * m[i, 0] + r[:, 1] * m[i, 1] + r[:, 2] * m[i, 2] for i in range(3)], axis=-1) if each_alone else r @ m.T
-    return gcrs_to_geodetic(epoch_time, np.asarray(t_s, dtype=float), r_gcrs, interpolate=not each_alone)
+    return gcrs_to_geodetic(epoch_time, np.asarray(t_s, dtype=float), r_gcrs, each_alone)
 
 
 def ground_distance_km(lat1, lon1, lat2, lon2):
