@@ -1,6 +1,6 @@
 """issim against poliastro, side by side in one run; prints times and ratios.
 
-    python benchmarks/run.py [--quick] [--sweeps-only]
+    python benchmarks/run.py [--quick] [--sweeps-only] [--footprint-only [--footprint-sizes 10000,100000]]
 
 Each case times issim and its poliastro counterpart on the same machine in the
 same run, so the ratio means something even on a shared, noisy machine. Times are
@@ -135,15 +135,15 @@ def case_reentry_batch(repeats, n_samples):
     from orbital.kinds import reentry as R
     from orbital.propagation.batch_integrator import integrate
     from orbital.propagation.descent_reference import integrate_reference
-    from orbital.kinds.reentry_footprint import coast, draw_params
+    from orbital.kinds.reentry_footprint import coast, coast_end_s, draw_params
     from orbital.schema import initial_state
 
     scn = scenario.load("soyuz_footprint", [f"n_samples={n_samples}", "progress=false"])
     _, r0, v0 = initial_state(scn.station)
     Y0 = np.concatenate([r0, v0])
     _, guidance = R.plan(scn, Y0)
-    params, seq = draw_params(scn), R.sequence(scn)
-    t_c = float(np.min(params.burn_start_s))
+    params, seq = draw_params(scn, range(n_samples)), R.sequence(scn)
+    t_c = coast_end_s(scn)
     Yc = coast(Y0[None, :], 0.0, t_c, R.nominal_params(scn), seq)
     Ys = np.repeat(Yc, n_samples, axis=0)
     one = params.subset(np.array([0]))
@@ -166,6 +166,39 @@ def case_footprint_end_to_end(n_samples):
         start = time.perf_counter()
         run_command(command + [str(Path(tmp) / "fp"), "--set", f"n_samples={n_samples}"])
         return time.perf_counter() - start
+
+
+def footprint_run(n_samples, scheduler, tmp):
+    """`issim run soyuz_footprint --set n_samples=N --scheduler S`, a fresh process (its LocalCluster
+    started in it); returns (wall s, peak resident memory in MB of the issim process and what it waited for)."""
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = Path(tmp) / f"fp-{n_samples}-{scheduler}"
+    command = [str(ISSIM), "run", "soyuz_footprint", "--json", "--set", "progress=false", "--set", f"n_samples={n_samples}",
+               "--scheduler", scheduler, "--out", str(out)]
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *command], check=True, capture_output=True, text=True, cwd=HERE.parent)
+    return time.perf_counter() - start, int(done.stdout.split()[-1]) / 1024.0
+
+
+def footprint_scaling(sizes):
+    """Samples per second of the footprint end to end, in-process (threads) and on a 2-worker
+    LocalCluster started for the run, at each size; peak memory of each (the issim process; the
+    cluster's workers are other processes)."""
+    import os
+    import shutil
+    import tempfile
+
+    print(f"footprint scaling (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; the numba cache warm)")
+    print(f"{'samples':>10}{'in-process [/s]':>17}{'peak [MB]':>11}{'LocalCluster [/s]':>19}{'peak [MB]':>11}{'cluster/in-process':>20}")
+    with tempfile.TemporaryDirectory() as tmp:
+        footprint_run(10, "inprocess", tmp)  # caches warm
+        for n in sizes:
+            here, here_mb = footprint_run(n, "inprocess", tmp)
+            there, there_mb = footprint_run(n, "local", tmp)
+            print(f"{n:>10}{n / here:>17.0f}{here_mb:>11.0f}{n / there:>19.0f}{there_mb:>11.0f}{here / there:>19.2f}x")
+            for entry in Path(tmp).iterdir():
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 def case_decay_year(repeats, cowell_days):
@@ -295,10 +328,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--sweeps-only", action="store_true", help="only the sweeps, in-process against a 2-worker LocalCluster")
+    parser.add_argument("--footprint-only", action="store_true", help="only the footprint: 10k end to end, and samples/s in-process against a 2-worker LocalCluster")
+    parser.add_argument("--footprint-sizes", default="10000,100000,1000000", help="sample counts of the footprint scaling (comma-separated)")
     args = parser.parse_args()
     repeats = 2 if args.quick else 5
+    sizes = [int(n) for n in args.footprint_sizes.split(",")] if not args.quick else [1000, 10_000]
     if args.sweeps_only:
         sweep_timings(args.quick)
+        return
+    if args.footprint_only:
+        n_fp = 1000 if args.quick else 10_000
+        print(f"soyuz_footprint, {n_fp} samples, end to end, fresh process: {case_footprint_end_to_end(n_fp):.2f} s (aim: 10,000 under 3 s)")
+        footprint_scaling(sizes)
         return
 
     from orbital.propagation import astro
@@ -329,7 +370,8 @@ def main():
         )
         n_fp = 1000 if args.quick else 10_000
         elapsed = case_footprint_end_to_end(n_fp)
-        print(f"{f'soyuz_footprint, {n_fp} samples':<34}{elapsed:>12.3f}{'-':>14}{'-':>10}   end to end, fresh process (aim: 10,000 under 10 s)")
+        print(f"{f'soyuz_footprint, {n_fp} samples':<34}{elapsed:>12.3f}{'-':>14}{'-':>10}   end to end, fresh process (aim: 10,000 under 3 s)")
+    footprint_scaling(sizes)
     sweep_timings(args.quick)
     viewer_fps(args.quick)
 

@@ -124,6 +124,7 @@ def run(
     overwrite: bool = typer.Option(False, "--overwrite", help="replace an earlier run in --out (only a directory issim wrote)"),
     json_output: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout, nothing else"),
     view_after: bool = typer.Option(False, "--view", help="open the 3D viewer on the result afterwards"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="where an ensemble's chunks run (a footprint's descents): inprocess (default), local (a 2-worker LocalCluster) or tcp://HOST:PORT (a running dask scheduler)"),
 ):
     """Run a scenario, print its summary and write a run directory."""
     import json
@@ -131,7 +132,7 @@ def run(
     from orbital.errors import RunDirError
     from orbital.io.run_dirs import resolved_yaml, summary_document
 
-    model = _load(scenario, set_ or [])
+    model = _with_scheduler(_load(scenario, set_ or []), scheduler)
     if view_after:
         _check_window()
     with _claim_run_dir(out, overwrite, model.name) as slot:
@@ -218,10 +219,31 @@ def _claim_run_dir(out, overwrite, scenario_name):
         _fail(str(exc) if out is not None else f"{exc} (--out DIR names one)")
 
 
+def _with_scheduler(model, scheduler):
+    """``model`` with ``scheduler`` (``--scheduler``) as its field; exit 2 if it is no scheduler or the
+    scenario runs no ensemble."""
+    if scheduler is None:
+        return model
+    from orbital import load
+    from orbital.engine import check_scheduler
+    from orbital.errors import ScenarioError, SchedulerError
+
+    try:
+        check_scheduler(scheduler, "--scheduler")
+    except SchedulerError as exc:
+        _fail(str(exc))
+    if "scheduler" not in type(model).model_fields:
+        _fail(f"--scheduler {scheduler!r}: {model.name} (kind {model.kind}) runs no ensemble; expected a scenario of kind reentry_footprint")
+    try:
+        return load(model, {"scheduler": scheduler})
+    except ScenarioError as exc:
+        _fail(str(exc))
+
+
 def _run(source, model, show_progress=True):
     """Run a validated model (a progress bar on a terminal); inputs that cannot make a run end with one message and exit 2."""
     from orbital.runners import first_run_note, run_scenario
-    from orbital.errors import InfeasibleScenario
+    from orbital.errors import InfeasibleScenario, SchedulerError
 
     note = first_run_note(model)
     if note:
@@ -229,7 +251,7 @@ def _run(source, model, show_progress=True):
     try:
         with _progress_display(f"{model.name} ({model.kind})", show_progress) as callback:
             return run_scenario(model, progress=callback)
-    except InfeasibleScenario as exc:
+    except (InfeasibleScenario, SchedulerError) as exc:
         _fail(f"{source}: {exc}")
 
 

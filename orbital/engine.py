@@ -3,14 +3,15 @@ tasks, in this process or on a Dask cluster (``dask.distributed``, imported only
 
 ``scheduler`` names where the tasks run:
 
-- ``None`` or ``"inprocess"``: here, one chunk after another;
+- ``None`` or ``"inprocess"``: here, one chunk after another (or in ``threads`` threads, for tasks
+  whose work releases the GIL, such as compiled numba kernels);
 - ``"local"``: a ``LocalCluster`` on 127.0.0.1 started for the call (2 worker processes, 1 thread each);
 - ``"tcp://HOST:PORT"``: a running cluster (``dask scheduler``, then ``dask worker tcp://HOST:PORT``).
 
 Results come back in chunk order as they finish, with at most ``window`` chunks submitted and
 not yet handed back (memory stays bounded however many chunks there are); each finished chunk
 is reported through :mod:`orbital.progress`. A KeyboardInterrupt cancels the outstanding tasks
-and is raised again. Random draws per sample come from :func:`sample_rng`, derived from the seed
+and is raised again (in-process threads are asked to stop: :func:`stop_event`). Random draws per sample come from :func:`sample_rng`, derived from the seed
 and the sample's index alone, so results do not depend on how samples are chunked or where
 they run.
 """
@@ -18,6 +19,7 @@ they run.
 from __future__ import annotations
 
 import re
+import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Optional, Sequence
 
@@ -77,6 +79,7 @@ def run_chunks(
     window: Optional[int] = None,
     what: str = "chunks",
     option: str = "--scheduler",
+    threads: int = 1,
 ) -> Iterator[Any]:
     """``task(chunk)`` for each chunk, yielded in chunk order as the tasks finish.
 
@@ -84,11 +87,13 @@ def run_chunks(
     result depends on its chunk alone. ``window``: the most chunks submitted and not yet yielded
     (default: 4 per worker). Each finished chunk reports ``(chunks done / chunks, "<what> k/n")``.
     Reports made inside ``task`` are not passed on (they would mix with the chunks' own).
-    ``option`` names the scheduler in messages (``--scheduler``, ``sweep.scheduler``).
+    ``option`` names the scheduler in messages (``--scheduler``, ``sweep.scheduler``). ``threads``:
+    in-process, the chunks run in that many threads of this process (window default: 2 per thread);
+    an interrupted run sets :func:`stop_event` for the tasks still running and waits for them.
     """
     scheduler = check_scheduler(scheduler, option)
     if scheduler == INPROCESS:
-        yield from _run_here(task, chunks, what)
+        yield from _run_here(task, chunks, what) if threads <= 1 else _run_in_threads(task, chunks, threads, window, what)
         return
     with _client(scheduler, option) as client:
         yield from _run_on_cluster(client, task, chunks, window, what)
@@ -100,6 +105,40 @@ def _run_here(task, chunks, what):
             result = task(chunk)
         report(done / len(chunks), f"{what} {done}/{len(chunks)}")
         yield result
+
+
+_thread = threading.local()
+
+
+def stop_event() -> Optional[threading.Event]:
+    """In a task run in-process in threads (:func:`run_chunks` ``threads``): the event set when the
+    run is interrupted, for work that can stop between steps; None anywhere else."""
+    return getattr(_thread, "stop", None)
+
+
+def _run_in_threads(task, chunks, threads, window, what):
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    stop = threading.Event()
+    pool = ThreadPoolExecutor(threads, initializer=lambda: setattr(_thread, "stop", stop))
+    window = 2 * threads if window is None else window
+    n, futures, yielded = len(chunks), {}, 0
+    try:
+        while yielded < n:
+            for index in range(yielded, min(n, yielded + window)):
+                if index not in futures:
+                    futures[index] = pool.submit(task, chunks[index])
+            while not futures[yielded].done():
+                wait([futures[yielded]], timeout=0.1)  # in steps: Ctrl-C is seen at once
+            result = futures.pop(yielded).result()  # a task's error is raised here
+            yielded += 1
+            report(yielded / n, f"{what} {yielded}/{n}")
+            yield result
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_on_cluster(client, task, chunks, window, what):

@@ -27,6 +27,14 @@ def reporting(callback: Optional[ProgressCallback]) -> Iterator[None]:
         _callback.reset(token)
 
 
+@contextmanager
+def within(lo: float, hi: float) -> Iterator[None]:
+    """Reports made inside the ``with`` block, mapped into the share ``[lo, hi]`` of the caller's."""
+    outer = _callback.get()
+    with reporting(None if outer is None else (lambda fraction, what: outer(lo + (hi - lo) * fraction, what))):
+        yield
+
+
 def report(fraction_done: float, what: str = "") -> None:
     """Tell the installed callback (if any) how far the run has come, clipped to [0, 1]."""
     callback = _callback.get()

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from orbital.engine import LOCAL, chunk_ranges, check_scheduler, run_chunks, sample_rng, sample_seed_sequence
+from orbital.engine import LOCAL, chunk_ranges, check_scheduler, run_chunks, sample_rng, sample_seed_sequence, stop_event
 from orbital.errors import SchedulerError
 from orbital.progress import report, reporting
 
@@ -66,6 +66,36 @@ def test_ctrl_c_in_process_stops_at_once_and_is_raised():
     with pytest.raises(KeyboardInterrupt):
         list(run_chunks(task, list(range(6))))
     assert ran == [0, 1, 2]
+
+
+def test_threads_give_what_one_thread_gives_in_chunk_order_one_report_each():
+    chunks = chunk_ranges(40, 3)
+    here, calls = _collect(chunks)
+    threaded, threaded_calls = _collect(chunks, threads=3, window=4)
+    assert all(np.array_equal(a, b) for a, b in zip(here, threaded)) and len(threaded) == len(chunks)
+    assert threaded_calls == calls
+
+
+def test_ctrl_c_in_threads_asks_the_running_tasks_to_stop_and_waits_for_them():
+    import threading
+
+    started, stopped = threading.Barrier(3), []
+
+    def task(chunk):
+        if chunk == 0:
+            return chunk
+        started.wait(10)  # both running tasks have started
+        stopped.append(stop_event().wait(10))  # a task's work sees the event between steps
+        return chunk
+
+    def interrupt(fraction, what):
+        started.wait(10)
+        raise KeyboardInterrupt  # as Ctrl-C does, while the engine waits for the next chunk
+
+    with reporting(interrupt), pytest.raises(KeyboardInterrupt):
+        list(run_chunks(task, [0, 1, 2, 3], threads=2, window=3))
+    assert stopped == [True, True]  # both were asked, and the engine waited for them
+    assert stop_event() is None  # only the engine's threads have one
 
 
 @pytest.mark.parametrize("value", ["tcp://127.0.0.1", "127.0.0.1:8786", "tcp://127.0.0.1:99999", "locla", "", 8786])

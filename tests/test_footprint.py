@@ -20,8 +20,8 @@ def test_same_seed_same_footprint_bit_for_bit():
     a = simulate(_footprint(40))[2]
     b = simulate(_footprint(40))[2]
     c = simulate(_footprint(40, ["seed=1"]))[2]
-    assert np.array_equal(a.r_touchdown, b.r_touchdown) and np.array_equal(a.peak_g, b.peak_g)
-    assert not np.array_equal(a.r_touchdown, c.r_touchdown)
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a[:, :2], c[:, :2])
 
 
 def test_progress_reports_rising_times_then_the_end():
@@ -35,30 +35,9 @@ def test_progress_reports_rising_times_then_the_end():
     Y0 = np.concatenate([r0, v0])
     _, guidance = R.plan(scn, Y0)
     seen = []
-    integrate(np.repeat(Y0[None], 20, axis=0), 0.0, draw_params(scn), R.sequence(scn), guidance, progress=seen.append)
+    integrate(np.repeat(Y0[None], 20, axis=0), 0.0, draw_params(scn, range(20)), R.sequence(scn), guidance, progress=seen.append)
     assert len(seen) > 10 and seen[-1] == np.inf
     assert np.all(np.diff(seen[:-1]) >= 0.0) and seen[-2] > 3000.0  # the slowest sample's clock, to touchdown
-
-
-def test_threads_give_the_same_descents_bit_for_bit():
-    from orbital.models import soyuz as R
-    from orbital.propagation.batch_integrator import MIN_SAMPLES_PER_THREAD, integrate, integrate_in_threads
-    from orbital.kinds.reentry_footprint import draw_params
-    from orbital.schema import initial_state
-
-    n = 2 * MIN_SAMPLES_PER_THREAD + 1  # two uneven halves
-    scn = _footprint(n, ["burn.start=0 s"])
-    _, r0, v0 = initial_state(scn.station)
-    Y0 = np.concatenate([r0, v0])
-    _, guidance = R.plan(scn, Y0)
-    args = (np.repeat(Y0[None], n, axis=0), 0.0, draw_params(scn), R.sequence(scn), guidance)
-    seen = []
-    one, two = integrate(*args), integrate_in_threads(*args, progress=seen.append, n_threads=2, chunk_samples=300)
-    for name in ("r_touchdown", "t_touchdown", "v_touchdown", "peak_g", "peak_g_alt", "peak_heat", "bank_reversals"):
-        assert np.array_equal(getattr(one, name), getattr(two, name))
-    for name, values in one.events.items():
-        assert all(np.array_equal(values[k], two.events[name][k], equal_nan=True) for k in values)
-    assert 0.0 <= seen[0] and seen[-1] == 1.0 and np.all(np.diff(seen) >= 0.0)  # fraction of the work done, rising
 
 
 @pytest.mark.physics
@@ -178,5 +157,5 @@ def test_a_burn_is_never_drawn_before_undocking():
     # began at the epoch (undocking) and ended start + duration later: shorter burns, less delta-v.
     from orbital.kinds.reentry_footprint import draw_params
 
-    params = draw_params(_footprint(200, ["burn.start=0 s", "dispersions.timing=10 s"]))
+    params = draw_params(_footprint(200, ["burn.start=0 s", "dispersions.timing=10 s"]), range(200))
     assert np.all(params.burn_start_s >= 0.0)

@@ -88,11 +88,18 @@ def _earth_orientation(times):
     return ut1_jd1, ut1_jd2, xp.to_value(u.rad), yp.to_value(u.rad)
 
 
-def _precession_nutation(tt, t_s):
+def _precession_nutation(tt, t_s, epoch_tt=None):
     """GCRS->CIRS matrices (IAU 2006/2000A) at TT ``tt`` = epoch + ``t_s``.
 
-    Sampled every PRECESSION_NUTATION_STEP_S and interpolated when that is cheaper.
+    Sampled every PRECESSION_NUTATION_STEP_S and interpolated when that is cheaper. Given the
+    epoch in TT (``epoch_tt``), always interpolated between nodes at whole steps from it, so
+    that a time's matrix does not depend on the other times of the call.
     """
+    if epoch_tt is not None:
+        step = PRECESSION_NUTATION_STEP_S
+        nodes_s = np.arange(np.floor(t_s.min() / step), np.floor(t_s.max() / step) + 2) * step
+        at_nodes = erfa.c2i06a(epoch_tt.jd1, epoch_tt.jd2 + nodes_s / DAY_S).reshape(nodes_s.size, 9)
+        return np.stack([np.interp(t_s, nodes_s, at_nodes[:, k]) for k in range(9)], axis=-1).reshape(t_s.shape + (3, 3))
     n_nodes = int(np.ceil(np.ptp(t_s) / PRECESSION_NUTATION_STEP_S)) + 1
     if n_nodes >= t_s.size:
         return erfa.c2i06a(tt.jd1, tt.jd2)
@@ -120,27 +127,32 @@ def gcrs_to_cirs_matrices(epoch, t_s):
     return _precession_nutation(tt, t_s)
 
 
-def gcrs_to_itrs_matrices(epoch, t_s):
+def gcrs_to_itrs_matrices(epoch, t_s, each_alone=False):
     """Rotation matrices (N, 3, 3) taking GCRS vectors to ITRS at ``epoch`` + ``t_s`` (s).
 
     IAU 2006/2000A precession-nutation, Earth rotation angle from UT1 and polar
     motion, the CIO-based chain astropy itself uses for GCRS -> CIRS -> ITRS.
+    ``each_alone``: the precession-nutation interpolated between nodes fixed by the epoch alone,
+    so that a time's matrix does not depend on the other times of the call.
     """
     t_s, utc, tt = _times(epoch, t_s)
     with quiet_time_scales():
         ut1_jd1, ut1_jd2, xp, yp = _earth_orientation(utc)
     polar_motion = erfa.pom00(xp, yp, erfa.sp00(tt.jd1, tt.jd2))
-    return erfa.c2tcio(_precession_nutation(tt, t_s), erfa.era00(ut1_jd1, ut1_jd2), polar_motion)
+    with quiet_time_scales():
+        epoch_tt = epoch.tt if each_alone else None
+    return erfa.c2tcio(_precession_nutation(tt, t_s, epoch_tt), erfa.era00(ut1_jd1, ut1_jd2), polar_motion)
 
 
-def gcrs_to_itrs(epoch, t_s, r_m):
+def gcrs_to_itrs(epoch, t_s, r_m, each_alone=False):
     """GCRS positions ``r_m`` (N, 3) at ``epoch`` (Time) + ``t_s`` (N,) s to ITRS (m)."""
-    return np.einsum("...ij,...j->...i", gcrs_to_itrs_matrices(epoch, t_s), np.asarray(r_m, dtype=float))
+    return np.einsum("...ij,...j->...i", gcrs_to_itrs_matrices(epoch, t_s, each_alone), np.asarray(r_m, dtype=float))
 
 
-def gcrs_to_geodetic(epoch, t_s, r_m):
-    """GCRS positions (N, 3) in m to WGS84 ``(lat_deg, lon_deg, alt_m)``."""
-    return itrs_to_geodetic(gcrs_to_itrs(epoch, t_s, r_m))
+def gcrs_to_geodetic(epoch, t_s, r_m, each_alone=False):
+    """GCRS positions (N, 3) in m to WGS84 ``(lat_deg, lon_deg, alt_m)`` (``each_alone``: see
+    :func:`gcrs_to_itrs_matrices`)."""
+    return itrs_to_geodetic(gcrs_to_itrs(epoch, t_s, r_m, each_alone))
 
 
 def itrs_to_geodetic(r_m):

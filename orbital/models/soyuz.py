@@ -381,15 +381,19 @@ def plan(scn, Y0, progress_span=None):
     return outcome, guidance
 
 
-def teme_to_geodetic(epoch, t_s, r_teme):
-    """TEME-of-epoch positions (N, 3) at ``t_s`` (N,) to WGS84 ``(lat_deg, lon_deg, alt_m)``."""
+def teme_to_geodetic(epoch, t_s, r_teme, each_alone=False):
+    """TEME-of-epoch positions (N, 3) at ``t_s`` (N,) to WGS84 ``(lat_deg, lon_deg, alt_m)``.
+    ``each_alone``: each position's result does not depend on the others of the call (no
+    interpolation across them, no matrix product whose rounding depends on N)."""
     from astropy.time import Time
 
     from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_matrix
 
     epoch_time = Time(epoch, scale="utc")
     m = teme_to_gcrs_matrix(epoch_time)
-    return gcrs_to_geodetic(epoch_time, np.asarray(t_s, dtype=float), np.asarray(r_teme, dtype=float) @ m.T)
+    r = np.asarray(r_teme, dtype=float)
+    r_gcrs = np.stack([r[:, 0] * m[i, 0] + r[:, 1] * m[i, 1] + r[:, 2] * m[i, 2] for i in range(3)], axis=-1) if each_alone else r @ m.T
+    return gcrs_to_geodetic(epoch_time, np.asarray(t_s, dtype=float), r_gcrs, each_alone)
 
 
 def ground_distance_km(lat1, lon1, lat2, lon2):

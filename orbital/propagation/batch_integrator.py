@@ -26,10 +26,7 @@ The reference path, one descent through poliastro's Cowell, is
 points to metres (tests/test_reentry_parity.py).
 """
 
-import os
-import threading
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,15 +38,6 @@ from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, 
 STEP_S = np.array([20.0, 10.0, 10.0, 1.0, 0.5, 0.5, 10.0, 0.0])
 #: Step (s) of the entry while still above HIGH_ENTRY_ALTITUDE_M (thin air, weak forces).
 HIGH_ENTRY_STEP_S, HIGH_ENTRY_ALTITUDE_M = 2.0, 70.0e3
-
-#: Fewest samples worth a thread of their own in :func:`integrate_in_threads`.
-MIN_SAMPLES_PER_THREAD = 500
-#: Samples per chunk of work in :func:`integrate_in_threads`. A chunk costs about 1 ms of CPU per
-#: sample plus some 0.2 s for its ~900 steps whatever its size (measured: 1 sample 0.17 s, 4,000
-#: samples 4.4 s), so 2,000 keeps that overhead near 10 % while the threads share the work evenly.
-CHUNK_SAMPLES = 2000
-#: Wall time (s) between two looks of :func:`integrate_in_threads` at its chunks (progress, errors, Ctrl-C).
-PROGRESS_PERIOD_S = 0.25
 
 
 class Cancelled(Exception):
@@ -85,13 +73,6 @@ class Outcome:
     peak_heat_alt: np.ndarray
     bank_reversals: np.ndarray  # count (lifting guidance)
     history: dict = field(default_factory=dict)  # with record=True: t (M,), Y (M, 6), phase, sensed_g, heat, bank_side
-
-    @classmethod
-    def concatenate(cls, parts):
-        """One outcome of the samples of ``parts`` (in order); histories are not kept."""
-        per_sample = [f.name for f in fields(cls) if f.name not in ("events", "history")]
-        events = {name: {k: np.concatenate([p.events[name][k] for p in parts]) for k in parts[0].events[name]} for name in parts[0].events}
-        return cls(**{name: np.concatenate([getattr(p, name) for p in parts]) for name in per_sample}, events=events)
 
 
 def _empty_events(n):
@@ -388,61 +369,3 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
         if progress is not None and (steps % 20 == 0 or not fl.idx.size):
             progress(float(fl.t.min()) if fl.t.size else np.inf)
     return tally.outcome()
-
-
-def clock_fraction(t_start_s, t_end_s):
-    """Fraction of the flight from ``t_start_s`` to ``t_end_s`` reached by a clock ``t_s`` (inf: 1)."""
-    span = max(t_end_s - t_start_s, 1.0)
-    return lambda t_s: 1.0 if not np.isfinite(t_s) else min(max((t_s - t_start_s) / span, 0.0), 1.0)
-
-
-def integrate_in_threads(Y0, t0, params, seq, guidance, progress=None, n_threads=None, t_end_s=None, chunk_samples=CHUNK_SAMPLES):
-    """:func:`integrate` with the samples split into chunks shared by threads (the compiled kernels
-    release the GIL): the same :class:`Outcome`, bit for bit, as one call, since every sample is
-    integrated on its own. ``n_threads`` defaults to the CPUs this process may use; fewer than
-    MIN_SAMPLES_PER_THREAD samples a thread are not split.
-
-    ``progress(fraction_done)`` (an :class:`orbital.progress.Stage`, which throttles) is called from
-    the calling thread, each chunk counting by its slowest sample's clock between ``t0`` and
-    ``t_end_s`` (the expected last touchdown). An exception in the calling thread (Ctrl-C, SIGTERM
-    as SystemExit) sets the chunks' cancel event: running chunks stop at their next step, queued
-    ones never start, and the exception goes on within milliseconds."""
-    n = len(params)
-    t0 = np.broadcast_to(np.asarray(t0, dtype=float), (n,))
-    t_start = float(t0.min())
-    fraction = clock_fraction(t_start, t_start + 3600.0 if t_end_s is None else t_end_s)
-    if n_threads is None:
-        n_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    n_threads = max(1, min(n_threads, n // MIN_SAMPLES_PER_THREAD))
-    if n_threads == 1:
-        return integrate(Y0, t0, params, seq, guidance, progress=(lambda t_s: progress(fraction(t_s))) if progress else None)
-    chunks = np.array_split(np.arange(n), max(n_threads, -(-n // chunk_samples)))
-    reached = np.full(len(chunks), t_start)  # each chunk's clock, written by its thread
-    cancel = threading.Event()
-
-    def run(k):
-        def clock(t_s):
-            reached[k] = t_s
-
-        rows = chunks[k]
-        return integrate(Y0[rows], t0[rows], params.subset(rows), seq, guidance, progress=clock, cancel=cancel)
-
-    sizes = np.array([c.size for c in chunks], dtype=float) / n
-    pool = ThreadPoolExecutor(n_threads)
-    futures = [pool.submit(run, k) for k in range(len(chunks))]
-    try:
-        pending, done_so_far = set(futures), 0.0
-        while pending:
-            done, pending = wait(pending, timeout=PROGRESS_PERIOD_S, return_when=FIRST_COMPLETED)
-            for future in done:
-                future.result()  # a chunk's error surfaces now
-            if progress:
-                done_so_far = max(done_so_far, float(sizes @ np.array([fraction(t) for t in reached])))
-                progress(done_so_far)
-    except BaseException:
-        cancel.set()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return Outcome.concatenate([f.result() for f in futures])
-
