@@ -106,7 +106,7 @@ def test_a_large_footprint_writes_parquet_and_no_text_files(monkeypatch):
     monkeypatch.setattr(F, "TEXT_FILES_MAX_SAMPLES", 20)
     monkeypatch.setattr(F, "PARQUET_FROM_SAMPLES", 20)
     result = run(_footprint(24))
-    assert sorted(result.extra_files) == ["landings.parquet", "samples.parquet"]
+    assert sorted(f for f in result.extra_files if not f.startswith("sensitivity.")) == ["landings.parquet", "samples.parquet"]
     assert result.summary["landing_files"] == "landings.parquet, samples.parquet"
     landings = pq.read_table(io.BytesIO(result.extra_files["landings.parquet"]))
     assert landings.column_names == ["lat_deg", "lon_deg", "on_land", "peak_g", "peak_heat_flux_w_m2", "touchdown_speed_m_s", "sample", "t_touchdown_s"]
@@ -135,3 +135,24 @@ def test_a_bad_scheduler_on_the_command_line_is_one_message(issim, tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "--scheduler 'local': soyuz_nominal (kind reentry) runs no ensemble" in done.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_the_sensitivity_reads_each_sample_beside_its_own_landing(reference):
+    # 120 samples, 8 drawn inputs: PRCC only (S1 from 200 samples on); outputs are the landing's
+    # offsets from the target and its peak load, NaN where a sample did not land
+    inputs, outputs = F.sensitivity_data(reference.tables["landings"].data, reference.tables["samples"].data, (45.0, 68.0))
+    assert list(inputs) == ["burn_dv_m_s", "burn_pitch_rad", "burn_yaw_rad", "burn_start_s", "density_scale",
+                            "cd_hypersonic", "lift_to_drag", "module_mass_kg"]
+    landings = reference.tables["landings"]
+    landed = landings.column("sample").astype(int)
+    assert np.array_equal(outputs["peak_g"][landed], landings.column("peak_g"))
+    assert np.count_nonzero(np.isfinite(outputs["peak_g"])) == reference.summary["n_landed"]
+    # one degree of latitude north of the target is 111.2 km on the mean sphere (R = 6371.0088 km)
+    k = landed[0]
+    assert outputs["landing_north_km"][k] == pytest.approx((landings.column("lat")[0] - 45.0) * 111.195, rel=1e-4)
+    assert np.array_equal(inputs["density_scale"], reference.tables["samples"].column("density_scale"))
+    for output in ("landing_north_km", "landing_east_km", "peak_g"):
+        table = reference.tables[f"sensitivity_{output}"]
+        assert table.data.shape[0] == len(inputs) and "prcc_rank" in table.columns
+        assert sorted(table.column("prcc_rank")) == list(range(1, len(inputs) + 1))
+    assert reference.extra_files["sensitivity.png"].startswith(b"\x89PNG")

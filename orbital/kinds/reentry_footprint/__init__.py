@@ -54,6 +54,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, field_validator
 
+from orbital.analysis.sensitivity import add_to_result
 from orbital.earth.constants import R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
 from orbital.engine import INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event
@@ -496,7 +497,34 @@ def run(scenario):
     scene = {"target_wgs84": {"lat_deg": summary["target_lat_deg"], "lon_deg": summary["target_lon_deg"]}}
     if ring is not None:
         scene["ellipse_wgs84"] = {"lat_deg": ring[0].tolist(), "lon_deg": ring[1].tolist(), "probability": scenario.ellipse_probability}
-    return Result(scenario.name, scenario.kind, epoch, np.zeros(0), {}, events, summary, extra, scene, tables=tables)
+    result = Result(scenario.name, scenario.kind, epoch, np.zeros(0), {}, events, summary, extra, scene, tables=tables)
+    add_to_result(result, *sensitivity_data(landings, drawn, (summary["target_lat_deg"], summary["target_lon_deg"])), seed=scenario.seed)
+    return result
+
+
+#: Most samples the sensitivity analysis reads (the first ones): plenty for its estimates, and
+#: seconds rather than minutes at a million samples.
+SENSITIVITY_MAX_SAMPLES = 100_000
+
+
+def sensitivity_data(landings, drawn, target_lat_lon_deg):
+    """``(inputs, outputs)`` for :func:`orbital.analysis.sensitivity.add_to_result`: each sample's
+    drawn inputs (SI) and its landing's offsets from the target, north and east (km, small-angle on
+    the mean sphere: under 0.1 % off at the footprint's tens of km), and its peak load (g); NaN for a
+    sample that did not land. The first :data:`SENSITIVITY_MAX_SAMPLES` samples."""
+    n = min(len(drawn), SENSITIVITY_MAX_SAMPLES)
+    L = {name: k for k, name in enumerate(LANDINGS_COLUMNS)}
+    outputs = {name: np.full(n, np.nan) for name in ("landing_north_km", "landing_east_km", "peak_g")}
+    index = landings[:, L["sample"]].astype(int)
+    mine = index < n
+    lat0, lon0 = target_lat_lon_deg
+    km_per_deg = math.radians(1.0) * R_EARTH_MEAN_M / 1e3
+    outputs["landing_north_km"][index[mine]] = (landings[mine, L["lat"]] - lat0) * km_per_deg
+    outputs["landing_east_km"][index[mine]] = ((landings[mine, L["lon"]] - lon0 + 180.0) % 360.0 - 180.0) * km_per_deg * math.cos(math.radians(lat0))
+    outputs["peak_g"][index[mine]] = landings[mine, L["peak_g"]]
+    inputs = {name if unit == "1" else f"{name}_{unit.replace('/', '_')}": drawn[:n, k]
+              for k, (name, unit) in enumerate(zip(SAMPLES_COLUMNS, SAMPLES_UNITS)) if name != "sample"}
+    return inputs, outputs
 
 
 #: What :func:`summarise` puts in the summary: statistics over the samples that landed (null if none
