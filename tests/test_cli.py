@@ -215,6 +215,7 @@ def _run_on_a_terminal(args, cwd, stdout_too=False):
 ELAPSED = r"\d:\d\d:\d\d"
 
 
+@pytest.mark.slow  # a real process over a TTY or a hang guard: about 10-15 s
 def test_a_run_shows_progress_on_a_terminal_only(issim_process, tmp_path):
     """A run of a few seconds draws a progress bar on a terminal's stderr; none in a pipe or with --json."""
     import re

@@ -110,6 +110,7 @@ def test_the_sensitivity_puts_the_density_first_with_the_signs_of_m_over_rho_a(e
     assert "sensitivity.csv" in result.extra_files and result.extra_files["sensitivity.png"].startswith(b"\x89PNG")
 
 
+@pytest.mark.slow  # two ensembles of decays: about 8 s
 @pytest.mark.physics
 def test_the_window_widens_in_proportion_to_the_density_sigma():
     """lifetime ~ 1 / density: with the same draws (seed), ln of each member's lifetime moves by
@@ -140,6 +141,7 @@ def test_members_that_stay_in_orbit_are_later_than_any_and_the_run_directory_kee
     assert again.summary == json.loads(json.dumps(s))
 
 
+@pytest.mark.slow  # the ensemble flown twice: about 8 s
 @pytest.mark.cluster
 def test_the_ensemble_on_the_cluster_equals_the_ensemble_here(dask_cluster):
     uncertainty = {"samples": 20}

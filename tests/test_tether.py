@@ -165,6 +165,7 @@ def test_long_slack_steps_miss_no_bounce(monkeypatch):
     assert np.max(np.abs(fast.rel_lvlh[:, :3] - reference.rel_lvlh[:, :3])) < 2e-3  # positions to 2 mm (0.9 measured)
 
 
+@pytest.mark.slow  # a real process over a TTY or a hang guard: about 10-15 s
 def test_a_swing_at_full_payout_does_not_switch_branches_forever(issim_process):
     # QA: a 10 N sideways push held for 60 s swings him on the line at full payout; at the point
     # where it went slack the new branch found its own start as the crossing back, again and
