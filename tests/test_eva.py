@@ -86,6 +86,7 @@ def test_forward_push_rises_and_falls_behind():
     assert result.along_track_drift_per_orbit_m == pytest.approx(-3.0 * v * period, rel=0.01)
 
 
+@pytest.mark.slow  # a spacewalk of an orbit or more: about 6 s
 def test_along_track_drift_is_only_reported_for_a_free_drift_of_an_orbit():
     # On a tether he never drifts away; over a quarter orbit the fit means nothing.
     tethered = drift([0.0, 0.0, 0.0], (0.0, 0.1, 0.0), one_orbit_s(), output_dt_s=30.0, tether=TetherConfig())
@@ -126,6 +127,7 @@ def jacobi_j_kg(result, tether):
     return kinetic + gravity - n2 * r0 * x - 0.5 * n2 * (x**2 + y**2) + tether_j / MASS_KG
 
 
+@pytest.mark.slow  # a spacewalk of an orbit or more: about 6 s
 def test_energy_bounded_with_an_undamped_tether_over_an_orbit():
     # Point mass, circular station: the Jacobi integral is exact, so over an orbit of
     # bouncing on the line (some 50 taut phases) it may only wander by the integrator

@@ -139,6 +139,7 @@ def test_hard_knock_breaks_a_weak_line_and_he_drifts_off():
     assert result.final_separation_m > 100.0
 
 
+@pytest.mark.slow  # a spacewalk of an orbit or more: about 6 s
 def test_long_slack_steps_miss_no_bounce(monkeypatch):
     # While the slack line's end is out of his reach the integrator takes long steps; the
     # reference always steps 0.5 s while slack. Both must see the same taut/slack bounces
