@@ -18,7 +18,9 @@ they run.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Optional, Sequence
@@ -63,6 +65,19 @@ def sample_seed_sequence(seed: int, index: int) -> np.random.SeedSequence:
 def sample_rng(seed: int, index: int) -> np.random.Generator:
     """The random generator of sample ``index`` (see :func:`sample_seed_sequence`)."""
     return np.random.default_rng(sample_seed_sequence(seed, index))
+
+
+def threads_available() -> int:
+    """The threads a run here may keep busy: in a task on a Dask worker, that worker's threads (its
+    fellow workers share the machine: a footprint point of a sweep on a LocalCluster must not start
+    a thread per core in each worker); anywhere else, the CPUs this process may run on."""
+    distributed = sys.modules.get("distributed")  # loaded in any worker; never imported here for this
+    if distributed is not None:
+        try:
+            return max(1, int(distributed.get_worker().state.nthreads))
+        except ValueError:  # not in a worker's task
+            pass
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def chunk_ranges(n_items: int, chunk_size: int) -> list[range]:

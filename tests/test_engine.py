@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from orbital.engine import LOCAL, chunk_ranges, check_scheduler, run_chunks, sample_rng, sample_seed_sequence, stop_event
+from orbital.engine import LOCAL, chunk_ranges, check_scheduler, run_chunks, sample_rng, sample_seed_sequence, stop_event, threads_available
 from orbital.errors import SchedulerError
 from orbital.progress import report, reporting
 
@@ -206,3 +206,14 @@ def test_ctrl_c_cancels_the_clusters_outstanding_tasks(dask_cluster):
 
 def _task_keys(dask_scheduler):
     return [str(key) for key in dask_scheduler.tasks if "wait_for_release" in str(key)]
+
+
+def _threads_in_task(_chunk):
+    return threads_available()
+
+
+@pytest.mark.cluster
+def test_a_task_on_a_worker_keeps_to_its_workers_threads(dask_cluster):
+    # each worker has one thread: a footprint run as a sweep point there must not start one per core
+    assert list(run_chunks(_threads_in_task, [0, 1], dask_cluster.scheduler_address)) == [1, 1]
+    assert threads_available() >= 1  # here: this process's CPUs

@@ -57,7 +57,7 @@ from pydantic import Field, field_validator
 from orbital.analysis.sensitivity import add_to_result
 from orbital.earth.constants import R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
-from orbital.engine import INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event
+from orbital.engine import INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event, threads_available
 from orbital.errors import SchedulerError
 from orbital.models import soyuz
 from orbital.progress import reporting, within
@@ -303,7 +303,7 @@ def simulate(scn):
         planned, guidance = soyuz.plan(scn, Y0, progress_span=(0.0, 0.02))
         t_start = coast_end_s(scn)
         Yc = coast(Y0[None, :], 0.0, t_start, soyuz.nominal_params(scn), soyuz.sequence(scn))[0]
-        threads = _cpus() if scn.scheduler == INPROCESS else 1
+        threads = threads_available() if scn.scheduler == INPROCESS else 1
         parallel = {INPROCESS: threads, LOCAL: LOCAL_WORKERS}.get(scn.scheduler, 1)
         descents = Descents(scn, epoch, Yc, t_start, guidance)
         jobs = [(descents, samples) for samples in chunk_ranges(scn.n_samples, chunk_size(scn.n_samples, parallel))]
@@ -316,12 +316,6 @@ def simulate(scn):
                 drawn[samples.start:samples.stop] = chunk.samples
                 stats, n_rows = stats + chunk.stats, n_rows + len(chunk.landings)
     return epoch, planned, landings if n_rows == len(landings) else landings[:n_rows].copy(), drawn, stats
-
-
-def _cpus():
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 COLUMNS = ("sample", "lat_deg", "lon_deg", "landed_on", "peak_g", "peak_heat_flux_kw_m2", "touchdown_speed_m_s", "time_burn_to_touchdown_s",
