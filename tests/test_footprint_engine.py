@@ -39,7 +39,7 @@ def test_smaller_chunks_give_the_same_landings_bit_for_bit(reference, monkeypatc
 
 
 def test_one_thread_gives_the_same_landings_bit_for_bit(reference, monkeypatch):
-    monkeypatch.setattr(F, "_cpus", lambda: 1)
+    monkeypatch.setattr(F, "threads_available", lambda: 1)
     _same_tables(reference, run(_footprint()))
 
 
