@@ -80,7 +80,7 @@ def field_units(scenario_class: type, key: str, label: str) -> tuple[str, str]:
     hold one number."""
     from typing import get_args
 
-    from orbital.io.scenario import _section_class
+    from orbital.io.scenario import section_class
     from orbital.schema import quantity_units
 
     parts, node, info = key.split("."), scenario_class, None
@@ -93,11 +93,11 @@ def field_units(scenario_class: type, key: str, label: str) -> tuple[str, str]:
             raise ScenarioError(f"{label}: {where} has no field {part!r}; expected one of: {', '.join(fields)}")
         info = fields[part]
         if depth < len(parts) - 1:
-            node = _section_class(info.annotation)
+            node = section_class(info.annotation)
             if node is None:
                 raise ScenarioError(f"{label}: {'.'.join(parts[: depth + 1])} is a value, not a section with fields")
-    if _section_class(info.annotation) is not None:
-        raise ScenarioError(f"{label}: {key} is a section; expected a field holding one number, such as {key}.{next(iter(_section_class(info.annotation).model_fields))}")
+    if section_class(info.annotation) is not None:
+        raise ScenarioError(f"{label}: {key} is a section; expected a field holding one number, such as {key}.{next(iter(section_class(info.annotation).model_fields))}")
     units = quantity_units(info)
 
     def flat(annotation):
