@@ -238,7 +238,7 @@ def _sweep_model():
         vary: Dict[str, U[str, float, List[U[str, float]]]] = Field(min_length=1, description="field -> range, list or value")
         samples: Optional[int] = Field(default=None, ge=1, le=MAX_POINTS, description="a Latin hypercube of this many points instead of the grid")
         seed: int = Field(default=0, ge=0, description="seed of the Latin hypercube")
-        scheduler: Optional[str] = Field(default=None, description="inprocess, local or tcp://HOST:PORT")
+        scheduler: Optional[str] = Field(default=None, description="auto (default: here, or a LocalCluster once the points measure longer than a minute), inprocess, local or tcp://HOST:PORT")
 
     return SweepSection
 

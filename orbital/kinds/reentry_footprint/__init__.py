@@ -57,7 +57,7 @@ from pydantic import Field, field_validator
 from orbital.analysis.sensitivity import add_to_result
 from orbital.earth.constants import R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
-from orbital.engine import INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event, threads_available
+from orbital.engine import AUTO, INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event, threads_available
 from orbital.errors import SchedulerError
 from orbital.models import soyuz
 from orbital.progress import reporting, within
@@ -303,8 +303,9 @@ def simulate(scn):
         planned, guidance = soyuz.plan(scn, Y0, progress_span=(0.0, 0.02))
         t_start = coast_end_s(scn)
         Yc = coast(Y0[None, :], 0.0, t_start, soyuz.nominal_params(scn), soyuz.sequence(scn))[0]
-        threads = threads_available() if scn.scheduler == INPROCESS else 1
-        parallel = {INPROCESS: threads, LOCAL: LOCAL_WORKERS}.get(scn.scheduler, 1)
+        # here the chunks run in a thread per core (the kernels release the GIL): "auto" stays here
+        threads = threads_available() if scn.scheduler in (INPROCESS, AUTO) else 1
+        parallel = {INPROCESS: threads, AUTO: threads, LOCAL: LOCAL_WORKERS}.get(scn.scheduler, 1)
         descents = Descents(scn, epoch, Yc, t_start, guidance)
         jobs = [(descents, samples) for samples in chunk_ranges(scn.n_samples, chunk_size(scn.n_samples, parallel))]
         landings = np.empty((scn.n_samples, len(LANDINGS_COLUMNS)))
