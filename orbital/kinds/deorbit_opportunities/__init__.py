@@ -45,13 +45,13 @@ from orbital.schema import Quantity, StationSpec, StrictModel, field_error, init
 
 #: Longest window: a week. The station's predicted position drifts along-track by kilometres a day
 #: with the unknown air density (its orbit is re-determined daily), so landings predicted further
-#: ahead mean little; and a week every minute is already 10,080 descents (about 10 s).
+#: ahead mean little; and a week every minute is already 10,081 descents (about 10 s).
 MAX_WINDOW_S = 7.0 * DAY_S
 #: Finest step: 1 s. One second of burn timing moves a landing about 8 km (REFERENCES.md): no
 #: crew times an undocking more finely.
 MIN_STEP_S = 1.0
-#: Most opportunities a run flies (a week every minute): memory and time grow with them (about 1 ms each).
-MAX_OPPORTUNITIES = 10_080
+#: Most opportunities a run flies (a week every minute, both ends): memory and time grow with them (about 1 ms each).
+MAX_OPPORTUNITIES = 10_081
 #: The station's track is kept this often for the viewer (and at every opportunity).
 DISPLAY_STEP_S = 60.0
 #: Half the mean circumference (m): no two places on Earth are farther apart.
