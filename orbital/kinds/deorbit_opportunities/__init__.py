@@ -321,7 +321,7 @@ KIND = KindSpec(
     title="where a Soyuz let fall lands, for every undocking time over a window",
     summary=SUMMARY_KEYS,
     display=DisplayHints(
-        roles={"station": "orbit", "opportunities": "opportunities"}, span_name="over the undocking window", still_at_end=True
+        roles={"opportunities": "opportunities", "station": "orbit"}, span_name="over the undocking window", still_at_end=True
     ),
     first_run_note=soyuz.first_run_note,
 )
