@@ -113,11 +113,11 @@ def test_the_share_on_land_is_a_share_of_the_opportunities_landing_points(six_ho
 def test_best_worst_and_next_in_reach_are_the_rows_they_name(six_hours):
     scn, result = six_hours
     s, t = result.summary, result.tables["opportunities"]
-    site = t.column("site_distance")
+    site = t.column("site_distance") / 1e3  # km
     assert s["best_distance_km"] == pytest.approx(site.min()) and s["worst_distance_km"] == pytest.approx(site.max())
     assert s["best_undock_s"] == t.column("t_undock")[np.argmin(site)]
     assert site == pytest.approx(ground_distance_km(47.40, 69.60, t.column("lat"), t.column("lon")))
-    inside = np.flatnonzero(t.column("reach_distance") <= scn.reach.radius / 1e3)
+    inside = np.flatnonzero(t.column("reach_distance") <= scn.reach.radius)
     assert s["n_in_reach"] == len(inside)
     assert s["next_in_reach_undock_s"] == (t.column("t_undock")[inside[0]] if len(inside) else None)
     assert s["lowest_peak_g"] == t.column("peak_g").min() and s["highest_peak_g"] == t.column("peak_g").max()

@@ -281,7 +281,7 @@ class OpportunitiesLayer:
         ok = np.isfinite(rows["lat"]) & np.isfinite(rows["lon"])
         self.t_undock, self.n_total = rows["t"][ok], int(len(rows["t"]))
         self.lat, self.lon, self.land = rows["lat"][ok], rows["lon"][ok], rows["on_land"][ok] > 0.5
-        self.site_km = rows["site_distance"][ok] if "site_distance" in rows else None
+        self.site_km = rows["site_distance"][ok] / 1e3 if "site_distance" in rows else None
         self.points = ground_points(self.lat, self.lon)
         self.colors = np.where(self.land[:, None], LAND_COLOR, WATER_COLOR).astype(np.float32)
         self.markers = _markers(globe.ground)

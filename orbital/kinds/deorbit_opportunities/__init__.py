@@ -124,7 +124,7 @@ def opportunity_times_s(scn):
 
 #: The opportunities table (``Result.tables["opportunities"]``, frame wgs84): one row per undocking.
 COLUMNS = ("t_undock", "t_burn", "t_touchdown", "lat", "lon", "on_land", "site_distance", "reach_distance", "peak_g")
-UNITS = ("s", "s", "s", "deg", "deg", "bool", "km", "km", "g")
+UNITS = ("s", "s", "s", "deg", "deg", "bool", "m", "m", "g")
 
 
 def fly(scn):
@@ -160,7 +160,7 @@ def fly(scn):
     reach = (math.degrees(scn.reach.lat), math.degrees(scn.reach.lon))
     data = np.column_stack([
         t_opp, t_opp + scn.burn.start, t_opp + out.t_touchdown, lat, lon, land,
-        soyuz.ground_distance_km(*site, lat, lon), soyuz.ground_distance_km(*reach, lat, lon), np.where(ok, out.peak_g, np.nan),
+        1e3 * soyuz.ground_distance_km(*site, lat, lon), 1e3 * soyuz.ground_distance_km(*reach, lat, lon), np.where(ok, out.peak_g, np.nan),
     ])
     return epoch, t_s, states, data
 
@@ -179,7 +179,7 @@ def _pick(prefix, row, columns, epoch, distance_column):
     if row is None:
         return {f"{prefix}_{k}": None for k in keys}
     c = {name: row[k] for k, name in enumerate(columns)}
-    values = (float(c["t_undock"]), utc_after(epoch, c["t_undock"]), float(c["lat"]), float(c["lon"]), float(c[distance_column]),
+    values = (float(c["t_undock"]), utc_after(epoch, c["t_undock"]), float(c["lat"]), float(c["lon"]), float(c[distance_column]) / 1e3,
               "land" if c["on_land"] else "water", float(c["peak_g"]))
     return {f"{prefix}_{k}": v for k, v in zip(keys, values)}
 
@@ -188,8 +188,8 @@ def summarise(scn, epoch, data):
     """The summary of the opportunities' table data (statistics over those that landed)."""
     col = {name: k for k, name in enumerate(COLUMNS)}
     landed = data[np.isfinite(data[:, col["lat"]])]
-    site_km = landed[:, col["site_distance"]]
-    in_reach = landed[landed[:, col["reach_distance"]] <= scn.reach.radius / 1e3]
+    site_m = landed[:, col["site_distance"]]
+    in_reach = landed[landed[:, col["reach_distance"]] <= scn.reach.radius]
     summary = {
         "n_opportunities": int(len(data)),
         "n_not_landed": int(len(data) - len(landed)),
@@ -199,8 +199,8 @@ def summarise(scn, epoch, data):
         "share_on_land": float(np.count_nonzero(landed[:, col["on_land"]])) / len(landed),
         "site_lat_deg": math.degrees(scn.site.lat),
         "site_lon_deg": math.degrees(scn.site.lon),
-        **_pick("best", landed[np.argmin(site_km)], COLUMNS, epoch, "site_distance"),
-        **_pick("worst", landed[np.argmax(site_km)], COLUMNS, epoch, "site_distance"),
+        **_pick("best", landed[np.argmin(site_m)], COLUMNS, epoch, "site_distance"),
+        **_pick("worst", landed[np.argmax(site_m)], COLUMNS, epoch, "site_distance"),
         "reach_lat_deg": math.degrees(scn.reach.lat),
         "reach_lon_deg": math.degrees(scn.reach.lon),
         "reach_radius_km": scn.reach.radius / 1e3,
@@ -226,10 +226,10 @@ def _csv_rows(epoch, data):
     rows = []
     for i, r in enumerate(data):
         down = bool(np.isfinite(r[col["lat"]]))
-        value = lambda name: float(r[col[name]]) if down else None  # noqa: E731
+        value = lambda name, scale=1.0: float(r[col[name]]) * scale if down else None  # noqa: E731
         rows.append((i, str(utc[i]), float(r[col["t_undock"]]), float(r[col["t_burn"]]), value("t_touchdown"), value("lat"), value("lon"),
-                     ("land" if r[col["on_land"]] else "water") if down else "not_landed", value("site_distance"),
-                     value("reach_distance"), value("peak_g")))
+                     ("land" if r[col["on_land"]] else "water") if down else "not_landed", value("site_distance", 1e-3),
+                     value("reach_distance", 1e-3), value("peak_g")))
     return rows
 
 
