@@ -183,3 +183,17 @@ def test_too_many_opportunities_are_refused(issim):
     done = issim("validate", "let_it_fall", "--set", "window=7 d", "--set", "step=30 s")
     assert done.returncode == 2
     assert "step = 30 s" in done.stderr and "20161 opportunities" in done.stderr and "at most 10081" in done.stderr
+
+
+@pytest.mark.slow  # each descent stays on orbit the 4 h the integrator allows after a burn: some 5 s
+def test_a_burn_that_brings_no_opportunity_down_is_refused_naming_the_burn(issim, tmp_path):
+    done = issim("run", "let_it_fall", "--set", "burn.delta_v=0 m/s", "--set", "window=30 min", "--set", "step=30 min", "--out", tmp_path / "out")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "every opportunity's descent does not come down" in done.stderr and "burn.delta_v = 0 m/s" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_window_longer_than_the_station_lasts_is_refused(issim, tmp_path):
+    done = issim("run", "let_it_fall", "--set", "station.altitude=160 km", "--set", "window=3 d", "--set", "step=6 h", "--out", tmp_path / "out")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "window = 72 h" in done.stderr and "station.altitude = 160 km" in done.stderr and "a shorter window or a higher orbit" in done.stderr

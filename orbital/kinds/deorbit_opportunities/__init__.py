@@ -39,7 +39,7 @@ from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.models import soyuz
 from orbital.models.landing_files import csv_text, feature_collection, point_feature
 from orbital.models.station_orbit import station_forces
-from orbital.progress import Stage
+from orbital.progress import Stage, reporting, within
 from orbital.result import Event, Result, Table, Trajectory
 from orbital.schema import Quantity, StationSpec, StrictModel, field_error, initial_state
 
@@ -133,7 +133,6 @@ def fly(scn):
     from orbital.earth.landmask import is_land
     from orbital.propagation.batch_integrator import integrate
     from orbital.propagation.propagate import propagate_orbit
-    from orbital.progress import reporting, within
 
     epoch, r0, v0 = initial_state(scn.station)
     t_opp = opportunity_times_s(scn)
@@ -151,7 +150,7 @@ def fly(scn):
         clock = Stage("descents", 0.0, scn.burn.start + soyuz.EXPECTED_DESCENT_S, 0.3, 1.0)
         out = integrate(Y0, 0.0, soyuz.nominal_params(scn, n), soyuz.sequence(scn), soyuz.open_loop_guidance(scn), progress=clock)
     if not np.any(out.landed):
-        raise soyuz.no_descent(scn, "no opportunity's descent")
+        raise soyuz.no_descent(scn, "every opportunity's descent")
     ok = out.landed
     lat, lon, land = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
     lat[ok], lon[ok], _ = soyuz.teme_to_geodetic(epoch, t_opp[ok] + out.t_touchdown[ok], out.r_touchdown[ok], each_alone=True)
@@ -166,7 +165,7 @@ def fly(scn):
 
 
 def utc_after(epoch, t_s):
-    """ISO UTC texts (to the second) ``t_s`` seconds after ``epoch`` (scalar or array)."""
+    """ISO UTC texts, truncated to the second, ``t_s`` seconds after ``epoch`` (scalar or array)."""
     from astropy.time import Time, TimeDelta
 
     times = Time(epoch, scale="utc") + TimeDelta(np.asarray(t_s, dtype=float), format="sec")
