@@ -46,7 +46,6 @@ Earth opens it). Over :data:`PARQUET_FROM_SAMPLES` samples: ``landings.parquet``
 """
 
 import io
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -60,6 +59,7 @@ from orbital.earth.geodesy import ellipse_ring
 from orbital.engine import AUTO, INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event, threads_available
 from orbital.errors import SchedulerError
 from orbital.models import soyuz
+from orbital.models.landing_files import csv_text, feature_collection, point_feature
 from orbital.progress import reporting, within
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.result import Event, Result, Table
@@ -343,26 +343,11 @@ def _rows(landings, samples):
 
 
 def to_csv(rows):
-    import csv
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([f"{v:.6f}" if isinstance(v, (float, np.floating)) else ("" if v is None else v) for v in row])
-    return buffer.getvalue()
+    return csv_text(COLUMNS, rows)
 
 
 def to_geojson(rows, summary, ring):
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(float(r[2]), 6), round(float(r[1]), 6)]},
-            "properties": {k: (round(float(v), 4) if isinstance(v, (float, np.floating)) else (int(v) if isinstance(v, (int, np.integer)) else v)) for k, v in zip(COLUMNS, r) if k not in ("lat_deg", "lon_deg")},
-        }
-        for r in rows
-        if r[1] is not None
-    ]
+    features = [point_feature(r[1], r[2], {k: v for k, v in zip(COLUMNS, r) if k not in ("lat_deg", "lon_deg")}) for r in rows if r[1] is not None]
     if summary["landing_mean_lat_deg"] is not None:
         features.append({
             "type": "Feature",
@@ -375,7 +360,7 @@ def to_geojson(rows, summary, ring):
             "geometry": {"type": "Polygon", "coordinates": [[[float(lo), float(la)] for la, lo in zip(*ring)]]},
             "properties": {"name": f"{summary['ellipse_probability']:.0%} landing ellipse", "major_km": summary["ellipse_major_km"], "minor_km": summary["ellipse_minor_km"]},
         })
-    return json.dumps({"type": "FeatureCollection", "features": features}) + "\n"
+    return feature_collection(features)
 
 
 def to_kml(rows, name, ring):
