@@ -215,8 +215,9 @@ def run(scenario):
     """Plunge, breakup, fall and demise; returns a :class:`orbital.result.Result`.
 
     Trajectories on the time grid (the plunge every 10 s, then the fall of fragment 0, the densest
-    piece, at its integrator's steps, to its impact): ``plunge`` gcrs (x, y, z m; vx, vy, vz m/s) and
-    ``plunge_geodetic`` wgs84 (lat deg, lon deg, alt m). Table ``impacts``: one row per surviving
+    piece, at its integrator's steps, to its impact, then at rest until the last impact): ``plunge``
+    gcrs (x, y, z m; vx, vy, vz m/s), ``plunge_geodetic`` wgs84 (lat deg, lon deg, alt m) and
+    ``plunge_loads`` (sensed g, heat flux W/m2 at a 1 m nose radius, phase code). Table ``impacts``: one row per surviving
     copy (t s, lat deg, lon deg, on_land, mass kg, speed m/s, fragment index). Extra file
     ``fragments.csv``: every copy, its heat and budget, demised or where it hit.
     """
@@ -240,7 +241,7 @@ def run(scenario):
 
     heat_j = absorbed_heat_j(out.heat_load_j_m2, REFERENCE_NOSE_RADIUS_M, arrays["nose_radius_m"], arrays["area_m2"])
     gone = demised(heat_j, arrays["budget_j"])
-    survive = ~gone
+    s = ~gone
     lat, lon, _ = teme_to_geodetic(epoch, out.t_touchdown, out.r_touchdown, each_alone=True)
     (lat_b,), (lon_b,), _ = teme_to_geodetic(epoch, [t_b], state_b[None, :3])
     (lat_a,), (lon_a,), _ = teme_to_geodetic(epoch, [t_b + 60.0], (state_b[:3] + 60.0 * state_b[3:])[None, :])
@@ -249,7 +250,6 @@ def run(scenario):
     energy_j = 0.5 * mass * out.v_touchdown**2
     on_land = is_land(lat, lon)
 
-    s = survive
     summary = {
         "start_altitude_km": (scenario.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3 if scenario.station.tle is None else None,
         "breakup_time_s": t_b,
@@ -264,16 +264,7 @@ def run(scenario):
         "surviving_mass_kg": float(mass[s].sum()),
         "demised_mass_kg": float(mass[gone].sum()),
         "surviving_mass_fraction": float(mass[s].sum() / mass.sum()),
-        "footprint_length_km": float(np.ptp(downrange[s])) if s.any() else 0.0,
-        "footprint_width_km": float(np.ptp(crossrange[s])) if s.any() else 0.0,
-        "footprint_heel_km": float(downrange[s].min()) if s.any() else None,
-        "footprint_toe_km": float(downrange[s].max()) if s.any() else None,
-        "landing_mean_lat_deg": _mean_point(lat[s], lon[s])[0],
-        "landing_mean_lon_deg": _mean_point(lat[s], lon[s])[1],
-        "impacts_on_land": int(np.count_nonzero(on_land & s)),
-        "largest_impact_energy_j": float(energy_j[s].max()) if s.any() else 0.0,
-        "total_impact_energy_j": float(energy_j[s].sum()),
-        "last_impact_after_breakup_min": float((out.t_touchdown[s].max() - t_b) / 60.0) if s.any() else None,
+        **_footprint_summary(downrange[s], crossrange[s], lat[s], lon[s], on_land[s], energy_j[s], out.t_touchdown[s] - t_b),
     }
     events = [
         Event(0.0, "start", f"the station's final plunge from {summary['start_altitude_km'] or 0:.0f} km"),
@@ -284,17 +275,14 @@ def run(scenario):
         events.append(Event(float(out.t_touchdown[first]), "first_impact", f"first surviving piece down: {scenario.fragments[kind[first]].name}"))
         events.append(Event(float(out.t_touchdown[last]), "last_impact", f"last surviving piece down: {scenario.fragments[kind[last]].name}"))
 
-    # the time grid: the plunge, then fragment 0's fall (its first recorded step is the breakup itself)
-    h = out.history
-    t_grid = np.concatenate([t_plunge, h["t"][1:], [out.t_touchdown[0]]])
-    ground = np.cross([0.0, 0.0, OMEGA_EARTH_RAD_S], out.r_touchdown[0])  # at rest on the turning Earth
-    teme = np.vstack([plunge_states, h["Y"][1:], np.concatenate([out.r_touchdown[0], ground])[None, :]])
+    t_grid, teme, loads = _drawn_path(scenario, t_plunge, plunge_states, out, float(np.max(out.t_touchdown[s], initial=out.t_touchdown[0])))
     epoch_time = Time(epoch, scale="utc")
     gcrs = teme_to_gcrs_states(epoch_time, teme)
     g_lat, g_lon, g_alt = teme_to_geodetic(epoch, t_grid, teme[:, :3])
     trajectories = {
         "plunge": Trajectory("gcrs", ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3, gcrs),
         "plunge_geodetic": Trajectory("wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), np.column_stack([g_lat, g_lon, g_alt])),
+        "plunge_loads": Trajectory(None, ("sensed_g", "heat_flux", "phase"), ("g", "W/m2", "code"), loads),
     }
     rows = np.column_stack([out.t_touchdown, lat, lon, on_land.astype(float), mass, out.v_touchdown, kind.astype(float)])[s]
     tables = {
@@ -309,10 +297,64 @@ def run(scenario):
                   extra_files={"fragments.csv": csv}, scene=scene)
 
 
+def _drawn_path(scenario, t_plunge, plunge_states, out, t_end_s):
+    """The time grid and what is drawn on it: the plunge, then fragment 0's fall (its first recorded
+    step is the breakup itself), then fragment 0 at rest on the turning Earth until ``t_end_s`` (the
+    last survivor's impact). Returns ``(t_s, states (N, 6) TEME, loads (N, 3))``: sensed g, heat flux
+    (Sutton-Graves at REFERENCE_NOSE_RADIUS_M) and phase code (coast before the burn for the plunge,
+    entry for the fall, landed)."""
+    from orbital.dynamics.entry_dynamics import COAST0, ENTRY, LANDED, SUTTON_GRAVES_K
+    from orbital.earth.constants import G0_M_S2
+
+    body = scenario.station
+    forces = OrbitForces(j2=True, drag=True, cd_area_over_mass_m2_kg=body.drag_coefficient * body.drag_area / body.mass,
+                         density_scale=body.density_scale)
+    r, v = plunge_states[:, :3], plunge_states[:, 3:]
+    air_speed = np.linalg.norm(air_velocity_m_s(r, v), axis=1)
+    plunge_loads = np.column_stack([
+        np.linalg.norm(forces.drag_acceleration(r, v), axis=1) / G0_M_S2,
+        SUTTON_GRAVES_K * np.sqrt(forces.density(r) / REFERENCE_NOSE_RADIUS_M) * air_speed**3,
+        np.full(len(r), float(COAST0)),
+    ])
+    h = out.history
+    # its steps in flight: the first is the breakup (the plunge's last sample), the last at the ground
+    # (the integrator's parachute command, there only to end the flight: see fall)
+    flying = np.flatnonzero(h["phase"] == ENTRY)[1:]
+    fall_loads = np.column_stack([h["sensed_g"][flying], h["heat_flux_w_m2"][flying], h["phase"][flying].astype(float)])
+    t_down = out.t_touchdown[0]
+    t_rest = np.unique([t_down, max(t_end_s, t_down)])
+    angle = OMEGA_EARTH_RAD_S * (t_rest - t_down)
+    x, y, z = out.r_touchdown[0]
+    rest = np.column_stack([np.cos(angle) * x - np.sin(angle) * y, np.sin(angle) * x + np.cos(angle) * y, np.full(angle.shape, z)])
+    rest = np.hstack([rest, OMEGA_EARTH_RAD_S * np.column_stack([-rest[:, 1], rest[:, 0], np.zeros(len(rest))])])
+    rest_loads = np.column_stack([np.zeros(len(rest)), np.zeros(len(rest)), np.full(len(rest), float(LANDED))])
+    t_s = np.concatenate([t_plunge, h["t"][flying], t_rest])
+    return t_s, np.vstack([plunge_states, h["Y"][flying], rest]), np.vstack([plunge_loads, fall_loads, rest_loads])
+
+
+def _footprint_summary(downrange_km, crossrange_km, lat_deg, lon_deg, on_land, energy_j, fall_s):
+    """The footprint's summary keys from the survivors' arrays (all None but the counts if none survived)."""
+    if downrange_km.size == 0:
+        keys = ("footprint_length_km", "footprint_width_km", "footprint_heel_km", "footprint_toe_km", "landing_mean_lat_deg",
+                "landing_mean_lon_deg", "largest_impact_energy_j", "last_impact_after_breakup_min")
+        return {**dict.fromkeys(keys), "impacts_on_land": 0, "total_impact_energy_j": 0.0}
+    mean_lat, mean_lon = _mean_point(lat_deg, lon_deg)
+    return {
+        "footprint_length_km": float(np.ptp(downrange_km)),
+        "footprint_width_km": float(np.ptp(crossrange_km)),
+        "footprint_heel_km": float(downrange_km.min()),
+        "footprint_toe_km": float(downrange_km.max()),
+        "landing_mean_lat_deg": mean_lat,
+        "landing_mean_lon_deg": mean_lon,
+        "impacts_on_land": int(np.count_nonzero(on_land)),
+        "largest_impact_energy_j": float(energy_j.max()),
+        "total_impact_energy_j": float(energy_j.sum()),
+        "last_impact_after_breakup_min": float(fall_s.max() / 60.0),
+    }
+
+
 def _mean_point(lat_deg, lon_deg):
-    """Mean of points on the sphere (mean of unit vectors) as ``(lat_deg, lon_deg)``; Nones if there are none."""
-    if len(lat_deg) == 0:
-        return None, None
+    """Mean of points on the sphere (mean of unit vectors) as ``(lat_deg, lon_deg)``."""
     la, lo = np.radians(lat_deg), np.radians(lon_deg)
     x, y, z = np.mean(np.cos(la) * np.cos(lo)), np.mean(np.cos(la) * np.sin(lo)), np.mean(np.sin(la))
     return float(np.degrees(np.arctan2(z, np.hypot(x, y)))), float(np.degrees(np.arctan2(y, x)))
@@ -365,5 +407,5 @@ KIND = KindSpec(
     run=run,
     title="a station's final plunge and breakup: the footprint of the pieces that survive",
     summary=SUMMARY_KEYS,
-    display=DisplayHints(roles={"plunge": "descent", "plunge_geodetic": "descent_geodetic", "impacts": "landings"}, still_at_end=True),
+    display=DisplayHints(roles={"plunge": "descent", "plunge_geodetic": "descent_geodetic", "plunge_loads": "descent_loads", "impacts": "landings"}, still_at_end=True),
 )
