@@ -168,6 +168,19 @@ def case_footprint_end_to_end(n_samples):
         return time.perf_counter() - start
 
 
+def case_breakup_fall(repeats):
+    """iss_breakup's pieces falling from the breakup to the ground, one batch in-process (the plunge
+    flown once beforehand); returns (pieces, best wall s)."""
+    from orbital.io import scenario
+    from orbital.kinds.breakup_footprint import fall, fragment_arrays, plunge
+
+    scn = scenario.load("iss_breakup")
+    _, t_s, states = plunge(scn)
+    arrays, _ = fragment_arrays(scn.fragments)
+    best, _ = best_of(lambda: fall(scn, float(t_s[-1]), states[-1], arrays, np.random.default_rng(0)), repeats)
+    return arrays["mass_kg"].size, best
+
+
 def footprint_run(n_samples, scheduler, tmp):
     """`issim run soyuz_footprint --set n_samples=N --scheduler S`, a fresh process (its LocalCluster
     started in it); returns (wall s, peak resident memory in MB of the issim process and what it waited for)."""
@@ -371,6 +384,8 @@ def main():
         n_fp = 1000 if args.quick else 10_000
         elapsed = case_footprint_end_to_end(n_fp)
         print(f"{f'soyuz_footprint, {n_fp} samples':<34}{elapsed:>12.3f}{'-':>14}{'-':>10}   end to end, fresh process (aim: 10,000 under 3 s)")
+        pieces, elapsed = case_breakup_fall(max(1, repeats // 2))
+        print(f"{'iss_breakup, pieces per wall-s':<34}{pieces / elapsed:>12.1f}{'-':>14}{'-':>10}   {pieces} pieces from 78 km to the ground, one batch")
     footprint_scaling(sizes)
     sweep_timings(args.quick)
     viewer_fps(args.quick)
