@@ -41,6 +41,9 @@ from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec,
 REFERENCE_NOSE_RADIUS_M = 1.0
 #: Spacing (s) of the plunge's output.
 PLUNGE_STEP_S = 10.0
+#: Relative tolerance of the plunge's DOP853: the station kind's default (its energy drift is
+#: 0.07 m/day at 1e-8 against kilometres per orbit of decay here).
+PLUNGE_RTOL = 1e-10
 #: Highest mean altitude (m) a plunge starts from: above it the fall takes weeks (kind decay_reentry carries those).
 MAX_START_ALTITUDE_M = 250.0e3
 #: Longest fall of a fragment (s) after the breakup; a lighter one is refused (see FragmentSpec).
@@ -157,18 +160,22 @@ def separation_velocities(n, speed_m_s, rng):
     return speed_m_s * d / np.linalg.norm(d, axis=1, keepdims=True)
 
 
+def station_forces(scenario):
+    """J2 and drag (US76 times the station's density_scale) on the whole station."""
+    body = scenario.station
+    return OrbitForces(j2=True, drag=True, cd_area_over_mass_m2_kg=body.drag_coefficient * body.drag_area / body.mass,
+                       density_scale=body.density_scale)
+
+
 def plunge(scenario):
     """The station from its initial state to ``breakup_altitude``: ``(epoch, t_s, states (N, 6) TEME)``,
     the last row the breakup state."""
     from orbital.propagation.propagate import propagate_orbit
 
-    body = scenario.station
-    epoch, r0, v0 = initial_state(body)
-    forces = OrbitForces(j2=True, drag=True, cd_area_over_mass_m2_kg=body.drag_coefficient * body.drag_area / body.mass,
-                         density_scale=body.density_scale)
+    epoch, r0, v0 = initial_state(scenario.station)
     grid = np.arange(0.0, scenario.max_plunge + PLUNGE_STEP_S, PLUNGE_STEP_S)
-    t_s, states, breakup_s = propagate_orbit(r0, v0, grid, forces, "dop853", 1e-10, stop_altitude_m=scenario.breakup_altitude,
-                                             include_stop_state=True, progress_span=(0.0, 0.4))
+    t_s, states, breakup_s = propagate_orbit(r0, v0, grid, station_forces(scenario), "dop853", PLUNGE_RTOL,
+                                             stop_altitude_m=scenario.breakup_altitude, include_stop_state=True, progress_span=(0.0, 0.4))
     if breakup_s is None:
         raise InfeasibleScenario(
             f"the station did not come down to {scenario.breakup_altitude / 1e3:g} km within max_plunge "
@@ -199,16 +206,20 @@ def fall(scenario, t_breakup_s, state, arrays, rng):
     seq = Sequence(entry_interface_altitude_m=scenario.breakup_altitude, parachute_altitude_m=0.0,
                    nose_radius_m=REFERENCE_NOSE_RADIUS_M, max_time_after_burn_s=MAX_FALL_S)
     clock = Stage("fragments falling", t_breakup_s, t_breakup_s + 1800.0, 0.45, 0.95)
-    return integrate(Y0, t_breakup_s, params, seq, Guidance(mode="ballistic"), phase0=ENTRY, record=True, progress=clock)
+    no_lift = Guidance(mode="ballistic")  # its roll turns a lift of zero (lift_to_drag 0)
+    return integrate(Y0, t_breakup_s, params, seq, no_lift, phase0=ENTRY, record=True, progress=clock)
 
 
-def footprint_km(breakup_lat, breakup_lon, ahead_lat, ahead_lon, lat, lon):
-    """``(downrange, crossrange)`` (km) of points (lat, lon) from the breakup's ground point along the
-    great circle toward ``ahead`` (the ground track's direction) and across it (positive: left)."""
-    from orbital.models.soyuz import along_cross_km, ground_distance_km
+def footprint_km(epoch, t_breakup_s, state, lat_deg, lon_deg):
+    """``(downrange, crossrange)`` (km) of points (lat, lon) from the ground point under the breakup
+    ``state`` (6,) along the great circle in the direction of flight and across it (positive: left).
+    The direction: toward the ground point under where the station would be 60 s on, straight ahead."""
+    from orbital.models.soyuz import along_cross_km, ground_distance_km, teme_to_geodetic
 
-    along, cross = along_cross_km(breakup_lat, breakup_lon, ahead_lat, ahead_lon, lat, lon)
-    return along + ground_distance_km(breakup_lat, breakup_lon, ahead_lat, ahead_lon), cross
+    (lat_b,), (lon_b,), _ = teme_to_geodetic(epoch, [t_breakup_s], state[None, :3])
+    (lat_a,), (lon_a,), _ = teme_to_geodetic(epoch, [t_breakup_s + 60.0], (state[:3] + 60.0 * state[3:])[None, :])
+    along, cross = along_cross_km(lat_b, lon_b, lat_a, lon_a, lat_deg, lon_deg)
+    return along + ground_distance_km(lat_b, lon_b, lat_a, lon_a), cross
 
 
 def run(scenario):
@@ -236,7 +247,10 @@ def run(scenario):
     arrays, kind = {k: v[order] for k, v in arrays.items()}, kind[order]
     out = fall(scenario, t_b, state_b, arrays, np.random.default_rng(scenario.seed))
     if not np.all(out.landed):
-        raise InfeasibleScenario(f"{np.count_nonzero(~out.landed)} fragments still aloft {MAX_FALL_S / 3600:g} h after the breakup")
+        raise InfeasibleScenario(
+            f"{np.count_nonzero(~out.landed)} pieces still aloft {MAX_FALL_S / 3600:g} h after the breakup; expected every piece "
+            f"down by then (m / (Cd A) of at least {MIN_FRAGMENT_BALLISTIC_COEFFICIENT_KG_M2:g} kg/m2 is, from 60 to 100 km)"
+        )
     report(0.95, "demise and footprint")
 
     heat_j = absorbed_heat_j(out.heat_load_j_m2, REFERENCE_NOSE_RADIUS_M, arrays["nose_radius_m"], arrays["area_m2"])
@@ -244,8 +258,7 @@ def run(scenario):
     s = ~gone
     lat, lon, _ = teme_to_geodetic(epoch, out.t_touchdown, out.r_touchdown, each_alone=True)
     (lat_b,), (lon_b,), _ = teme_to_geodetic(epoch, [t_b], state_b[None, :3])
-    (lat_a,), (lon_a,), _ = teme_to_geodetic(epoch, [t_b + 60.0], (state_b[:3] + 60.0 * state_b[3:])[None, :])
-    downrange, crossrange = footprint_km(lat_b, lon_b, lat_a, lon_a, lat, lon)
+    downrange, crossrange = footprint_km(epoch, t_b, state_b, lat, lon)
     mass = arrays["mass_kg"]
     energy_j = 0.5 * mass * out.v_touchdown**2
     on_land = is_land(lat, lon)
@@ -306,9 +319,7 @@ def _drawn_path(scenario, t_plunge, plunge_states, out, t_end_s):
     from orbital.dynamics.entry_dynamics import COAST0, ENTRY, LANDED, SUTTON_GRAVES_K
     from orbital.earth.constants import G0_M_S2
 
-    body = scenario.station
-    forces = OrbitForces(j2=True, drag=True, cd_area_over_mass_m2_kg=body.drag_coefficient * body.drag_area / body.mass,
-                         density_scale=body.density_scale)
+    forces = station_forces(scenario)
     r, v = plunge_states[:, :3], plunge_states[:, 3:]
     air_speed = np.linalg.norm(air_velocity_m_s(r, v), axis=1)
     plunge_loads = np.column_stack([
