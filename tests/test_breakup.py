@@ -33,6 +33,7 @@ def tiny(**fields):
 # --- the demise model, by hand ---------------------------------------------------------------------
 
 
+@pytest.mark.physics
 def test_the_melting_budget_of_an_aluminium_sphere_by_hand():
     # A solid aluminium sphere 20 cm across (2,700 kg/m3): m = 2700 * 4/3 pi 0.1^3 = 11.310 kg.
     # CRC Handbook (pure Al): c_p 24.20 J/(mol K) / 26.982 g/mol = 896.9 J/(kg K), melting at
@@ -136,6 +137,7 @@ def test_the_bundled_breakup_keeps_its_invariants():
 
 
 @pytest.mark.slow
+@pytest.mark.physics
 def test_the_footprint_is_as_long_as_those_of_large_reentries():
     # Published footprints: "lengths can vary from 185 km to perhaps 2,000 km, depending on the
     # characteristics and complexity of the object", widths 20 to 40 km, mostly from wind (The
