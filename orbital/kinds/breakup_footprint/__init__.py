@@ -103,10 +103,10 @@ class Scenario(ScenarioBase):
     station: StationSpec = Field(
         default_factory=_low_station, description="orbit at the start of the plunge (mean altitude up to 250 km) and drag body"
     )
-    # Observed and modelled main breakups of large spacecraft lie at 70 to 85 km (Mir's modules
-    # broke up at 70 to 90 km; DRAMA/SESAM and DAS take 78 km). Above 100 km the heating and
-    # dynamic pressure are too weak to tear a structure apart; below 60 km a station would have
-    # shed most of its speed whole.
+    # Observed and modelled main breakups of large spacecraft lie at about 70 to 90 km (the
+    # Compton observatory, 2000, began to burn near 90 km and broke up near 70 km, as reported;
+    # DRAMA/SESAM and DAS take 78 km). Above 100 km the heating and dynamic pressure are too weak
+    # to tear a structure apart; below 60 km a station would have shed most of its speed whole.
     breakup_altitude: Quantity("m", "km", ge=60.0e3, le=100.0e3) = Field(
         default=78.0e3, description="height above the ellipsoid where the station breaks up, 60 to 100 km (bare number: km)"
     )
