@@ -139,12 +139,11 @@ def test_the_bundled_breakup_keeps_its_invariants():
 @pytest.mark.slow
 @pytest.mark.physics
 def test_the_footprint_is_as_long_as_those_of_large_reentries():
-    # Published footprints: "lengths can vary from 185 km to perhaps 2,000 km, depending on the
-    # characteristics and complexity of the object", widths 20 to 40 km, mostly from wind (The
-    # Aerospace Corporation, CORDS, "What is a debris footprint?"). Mir, 23 March 2001: debris
-    # expected 1,500 km before and 1,500 km beyond the main impact point near 40 S, 160 W (Russian
-    # Mission Control, as reported). Skylab, 1979: debris over some 4,000 km from the Indian Ocean
-    # into Western Australia. NASA's ISS deorbit analyses: a dispersed footprint up to 300 x
+    # Published footprints: lengths from 185 km to about 2,000 km with the object's make-up, widths
+    # typically 20 to 40 km, mostly from wind (The Aerospace Corporation, CORDS, "What is a debris
+    # footprint?"). Mir, 23 March 2001: debris expected 1,500 km before and 1,500 km beyond the
+    # main impact point near 40 S, 160 W (Russian Mission Control, as reported). Skylab, 1979:
+    # debris over some 4,000 km from the Indian Ocean into Western Australia (as commonly reported). NASA's ISS deorbit analyses: a dispersed footprint up to 300 x
     # 5,370 km (National Research Council, 2000, "Engineering Challenges to the Long-Term Operation
     # of the ISS", ch. 6). Those planning figures include the uncertainty of the entry itself; one
     # breakup's survivors span less. Tolerance: from CORDS's shortest (185 km) to Mir's whole
