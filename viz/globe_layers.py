@@ -240,11 +240,14 @@ class FootprintLayer:
             marker = _markers(globe.ground)
             marker.order = self.markers.order + 1
             _set_points(marker, target_point, TARGET_COLOR, 16, "cross", edge_width=1.0, edge_color=(1, 1, 1, 1))
-        self.centre = ground_points([summary.get("landing_mean_lat_deg", 0.0)], [summary.get("landing_mean_lon_deg", 0.0)])[0]
+        # the mean landing point (null when nothing landed: then any point, the camera has nothing to show)
+        mean_lat, mean_lon = summary.get("landing_mean_lat_deg"), summary.get("landing_mean_lon_deg")
+        self.centre = ground_points([mean_lat or 0.0], [mean_lon or 0.0])[0]
         self.n_total = int(ok.sum())
         self.ellipse_size = _ellipse_size(summary)
         self.cameras = [("landing site", 0.15, self.position)]
-        self.legend = [f"{name}: green land, blue water; yellow ellipse, red target"]
+        marks = ["yellow ellipse"] * bool(ring) + ["red target"] * (target.get("lat_deg") is not None)
+        self.legend = [f"{name}: green land, blue water" + ("; " + ", ".join(marks) if marks else "")]
 
     def position(self, t_s):
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.centre

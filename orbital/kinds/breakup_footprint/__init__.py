@@ -226,7 +226,8 @@ def run(scenario):
     """Plunge, breakup, fall and demise; returns a :class:`orbital.result.Result`.
 
     Trajectories on the time grid (the plunge every 10 s, then the fall of fragment 0, the densest
-    piece, at its integrator's steps, to its impact, then at rest until the last impact): ``plunge``
+    piece, at its integrator's steps, to the ground even if it melted on the way, then at rest until
+    the last impact): ``plunge``
     gcrs (x, y, z m; vx, vy, vz m/s), ``plunge_geodetic`` wgs84 (lat deg, lon deg, alt m) and
     ``plunge_loads`` (sensed g, heat flux W/m2 at a 1 m nose radius, phase code). Table ``impacts``: one row per surviving
     copy (t s, lat deg, lon deg, on_land, mass kg, speed m/s, fragment index). Extra file
