@@ -15,6 +15,8 @@ from orbital.models.demise import MATERIALS, absorbed_heat_j, demised, melting_b
 from orbital.models.soyuz import teme_to_geodetic
 from orbital.runners import run_scenario
 
+from invariants import assert_common_invariants
+
 
 def tiny(**fields):
     """A 1 t object at 100 km that breaks into a steel and an aluminium half: a run of a second or so."""
@@ -127,6 +129,17 @@ def test_a_tiny_breakup_conserves_mass_and_lands_downrange():
     s = result.summary
     assert s["fragments"] == 2 and s["surviving_mass_kg"] + s["demised_mass_kg"] == pytest.approx(1000.0, rel=1e-12)
     assert s["breakup_altitude_km"] == 78.0 and s["footprint_heel_km"] > 0.0
+    assert_common_invariants(result)
+
+
+def test_a_breakup_where_nothing_survives_says_so_with_nulls():
+    foil = {"name": "foil", "count": 2, "mass": "500 kg", "area": "20 m2", "material": "aluminium", "nose_radius": "1 cm"}
+    result = run_scenario(tiny(fragments=[foil]))
+    s = result.summary
+    assert s["survivors"] == 0 and s["demised_mass_kg"] == 1000.0 and result.tables["impacts"].data.shape == (0, 7)
+    assert s["footprint_length_km"] is None and s["landing_mean_lat_deg"] is None and s["total_impact_energy_j"] == 0.0
+    assert [e.kind for e in result.events] == ["start", "breakup"]
+    assert_common_invariants(result)
 
 
 # --- the bundled run -------------------------------------------------------------------------------
