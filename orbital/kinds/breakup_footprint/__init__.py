@@ -123,7 +123,7 @@ class Scenario(ScenarioBase):
     def _a_plunge_that_conserves_mass(self):
         body = self.station
         if body.tle is None and body.semi_major_axis_m - R_EARTH_EQ_M > MAX_START_ALTITUDE_M:
-            field, value = body._size_field()
+            field, value = body.size_field()
             raise field_error(
                 f"station.{field}", value,
                 f"expected a mean altitude up to {MAX_START_ALTITUDE_M / 1e3:g} km: a plunge from higher takes weeks "
