@@ -93,7 +93,7 @@ class FragmentSpec(StrictModel):
 
 
 def _low_station():
-    return StationSpec(altitude=130.0e3)
+    return StationSpec(altitude="130 km")
 
 
 class Scenario(ScenarioBase):
