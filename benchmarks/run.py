@@ -181,6 +181,19 @@ def case_footprint_end_to_end(n_samples):
         return time.perf_counter() - start
 
 
+def case_breakup_fall(repeats):
+    """iss_breakup's pieces falling from the breakup to the ground, one batch in-process (the plunge
+    flown once beforehand); returns (pieces, best wall s)."""
+    from orbital.io import scenario
+    from orbital.kinds.breakup_footprint import fall, fragment_arrays, plunge
+
+    scn = scenario.load("iss_breakup")
+    _, t_s, states = plunge(scn)
+    arrays, _ = fragment_arrays(scn.fragments)
+    best, _ = best_of(lambda: fall(scn, float(t_s[-1]), states[-1], arrays, np.random.default_rng(0)), repeats)
+    return arrays["mass_kg"].size, best
+
+
 def footprint_run(n_samples, scheduler, tmp):
     """`issim run soyuz_footprint --set n_samples=N --scheduler S`, a fresh process (its LocalCluster
     started in it); returns (wall s, peak resident memory in MB of the issim process and what it waited for)."""
@@ -387,6 +400,8 @@ def main():
         step = "5 min" if args.quick else "1 min"
         (rate, _), n_opp = case_deorbit_opportunities(max(2, repeats // 2), step)
         print(f"{'let_it_fall, opportunities per s':<34}{rate:>12.0f}{'-':>14}{'-':>10}   {n_opp} over a day (every {step}), in-process, warm")
+        pieces, elapsed = case_breakup_fall(max(1, repeats // 2))
+        print(f"{'iss_breakup, pieces per wall-s':<34}{pieces / elapsed:>12.1f}{'-':>14}{'-':>10}   {pieces} pieces from 78 km to the ground, one batch")
     footprint_scaling(sizes)
     sweep_timings(args.quick)
     viewer_fps(args.quick)

@@ -455,7 +455,7 @@ class StationSpec(StrictModel):
         a_m = self.semi_major_axis_m
         perigee_m = a_m * (1.0 - self.eccentricity)
         if perigee_m <= R_EARTH_EQ_M:
-            field, value = self._size_field()
+            field, value = self.size_field()
             raise field_error(
                 field, value,
                 f"the perigee ({(perigee_m - R_EARTH_EQ_M) / 1e3:.1f} km above the equator, from the semi-major axis and "
@@ -475,7 +475,7 @@ class StationSpec(StrictModel):
             f"{MAX_BALLISTIC_COEFFICIENT_KG_M2:g} kg/m2 (a solar sail about 0.07, the ISS 119, a steel ball 1 m across 2,400)",
         )
 
-    def _size_field(self):
+    def size_field(self):
         """``(field, value text)`` that sets the orbit's size: semi_major_axis if given, else altitude."""
         if self.semi_major_axis is not None:
             return "semi_major_axis", f"{self.semi_major_axis / 1e3:g} km"
@@ -536,7 +536,7 @@ class StationSpec(StrictModel):
             field, value = "tle", f"mean perigee {perigee_m / 1e3:.1f} km"
         else:
             perigee_m = self.semi_major_axis_m * (1.0 - self.eccentricity) - R_EARTH_EQ_M
-            field, value = self._size_field()
+            field, value = self.size_field()
         if perigee_m > floor_m:
             return
         raise field_error(

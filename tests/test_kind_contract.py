@@ -41,6 +41,7 @@ SUFFIX_UNITS: dict[str, str] = {
     "_deg_s": "deg/s",
     "_kw_m2": "kW/m2",
     "_kg_m2": "kg/m2",
+    "_j": "J",
     "_m_per_day": "m/d",
     "_km_per_day": "km/d",
     "_deg_per_day": "deg/d",
@@ -68,7 +69,7 @@ CHEAP_RUNS: dict[str, tuple[str, dict[str, str]]] = {
     "arm_rescue": ("arm_rescue", {"duration": "60 s"}),  # caught, not yet at the airlock
     "decay_reentry": ("iss_uncontrolled", {"max_lifetime": "2 d"}),  # not reentered
 }
-NOT_RUN_HERE = {"reentry", "reentry_footprint", "deorbit_opportunities"}
+NOT_RUN_HERE = {"reentry", "reentry_footprint", "deorbit_opportunities", "breakup_footprint"}  # the last two fly on the same kernels
 
 
 def _golden_summaries_by_kind() -> dict[str, list[tuple[str, dict]]]:

@@ -26,6 +26,10 @@ CHEAP = {
     "decay_reentry": lambda: validate(
         {"kind": "decay_reentry", "name": "fast", "object": {"altitude": "250 km"}, "track_step": 60, "max_track_samples": 20000}
     ),
+    "breakup_footprint": lambda: validate(
+        {"kind": "breakup_footprint", "name": "fast", "station": {"altitude": "100 km", "mass": "1000 kg", "drag_area": "5 m2"},
+         "fragments": [{"name": "ball", "count": 2, "mass": "500 kg", "area": "0.5 m2", "material": "stainless_steel"}]}
+    ),
 }
 
 

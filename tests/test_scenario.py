@@ -193,6 +193,8 @@ def test_schema_defaults_are_in_the_unit_a_bare_number_takes():
     for cls in _model_classes():
         properties = definitions[kind_models.get(cls, cls.__name__)]["properties"]
         for name, field in cls.model_fields.items():
+            if field.is_required():  # no default to write (a fragment's mass and area)
+                continue
             units = quantity_units(field)
             default = field.get_default(call_default_factory=True)
             if units is None or default is None:

@@ -236,11 +236,14 @@ class FootprintLayer:
         target = scene.get("target_wgs84") or {"lat_deg": summary.get("target_lat_deg"), "lon_deg": summary.get("target_lon_deg")}
         if target.get("lat_deg") is not None:
             _target_marker(globe, target, self.markers)
-        self.centre = ground_points([summary.get("landing_mean_lat_deg", 0.0)], [summary.get("landing_mean_lon_deg", 0.0)])[0]
+        # the mean landing point (null when nothing landed: then any point, the camera has nothing to show)
+        mean_lat, mean_lon = summary.get("landing_mean_lat_deg"), summary.get("landing_mean_lon_deg")
+        self.centre = ground_points([mean_lat or 0.0], [mean_lon or 0.0])[0]
         self.n_total = int(ok.sum())
         self.ellipse_size = _ellipse_size(summary)
         self.cameras = [("landing site", 0.15, self.position)]
-        self.legend = [f"{name}: green land, blue water; yellow ellipse, red target"]
+        marks = ["yellow ellipse"] * bool(ring) + ["red target"] * (target.get("lat_deg") is not None)
+        self.legend = [f"{name}: green land, blue water" + ("; " + ", ".join(marks) if marks else "")]
 
     def position(self, t_s):
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.centre

@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
     "arm_push": "orbital.kinds.arm_push",
     "arm_rescue": "orbital.kinds.arm_rescue",
     "deorbit_opportunities": "orbital.kinds.deorbit_opportunities",
+    "breakup_footprint": "orbital.kinds.breakup_footprint",
 }
 
 

@@ -72,6 +72,9 @@ class Outcome:
     peak_heat: np.ndarray  # W/m^2
     peak_heat_alt: np.ndarray
     bank_reversals: np.ndarray  # count (lifting guidance)
+    #: the stagnation-point heat flux (Sutton-Graves at the Sequence's nose radius) integrated over
+    #: the flight, J/m^2 (left Riemann sum over the steps); the fast path's alone, empty from the reference path
+    heat_load_j_m2: np.ndarray = field(default_factory=lambda: np.zeros(0))
     history: dict = field(default_factory=dict)  # with record=True: t (M,), Y (M, 6), phase, sensed_g, heat, bank_side
 
 
@@ -182,6 +185,7 @@ class _Tally:
         self.peak_g, self.peak_g_alt, self.peak_g_t = np.zeros(n), np.full(n, np.nan), np.full(n, np.nan)
         self.peak_q, self.peak_q_alt = np.zeros(n), np.full(n, np.nan)
         self.reversals = np.zeros(n, dtype=np.intp)
+        self.heat_load = np.zeros(n)
         self.history = {k: [] for k in ("t", "Y", "phase", "sensed_g", "heat_flux_w_m2", "bank_side")} if record else None
 
     def mark(self, name, where, t, Y):
@@ -207,7 +211,8 @@ class _Tally:
     def outcome(self):
         out = Outcome(landed=np.isfinite(self.t), r_touchdown=self.r, t_touchdown=self.t, v_touchdown=self.v, events=self.events,
                       peak_g=self.peak_g, peak_g_alt=self.peak_g_alt, peak_g_t=self.peak_g_t, peak_heat=self.peak_q,
-                      peak_heat_alt=self.peak_q_alt, bank_reversals=self.reversals)
+                      peak_heat_alt=self.peak_q_alt, bank_reversals=self.reversals,
+                      heat_load_j_m2=self.heat_load)
         if self.history is not None:
             out.history = {k: np.asarray(v) for k, v in self.history.items()}
         return out
@@ -358,6 +363,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
         ed.advance_into(fl.t, fl.Y, k1, diag[2], diag[5], fl.phase, fl.t_phase, t_next, fl.t_cycle, step, step_high_entry,
                         HIGH_ENTRY_ALTITUDE_M, fl.P, K, fl.c_cmd, fl.side, Y1, t1, dt, h1)
         switching = _locate_altitudes(fl, tally, seq, guidance, k1, diag[2], Y1, t1, dt, h1)
+        tally.heat_load[fl.idx] += diag[1] * (t1 - fl.t)  # the step as cut by an altitude event
         fl.Y, fl.t = Y1, t1
         finished = _switch_on_altitude(fl, tally, switching, seq, guidance)
         finished |= fl.t > fl.p.burn_start_s + seq.max_time_after_burn_s  # never came down (or a bad sample): left as NaN
