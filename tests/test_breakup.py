@@ -2,6 +2,7 @@
 and footprint against published reentries, and bad input."""
 
 import functools
+import json
 import math
 
 import numpy as np
@@ -129,6 +130,13 @@ def test_a_tiny_breakup_conserves_mass_and_lands_downrange():
     s = result.summary
     assert s["fragments"] == 2 and s["surviving_mass_kg"] + s["demised_mass_kg"] == pytest.approx(1000.0, rel=1e-12)
     assert s["breakup_altitude_km"] == 78.0 and s["footprint_heel_km"] > 0.0
+    # the survivors as GeoJSON points (RFC 7946: lon, lat), one per impacts row
+    features = json.loads(result.extra_files["impacts.geojson"])["features"]
+    impacts = result.tables["impacts"]
+    assert len(features) == impacts.data.shape[0] == s["survivors"]
+    lon_lat = np.array([f["geometry"]["coordinates"] for f in features])
+    assert np.allclose(lon_lat, np.column_stack([impacts.column("lon"), impacts.column("lat")]), atol=1e-6, rtol=0.0)
+    assert sum(f["properties"]["mass_kg"] for f in features) == pytest.approx(s["surviving_mass_kg"], rel=1e-4)
     assert_common_invariants(result)
 
 

@@ -28,11 +28,13 @@ from typing import Literal, Optional
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.dynamics.forces import OrbitForces, air_velocity_m_s
+from orbital.dynamics.forces import air_velocity_m_s
 from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.errors import InfeasibleScenario
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.models.demise import MATERIALS, absorbed_heat_j, demised, melting_budget_j
+from orbital.models.landing_files import feature_collection, point_feature
+from orbital.models.station_orbit import station_forces
 from orbital.progress import Stage, report
 from orbital.result import Event, Result, Table, Trajectory
 from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error, initial_state
@@ -160,13 +162,6 @@ def separation_velocities(n, speed_m_s, rng):
     return speed_m_s * d / np.linalg.norm(d, axis=1, keepdims=True)
 
 
-def station_forces(scenario):
-    """J2 and drag (US76 times the station's density_scale) on the whole station."""
-    body = scenario.station
-    return OrbitForces(j2=True, drag=True, cd_area_over_mass_m2_kg=body.drag_coefficient * body.drag_area / body.mass,
-                       density_scale=body.density_scale)
-
-
 def plunge(scenario):
     """The station from its initial state to ``breakup_altitude``: ``(epoch, t_s, states (N, 6) TEME)``,
     the last row the breakup state."""
@@ -174,7 +169,7 @@ def plunge(scenario):
 
     epoch, r0, v0 = initial_state(scenario.station)
     grid = np.arange(0.0, scenario.max_plunge + PLUNGE_STEP_S, PLUNGE_STEP_S)
-    t_s, states, breakup_s = propagate_orbit(r0, v0, grid, station_forces(scenario), "dop853", PLUNGE_RTOL,
+    t_s, states, breakup_s = propagate_orbit(r0, v0, grid, station_forces(scenario.station), "dop853", PLUNGE_RTOL,
                                              stop_altitude_m=scenario.breakup_altitude, include_stop_state=True, progress_span=(0.0, 0.4))
     if breakup_s is None:
         raise InfeasibleScenario(
@@ -231,7 +226,8 @@ def run(scenario):
     gcrs (x, y, z m; vx, vy, vz m/s), ``plunge_geodetic`` wgs84 (lat deg, lon deg, alt m) and
     ``plunge_loads`` (sensed g, heat flux W/m2 at a 1 m nose radius, phase code). Table ``impacts``: one row per surviving
     copy (t s, lat deg, lon deg, on_land, mass kg, speed m/s, fragment index). Extra file
-    ``fragments.csv``: every copy, its heat and budget, demised or where it hit.
+    ``fragments.csv``: every copy, its heat and budget, demised or where it hit; ``impacts.geojson``: a
+    point per survivor (name, mass, speed, energy, time after the breakup) for any map program.
     """
     from astropy.time import Time, TimeDelta
 
@@ -305,10 +301,14 @@ def run(scenario):
             "one surviving piece: impact time, point, surface, mass, speed, and its entry in the scenario's fragments", "t",
         )
     }
-    csv = _fragments_csv(scenario, kind, arrays, heat_j, gone, lat, lon, out.v_touchdown, energy_j)
+    files = {"fragments.csv": _fragments_csv(scenario, kind, arrays, heat_j, gone, lat, lon, out.v_touchdown, energy_j),
+             "impacts.geojson": feature_collection(
+                 point_feature(lat[i], lon[i], {"name": scenario.fragments[kind[i]].name, "mass_kg": mass[i], "speed_m_s": out.v_touchdown[i],
+                                                "energy_j": energy_j[i], "after_breakup_s": out.t_touchdown[i] - t_b})
+                 for i in np.flatnonzero(s))}
     scene = {"breakup_wgs84": {"lat_deg": float(lat_b), "lon_deg": float(lon_b)}}
     return Result(scenario.name, scenario.kind, epoch, t_grid, trajectories, events, summary, tables=tables,
-                  extra_files={"fragments.csv": csv}, scene=scene)
+                  extra_files=files, scene=scene)
 
 
 def _drawn_path(scenario, t_plunge, plunge_states, out, t_end_s):
@@ -320,7 +320,7 @@ def _drawn_path(scenario, t_plunge, plunge_states, out, t_end_s):
     from orbital.dynamics.entry_dynamics import COAST0, ENTRY, LANDED, SUTTON_GRAVES_K
     from orbital.earth.constants import G0_M_S2
 
-    forces = station_forces(scenario)
+    forces = station_forces(scenario.station)
     r, v = plunge_states[:, :3], plunge_states[:, 3:]
     air_speed = np.linalg.norm(air_velocity_m_s(r, v), axis=1)
     plunge_loads = np.column_stack([
