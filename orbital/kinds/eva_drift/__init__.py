@@ -24,6 +24,7 @@ from orbital.models.spacewalk import (
     drift_summary,
     fly_from_start,
     safer_config,
+    spacewalk_plots,
     station_gcrs,
     tether_config,
 )
@@ -88,5 +89,6 @@ KIND = KindSpec(
     run=run,
     title="a crew member pushed off the station, on a tether or free",
     summary=DRIFT_SUMMARY_KEYS,
-    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension"}),
+    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension"},
+                         plots=spacewalk_plots("astronaut", "tether_tension", "astronaut_cw")),
 )
