@@ -69,6 +69,20 @@ def figures(result: Result, formats: tuple = FORMATS) -> dict[str, bytes]:
     return files
 
 
+def figures_document(result: Result, files: dict) -> dict:
+    """summary.json of a directory of figures (the record of its files is added on writing)."""
+    from orbital import __version__
+
+    return {
+        "kind": "plots",
+        "scenario": result.scenario_name,
+        "scenario_kind": result.kind,
+        "epoch_utc": result.epoch_utc,
+        "issim_version": __version__,
+        "figures": sorted({name.rsplit(".", 1)[0] for name in files}),
+    }
+
+
 def _metadata(fmt: str) -> dict:
     """No creation date in an SVG, so that the same run draws the same file."""
     return {"Date": None} if fmt == "svg" else {}
