@@ -381,6 +381,32 @@ def plot(
     typer.echo(f"figures: {written}")
 
 
+@app.command("export")
+def export_run(
+    target: str = typer.Argument(..., help="a run directory, or a bundled scenario name or YAML file (run first)"),
+    czml: str = typer.Option(..., "--czml", help="the CZML file to write (opens in Cesium), e.g. run.czml"),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field before running: KEY=VALUE"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --czml file (only one that issim wrote)"),
+):
+    """Write the run as a CZML document (trajectories, ground tracks, landing points, time-tagged) for Cesium."""
+    from orbital.errors import RunDirError
+    from orbital.io.czml import check_czml_path, to_czml, write_czml
+
+    try:
+        path = check_czml_path(czml, overwrite)
+    except RunDirError as exc:
+        _fail(str(exc))
+    saved, model = _view_target(target, set_ or [])
+    if saved is None:
+        typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
+    result = saved if saved is not None else _run(target, model)
+    try:
+        write_czml(path, to_czml(result), overwrite)
+    except (RunDirError, OSError) as exc:
+        _fail(f"--czml {czml}: cannot write the file ({getattr(exc, 'strerror', None) or exc})")
+    typer.echo(f"wrote {path}", err=True)
+
+
 def _refuse_inside(out, run_dir):
     """Exit 2 if ``out`` is the run directory read, or inside it: its files stay as issim wrote them."""
     from pathlib import Path
