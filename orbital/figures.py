@@ -134,19 +134,22 @@ def to_display_unit(values: np.ndarray, unit: str, display_unit: str) -> np.ndar
 def _series_figure(result: Result, plot: SeriesPlot):
     import matplotlib.pyplot as plt
 
-    t_start = next((e.time_s for e in result.events if e.kind == plot.from_event), None) if plot.from_event else None
+    t_start = next((e.time_s for e in result.events if e.kind == plot.from_event), -np.inf)
+    t_end = next((e.time_s for e in result.events if e.kind == plot.to_event), np.inf)
     drawn = []
     for curve in plot.curves:
         found = curve_values(result, curve)
         if found is None or len(found[0]) == 0:
             continue
         t_s, values, unit = found
-        keep = t_s >= t_start if t_start is not None else np.ones(len(t_s), dtype=bool)
+        keep = (t_s >= t_start) & (t_s <= t_end)
+        if not keep.any():
+            continue
         drawn.append((curve, t_s[keep], to_display_unit(values[keep], unit, plot.unit)))
     if not drawn:
         return None
-    t0_s = min(float(t[0]) for _, t, _ in drawn if len(t))
-    t1_s = max(float(t[-1]) for _, t, _ in drawn if len(t))
+    t0_s = min(float(t[0]) for _, t, _ in drawn)
+    t1_s = max(float(t[-1]) for _, t, _ in drawn)
     time_unit, seconds = time_axis_unit(t1_s - t0_s)
     fig, ax = plt.subplots(figsize=FIGURE_SIZE_IN, layout="constrained")
     for curve, t_s, values in drawn:

@@ -74,6 +74,8 @@ class SeriesPlot:
     curves: tuple
     #: the plot starts at the first event of this kind ("" for the whole run)
     from_event: str = ""
+    #: the plot ends at the first event of this kind ("" for the whole run)
+    to_event: str = ""
     #: kinds of events marked by a vertical line
     events: tuple = ()
 

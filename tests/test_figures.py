@@ -88,7 +88,7 @@ def made_up_result():
     lat_track = 51.6 * np.sin(2 * np.pi * rows / 5400.0)
     lon_track = (rows / 5400.0 * 337.5 + 180.0) % 360.0 - 180.0
     display = DisplayHints(roles={}, plots=(
-        SeriesPlot("reach", "Distance", "km", (Curve("probe", ("x", "y", "z"), "norm", "probe"),), from_event="go", events=("go", "stop")),
+        SeriesPlot("reach", "Distance", "km", (Curve("probe", ("x", "y", "z"), "norm", "probe"),), from_event="go", to_event="stop", events=("go", "stop")),
         MapPlot("where", "Where", tracks=("probe_track",), points=("drops",), split_by="wet", markers=("home_wgs84", "ring_wgs84")),
         MapPlot("swath", "Swath", density=("long_track",), markers=("home_wgs84",), extent="world"),
         SeriesPlot("absent", "Nothing here", "m", (Curve("not_in_this_run", ("x",)),)),

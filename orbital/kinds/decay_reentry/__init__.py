@@ -423,7 +423,9 @@ KIND = KindSpec(
     title="an object left without control decays and reenters: lifetime and window",
     summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"object": "decay", "object_geodetic": "decay_geodetic", "altitude": "heights", "window_track": "reentry_window", "samples": "reentry_points"}, play_span="window_track", span_name="in the prediction window", plots=(
-        SeriesPlot("heights", "Orbit heights", "km", (Curve("altitude", ("apogee",), label="apogee"), Curve("altitude", ("mean",), label="mean"), Curve("altitude", ("perigee",), label="perigee")), events=("window_start", "reentry", "window_end")),
+        # until the handoff: in the plunge's last hour the osculating perigee falls far below the ground
+        SeriesPlot("heights", "Orbit heights to the plunge", "km", (Curve("altitude", ("apogee",), label="apogee"), Curve("altitude", ("mean",), label="mean"),
+                                                      Curve("altitude", ("perigee",), label="perigee")), to_event="handoff", events=("window_start",)),
         MapPlot("reentry_window", "Ground track over the reentry window", density=("window_track",), points=("samples",), split_by="on_land", markers=("nominal_reentry_wgs84",), extent="world"),
     )),
 )
