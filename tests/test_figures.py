@@ -64,6 +64,15 @@ def test_each_kind_gets_every_plot_its_contract_declares(kind, scenario):
         assert_png(content) if name.endswith(".png") else assert_svg(content)
 
 
+def test_the_safer_series_grows_to_the_summary_value():
+    result = bundled_result("safer_return")
+    spent = result.trajectory("safer_dv").column("spent")
+    assert spent[0] == 0.0 and np.all(np.diff(spent) >= 0.0)
+    assert spent[-1] == pytest.approx(result.summary["safer_dv_used_m_s"], rel=1e-12)
+    first_burn = next(e.time_s for e in result.events if e.kind == "safer_start")
+    assert np.all(spent[result.time_s <= first_burn] == 0.0)
+
+
 def test_curves_norms_rates_and_units():
     t = np.array([0.0, 10.0, 20.0, 40.0])
     result = Result("made_up", "tug", "2026-11-25T00:00:00", t,
@@ -152,9 +161,9 @@ def test_issim_plot_writes_the_figures_and_records_them(issim, saved_run, tmp_pa
     done = issim("plot", saved_run, "--out", out)
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["separation.png", "separation.svg", "summary.json", "tension.png", "tension.svg"]
+    assert names == ["safer_dv.png", "safer_dv.svg", "separation.png", "separation.svg", "summary.json", "tension.png", "tension.svg"]
     record = json.loads((out / "summary.json").read_text())
-    assert record["kind"] == "plots" and record["scenario"] == "safer_return" and record["figures"] == ["separation", "tension"]
+    assert record["kind"] == "plots" and record["scenario"] == "safer_return" and record["figures"] == ["safer_dv", "separation", "tension"]
     assert set(record["files"]) == set(names) - {"summary.json"}
     again = issim("plot", saved_run, "--out", out)
     assert again.returncode == 2 and f"--out {out}: already holds files" in again.stderr
