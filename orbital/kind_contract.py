@@ -76,6 +76,10 @@ class SeriesPlot:
     from_event: str = ""
     #: the plot ends at the first event of this kind ("" for the whole run)
     to_event: str = ""
+    #: the time axis spans only where some curve is not zero, with a margin (a few seconds of arm
+    #: motion in a quarter of an hour's run); if every curve is zero throughout (no tether, SAFER
+    #: unused) the figure is not made
+    active_only: bool = False
     #: kinds of events marked by a vertical line
     events: tuple = ()
 

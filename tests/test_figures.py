@@ -58,8 +58,13 @@ def assert_svg(content):
 def test_each_kind_gets_every_plot_its_contract_declares(kind, scenario):
     result = bundled_result(scenario)
     files = figures(result)
-    expected = {f"{plot.name}.{fmt}" for plot in kind_spec(kind).display.plots for fmt in ("png", "svg")}
-    assert set(files) == expected
+    declared = kind_spec(kind).display.plots
+    made = {name.rsplit(".", 1)[0] for name in files}
+    assert set(files) == {f"{name}.{fmt}" for name in made for fmt in ("png", "svg")}
+    for plot in declared:  # a figure of activity only is left out when nothing was active (no tether)
+        if plot.name not in made:
+            assert plot.active_only and all(not np.any(curve_values(result, c)[1]) for c in plot.curves), plot.name
+    assert len(made) >= len(declared) - 1 and made <= {plot.name for plot in declared}
     for name, content in files.items():
         assert_png(content) if name.endswith(".png") else assert_svg(content)
 
@@ -71,6 +76,16 @@ def test_the_safer_series_grows_to_the_summary_value():
     assert spent[-1] == pytest.approx(result.summary["safer_dv_used_m_s"], rel=1e-12)
     first_burn = next(e.time_s for e in result.events if e.kind == "safer_start")
     assert np.all(spent[result.time_s <= first_burn] == 0.0)
+
+
+def test_a_figure_of_activity_spans_the_activity_and_is_left_out_without_any():
+    t = np.linspace(0.0, 900.0, 901)
+    busy = np.where((t > 100.0) & (t < 130.0), 2.0, 0.0)
+    hints = DisplayHints(plots=(SeriesPlot("busy", "Busy", "N", (Curve("load", ("busy",)),), active_only=True),
+                                SeriesPlot("idle", "Idle", "N", (Curve("load", ("idle",)),), active_only=True)))
+    result = Result("made_up", "tug", "2026-11-25T00:00:00", t, {"load": Trajectory(None, ("busy", "idle"), ("N", "N"), np.column_stack([busy, 0 * t]))},
+                    [], {}, display=hints)
+    assert sorted(figures(result, ("svg",))) == ["busy.svg"]
 
 
 def test_curves_norms_rates_and_units():
@@ -161,9 +176,9 @@ def test_issim_plot_writes_the_figures_and_records_them(issim, saved_run, tmp_pa
     done = issim("plot", saved_run, "--out", out)
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["safer_dv.png", "safer_dv.svg", "separation.png", "separation.svg", "summary.json", "tension.png", "tension.svg"]
+    assert names == ["safer_dv.png", "safer_dv.svg", "separation.png", "separation.svg", "summary.json"]  # no tether: no tension
     record = json.loads((out / "summary.json").read_text())
-    assert record["kind"] == "plots" and record["scenario"] == "safer_return" and record["figures"] == ["safer_dv", "separation", "tension"]
+    assert record["kind"] == "plots" and record["scenario"] == "safer_return" and record["figures"] == ["safer_dv", "separation"]
     assert set(record["files"]) == set(names) - {"summary.json"}
     again = issim("plot", saved_run, "--out", out)
     assert again.returncode == 2 and f"--out {out}: already holds files" in again.stderr

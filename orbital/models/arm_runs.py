@@ -202,8 +202,10 @@ ARM_RATE_SUMMARY_KEYS: dict[str, SummaryKey] = {
 #: The arm's figures (``issim plot``): each joint's rate and the tip's speed, from the trajectories
 #: :func:`arm_trajectories` writes (joint rates are constant between commands: drawn as steps).
 ARM_PLOTS = (
-    SeriesPlot("joint_rates", "Arm joint rates", "deg/s", tuple(Curve("arm_joints", (f"q{k}",), "rate", f"q{k}") for k in range(1, 8))),
-    SeriesPlot("tip_speed", "Arm tip speed", "m/s", (Curve("arm_tip", ("vx", "vy", "vz"), "norm"),), events=("contact", "capture")),
+    SeriesPlot("joint_rates", "Arm joint rates", "deg/s", tuple(Curve("arm_joints", (f"q{k}",), "rate", f"q{k}") for k in range(1, 8)),
+               active_only=True),
+    SeriesPlot("tip_speed", "Arm tip speed", "m/s", (Curve("arm_tip", ("vx", "vy", "vz"), "norm"),), events=("contact", "capture", "at_airlock"),
+               active_only=True),
 )
 
 

@@ -288,7 +288,7 @@ def spacewalk_plots(crew: str, tension: str, linear_prediction: str = "") -> tup
         separation += (Curve(linear_prediction, ("x", "y", "z"), "norm", "linear (Clohessy-Wiltshire)"),)
     return (
         SeriesPlot("separation", "Distance from the station", "m", separation),
-        SeriesPlot("tension", "Tether tension", "N", (Curve(tension, ("tension",)),), events=("tether_broken",)),
+        SeriesPlot("tension", "Tether tension", "N", (Curve(tension, ("tension",)),), events=("tether_broken",), active_only=True),
     )
 
 

@@ -92,5 +92,5 @@ KIND = KindSpec(
     summary=DRIFT_SUMMARY_KEYS,
     display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension"},
                          plots=(*spacewalk_plots("astronaut", "tether_tension", "astronaut_cw"),
-                                SeriesPlot("safer_dv", "SAFER delta-v spent", "m/s", (Curve("safer_dv", ("spent",)),), to_event="returned", events=("safer_start", "returned")))),
+                                SeriesPlot("safer_dv", "SAFER delta-v spent", "m/s", (Curve("safer_dv", ("spent",)),), to_event="returned", events=("safer_start", "returned"), active_only=True))),
 )
