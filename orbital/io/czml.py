@@ -6,8 +6,8 @@ What is drawn comes from the display roles (never a kind's name):
   the run's time grid, with its path; ``chaser``: the same, its LVLH offset added to the first
   orbit's state in float64 before the conversion.
 - ``orbit_geodetic``, ``descent_geodetic``: the ground track, a polyline on the ground.
-- ``reentry_window``: the track over the prediction window, time-tagged geodetic positions (at most
-  :data:`MAX_TRACK_ROWS`: the middle stretch of a longer one) with a path of one orbit behind.
+- ``reentry_window``: the track over the prediction window, every row as a time-tagged Earth-fixed
+  position (rows picked apart would cut chords across the globe) with a path of one orbit behind.
 - ``landings``, ``reentry_points``: one point per row (at most :data:`MAX_POINTS`, the first ones),
   green on land and blue on water where the table says which.
 - the scene's places (a key ending ``_wgs84`` holding ``lat_deg`` and ``lon_deg``): a labelled point,
@@ -33,8 +33,6 @@ from orbital.errors import RunDirError
 from orbital.io.run_dirs import umask_mode
 from orbital.result import Result
 
-#: Most time-tagged rows of one ground track over a window (200,000 would make a 10 MB file).
-MAX_TRACK_ROWS = 20_000
 #: Most points of one table (a footprint of a million landings).
 MAX_POINTS = 10_000
 #: The document packet's description starts so: :func:`is_issim_czml` tells issim's files by it.
@@ -161,9 +159,7 @@ def _packets(result: Result, epoch: datetime) -> tuple[list, list]:
         elif role in ("orbit_geodetic", "descent_geodetic") and name in result.trajectories:
             packets.append(_ground_track(result, name))
         elif role == "reentry_window" and name in result.tables:
-            packet, note = _window_track(result, name, epoch)
-            packets.append(packet)
-            notes += [note] if note else []
+            packets.append(_window_track(result, name, epoch))
         elif role in ("landings", "reentry_points") and name in result.tables:
             new, note = _points(result, name)
             packets += new
@@ -228,27 +224,26 @@ def _ground_track(result: Result, name: str):
 
 def _window_track(result: Result, name: str, epoch: datetime):
     from czml3 import Packet
-    from czml3.enums import InterpolationAlgorithms
+    from czml3.enums import InterpolationAlgorithms, ReferenceFrames
     from czml3.properties import Color, Path, Point, Position
+
+    from orbital.earth.frames import geodetic_to_itrs
 
     table = result.tables[name]
     rows = np.flatnonzero(np.isfinite(table.times_s()) & np.isfinite(table.column("lat")))
-    note = None
-    if len(rows) > MAX_TRACK_ROWS:  # a contiguous stretch: rows picked apart would cut chords across the globe
-        first = (len(rows) - MAX_TRACK_ROWS) // 2
-        note = f"{name}: its middle {MAX_TRACK_ROWS} of {len(rows)} rows"
-        rows = rows[first : first + MAX_TRACK_ROWS]
-    columns = [table.times_s()[rows], table.column("lon")[rows], table.column("lat")[rows]]
     alt = table.column("alt")[rows] if "alt" in table.columns else np.zeros(len(rows))
-    samples = np.column_stack([*columns, alt]).ravel().tolist()
+    r = geodetic_to_itrs(table.column("lat")[rows], table.column("lon")[rows], alt)
+    samples = np.column_stack([table.times_s()[rows], r]).ravel().tolist()
     colour = _COLOURS["window"]
-    packet = Packet(
-        id=name, name=f"{name} (reentry window)",
-        position=Position(epoch=epoch, cartographicDegrees=samples, interpolationAlgorithm=InterpolationAlgorithms.LINEAR, interpolationDegree=1),
+    position = Position(  # Earth-fixed, so that samples minutes apart interpolate along the track, not across the date line
+        epoch=epoch, referenceFrame=ReferenceFrames.FIXED, cartesian=samples,
+        interpolationAlgorithm=InterpolationAlgorithms.LAGRANGE, interpolationDegree=5,
+    )
+    return Packet(
+        id=name, name=f"{name} (reentry window)", position=position,
         point=Point(pixelSize=7, color=Color(rgba=colour)),
         path=Path(material=_line_colour(colour), width=1.5, leadTime=0, trailTime=5400),
     )
-    return packet, note
 
 
 def _points(result: Result, name: str):
