@@ -204,13 +204,17 @@ class EvaResult:
 
 def safer_dv_by_sample(burns, times_s):
     """SAFER delta-v (m/s, sum |dv_i|) spent by each of ``times_s``: each command's, spent evenly
-    over its control period (its acceleration is held that long); ``burns`` as ``_Run.safer_burns``."""
-    knots_t, knots_dv, spent = [0.0], [0.0], 0.0
-    for t0_s, dv_m_s, period_s in burns:
-        knots_t += [t0_s, t0_s + period_s]
-        knots_dv += [spent, spent + dv_m_s]
-        spent += dv_m_s
-    return np.interp(times_s, knots_t, knots_dv)
+    over its control period (its acceleration is held that long); ``burns`` as ``_Run.safer_burns``.
+    The spending rate steps at each period's start and end, so periods that touch or overlap add up."""
+    if not burns:
+        return np.zeros(len(times_s))
+    start_s, dv_m_s, period_s = (np.array(column, dtype=float) for column in zip(*burns))
+    edges_s = np.concatenate([start_s, start_s + period_s])
+    order = np.argsort(edges_s, kind="stable")
+    edges_s = edges_s[order]
+    rate = np.cumsum(np.concatenate([dv_m_s / period_s, -dv_m_s / period_s])[order])  # after each edge
+    spent = np.concatenate([[0.0], np.cumsum(rate[:-1] * np.diff(edges_s))])
+    return np.interp(times_s, edges_s, spent, left=0.0)
 
 
 def mean_motion_rad_s(r_m, v_m_s):
