@@ -154,6 +154,19 @@ def case_reentry_batch(repeats, n_samples):
     return per(ours, n_samples), theirs, f"per trajectory: batch of {n_samples} vs one Cowell descent (rtol 1e-11)"
 
 
+def case_deorbit_opportunities(repeats, step):
+    """Undocking opportunities per second (best, median): let_it_fall over its day every ``step``, in-process,
+    warm (compiled kernels, land mask, Earth orientation): the station's day, the batch of descents, the
+    landings' places, the files' text. Returns ``(rates, number of opportunities)``."""
+    from orbital.io import scenario
+    from orbital.kinds.deorbit_opportunities import run
+
+    scn = scenario.load("let_it_fall", [f"step={step}", "progress=false"])
+    n = run(scn).summary["n_opportunities"]  # warm
+    best, median = best_of(lambda: run(scn), repeats)
+    return (n / best, n / median), n
+
+
 def case_footprint_end_to_end(n_samples):
     """`issim run soyuz_footprint --set n_samples=N`, one fresh process (no poliastro side), after
     a 10-sample run has filled the compiled-kernel and Earth-orientation caches (as any earlier
@@ -371,6 +384,9 @@ def main():
         n_fp = 1000 if args.quick else 10_000
         elapsed = case_footprint_end_to_end(n_fp)
         print(f"{f'soyuz_footprint, {n_fp} samples':<34}{elapsed:>12.3f}{'-':>14}{'-':>10}   end to end, fresh process (aim: 10,000 under 3 s)")
+        step = "5 min" if args.quick else "1 min"
+        (rate, _), n_opp = case_deorbit_opportunities(max(2, repeats // 2), step)
+        print(f"{'let_it_fall, opportunities per s':<34}{rate:>12.0f}{'-':>14}{'-':>10}   {n_opp} over a day (every {step}), in-process, warm")
     footprint_scaling(sizes)
     sweep_timings(args.quick)
     viewer_fps(args.quick)

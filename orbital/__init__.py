@@ -160,8 +160,8 @@ def sweep(
     range ``a..b:step``, a comma list, or a list of values; with ``samples``, ranges ``a..b``).
     ``scenario`` may be a sweep file (``sweep: {scenario: ..., vary: ...}``); the arguments given
     win over its fields. Every point is validated before any runs (:class:`ScenarioError` naming
-    the point and the field). ``scheduler``: ``None``/``"inprocess"``, ``"local"`` (a 2-worker
-    LocalCluster) or ``"tcp://HOST:PORT"`` (:class:`SchedulerError` if unusable). ``progress`` is
+    the point and the field). ``scheduler``: ``None``/``"auto"`` (here, or a LocalCluster once the points
+    measure longer than a minute), ``"inprocess"``, ``"local"`` (a 2-worker LocalCluster) or ``"tcp://HOST:PORT"`` (:class:`SchedulerError` if unusable). ``progress`` is
     called per finished chunk of points. ``out``: also write the sweep's run directory there
     (``sweep.csv``, ``sweep.parquet``, ``sweep.yaml``, a figure per varied input), claimed as
     ``issim sweep --out`` claims it. The resolved sweep is in ``table.attrs["sweep"]``.

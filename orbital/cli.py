@@ -124,7 +124,7 @@ def run(
     overwrite: bool = typer.Option(False, "--overwrite", help="replace an earlier run in --out (only a directory issim wrote)"),
     json_output: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout, nothing else"),
     view_after: bool = typer.Option(False, "--view", help="open the 3D viewer on the result afterwards"),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="where an ensemble's chunks run (a footprint's descents): inprocess (default), local (a 2-worker LocalCluster) or tcp://HOST:PORT (a running dask scheduler)"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="where an ensemble's chunks run (a footprint's descents): inprocess (default: a thread per core; auto stays here too), local (a 2-worker LocalCluster) or tcp://HOST:PORT (a running dask scheduler)"),
 ):
     """Run a scenario, print its summary and write a run directory."""
     import json
@@ -162,7 +162,7 @@ def sweep(
     set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field at every point: KEY=VALUE"),
     samples: Optional[int] = typer.Option(None, "--samples", help="a Latin hypercube of N points over the --vary ranges instead of the grid"),
     seed: Optional[int] = typer.Option(None, "--seed", help="seed of the Latin hypercube [default: 0]"),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="where the points run: inprocess (default), local (a 2-worker LocalCluster) or tcp://HOST:PORT (a running dask scheduler)"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="where the points run: auto (default: here, or a LocalCluster once they measure longer than a minute), inprocess, local (a 2-worker LocalCluster) or tcp://HOST:PORT (a running dask scheduler)"),
     out: Optional[str] = typer.Option(None, "--out", help="run directory (default: a new runs/<name>-sweep-<UTC time>)"),
     overwrite: bool = typer.Option(False, "--overwrite", help="replace an earlier sweep in --out (only a directory issim wrote)"),
 ):

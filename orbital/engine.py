@@ -3,8 +3,11 @@ tasks, in this process or on a Dask cluster (``dask.distributed``, imported only
 
 ``scheduler`` names where the tasks run:
 
-- ``None`` or ``"inprocess"``: here, one chunk after another (or in ``threads`` threads, for tasks
-  whose work releases the GIL, such as compiled numba kernels);
+- ``None`` or ``"auto"``: here, unless the first chunk, run here, shows that the rest would take
+  more than :data:`AUTO_CLUSTER_AFTER_S` here: then the rest go to a ``LocalCluster`` (as ``"local"``);
+  work that runs in ``threads`` threads here already keeps every core busy and stays here;
+- ``"inprocess"``: here, one chunk after another (or in ``threads`` threads, for tasks whose work
+  releases the GIL, such as compiled numba kernels);
 - ``"local"``: a ``LocalCluster`` on 127.0.0.1 started for the call (2 worker processes, 1 thread each);
 - ``"tcp://HOST:PORT"``: a running cluster (``dask scheduler``, then ``dask worker tcp://HOST:PORT``).
 
@@ -18,8 +21,11 @@ they run.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Optional, Sequence
 
@@ -28,10 +34,17 @@ import numpy as np
 from orbital.errors import SchedulerError
 from orbital.progress import report, reporting
 
+AUTO = "auto"
 INPROCESS = "inprocess"
 LOCAL = "local"
 #: what ``scheduler`` may be, in words (every message about a bad one ends with it)
-SCHEDULER_EXPECTED = f"expected {INPROCESS}, {LOCAL} (a 2-worker LocalCluster) or tcp://HOST:PORT (a running 'dask scheduler')"
+SCHEDULER_EXPECTED = (f"expected {AUTO} (in-process, or a LocalCluster once the work measures long enough), {INPROCESS}, "
+                      f"{LOCAL} (a 2-worker LocalCluster) or tcp://HOST:PORT (a running 'dask scheduler')")
+#: ``"auto"`` moves the chunks left after the first to a LocalCluster when they would take longer
+#: than this here. Measured on 2 cores (README, "Running on a Dask cluster"): a LocalCluster's start
+#: and its workers' first imports cost 5-10 s; sweeps of 32 one-orbit spacewalks (2.5-3.5 min
+#: in-process) ran 1.3-1.6x faster on it, sweeps of 8 (under a minute) 0.7-1.2x, cheap sweeps 0.1x.
+AUTO_CLUSTER_AFTER_S = 60.0
 #: workers (processes, one thread each) of the ``"local"`` cluster
 LOCAL_WORKERS = 2
 #: seconds to wait for a running scheduler to answer
@@ -41,12 +54,12 @@ _ADDRESS = re.compile(r"^tcp://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<
 
 
 def check_scheduler(scheduler: Optional[str], option: str = "--scheduler") -> str:
-    """``scheduler`` as the engine takes it (``None`` -> ``"inprocess"``); a :class:`SchedulerError`
-    naming ``option``, the value and what was expected if it is none of the three forms."""
+    """``scheduler`` as the engine takes it (``None`` -> ``"auto"``); a :class:`SchedulerError`
+    naming ``option``, the value and what was expected if it is none of the four forms."""
     if scheduler is None:
-        return INPROCESS
+        return AUTO
     text = str(scheduler).strip() if isinstance(scheduler, str) else None
-    if text in (INPROCESS, LOCAL):
+    if text in (AUTO, INPROCESS, LOCAL):
         return text
     match = _ADDRESS.match(text or "")
     if match is None or not 0 < int(match.group("port")) < 65536:
@@ -63,6 +76,19 @@ def sample_seed_sequence(seed: int, index: int) -> np.random.SeedSequence:
 def sample_rng(seed: int, index: int) -> np.random.Generator:
     """The random generator of sample ``index`` (see :func:`sample_seed_sequence`)."""
     return np.random.default_rng(sample_seed_sequence(seed, index))
+
+
+def threads_available() -> int:
+    """The threads a run here may keep busy: in a task on a Dask worker, that worker's threads (its
+    fellow workers share the machine: a footprint point of a sweep on a LocalCluster must not start
+    a thread per core in each worker); anywhere else, the CPUs this process may run on."""
+    distributed = sys.modules.get("distributed")  # loaded in any worker; never imported here for this
+    if distributed is not None:
+        try:
+            return max(1, int(distributed.get_worker().state.nthreads))
+        except ValueError:  # not in a worker's task
+            pass
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def chunk_ranges(n_items: int, chunk_size: int) -> list[range]:
@@ -92,18 +118,33 @@ def run_chunks(
     an interrupted run sets :func:`stop_event` for the tasks still running and waits for them.
     """
     scheduler = check_scheduler(scheduler, option)
-    if scheduler == INPROCESS:
+    if scheduler == AUTO and threads <= 1 and len(chunks) > 1 and threads_available() > 1:
+        yield from _run_auto(task, chunks, window, what, option)
+    elif scheduler in (AUTO, INPROCESS):
         yield from _run_here(task, chunks, what) if threads <= 1 else _run_in_threads(task, chunks, threads, window, what)
+    else:
+        with _client(scheduler, option) as client:
+            yield from _run_on_cluster(client, task, chunks, window, what)
+
+
+def _run_auto(task, chunks, window, what, option):
+    """The first chunk here; the rest here too, unless the first one's time says they would take
+    longer than :data:`AUTO_CLUSTER_AFTER_S`: then on a LocalCluster started for them."""
+    started = time.perf_counter()
+    yield from _run_here(task, chunks[:1], what, total=len(chunks))
+    if (time.perf_counter() - started) * (len(chunks) - 1) <= AUTO_CLUSTER_AFTER_S:
+        yield from _run_here(task, chunks[1:], what, done_before=1, total=len(chunks))
         return
-    with _client(scheduler, option) as client:
-        yield from _run_on_cluster(client, task, chunks, window, what)
+    with _client(LOCAL, option) as client:
+        yield from _run_on_cluster(client, task, chunks[1:], window, f"{what} (on a LocalCluster)", done_before=1, total=len(chunks))
 
 
-def _run_here(task, chunks, what):
-    for done, chunk in enumerate(chunks, start=1):
+def _run_here(task, chunks, what, done_before=0, total=None):
+    total = len(chunks) if total is None else total
+    for done, chunk in enumerate(chunks, start=done_before + 1):
         with reporting(None):
             result = task(chunk)
-        report(done / len(chunks), f"{what} {done}/{len(chunks)}")
+        report(done / total, f"{what} {done}/{total}")
         yield result
 
 
@@ -141,7 +182,7 @@ def _run_in_threads(task, chunks, threads, window, what):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_on_cluster(client, task, chunks, window, what):
+def _run_on_cluster(client, task, chunks, window, what, done_before=0, total=None):
     from distributed import as_completed
 
     if window is None:
@@ -161,7 +202,8 @@ def _run_on_cluster(client, task, chunks, window, what):
             while yielded not in finished:
                 future = next(arrivals)  # waits in steps of 0.1 s: Ctrl-C is seen at once
                 finished[outstanding.pop(future)] = future.result()  # a task's error is raised here
-                report((yielded + len(finished)) / n, f"{what} {yielded + len(finished)}/{n}")
+                done, of = done_before + yielded + len(finished), (n if total is None else total)
+                report(done / of, f"{what} {done}/{of}")
             while yielded in finished:
                 result = finished.pop(yielded)
                 yielded += 1

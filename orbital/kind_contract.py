@@ -31,6 +31,8 @@ ROLES: dict[str, str] = {
     "landings": "a table of landing points (t, lat, lon, on_land per sample): the footprint on the globe",
     "reentry_window": "a table of the ground track over a reentry prediction window (t, lat, lon, alt)",
     "reentry_points": "a table of an ensemble's reentry points (t, lat, lon per member, each equally likely)",
+    "opportunities": "a table of undocking opportunities (t the undocking; lat, lon, on_land of where each lands; site_distance, m, "
+    "if given): each landing appears as its undocking passes; the target and the reach ring from the scene",
 }
 
 

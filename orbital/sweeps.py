@@ -80,7 +80,7 @@ def field_units(scenario_class: type, key: str, label: str) -> tuple[str, str]:
     hold one number."""
     from typing import get_args
 
-    from orbital.io.scenario import _section_class
+    from orbital.io.scenario import section_class
     from orbital.schema import quantity_units
 
     parts, node, info = key.split("."), scenario_class, None
@@ -93,11 +93,11 @@ def field_units(scenario_class: type, key: str, label: str) -> tuple[str, str]:
             raise ScenarioError(f"{label}: {where} has no field {part!r}; expected one of: {', '.join(fields)}")
         info = fields[part]
         if depth < len(parts) - 1:
-            node = _section_class(info.annotation)
+            node = section_class(info.annotation)
             if node is None:
                 raise ScenarioError(f"{label}: {'.'.join(parts[: depth + 1])} is a value, not a section with fields")
-    if _section_class(info.annotation) is not None:
-        raise ScenarioError(f"{label}: {key} is a section; expected a field holding one number, such as {key}.{next(iter(_section_class(info.annotation).model_fields))}")
+    if section_class(info.annotation) is not None:
+        raise ScenarioError(f"{label}: {key} is a section; expected a field holding one number, such as {key}.{next(iter(section_class(info.annotation).model_fields))}")
     units = quantity_units(info)
 
     def flat(annotation):
@@ -238,7 +238,7 @@ def _sweep_model():
         vary: Dict[str, U[str, float, List[U[str, float]]]] = Field(min_length=1, description="field -> range, list or value")
         samples: Optional[int] = Field(default=None, ge=1, le=MAX_POINTS, description="a Latin hypercube of this many points instead of the grid")
         seed: int = Field(default=0, ge=0, description="seed of the Latin hypercube")
-        scheduler: Optional[str] = Field(default=None, description="inprocess, local or tcp://HOST:PORT")
+        scheduler: Optional[str] = Field(default=None, description="auto (default: here, or a LocalCluster once the points measure longer than a minute), inprocess, local or tcp://HOST:PORT")
 
     return SweepSection
 

@@ -158,7 +158,7 @@ def test_the_ensemble_on_the_cluster_equals_the_ensemble_here(dask_cluster):
         ({"density_scale": {"sigma": 2}}, "uncertainty.density_scale.sigma = 2: out of range; expected a number >= 0 and <= 1"),
         ({"mass": {"sigma": -0.1}}, "uncertainty.mass.sigma = -0.1"),
         ({"drag_area": {"distribution": "normal"}}, "uncertainty.drag_area.distribution = 'normal'"),
-        ({"scheduler": "tcp://nowhere"}, "uncertainty.scheduler = 'tcp://nowhere': not a scheduler; expected inprocess, local"),
+        ({"scheduler": "tcp://nowhere"}, "uncertainty.scheduler = 'tcp://nowhere': not a scheduler; expected auto (in-process, or a LocalCluster once the work measures long enough), inprocess, local"),
         ({"samples": 30, "cd": {"sigma": 0.1}}, "uncertainty.cd: unknown field"),
     ],
 )

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from orbital.engine import LOCAL, chunk_ranges, check_scheduler, run_chunks, sample_rng, sample_seed_sequence, stop_event
+from orbital.engine import LOCAL, chunk_ranges, check_scheduler, run_chunks, sample_rng, sample_seed_sequence, stop_event, threads_available
 from orbital.errors import SchedulerError
 from orbital.progress import report, reporting
 
@@ -108,7 +108,8 @@ def test_a_bad_scheduler_names_the_option_the_value_and_the_forms(value):
 
 
 def test_a_good_scheduler_is_kept():
-    assert check_scheduler(None) == "inprocess"
+    assert check_scheduler(None) == "auto"
+    assert check_scheduler("inprocess") == "inprocess"
     assert check_scheduler(" local ") == "local"
     assert check_scheduler("tcp://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
 
@@ -206,3 +207,39 @@ def test_ctrl_c_cancels_the_clusters_outstanding_tasks(dask_cluster):
 
 def _task_keys(dask_scheduler):
     return [str(key) for key in dask_scheduler.tasks if "wait_for_release" in str(key)]
+
+
+def _threads_in_task(_chunk):
+    return threads_available()
+
+
+@pytest.mark.cluster
+def test_a_task_on_a_worker_keeps_to_its_workers_threads(dask_cluster):
+    # each worker has one thread: a footprint run as a sweep point there must not start one per core
+    assert list(run_chunks(_threads_in_task, [0, 1], dask_cluster.scheduler_address)) == [1, 1]
+    assert threads_available() >= 1  # here: this process's CPUs
+
+
+def test_auto_keeps_work_that_measures_short_here(monkeypatch):
+    def no_cluster():
+        raise AssertionError("auto started a cluster for work of milliseconds")
+
+    monkeypatch.setattr("orbital.engine._local_cluster", no_cluster)
+    parts, calls = _collect(chunk_ranges(12, 5), "auto")
+    assert np.array_equal(np.concatenate(parts), _draws(range(12)))
+    assert [what for _, what in calls] == ["chunks 1/3", "chunks 2/3", "chunks 3/3"]
+
+
+@pytest.mark.cluster
+def test_auto_sends_the_rest_to_a_local_cluster_when_the_first_chunk_measures_long(dask_cluster, monkeypatch):
+    # every chunk "measures long" against a zero threshold: the first runs here, the rest on the
+    # (borrowed) LocalCluster, and the results are those of one process, bit for bit, in order
+    closed = []
+    monkeypatch.setattr("orbital.engine.AUTO_CLUSTER_AFTER_S", 0.0)
+    monkeypatch.setattr("orbital.engine.threads_available", lambda: 2)
+    monkeypatch.setattr("orbital.engine._local_cluster", lambda: _Borrowed(dask_cluster, closed))
+    parts, calls = _collect(chunk_ranges(9, 2), "auto")
+    assert np.array_equal(np.concatenate(parts), _draws(range(9)))
+    assert closed == [True]
+    assert [f for f, _ in calls] == pytest.approx([k / 5 for k in range(1, 6)])
+    assert calls[0][1] == "chunks 1/5" and calls[-1][1] == "chunks (on a LocalCluster) 5/5"

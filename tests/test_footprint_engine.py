@@ -39,7 +39,7 @@ def test_smaller_chunks_give_the_same_landings_bit_for_bit(reference, monkeypatc
 
 
 def test_one_thread_gives_the_same_landings_bit_for_bit(reference, monkeypatch):
-    monkeypatch.setattr(F, "_cpus", lambda: 1)
+    monkeypatch.setattr(F, "threads_available", lambda: 1)
     _same_tables(reference, run(_footprint()))
 
 
@@ -123,14 +123,14 @@ def test_a_bad_scheduler_in_the_file_is_one_message_naming_the_field(issim, writ
     path = write_yaml(f"kind: reentry_footprint\nname: fp\nn_samples: 10\nscheduler: {value!r}\n")
     done = issim("run", path, "--out", tmp_path / "run")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert f"scheduler = '{value}': not a scheduler; expected inprocess, local" in done.stderr
+    assert f"scheduler = '{value}': not a scheduler; expected auto (in-process, or a LocalCluster once the work measures long enough), inprocess, local" in done.stderr
     assert not (tmp_path / "run").exists()
 
 
 def test_a_bad_scheduler_on_the_command_line_is_one_message(issim, tmp_path):
     done = issim("run", "soyuz_footprint", "--scheduler", "tcp://host", "--out", tmp_path / "run")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "--scheduler 'tcp://host': not a scheduler; expected inprocess, local" in done.stderr
+    assert "--scheduler 'tcp://host': not a scheduler; expected auto (in-process, or a LocalCluster once the work measures long enough), inprocess, local" in done.stderr
     done = issim("run", "soyuz_nominal", "--scheduler", "local", "--out", tmp_path / "run")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "--scheduler 'local': soyuz_nominal (kind reentry) runs no ensemble" in done.stderr

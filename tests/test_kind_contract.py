@@ -60,7 +60,7 @@ CONDITIONAL: dict[str, dict[str, str]] = {
 }
 
 #: One cheap run per kind (seconds): bundled scenario and overrides. The Soyuz kinds are left to
-#: their golden files: their first run compiles the numba kernels (15-25 s).
+#: their golden files: their first run compiles the numba kernels (15-25 s); so does deorbit_opportunities, which flies Soyuz descents.
 CHEAP_RUNS: dict[str, tuple[str, dict[str, str]]] = {
     "station": ("iss_orbit", {"duration": "20 min", "output_step": "60 s"}),  # under an orbit: both notes
     "eva_drift": ("gordon_tethered", {"duration": "3 min"}),
@@ -68,7 +68,7 @@ CHEAP_RUNS: dict[str, tuple[str, dict[str, str]]] = {
     "arm_rescue": ("arm_rescue", {"duration": "60 s"}),  # caught, not yet at the airlock
     "decay_reentry": ("iss_uncontrolled", {"max_lifetime": "2 d"}),  # not reentered
 }
-NOT_RUN_HERE = {"reentry", "reentry_footprint"}
+NOT_RUN_HERE = {"reentry", "reentry_footprint", "deorbit_opportunities"}
 
 
 def _golden_summaries_by_kind() -> dict[str, list[tuple[str, dict]]]:

@@ -22,6 +22,7 @@ CHEAP = {
     "arm_rescue": lambda: load("arm_rescue", []),
     "reentry": lambda: load("soyuz_nominal", []),
     "reentry_footprint": lambda: load("soyuz_footprint", ["n_samples=4", "progress=false"]),
+    "deorbit_opportunities": lambda: load("let_it_fall", ["window=3 h", "step=30 min", "progress=false"]),
     "decay_reentry": lambda: validate(
         {"kind": "decay_reentry", "name": "fast", "object": {"altitude": "250 km"}, "track_step": 60, "max_track_samples": 20000}
     ),

@@ -114,6 +114,28 @@ def test_footprint_points_land_and_ellipse():
     assert footprint.hud_items(viewer.player.t0_s)["ellipse"].startswith(f"{major:.0f} x {minor:.0f} km")  # the view's scale
 
 
+def test_opportunities_appear_as_their_undockings_pass_around_the_site():
+    from viz.globe_layers import ELLIPSE_COLOR, TARGET_COLOR
+
+    result = bundled_result("let_it_fall")
+    viewer = _viewer(result)
+    globe = viewer.views[0]
+    layer = globe.layers[0]
+    n = result.summary["n_opportunities"]
+    assert type(layer).__name__ == "OpportunitiesLayer" and layer.n_total == n
+    assert (viewer.player.t0_s, viewer.player.t1_s) == (0.0, 6 * 3600.0)  # the window, from the station's grid
+    assert layer.hud_items(0.0)["undockings"] == f"1 / {n}"
+    assert layer.hud_items(5400.0 - 1.0)["undockings"] == f"6 / {n}"  # every 15 min: 0, 15, ..., 75 min
+    _use_camera(globe, "landing site")
+    image = viewer.frame_at(viewer.player.t1_s)
+    assert f"undockings: {n} / {n}" in viewer.hud.status.text
+    assert near_colour(image, canvas_xy(layer.latest, layer.centre), TARGET_COLOR, radius=6)
+    assert near_colour(image, canvas_xy(layer.latest, layer.centre), ELLIPSE_COLOR, radius=40)  # the 300 km reach ring
+    assert layer.latest.visible and layer.markers.visible
+    viewer.frame_at(0.0)
+    assert layer.latest.visible  # the first undocking's landing, from the start
+
+
 def test_decay_swath_before_and_after_nominal():
     from viz.globe_layers import AFTER_COLOR, BEFORE_COLOR, TARGET_COLOR
 

@@ -12,6 +12,7 @@ QUICK = {
     "iss_orbit": ["duration=2 h"],
     "soyuz_footprint": ["n_samples=40"],
     "gordon_adrift": ["duration=20 min"],
+    "let_it_fall": ["window=6 h", "step=15 min"],
 }
 
 

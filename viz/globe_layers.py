@@ -235,11 +235,7 @@ class FootprintLayer:
             _line(globe.ground, ELLIPSE_COLOR, width=2.0).set_data(ground_points(ring["lat_deg"], ring["lon_deg"]).astype(np.float32))
         target = scene.get("target_wgs84") or {"lat_deg": summary.get("target_lat_deg"), "lon_deg": summary.get("target_lon_deg")}
         if target.get("lat_deg") is not None:
-            # on top of the landings around it: a little higher, and drawn after them
-            target_point = ground_points([target["lat_deg"]], [target["lon_deg"]], GROUND_LIFT_M + TARGET_LIFT_M)
-            marker = _markers(globe.ground)
-            marker.order = self.markers.order + 1
-            _set_points(marker, target_point, TARGET_COLOR, 16, "cross", edge_width=1.0, edge_color=(1, 1, 1, 1))
+            _target_marker(globe, target, self.markers)
         self.centre = ground_points([summary.get("landing_mean_lat_deg", 0.0)], [summary.get("landing_mean_lon_deg", 0.0)])[0]
         self.n_total = int(ok.sum())
         self.ellipse_size = _ellipse_size(summary)
@@ -259,6 +255,68 @@ class FootprintLayer:
         items = {"landed": f"{int(np.count_nonzero(self.touchdown_s <= t_s))} / {self.n_total}"}
         if self.ellipse_size:
             items["ellipse"] = self.ellipse_size
+        return items
+
+
+def _target_marker(globe, target, over):
+    """The red cross of a target (``lat_deg``, ``lon_deg``), on top of the markers ``over``: a little
+    higher, and drawn after them."""
+    point = ground_points([target["lat_deg"]], [target["lon_deg"]], GROUND_LIFT_M + TARGET_LIFT_M)
+    marker = _markers(globe.ground)
+    marker.order = over.order + 1
+    _set_points(marker, point, TARGET_COLOR, 16, "cross", edge_width=1.0, edge_color=(1, 1, 1, 1))
+    return point[0]
+
+
+class OpportunitiesLayer:
+    """Undocking opportunities (role ``opportunities``: t the undocking, lat, lon, on_land of where
+    each lands): each landing appears as its undocking passes, green on land, blue on water, the
+    latest one larger; the target (``scene["target_wgs84"]``) and the reach ring (``scene["reach_wgs84"]``)."""
+
+    close_first = False  # the landings span the globe
+
+    def __init__(self, globe, result, name):
+        self.globe = globe
+        rows = table(result, name)
+        ok = np.isfinite(rows["lat"]) & np.isfinite(rows["lon"])
+        self.t_undock, self.n_total = rows["t"][ok], int(len(rows["t"]))
+        self.lat, self.lon, self.land = rows["lat"][ok], rows["lon"][ok], rows["on_land"][ok] > 0.5
+        self.site_km = rows["site_distance"][ok] / 1e3 if "site_distance" in rows else None
+        self.points = ground_points(self.lat, self.lon)
+        self.colors = np.where(self.land[:, None], LAND_COLOR, WATER_COLOR).astype(np.float32)
+        self.markers = _markers(globe.ground)
+        self.latest = _markers(globe.ground)
+        self.latest.order = self.markers.order + 1
+        ring = result.scene.get("reach_wgs84")
+        if ring:
+            _line(globe.ground, ELLIPSE_COLOR, width=2.0).set_data(ground_points(ring["lat_deg"], ring["lon_deg"]).astype(np.float32))
+        target = result.scene.get("target_wgs84")
+        self.centre = _target_marker(globe, target, self.latest) if target else ground_points([0.0], [0.0])[0]
+        self.cameras = [("landing site", 1.5, self.position)]
+        self.legend = [f"{name}: where each undocking lands, shown as it passes (green land, blue water, the latest larger); "
+                       "red cross: the nominal site; yellow ring: the reach"]
+
+    def position(self, t_s):
+        return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.centre
+
+    def _passed(self, t_s):
+        return int(np.searchsorted(self.t_undock, t_s, side="right"))
+
+    def set_time(self, t_s):
+        n = self._passed(t_s)
+        self.markers.visible = self.latest.visible = n > 0
+        if n:
+            _set_points(self.markers, self.points[:n], self.colors[:n], size=6, edge_width=0.0)
+            _set_points(self.latest, self.points[n - 1], self.colors[n - 1], size=13, edge_width=2.0, edge_color=(1, 1, 1, 1))
+
+    def hud_items(self, t_s):
+        n = self._passed(t_s)
+        items = {"undockings": f"{n} / {self.n_total}"}
+        if n:
+            k = n - 1
+            where = f"{abs(self.lat[k]):.1f} {'N' if self.lat[k] >= 0 else 'S'} {abs(self.lon[k]):.1f} {'E' if self.lon[k] >= 0 else 'W'}"
+            far = f", {self.site_km[k]:.0f} km from the site" if self.site_km is not None else ""
+            items["latest lands"] = f"{where}, {'land' if self.land[k] else 'water'}{far}"
         return items
 
 

@@ -6,7 +6,7 @@ read by those layers (a descent's geodetic track and loads) or by the close-up (
 which joins a result it applies to (``applies_to(result)``) side by side.
 """
 
-from viz.globe_layers import DecaySwathLayer, DescentLayer, FootprintLayer, OrbitLayer
+from viz.globe_layers import DecaySwathLayer, DescentLayer, FootprintLayer, OpportunitiesLayer, OrbitLayer
 from viz.sampling import finite_span, table
 
 #: role -> the globe layer that draws a trajectory or table of that role
@@ -15,6 +15,7 @@ LAYERS = {
     "descent": DescentLayer,
     "landings": FootprintLayer,
     "reentry_window": DecaySwathLayer,
+    "opportunities": OpportunitiesLayer,
 }
 
 

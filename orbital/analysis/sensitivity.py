@@ -215,25 +215,37 @@ def _rows(output, measure, names, value, low, high, p_value, samples) -> list[di
     ]
 
 
+#: an input (or the output) whose ranks the other inputs' ranks explain but for this share of their
+#: variance is taken as a linear function of them (far below any two independently drawn inputs
+#: share, far above the rounding of the sums of squares of ranks up to a million)
+DEPENDENT_SHARE = 1e-10
+
+
 def prcc(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(prcc, ci_low, ci_high, p_value)`` per column of ``x`` (n, k), the inputs ``names``, for the
-    output ``y`` (n,): the correlation of the residuals of both ranks regressed on the other inputs' ranks."""
+    output ``y`` (n,): the correlation of the residuals of both ranks regressed on the other inputs' ranks.
+
+    The regressions are solved on the (k+1, k+1) matrix of sums of products of the centred ranks
+    (one pass over the samples), not on the samples themselves."""
     from scipy import stats
 
     n, k = x.shape
-    ranks = np.column_stack([stats.rankdata(column) for column in x.T])
-    ranked_y = stats.rankdata(y)
+    ranks = np.column_stack([stats.rankdata(column) for column in x.T] + [stats.rankdata(y)])
+    ranks -= ranks.mean(axis=0)
+    products = ranks.T @ ranks  # the output's ranks last
     r = np.empty(k)
     for j in range(k):
-        others = np.column_stack([np.ones(n), np.delete(ranks, j, axis=1)])
-        both = np.column_stack([ranks[:, j], ranked_y])
-        residuals = both - others @ np.linalg.lstsq(others, both, rcond=None)[0]
-        scale = np.sqrt(np.sum(residuals**2, axis=0))
-        if scale[0] < 1e-9 * n * math.sqrt(n):
+        pair, others = [j, k], [i for i in range(k) if i != j]
+        residual = products[np.ix_(pair, pair)]
+        if others:
+            fit = np.linalg.lstsq(products[np.ix_(others, others)], products[np.ix_(others, pair)], rcond=None)[0]
+            residual = residual - products[np.ix_(pair, others)] @ fit
+        if residual[0, 0] <= DEPENDENT_SHARE * products[j, j]:
             raise SensitivityError(f"inputs[{names[j]!r}]: its ranks are a linear function of the other inputs' ranks; "
                                    "expected inputs drawn independently (drop the dependent one)")
         # an output the other inputs determine wholly leaves nothing for this one: 0
-        r[j] = residuals[:, 0] @ residuals[:, 1] / (scale[0] * scale[1]) if scale[1] > 1e-9 * n * math.sqrt(n) else 0.0
+        explained = residual[1, 1] > DEPENDENT_SHARE * products[k, k]
+        r[j] = residual[0, 1] / math.sqrt(residual[0, 0] * residual[1, 1]) if explained else 0.0
     r = np.clip(r, -1.0, 1.0)
     others = k - 1
     z, half = np.arctanh(np.clip(r, -1 + 1e-15, 1 - 1e-15)), _z() / math.sqrt(n - 3 - others)
@@ -252,11 +264,12 @@ def first_order_sobol(x: np.ndarray, y: np.ndarray, n_boot: int, rng: np.random.
     bins = np.empty((n, k), dtype=np.intp)
     for j in range(k):
         bins[np.argsort(x[:, j], kind="stable"), j] = np.arange(n) * bins_count // n
-    s1 = np.array([_correlation_ratio(bins[:, j], y, np.ones(n), bins_count) for j in range(k)])
+    bins += np.arange(k) * bins_count  # each input's bins apart: one bincount serves all inputs
+    s1 = _correlation_ratios(bins, y, np.ones(n), bins_count)
     boot = np.empty((n_boot, k))
     for b in range(n_boot):
         weights = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
-        boot[b] = [_correlation_ratio(bins[:, j], y, weights, bins_count) for j in range(k)]
+        boot[b] = _correlation_ratios(bins, y, weights, bins_count)
     half = _z() * boot.std(axis=0, ddof=1)
     return s1, s1 - half, s1 + half
 
@@ -268,20 +281,25 @@ def _z() -> float:
     return float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
 
 
-def _correlation_ratio(bins: np.ndarray, y: np.ndarray, weights: np.ndarray, bins_count: int) -> float:
-    """``Var(E[y|bin]) / Var(y)`` less the between-bin variance that noise alone gives, on the
-    samples weighted by ``weights`` (a bootstrap resample's counts)."""
+def _correlation_ratios(bins: np.ndarray, y: np.ndarray, weights: np.ndarray, bins_count: int) -> np.ndarray:
+    """Per input (a column of ``bins`` (n, k): sample -> bin, input j's bins offset by ``j *
+    bins_count``): ``Var(E[y|bin]) / Var(y)`` less the between-bin variance that noise alone gives,
+    on the samples weighted by ``weights`` (a bootstrap resample's counts)."""
+    k = bins.shape[1]
     total = weights.sum()
-    counts = np.bincount(bins, weights, bins_count)
-    sums = np.bincount(bins, weights * y, bins_count)
-    squares = np.bincount(bins, weights * y * y, bins_count)
+    flat = bins.ravel()
+    weighted = np.repeat(weights, k)
+    counts = np.bincount(flat, weighted, k * bins_count).reshape(k, bins_count)
+    sums = np.bincount(flat, weighted * np.repeat(y, k), k * bins_count).reshape(k, bins_count)
+    squares_total = np.sum(weights * y * y)
+    mean = np.sum(weights * y) / total
+    variance = squares_total / total - mean * mean
     filled = counts > 0
-    means = sums[filled] / counts[filled]
-    mean = sums.sum() / total
-    variance = squares.sum() / total - mean * mean
-    between = np.sum(counts[filled] * (means - mean) ** 2) / total
-    within = (squares[filled].sum() - np.sum(counts[filled] * means * means)) / max(total - filled.sum(), 1.0)
-    return float((between - (filled.sum() - 1) / total * within) / variance)
+    means = np.divide(sums, counts, out=np.zeros_like(sums), where=filled)
+    between = np.sum(counts * (means - mean) ** 2, axis=1) / total
+    n_filled = filled.sum(axis=1)
+    within = (squares_total - np.sum(counts * means * means, axis=1)) / np.maximum(total - n_filled, 1.0)
+    return (between - (n_filled - 1) / total * within) / variance
 
 
 def add_to_result(result: Result, inputs: Mapping[str, Sequence[float]], outputs: Mapping[str, Sequence[float]], seed: int = 0) -> Optional[Sensitivity]:

@@ -322,15 +322,16 @@ def _describe(value, limit=60):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _section_class(annotation):
-    """The model class inside a field's annotation (``Spec``, ``Optional[Spec]``, ``List[Spec]``), or None."""
+def section_class(annotation):
+    """The model class inside a field's annotation (``Spec``, ``Optional[Spec]``, ``List[Spec]``), or None:
+    how a dotted key (``station.altitude``) walks down a scenario's sections."""
     from typing import get_origin
 
     from pydantic import BaseModel
 
     if get_origin(annotation) is None and isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    return next(filter(None, map(_section_class, getattr(annotation, "__args__", ()))), None)
+    return next(filter(None, map(section_class, getattr(annotation, "__args__", ()))), None)
 
 
 def _field_names(cls, loc):
@@ -339,7 +340,7 @@ def _field_names(cls, loc):
         if isinstance(part, int):
             continue
         field = getattr(cls, "model_fields", {}).get(part)
-        cls = _section_class(field.annotation) if field is not None else None
+        cls = section_class(field.annotation) if field is not None else None
         if cls is None:
             return []
     return list(cls.model_fields)

@@ -253,6 +253,17 @@ def reference_guidance(scn):
     )
 
 
+def open_loop_guidance(scn):
+    """The guidance of descents flown without a plan of their own (many from different orbits at
+    once): ``ballistic`` spins at the roll rate as in :func:`plan`; ``lifting`` flies the plan's
+    law itself (:func:`reference_guidance`), the path the lifting guidance would track, whose
+    landing point is the target it steers to."""
+    from dataclasses import replace
+
+    guidance = reference_guidance(scn)
+    return replace(guidance, mode="ballistic") if scn.guidance.mode == "ballistic" else guidance
+
+
 def no_descent(scn, which, outcome=None):
     """The error for a descent that does not reach the ground: names the inputs that decide
     where it stopped (the recorded ``outcome``'s last phase): the burn if the Soyuz never got

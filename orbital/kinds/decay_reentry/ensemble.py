@@ -82,7 +82,7 @@ class UncertaintySpec(StrictModel):
     drag_area: DragAreaSpread = Field(default_factory=DragAreaSpread)
     mass: MassSpread = Field(default_factory=MassSpread)
     scheduler: Optional[str] = Field(
-        default=None, description="where the members run: inprocess (default), local (a 2-worker LocalCluster) or tcp://HOST:PORT"
+        default=None, description="where the members run: auto (default: here, or a LocalCluster once they measure longer than a minute), inprocess, local (a 2-worker LocalCluster) or tcp://HOST:PORT"
     )
 
     @field_validator("scheduler")

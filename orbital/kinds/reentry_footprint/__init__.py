@@ -46,7 +46,6 @@ Earth opens it). Over :data:`PARQUET_FROM_SAMPLES` samples: ``landings.parquet``
 """
 
 import io
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -57,9 +56,10 @@ from pydantic import Field, field_validator
 from orbital.analysis.sensitivity import add_to_result
 from orbital.earth.constants import R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
-from orbital.engine import INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event
+from orbital.engine import AUTO, INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event, threads_available
 from orbital.errors import SchedulerError
 from orbital.models import soyuz
+from orbital.models.landing_files import csv_text, feature_collection, point_feature
 from orbital.progress import reporting, within
 from orbital.kind_contract import DisplayHints, KindSpec, MapPlot, SummaryKey
 from orbital.result import Event, Result, Table
@@ -303,8 +303,9 @@ def simulate(scn):
         planned, guidance = soyuz.plan(scn, Y0, progress_span=(0.0, 0.02))
         t_start = coast_end_s(scn)
         Yc = coast(Y0[None, :], 0.0, t_start, soyuz.nominal_params(scn), soyuz.sequence(scn))[0]
-        threads = _cpus() if scn.scheduler == INPROCESS else 1
-        parallel = {INPROCESS: threads, LOCAL: LOCAL_WORKERS}.get(scn.scheduler, 1)
+        # here the chunks run in a thread per core (the kernels release the GIL): "auto" stays here
+        threads = threads_available() if scn.scheduler in (INPROCESS, AUTO) else 1
+        parallel = {INPROCESS: threads, AUTO: threads, LOCAL: LOCAL_WORKERS}.get(scn.scheduler, 1)
         descents = Descents(scn, epoch, Yc, t_start, guidance)
         jobs = [(descents, samples) for samples in chunk_ranges(scn.n_samples, chunk_size(scn.n_samples, parallel))]
         landings = np.empty((scn.n_samples, len(LANDINGS_COLUMNS)))
@@ -316,12 +317,6 @@ def simulate(scn):
                 drawn[samples.start:samples.stop] = chunk.samples
                 stats, n_rows = stats + chunk.stats, n_rows + len(chunk.landings)
     return epoch, planned, landings if n_rows == len(landings) else landings[:n_rows].copy(), drawn, stats
-
-
-def _cpus():
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 COLUMNS = ("sample", "lat_deg", "lon_deg", "landed_on", "peak_g", "peak_heat_flux_kw_m2", "touchdown_speed_m_s", "time_burn_to_touchdown_s",
@@ -348,26 +343,11 @@ def _rows(landings, samples):
 
 
 def to_csv(rows):
-    import csv
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([f"{v:.6f}" if isinstance(v, (float, np.floating)) else ("" if v is None else v) for v in row])
-    return buffer.getvalue()
+    return csv_text(COLUMNS, rows)
 
 
 def to_geojson(rows, summary, ring):
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(float(r[2]), 6), round(float(r[1]), 6)]},
-            "properties": {k: (round(float(v), 4) if isinstance(v, (float, np.floating)) else (int(v) if isinstance(v, (int, np.integer)) else v)) for k, v in zip(COLUMNS, r) if k not in ("lat_deg", "lon_deg")},
-        }
-        for r in rows
-        if r[1] is not None
-    ]
+    features = [point_feature(r[1], r[2], {k: v for k, v in zip(COLUMNS, r) if k not in ("lat_deg", "lon_deg")}) for r in rows if r[1] is not None]
     if summary["landing_mean_lat_deg"] is not None:
         features.append({
             "type": "Feature",
@@ -380,7 +360,7 @@ def to_geojson(rows, summary, ring):
             "geometry": {"type": "Polygon", "coordinates": [[[float(lo), float(la)] for la, lo in zip(*ring)]]},
             "properties": {"name": f"{summary['ellipse_probability']:.0%} landing ellipse", "major_km": summary["ellipse_major_km"], "minor_km": summary["ellipse_minor_km"]},
         })
-    return json.dumps({"type": "FeatureCollection", "features": features}) + "\n"
+    return feature_collection(features)
 
 
 def to_kml(rows, name, ring):

@@ -10,10 +10,10 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.dynamics.forces import OrbitForces
 from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
 from orbital.earth.elements import perigee_apogee_radius_m, period_s, rv_to_classical
 from orbital.kinds.station.orbit_metrics import ascending_node_times_s, linear_rate
+from orbital.models.station_orbit import station_forces as orbit_forces
 from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
 from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
 from orbital.result import Event, Result, Trajectory
@@ -66,14 +66,8 @@ class Scenario(ScenarioBase):
 
 
 def station_forces(scenario):
-    """The :class:`OrbitForces` of a scenario's station."""
-    s = scenario.station
-    return OrbitForces(
-        j2=scenario.forces.j2,
-        drag=scenario.forces.drag,
-        cd_area_over_mass_m2_kg=s.drag_coefficient * s.drag_area / s.mass,
-        density_scale=s.density_scale,
-    )
+    """The :class:`OrbitForces` of a scenario's station (its ``forces`` switches)."""
+    return orbit_forces(scenario.station, scenario.forces.j2, scenario.forces.drag)
 
 
 def output_grid_s(duration_s, step_s):
