@@ -157,7 +157,7 @@ def _series_figure(result: Result, plot: SeriesPlot):
     time_unit, seconds = time_axis_unit(t1_s - t0_s)
     fig, ax = plt.subplots(figsize=FIGURE_SIZE_IN, layout="constrained")
     for curve, t_s, values in drawn:
-        style = {"drawstyle": "steps-pre"} if curve.of == "rate" else {}
+        style = {"drawstyle": "steps-pre"} if curve.of == "rate" else {"ls": "none", "marker": "o", "ms": 2.5} if plot.dots else {}
         ax.plot(t_s / seconds, values, lw=1.4, label=curve.label or None, **style)
     marked = set()
     for event in result.events:

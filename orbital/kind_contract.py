@@ -82,6 +82,8 @@ class SeriesPlot:
     #: motion in a quarter of an hour's run); if every curve is zero throughout (no tether, SAFER
     #: unused) the figure is not made
     active_only: bool = False
+    #: each row is a case of its own (an undocking opportunity), drawn as a dot, not joined to the next
+    dots: bool = False
     #: kinds of events marked by a vertical line
     events: tuple = ()
 

@@ -26,6 +26,7 @@ SCENARIO_OF_KIND = {
     "decay_reentry": ("iss_uncontrolled", True),
     "arm_push": ("arm_push", True),
     "arm_rescue": ("arm_rescue", True),
+    "deorbit_opportunities": ("let_it_fall", True),
 }
 
 

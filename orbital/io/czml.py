@@ -8,7 +8,7 @@ What is drawn comes from the display roles (never a kind's name):
 - ``orbit_geodetic``, ``descent_geodetic``: the ground track, a polyline on the ground.
 - ``reentry_window``: the track over the prediction window, every row as a time-tagged Earth-fixed
   position (rows picked apart would cut chords across the globe) with a path of one orbit behind.
-- ``landings``, ``reentry_points``: one point per row (at most :data:`MAX_POINTS`, the first ones),
+- ``landings``, ``reentry_points``, ``opportunities``: one point per row (at most :data:`MAX_POINTS`, the first ones),
   green on land and blue on water where the table says which.
 - the scene's places (a key ending ``_wgs84`` holding ``lat_deg`` and ``lon_deg``): a labelled point,
   or a ring on the ground.
@@ -160,7 +160,7 @@ def _packets(result: Result, epoch: datetime) -> tuple[list, list]:
             packets.append(_ground_track(result, name))
         elif role == "reentry_window" and name in result.tables:
             packets.append(_window_track(result, name, epoch))
-        elif role in ("landings", "reentry_points") and name in result.tables:
+        elif role in ("landings", "reentry_points", "opportunities") and name in result.tables:
             new, note = _points(result, name)
             packets += new
             notes += [note] if note else []
