@@ -1,4 +1,4 @@
-"""The ``issim`` command line: list, run, sweep, validate, schema.
+"""The ``issim`` command line: list, run, sweep, view, plot, export, validate, schema.
 
 Heavy modules (numpy, astropy, the physics) are imported inside the commands so
 that ``issim --help`` starts in a fraction of a second. Bad input of any kind
@@ -197,7 +197,7 @@ def sweep(
         try:
             written = write_sweep_dir(slot, table, plan)
         except (RunDirError, OSError) as exc:
-            _fail(f"cannot write {slot.option}: {exc}")
+            _fail(f"cannot write {slot.label}: {exc}")
     typer.echo(f"{len(table)} points, {len(table.columns)} columns")
     typer.echo(f"run directory: {written}")
 
@@ -350,6 +350,70 @@ def view(
     except OSError as exc:
         _fail(f"--export {str(out)!r}: cannot write the file ({exc.strerror or exc}); expected a path in a writable folder")
     typer.echo(f"wrote {out}", err=True)
+
+
+@app.command()
+def plot(
+    target: str = typer.Argument(..., help="a run directory, or a bundled scenario name or YAML file (run first)"),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field before running: KEY=VALUE"),
+    out: Optional[str] = typer.Option(None, "--out", help="directory of the figures (default: a new runs/<name>-plots-<UTC time>)"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace earlier figures in --out (only a directory issim wrote)"),
+):
+    """Write the run's figures (its kind's plots and maps) as PNG and SVG, for reports and papers."""
+    from orbital.errors import RunDirError
+
+    saved, model = _view_target(target, set_ or [])
+    if saved is not None and out is not None:
+        _refuse_inside(out, target)
+    name = saved.scenario_name if saved is not None else model.name
+    with _claim_run_dir(out, overwrite, f"{name}-plots") as slot:
+        if saved is None:
+            typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
+        result = saved if saved is not None else _run(target, model)
+        from orbital.figures import figures, figures_document
+
+        files = figures(result)
+        try:
+            written = slot.commit_files(files, figures_document(result, files), what="plot")
+        except (RunDirError, OSError) as exc:
+            _fail(f"cannot write {slot.label}: {exc}")
+    typer.echo(f"{len(files)} files: {', '.join(files) or 'none (the run holds nothing its hints plot)'}")
+    typer.echo(f"figures: {written}")
+
+
+@app.command("export")
+def export_run(
+    target: str = typer.Argument(..., help="a run directory, or a bundled scenario name or YAML file (run first)"),
+    czml: str = typer.Option(..., "--czml", help="the CZML file to write (opens in Cesium), e.g. run.czml"),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help="override a field before running: KEY=VALUE"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --czml file (only one that issim wrote)"),
+):
+    """Write the run as a CZML document (trajectories, ground tracks, landing points, time-tagged) for Cesium."""
+    from orbital.errors import RunDirError
+    from orbital.io.czml import check_czml_path, to_czml, write_czml
+
+    try:
+        path = check_czml_path(czml, overwrite)
+    except RunDirError as exc:
+        _fail(str(exc))
+    saved, model = _view_target(target, set_ or [])
+    if saved is None:
+        typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
+    result = saved if saved is not None else _run(target, model)
+    try:
+        write_czml(path, to_czml(result), overwrite)
+    except (RunDirError, OSError) as exc:
+        _fail(f"--czml {czml}: cannot write the file ({getattr(exc, 'strerror', None) or exc})")
+    typer.echo(f"wrote {path}", err=True)
+
+
+def _refuse_inside(out, run_dir):
+    """Exit 2 if ``out`` is the run directory read, or inside it: its files stay as issim wrote them."""
+    from pathlib import Path
+
+    place, run = Path(out).resolve(), Path(run_dir).resolve()
+    if place == run or run in place.parents:
+        _fail(f"--out {out}: is {'' if place == run else 'inside '}the run directory {run_dir} being read; expected a directory of its own")
 
 
 def _view_target(target, overrides):

@@ -45,6 +45,87 @@ class SummaryKey:
     meaning: str
 
 
+#: What a :class:`Curve` draws of its columns.
+CURVE_OF: dict[str, str] = {
+    "value": "the column itself",
+    "norm": "the Euclidean norm of the columns, e.g. a distance from x, y, z or a speed from vx, vy, vz",
+    "rate": "the column's rate of change per second over the step ending at each sample (drawn as steps)",
+}
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One line of a :class:`SeriesPlot`: a quantity of the trajectory ``source`` over its time."""
+
+    source: str
+    #: one column (``of`` "value" or "rate"), or the columns whose norm is drawn (``of`` "norm")
+    columns: tuple
+    of: str = "value"
+    #: the legend's name for it ("" for a plot of one curve)
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class SeriesPlot:
+    """A figure of quantities against time (``issim plot``), in the display ``unit`` (``"km"``,
+    ``"km/s"``, ``"g"``, ``"kW/m2"``, ``"deg/s"``, or the curves' own SI unit)."""
+
+    name: str
+    title: str
+    unit: str
+    curves: tuple
+    #: the plot starts at the first event of this kind ("" for the whole run)
+    from_event: str = ""
+    #: the plot ends at the first event of this kind ("" for the whole run)
+    to_event: str = ""
+    #: the time axis spans only where some curve is not zero, with a margin (a few seconds of arm
+    #: motion in a quarter of an hour's run); if every curve is zero throughout (no tether, SAFER
+    #: unused) the figure is not made
+    active_only: bool = False
+    #: each row is a case of its own (an undocking opportunity), drawn as a dot, not joined to the next
+    dots: bool = False
+    #: kinds of events marked by a vertical line
+    events: tuple = ()
+
+
+@dataclass(frozen=True)
+class MapPlot:
+    """A map over coastlines (``issim plot``): ground tracks as lines, tables of points as dots,
+    fixed places of the scene as markers."""
+
+    name: str
+    title: str
+    #: trajectories or tables with ``lat`` and ``lon`` columns (deg), drawn as lines
+    tracks: tuple = ()
+    #: tables with ``lat`` and ``lon`` columns, drawn as dots
+    points: tuple = ()
+    #: tables with ``lat`` and ``lon`` columns sampled evenly in time, drawn as the share of their
+    #: time spent over each cell of the map (a long ground track that would fill its band as lines)
+    density: tuple = ()
+    #: a 0/1 column of the points' tables that splits them in two colours (e.g. on land or not), or ""
+    split_by: str = ""
+    #: keys of ``Result.scene`` holding ``{"lat_deg", "lon_deg"}``, drawn as labelled markers
+    markers: tuple = ()
+    #: ``"data"``: the map frames what is drawn; ``"world"``: the whole Earth
+    extent: str = "data"
+
+
+def _plot_from_json(doc: Mapping[str, Any]):
+    doc = dict(doc)
+    if doc.pop("type") == "map":
+        return MapPlot(**{k: tuple(v) if isinstance(v, list) else v for k, v in doc.items()})
+    curves = tuple(Curve(c["source"], tuple(c["columns"]), c.get("of", "value"), c.get("label", "")) for c in doc.pop("curves"))
+    return SeriesPlot(curves=curves, **{k: tuple(v) if isinstance(v, list) else v for k, v in doc.items()})
+
+
+def _plot_to_json(plot) -> dict[str, Any]:
+    """The plot as plain JSON (lists, not tuples: what reading summary.json gives back)."""
+    import json
+    from dataclasses import asdict
+
+    return json.loads(json.dumps({"type": "map" if isinstance(plot, MapPlot) else "series", **asdict(plot)}))
+
+
 @dataclass(frozen=True)
 class DisplayHints:
     """How the viewer shows a kind's result, without knowing the kind."""
@@ -58,13 +139,16 @@ class DisplayHints:
     span_name: str = "in the run"
     #: a still picture without ``--time`` shows the end of the span (a footprint: all landings)
     still_at_end: bool = False
+    #: the figures ``issim plot`` draws: :class:`SeriesPlot` and :class:`MapPlot`, in order
+    plots: tuple = ()
 
     def names_with_role(self, role: str) -> list[str]:
         """The trajectory or table names that play ``role``, in declaration order."""
         return [name for name, r in self.roles.items() if r == role]
 
     def to_json(self) -> dict[str, Any]:
-        return {"roles": dict(self.roles), "play_span": self.play_span, "span_name": self.span_name, "still_at_end": self.still_at_end}
+        return {"roles": dict(self.roles), "play_span": self.play_span, "span_name": self.span_name, "still_at_end": self.still_at_end,
+                "plots": [_plot_to_json(plot) for plot in self.plots]}
 
     @classmethod
     def from_json(cls, doc: Optional[Mapping[str, Any]]) -> "DisplayHints":
@@ -74,6 +158,7 @@ class DisplayHints:
             play_span=str(doc.get("play_span", "time_grid")),
             span_name=str(doc.get("span_name", "in the run")),
             still_at_end=bool(doc.get("still_at_end", False)),
+            plots=tuple(_plot_from_json(plot) for plot in doc.get("plots") or ()),
         )
 
 

@@ -106,3 +106,13 @@ def dask_cluster():
         yield cluster
     finally:
         cluster.close()
+
+
+@pytest.fixture
+def saved_run(tmp_path, monkeypatch):
+    """A short spacewalk's run directory (tmp_path/run), HOME a fake one (tmp_path/home)."""
+    from viz_helpers import bundled_result
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    return bundled_result("safer_return").save(tmp_path / "run")

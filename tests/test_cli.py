@@ -14,7 +14,7 @@ SHORT = ["--set", "duration=2 h", "--set", "output_step=120 s"]
 def test_help_lists_commands(issim):
     done = issim("--help")
     assert done.returncode == 0
-    for command in ("list", "run", "sweep", "validate", "schema"):
+    for command in ("list", "run", "sweep", "view", "plot", "export", "validate", "schema"):
         assert command in done.stdout
 
 

@@ -34,6 +34,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Optional
 
@@ -461,8 +462,14 @@ def _si(units: tuple, data: np.ndarray) -> tuple:
 
 
 def _display_hints(doc: dict) -> DisplayHints:
-    """The hints summary.json holds, or for a run written before it held them, its kind's."""
-    return DisplayHints.from_json(doc["display"]) if "display" in doc else kind_spec(str(doc["kind"])).display
+    """The hints summary.json holds, or for a run written before it held them, its kind's (and its
+    kind's plots, for a run written before the hints held plots)."""
+    if "display" not in doc:
+        return kind_spec(str(doc["kind"])).display
+    hints = DisplayHints.from_json(doc["display"])
+    if "plots" not in doc["display"] and str(doc["kind"]) in KINDS:
+        hints = replace(hints, plots=kind_spec(str(doc["kind"])).display.plots)
+    return hints
 
 
 def _refuse_unfinished(run_dir: Path) -> None:

@@ -15,7 +15,7 @@ from typing import List
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.kind_contract import SummaryKey
+from orbital.kind_contract import Curve, SeriesPlot, SummaryKey
 from orbital.models.arm import (
     JOINT_LIMIT_RAD,
     JOINT_RATE_RAD_S,
@@ -197,6 +197,16 @@ ARM_RATE_SUMMARY_KEYS: dict[str, SummaryKey] = {
     "max_joint_rate_deg_s": SummaryKey("deg/s", "largest commanded joint rate, any joint, over the arm's control steps"),
     "max_tip_speed_m_s": SummaryKey("m/s", "largest tip speed (LVLH) over the arm's control steps"),
 }
+
+
+#: The arm's figures (``issim plot``): each joint's rate and the tip's speed, from the trajectories
+#: :func:`arm_trajectories` writes (joint rates are constant between commands: drawn as steps).
+ARM_PLOTS = (
+    SeriesPlot("joint_rates", "Arm joint rates", "deg/s", tuple(Curve("arm_joints", (f"q{k}",), "rate", f"q{k}") for k in range(1, 8)),
+               active_only=True),
+    SeriesPlot("tip_speed", "Arm tip speed", "m/s", (Curve("arm_tip", ("vx", "vy", "vz"), "norm"),), events=("contact", "capture", "at_airlock"),
+               active_only=True),
+)
 
 
 def arm_rate_summary(arm, t_s, q_rad):

@@ -166,7 +166,9 @@ class EvaResult:
     none; before that push it repeats ``rel_lvlh``) with ``mean_motion_rad_s``,
     ignoring later pushes, the tether and SAFER. ``station_teme`` (N, 6): the station, m and m/s,
     in the inertial frame it was given in: TEME of the epoch, as the kinds give it (J2 acts about its
-    z, the true pole). ``tension_n`` (N,): tether tension.
+    z, the true pole). ``tension_n`` (N,): tether tension. ``safer_dv_m_s`` (N,): SAFER delta-v spent
+    by each sample (:func:`safer_dv_by_sample`; at the end it may lack part of a last command whose
+    control period outlasts the run, which ``safer_dv_used_m_s`` counts whole).
     ``events``: :class:`orbital.result.Event` list in time order (``time_s`` after the start), kinds "push", "tether_taut",
     "tether_slack", "tether_broken", "safer_start", "safer_budget_exhausted",
     "returned".
@@ -187,6 +189,7 @@ class EvaResult:
     rel_cw: np.ndarray
     station_teme: np.ndarray
     tension_n: np.ndarray
+    safer_dv_m_s: np.ndarray
     events: list
     mean_motion_rad_s: float
     max_separation_m: float
@@ -197,6 +200,21 @@ class EvaResult:
     safer_dv_used_m_s: float
     returned: bool
     cw_max_deviation_m: float
+
+
+def safer_dv_by_sample(burns, times_s):
+    """SAFER delta-v (m/s, sum |dv_i|) spent by each of ``times_s``: each command's, spent evenly
+    over its control period (its acceleration is held that long); ``burns`` as ``_Run.safer_burns``.
+    The spending rate steps at each period's start and end, so periods that touch or overlap add up."""
+    if not burns:
+        return np.zeros(len(times_s))
+    start_s, dv_m_s, period_s = (np.array(column, dtype=float) for column in zip(*burns))
+    edges_s = np.concatenate([start_s, start_s + period_s])
+    order = np.argsort(edges_s, kind="stable")
+    edges_s = edges_s[order]
+    rate = np.cumsum(np.concatenate([dv_m_s / period_s, -dv_m_s / period_s])[order])  # after each edge
+    spent = np.concatenate([[0.0], np.cumsum(rate[:-1] * np.diff(edges_s))])
+    return np.interp(times_s, edges_s, spent, left=0.0)
 
 
 def mean_motion_rad_s(r_m, v_m_s):
@@ -222,6 +240,8 @@ class _Run:
     safer_started: bool = False
     safer_next_s: float = 0.0
     safer_dv_used: float = 0.0
+    #: each SAFER command that fired: (start s, delta-v it spends m/s, its control period s)
+    safer_burns: list = field(default_factory=list)
     returned: bool = False
     held_from_s: Optional[float] = None
     held_lvlh_m: np.ndarray = None
@@ -409,6 +429,8 @@ class _Run:
             self.safer_dv_used = safer.delta_v_budget_m_s
         else:
             self.safer_dv_used += cost
+        if cost > 0.0:
+            self.safer_burns.append((t, min(cost, left), safer.control_period_s))
         self.safer_accel_lvlh = accel
 
     # -- the plug-in ----------------------------------------------------------
@@ -557,6 +579,7 @@ def simulate_eva(
         rel_cw=rel_cw,
         station_teme=states[:, 0:6].copy(),
         tension_n=tensions,
+        safer_dv_m_s=safer_dv_by_sample(run.safer_burns, times),
         events=sorted(run.events, key=lambda e: e.time_s),
         mean_motion_rad_s=float(n),
         max_separation_m=float(separation.max()),

@@ -11,7 +11,7 @@ import numpy as np
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from orbital.kind_contract import SummaryKey
+from orbital.kind_contract import Curve, SeriesPlot, SummaryKey
 from orbital.models.tether import TetherConfig
 from orbital.schema import (
     Quantity,
@@ -278,6 +278,18 @@ def station_gcrs(epoch, station_teme):
     from orbital.earth.frames import teme_to_gcrs_states
 
     return teme_to_gcrs_states(AstropyTime(epoch, scale="utc"), station_teme)
+
+
+def spacewalk_plots(crew: str, tension: str, linear_prediction: str = "") -> tuple:
+    """The figures of a crew member near the station (``issim plot``): his distance from the station
+    (trajectory ``crew``, LVLH; beside it the linear prediction's, if named) and the tether's tension."""
+    separation = (Curve(crew, ("x", "y", "z"), "norm", "nonlinear"),)
+    if linear_prediction:
+        separation += (Curve(linear_prediction, ("x", "y", "z"), "norm", "linear (Clohessy-Wiltshire)"),)
+    return (
+        SeriesPlot("separation", "Distance from the station", "m", separation),
+        SeriesPlot("tension", "Tether tension", "N", (Curve(tension, ("tension",)),), events=("tether_broken",), active_only=True),
+    )
 
 
 #: The keys of :func:`drift_summary`, for the contracts of the kinds that report them.

@@ -21,7 +21,7 @@ from pydantic import Field, model_validator
 
 from orbital.models.arm import step_tip_towards
 from orbital.models.arm_runs import ARM_RATE_SUMMARY_KEYS, LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
-from orbital.models.arm_runs import arm_trajectories, joints_between_commands
+from orbital.models.arm_runs import ARM_PLOTS, arm_trajectories, joints_between_commands
 from orbital.models.spacewalk import (
     DRIFT_SUMMARY_KEYS,
     CrewMass,
@@ -31,6 +31,7 @@ from orbital.models.spacewalk import (
     check_start_time,
     check_within_tether,
     drift_summary,
+    spacewalk_plots,
     station_gcrs,
     tether_config,
 )
@@ -259,5 +260,6 @@ KIND = KindSpec(
     run=run,
     title="the robotic arm's tip strikes a crew member, who drifts off",
     summary=SUMMARY_KEYS,
-    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension", "arm_points": "arm"}),
+    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension", "arm_points": "arm"},
+                         plots=(*ARM_PLOTS, *spacewalk_plots("astronaut", "tether_tension", "astronaut_cw"))),
 )

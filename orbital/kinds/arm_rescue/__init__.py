@@ -29,7 +29,7 @@ from pydantic import Field, model_validator
 
 from orbital.models.arm import solve_ik, step_tip_towards
 from orbital.models.arm_runs import ARM_RATE_SUMMARY_KEYS, LVLH_COLUMNS, LVLH_UNITS, ArmScenarioBase, arm_grid, arm_rate_summary, arm_scene
-from orbital.models.arm_runs import arm_trajectories, joints_between_commands
+from orbital.models.arm_runs import ARM_PLOTS, arm_trajectories, joints_between_commands
 from orbital.models.spacewalk import (
     AstronautSpec,
     PushSpec,
@@ -39,6 +39,7 @@ from orbital.models.spacewalk import (
     check_within_tether,
     drift_summary,
     fly_from_start,
+    spacewalk_plots,
     station_gcrs,
     tether_config,
 )
@@ -330,5 +331,6 @@ KIND = KindSpec(
     run=run,
     title="the robotic arm reaches out and catches a drifting crew member",
     summary=SUMMARY_KEYS,
-    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "tether_tension": "tension", "arm_points": "arm"}),
+    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "tether_tension": "tension", "arm_points": "arm"},
+                         plots=(*ARM_PLOTS, *spacewalk_plots("astronaut", "tether_tension"))),
 )

@@ -35,7 +35,7 @@ from pydantic import Field, model_validator
 from orbital.earth.constants import DAY_S, R_EARTH_EQ_M, R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
 from orbital.errors import InfeasibleScenario
-from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
+from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
 from orbital.models import soyuz
 from orbital.models.landing_files import csv_text, feature_collection, point_feature
 from orbital.models.station_orbit import station_forces
@@ -320,7 +320,13 @@ KIND = KindSpec(
     title="where a Soyuz let fall lands, for every undocking time over a window",
     summary=SUMMARY_KEYS,
     display=DisplayHints(
-        roles={"opportunities": "opportunities", "station": "orbit"}, span_name="over the undocking window", still_at_end=True
+        roles={"opportunities": "opportunities", "station": "orbit"}, span_name="over the undocking window", still_at_end=True,
+        plots=(
+            MapPlot("landings", "Where each undocking lands", points=("opportunities",), split_by="on_land", markers=("target_wgs84", "reach_wgs84")),
+            SeriesPlot("site_distance", "Landing's distance from the nominal site", "km", (Curve("opportunities", ("site_distance",)),),
+                       events=("best_opportunity",), dots=True),
+            SeriesPlot("peak_g", "Peak sensed load", "g", (Curve("opportunities", ("peak_g",)),), dots=True),
+        ),
     ),
     first_run_note=soyuz.first_run_note,
 )

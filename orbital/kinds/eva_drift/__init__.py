@@ -24,10 +24,11 @@ from orbital.models.spacewalk import (
     drift_summary,
     fly_from_start,
     safer_config,
+    spacewalk_plots,
     station_gcrs,
     tether_config,
 )
-from orbital.kind_contract import DisplayHints, KindSpec
+from orbital.kind_contract import Curve, DisplayHints, KindSpec, SeriesPlot
 from orbital.result import Result, Trajectory
 from orbital.schema import PositiveDuration, ScenarioBase, StationSpec, check_sample_count, check_station_orbit
 
@@ -73,6 +74,7 @@ def run(scenario):
         "astronaut": Trajectory("lvlh", lvlh_columns, lvlh_units, eva.rel_lvlh),
         "astronaut_cw": Trajectory("lvlh", lvlh_columns, lvlh_units, eva.rel_cw),
         "tether_tension": Trajectory(None, ("tension",), ("N",), eva.tension_n[:, None]),
+        "safer_dv": Trajectory(None, ("spent",), ("m/s",), eva.safer_dv_m_s[:, None]),
     }
     summary = drift_summary(eva)
     events = eva.events
@@ -88,5 +90,7 @@ KIND = KindSpec(
     run=run,
     title="a crew member pushed off the station, on a tether or free",
     summary=DRIFT_SUMMARY_KEYS,
-    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension"}),
+    display=DisplayHints(roles={"station": "orbit", "astronaut": "chaser", "astronaut_cw": "chaser_reference", "tether_tension": "tension"},
+                         plots=(*spacewalk_plots("astronaut", "tether_tension", "astronaut_cw"),
+                                SeriesPlot("safer_dv", "SAFER delta-v spent", "m/s", (Curve("safer_dv", ("spent",)),), to_event="returned", events=("safer_start", "returned"), active_only=True))),
 )

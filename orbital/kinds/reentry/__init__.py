@@ -41,7 +41,7 @@ from orbital.models.soyuz import (  # first_run_note: the kind's hook, declared 
     touchdown_phase,
 )
 from orbital.progress import Stage
-from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
+from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
 from orbital.result import Event, Result, Trajectory
 from orbital.schema import initial_state
 
@@ -187,6 +187,12 @@ KIND = KindSpec(
     run=run,
     title="one Soyuz descent from undocking to touchdown",
     summary=SUMMARY_KEYS,
-    display=DisplayHints(roles={"soyuz": "descent", "soyuz_geodetic": "descent_geodetic", "soyuz_loads": "descent_loads"}),
+    display=DisplayHints(roles={"soyuz": "descent", "soyuz_geodetic": "descent_geodetic", "soyuz_loads": "descent_loads"}, plots=(
+        SeriesPlot("altitude", "Altitude", "km", (Curve("soyuz_geodetic", ("alt",)),), "separation", ("entry_interface", "parachute", "touchdown")),
+        SeriesPlot("speed", "Speed (inertial, GCRS)", "km/s", (Curve("soyuz", ("vx", "vy", "vz"), "norm"),), "separation", ("entry_interface", "parachute", "touchdown")),
+        SeriesPlot("g_load", "Sensed load", "g", (Curve("soyuz_loads", ("sensed_g",)),), "entry_interface", ("peak_g", "parachute")),
+        SeriesPlot("heat_flux", "Heat flux at the stagnation point", "kW/m2", (Curve("soyuz_loads", ("heat_flux",)),), "entry_interface", ("peak_g", "parachute")),
+        MapPlot("ground_track", "Ground track of the descent", tracks=("soyuz_geodetic",), markers=("target_wgs84",)),
+    )),
     first_run_note=first_run_note,
 )

@@ -15,7 +15,7 @@ from orbital.earth.elements import perigee_apogee_radius_m, period_s, rv_to_clas
 from orbital.kinds.station.orbit_metrics import ascending_node_times_s, linear_rate
 from orbital.models.station_orbit import station_forces as orbit_forces
 from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
-from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
+from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
 from orbital.result import Event, Result, Trajectory
 from orbital.schema import (
     ForcesSpec,
@@ -223,5 +223,8 @@ KIND = KindSpec(
     run=run,
     title="the station alone: its orbit with J2 and drag, and its ground track",
     summary=SUMMARY_KEYS,
-    display=DisplayHints(roles={"station": "orbit", "station_geodetic": "orbit_geodetic"}),
+    display=DisplayHints(roles={"station": "orbit", "station_geodetic": "orbit_geodetic"}, plots=(
+        SeriesPlot("altitude", "Altitude above the WGS84 ellipsoid", "km", (Curve("station_geodetic", ("alt",)),)),
+        MapPlot("ground_track", "Ground track", tracks=("station_geodetic",), extent="world"),
+    )),
 )
