@@ -278,7 +278,7 @@ def _map_figure(result: Result, plot: MapPlot):
     ax.set_xlabel("longitude (deg)")
     ax.set_ylabel("latitude (deg)")
     ax.set_title(f"{plot.title}: {result.scenario_name}")
-    ax.legend(fontsize=8, loc="lower left", framealpha=0.9)
+    ax.legend(fontsize=8, loc="best", framealpha=0.9)
     return fig
 
 

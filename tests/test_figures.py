@@ -27,6 +27,7 @@ SCENARIO_OF_KIND = {
     "arm_push": ("arm_push", True),
     "arm_rescue": ("arm_rescue", True),
     "deorbit_opportunities": ("let_it_fall", True),
+    "breakup_footprint": ("iss_breakup", True),
 }
 
 

@@ -31,7 +31,7 @@ from pydantic import Field, model_validator
 from orbital.dynamics.forces import air_velocity_m_s
 from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.errors import InfeasibleScenario
-from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
+from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
 from orbital.models.demise import MATERIALS, absorbed_heat_j, demised, melting_budget_j
 from orbital.models.landing_files import feature_collection, point_feature
 from orbital.models.station_orbit import station_forces
@@ -419,5 +419,16 @@ KIND = KindSpec(
     run=run,
     title="a station's final plunge and breakup: the footprint of the pieces that survive",
     summary=SUMMARY_KEYS,
-    display=DisplayHints(roles={"plunge": "descent", "plunge_geodetic": "descent_geodetic", "plunge_loads": "descent_loads", "impacts": "landings"}, still_at_end=True),
+    display=DisplayHints(
+        roles={"plunge": "descent", "plunge_geodetic": "descent_geodetic", "plunge_loads": "descent_loads", "impacts": "landings"},
+        still_at_end=True,
+        plots=(
+            SeriesPlot("altitude", "Altitude: the plunge, then the densest piece", "km", (Curve("plunge_geodetic", ("alt",)),), "", "first_impact",
+                       events=("breakup",)),
+            SeriesPlot("g_load", "Sensed load: the plunge, then the densest piece", "g", (Curve("plunge_loads", ("sensed_g",)),), "breakup",
+                       "first_impact"),
+            MapPlot("footprint", "Surviving pieces' impacts", points=("impacts",), split_by="on_land",
+                    markers=("breakup_wgs84",)),
+        ),
+    ),
 )
