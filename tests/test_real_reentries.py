@@ -66,7 +66,9 @@ def replay(name):
         "kind": "decay_reentry", "name": name.lower().replace(" ", "_").replace("/", ""),
         "object": {"tle": _tle(name), "mass": mass_kg, "drag_area": area_m2, "drag_coefficient": 2.2},
         "atmosphere": {"model": "nrlmsis", "space_weather": "forecast"},
-        "track_step": 600,
+        # rtol 1e-7 instead of 1e-9: 5 times fewer steps; measured on these cases, the lifetime moves
+        # by under a minute (Kosmos 482 2025: 151.2469 against 151.2474 days)
+        "track_step": 600, "rtol": 1e-7,
     })
     result = run_nominal(scenario)
     epoch = np.datetime64(result.epoch_utc.rstrip("Z"), "ms")
