@@ -144,3 +144,19 @@ def test_a_forecast_decay_at_solar_maximum_is_faster_than_at_minimum():
         _, r0, v0 = initial_state(scenario.object)
         rates.append(-mean_element_rates(osculating_to_mean(r0, v0), object_forces(scenario).at(0.0, local=False))[0])
     assert rates[0] > 3.0 * rates[1] > 0.0
+
+
+@pytest.mark.slow
+def test_an_ensemble_member_flies_through_the_same_forecast_air():
+    # A member with the nominal density scale, area and mass is the nominal decay itself.
+    from orbital.kinds.decay_reentry import run_nominal
+    from orbital.kinds.decay_reentry.ensemble import fly_members
+
+    scenario = S.validate({
+        "kind": "decay_reentry", "name": "forecast_member", "track_step": 60, "max_track_samples": 2000,
+        "object": {"altitude": "150 km", "epoch": "2018-03-01T00:00:00"},
+        "atmosphere": {"model": "nrlmsis", "space_weather": "forecast"},
+    })
+    body = scenario.object
+    member = fly_members((scenario, np.array([[0.0, body.density_scale, body.drag_area, body.mass]])))
+    assert member[0, 0] == pytest.approx(run_nominal(scenario).scene["reentry_time_s"], rel=1e-12)
