@@ -66,6 +66,7 @@ UPWARD_EXCEPTIONS: dict[tuple[str, str], str] = {
 UNPLACED: dict[str, str] = {
     "orbital": "the public API (orbital/__init__.py): it may import every room but the CLI",
     "orbital.data.make_us76_table": "a maintenance script that writes the US76 table from poliastro's COESA76",
+    "orbital.data.make_space_weather_table": "a maintenance script that writes the monthly space-weather table from CelesTrak's file",
 }
 
 #: What viz may import from orbital: it reads a Result and draws it; it never runs physics and

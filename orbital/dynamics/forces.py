@@ -6,6 +6,8 @@ vector adapters here evaluate the same functions with numpy. They take inertial 
 velocities (GCRS or TEME of epoch; z the Earth's axis), m and m/s, shape (..., 3).
 """
 
+import copy
+
 import numpy as np
 
 from orbital.dynamics.atmosphere import density_kg_m3
@@ -51,21 +53,40 @@ class OrbitForces:
 
     ``cd_area_over_mass_m2_kg`` is Cd A / m; ``density_scale`` multiplies the
     US76 density (a crude stand-in for solar activity). ``density_model``, a
-    function of height (m, array) giving kg/m^3, replaces US76 if given.
+    function of height (m, array) giving kg/m^3, replaces US76 if given. ``density_at``,
+    a function of time (s since the epoch) and ``local`` giving a function ``(r_m, height_m) -> kg/m^3``
+    (air that changes with time and place, e.g. :class:`orbital.dynamics.msis_profile.ForecastDensity`'s
+    ``at``), replaces both: :meth:`at` fixes the time (the forces as built hold at t = 0).
     """
 
-    def __init__(self, j2=True, drag=True, cd_area_over_mass_m2_kg=0.0, density_scale=1.0, density_model=None):
+    def __init__(
+        self, j2=True, drag=True, cd_area_over_mass_m2_kg=0.0, density_scale=1.0, density_model=None, density_at=None,
+    ):
         self.j2 = j2
         self.drag = drag
         self.cd_area_over_mass_m2_kg = cd_area_over_mass_m2_kg
         self.density_scale = density_scale
         self.density_model = density_kg_m3 if density_model is None else density_model
+        self.density_at = density_at
+        self._air_now = None if density_at is None else density_at(0.0)
+
+    def at(self, t_s, local=True):
+        """These forces at ``t_s`` (s since the epoch): themselves unless the air changes with time.
+        ``local=False``: the air's global mean at each height (``density_at(t_s, local=False)``)."""
+        if self.density_at is None:
+            return self
+        moved = copy.copy(self)
+        moved._air_now = self.density_at(t_s, local)
+        return moved
 
     def density(self, r_m):
         """Air density (kg/m^3) at positions (..., 3) in m; 0 when drag is off."""
         if not self.drag:
             return np.zeros(np.shape(r_m)[:-1]) if np.ndim(r_m) > 1 else 0.0
-        return self.density_scale * self.density_model(ellipsoid_height_along_radius_m(*components(r_m)))
+        height_m = ellipsoid_height_along_radius_m(*components(r_m))
+        if self._air_now is not None:
+            return self.density_scale * self._air_now(r_m, height_m)
+        return self.density_scale * self.density_model(height_m)
 
     def drag_acceleration(self, r_m, v_m_s):
         """Drag alone (m/s^2); zeros when drag is off."""

@@ -82,6 +82,13 @@ def tle_eccentricity(text_or_lines):
     return float(Satrec.twoline2rv(*parse_tle(text_or_lines)).ecco)
 
 
+def tle_epoch_utc_iso(text_or_lines):
+    """The TLE's epoch, UTC ISO 8601 text to the millisecond (from SGP4's Julian date, no astropy)."""
+    satellite = Satrec.twoline2rv(*parse_tle(text_or_lines))
+    ms = round(((satellite.jdsatepoch - 2440587.5) + satellite.jdsatepochF) * 86_400_000)
+    return str(np.datetime64(ms, "ms"))
+
+
 def tle_mean_motion_rev_per_day(line2):
     """Mean motion (rev/day, SGP4's Kozai mean) from columns 53-63 of line 2."""
     return float(line2[52:63])

@@ -220,14 +220,18 @@ def propagate_mean(mean0, forces, max_duration_s, stop_perigee_height_m, rtol=1e
     """Integrate the mean elements from ``mean0`` until the mean perigee height falls to
     ``stop_perigee_height_m`` (m) or ``max_duration_s`` (s) passes; returns a :class:`DecayHistory`.
 
-    ``progress(t_s, perigee_height_m)``, if given, is called at every evaluation of the rates."""
+    ``progress(t_s, perigee_height_m)``, if given, is called at every evaluation of the rates;
+    ``forces`` are taken at each time, their air as its global mean at each height
+    (:meth:`orbital.dynamics.forces.OrbitForces.at` with ``local=False``): the orbit average
+    needs a smooth integrand, and an orbit and the turning of its plane against the Sun
+    average the day/night bulge out."""
     from scipy.integrate import solve_ivp
 
     def rhs(t, y):
         mean = MeanElements.from_vector(y)
         if progress is not None:
             progress(t, perigee_height_m(mean))
-        return mean_element_rates(mean, forces)
+        return mean_element_rates(mean, forces.at(t, local=False))
 
     def reached(_t, y):
         return perigee_height_m(MeanElements.from_vector(y)) - stop_perigee_height_m

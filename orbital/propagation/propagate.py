@@ -21,7 +21,7 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_s
 
     def rhs(t, y):
         progress(t)
-        return np.concatenate([y[3:], forces.acceleration(y[:3], y[3:])])
+        return np.concatenate([y[3:], forces.at(t).acceleration(y[:3], y[3:])])
 
     def decayed(_t, y):
         return ellipsoid_altitude_m(y[:3]) - stop_altitude_m
@@ -53,7 +53,7 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_s
 def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
     def perturbation(t, state):
         progress(t_grid_s[0] + t)
-        return forces.perturbation(state[:3], state[3:])
+        return forces.at(t_grid_s[0] + t).perturbation(state[:3], state[3:])
 
     def above_stop(_t, state):
         return ellipsoid_altitude_m(state[:3]) - stop_altitude_m

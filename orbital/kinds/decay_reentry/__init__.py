@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from orbital.dynamics.forces import OrbitForces
-from orbital.dynamics.msis_profile import global_mean_density_function
+from orbital.dynamics.msis_profile import ForecastDensity, global_mean_density_function
 from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
 from orbital.earth.elements import j2_secular_rates, rv_to_classical
 from orbital.errors import InfeasibleScenario
@@ -63,6 +63,20 @@ class AtmosphereSpec(StrictModel):
     f107: Number(ge=50.0, le=400.0, description="daily F10.7 solar flux (sfu), nrlmsis only") = 150.0
     f107a: Number(ge=50.0, le=400.0, description="81-day mean F10.7 (sfu), nrlmsis only") = 150.0
     ap: Number(ge=0.0, le=400.0, description="daily geomagnetic Ap index, nrlmsis only") = 15.0
+    space_weather: Literal["fixed", "forecast"] = Field(
+        default="fixed",
+        description="nrlmsis only. fixed: f107/f107a/ap all along, one global-mean profile; forecast: the monthly F10.7, "
+        "81-day F10.7 and Ap shipped with issim (observed from 1957-10, NOAA SWPC's forecast after 2025-07), month by "
+        "month, with the day/night bulge (f107/f107a/ap unused)",
+    )
+
+    @model_validator(mode="after")
+    def _forecast_needs_nrlmsis(self):
+        if self.space_weather == "forecast" and self.model != "nrlmsis":
+            raise field_error(
+                "atmosphere.space_weather", "forecast", f"expected model nrlmsis with it (found model {self.model}): US76 knows no Sun",
+            )
+        return self
 
 
 class Scenario(ScenarioBase):
@@ -104,7 +118,23 @@ class Scenario(ScenarioBase):
             )
         self.object.check_perigee_above("object", self.end_altitude, "end_altitude, where reentry counts")
         self._check_eccentricity()
+        self._check_epoch_in_space_weather()
         return self
+
+    def _check_epoch_in_space_weather(self):
+        """Refuse a forecast decay whose epoch is before the shipped space-weather table."""
+        from orbital.dynamics.msis_profile import space_weather_table
+        from orbital.earth.tle import tle_epoch_utc_iso
+
+        if self.atmosphere.space_weather != "forecast":
+            return
+        body = self.object
+        field, epoch = ("object.tle", tle_epoch_utc_iso(body.tle)) if body.tle is not None else ("object.epoch", body.epoch)
+        first = space_weather_table().months[0]
+        if np.datetime64(str(epoch).rstrip("Z"), "M") < first:
+            raise field_error(
+                field, f"epoch {epoch}", f"expected an epoch from {first} on with atmosphere.space_weather forecast (the shipped table starts there)",
+            )
 
 
     def _check_eccentricity(self):
@@ -124,8 +154,10 @@ class Scenario(ScenarioBase):
 def object_forces(scenario):
     """J2 and drag on the object, in the scenario's atmosphere."""
     body, air = scenario.object, scenario.atmosphere
-    density_model = None
-    if air.model == "nrlmsis":
+    density_model = density_at = None
+    if air.model == "nrlmsis" and air.space_weather == "forecast":
+        density_at = ForecastDensity(_epoch_of(body)).at
+    elif air.model == "nrlmsis":
         density_model = global_mean_density_function(_epoch_of(body), air.f107, air.f107a, air.ap)
     return OrbitForces(
         j2=True,
@@ -133,6 +165,7 @@ def object_forces(scenario):
         cd_area_over_mass_m2_kg=body.drag_coefficient * body.drag_area / body.mass,
         density_scale=body.density_scale,
         density_model=density_model,
+        density_at=density_at,
     )
 
 
@@ -306,7 +339,7 @@ def run_nominal(scenario):
     epoch, r0, v0 = initial_state(scenario.object)
     forces = object_forces(scenario)
     mean0 = osculating_to_mean(r0, v0)
-    decay_rate_m_day = -float(mean_element_rates(mean0, forces)[0]) * DAY_S
+    decay_rate_m_day = -float(mean_element_rates(mean0, forces.at(0.0, local=False))[0]) * DAY_S
     history, descent = decay_to_reentry(scenario, forces, mean0)
     if descent is None:
         return _not_reentered(scenario, epoch, history, mean0)

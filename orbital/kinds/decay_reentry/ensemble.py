@@ -126,7 +126,7 @@ def fly_members(chunk) -> np.ndarray:
     for k, (index, density_scale, area_m2, mass_kg) in enumerate(rows):
         forces = OrbitForces(
             j2=True, drag=True, cd_area_over_mass_m2_kg=cd * area_m2 / mass_kg, density_scale=density_scale,
-            density_model=nominal.density_model,
+            density_model=nominal.density_model, density_at=nominal.density_at,
         )
         try:
             _, descent = decay_to_reentry(scenario, forces, mean0)
