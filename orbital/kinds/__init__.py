@@ -19,6 +19,7 @@ KINDS: dict[str, str] = {
     "decay_reentry": "orbital.kinds.decay_reentry",
     "arm_push": "orbital.kinds.arm_push",
     "arm_rescue": "orbital.kinds.arm_rescue",
+    "rendezvous": "orbital.kinds.rendezvous",
 }
 
 
