@@ -46,8 +46,9 @@ SENSITIVE_RUNS = {
     "gordon_tethered": {"time_s": 1e-3, "m": 1e-3, "N": 1e-2, "m/s": 1e-6, "count": 0},
 }
 SECONDS_PER_UNIT = {"s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
-#: Runs left out of the fast loop (pytest -m "not slow"): an ensemble of 50 two-year decays, about a minute.
-SLOW = {"iss_uncontrolled_uncertain"}
+#: Runs left out of the fast loop (pytest -m "not slow"): an ensemble of 50 two-year decays, about a minute;
+#: the rendezvous, whose planning compiles the poliastro-API library's maneuvers (10 to 30 s a process).
+SLOW = {"iss_uncontrolled_uncertain", "help_arrives", "help_arrives_aborted"}
 
 
 def _golden_document(result):

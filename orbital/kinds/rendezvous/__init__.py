@@ -12,6 +12,7 @@ from typing import List, Literal
 from pydantic import Field, model_validator
 
 from orbital.earth.constants import R_EARTH_EQ_M
+from orbital.errors import InfeasibleScenario
 from orbital.kind_contract import DisplayHints, KindSpec, SummaryKey
 from orbital.models.spacewalk import STATION_EXTENT_M, BoundedVector3, station_gcrs
 from orbital.result import Result, Trajectory
@@ -223,8 +224,10 @@ def run(scenario):
                     scenario.transfer.duration, scenario.transfer.max_coast, approach)
     t_end = the_plan.contact_s + scenario.after_contact
     if t_end / scenario.output_step > MAX_OUTPUT_SAMPLES:
-        raise field_error("output_step", f"{scenario.output_step:g} s",
-                          f"the planned flight lasts {t_end / 3600:.1f} h: {t_end / scenario.output_step:.0f} samples; expected at most {MAX_OUTPUT_SAMPLES}")
+        raise InfeasibleScenario(
+            f"output_step = {scenario.output_step:g} s: the planned flight lasts {t_end / 3600:.1f} h, "
+            f"{t_end / scenario.output_step:.0f} samples; expected at most {MAX_OUTPUT_SAMPLES}: raise output_step"
+        )
     times = output_times(t_end, scenario.output_step)
     flown = fly_rendezvous(rs, vs, rc, vc, the_plan, approach, scenario.transfer.duration, times,
                            include_j2=scenario.j2, progress=Stage("rendezvous", 0.0, t_end))
