@@ -92,26 +92,20 @@ class ApproachConfig:
 
 @dataclass(frozen=True)
 class Leg:
-    """One approach leg from hold point ``start`` (index) to ``end`` (index, or None: the port):
-    ``"hop"`` (CW two impulses) or ``"corridor"`` (straight-line forced motion); planned times (s)."""
+    """The approach leg being flown: ``"hop"`` (CW two impulses) or ``"corridor"`` (straight-line
+    forced motion), to hold point ``end`` (index) or, None, to the port."""
 
-    number: int
     kind: str
-    start: int
     end: Optional[int]
-    start_s: float
-    end_s: float
 
 
 @dataclass
 class Plan:
-    """The Keplerian plan: burn times (s from the epoch) and the approach legs."""
+    """The Keplerian plan: the Hohmann burns, the Lambert transfer's times and the planned contact (s from the epoch)."""
 
     hohmann: list  #: [(time s, inertial delta-v m/s (3,))]
     lambert_departure_s: float
     lambert_arrival_s: float
-    lambert: list  #: the planned pair [(time s, inertial delta-v m/s (3,))]
-    legs: list
     contact_s: float
 
 
@@ -140,22 +134,18 @@ def hold_point_state(r_station_m, v_station_m_s, approach: ApproachConfig, dista
     return lvlh_to_inertial(r_station_m, v_station_m_s, approach.point(distance_m), np.zeros(3))
 
 
-def _legs(approach: ApproachConfig, t_first_hold_s: float):
-    """The approach legs from the arrival at the first hold point at ``t_first_hold_s``; the contact time."""
-    legs, t = [], t_first_hold_s
-    holds = approach.holds
+def _planned_contact_s(approach: ApproachConfig, t_first_hold_s: float) -> float:
+    """When the approach from the first hold point, reached at ``t_first_hold_s``, touches the port
+    if every leg lands where it aims (the flight runs late or early by its misses' share)."""
+    t, holds = t_first_hold_s, approach.holds
     for k, hold in enumerate(holds):
-        t += hold.hold_s
-        end = k + 1 if k + 1 < len(holds) else None
-        end_distance = 0.0 if end is None else holds[end].distance_m
-        if end is not None and not approach.inside_sphere(end_distance):
-            kind, duration = "hop", approach.hop_s
+        end_distance = holds[k + 1].distance_m if k + 1 < len(holds) else 0.0
+        if k + 1 < len(holds) and not approach.inside_sphere(end_distance):
+            t += hold.hold_s + approach.hop_s
         else:
-            speed = approach.docking_speed_m_s if end is None else approach.corridor_speed_m_s
-            kind, duration = "corridor", (hold.distance_m - end_distance) / speed
-        legs.append(Leg(k + 1, kind, k, end, t, t + duration))
-        t += duration
-    return legs, t
+            speed = approach.docking_speed_m_s if k + 1 == len(holds) else approach.corridor_speed_m_s
+            t += hold.hold_s + (hold.distance_m - end_distance) / speed
+    return t
 
 
 def plan(r_station_m, v_station_m_s, r_chaser_m, v_chaser_m_s, first_burn_s, phasing_radius_m, transfer_s, max_coast_s,
@@ -177,25 +167,23 @@ def plan(r_station_m, v_station_m_s, r_chaser_m, v_chaser_m_s, first_burn_s, pha
         burns = lambert_impulses(r0, v0, r1, v1, transfer_s)
         cost = sum(float(np.linalg.norm(dv)) for _, dv in burns)
         if best is None or cost < best[0]:
-            best = (cost, t_phased + coast, burns)
-    _, departure_s, burns = best
-    legs, contact_s = _legs(approach, departure_s + transfer_s)
-    lambert = [(departure_s + t, dv) for t, dv in burns]
-    return Plan(hohmann, departure_s, departure_s + transfer_s, lambert, legs, contact_s)
+            best = (cost, t_phased + coast)
+    departure_s = best[1]
+    arrival_s = departure_s + transfer_s
+    return Plan(hohmann, departure_s, arrival_s, _planned_contact_s(approach, arrival_s))
 
 
 @dataclass
 class RendezvousResult:
     """A flown rendezvous: ``t_s`` (N,), ``states`` (N, 12) of the relative integrator (target in the
     inertial frame it was given in, chaser as the difference), ``rel_lvlh`` (N, 6), ``events``, and the
-    scalars of :data:`orbital.kinds.rendezvous` 's summary (``summary``)."""
+    summary's scalars (the keys of ``orbital.kinds.rendezvous.SUMMARY_KEYS``)."""
 
     t_s: np.ndarray
     states: np.ndarray
     rel_lvlh: np.ndarray
     events: list
     summary: dict
-    plan: Plan
 
 
 class _Flight:
@@ -275,7 +263,9 @@ class _Flight:
             self._record_contact(t_s, y)
             return
         inside = np.linalg.norm(rel_r) <= self.approach.keep_out_radius_m * (1.0 + 1e-9)
-        off_axis = not self._in_corridor(rel_r)
+        # the corridor's event fires as its function falls through zero: off the axis by definition
+        # (the located root may lie a hair either side of the cone)
+        off_axis = kind == "corridor" or not self._in_corridor(rel_r)
         if kind == "keep_out" and (self._leg is None or self._leg.kind == "hop"):
             self._violation(t_s, "keep_out", "entered the keep-out sphere off a corridor leg")
         elif inside and off_axis:
@@ -358,7 +348,7 @@ class _Flight:
             speed = a.docking_speed_m_s if end is None else a.corridor_speed_m_s
             kind, duration = "corridor", float(np.linalg.norm(target - rel_r)) / speed
             v_needed = speed * (target - rel_r) / np.linalg.norm(target - rel_r)
-        self._leg = Leg(k + 1, kind, k, end, t_s, t_s + duration)
+        self._leg = Leg(kind, end)
         if end is not None:
             self._actions.append((t_s + duration, self._end_leg))
         error = np.asarray(a.burn_errors.get(k + 1, np.zeros(3)), dtype=float)
@@ -438,7 +428,7 @@ def fly_rendezvous(r_station_m, v_station_m_s, r_chaser_m, v_chaser_m_s, the_pla
     states, _ = fly_relative(flight, y0, times_s, include_j2=include_j2, progress=progress)
     rel_r, rel_v = relative_lvlh(states)
     return RendezvousResult(times_s, states, np.concatenate([rel_r, rel_v], axis=1),
-                            sorted(flight.events, key=lambda e: e.time_s), _summary(flight, rel_r, times_s), the_plan)
+                            sorted(flight.events, key=lambda e: e.time_s), _summary(flight, rel_r, times_s))
 
 
 def _summary(flight: _Flight, rel_r, times_s):
