@@ -253,3 +253,22 @@ def test_bad_values_exit_2_naming_field_value_and_expectation(issim, override, f
     assert done.returncode == 2, done.stdout
     assert fragment in done.stderr
     assert ("expected" in done.stderr or "should be" in done.stderr) and "Traceback" not in done.stderr
+
+
+# --- the viewer's reading (fast: no run) ------------------------------------------------------
+
+def test_the_close_up_labels_the_docking_port_and_the_globe_draws_both_orbits():
+    from orbital.kinds import kind_spec
+    from orbital.result import Result, Trajectory
+    from viz.closeup_tracks import Tracks
+    from viz.registry import globe_layers
+
+    columns, units = ("x", "y", "z", "vx", "vy", "vz"), ("m",) * 3 + ("m/s",) * 3
+    rows = np.zeros((3, 6))
+    result = Result(
+        "synthetic", "rendezvous", "2026-11-25T00:00:00.000", np.array([0.0, 10.0, 20.0]),
+        {name: Trajectory(frame, columns, units, rows) for name, frame in (("station", "gcrs"), ("chaser_path", "gcrs"), ("chaser", "lvlh"))},
+        [], {}, scene={"docking_port_lvlh_m": [0.0, -35.0, 0.0]}, display=kind_spec("rendezvous").display,
+    )
+    np.testing.assert_array_equal(Tracks(result).targets["docking port"], [0.0, -35.0, 0.0])
+    assert [name for _, name in globe_layers(result)] == ["station", "chaser_path"]
