@@ -47,8 +47,9 @@ SENSITIVE_RUNS = {
 }
 SECONDS_PER_UNIT = {"s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 #: Runs left out of the fast loop (pytest -m "not slow"): an ensemble of 50 two-year decays, about a minute;
-#: a station's breakup into 867 falling pieces, 3 s in a warm process and 7 to 15 s cold.
-SLOW = {"iss_uncontrolled_uncertain", "iss_breakup"}
+#: a station's breakup into 867 falling pieces, 3 s in a warm process and 7 to 15 s cold; the
+#: rendezvous, whose planning compiles the poliastro-API library's maneuvers (10 to 30 s a process).
+SLOW = {"iss_uncontrolled_uncertain", "iss_breakup", "help_arrives", "help_arrives_aborted"}
 
 
 def _golden_document(result):

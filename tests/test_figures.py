@@ -28,6 +28,7 @@ SCENARIO_OF_KIND = {
     "arm_rescue": ("arm_rescue", True),
     "deorbit_opportunities": ("let_it_fall", True),
     "breakup_footprint": ("iss_breakup", True),
+    "rendezvous": ("help_arrives", True),
 }
 
 

@@ -69,7 +69,9 @@ CHEAP_RUNS: dict[str, tuple[str, dict[str, str]]] = {
     "arm_rescue": ("arm_rescue", {"duration": "60 s"}),  # caught, not yet at the airlock
     "decay_reentry": ("iss_uncontrolled", {"max_lifetime": "2 d"}),  # not reentered
 }
-NOT_RUN_HERE = {"reentry", "reentry_footprint", "deorbit_opportunities", "breakup_footprint"}  # the last two fly on the same kernels
+#: kinds without a cheap run here: the descents and the breakup compile their kernels on a first
+#: run; rendezvous planning compiles the library's maneuvers
+NOT_RUN_HERE = {"reentry", "reentry_footprint", "deorbit_opportunities", "breakup_footprint", "rendezvous"}
 
 
 def _golden_summaries_by_kind() -> dict[str, list[tuple[str, dict]]]:

@@ -39,7 +39,11 @@ class Tracks:
         self.arm_base = _point(scene, "arm_base_lvlh_m")
         self.targets = {
             label: p
-            for label, p in (("SAFER target", _point(scene, "safer_target_lvlh_m")), ("airlock", _point(scene, "airlock_lvlh_m")))
+            for label, p in (
+                ("SAFER target", _point(scene, "safer_target_lvlh_m")),
+                ("airlock", _point(scene, "airlock_lvlh_m")),
+                ("docking port", _point(scene, "docking_port_lvlh_m")),
+            )
             if p is not None
         }
         self.tether_events = sorted((float(e.time_s), TETHER_EVENTS[e.kind]) for e in result.events if e.kind in TETHER_EVENTS)

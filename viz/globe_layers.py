@@ -119,8 +119,12 @@ class OrbitLayer:
 
     close_first = False  # start on the whole globe
 
-    def __init__(self, globe, result, name, color=STATION_COLOR):
+    def __init__(self, globe, result, name):
         self.globe, self.name = globe, name
+        # the first body in orbit is the station (the close-up's target); others (a chaser's path)
+        # are drawn in the capsule's colour and read out under their names
+        self.rank = result.display.names_with_role("orbit").index(name)
+        color = STATION_COLOR if self.rank == 0 else CAPSULE_COLOR
         self.t = np.asarray(result.time_s, dtype=float)
         self.state = np.asarray(result.trajectories[name].data, dtype=float)
         self.swept_rad = _swept_angle_rad(self.state[:, :3])
@@ -153,7 +157,8 @@ class OrbitLayer:
     def hud_items(self, t_s):
         state = interpolate(self.t, self.state, t_s)
         altitude_km = float(itrs_to_geodetic(self.globe.rotation.gcrs_to_itrs(t_s) @ state[:3])[2]) / 1e3
-        return {"altitude": f"{altitude_km:.1f} km", "speed": f"{np.linalg.norm(state[3:]) / 1e3:.3f} km/s"}
+        prefix = "" if self.rank == 0 else f"{self.name} "
+        return {f"{prefix}altitude": f"{altitude_km:.1f} km", f"{prefix}speed": f"{np.linalg.norm(state[3:]) / 1e3:.3f} km/s"}
 
 
 def _geocentric_lat_lon(itrs):

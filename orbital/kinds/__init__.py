@@ -21,6 +21,7 @@ KINDS: dict[str, str] = {
     "arm_rescue": "orbital.kinds.arm_rescue",
     "deorbit_opportunities": "orbital.kinds.deorbit_opportunities",
     "breakup_footprint": "orbital.kinds.breakup_footprint",
+    "rendezvous": "orbital.kinds.rendezvous",
 }
 
 

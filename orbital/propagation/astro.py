@@ -82,6 +82,65 @@ def classical_to_rv(a_m, ecc, inc_rad, raan_rad, argp_rad, nu_rad):
     return orbit.r.to_value(u.m), orbit.v.to_value(u.m / u.s)
 
 
+def _orbit(r_m, v_m_s):
+    from astropy import units as u
+
+    return _submodule("twobody").Orbit.from_vectors(
+        _submodule("bodies").Earth, np.asarray(r_m, dtype=float) * u.m, np.asarray(v_m_s, dtype=float) * u.m / u.s
+    )
+
+
+def _impulses(maneuver):
+    """A library ``Maneuver`` as ``[(time_s, delta_v_m_s (3,)), ...]``: its impulses' times (each
+    counted from the one before) made times from the orbit's epoch."""
+    from astropy import units as u
+
+    times_s = np.cumsum([t.to_value(u.s) for t, _ in maneuver.impulses])
+    return [(float(t), np.asarray(dv.to_value(u.m / u.s), dtype=float)) for t, (_, dv) in zip(times_s, maneuver.impulses)]
+
+
+#: Above the library's 1e-8, below which ``rv2coe`` calls an orbit circular and sets its periapsis at the node.
+_HOHMANN_ECCENTRICITY = 1e-7
+
+
+def hohmann_impulses(r_m, v_m_s, r_final_m):
+    """The library's Hohmann transfer (``Maneuver.hohmann``) from the circular orbit through ``r_m``
+    in the plane of ``(r_m, v_m_s)`` (inertial, m, m/s) to a circular orbit of radius ``r_final_m``:
+    ``[(time_s, delta_v_m_s), ...]``, inertial, the first burn at ``r_m`` now.
+
+    The library burns at periapsis, in the direction its ``rv2coe`` finds there; a circular orbit
+    has none (it takes the node), so the orbit is built with an eccentricity of
+    :data:`_HOHMANN_ECCENTRICITY` and its periapsis here: that moves each burn by 0.4 mm/s at most
+    in low orbit (e v / 2).
+    """
+    from astropy import units as u
+
+    from orbital.earth.elements import rv_to_classical
+
+    el = rv_to_classical(r_m, v_m_s)
+    circular = _submodule("twobody").Orbit.from_classical(
+        _submodule("bodies").Earth, float(np.linalg.norm(r_m)) / (1.0 - _HOHMANN_ECCENTRICITY) * u.m,
+        _HOHMANN_ECCENTRICITY * u.one, float(el.inc_rad) * u.rad,
+        float(el.raan_rad) * u.rad, float(el.arglat_rad) * u.rad, 0.0 * u.rad,
+    )
+    return _impulses(_submodule("maneuver").Maneuver.hohmann(circular, r_final_m * u.m))
+
+
+def lambert_impulses(r0_m, v0_m_s, r1_m, v1_m_s, tof_s):
+    """The library's Lambert transfer (``Maneuver.lambert``, single revolution, prograde, the short
+    path) from the state ``(r0_m, v0_m_s)`` now to the state ``(r1_m, v1_m_s)`` reached ``tof_s``
+    seconds later (inertial, m, m/s): ``[(0, delta_v_m_s), (tof_s, delta_v_m_s)]``; the second burn
+    matches the velocity ``v1_m_s`` on arrival."""
+    from astropy import units as u
+
+    start = _orbit(r0_m, v0_m_s)
+    end = _submodule("twobody").Orbit.from_vectors(
+        start.attractor, np.asarray(r1_m, dtype=float) * u.m, np.asarray(v1_m_s, dtype=float) * u.m / u.s,
+        epoch=start.epoch + tof_s * u.s,
+    )
+    return _impulses(_submodule("maneuver").Maneuver.lambert(start, end))
+
+
 class _StopEvent:
     """A terminal event of the library's ``cowell``: ``stop(t_s, state_si)`` falling through zero.
 

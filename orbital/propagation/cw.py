@@ -34,3 +34,22 @@ def cw_propagate(rel_state0, n_rad_s, t_s):
     phi = cw_state_transition(n_rad_s, np.atleast_1d(np.asarray(t_s, dtype=float)))
     return phi @ np.asarray(rel_state0, dtype=float)
 
+
+
+def cw_two_impulse(rel_state0, target_position_m, n_rad_s, transfer_s):
+    """Clohessy-Wiltshire targeting: the velocity (3,) m/s to leave ``rel_state0`` (6,) with so as
+    to reach ``target_position_m`` (3,) m after ``transfer_s`` s, and the velocity (3,) m/s it
+    arrives with. Singular where n t is a multiple of 2 pi (the in-plane motion comes back)."""
+    phi = cw_state_transition(n_rad_s, transfer_s)
+    rel0 = np.asarray(rel_state0, dtype=float)
+    v0 = np.linalg.solve(phi[:3, 3:], np.asarray(target_position_m, dtype=float) - phi[:3, :3] @ rel0[:3])
+    arrival = phi @ np.concatenate([rel0[:3], v0])
+    return v0, arrival[3:]
+
+
+def cw_acceleration(rel_r_m, rel_v_m_s, n_rad_s):
+    """The acceleration (m/s^2, (..., 3)) the CW equations give a free body at ``rel_r_m``, ``rel_v_m_s``:
+    ``[3 n^2 x + 2 n vy, -2 n vx, -n^2 z]``; thrust of its opposite holds it on a straight line."""
+    r, v = np.asarray(rel_r_m, dtype=float), np.asarray(rel_v_m_s, dtype=float)
+    n = float(n_rad_s)
+    return np.stack([3.0 * n * n * r[..., 0] + 2.0 * n * v[..., 1], -2.0 * n * v[..., 0], -n * n * r[..., 2]], axis=-1)
