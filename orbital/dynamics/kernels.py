@@ -28,15 +28,14 @@ altitude_m = kernel(ellipsoid_height_along_radius_m)
 density = kernel(density_one_kg_m3)
 
 #: ln(US76 density) every _DZ_M metres from 0 to 1000 km, from :func:`orbital.dynamics.atmosphere.density_kg_m3`,
-#: for :func:`air_density` (linear between knots: within 3e-5 of the model everywhere).
+#: for ``air_density`` (linear between knots: within 3e-5 of the model everywhere).
 _DZ_M = 10.0
 _LN_RHO = np.log(density_kg_m3(np.arange(0.0, Z_TOP_M + 0.5 * _DZ_M, _DZ_M)))
 _DLN_RHO = np.diff(_LN_RHO)
 _TOP_SLOPE = _DLN_RHO[-1] / _DZ_M
 
 
-@ufunc(["float64(float64, float64)"])
-def air_density(h, density_scale):
+def _air_density(h, density_scale):
     """US76 density (kg/m^3) at height ``h`` (m) times ``density_scale``: a lookup in a table of
     the model (the descent's hottest call). Below 0 m: sea level; above 1000 km: exponential with
     the scale height there. A ufunc: scalars or arrays."""
@@ -44,3 +43,12 @@ def air_density(h, density_scale):
     j = min(int(u), _DLN_RHO.size - 1)
     ln_rho = _LN_RHO[j] + (u - j) * _DLN_RHO[j] + max(h - Z_TOP_M, 0.0) * _TOP_SLOPE
     return density_scale * np.exp(ln_rho)
+
+
+def __getattr__(name):
+    """``air_density``, :func:`_air_density` as a ufunc, built on first use: a ufunc compiles (or
+    loads from the cache) when made, which the station, using none, should not pay (0.2 s)."""
+    if name != "air_density":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()["air_density"] = built = ufunc(["float64(float64, float64)"])(_air_density)
+    return built
