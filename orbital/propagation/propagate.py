@@ -2,8 +2,8 @@
 
 Both integrate the same :class:`orbital.dynamics.forces.OrbitForces` and stop at the same
 decay altitude; the own path is the default (compiled, :mod:`orbital.propagation.dop853`, in
-US76 air; scipy's DOP853 on the vector forces in another atmosphere), poliastro's is the
-reference it is tested against.
+US76 air with a writable kernel cache; else scipy's DOP853, the same algorithm, on the vector
+forces), poliastro's is the reference it is tested against.
 """
 
 import numpy as np
@@ -22,14 +22,16 @@ _ATOL = np.array([1e-4] * 3 + [1e-7] * 3)
 
 
 def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
-    if forces.density_model is density_kg_m3:  # the compiled path: US76 air
+    from orbital.dynamics.compiled import kernel_cache_dir
+
+    # compiled in US76 air where the kernels can be cached (compiling them takes seconds, once)
+    if forces.density_model is density_kg_m3 and kernel_cache_dir() is not None:
         from orbital.propagation.dop853 import dop853
 
         t_s, states, decay_time_s, decay_state = dop853(
             np.concatenate([r0_m, v0_m_s]), t_grid_s, forces, rtol, _ATOL, stop_altitude_m, progress
         )
-        states = states.copy()
-    else:  # another atmosphere, a Python function: scipy's solver on the vector forces
+    else:  # another atmosphere (a Python function), or no cache: scipy's solver on the vector forces
         t_s, states, decay_time_s, decay_state = _scipy_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, progress)
     if include_stop_state and decay_time_s is not None and (t_s.size == 0 or t_s[-1] < decay_time_s):
         t_s = np.append(t_s, decay_time_s)
