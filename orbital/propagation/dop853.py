@@ -5,8 +5,9 @@ The same tableau (:mod:`orbital.propagation.dop853_tableau`), initial step, erro
 control, dense output and ``t_eval`` sampling as scipy 1.17, and the decay event found as scipy
 finds it (``brentq`` on the dense output, xtol = rtol = 4 eps), so results differ from scipy's
 only where its BLAS sums in another order (last bits). Compiled once per install
-(:mod:`orbital.dynamics.compiled`); about 50 times faster than scipy's Python loop for a day of
-the station. SI throughout: m, m/s, s.
+(:mod:`orbital.dynamics.compiled`): a day of the station takes about a millisecond, some 200 times
+less than scipy's Python loop. The forces do not depend on time, so the stages' nodes (``C``) are
+not needed. SI throughout: m, m/s, s.
 """
 
 import math
@@ -15,7 +16,7 @@ import numpy as np
 
 from orbital.dynamics.compiled import kernel
 from orbital.dynamics.kernels import air_velocity, altitude_m, density, drag_over_air_speed, gravity
-from orbital.propagation.dop853_tableau import A, B, C, D, E3, E5, INTERPOLATOR_POWER, N_STAGES, N_STAGES_EXTENDED
+from orbital.propagation.dop853_tableau import A, B, D, E3, E5, INTERPOLATOR_POWER, N_STAGES, N_STAGES_EXTENDED
 
 _SAFETY, _MIN_FACTOR, _MAX_FACTOR = 0.9, 0.2, 10.0
 _ERROR_EXPONENT = -1.0 / 8.0  # -1 / (error estimator order 7 + 1)
