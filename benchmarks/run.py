@@ -1,6 +1,6 @@
 """issim against poliastro, side by side in one run; prints times and ratios.
 
-    python benchmarks/run.py [--quick] [--sweeps-only] [--footprint-only [--footprint-sizes 10000,100000]]
+    python benchmarks/run.py [--quick] [--waits-only] [--sweeps-only] [--footprint-only [--footprint-sizes 10000,100000]]
 
 Each case times issim and its poliastro counterpart on the same machine in the
 same run, so the ratio means something even on a shared, noisy machine. Times are
@@ -20,18 +20,44 @@ HERE = Path(__file__).resolve().parent
 ISSIM = Path(sys.executable).with_name("issim")
 
 
+class Timing(tuple):
+    """(best, median) wall time (s) of repeated calls, and ``cpu``: their median CPU time (s), this
+    process's and its finished children's (on a shared machine CPU time varies less than wall time)."""
+
+    def __new__(cls, walls, cpus):
+        timing = super().__new__(cls, (min(walls), statistics.median(walls)))
+        timing.cpu = statistics.median(cpus)
+        return timing
+
+
+def _cpu_s():
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def best_of(func, repeats):
-    """Best and median wall time (s) of ``repeats`` calls of ``func``."""
-    times = []
+    """:class:`Timing` of ``repeats`` calls of ``func``."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        cpu, start = _cpu_s(), time.perf_counter()
         func()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu_s() - cpu)
+    return Timing(walls, cpus)
 
 
-def run_command(args):
-    subprocess.run(args, check=True, capture_output=True, cwd=HERE.parent)
+def run_command(args, env=None):
+    subprocess.run(args, check=True, capture_output=True, cwd=HERE.parent, env=env)
+
+
+def load_note():
+    """The machine's load, for every table: other sessions may share its cores."""
+    import os
+
+    load1, load5, _ = os.getloadavg()
+    return f"load average {load1:.1f} (1 min), {load5:.1f} (5 min) on {os.cpu_count()} cores, shared with other work"
 
 
 def case_station_day(repeats):
@@ -49,6 +75,7 @@ def case_station_day(repeats):
     start = time.perf_counter()
     propagate_orbit(r0, v0, grid[:2], forces, "poliastro_cowell")  # numba compiles here
     compile_s = time.perf_counter() - start
+    propagate_orbit(r0, v0, grid[:2], forces, "dop853")  # issim's kernels load (or compile) here
 
     ours = best_of(lambda: propagate_orbit(r0, v0, grid, forces, "dop853", 1e-10), repeats)
     theirs = best_of(lambda: propagate_orbit(r0, v0, grid, forces, "poliastro_cowell", 1e-10), repeats)
@@ -122,11 +149,56 @@ def case_run_end_to_end(repeats, tmp):
 
     def issim_run(method):
         out = tmp / f"run-{next(counter)}"
-        run_command([str(ISSIM), "run", "iss_orbit", "--json", "--out", str(out), "--set", f"integrator.method={method}"])
+        run_command([str(ISSIM), "run", "iss_orbit", "--json", "--out", str(out), "--overwrite", "--set", f"integrator.method={method}"])
 
+    issim_run("dop853")  # the first run after installing compiles issim's kernels: see case_first_run
     ours = best_of(lambda: issim_run("dop853"), repeats)
     theirs = best_of(lambda: issim_run("poliastro_cowell"), repeats)
-    return ours, theirs, "each a fresh process: poliastro's numba compiles every time"
+    return ours, theirs, "each a fresh process: poliastro's numba compiles every time, issim's loads from its cache"
+
+
+def case_first_run(scenario, repeats):
+    """`issim run <scenario>` in a fresh process with an empty cache, as the first run after installing
+    (numba compiles the kind's kernels, the Earth-orientation tables are derived), then with that cache
+    warm: a :class:`Timing` of each, every repeat with a new empty cache."""
+    import os
+    import tempfile
+
+    runs = {"cold": ([], []), "warm": ([], [])}
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, ISSIM_CACHE_DIR=str(Path(tmp) / "cache"))
+            command = [str(ISSIM), "run", scenario, "--json", "--out", str(Path(tmp) / "run"), "--overwrite"]
+            for walls, cpus in runs.values():
+                cpu, start = _cpu_s(), time.perf_counter()
+                run_command(command, env)
+                walls.append(time.perf_counter() - start)
+                cpus.append(_cpu_s() - cpu)
+    return Timing(*runs["cold"]), Timing(*runs["warm"])
+
+
+def waits(repeats, tmp):
+    """Issue 17's table, where users wait: medians of whole processes (in-process for the warm rows),
+    issim against poliastro where it has a counterpart."""
+    from orbital.propagation import astro
+
+    name = astro.library_name_and_version()[0]
+    print(f"where users wait: medians of {repeats} ({load_note()})")
+    print(f"{'what':<40}{'issim [s]':>10}{'CPU [s]':>9}{name + ' [s]':>12}{'CPU [s]':>9}{'ratio':>8}  aim, note")
+    rows = [
+        ("issim --help", case_help_startup(repeats), "0.2 s; " + name + " side: importing its API"),
+        ("issim run iss_orbit, end to end", case_run_end_to_end(repeats, tmp), "1.0 s; " + name + " side: --set integrator.method=poliastro_cowell"),
+        ("station, 1 day, J2 + drag, warm", case_station_day(repeats), "10x; the same forces"),
+        ("spacewalk, 1 orbit, tethered, warm", case_eva_orbit(max(2, repeats // 2)), "0.5 s; " + name + ": two free Cowell runs"),
+    ]
+    for title, (ours, theirs, _note), aim in rows:
+        print(f"{title:<40}{ours[1]:>10.3f}{ours.cpu:>9.3f}{theirs[1]:>12.3f}{theirs.cpu:>9.3f}{theirs[1] / ours[1]:>7.1f}x  {aim}")
+    n_first = max(1, repeats // 2)
+    for scenario, aim in (("soyuz_nominal", "under 5 s, or none"), ("iss_orbit", "the station's kernels compile once")):
+        cold, warm = case_first_run(scenario, n_first)
+        print(f"{'first ' + scenario + ' run after install':<40}{cold[1]:>10.3f}{cold.cpu:>9.3f}{'-':>12}{'-':>9}{'':>8}  "
+              f"{aim}; the next run {warm[1]:.2f} s, CPU {warm.cpu:.2f} s (an empty cache dir; medians of {n_first})")
+    print(f"(after: {load_note()})")
 
 
 def case_reentry_batch(repeats, n_samples):
@@ -353,6 +425,7 @@ def main():
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--waits-only", action="store_true", help="only issue 17's table: start-up, end to end, first run after install")
     parser.add_argument("--sweeps-only", action="store_true", help="only the sweeps, in-process against a 2-worker LocalCluster")
     parser.add_argument("--footprint-only", action="store_true", help="only the footprint: 10k end to end, and samples/s in-process against a 2-worker LocalCluster")
     parser.add_argument("--footprint-sizes", default="10000,100000,1000000", help="sample counts of the footprint scaling (comma-separated)")
@@ -361,6 +434,10 @@ def main():
     sizes = [int(n) for n in args.footprint_sizes.split(",")] if not args.quick else [1000, 10_000]
     if args.sweeps_only:
         sweep_timings(args.quick)
+        return
+    if args.waits_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            waits(repeats, Path(tmp))
         return
     if args.footprint_only:
         n_fp = 1000 if args.quick else 10_000
@@ -371,7 +448,7 @@ def main():
     from orbital.propagation import astro
 
     name, version = astro.library_name_and_version()
-    print(f"issim vs {name} {version} on Python {sys.version.split()[0]}")
+    print(f"issim vs {name} {version} on Python {sys.version.split()[0]} ({load_note()})")
     print(f"{'case':<34}{'issim [s]':>12}{name + ' [s]':>14}{'speed-up':>10}   note")
     with tempfile.TemporaryDirectory() as tmp:
         cases = [
@@ -402,6 +479,7 @@ def main():
         print(f"{'let_it_fall, opportunities per s':<34}{rate:>12.0f}{'-':>14}{'-':>10}   {n_opp} over a day (every {step}), in-process, warm")
         pieces, elapsed = case_breakup_fall(max(1, repeats // 2))
         print(f"{'iss_breakup, pieces per wall-s':<34}{pieces / elapsed:>12.1f}{'-':>14}{'-':>10}   {pieces} pieces from 78 km to the ground, one batch")
+        waits(repeats, Path(tmp))
     footprint_scaling(sizes)
     sweep_timings(args.quick)
     viewer_fps(args.quick)

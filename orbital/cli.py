@@ -16,6 +16,8 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # plain help text: typer's rich panels import rich and markdown-it, more than half of `--help`'s start-up
+    rich_markup_mode=None,
 )
 
 EXIT_BAD_INPUT = 2

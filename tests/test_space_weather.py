@@ -160,3 +160,20 @@ def test_an_ensemble_member_flies_through_the_same_forecast_air():
     body = scenario.object
     member = fly_members((scenario, np.array([[0.0, body.density_scale, body.drag_area, body.mass]])))
     assert member[0, 0] == pytest.approx(run_nominal(scenario).scene["reentry_time_s"], rel=1e-12)
+
+
+def test_propagation_in_changing_air_flies_that_air_not_the_compiled_us76(march_2018):
+    # the compiled station integrator knows US76 alone: forces whose air changes with time must go
+    # the way that evaluates it (a 200 km orbit for a quarter of an hour: the two airs differ by tens of %)
+    from orbital.dynamics.forces import OrbitForces
+    from orbital.propagation.propagate import propagate_orbit
+
+    r0 = np.array([R_EARTH_EQ_M + 200e3, 0.0, 0.0])
+    v0 = np.array([0.0, 7784.0, 0.0])
+    grid = np.linspace(0.0, 900.0, 4)
+    drag = dict(cd_area_over_mass_m2_kg=2.2 * 1600.0 / 420e3)
+    us76 = propagate_orbit(r0, v0, grid, OrbitForces(**drag))[1]
+    changing = propagate_orbit(r0, v0, grid, OrbitForces(**drag, density_at=march_2018.at))[1]
+    calm = propagate_orbit(r0, v0, grid, OrbitForces(**drag, density_at=lambda t, local=True: (lambda r, h: 0.0 * h)))[1]
+    assert np.linalg.norm(changing[-1, :3] - us76[-1, :3]) > 1e-3  # not US76's path
+    assert np.linalg.norm(calm[-1, :3] - us76[-1, :3]) > 1e-3  # air-free differs too: the air is read

@@ -23,7 +23,6 @@ A Python float or 0-d argument takes a pure-Python path (under a microsecond, fo
 ODE right-hand sides) and returns a float; arrays of any shape take the numpy path.
 """
 
-import bisect
 import math
 from pathlib import Path
 
@@ -52,8 +51,8 @@ _ISO_RATE = np.where(_LAPSE_K_M == 0.0, _A_K_M / _T_B_K, 0.0)  # 1/m
 _DROP = _EXPONENT[:-1] * np.log1p(_REL_LAPSE[:-1] * _LAYER_DH_M) + _ISO_RATE[:-1] * _LAYER_DH_M
 _LN_RHO_0 = math.log(P0_US76_PA / (R_AIR_US76_J_KG_K * T0_US76_K))
 _LN_RHO_B = _LN_RHO_0 - np.concatenate([[0.0], np.cumsum(_DROP)])
-_LAYER_LIST = list(zip(*(a.tolist() for a in (_LN_RHO_B, _EXPONENT, _REL_LAPSE, _ISO_RATE))))
-_H_B_LIST = _H_B_M.tolist()
+_LAYERS = tuple(zip(*(a.tolist() for a in (_LN_RHO_B, _EXPONENT, _REL_LAPSE, _ISO_RATE))))
+_H_B = tuple(_H_B_M.tolist())
 
 # --- 86 to 1000 km: in cell j, with t = (z - z_j) / _DZ_M in [0, 1],
 # ln(rho) = c0 + t (c1 + t (c2 + t c3)), the cubic Hermite through knots j and j + 1
@@ -69,27 +68,29 @@ _N_CELLS = _KNOT_M.size - 1
 _F0, _F1 = _KNOT_LN[:-1], _KNOT_LN[1:]
 _S0, _S1 = _KNOT_SLOPE[:-1] * _DZ_M, _KNOT_SLOPE[1:] * _DZ_M
 _C0, _C1, _C2, _C3 = _F0, _S0, 3.0 * (_F1 - _F0) - 2.0 * _S0 - _S1, 2.0 * (_F0 - _F1) + _S0 + _S1
-_CELL_LIST = list(zip(_C0.tolist(), _C1.tolist(), _C2.tolist(), _C3.tolist()))
 _LN_TOP, _SLOPE_TOP = float(_KNOT_LN[-1]), float(_KNOT_SLOPE[-1])
 
 #: Elements per block on the array path: its temporaries then stay in cache.
 _BLOCK = 2**14
 
 
-def _density_scalar(z):
-    """Density (kg/m^3) at one geometric altitude z (m), in pure Python."""
+def density_one_kg_m3(z):
+    """Density (kg/m^3) at one geometric altitude z (m): pure Python (a float in, under a
+    microsecond) and compiled as :data:`orbital.dynamics.kernels.density` alike."""
     if z < Z_TABLE_M:
         h = R0_US76_M * z / (R0_US76_M + z) if z > 0.0 else 0.0
-        i = bisect.bisect_right(_H_B_LIST, h) - 1
-        ln_rho_b, exponent, rel_lapse, iso_rate = _LAYER_LIST[i]
-        dh = h - _H_B_LIST[i]
+        i = 0  # the layer: the last base at or below h
+        for k in range(1, len(_H_B)):
+            if _H_B[k] <= h:
+                i = k
+        ln_rho_b, exponent, rel_lapse, iso_rate = _LAYERS[i]
+        dh = h - _H_B[i]
         return math.exp(ln_rho_b - exponent * math.log1p(rel_lapse * dh) - iso_rate * dh)
     if z <= Z_TOP_M:
         u = (z - Z_TABLE_M) / _DZ_M
         j = min(int(u), _N_CELLS - 1)
         t = u - j
-        c0, c1, c2, c3 = _CELL_LIST[j]
-        return math.exp(c0 + t * (c1 + t * (c2 + t * c3)))
+        return math.exp(_C0[j] + t * (_C1[j] + t * (_C2[j] + t * _C3[j])))
     if z > Z_TOP_M:
         return math.exp(_LN_TOP + _SLOPE_TOP * (z - Z_TOP_M))
     return math.nan
@@ -166,10 +167,10 @@ def _blockwise(block_func, z):
 def density_kg_m3(altitude_m):
     """US76 density (kg/m^3) at geometric altitude(s) (m); a float, or an array of the same shape."""
     if isinstance(altitude_m, (float, int)):
-        return _density_scalar(float(altitude_m))
+        return density_one_kg_m3(float(altitude_m))
     z = np.asarray(altitude_m, dtype=np.float64)
     if z.ndim == 0:
-        return _density_scalar(float(z))
+        return density_one_kg_m3(float(z))
     return _blockwise(_density_block, z)
 
 

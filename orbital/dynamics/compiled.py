@@ -31,6 +31,7 @@ KERNEL_SOURCES = (
     "earth/constants.py",
     "earth/geodesy.py",
     "propagation/batch_integrator.py",
+    "propagation/dop853*.py",
     "models/guidance.py",
     "data/us76_density_86_1000km.npz",
 )

@@ -2,15 +2,14 @@
 module and compiled here with numba (:mod:`orbital.dynamics.compiled`: cached on disk, the cache
 following every kernel source). The descent's kernels (:mod:`orbital.dynamics.entry_dynamics`,
 :mod:`orbital.models.guidance`) call these inside compiled code, and NumPy-level descent code
-calls them on arrays; the station's vector adapters (:mod:`orbital.dynamics.gravity`,
-:mod:`orbital.dynamics.forces`) evaluate the same functions with numpy, uncompiled: importing
-numba and loading these (over a second in a fresh process) would cost the station's short runs
-more than compiled calls save. SI throughout.
+calls them on arrays; the station's integrator (:mod:`orbital.propagation.dop853`) calls them
+compiled; the vector adapters (:mod:`orbital.dynamics.gravity`, :mod:`orbital.dynamics.forces`)
+evaluate the same functions with numpy. SI throughout.
 """
 
 import numpy as np
 
-from orbital.dynamics.atmosphere import Z_TOP_M, density_kg_m3
+from orbital.dynamics.atmosphere import Z_TOP_M, density_kg_m3, density_one_kg_m3
 from orbital.dynamics.compiled import kernel, ufunc
 from orbital.dynamics.forces import air_velocity_xyz, drag_over_air_speed_1_s
 from orbital.dynamics.gravity import gravity_xyz
@@ -25,17 +24,18 @@ drag_over_air_speed = kernel(drag_over_air_speed_1_s)
 #: Height above WGS84 along the geocentric radius (m) from components (m):
 #: :func:`orbital.earth.geodesy.ellipsoid_height_along_radius_m`.
 altitude_m = kernel(ellipsoid_height_along_radius_m)
+#: US76 density (kg/m^3) at one height (m), the model itself: :func:`orbital.dynamics.atmosphere.density_one_kg_m3`.
+density = kernel(density_one_kg_m3)
 
 #: ln(US76 density) every _DZ_M metres from 0 to 1000 km, from :func:`orbital.dynamics.atmosphere.density_kg_m3`,
-#: for :func:`air_density` (linear between knots: within 3e-5 of the model everywhere).
+#: for ``air_density`` (linear between knots: within 3e-5 of the model everywhere).
 _DZ_M = 10.0
 _LN_RHO = np.log(density_kg_m3(np.arange(0.0, Z_TOP_M + 0.5 * _DZ_M, _DZ_M)))
 _DLN_RHO = np.diff(_LN_RHO)
 _TOP_SLOPE = _DLN_RHO[-1] / _DZ_M
 
 
-@ufunc(["float64(float64, float64)"])
-def air_density(h, density_scale):
+def _air_density(h, density_scale):
     """US76 density (kg/m^3) at height ``h`` (m) times ``density_scale``: a lookup in a table of
     the model (the descent's hottest call). Below 0 m: sea level; above 1000 km: exponential with
     the scale height there. A ufunc: scalars or arrays."""
@@ -43,3 +43,12 @@ def air_density(h, density_scale):
     j = min(int(u), _DLN_RHO.size - 1)
     ln_rho = _LN_RHO[j] + (u - j) * _DLN_RHO[j] + max(h - Z_TOP_M, 0.0) * _TOP_SLOPE
     return density_scale * np.exp(ln_rho)
+
+
+def __getattr__(name):
+    """``air_density``, :func:`_air_density` as a ufunc, built on first use: a ufunc compiles (or
+    loads from the cache) when made, which the station, using none, should not pay (0.2 s)."""
+    if name != "air_density":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()["air_density"] = built = ufunc(["float64(float64, float64)"])(_air_density)
+    return built

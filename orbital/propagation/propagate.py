@@ -1,12 +1,14 @@
 """Orbit propagation on an output time grid: issim's own DOP853 or poliastro's Cowell.
 
 Both integrate the same :class:`orbital.dynamics.forces.OrbitForces` and stop at the same
-decay altitude; the own path is the default (it starts at once), poliastro's is
-the reference it is tested against.
+decay altitude; the own path is the default (compiled, :mod:`orbital.propagation.dop853`, in
+US76 air with a writable kernel cache; else scipy's DOP853, the same algorithm, on the vector
+forces), poliastro's is the reference it is tested against.
 """
 
 import numpy as np
 
+from orbital.dynamics.atmosphere import density_kg_m3
 from orbital.earth.geodesy import ellipsoid_altitude_m
 from orbital.propagation import astro
 from orbital.progress import Stage
@@ -15,9 +17,30 @@ from orbital.progress import Stage
 DECAY_STOP_ALTITUDE_M = 100.0e3
 
 
-def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
-    from scipy.integrate import solve_ivp
+#: Absolute tolerances of issim's DOP853: 0.1 mm and 0.1 um/s, far below rtol * |state| in orbit.
+_ATOL = np.array([1e-4] * 3 + [1e-7] * 3)
 
+
+def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):
+    from orbital.dynamics.compiled import kernel_cache_dir
+
+    # compiled in US76 air (fixed in time) where the kernels can be cached (compiling them takes seconds, once)
+    if forces.density_model is density_kg_m3 and forces.density_at is None and kernel_cache_dir() is not None:
+        from orbital.propagation.dop853 import dop853
+
+        t_s, states, decay_time_s, decay_state = dop853(
+            np.concatenate([r0_m, v0_m_s]), t_grid_s, forces, rtol, _ATOL, stop_altitude_m, progress
+        )
+    else:  # another atmosphere (a Python function), or no cache: scipy's solver on the vector forces
+        t_s, states, decay_time_s, decay_state = _scipy_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, progress)
+    if include_stop_state and decay_time_s is not None and (t_s.size == 0 or t_s[-1] < decay_time_s):
+        t_s = np.append(t_s, decay_time_s)
+        states = np.vstack([states, decay_state])
+    return t_s, states, decay_time_s
+
+
+def _scipy_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, progress):
+    from scipy.integrate import solve_ivp
 
     def rhs(t, y):
         progress(t)
@@ -28,8 +51,6 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_s
 
     decayed.terminal = True
     decayed.direction = -1
-    # Absolute tolerances: 0.1 mm and 0.1 um/s, far below rtol * |state| in orbit.
-    atol = np.array([1e-4] * 3 + [1e-7] * 3)
     solution = solve_ivp(
         rhs,
         (t_grid_s[0], t_grid_s[-1]),
@@ -37,17 +58,14 @@ def _own_dop853(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_s
         method="DOP853",
         t_eval=t_grid_s,
         rtol=rtol,
-        atol=atol,
+        atol=_ATOL,
         events=decayed,
     )
     if solution.status == -1:
         raise RuntimeError(f"orbit integration failed: {solution.message}")
-    decay_time_s = float(solution.t_events[0][0]) if len(solution.t_events[0]) else None
-    t_s, states = solution.t, solution.y.T.copy()
-    if include_stop_state and decay_time_s is not None and (t_s.size == 0 or t_s[-1] < decay_time_s):
-        t_s = np.append(t_s, decay_time_s)
-        states = np.vstack([states, solution.y_events[0][0]])
-    return t_s, states, decay_time_s
+    if len(solution.t_events[0]):
+        return solution.t, solution.y.T.copy(), float(solution.t_events[0][0]), solution.y_events[0][0]
+    return solution.t, solution.y.T.copy(), None, None
 
 
 def _poliastro_cowell(r0_m, v0_m_s, t_grid_s, forces, rtol, stop_altitude_m, include_stop_state, progress):

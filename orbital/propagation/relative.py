@@ -2,7 +2,7 @@
 
 Both bodies fly in the inertial frame they are given in (TEME of the epoch for the kinds; J2 acts
 about its z) under the same gravity, point mass plus J2 if asked
-(:func:`orbital.dynamics.gravity.gravity_acceleration`), and drag in co-rotating US76 air if a
+(:func:`orbital.dynamics.gravity.gravity_xyz`), and drag in co-rotating US76 air if a
 :class:`Drag` is given (:class:`orbital.dynamics.forces.OrbitForces`), as one 12-state ODE
 ``[r_target, v_target, dr, dv]`` (m, m/s), where ``dr, dv`` is the chaser's inertial state minus
 the target's, a float64 difference, and the chaser's acceleration is ``g(r_target + dr) + a``
@@ -26,7 +26,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from orbital.dynamics.forces import OrbitForces
-from orbital.dynamics.gravity import gravity_acceleration
+from orbital.dynamics.gravity import gravity_xyz
 from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.progress import Stage
 
@@ -211,10 +211,13 @@ def _rhs(include_j2: bool, drag: Optional[Drag], segment: Segment):
     pushed = acceleration is not None or accel_lvlh.any()
     drag_forces = None if drag is None else drag.forces()
 
+    j2 = 1.0 if include_j2 else 0.0
+
     def rhs(t, y):
         rs, dr = y[0:3], y[6:9]
-        g = gravity_acceleration(np.stack([rs, rs + dr]), include_j2=include_j2)
-        a_target, a_rel = g[0], g[1] - g[0]
+        x, yy, z = float(y[0]), float(y[1]), float(y[2])  # one state: Python floats beat (2, 3) arrays
+        a_target = np.array(gravity_xyz(x, yy, z, 1.0, j2))
+        a_rel = np.array(gravity_xyz(x + float(y[6]), yy + float(y[7]), z + float(y[8]), 1.0, j2)) - a_target
         if drag_forces is not None:
             vs = y[3:6]
             target_drag = drag_forces[0].drag_acceleration(rs, vs)
