@@ -18,8 +18,11 @@ TICK_S = 1.0 / 60.0
 class Viewer:
     """Views of ``result`` on one canvas, driven by a :class:`viz.player.Player`."""
 
-    def __init__(self, result, size=(1280, 720), show=False, warp=None, view_classes=None):
+    def __init__(self, result, size=(1280, 720), show=False, warp=None, view_classes=None, pace="story"):
+        """``pace``: ``story`` (slow near events, fast through coasts) or ``linear`` (:mod:`viz.pacing`)."""
         from vispy import scene
+
+        from viz.pacing import StoryClock
 
         self.result = result
         self.canvas = scene.SceneCanvas(size=size, show=show, bgcolor=BACKGROUND, keys=None, title=f"issim: {result.scenario_name}")
@@ -33,7 +36,7 @@ class Viewer:
         # are sized from the panel's pixels (vispy gives a 10 x 10 px placeholder until then)
         grid._update_child_widget_dim()
         t0, t1 = time_span(result)
-        self.player = Player(t0, t1, warp)
+        self.player = Player(t0, t1, warp, StoryClock(t0, t1, [e.time_s for e in result.events], pace))
         legend = [line for view in self.views for line in getattr(view, "legend", [])]
         # events flash over the rightmost panel: the close-up's (tether, push, capture) when there is one
         self.hud = Hud(self.canvas, result, legend, flash_panel=(len(self.views) - 1, len(self.views)))
@@ -53,7 +56,7 @@ class Viewer:
             for name, value in view.hud_items(self.player.t_s).items():
                 items[name if name not in items else f"{name} ({view_label(view)})"] = value
         cameras = ", ".join(self.camera_of)
-        self.hud.update(self.player.t_s, wall_dt_s, self.player.warp, self.player.paused, items, cameras)
+        self.hud.update(self.player.t_s, wall_dt_s, self.player.effective_warp, self.player.paused, items, cameras)
 
     def frame_at(self, t_s, wall_dt_s=0.0):
         """Render the frame at ``t_s``: an (H, W, 4) uint8 RGBA image."""
@@ -87,8 +90,7 @@ class Viewer:
         self.canvas.update()
 
     def on_key(self, event):
-        key = event.key.name if event.key is not None else ""
-        text = event.text or ""
+        key, text = key_name(event), event.text or ""
         player = self.player
         if key == "Space":
             player.toggle_pause()
@@ -134,6 +136,13 @@ class Viewer:
         self.canvas.show()
         app.run()
         timer.stop()
+
+
+def key_name(event):
+    """The key of a key event by one name whatever the backend: glfw delivers the keys from
+    space to ``~`` as their character (``Key(' ')``, ``Key('R')``), Qt by name (``Key('Space')``)."""
+    name = event.key.name if event.key is not None else ""
+    return "Space" if name == " " else name.upper() if len(name) == 1 else name
 
 
 def view_label(view):
