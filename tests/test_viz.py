@@ -87,7 +87,7 @@ def test_descent_path_coloured_by_phase():
     assert globe.camera_names[0] == "capsule"
     entry = np.flatnonzero(descent.codes == 3)
     k = entry[len(entry) // 3]
-    t = result.time_s[k] + 60.0
+    t = result.time_s[k] + 10.0  # the camera comes down with the capsule: a point flown a little before
     image = viewer.frame_at(t)
     assert near_colour(image, canvas_xy(descent.flown, descent.path[k]), PHASES[3][1])
     hud = viewer.hud.status.text
@@ -458,6 +458,28 @@ def test_globe_scale_bar_only_at_followed_points_and_true_to_the_projection():
     _use_camera(globe, "globe")
     viewer.frame_at(viewer.player.t0_s)
     assert not globe.scale_bar.visible  # across the whole globe a length means nothing
+
+
+def test_no_river_is_drawn_as_a_coast():
+    """GSHHG keeps the Amazon as a thin lake; drawn, it was a white line across the forest."""
+    from viz.earth import coastlines_lon_lat, roundness
+
+    inland = [line[(line[:, 0] > -73) & (line[:, 0] < -53) & (line[:, 1] > -5) & (line[:, 1] < 0)] for line in coastlines_lon_lat()]
+    assert max(np.ptp(part[:, 0]) for part in inland if len(part)) < 2.0  # lakes by the river, not the river (20 deg long)
+    circle = np.linspace(0.0, 2.0 * np.pi, 200)
+    assert roundness(np.cos(circle), np.sin(circle)) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_the_whole_globe_sees_an_orbit_open_not_edge_on():
+    from viz.globe import ORBIT_OPEN_DEG
+    from viz.scale_bar import eye_position
+
+    viewer = _viewer(bundled_result("iss_orbit"))
+    globe = viewer.views[0]
+    _use_camera(globe, "globe")
+    eye = eye_position(globe.camera)
+    normal = globe.layers[0].normal(viewer.player.t0_s)
+    assert np.degrees(np.arcsin(eye @ normal / np.linalg.norm(eye))) == pytest.approx(ORBIT_OPEN_DEG, abs=1.0)
 
 
 def test_close_cameras_see_the_plain_sharper_earth_and_the_globe_its_coastlines():

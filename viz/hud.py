@@ -28,7 +28,7 @@ FLASH_WIDE_PX = 800
 FLASH_TOP_PX = MARGIN_PX + 30
 FOOTER_FONT_PT = 8
 #: Events this close together in play (wall seconds) flash together, one line each.
-TOGETHER_WALL_S = 1.0
+TOGETHER_WALL_S = 0.3
 #: Part of a panel's height, about its middle, that a flash keeps clear of: the followed subject.
 SUBJECT_BAND = 0.3
 #: A number with decimals, and three of them in brackets followed by a unit (a vector).
@@ -145,8 +145,8 @@ class Hud:
                 left, right = self._flash_span_px()
                 self.flash_text.font_size = FLASH_FONT_PT if right - left >= FLASH_WIDE_PX - 2 * MARGIN_PX else FLASH_SMALL_FONT_PT
                 newest = crossed[-1].time_s
-                # events close together in play flash together, the earliest first (at most four)
-                together = [e for e in self.result.events if newest - TOGETHER_WALL_S * warp <= e.time_s <= newest][-4:]
+                # events close together in play flash together, the earliest first (at most three)
+                together = [e for e in self.result.events if newest - TOGETHER_WALL_S * warp <= e.time_s <= newest][-3:]
                 set_text(self.flash_text, "\n".join(flash_message(e, self._flash_width_px(), self.flash_text.font_size) for e in together))
                 self._flash_left_s = FLASH_S - (t_s - newest) / warp + wall_dt_s
         elif self._last_t is not None and t_s < self._last_t:
