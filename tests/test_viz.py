@@ -269,11 +269,13 @@ def test_a_kind_no_registry_knows_is_drawn_from_its_roles_in_both_views():
     viewer = _viewer(result)
     globe, closeup = viewer.views
     assert [type(view).__name__ for view in viewer.views] == ["GlobeView", "CloseupView"]
-    assert closeup.camera_names == ["arm", "tug + probe", "tug", "follow probe"]
+    assert closeup.camera_names == ["tug + probe + arm", "arm", "tug", "follow probe"]  # the story first
     _use_camera(globe, "tug")
     image = viewer.frame_at(300.0)
     orbit, footprint = globe.layers
-    assert near_colour(image, canvas_xy(orbit.marker, orbit.position(300.0)), STATION_COLOR)
+    from viz.globe_layers import ECLIPSE_COLOR
+
+    assert near_colour(image, canvas_xy(orbit.marker, orbit.position(300.0)), ECLIPSE_COLOR if orbit.in_shadow(300.0) else STATION_COLOR)
     p = closeup.tracks.chaser_position(300.0)
     assert near_colour(image, canvas_xy(closeup.chaser["ring"], p), MARKER_COLOR, radius=20)
     assert closeup.chaser["label"].visible and closeup.chaser["label"].text == "probe"
@@ -512,3 +514,53 @@ def test_a_flash_on_a_small_canvas_stays_clear_of_the_status_block_and_inside_th
     assert 0 <= fx and fx + fw <= 640, "the whole message is on the canvas"
     overlaps = fx < sx + sw and sx < fx + fw and fy < sy + sh and sy < fy + fh
     assert not overlaps, "the flash does not cover the status lines"
+
+
+def test_the_capsule_camera_is_under_a_kilometre_across_at_touchdown():
+    result = bundled_result("soyuz_ballistic")
+    viewer = _viewer(result)
+    globe = viewer.views[0]
+    assert globe.camera_names[globe._preset] == "capsule"
+    viewer.frame_at(viewer.player.t1_s)
+    width, height = globe.viewbox.size
+    across_m = min(width, height) / globe.pixels_per_metre()
+    assert across_m < 1000.0
+    viewer.frame_at(viewer.player.t0_s)  # in orbit it shows hundreds of km
+    assert min(width, height) / globe.pixels_per_metre() > 500e3
+
+
+def test_a_single_descent_draws_its_planned_landing_point_and_the_miss():
+    from viz.globe import view_angles
+    from viz.globe_layers import MISS_COLOR, TARGET_COLOR, ground_points
+
+    result = bundled_result("soyuz_ballistic")  # lands 385 km short of the planned point
+    viewer = _viewer(result)
+    globe = viewer.views[0]
+    descent = globe.layers[0]
+    _use_camera(globe, "globe")
+    lat, lon = descent.target
+    globe.camera.azimuth, globe.camera.elevation = view_angles(globe.rotation.gcrs_to_itrs(viewer.player.t1_s).T @ ground_points([lat], [lon])[0])
+    image = viewer.frame_at(viewer.player.t1_s)
+    assert near_colour(image, canvas_xy(descent.flown, ground_points([lat], [lon])[0]), TARGET_COLOR, radius=4)
+    middle = ground_points(*[[v] for v in np.mean([descent.geo[-1, :2], descent.target], axis=0)])[0]
+    assert near_colour(image, canvas_xy(descent.flown, middle), MISS_COLOR, radius=3)
+    assert viewer.hud.status.text.count("planned landing: missed by 3") == 1  # 385 km
+
+
+def test_frames_far_apart_are_a_time_lapse_that_holds_the_earth_still(monkeypatch):
+    """A decay window of months played in seconds: the Earth would strobe, so it stands still in daylight
+    (here frames 2 h apart count as far: the made-up window is 6 h long)."""
+    import viz.globe
+
+    monkeypatch.setattr(viz.globe, "TIME_LAPSE_S", 3600.0)
+    viewer = _viewer(synthetic_decay_result())
+    globe = viewer.views[0]
+    _use_camera(globe, "globe")
+    t0 = viewer.player.t0_s
+    viewer.frame_at(t0 + 600.0)
+    assert not globe.time_lapse and globe.layers[0].marker.visible
+    azimuth = globe.camera.azimuth
+    viewer.frame_at(t0 + 600.0 + 7200.0)
+    assert globe.time_lapse and not globe.layers[0].marker.visible
+    turned_deg = (globe.camera.azimuth - azimuth) % 360.0  # the eye turned with the Earth
+    assert turned_deg == pytest.approx(7200.0 * 7.2921150e-5 * 180.0 / np.pi, abs=0.01)

@@ -43,3 +43,11 @@ def test_exported_frames_crowd_round_the_events_and_the_player_slows_there():
     before = player.t_s
     player.advance(0.1)
     assert 0.0 < player.t_s - before < 0.1 * coast / 5.0
+
+
+def test_the_moment_itself_slows_to_minutes_a_frame_even_in_a_window_of_months():
+    day = 86400.0
+    clock = StoryClock(0.0, 300 * day, [0.0, 150 * day, 300 * day])  # a reentry window: opens, reentry, closes
+    times = frame_times(0.0, 300 * day, 30, 10.0, clock)
+    steps = np.diff(times)[np.abs(times[1:] - 150 * day) < 3600.0]
+    assert len(steps) >= 10 and steps.max() < 600.0  # the Earth turns under 2.5 deg a frame there

@@ -77,22 +77,26 @@ KEYS_SCRIPT = PRESS_KEYS + textwrap.dedent(
     from viz.viewer import Viewer
 
     viewer = Viewer(read_run(sys.argv[1]), size=(320, 240), show=True)
-    seen = {}
+    # each step waits for the last to show (a busy machine is slow), at most 30 s in all
+    state = {"step": 0, "ticks": 0}
 
-    def space(event):
-        press_keys([0x20])  # XK_space
+    def poll(event):
+        state["ticks"] += 1
+        player, step = viewer.player, state["step"]
+        if step == 0 and state["ticks"] >= 10:
+            press_keys([0x20])  # XK_space
+            state["step"] = 1
+        elif step == 1 and player.paused:
+            state["t"] = player.t_s
+            press_keys([0x68])  # XK_h: the help
+            state["step"] = 2
+        elif step == 2 and viewer.hud.help.visible:
+            state["step"], state["at"] = 3, state["ticks"]
+        elif (step == 3 and state["ticks"] >= state["at"] + 5) or state["ticks"] >= 300:
+            print("paused", player.paused, "help", viewer.hud.help.visible, "still", player.t_s == state.get("t"))
+            app.quit()
 
-    def look(event):
-        seen["paused"], seen["t"] = viewer.player.paused, viewer.player.t_s
-        press_keys([0x68])  # XK_h: the help
-
-    def done(event):
-        print("paused", seen["paused"], "help", viewer.hud.help.visible, "still", viewer.player.t_s == seen["t"])
-        app.quit()
-
-    app.Timer(1.5, connect=space, iterations=1, start=True)
-    app.Timer(2.5, connect=look, iterations=1, start=True)
-    app.Timer(3.5, connect=done, iterations=1, start=True)
+    app.Timer(0.1, connect=poll, start=True)
     viewer.run()
     """
 )

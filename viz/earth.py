@@ -183,8 +183,10 @@ class Earth:
         self._close = close
 
     def light_from(self, sun_itrs):
-        """Light the Earth from the unit direction ``sun_itrs`` (Earth-fixed)."""
-        self._sunlight.fshader["sun"] = tuple(float(c) for c in sun_itrs)
+        """Light the Earth from the unit direction ``sun_itrs`` (Earth-fixed), or all over (None)."""
+        self._sunlight.fshader["night"] = NIGHT_BRIGHTNESS if sun_itrs is not None else 1.0
+        if sun_itrs is not None:
+            self._sunlight.fshader["sun"] = tuple(float(c) for c in sun_itrs)
 
     @property
     def close(self):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from orbital.earth.constants import OMEGA_EARTH_RAD_S
 from viz.earth import Earth
 from viz.earth_rotation import R_EARTH, SCENE_UNIT_M, EarthRotation
 from viz.scale_bar import ScaleBar, eye_distance, pixels_per_unit
@@ -14,6 +15,8 @@ GLOBE_DISTANCE = 5.2 * R_EARTH
 FOLLOW_TILT_DEG = 25.0
 #: The whole-globe camera looks down on an orbit from this far (deg) off its plane, towards its normal.
 ORBIT_OPEN_DEG = 50.0
+#: Frames further apart than this (s of simulated time) are a time lapse.
+TIME_LAPSE_S = 6 * 3600.0
 #: Depth (scene units, 40 km) the far plane reaches past a followed point near the ground.
 GROUND_REACH = 0.04
 
@@ -54,6 +57,7 @@ class GlobeView:
         self.scale_bar = ScaleBar(viewbox, corner="right")
         self._base_angles = (0.0, 0.0)
         self._zoomed_scale = None
+        self.time_lapse = False
         self._aim(t0)
 
     @property
@@ -62,15 +66,20 @@ class GlobeView:
 
     def set_time(self, t_s):
         """Turn the Earth and update every layer to ``t_s`` (s since epoch); follow the camera's target."""
-        self._t = float(t_s)
+        step_s, self._t = float(t_s) - self._t, float(t_s)
+        # a frame a quarter of a day or more after the last would strobe the turning Earth, its night
+        # side and what moves over it: a time lapse holds the Earth still, all in daylight
+        self.time_lapse = abs(step_s) > TIME_LAPSE_S
         matrix = np.eye(4)
         matrix[:3, :3] = self.rotation.gcrs_to_itrs(self._t)  # vispy maps row vectors: p_gcrs = p_itrs @ M
         self.ground.transform.matrix = matrix
         self.sun = sun_direction(self.epoch_utc, self._t)
-        self.earth.light_from(matrix[:3, :3] @ self.sun)
+        self.earth.light_from(None if self.time_lapse else matrix[:3, :3] @ self.sun)
         for layer in self.layers:
             layer.set_time(self._t)
         _, distance, target = self.presets[self._preset]
+        if self.time_lapse and target is None:  # the eye turns with the Earth: it stands still
+            self.camera.azimuth = (self.camera.azimuth + np.degrees(OMEGA_EARTH_RAD_S * step_s)) % 360.0
         if callable(distance):  # a camera that comes down with what it follows
             self._zoom_to(distance(self._t))
         if target is not None:

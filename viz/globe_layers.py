@@ -81,7 +81,8 @@ def _set_points(markers, points, color, size=9, symbol="disc", edge_width=1.0, e
 def _line(parent, color, width=2.0):
     from vispy import scene
 
-    line = scene.visuals.Line(np.zeros((2, 3), np.float32), color=color, width=width, method="gl", antialias=False, parent=parent)
+    # smooth (GL_LINE_SMOOTH): the software rasteriser blends their edges, where no multisampling is offered
+    line = scene.visuals.Line(np.zeros((2, 3), np.float32), color=color, width=width, method="gl", antialias=True, parent=parent)
     line.set_gl_state("translucent", depth_test=True)
     return line
 
@@ -418,7 +419,8 @@ class DecaySwathLayer:
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.nominal_point
 
     def set_time(self, t_s):
-        inside = self.t[0] <= t_s <= self.t[-1]
+        # in a time lapse the point under the object would leap round the Earth from frame to frame
+        inside = self.t[0] <= t_s <= self.t[-1] and not self.globe.time_lapse
         self.marker.visible = inside
         if inside:
             _set_points(self.marker, interpolate(self.t, self.points, t_s), (1, 1, 1, 1), 11)

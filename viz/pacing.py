@@ -15,10 +15,16 @@ PACES = ("story", "linear")
 BEAT_SHARE = 0.7
 #: Events closer than this share of the span are one beat.
 MERGE_SHARE = 0.004
-#: A beat's bell is half the gap to its nearest neighbour wide, within these shares of the span.
+#: A beat is two bells: a wide one, half the gap to its nearest neighbour wide (within these shares
+#: of the span), and a narrow core, NARROW_SHARE of the span or NARROW_LEAST_S wide, whichever is
+#: wider, that gets CORE_SHARE of the beat: the moment itself slows to minutes a second even in a
+#: window of months.
 LEAST_BELL_SHARE, MOST_BELL_SHARE = 0.002, 0.03
-#: Samples of the clock over the span (its inverse is interpolated between them).
+NARROW_SHARE, NARROW_LEAST_S, CORE_SHARE = 1e-4, 60.0, 0.5
+#: Samples of the clock over the span (its inverse is interpolated between them); more round
+#: each beat, where the narrow bells need them.
 CLOCK_SAMPLES = 8001
+BEAT_SAMPLES = 400
 
 
 class StoryClock:
@@ -29,18 +35,21 @@ class StoryClock:
             raise ValueError(f"pace {pace!r}: expected one of {', '.join(PACES)}")
         self.t0_s, self.t1_s, self.pace = float(t0_s), float(t1_s), pace
         span = self.t1_s - self.t0_s
-        self._t = np.linspace(self.t0_s, self.t1_s, CLOCK_SAMPLES)
-        density = np.full(self._t.size, 1.0 / span)
         beats = _beats(event_times_s, self.t0_s, self.t1_s) if pace == "story" else []
         #: uniform: progress and time by formula, exact to the last bit
         self.linear = not beats
-        if beats:
-            density *= 1.0 - BEAT_SHARE
-            for k, beat in enumerate(beats):
-                gaps = [abs(beat - other) for other in beats[:k] + beats[k + 1 :]] + [span]
-                width = float(np.clip(0.5 * min(gaps), LEAST_BELL_SHARE * span, MOST_BELL_SHARE * span))
-                bell = np.exp(-0.5 * ((self._t - beat) / width) ** 2)
-                density += BEAT_SHARE / len(beats) * bell / _integral(bell, self._t)[-1]
+        bells = []  # (centre, width, share of the play)
+        for k, beat in enumerate(beats):
+            gaps = [abs(beat - other) for other in beats[:k] + beats[k + 1 :]] + [span]
+            wide = float(np.clip(0.5 * min(gaps), LEAST_BELL_SHARE * span, MOST_BELL_SHARE * span))
+            narrow = min(max(NARROW_SHARE * span, NARROW_LEAST_S), wide)
+            bells += [(beat, wide, (1.0 - CORE_SHARE) * BEAT_SHARE / len(beats)), (beat, narrow, CORE_SHARE * BEAT_SHARE / len(beats))]
+        grid = [np.linspace(self.t0_s, self.t1_s, CLOCK_SAMPLES)]
+        grid += [centre + width * np.linspace(-6.0, 6.0, BEAT_SAMPLES) for centre, width, _ in bells]
+        self._t = np.unique(np.clip(np.concatenate(grid), self.t0_s, self.t1_s))
+        density = np.full(self._t.size, (1.0 - BEAT_SHARE if bells else 1.0) / span)
+        for centre, width, share in bells:
+            density += share * np.exp(-0.5 * ((self._t - centre) / width) ** 2) / (width * np.sqrt(2.0 * np.pi))
         u = _integral(density, self._t)
         self._u = u / u[-1]
 

@@ -13,6 +13,8 @@ from viz.registry import time_span, views_for
 
 BACKGROUND = (0.0, 0.0, 0.02, 1.0)
 TICK_S = 1.0 / 60.0
+#: Samples per pixel of a window's multisampling (anti-aliased edges of meshes and lines).
+WINDOW_SAMPLES = 4
 
 
 class Viewer:
@@ -25,7 +27,10 @@ class Viewer:
         from viz.pacing import StoryClock
 
         self.result = result
-        self.canvas = scene.SceneCanvas(size=size, show=show, bgcolor=BACKGROUND, keys=None, title=f"issim: {result.scenario_name}")
+        # a window multisamples (glfw offers it); offscreen EGL has no multisampled surface, and
+        # the lines smooth their own edges there
+        config = dict(samples=WINDOW_SAMPLES) if show else None
+        self.canvas = scene.SceneCanvas(size=size, show=show, bgcolor=BACKGROUND, keys=None, title=f"issim: {result.scenario_name}", config=config)
         grid = self.canvas.central_widget.add_grid(spacing=2)
         self.views, self.viewboxes = [], []
         for column, cls in enumerate(view_classes or views_for(result)):
