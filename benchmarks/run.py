@@ -252,6 +252,15 @@ def case_arm_ik(repeats, n_targets):
     return timed_ours, timed_theirs, note
 
 
+def _time_frames(viewer, times):
+    """Frames per second rendering ``viewer`` at ``times``, and CPU ms a frame (all threads, the
+    software rasteriser's too: it varies less with the machine's load)."""
+    start, cpu_start = time.perf_counter(), time.process_time()
+    for t in times:
+        viewer.frame_at(t, 1.0 / 30.0)
+    return len(times) / (time.perf_counter() - start), (time.process_time() - cpu_start) / len(times) * 1e3
+
+
 def viewer_fps(quick):
     """Frames per second rendering each bundled scenario offscreen at 1280x720 (aim: 30)."""
     from orbital.runners import run_scenario
@@ -271,12 +280,7 @@ def viewer_fps(quick):
         viewer = Viewer(run_scenario(load(name, quick_sets.get(name, []))), size=(1280, 720))
         times = np.linspace(viewer.player.t0_s, viewer.player.t1_s, n_frames)
         viewer.frame_at(times[0])  # first frame uploads the textures
-        start, cpu_start = time.perf_counter(), time.process_time()
-        for t in times:
-            viewer.frame_at(t, 1.0 / 30.0)
-        fps = n_frames / (time.perf_counter() - start)
-        # CPU time per frame (all threads, the software rasteriser's too) varies less with the machine's load
-        cpu_ms = (time.process_time() - cpu_start) / n_frames * 1e3
+        fps, cpu_ms = _time_frames(viewer, times)
         print(f"{'  ' + name:<34}{fps:>12.1f}{cpu_ms:>14.1f}   {', '.join(type(v).__name__ for v in viewer.views)}")
         viewer.canvas.close()
 
@@ -302,11 +306,7 @@ def viewer_fps_globe_and_closeup(quick):
         viewer.frame_at(times[0])
         for suffix, sky in (("", True), (", without the sky", False)):
             viewer.views[0].sky.stars.visible = viewer.views[0].sky.limb.visible = sky
-            start, cpu_start = time.perf_counter(), time.process_time()
-            for t in times:
-                viewer.frame_at(t, 1.0 / 30.0)
-            fps = n_frames / (time.perf_counter() - start)
-            cpu_ms = (time.process_time() - cpu_start) / n_frames * 1e3
+            fps, cpu_ms = _time_frames(viewer, times)
             print(f"{'  ' + label + suffix:<34}{fps:>12.1f}{cpu_ms:>14.1f}   {name}")
         viewer.canvas.close()
 
