@@ -228,7 +228,7 @@ def test_flash_says_what_happened_and_fits_its_panel():
 def test_hud_numbers_have_one_format_and_no_negative_zero():
     from viz.hud import format_elapsed, format_warp
 
-    assert [format_warp(w) for w in (1e6, 500000, 2000, 2.5, 1)] == ["1,000,000", "500,000", "2,000", "2.5", "1"]
+    assert [format_warp(w) for w in (1e6, 500000, 2000, 2.5, 1, 0.779503)] == ["1,000,000", "500,000", "2,000", "2.5", "1", "0.78"]
     assert format_elapsed(-0.3) == "T+0 h 00 min 00 s" and format_elapsed(-61) == "T-0 h 01 min 01 s"
     assert format_elapsed(86400 + 3725) == "T+1 d 1 h 02 min 05 s"
     # the clock and the elapsed time round alike: 12.6 s after a whole-second epoch is 13 s on both

@@ -53,8 +53,9 @@ def format_utc(moment):
 
 
 def format_warp(warp):
-    """``1,000,000`` and ``500,000`` alike (thousands separators); ``2.5`` below 10."""
-    return f"{warp:,.0f}" if warp >= 10 else f"{warp:g}"
+    """``1,000,000`` and ``500,000`` alike (thousands separators); ``2.5``, ``0.78`` below 10
+    (two figures: the story's pace changes the warp from frame to frame)."""
+    return f"{warp:,.0f}" if warp >= 10 else f"{warp:.2g}"
 
 
 class Hud:
