@@ -436,10 +436,13 @@ def test_hud_blocks_sit_in_their_corners_and_the_help_appears_with_h():
     # hung from the top-right corner, inside the margin
     assert width - MARGIN_PX - 4 <= xs.max() <= width - MARGIN_PX + 2 and ys.min() >= MARGIN_PX - 2
     white = (shown[..., :3].min(axis=-1) > 200)
-    # the status block hangs from the top-left corner, the footer stands on the bottom edge
+    # the status block hangs from the top-left corner, the footer stands on the timeline along the bottom edge
+    from viz.timeline import TIMELINE_PX
+
     assert white[MARGIN_PX : MARGIN_PX + 20, MARGIN_PX : MARGIN_PX + 80].any()
-    footer = shown[height - MARGIN_PX - 14 : height - MARGIN_PX, MARGIN_PX : MARGIN_PX + 80, :3]
-    assert (footer.min(axis=-1) > 150).any() and not white[height - MARGIN_PX + 3 :, :].any()
+    bottom = height - MARGIN_PX - int(TIMELINE_PX)
+    footer = shown[bottom - 14 : bottom, MARGIN_PX : MARGIN_PX + 80, :3]
+    assert (footer.min(axis=-1) > 150).any() and not white[bottom + 3 : height - int(TIMELINE_PX), :].any()
 
 
 def test_globe_scale_bar_only_at_followed_points_and_true_to_the_projection():
@@ -564,3 +567,26 @@ def test_frames_far_apart_are_a_time_lapse_that_holds_the_earth_still(monkeypatc
     assert globe.time_lapse and not globe.layers[0].marker.visible
     turned_deg = (globe.camera.azimuth - azimuth) % 360.0  # the eye turned with the Earth
     assert turned_deg == pytest.approx(7200.0 * 7.2921150e-5 * 180.0 / np.pi, abs=0.01)
+
+
+def test_the_timeline_cursor_follows_the_clock_and_a_click_on_the_bar_jumps_there():
+    result = bundled_result("soyuz_nominal")
+    viewer = _viewer(result)
+    timeline, player = viewer.timeline, viewer.player
+    assert len(timeline.event_times_s) == len(result.events)  # a tick for each event
+    t = 0.5 * (player.t0_s + player.t1_s)
+    viewer.frame_at(t)
+    assert timeline.cursor.pos[0, 0] == pytest.approx(timeline.x_of(t))
+
+    class Press:
+        def __init__(self, pos):
+            self.pos, self.handled = pos, False
+
+    width, height = viewer.canvas.size
+    press = Press((0.25 * width, height - 7.0))
+    timeline._on_press(press)
+    assert press.handled and player.t_s == pytest.approx(timeline.time_at(0.25 * width))
+    timeline._on_release(press)
+    away = Press((0.8 * width, 0.5 * height))  # in the view: the camera's, not the timeline's
+    timeline._on_press(away)
+    assert not away.handled and player.t_s == pytest.approx(timeline.time_at(0.25 * width))

@@ -5,6 +5,7 @@ import re
 from datetime import datetime, timedelta
 
 from viz.overlay_text import OverlayText, line_width_px, wrap
+from viz.timeline import TIMELINE_PX
 
 KEYS_HELP = (
     "space  pause / play\n"
@@ -12,7 +13,8 @@ KEYS_HELP = (
     "<- / ->  step back / forward\n"
     "r  restart\n"
     "c  cycle camera\n"
-    "h  show / hide this help"
+    "h  show / hide this help\n"
+    "bottom bar  click / drag to jump"
 )
 #: Wall seconds an event message stays up (fading over the last half).
 FLASH_S = 3.0
@@ -83,7 +85,7 @@ class Hud:
         width, height = self.canvas.size
         self.status.pos = (MARGIN_PX, MARGIN_PX)
         self.help.pos = (width - MARGIN_PX, MARGIN_PX)
-        self.footer.pos = (MARGIN_PX, height - MARGIN_PX)
+        self.footer.pos = (MARGIN_PX, height - MARGIN_PX - TIMELINE_PX)  # over the timeline
         self._footer_unwrapped = None  # a new width: wrap the footer again at the next update
         self._place_flash()
 

@@ -9,6 +9,7 @@ import time
 
 from viz.hud import Hud
 from viz.player import Player
+from viz.timeline import Timeline
 from viz.registry import time_span, views_for
 
 BACKGROUND = (0.0, 0.0, 0.02, 1.0)
@@ -45,6 +46,7 @@ class Viewer:
         legend = [line for view in self.views for line in getattr(view, "legend", [])]
         # events flash over the rightmost panel: the close-up's (tether, push, capture) when there is one
         self.hud = Hud(self.canvas, result, legend, flash_panel=(len(self.views) - 1, len(self.views)))
+        self.timeline = Timeline(self.canvas, t0, t1, [e.time_s for e in result.events], self.scrub)
         self._camera_view = 0
         self.camera_of = [view.camera_names[0] for view in self.views]
         self._wall = None
@@ -62,6 +64,12 @@ class Viewer:
                 items[name if name not in items else f"{name} ({view_label(view)})"] = value
         cameras = ", ".join(self.camera_of)
         self.hud.update(self.player.t_s, wall_dt_s, self.player.effective_warp, self.player.paused, items, cameras)
+        self.timeline.update(self.player.t_s)
+
+    def scrub(self, t_s):
+        """Jump to ``t_s`` (a click or drag on the timeline) and redraw."""
+        self.show_time(t_s)
+        self.canvas.update()
 
     def frame_at(self, t_s, wall_dt_s=0.0):
         """Render the frame at ``t_s``: an (H, W, 4) uint8 RGBA image."""
