@@ -590,3 +590,19 @@ def test_the_timeline_cursor_follows_the_clock_and_a_click_on_the_bar_jumps_ther
     away = Press((0.8 * width, 0.5 * height))  # in the view: the camera's, not the timeline's
     timeline._on_press(away)
     assert not away.handled and player.t_s == pytest.approx(timeline.time_at(0.25 * width))
+
+
+def test_live_plots_follow_the_roles_and_their_cursor_moves_with_the_clock():
+    from viz.viewer import Viewer
+
+    viewer = Viewer(bundled_result("soyuz_nominal"), size=(960, 540))
+    plots, player = viewer.plots, viewer.player
+    assert [label for label, *_ in plots.series] == ["altitude", "g-load"]  # a descent's, from its roles
+    viewer.frame_at(player.t0_s)
+    start = plots.cursor_x()
+    viewer.frame_at(0.5 * (player.t0_s + player.t1_s))
+    left, _, width, _ = plots.boxes()[0]
+    assert plots.cursor_x() == pytest.approx(left + 0.5 * width, abs=0.5) and plots.cursor_x() > start
+    assert plots._parts[1]["text"].text.startswith("g-load: ")
+    small = _viewer(bundled_result("gordon_tethered"))  # 480 px wide: no room, no plots
+    assert [label for label, *_ in small.plots.series] == ["distance", "tether tension"] and not small.plots.boxes()

@@ -76,6 +76,8 @@ class Hud:
         #: (index, count): events flash at the top centre of this one of ``count`` side-by-side panels
         self.flash_panel = flash_panel
         self.help.visible = False
+        #: ``() -> [(left, top, width, height)]`` px of other overlays the flash keeps clear of (the live plots)
+        self.keep_clear = list
         self._flash_left_s = 0.0
         self._last_t = None
         self._place()
@@ -105,6 +107,7 @@ class Hud:
             (width - MARGIN_PX - help_w, MARGIN_PX, help_w, help_h),
             (MARGIN_PX, height - MARGIN_PX - footer_h, footer_w, footer_h),
             (left, height * (0.5 - SUBJECT_BAND / 2), right - left, height * SUBJECT_BAND),
+            *self.keep_clear(),
         ]
         centre = 0.5 * (left + right)
         beside = max(centre, MARGIN_PX + status_w + MARGIN_PX + flash_w / 2)

@@ -9,6 +9,7 @@ import time
 
 from viz.hud import Hud
 from viz.player import Player
+from viz.plots import LivePlots
 from viz.timeline import Timeline
 from viz.registry import time_span, views_for
 
@@ -47,6 +48,8 @@ class Viewer:
         # events flash over the rightmost panel: the close-up's (tether, push, capture) when there is one
         self.hud = Hud(self.canvas, result, legend, flash_panel=(len(self.views) - 1, len(self.views)))
         self.timeline = Timeline(self.canvas, t0, t1, [e.time_s for e in result.events], self.scrub)
+        self.plots = LivePlots(self.canvas, result, t0, t1)
+        self.hud.keep_clear = self.plots.boxes
         self._camera_view = 0
         self.camera_of = [view.camera_names[0] for view in self.views]
         self._wall = None
@@ -65,6 +68,7 @@ class Viewer:
         cameras = ", ".join(self.camera_of)
         self.hud.update(self.player.t_s, wall_dt_s, self.player.effective_warp, self.player.paused, items, cameras)
         self.timeline.update(self.player.t_s)
+        self.plots.update(self.player.t_s)
 
     def scrub(self, t_s):
         """Jump to ``t_s`` (a click or drag on the timeline) and redraw."""
