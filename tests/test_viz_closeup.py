@@ -175,6 +175,7 @@ def test_arm_moves_between_two_times(view_of):
 
     result = synthetic_arm_result()
     canvas, view = view_of(result)
+    view.tracks.target_state = None  # lit over the viewer's shoulder: this made-up station is in the Earth's shadow
     start = _render(canvas, view, 0.0, camera="station")
     tip_then = _pixel(view, view.tracks.arm[0, -1])
     end = _render(canvas, view, 60.0)
@@ -354,3 +355,18 @@ def test_the_closeup_keeps_station_astronaut_and_arm_in_frame_all_run_long(name)
         for point in subjects:
             x, y = view._panel_xy(point)
             assert 0 <= x <= width and 0 <= y <= height, f"{name} at {t_s:.0f} s: {np.round(point, 1)} m is off the {view.camera_name!r} frame"
+
+
+def test_the_station_goes_dark_in_the_earths_shadow(bundled, view_of):
+    """gordon_tethered starts in the Earth's shadow (the globe's marker says so too): ambient light only."""
+    from viz.closeup import ECLIPSE_LIGHT
+    from viz.sky import in_earth_shadow, sun_direction
+
+    result = bundled["gordon_tethered"]
+    canvas, view = view_of(result)
+    t = float(result.time_s[0])
+    view.set_time(t)
+    r = view.tracks.target_state[0, :3]
+    assert view.eclipsed == in_earth_shadow(r, sun_direction(result.epoch_utc, t)) == True  # noqa: E712
+    station = view._lit[0]
+    assert station._lit_for[-1] == ECLIPSE_LIGHT.diffuse == 0.0

@@ -22,13 +22,17 @@ import numpy as np
 from vispy import scene
 from vispy.visuals.transforms import STTransform
 
+from orbital.earth.frames import lvlh_basis
 from viz import lighting, station_model
+from viz.sky import in_earth_shadow, sun_direction
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
 from viz.sampling import names_of
 from viz.scale_bar import ScaleBar, eye_position, format_length, pixels_per_unit
 
 BACKGROUND = (0.02, 0.03, 0.07, 1.0)
+#: In the Earth's shadow the station is lit by the night Earth and its own lamps alone.
+ECLIPSE_LIGHT = lighting.Light(ambient=0.3, diffuse=0.0, specular=0.0)
 TRAIL_COLOR = np.array([0.35, 0.85, 1.0])
 GHOST_COLOR = (0.75, 0.75, 1.0, 0.55)
 MARKER_COLOR = (1.0, 0.85, 0.2, 1.0)
@@ -111,13 +115,13 @@ class LitMesh:
         self.normals = lighting.face_normals(self.vertices, self.faces)
         self._lit_for = None
 
-    def light(self, light_dir, view_dir):
-        """Relight for these directions (the meshes' frame), if they or the vertices changed."""
-        key = np.concatenate([light_dir, view_dir])
+    def light(self, light_dir, view_dir, light=lighting.Light()):
+        """Relight for these directions (the meshes' frame) and ``light``, if they or the vertices changed."""
+        key = np.concatenate([light_dir, view_dir, [light.diffuse]])
         if self._lit_for is not None and np.allclose(key, self._lit_for, rtol=0.0, atol=1e-6):
             return
         self._lit_for = key
-        colors = lighting.lit_colors(self.base_colors, self.normals, light_dir, view_dir)
+        colors = lighting.lit_colors(self.base_colors, self.normals, light_dir, view_dir, light)
         self.visual.set_data(vertices=self.vertices, faces=self.faces, face_colors=colors)
 
 
@@ -136,6 +140,7 @@ class CloseupView:
         viewbox.bgcolor = BACKGROUND
         root = viewbox.scene
         self._lit = []
+        self.eclipsed = False
 
         self.station = self._lit_mesh(station_model.station_mesh(), root).visual
         self.arm = self._build_arm(root) if self.tracks.arm is not None else None
@@ -429,11 +434,20 @@ class CloseupView:
         return pixels_per_unit(self.camera, self.viewbox.size[1], point, least_distance=1e-3)
 
     def _update_lights(self):
-        """Light from over the viewer's left shoulder, whatever the camera does."""
-        light_dir = self.camera.transform.map([0.6, -0.7, -1.0, 0.0])[:3]
+        """Sunlight from the Sun's direction in the target's LVLH frame, or (a result without the
+        target's orbit) from over the viewer's left shoulder; in the Earth's shadow, ambient light only."""
         view_dir = self.camera.transform.map([0.0, 0.0, -1.0, 0.0])[:3]
+        light_dir, light = self.camera.transform.map([0.6, -0.7, -1.0, 0.0])[:3], lighting.Light()
+        state = self.tracks.target_state
+        if state is not None:
+            r, v = (self.tracks.at(state, self._t)[k : k + 3] for k in (0, 3))
+            sun = sun_direction(self.tracks.epoch_utc, self._t)
+            light_dir = -(lvlh_basis(r, v) @ sun)
+            self.eclipsed = in_earth_shadow(r, sun)
+            if self.eclipsed:
+                light = ECLIPSE_LIGHT
         for lit in self._lit:
-            lit.light(light_dir, view_dir)
+            lit.light(light_dir, view_dir, light)
 
     # --- heads-up display ------------------------------------------------------------------
 
