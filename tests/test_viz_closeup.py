@@ -370,3 +370,16 @@ def test_the_station_goes_dark_in_the_earths_shadow(bundled, view_of):
     assert view.eclipsed == in_earth_shadow(r, sun_direction(result.epoch_utc, t)) == True  # noqa: E712
     station = view._lit[0]
     assert station._lit_for[-1] == ECLIPSE_LIGHT.diffuse == 0.0
+
+
+def test_the_carried_astronaut_is_drawn_beside_the_arms_pedestal_never_inside():
+    from viz.closeup import PEDESTAL_HALF_M
+    from viz.closeup_tracks import Tracks
+    from viz import station_model
+
+    tracks = Tracks(run_scenario(sc.load("arm_rescue")))
+    base, p = tracks.arm_base, tracks.chaser[:, :3]
+    top = min(station_model.TRUSS_TOP_X_M, base[0] - 0.5)
+    level = (p[:, 0] >= top) & (p[:, 0] <= base[0])
+    body_m = 0.35  # half his figure's width
+    assert np.all(np.max(np.abs(p[level][:, 1:] - base[1:]), axis=1) > PEDESTAL_HALF_M + body_m)

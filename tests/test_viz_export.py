@@ -64,6 +64,7 @@ def test_png_at_a_given_time(issim, run_dir, tmp_path):
         (["--export", "out.mp4", "--warp", "50"], "--warp: only for the window"),
         (["--export", "out.png", "--fps", "10"], "--fps: only for a video"),
         (["--export", "out.png", "--duration", "3"], "--duration: only for a video"),
+        (["--export", "out.mp4", "--pace", "fast"], "--pace 'fast': expected story or linear"),
     ],
 )
 def test_bad_options_exit_2_naming_the_option(issim, tmp_path, args, named):

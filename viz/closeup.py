@@ -71,6 +71,9 @@ TRAIL_STRIDE = 5
 ARM_RADIUS_M = 0.3
 JOINT_RADIUS_M = 0.5
 ARM_SIDES = 12
+#: Half-width (m) of the arm's pedestal: slim enough that the astronaut carried past it (his centre
+#: 1.23 m off its axis in the bundled rescue) is drawn beside it, not inside.
+PEDESTAL_HALF_M = 0.6
 #: The chaser's ring: its least size on screen (px) far off ...
 RING_MIN_PX = 28.0
 #: ... and its size (m) near by, where it circles his 1.9 m figure.
@@ -206,7 +209,8 @@ class CloseupView:
         self._arm_colors = np.array(colors, dtype=np.float32)
         base = self.tracks.arm_base if self.tracks.arm_base is not None else self.tracks.arm[0, 0]
         top = min(station_model.TRUSS_TOP_X_M, base[0] - 0.5)
-        pedestal = station_model.box((top, base[1] - 1.2, base[2] - 1.2), (base[0], base[1] + 1.2, base[2] + 1.2), ARM_BASE)
+        half = PEDESTAL_HALF_M
+        pedestal = station_model.box((top, base[1] - half, base[2] - half), (base[0], base[1] + half, base[2] + half), ARM_BASE)
         self._lit_mesh(pedestal, root)
         return self._lit_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm[0])[:2], self._arm_colors), root)
 
