@@ -382,6 +382,8 @@ def test_decay_hud_shows_the_object_height_in_the_plunge_and_no_negative_zero():
     swath = _viewer(replace(result, time_s=t, trajectories=trajectories)).views[0].layers[0]
     in_orbit = swath.hud_items(nominal - 4000.0)
     assert in_orbit["altitude"].startswith("mean ") and "perigee" in in_orbit["altitude"]
+    perigee_km = float(in_orbit["altitude"].split("perigee ")[1].split()[0])
+    assert 99.0 <= perigee_km <= 101.0  # km, not thousands of km (it read 0)
     plunging = swath.hud_items(nominal - 150.0)
     assert plunging["altitude"] == "87.5 km (plunging)" and "-" not in plunging["altitude"]
     assert swath.hud_items(nominal + 60.0)["altitude"] == "reentered"

@@ -439,7 +439,7 @@ class DecaySwathLayer:
         values = dict(zip(columns, to_km * np.atleast_1d(interpolate(self.grid_t, np.asarray(self.heights.data, float), t_s))))
         if values.get("perigee", 1.0) > 0.0 or self.geodetic is None:
             # an orbit: its mean, perigee and apogee heights mean something
-            items["altitude"] = " / ".join(f"{c} {v / 1e3:.0f}" for c, v in values.items()) + " km"
+            items["altitude"] = " / ".join(f"{c} {v:.0f}" for c, v in values.items()) + " km"
         else:
             # the plunge: the osculating perigee is under ground, so the height of the object itself
             alt_m = interpolate(self.grid_t, np.asarray(self.geodetic.data, float)[:, 2], t_s)

@@ -13,12 +13,13 @@ from viz.overlay_text import OverlayText
 from viz.sampling import names_of
 
 #: role -> (label, unit, values (N,) from the trajectory's data (N, k) and columns), in the order shown
+#: (heights come in m or km, by their unit)
 PLOTS = {
     "descent_geodetic": ("altitude", "km", lambda data, columns: data[:, 2] / 1e3),
     "descent_loads": ("g-load", "g", lambda data, columns: data[:, 0]),
     "chaser": ("distance", "m", lambda data, columns: np.linalg.norm(data[:, :3], axis=1)),
     "tension": ("tether tension", "N", lambda data, columns: data[:, 0]),
-    "heights": ("perigee", "km", lambda data, columns: data[:, list(columns).index("perigee")] / 1e3 if "perigee" in columns else data[:, 0] / 1e3),
+    "heights": ("perigee", "km", lambda data, columns: data[:, list(columns).index("perigee") if "perigee" in columns else 0]),
 }
 MOST_PLOTS = 2
 #: Narrower canvases (px) have no room for plots beside the HUD and the flash: they are hidden.
@@ -44,6 +45,8 @@ def plot_series(result, t0_s, t1_s):
             if data.ndim != 2 or len(data) != len(t) or (role == "chaser" and trajectory.frame != "lvlh"):
                 continue
             values = np.asarray(values_of(data, trajectory.columns), dtype=float)
+            if role == "heights" and trajectory.units and trajectory.units[0] == "m":  # heights in m or km
+                values = values / 1e3
             keep = np.isfinite(values) & (t >= t0_s) & (t <= t1_s)
             if np.count_nonzero(keep) >= 2:
                 series.append((label, unit, t[keep], values[keep]))
