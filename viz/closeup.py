@@ -71,6 +71,9 @@ TRAIL_STRIDE = 5
 ARM_RADIUS_M = 0.3
 JOINT_RADIUS_M = 0.5
 ARM_SIDES = 12
+#: The meshes are relit when the light or the eye has turned by this much (rad, about 0.6 deg):
+#: the Sun turns in LVLH with every frame, and relighting the station costs milliseconds.
+RELIGHT_STEP = 0.01
 #: Half-width (m) of the arm's pedestal: slim enough that the astronaut carried past it (his centre
 #: 1.23 m off its axis in the bundled rescue) is drawn beside it, not inside.
 PEDESTAL_HALF_M = 0.6
@@ -120,8 +123,8 @@ class LitMesh:
 
     def light(self, light_dir, view_dir, light=lighting.Light()):
         """Relight for these directions (the meshes' frame) and ``light``, if they or the vertices changed."""
-        key = np.concatenate([light_dir, view_dir, [light.diffuse]])
-        if self._lit_for is not None and np.allclose(key, self._lit_for, rtol=0.0, atol=1e-6):
+        key = np.concatenate([light_dir / np.linalg.norm(light_dir), view_dir / np.linalg.norm(view_dir), [light.diffuse]])
+        if self._lit_for is not None and np.allclose(key, self._lit_for, rtol=0.0, atol=RELIGHT_STEP):
             return
         self._lit_for = key
         colors = lighting.lit_colors(self.base_colors, self.normals, light_dir, view_dir, light)
