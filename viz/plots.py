@@ -35,7 +35,7 @@ FILL_COLOR = (0.0, 0.0, 0.05, 0.55)
 
 def plot_series(result, t0_s, t1_s):
     """``[(label, unit, t_s (N,), values (N,))]`` the result's roles call for, within ``[t0_s, t1_s]``
-    (at most :data:`MOST_PLOTS`; series with fewer than two finite samples there are left out)."""
+    (at most :data:`MOST_PLOTS`; series with fewer than two finite samples there, or constant, are left out)."""
     t = np.asarray(result.time_s, dtype=float)
     series = []
     for role, (label, unit, values_of) in PLOTS.items():
@@ -48,7 +48,7 @@ def plot_series(result, t0_s, t1_s):
             if role == "heights" and trajectory.units and trajectory.units[0] == "m":  # heights in m or km
                 values = values / 1e3
             keep = np.isfinite(values) & (t >= t0_s) & (t <= t1_s)
-            if np.count_nonzero(keep) >= 2:
+            if np.count_nonzero(keep) >= 2 and np.ptp(values[keep]) > 0.0:  # a flat line says nothing
                 series.append((label, unit, t[keep], values[keep]))
     return series[:MOST_PLOTS]
 
