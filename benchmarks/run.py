@@ -350,6 +350,15 @@ def case_arm_ik(repeats, n_targets):
     return timed_ours, timed_theirs, note
 
 
+def _time_frames(viewer, times):
+    """Frames per second rendering ``viewer`` at ``times``, and CPU ms a frame (all threads, the
+    software rasteriser's too: it varies less with the machine's load)."""
+    start, cpu_start = time.perf_counter(), time.process_time()
+    for t in times:
+        viewer.frame_at(t, 1.0 / 30.0)
+    return len(times) / (time.perf_counter() - start), (time.process_time() - cpu_start) / len(times) * 1e3
+
+
 def viewer_fps(quick):
     """Frames per second rendering each bundled scenario offscreen at 1280x720 (aim: 30)."""
     from orbital.runners import run_scenario
@@ -369,13 +378,34 @@ def viewer_fps(quick):
         viewer = Viewer(run_scenario(load(name, quick_sets.get(name, []))), size=(1280, 720))
         times = np.linspace(viewer.player.t0_s, viewer.player.t1_s, n_frames)
         viewer.frame_at(times[0])  # first frame uploads the textures
-        start, cpu_start = time.perf_counter(), time.process_time()
-        for t in times:
-            viewer.frame_at(t, 1.0 / 30.0)
-        fps = n_frames / (time.perf_counter() - start)
-        # CPU time per frame (all threads, the software rasteriser's too) varies less with the machine's load
-        cpu_ms = (time.process_time() - cpu_start) / n_frames * 1e3
+        fps, cpu_ms = _time_frames(viewer, times)
         print(f"{'  ' + name:<34}{fps:>12.1f}{cpu_ms:>14.1f}   {', '.join(type(v).__name__ for v in viewer.views)}")
+        viewer.canvas.close()
+
+
+def viewer_fps_globe_and_closeup(quick):
+    """Frames per second at 1280x720 offscreen, the globe alone (iss_orbit) and beside the close-up
+    (gordon_tethered), each with and without the sky (stars, limb): what the close-up and the sky cost."""
+    from orbital.runners import run_scenario
+    from orbital.io.scenario import load
+    from viz.backend import offscreen_unavailable_reason
+
+    reason = offscreen_unavailable_reason()
+    if reason:
+        print(f"viewer (globe / close-up): skipped ({reason})")
+        return
+    from viz.viewer import Viewer
+
+    n_frames = 30 if quick else 120
+    print(f"{'viewer 1280x720, story pacing':<34}{'frames/s':>12}{'CPU ms':>14}   (aim: 60 globe only, 45 with the close-up)")
+    for name, label in (("iss_orbit", "globe only"), ("gordon_tethered", "globe + close-up")):
+        viewer = Viewer(run_scenario(load(name)), size=(1280, 720))
+        times = viewer.player.clock.time(np.linspace(0.0, 1.0, n_frames))
+        viewer.frame_at(times[0])
+        for suffix, sky in (("", True), (", without the sky", False)):
+            viewer.views[0].sky.stars.visible = viewer.views[0].sky.limb.visible = sky
+            fps, cpu_ms = _time_frames(viewer, times)
+            print(f"{'  ' + label + suffix:<34}{fps:>12.1f}{cpu_ms:>14.1f}   {name}")
         viewer.canvas.close()
 
 
@@ -483,6 +513,7 @@ def main():
     footprint_scaling(sizes)
     sweep_timings(args.quick)
     viewer_fps(args.quick)
+    viewer_fps_globe_and_closeup(args.quick)
 
 
 if __name__ == "__main__":

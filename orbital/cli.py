@@ -291,11 +291,11 @@ def _check_window():
         raise typer.Exit(1)
 
 
-def _open_window(result, warp=None):
+def _open_window(result, warp=None, pace="story"):
     """Play ``result`` in an interactive window until it is closed."""
     from viz.viewer import Viewer
 
-    Viewer(result, show=True, warp=warp).run()
+    Viewer(result, show=True, warp=warp, pace=pace).run()
 
 
 @app.command()
@@ -308,12 +308,13 @@ def view(
     duration: Optional[float] = typer.Option(None, "--duration", help="length of an exported video in seconds, the whole run played in it [default: 10]"),
     time_: Optional[str] = typer.Option(None, "--time", help="for a .png: the moment drawn, since the epoch (1200, '20 min'), or start or end [default: start; a footprint's: end]"),
     warp: Optional[float] = typer.Option(None, "--warp", help="initial time warp of the window (simulated s per wall s)"),
+    pace: str = typer.Option("story", "--pace", help="story: slow near events, fast through coasts; linear: one speed over the whole run"),
     overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --export file"),
 ):
     """Watch a scenario in 3D (window), or export it as MP4/GIF/PNG without a display."""
 
-    from viz.options import (OptionError, check_duration, check_export_options, check_export_path, check_fps, check_window_options,
-                             parse_size, parse_time)
+    from viz.options import (OptionError, check_duration, check_export_options, check_export_path, check_fps, check_pace,
+                             check_window_options, parse_size, parse_time)
 
     try:
         frame_size = parse_size(size)
@@ -321,6 +322,7 @@ def view(
         fps, duration = check_fps(30 if fps is None else fps), check_duration(10.0 if duration is None else duration)
         at_time = parse_time(time_) if time_ is not None else None
         out = check_export_path(export, time_ is not None, overwrite) if export is not None else None
+        check_pace(pace)
         if warp is not None and not warp > 0:
             raise OptionError(f"--warp {warp:g}: expected a positive number of simulated seconds per wall second")
         if out is not None:
@@ -336,7 +338,7 @@ def view(
         typer.echo(f"running {model.name} ({model.kind}) ...", err=True)
     result = saved if saved is not None else _run(target, model)
     if out is None:
-        _open_window(result, warp)
+        _open_window(result, warp, pace)
         return
     from viz.export import export as export_file
     from viz.options import check_time_in_span
@@ -348,7 +350,7 @@ def view(
         except OptionError as exc:
             _fail(str(exc))
     try:
-        export_file(result, out, fps=fps, size=frame_size, duration_s=duration, time_s=at_time)
+        export_file(result, out, fps=fps, size=frame_size, duration_s=duration, time_s=at_time, pace=pace)
     except OSError as exc:
         _fail(f"--export {str(out)!r}: cannot write the file ({exc.strerror or exc}); expected a path in a writable folder")
     typer.echo(f"wrote {out}", err=True)

@@ -64,6 +64,7 @@ def test_png_at_a_given_time(issim, run_dir, tmp_path):
         (["--export", "out.mp4", "--warp", "50"], "--warp: only for the window"),
         (["--export", "out.png", "--fps", "10"], "--fps: only for a video"),
         (["--export", "out.png", "--duration", "3"], "--duration: only for a video"),
+        (["--export", "out.mp4", "--pace", "fast"], "--pace 'fast': expected story or linear"),
     ],
 )
 def test_bad_options_exit_2_naming_the_option(issim, tmp_path, args, named):
@@ -214,10 +215,13 @@ def test_flash_says_what_happened_and_fits_its_panel():
     from viz.hud import flash_message
 
     taut, slack = Event(7.4, "tether_taut", "26.000 m from the anchor"), Event(7.9, "tether_slack", "26.000 m from the anchor")
-    assert flash_message(taut, 640) == "tether taut: 26.000 m from the anchor"
-    assert flash_message(slack, 640) == "tether slack: 26.000 m from the anchor"
-    assert flash_message(taut, 300) == "tether taut:\n26.000 m from the anchor"  # a narrow panel: two lines
-    assert flash_message(taut, 240) == "tether taut:\n26.000 m from the\nanchor"  # narrower: wrapped between words
+    assert flash_message(taut, 640) == "tether taut: 26 m from the anchor"  # numbers to three figures
+    assert flash_message(slack, 640) == "tether slack: 26 m from the anchor"
+    assert flash_message(taut, 300) == "tether taut:\n26 m from the anchor"  # a narrow panel: two lines
+    assert flash_message(taut, 200) == "tether taut:\n26 m from the\nanchor"  # narrower: wrapped between words
+    # a vector reads as its length, in its unit
+    push = Event(1.0, "push", "delta-v (0.241, -0.186, 0.456) m/s LVLH")
+    assert flash_message(push, 640) == "push: delta-v 0.548 m/s"
     assert flash_message(Event(1.0, "bank_reversal", "bank reversal: lift to the left"), 640) == "bank reversal: lift to the left"
     assert flash_message(Event(1.0, "capture"), 640) == "capture"
 
@@ -225,9 +229,16 @@ def test_flash_says_what_happened_and_fits_its_panel():
 def test_hud_numbers_have_one_format_and_no_negative_zero():
     from viz.hud import format_elapsed, format_warp
 
-    assert [format_warp(w) for w in (1e6, 500000, 2000, 2.5, 1)] == ["1,000,000", "500,000", "2,000", "2.5", "1"]
+    assert [format_warp(w) for w in (1e6, 500000, 2000, 2.5, 1, 0.779503)] == ["1,000,000", "500,000", "2,000", "2.5", "1", "0.78"]
     assert format_elapsed(-0.3) == "T+0 h 00 min 00 s" and format_elapsed(-61) == "T-0 h 01 min 01 s"
     assert format_elapsed(86400 + 3725) == "T+1 d 1 h 02 min 05 s"
+    # the clock and the elapsed time round alike: 12.6 s after a whole-second epoch is 13 s on both
+    from datetime import datetime, timedelta
+
+    from viz.hud import format_utc
+
+    assert format_utc(datetime(2026, 11, 25) + timedelta(seconds=12.6)) == "2026-11-25 00:00:13 UTC"
+    assert format_elapsed(12.6) == "T+0 h 00 min 13 s"
 
 
 def test_gif_delays_add_up_to_the_duration_in_whole_centiseconds():
@@ -262,6 +273,9 @@ def test_time_takes_the_ends_of_the_span_and_its_printed_bounds():
     assert check_time_in_span("12512.774", 12512.774, span, "in the run") == span[1]
     assert check_time_in_span("12353.342", 12353.342, span, "in the run") == span[0]
     assert "12512.774" in str(bad.value)
+    # a time the event table prints (0.1 s) for an event at an end is that end
+    assert check_time_in_span("12512.8", 12512.8, span, "in the run") == span[1]
+    assert check_time_in_span("12353.3", 12353.3, span, "in the run") == span[0]
 
 
 def test_a_footprint_still_shows_every_landing_by_default():

@@ -1,4 +1,8 @@
-"""An interactive window (glfw) under a virtual X server (Xvfb): opens, plays, closes."""
+"""An interactive window (glfw) under a virtual X server (Xvfb): opens, plays, takes keys, closes.
+
+The keys are real X key events (the XTEST extension, through libXtst), so glfw delivers them as it
+does to a user: Space as ``Key(' ')`` with the text ``" "``, letters as ``Key('R')``.
+"""
 
 import os
 import shutil
@@ -9,6 +13,27 @@ import textwrap
 import pytest
 
 pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (apt-get install xvfb)")
+
+#: Types keys into the window through XTEST, as a keyboard would: press, then release.
+PRESS_KEYS = textwrap.dedent(
+    """
+    import ctypes, ctypes.util, time
+
+    def press_keys(keysyms, x=40, y=40):
+        x11 = ctypes.CDLL(ctypes.util.find_library("X11"))
+        xtst = ctypes.CDLL(ctypes.util.find_library("Xtst"))
+        x11.XOpenDisplay.restype = ctypes.c_void_p
+        display = ctypes.c_void_p(x11.XOpenDisplay(None))
+        xtst.XTestFakeMotionEvent(display, -1, x, y, 0)  # focus follows the pointer without a window manager
+        for keysym in keysyms:
+            code = x11.XKeysymToKeycode(display, ctypes.c_ulong(keysym))
+            xtst.XTestFakeKeyEvent(display, code, True, 0)
+            xtst.XTestFakeKeyEvent(display, code, False, 0)
+            x11.XFlush(display)
+            time.sleep(0.05)
+        x11.XCloseDisplay(display)
+    """
+)
 
 SCRIPT = textwrap.dedent(
     """
@@ -40,6 +65,65 @@ def display():
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+KEYS_SCRIPT = PRESS_KEYS + textwrap.dedent(
+    """
+    import sys
+    from viz.backend import use_window
+    use_window()
+    from vispy import app
+    from orbital.io.run_dirs import read_run
+    from viz.viewer import Viewer
+
+    viewer = Viewer(read_run(sys.argv[1]), size=(320, 240), show=True)
+    # each step waits for the last to show (a busy machine is slow), at most 30 s in all
+    state = {"step": 0, "ticks": 0}
+
+    def poll(event):
+        state["ticks"] += 1
+        player, step = viewer.player, state["step"]
+        if step == 0 and state["ticks"] >= 10:
+            press_keys([0x20])  # XK_space
+            state["step"] = 1
+        elif step == 1 and player.paused:
+            state["t"] = player.t_s
+            press_keys([0x68])  # XK_h: the help
+            state["step"] = 2
+        elif step == 2 and viewer.hud.help.visible:
+            state["step"], state["at"] = 3, state["ticks"]
+        elif (step == 3 and state["ticks"] >= state["at"] + 5) or state["ticks"] >= 300:
+            print("paused", player.paused, "help", viewer.hud.help.visible, "still", player.t_s == state.get("t"))
+            app.quit()
+
+    app.Timer(0.1, connect=poll, start=True)
+    viewer.run()
+    """
+)
+
+
+def _run_in_window(display, script, run_dir):
+    env = {**os.environ, "DISPLAY": display}
+    env.pop("EGL_PLATFORM", None)
+    done = subprocess.run([sys.executable, "-c", script, str(run_dir)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def run_dir(tmp_path):
+    from orbital.io.run_dirs import resolved_yaml, write_run
+    from orbital.io.scenario import load
+    from orbital.runners import run_scenario
+
+    model = load("iss_orbit", ["duration=1 h"])
+    return write_run(run_scenario(model), resolved_yaml(model), tmp_path / "run")
+
+
+@pytest.mark.slow
+def test_space_from_the_keyboard_pauses_a_real_window(display, run_dir):
+    out = _run_in_window(display, KEYS_SCRIPT, run_dir)
+    assert "paused True help True still True" in out, out
 
 
 @pytest.mark.slow

@@ -22,13 +22,17 @@ import numpy as np
 from vispy import scene
 from vispy.visuals.transforms import STTransform
 
+from orbital.earth.frames import lvlh_basis
 from viz import lighting, station_model
+from viz.sky import in_earth_shadow, sun_direction
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
 from viz.sampling import names_of
 from viz.scale_bar import ScaleBar, eye_position, format_length, pixels_per_unit
 
 BACKGROUND = (0.02, 0.03, 0.07, 1.0)
+#: In the Earth's shadow the station is lit by the night Earth and its own lamps alone.
+ECLIPSE_LIGHT = lighting.Light(ambient=0.3, diffuse=0.0, specular=0.0)
 TRAIL_COLOR = np.array([0.35, 0.85, 1.0])
 GHOST_COLOR = (0.75, 0.75, 1.0, 0.55)
 MARKER_COLOR = (1.0, 0.85, 0.2, 1.0)
@@ -57,10 +61,22 @@ STATION_VIEW_RADIUS_M = 48.0
 #: Extent (m) across the narrower side of the view, at its centre, of the tracking presets when chosen.
 FOLLOW_VIEW_M = 25.0
 ARM_VIEW_M = 37.0
+#: Room left round the framed subjects (1.15: 15 % more than they need).
+FRAME_MARGIN = 1.15
+#: The story camera's least extent (m) across: enough station round the story to read as one.
+STORY_VIEW_M = 30.0
+#: Every this many samples of his path so far are framed (the path is smooth between them).
+TRAIL_STRIDE = 5
 #: Radius (m) of the arm's booms and joints; sides of a boom's tube.
 ARM_RADIUS_M = 0.3
 JOINT_RADIUS_M = 0.5
 ARM_SIDES = 12
+#: The meshes are relit when the light or the eye has turned by this much (rad, about 0.6 deg):
+#: the Sun turns in LVLH with every frame, and relighting the station costs milliseconds.
+RELIGHT_STEP = 0.01
+#: Half-width (m) of the arm's pedestal: slim enough that the astronaut carried past it (his centre
+#: 1.23 m off its axis in the bundled rescue) is drawn beside it, not inside.
+PEDESTAL_HALF_M = 0.6
 #: The chaser's ring: its least size on screen (px) far off ...
 RING_MIN_PX = 28.0
 #: ... and its size (m) near by, where it circles his 1.9 m figure.
@@ -105,13 +121,13 @@ class LitMesh:
         self.normals = lighting.face_normals(self.vertices, self.faces)
         self._lit_for = None
 
-    def light(self, light_dir, view_dir):
-        """Relight for these directions (the meshes' frame), if they or the vertices changed."""
-        key = np.concatenate([light_dir, view_dir])
-        if self._lit_for is not None and np.allclose(key, self._lit_for, rtol=0.0, atol=1e-6):
+    def light(self, light_dir, view_dir, light=lighting.Light()):
+        """Relight for these directions (the meshes' frame) and ``light``, if they or the vertices changed."""
+        key = np.concatenate([light_dir / np.linalg.norm(light_dir), view_dir / np.linalg.norm(view_dir), [light.diffuse]])
+        if self._lit_for is not None and np.allclose(key, self._lit_for, rtol=0.0, atol=RELIGHT_STEP):
             return
         self._lit_for = key
-        colors = lighting.lit_colors(self.base_colors, self.normals, light_dir, view_dir)
+        colors = lighting.lit_colors(self.base_colors, self.normals, light_dir, view_dir, light)
         self.visual.set_data(vertices=self.vertices, faces=self.faces, face_colors=colors)
 
 
@@ -130,6 +146,7 @@ class CloseupView:
         viewbox.bgcolor = BACKGROUND
         root = viewbox.scene
         self._lit = []
+        self.eclipsed = False
 
         self.station = self._lit_mesh(station_model.station_mesh(), root).visual
         self.arm = self._build_arm(root) if self.tracks.arm is not None else None
@@ -149,9 +166,14 @@ class CloseupView:
         target, chaser = self.tracks.target_name, self.tracks.chaser_name
         presets = [("target", target)]  # (what the preset does, its name)
         if self.chaser is not None:
-            presets = [("both", f"{target} + {chaser}"), *presets, ("follow", f"follow {chaser}")]
+            presets = [("both", f"{target} + {chaser}" + (" + arm" if self.arm is not None else "")), *presets, ("follow", f"follow {chaser}")]
         if self.arm is not None:
-            presets.insert(0, ("arm", "arm"))
+            presets.insert(1 if self.chaser is not None else 0, ("arm", "arm"))
+        tr = self.tracks
+        fixed = [p for p in (tr.tether_anchor, tr.arm_base, *tr.targets.values()) if p is not None]
+        #: the station's centre of mass and its marked points (anchor, arm base, targets): always in the frame
+        self.station_points = np.vstack([np.zeros((1, 3)), *[np.atleast_2d(p) for p in fixed]])
+        self.legend = self._legend()
         self._preset_of = {name: preset for preset, name in presets}
         self.camera_names = [name for _, name in presets]
         self.camera_name = None
@@ -159,6 +181,19 @@ class CloseupView:
         self.set_time(self._t)
 
     # --- building -------------------------------------------------------------------------
+
+    def _legend(self):
+        """What the close-up's marks mean, one line of those it draws."""
+        tr, marks = self.tracks, []
+        if self.chaser is not None:
+            marks.append(f"yellow ring: {tr.chaser_name}; blue trail: his path so far")
+        if self.ghost_path is not None:
+            marks.append("dashed: the linear (Clohessy-Wiltshire) prediction")
+        if tr.tether_anchor is not None:
+            marks.append("tether: green slack, orange to red taut (by tension), red stubs broken")
+        if tr.targets:
+            marks.append("green diamonds: " + ", ".join(tr.targets))
+        return ["close-up: " + "; ".join(marks)] if marks else []
 
     def _lit_mesh(self, mesh, parent):
         lit = LitMesh(mesh, parent)
@@ -177,7 +212,8 @@ class CloseupView:
         self._arm_colors = np.array(colors, dtype=np.float32)
         base = self.tracks.arm_base if self.tracks.arm_base is not None else self.tracks.arm[0, 0]
         top = min(station_model.TRUSS_TOP_X_M, base[0] - 0.5)
-        pedestal = station_model.box((top, base[1] - 1.2, base[2] - 1.2), (base[0], base[1] + 1.2, base[2] + 1.2), ARM_BASE)
+        half = PEDESTAL_HALF_M
+        pedestal = station_model.box((top, base[1] - half, base[2] - half), (base[0], base[1] + half, base[2] + half), ARM_BASE)
         self._lit_mesh(pedestal, root)
         return self._lit_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm[0])[:2], self._arm_colors), root)
 
@@ -347,16 +383,42 @@ class CloseupView:
         preset = self._preset_of[self.camera_name]
         if preset == "follow":
             self.camera.center = tuple(tr.chaser_position(t).astype(np.float32))
-        elif preset == "arm":
-            center, radius = framing_sphere(tr.at(tr.arm, t), tr.chaser_position(t), 0.5 * ARM_VIEW_M)
-            if not (np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4) and np.allclose(self.camera.center, center)):
-                self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=2.0 * radius)
-        elif preset == "both":
-            center, radius = enclosing_sphere(STATION_VIEW_RADIUS_M, tr.chaser_position(t))
-            if not np.isclose(self.camera.scale_factor, 2.0 * radius, rtol=1e-4):  # one view update for both
-                self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=2.0 * radius)
+        elif preset in ("arm", "both"):
+            # "both": the story so far (his path, the arm) and the station's marked points, at least
+            # STORY_VIEW_M across; "arm": the arm and him, at least ARM_VIEW_M across
+            subjects = [] if preset == "arm" else [self.station_points]
+            if tr.arm is not None:
+                subjects.append(tr.at(tr.arm, t))
+            if tr.chaser is not None:  # his figure and ring, about him; his path so far
+                subjects.append(tr.chaser_position(t) + RING_DIAMETER_M * np.vstack([np.eye(3), -np.eye(3)]))
+                if preset == "both":
+                    subjects.append(tr.history(tr.chaser[:, :3], t)[::TRAIL_STRIDE])
+            center, distance = self._fit(np.vstack(subjects), least_m=ARM_VIEW_M if preset == "arm" else STORY_VIEW_M)
+            scale = 2.0 * distance * np.tan(np.radians(FOV_DEG) / 2.0)
+            if not (np.isclose(self.camera.scale_factor, scale, rtol=1e-4) and np.allclose(self.camera.center, center)):
+                self.camera.set_state(center=tuple(center.astype(np.float32)), scale_factor=scale)
         self._reach_far_things()
         self.scale_bar.update(self._pixels_per_metre())
+
+    def _fit(self, points, least_m=0.0, margin=FRAME_MARGIN):
+        """Centre (m) and eye distance (m) that show every point of ``points`` (K, 3) whole, seen
+        from the camera's present direction (the user's turn is kept), and at least ``least_m`` across.
+
+        A point ``u`` to the side of the centre and ``d`` nearer the eye shows inside a half-angle
+        ``a`` when ``u <= (D - d) tan a``: the distance is the largest ``u / tan a + d`` over the
+        points, each side of the panel with its own angle (vispy's fov spans the shorter side).
+        """
+        right, up, back = (self.camera.transform.map(axis)[:3] for axis in ([1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]))
+        right, up, back = (v / np.linalg.norm(v) for v in (right, up, back))
+        xyz = np.asarray(points, dtype=float) @ np.column_stack([right, up, back])
+        mid = 0.5 * (xyz.min(axis=0) + xyz.max(axis=0))
+        width, height = (max(float(n), 1.0) for n in self.viewbox.size)
+        tan_short = np.tan(np.radians(FOV_DEG) / 2.0)
+        tan_x, tan_y = tan_short * max(width / height, 1.0), tan_short * max(height / width, 1.0)
+        rel = xyz - mid
+        need = np.maximum(np.abs(rel[:, 0]) * margin / tan_x, np.abs(rel[:, 1]) * margin / tan_y) + rel[:, 2]
+        distance = max(float(need.max()), 0.5 * least_m / tan_short, 1.0)
+        return mid @ np.vstack([right, up, back]), distance
 
     def _reach_far_things(self):
         """Push the far clipping plane out to the station and the chaser, however far apart.
@@ -379,11 +441,20 @@ class CloseupView:
         return pixels_per_unit(self.camera, self.viewbox.size[1], point, least_distance=1e-3)
 
     def _update_lights(self):
-        """Light from over the viewer's left shoulder, whatever the camera does."""
-        light_dir = self.camera.transform.map([0.6, -0.7, -1.0, 0.0])[:3]
+        """Sunlight from the Sun's direction in the target's LVLH frame, or (a result without the
+        target's orbit) from over the viewer's left shoulder; in the Earth's shadow, ambient light only."""
         view_dir = self.camera.transform.map([0.0, 0.0, -1.0, 0.0])[:3]
+        light_dir, light = self.camera.transform.map([0.6, -0.7, -1.0, 0.0])[:3], lighting.Light()
+        state = self.tracks.target_state
+        if state is not None:
+            r, v = (self.tracks.at(state, self._t)[k : k + 3] for k in (0, 3))
+            sun = sun_direction(self.tracks.epoch_utc, self._t)
+            light_dir = -(lvlh_basis(r, v) @ sun)
+            self.eclipsed = in_earth_shadow(r, sun)
+            if self.eclipsed:
+                light = ECLIPSE_LIGHT
         for lit in self._lit:
-            lit.light(light_dir, view_dir)
+            lit.light(light_dir, view_dir, light)
 
     # --- heads-up display ------------------------------------------------------------------
 
@@ -444,23 +515,3 @@ def broken_stubs(anchor, astronaut):
     reel_end = anchor + STUB_LENGTH_M * (0.6 * away + droop)
     suit_end = astronaut + STUB_LENGTH_M * (-0.6 * away + droop)
     return np.array([anchor, reel_end, astronaut, suit_end])
-
-
-def enclosing_sphere(station_radius_m, point):
-    """Smallest sphere (centre, radius m) holding the station's sphere about the origin and ``point``."""
-    if point is None:
-        return np.zeros(3), station_radius_m
-    r = float(np.linalg.norm(point))
-    if r <= station_radius_m:
-        return np.zeros(3), station_radius_m
-    radius = 0.5 * (r + station_radius_m)
-    return point / r * (radius - station_radius_m), radius * 1.05
-
-
-def framing_sphere(points, extra_point, least_radius_m, margin=1.1):
-    """Sphere (centre, radius m) about ``points`` (K, 3) and ``extra_point`` (or None): the arm and him together."""
-    points = np.asarray(points, dtype=float)
-    if extra_point is not None:
-        points = np.vstack([points, extra_point])
-    center = 0.5 * (points.min(axis=0) + points.max(axis=0))
-    return center, max(least_radius_m, margin * float(np.linalg.norm(points - center, axis=1).max()))

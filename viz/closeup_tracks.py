@@ -27,6 +27,14 @@ class Tracks:
         #: the chaser's and the target's names, for labels (the target: the LVLH origin, the body in orbit)
         self.chaser_name = _first_name(result, "chaser")
         self.target_name = _first_name(result, "orbit") or "target"
+        self.epoch_utc = result.epoch_utc
+        target = _first_name(result, "orbit")
+        #: the target's GCRS state (N, 6), for the Sun's direction in its LVLH frame; None if it has none
+        self.target_state = (
+            np.asarray(result.trajectories[target].data, dtype=float)[:, :6]
+            if target is not None and result.trajectories[target].frame in ("gcrs", "eci")
+            else None
+        )
         self.chaser = self._lvlh(result, "chaser", 6)
         self.chaser_reference = self._lvlh(result, "chaser_reference", 3)
         self.arm = self._lvlh(result, "arm", None)

@@ -33,6 +33,9 @@ GROUND_LIFT_M = 8.0e3
 COAST_RESOLUTION = "l"
 COAST_COLOR = (255, 255, 215)
 COAST_OPACITY = 200  # of 255, before the halving blends it further
+#: Lakes rounder than this are drawn; GSHHG's river-lakes (the Amazon, the Lena, the Ob, the Congo ...)
+#: are thin strips below 0.03, the great lakes (Superior 0.08, the Caspian 0.16) well above.
+RIVER_ROUNDNESS = 0.05
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,10 +87,14 @@ def coastlines_lon_lat(resolution=COAST_RESOLUTION):
     """Coastlines as polylines, each an (n, 2) array of (lon, lat) in degrees.
 
     Edges that GSHHG adds to close polygons cut at the antimeridian, and
-    Antarctica's closure through the pole, are left out (the rings are split there).
+    Antarctica's closure through the pole, are left out (the rings are split there). So are
+    GSHHG's river-lakes, the great rivers stored as thin lake polygons (level 2): at this scale
+    the Amazon would be a bright line across the forest.
     """
     lines = []
-    for _, lon, lat in read_polygons(resolution, levels=(1, 2, 5)):
+    for level, lon, lat in read_polygons(resolution, levels=(1, 2, 5)):
+        if level == 2 and roundness(lon, lat) < RIVER_ROUNDNESS:
+            continue
         ring = np.column_stack([lon, lat])
         nxt = np.roll(ring, -1, axis=0)
         cut = ((np.abs(ring[:, 0]) > 179.99) & (np.abs(nxt[:, 0]) > 179.99)) | (ring[:, 1] < -89.9) | (nxt[:, 1] < -89.9)
@@ -96,18 +103,63 @@ def coastlines_lon_lat(resolution=COAST_RESOLUTION):
     return lines
 
 
+def roundness(lon_deg, lat_deg):
+    """Isoperimetric quotient 4 pi area / perimeter^2 of a ring (1 a circle, near 0 a thin strip),
+    on a local plane (longitudes shrunk by the cosine of the mean latitude)."""
+    x = np.radians(lon_deg) * np.cos(np.radians(np.mean(lat_deg)))
+    y = np.radians(lat_deg)
+    area = 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    perimeter = np.hypot(x - np.roll(x, -1), y - np.roll(y, -1)).sum()
+    return float(4.0 * np.pi * area / perimeter**2) if perimeter > 0.0 else 0.0
+
+
+#: How bright the night side is (of the day side), and the width of the twilight band: the sine
+#: of the Sun's elevation over which night turns to day (0.1: about 6 deg, civil twilight).
+NIGHT_BRIGHTNESS = 0.16
+TWILIGHT_SINE = 0.1
+
+
+def sunlight_filter():
+    """A vispy filter that darkens a mesh's night side: each fragment scaled by day or night
+    from the Sun's elevation over it (``sun`` the unit direction, in the mesh's frame; ``up``
+    the vertex buffer of the way up at each drawn vertex, set by the mesh's owner)."""
+    from vispy.visuals.filters import Filter
+    from vispy.visuals.shaders import Function, Varying
+
+    vfunc = Function("void pass_up() { $v_up = $up; }")
+    ffunc = Function(
+        """
+        void apply_sunlight() {
+            float day = smoothstep(-$twilight, $twilight, dot(normalize($v_up), $sun));
+            gl_FragColor.rgb *= mix($night, 1.0, day);
+        }
+        """
+    )
+    up = Varying("v_up", "vec3")
+    vfunc["v_up"], ffunc["v_up"] = up, up
+    ffunc["night"], ffunc["twilight"] = NIGHT_BRIGHTNESS, TWILIGHT_SINE
+    ffunc["sun"] = (1.0, 0.0, 0.0)
+    return Filter(vcode=vfunc, vhook="pre", fcode=ffunc)
+
+
 class Earth:
-    """The textured ellipsoid under ``parent`` (an ITRS node); ``seen_from(distance)`` picks its texture."""
+    """The textured ellipsoid under ``parent`` (an ITRS node); ``seen_from(distance)`` picks its
+    texture, ``light_from(sun_itrs)`` puts its night side away from the Sun."""
 
     def __init__(self, parent):
         from vispy import scene
-        from vispy.gloo import Texture2D
+        from vispy.gloo import Texture2D, VertexBuffer
         from vispy.visuals.filters import TextureFilter
 
         vertices, faces, texcoords = ellipsoid_mesh()
         self.mesh = scene.visuals.Mesh(vertices=vertices.astype(np.float32), faces=faces, color=(1, 1, 1, 1), parent=parent)
         self._filter = TextureFilter(earth_texture(), texcoords.astype(np.float32))
         self.mesh.attach(self._filter)
+        self._sunlight = sunlight_filter()
+        self.mesh.attach(self._sunlight)
+        # the way up at each drawn vertex (the mesh is drawn face by face, as the texture filter draws it)
+        up = (vertices / np.linalg.norm(vertices, axis=1, keepdims=True))[faces].reshape(-1, 3)
+        self._sunlight.vshader["up"] = VertexBuffer(up.astype(np.float32))
         # both linear: smooth close up; the close one is uploaded only when first wanted
         self._textures = {False: Texture2D(earth_texture(), interpolation="linear")}
         self._close = None
@@ -129,6 +181,12 @@ class Earth:
             self._textures[close] = Texture2D(close_texture(), interpolation="linear")
         self._filter.fshader["u_texture"] = self._textures[close]
         self._close = close
+
+    def light_from(self, sun_itrs):
+        """Light the Earth from the unit direction ``sun_itrs`` (Earth-fixed), or all over (None)."""
+        self._sunlight.fshader["night"] = NIGHT_BRIGHTNESS if sun_itrs is not None else 1.0
+        if sun_itrs is not None:
+            self._sunlight.fshader["sun"] = tuple(float(c) for c in sun_itrs)
 
     @property
     def close(self):

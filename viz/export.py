@@ -5,7 +5,8 @@ yuv420p, so the size must be even); GIF and PNG through Pillow. A GIF has 256
 colours: its palette holds the viewer's own marker and line colours (a small red
 target or orange capsule would otherwise be mapped to the nearest Earth colour)
 and the first frame's; its frame delays, whole centiseconds in the format, add up
-to the duration asked for. The file is written under a temporary name beside the
+to the duration asked for. Frames map to the palette without dithering: dithered oceans
+shimmer from frame to frame and cost the compression of every frame. The file is written under a temporary name beside the
 target and renamed into place, so a failed export leaves nothing half-written.
 """
 
@@ -20,14 +21,18 @@ from orbital.io.run_dirs import umask_mode
 FORMATS = (".mp4", ".gif", ".png")
 
 
-def frame_times(t0_s, t1_s, fps, duration_s):
-    """Simulation times of the ``round(duration_s * fps)`` frames spread over ``[t0_s, t1_s]``."""
+def frame_times(t0_s, t1_s, fps, duration_s, clock=None):
+    """Simulation times of the ``round(duration_s * fps)`` frames spread over ``[t0_s, t1_s]``,
+    evenly in story progress (``clock``, a :class:`viz.pacing.StoryClock`; evenly in time without one)."""
     n = max(1, int(round(duration_s * fps)))
-    return np.linspace(t0_s, t1_s, n) if n > 1 else np.array([t0_s])
+    if n == 1:
+        return np.array([t0_s])
+    return np.linspace(t0_s, t1_s, n) if clock is None or clock.linear else clock.time(np.linspace(0.0, 1.0, n))
 
 
-def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None):
-    """Render ``result`` to ``path`` (.mp4/.gif: the whole span in ``duration_s``; .png: one frame at ``time_s``)."""
+def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None, pace="story"):
+    """Render ``result`` to ``path`` (.mp4/.gif: the whole span in ``duration_s``, paced by ``pace``
+    (:mod:`viz.pacing`); .png: one frame at ``time_s``)."""
     from viz.backend import use_offscreen
 
     use_offscreen()
@@ -41,7 +46,7 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None)
     viewer = None
     try:
         os.chmod(tmp_name, umask_mode(0o666))
-        viewer = Viewer(result, size=size, show=False)
+        viewer = Viewer(result, size=size, show=False, pace=pace)
         player = viewer.player
         if suffix == ".png":
             import imageio.v2 as imageio
@@ -50,7 +55,7 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None)
 
             imageio.imwrite(tmp_name, viewer.frame_at(still_time(result) if time_s is None else time_s)[..., :3], format="PNG")
         else:
-            times = frame_times(player.t0_s, player.t1_s, fps, duration_s)
+            times = frame_times(player.t0_s, player.t1_s, fps, duration_s, player.clock)
             player.warp = (player.t1_s - player.t0_s) / max(duration_s, 1e-9)
             frames = (viewer.frame_at(t, 1.0 / fps)[..., :3] for t in times)
             _write_movie(tmp_name, suffix, frames, fps)
@@ -121,13 +126,13 @@ def _write_gif(name, frames, fps):
     frames = iter(frames)
     first = Image.fromarray(next(frames))
     palette = _gif_palette(np.asarray(first))
-    shown = first.quantize(palette=palette)
+    shown = _to_palette(first, palette)
     with open(name, "wb") as fp:
         header, _ = GifImagePlugin.getheader(shown, info={"loop": 0})
         fp.write(b"".join(header))
         waiting = _GifFrame(shown, (0, 0), 0.0, gif_end_cs(1, fps))
         for number, frame in enumerate(frames, start=2):
-            image = Image.fromarray(frame).quantize(palette=palette)
+            image = _to_palette(Image.fromarray(frame), palette)
             box = _changed_box(shown, image)
             if box is None:  # the same picture: the frame waiting is shown longer
                 waiting.end_cs = gif_end_cs(number, fps)
@@ -137,6 +142,13 @@ def _write_gif(name, frames, fps):
             shown = image
         waiting.write(fp)
         fp.write(b";")  # the GIF trailer
+
+
+def _to_palette(image, palette):
+    """``image`` on ``palette``, each pixel its nearest colour (no dithering)."""
+    from PIL import Image
+
+    return image.quantize(palette=palette, dither=Image.Dither.NONE)
 
 
 def _changed_box(before, after):

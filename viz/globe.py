@@ -2,15 +2,23 @@
 
 import numpy as np
 
+from orbital.earth.constants import OMEGA_EARTH_RAD_S
 from viz.earth import Earth
 from viz.earth_rotation import R_EARTH, SCENE_UNIT_M, EarthRotation
 from viz.scale_bar import ScaleBar, eye_distance, pixels_per_unit
+from viz.sky import Sky, sun_direction
 
 #: Camera depth range: near = distance / sqrt(DEPTH_VALUE). The 16-bit depth buffer of offscreen
 #: rendering z-fights at vispy's 1e6; at 100 lines 8 km above the ground stay on top at every preset.
 DEPTH_VALUE = 1.0e2
 GLOBE_DISTANCE = 5.2 * R_EARTH
 FOLLOW_TILT_DEG = 25.0
+#: The whole-globe camera looks down on an orbit from this far (deg) off its plane, towards its normal.
+ORBIT_OPEN_DEG = 50.0
+#: Frames further apart than this (s of simulated time) are a time lapse.
+TIME_LAPSE_S = 6 * 3600.0
+#: Depth (scene units, 40 km) the far plane reaches past a followed point near the ground.
+GROUND_REACH = 0.04
 
 
 class GlobeView:
@@ -32,10 +40,12 @@ class GlobeView:
         self.ground = scene.Node(parent=viewbox.scene)
         self.ground.transform = scene.transforms.MatrixTransform()
         self.earth = Earth(self.ground)
+        self.epoch_utc = result.epoch_utc
         self.layers = [layer(self, result, name) for layer, name in globe_layers(result)]
         self.camera = scene.TurntableCamera(fov=35.0, up="+z")
         self.camera.depth_value = DEPTH_VALUE
         viewbox.camera = self.camera
+        self.sky = Sky(viewbox.scene, self.camera)
         close = [preset for layer in self.layers for preset in layer.cameras]
         globe = [("globe", GLOBE_DISTANCE, None)]
         close_first = bool(self.layers) and all(getattr(layer, "close_first", True) for layer in self.layers)
@@ -46,6 +56,8 @@ class GlobeView:
         # bottom right: the HUD's footer takes the canvas's bottom-left corner
         self.scale_bar = ScaleBar(viewbox, corner="right")
         self._base_angles = (0.0, 0.0)
+        self._zoomed_scale = None
+        self.time_lapse = False
         self._aim(t0)
 
     @property
@@ -54,20 +66,41 @@ class GlobeView:
 
     def set_time(self, t_s):
         """Turn the Earth and update every layer to ``t_s`` (s since epoch); follow the camera's target."""
-        self._t = float(t_s)
+        step_s, self._t = float(t_s) - self._t, float(t_s)
+        # a frame a quarter of a day or more after the last would strobe the turning Earth, its night
+        # side and what moves over it: a time lapse holds the Earth still, all in daylight
+        self.time_lapse = abs(step_s) > TIME_LAPSE_S
         matrix = np.eye(4)
         matrix[:3, :3] = self.rotation.gcrs_to_itrs(self._t)  # vispy maps row vectors: p_gcrs = p_itrs @ M
         self.ground.transform.matrix = matrix
+        self.sun = sun_direction(self.epoch_utc, self._t)
+        self.earth.light_from(None if self.time_lapse else matrix[:3, :3] @ self.sun)
         for layer in self.layers:
             layer.set_time(self._t)
-        _, _, target = self.presets[self._preset]
+        _, distance, target = self.presets[self._preset]
+        if self.time_lapse and target is None:  # the eye turns with the Earth: it stands still
+            self.camera.azimuth = (self.camera.azimuth + np.degrees(OMEGA_EARTH_RAD_S * step_s)) % 360.0
+        if callable(distance):  # a camera that comes down with what it follows
+            self._zoom_to(distance(self._t))
         if target is not None:
             self._follow(np.asarray(target(self._t), dtype=float))
         self.earth.seen_from(eye_distance(self.camera))
+        self.sky.update()
         # a length means something at a followed point near the ground, not across the whole globe
         self.scale_bar.visible = target is not None
         if target is not None:
             self.scale_bar.update(self.pixels_per_metre())
+
+    def _zoom_to(self, distance):
+        """Put the eye ``distance`` (scene units) from the centre, times the user's own zoom since
+        the last frame; the far plane reaches the ground well behind what is followed."""
+        user_zoom = self.camera.scale_factor / self._zoomed_scale if self._zoomed_scale else 1.0
+        scale = distance * 2.0 * np.tan(np.radians(self.camera.fov) / 2.0) * user_zoom
+        depth_value = max(DEPTH_VALUE, ((distance * user_zoom + GROUND_REACH) / (distance * user_zoom)) ** 2)
+        if not np.isclose(self.camera.depth_value, depth_value, rtol=0.2):
+            self.camera.depth_value = depth_value
+        self.camera.set_state(scale_factor=scale)
+        self._zoomed_scale = scale
 
     def pixels_per_metre(self):
         """Screen pixels per metre at the camera's centre (the followed point)."""
@@ -94,14 +127,22 @@ class GlobeView:
     def _aim(self, t_s):
         """Put the camera at its preset distance, looking down on the target (or the first layer's)."""
         _, distance, target = self.presets[self._preset]
+        distance = distance(t_s) if callable(distance) else distance
         # the distance follows the scale factor, and so do the near and far planes (depth precision)
         self.camera.scale_factor = distance * 2.0 * np.tan(np.radians(self.camera.fov) / 2.0)
+        self.camera.depth_value = DEPTH_VALUE
+        self._zoomed_scale = None
         focus = target or next((p[2] for p in self.presets if p[2] is not None), None)
         centre = np.zeros(3) if target is None else np.asarray(target(t_s), dtype=float)
         self.camera.center = tuple(centre)
         if focus is not None:
             tilt = 0.0 if target is None else FOLLOW_TILT_DEG
-            self.camera.azimuth, self.camera.elevation = self._base_angles = view_angles(focus(t_s), tilt)
+            direction = np.asarray(focus(t_s), dtype=float)
+            normal = next((layer.normal for layer in self.layers if hasattr(layer, "normal")), None)
+            if target is None and normal is not None:  # the whole globe: the orbit seen open, not edge-on
+                up = np.radians(ORBIT_OPEN_DEG)
+                direction = np.cos(up) * direction / np.linalg.norm(direction) + np.sin(up) * normal(t_s)
+            self.camera.azimuth, self.camera.elevation = self._base_angles = view_angles(direction, tilt)
 
     def hud_items(self, t_s):
         items = {}

@@ -13,12 +13,15 @@ landing points, swaths) hang under ``globe.ground``; orbits under ``globe.inerti
 import numpy as np
 
 from orbital.earth.constants import OMEGA_EARTH_RAD_S
-from orbital.earth.frames import itrs_to_geodetic
+from orbital.earth.frames import geodetic_to_itrs, itrs_to_geodetic
 from viz.earth import GROUND_LIFT_M, ground_points
 from viz.earth_rotation import to_scene
+from viz.sky import in_earth_shadow
 from viz.sampling import between, interpolate, names_of, table, upto
 
 STATION_COLOR = (0.35, 0.9, 1.0, 1.0)
+#: A body in the Earth's shadow: its marker dark, ringed in white.
+ECLIPSE_COLOR = (0.1, 0.2, 0.3, 1.0)
 TRACK_COLOR = (0.35, 0.9, 1.0, 0.6)
 CAPSULE_COLOR = (1.0, 0.55, 0.1, 1.0)
 LAND_COLOR = (0.3, 0.95, 0.35, 1.0)
@@ -30,6 +33,12 @@ AFTER_COLOR = (0.3, 0.8, 1.0, 1.0)
 TICK_COLOR = (1.0, 1.0, 1.0, 1.0)
 #: Height (m) of a footprint's target marker above the landing points (it stays in front of them).
 TARGET_LIFT_M = 3.0e3
+#: The capsule camera's distance (scene units) from the capsule: this much at the ground, plus
+#: DESCENT_ZOOM per km of altitude, at most DESCENT_FAR: 0.8 km across at touchdown.
+DESCENT_NEAR, DESCENT_ZOOM, DESCENT_FAR = 0.0012, 0.006, 2.5
+MISS_COLOR = (1.0, 0.2, 0.2, 0.9)
+#: Mean Earth radius (km) for distances along the ground (IUGG R1).
+MEAN_EARTH_RADIUS_KM = 6371.0088
 #: Descent phases (orbital.dynamics.entry_dynamics.PHASE_NAMES order), their colours and the colours' names.
 PHASES = (
     ("coast", (0.75, 0.75, 0.75, 1.0), "grey"),
@@ -41,6 +50,8 @@ PHASES = (
     ("main chute", (0.3, 1.0, 0.4, 1.0), "green"),
     ("landed", (1.0, 1.0, 1.0, 1.0), "white"),
 )
+#: Phase code (the last of PHASES) of a capsule on the ground: it weighs 1 g there, as under the canopy.
+LANDED = len(PHASES) - 1
 #: A decay window can last months, its track then covering the whole latitude band (drawn as
 #: two parallels): the track is drawn thin within SWATH_FAINT_S of the nominal time, bold with
 #: time ticks within SWATH_BOLD_S (as the Aerospace Corporation's reentry maps draw a window of hours).
@@ -70,7 +81,8 @@ def _set_points(markers, points, color, size=9, symbol="disc", edge_width=1.0, e
 def _line(parent, color, width=2.0):
     from vispy import scene
 
-    line = scene.visuals.Line(np.zeros((2, 3), np.float32), color=color, width=width, method="gl", antialias=False, parent=parent)
+    # smooth (GL_LINE_SMOOTH): the software rasteriser blends their edges, where no multisampling is offered
+    line = scene.visuals.Line(np.zeros((2, 3), np.float32), color=color, width=width, method="gl", antialias=True, parent=parent)
     line.set_gl_state("translucent", depth_test=True)
     return line
 
@@ -101,6 +113,23 @@ def _swept_angle_rad(positions):
 def _ground_speed_m_s(r, v):
     """Speed relative to the turning Earth (m/s) from GCRS r, v."""
     return float(np.linalg.norm(v - np.cross([0.0, 0.0, OMEGA_EARTH_RAD_S], r)))
+
+
+def ground_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
+    """Great-circle distance (km) on the mean sphere between two points (haversine)."""
+    lat1, lon1, lat2, lon2 = np.radians([lat1_deg, lon1_deg, lat2_deg, lon2_deg])
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return float(2.0 * MEAN_EARTH_RADIUS_KM * np.arcsin(np.sqrt(min(h, 1.0))))
+
+
+def great_circle(lat1_deg, lon1_deg, lat2_deg, lon2_deg, n=64):
+    """Latitudes and longitudes (deg) of ``n`` points along the great circle between two points."""
+    a, b = (geodetic_to_itrs(np.array([lat]), np.array([lon]), 0.0)[0] for lat, lon in ((lat1_deg, lon1_deg), (lat2_deg, lon2_deg)))
+    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+    angle = np.arccos(np.clip(a @ b, -1.0, 1.0))
+    s = np.linspace(0.0, 1.0, n)[:, None]
+    points = a * np.sin((1 - s) * angle) + b * np.sin(s * angle) if angle > 1e-9 else np.repeat(a[None], n, 0)
+    return np.degrees(np.arctan2(points[:, 2], np.hypot(points[:, 0], points[:, 1]))), np.degrees(np.arctan2(points[:, 1], points[:, 0]))
 
 
 def _clock(seconds):
@@ -138,6 +167,12 @@ class OrbitLayer:
     def position(self, t_s):
         return to_scene(interpolate(self.t, self.state[:, :3], t_s))
 
+    def normal(self, t_s):
+        """The orbit's unit normal (GCRS) at ``t_s``: the whole-globe camera looks partly along it."""
+        state = interpolate(self.t, self.state, t_s)
+        h = np.cross(state[:3], state[3:])
+        return h / np.linalg.norm(h)
+
     def trail_start(self, t_s):
         """When the body was one revolution (2 pi about the Earth's centre) back from ``t_s``; the
         run's start before its first revolution."""
@@ -152,13 +187,22 @@ class OrbitLayer:
         itrs = self.globe.rotation.itrs_positions(times, past)
         lat, lon = _geocentric_lat_lon(itrs)
         self.track.set_data(ground_points(lat, lon).astype(np.float32))
-        _set_points(self.marker, self.position(t_s), self.color, size=11)
+        dark = self.in_shadow(t_s)
+        _set_points(self.marker, self.position(t_s), ECLIPSE_COLOR if dark else self.color, size=11, edge_color=(1, 1, 1, 0.8) if dark else (0, 0, 0, 0.8))
+
+    def in_shadow(self, t_s):
+        """True while the body is in the Earth's shadow."""
+        return in_earth_shadow(interpolate(self.t, self.state[:, :3], t_s), self.globe.sun)
 
     def hud_items(self, t_s):
         state = interpolate(self.t, self.state, t_s)
         altitude_km = float(itrs_to_geodetic(self.globe.rotation.gcrs_to_itrs(t_s) @ state[:3])[2]) / 1e3
         prefix = "" if self.rank == 0 else f"{self.name} "
-        return {f"{prefix}altitude": f"{altitude_km:.1f} km", f"{prefix}speed": f"{np.linalg.norm(state[3:]) / 1e3:.3f} km/s"}
+        return {
+            f"{prefix}altitude": f"{altitude_km:.1f} km",
+            f"{prefix}speed": f"{np.linalg.norm(state[3:]) / 1e3:.3f} km/s",
+            f"{prefix}sunlight": "in the Earth's shadow" if self.in_shadow(t_s) else "in sunlight",
+        }
 
 
 def _geocentric_lat_lon(itrs):
@@ -188,27 +232,49 @@ class DescentLayer:
         codes = np.zeros(len(self.t), int) if self.loads is None else np.clip(self.loads[:, 2].astype(int), 0, len(PHASES) - 1)
         self.colors = np.array([PHASES[c][1] for c in codes], dtype=np.float32)
         self.codes = codes
-        ghost = _line(globe.ground, (1.0, 1.0, 1.0, 0.25), width=1.0)
-        ghost.set_data(self.path.astype(np.float32))
+        self.geo = geo
+        # the path is drawn over one revolution back and ahead: older passes would cross the view as stray lines
+        self.swept_rad = _swept_angle_rad(self.state[:, :3])
+        self.ghost = _line(globe.ground, (1.0, 1.0, 1.0, 0.25), width=1.0)
         self.flown = _line(globe.ground, CAPSULE_COLOR, width=3.0)
         self.flown.set_gl_state("translucent", depth_test=True, depth_func="lequal")  # wins on the ghost it lies on
-        self.flown.order = ghost.order + 1
+        self.flown.order = self.ghost.order + 1
         self.marker = _markers(globe.ground)
-        self.cameras = [("capsule", 2.5, self.position)]
+        self.target = _planned_landing(result)
+        if self.target is not None:  # the planned landing point, and the miss once down
+            target_point = ground_points([self.target[0]], [self.target[1]], GROUND_LIFT_M + TARGET_LIFT_M)
+            marker = _markers(globe.ground)
+            _set_points(marker, target_point, TARGET_COLOR, 14, "diamond", edge_width=1.5, edge_color=(1, 1, 1, 1))
+            self.miss_line = _line(globe.ground, MISS_COLOR, width=2.0)
+            self.miss_line.set_data(ground_points(*great_circle(geo[-1, 0], geo[-1, 1], *self.target)).astype(np.float32))
+            self.miss_km = ground_distance_km(geo[-1, 0], geo[-1, 1], *self.target)
+        self.cameras = [("capsule", self.camera_distance, self.position)]
         used = sorted(set(codes.tolist()))
         keys = dict.fromkeys(f"{PHASES[c][2]} {PHASES[c][0]}" for c in used)
-        self.legend = ["descent: " + ", ".join(keys) + "; faint white: still to fly"]
+        self.legend = ["descent: " + ", ".join(keys) + "; faint white: still to fly"] + (
+            ["red diamond: the planned landing point; red line: the miss"] if self.target is not None else []
+        )
+
+    def camera_distance(self, t_s):
+        """The capsule camera's distance (scene units): coming down with the capsule to 0.8 km across at touchdown."""
+        alt_km = max(float(np.interp(t_s, self.t, self.alt_m)) / 1e3, 0.0)
+        return min(DESCENT_NEAR + DESCENT_ZOOM * alt_km, DESCENT_FAR)
 
     def position(self, t_s):
         itrs = interpolate(self.t, self.path, t_s)
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ itrs
 
     def set_time(self, t_s):
-        n = int(np.searchsorted(self.t, t_s, side="right"))
-        pos = upto(self.t, self.path, t_s)
-        colors = np.vstack([self.colors[:n], self.colors[max(n - 1, 0)][None, :]])
+        turned_rad = np.interp(t_s, self.t, self.swept_rad)
+        start, ahead = (float(np.interp(turned_rad + k * 2.0 * np.pi, self.swept_rad, self.t)) for k in (-1, 1))
+        i0, n = (int(np.searchsorted(self.t, t, side="right")) for t in (start, t_s))
+        pos = np.vstack([interpolate(self.t, self.path, start)[None], upto(self.t, self.path, t_s)[i0:]])
+        colors = np.vstack([self.colors[max(i0 - 1, 0)][None], self.colors[i0:n], self.colors[max(n - 1, 0)][None, :]])
         self.flown.set_data(pos.astype(np.float32), color=colors)
+        self.ghost.set_data(between(self.t, self.path, t_s, ahead).astype(np.float32))
         _set_points(self.marker, pos[-1], CAPSULE_COLOR, size=11)
+        if self.target is not None:
+            self.miss_line.visible = t_s >= self.t[-1]
 
     def hud_items(self, t_s):
         state = interpolate(self.t, self.state, t_s)
@@ -217,9 +283,26 @@ class DescentLayer:
             "speed": f"{_ground_speed_m_s(state[:3], state[3:]):.0f} m/s (ground)",
         }
         if self.loads is not None:
-            items["g-load"] = f"{np.interp(t_s, self.t, self.loads[:, 0]):.2f} g"
-            items["phase"] = PHASES[self.codes[min(int(np.searchsorted(self.t, t_s, side='right')) - 1, len(self.t) - 1)]][0]
+            code = self.codes[min(int(np.searchsorted(self.t, t_s, side='right')) - 1, len(self.t) - 1)]
+            # the runs write no load once down; standing on the ground, he feels his weight again
+            g = 1.0 if code == LANDED else np.interp(t_s, self.t, self.loads[:, 0])
+            items["g-load"] = f"{g:.2f} g"
+            items["phase"] = PHASES[code][0]
+        if self.target is not None:
+            if t_s >= self.t[-1]:
+                items["planned landing"] = f"missed by {self.miss_km:.0f} km" if self.miss_km >= 1.0 else "on target"
+            else:
+                lat, lon = (float(np.interp(t_s, self.t, self.geo[:, k])) for k in (0, 1))
+                items["planned landing"] = f"{ground_distance_km(lat, lon, *self.target):.0f} km away"
         return items
+
+
+def _planned_landing(result):
+    """``(lat_deg, lon_deg)`` of the planned landing point (``scene["target_wgs84"]``), or None."""
+    target = (result.scene or {}).get("target_wgs84")
+    if not target or target.get("lat_deg") is None:
+        return None
+    return float(target["lat_deg"]), float(target["lon_deg"])
 
 
 class FootprintLayer:
@@ -402,7 +485,8 @@ class DecaySwathLayer:
         return self.globe.rotation.gcrs_to_itrs(t_s).T @ self.nominal_point
 
     def set_time(self, t_s):
-        inside = self.t[0] <= t_s <= self.t[-1]
+        # in a time lapse the point under the object would leap round the Earth from frame to frame
+        inside = self.t[0] <= t_s <= self.t[-1] and not self.globe.time_lapse
         self.marker.visible = inside
         if inside:
             _set_points(self.marker, interpolate(self.t, self.points, t_s), (1, 1, 1, 1), 11)
@@ -421,7 +505,7 @@ class DecaySwathLayer:
         values = dict(zip(columns, to_km * np.atleast_1d(interpolate(self.grid_t, np.asarray(self.heights.data, float), t_s))))
         if values.get("perigee", 1.0) > 0.0 or self.geodetic is None:
             # an orbit: its mean, perigee and apogee heights mean something
-            items["altitude"] = " / ".join(f"{c} {v / 1e3:.0f}" for c, v in values.items()) + " km"
+            items["altitude"] = " / ".join(f"{c} {v:.0f}" for c, v in values.items()) + " km"
         else:
             # the plunge: the osculating perigee is under ground, so the height of the object itself
             alt_m = interpolate(self.grid_t, np.asarray(self.geodetic.data, float)[:, 2], t_s)

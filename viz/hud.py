@@ -1,8 +1,11 @@
 """The heads-up display: scenario, time, warp, the views' readouts, flashing events, key help."""
 
+import math
+import re
 from datetime import datetime, timedelta
 
 from viz.overlay_text import OverlayText, line_width_px, wrap
+from viz.timeline import TIMELINE_PX
 
 KEYS_HELP = (
     "space  pause / play\n"
@@ -10,7 +13,8 @@ KEYS_HELP = (
     "<- / ->  step back / forward\n"
     "r  restart\n"
     "c  cycle camera\n"
-    "h  show / hide this help"
+    "h  show / hide this help\n"
+    "bottom bar  click / drag to jump"
 )
 #: Wall seconds an event message stays up (fading over the last half).
 FLASH_S = 3.0
@@ -25,6 +29,13 @@ FLASH_WIDE_PX = 800
 #: where there is no room beside it.
 FLASH_TOP_PX = MARGIN_PX + 30
 FOOTER_FONT_PT = 8
+#: Events this close together in play (wall seconds) flash together, one line each.
+TOGETHER_WALL_S = 0.3
+#: Part of a panel's height, about its middle, that a flash keeps clear of: the followed subject.
+SUBJECT_BAND = 0.3
+#: A number with decimals, and three of them in brackets followed by a unit (a vector).
+_NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+")
+_VECTOR = re.compile(r"[\[(]\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*[\])]\s*(\S+)(?:\s+LVLH)?")
 
 
 def format_elapsed(t_s):
@@ -38,9 +49,15 @@ def format_elapsed(t_s):
     return f"T{sign}{head}{hours} h {minutes:02d} min {seconds:02d} s"
 
 
+def format_utc(moment):
+    """``2026-11-25 10:00:05 UTC``, rounded to the second as :func:`format_elapsed` rounds."""
+    return (moment + timedelta(microseconds=500_000)).replace(microsecond=0).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def format_warp(warp):
-    """``1,000,000`` and ``500,000`` alike (thousands separators); ``2.5`` below 10."""
-    return f"{warp:,.0f}" if warp >= 10 else f"{warp:g}"
+    """``1,000,000`` and ``500,000`` alike (thousands separators); ``2.5``, ``0.78`` below 10
+    (two figures: the story's pace changes the warp from frame to frame)."""
+    return f"{warp:,.0f}" if warp >= 10 else f"{warp:.2g}"
 
 
 class Hud:
@@ -59,6 +76,8 @@ class Hud:
         #: (index, count): events flash at the top centre of this one of ``count`` side-by-side panels
         self.flash_panel = flash_panel
         self.help.visible = False
+        #: ``() -> [(left, top, width, height)]`` px of other overlays the flash keeps clear of (the live plots)
+        self.keep_clear = list
         self._flash_left_s = 0.0
         self._last_t = None
         self._place()
@@ -68,26 +87,43 @@ class Hud:
         width, height = self.canvas.size
         self.status.pos = (MARGIN_PX, MARGIN_PX)
         self.help.pos = (width - MARGIN_PX, MARGIN_PX)
-        self.footer.pos = (MARGIN_PX, height - MARGIN_PX)
+        self.footer.pos = (MARGIN_PX, height - MARGIN_PX - TIMELINE_PX)  # over the timeline
         self._footer_unwrapped = None  # a new width: wrap the footer again at the next update
         self._place_flash()
 
     def _place_flash(self):
-        """Centre the flash on its panel; where the status block is in the way, beside it
-        (if there is room) or under it."""
+        """Put the flash on its panel where it covers nothing else: centred at the top, beside the
+        status block or under it, or at the bottom above the footer; never over the help or the
+        middle of the panel (where the followed subject is). The first place that is clear wins,
+        else the one it overlaps least."""
         width, height = self.canvas.size
         left, right = self._flash_span_px()
-        flash_w, _ = self.flash_text.size
+        flash_w, flash_h = self.flash_text.size
         status_w, status_h = self.status.size
-        x, y = 0.5 * (left + right), FLASH_TOP_PX
-        if x - flash_w / 2 < MARGIN_PX + status_w and y < MARGIN_PX + status_h:
-            beside = MARGIN_PX + status_w + MARGIN_PX
-            if beside + flash_w <= right:
-                x = max(x, beside + flash_w / 2)
-            else:
-                y = MARGIN_PX + status_h + 4
+        help_w, help_h = self.help.size if self.help.visible else (0, 0)
+        footer_w, footer_h = self.footer.size
+        keep_out = [
+            (MARGIN_PX, MARGIN_PX, status_w, status_h),
+            (width - MARGIN_PX - help_w, MARGIN_PX, help_w, help_h),
+            (MARGIN_PX, height - MARGIN_PX - footer_h, footer_w, footer_h),
+            (left, height * (0.5 - SUBJECT_BAND / 2), right - left, height * SUBJECT_BAND),
+            *self.keep_clear(),
+        ]
+        centre = 0.5 * (left + right)
+        beside = max(centre, MARGIN_PX + status_w + MARGIN_PX + flash_w / 2)
+        places = [
+            (centre, FLASH_TOP_PX),
+            (min(beside, right - flash_w / 2), FLASH_TOP_PX),
+            (centre, MARGIN_PX + max(status_h, help_h) + 4),
+            (centre, height - MARGIN_PX - footer_h - 4 - flash_h),
+        ]
+
+        def overlap(place):
+            x, y = place[0] - flash_w / 2, place[1]
+            return sum(max(0.0, min(x + flash_w, bx + bw) - max(x, bx)) * max(0.0, min(y + flash_h, by + bh) - max(y, by)) for bx, by, bw, bh in keep_out)
+
         self.flash_text.bounds = (width, height)
-        self.flash_text.pos = (x, y)
+        self.flash_text.pos = min(places, key=overlap)
 
     def _flash_span_px(self):
         """Left and right edges (px) of the flash's panel, inside the margins."""
@@ -114,8 +150,11 @@ class Hud:
             if crossed:
                 left, right = self._flash_span_px()
                 self.flash_text.font_size = FLASH_FONT_PT if right - left >= FLASH_WIDE_PX - 2 * MARGIN_PX else FLASH_SMALL_FONT_PT
-                set_text(self.flash_text, flash_message(crossed[-1], self._flash_width_px(), self.flash_text.font_size))
-                self._flash_left_s = FLASH_S - (t_s - crossed[-1].time_s) / warp + wall_dt_s
+                newest = crossed[-1].time_s
+                # events close together in play flash together, the earliest first (at most three)
+                together = [e for e in self.result.events if newest - TOGETHER_WALL_S * warp <= e.time_s <= newest][-3:]
+                set_text(self.flash_text, "\n".join(flash_message(e, self._flash_width_px(), self.flash_text.font_size) for e in together))
+                self._flash_left_s = FLASH_S - (t_s - newest) / warp + wall_dt_s
         elif self._last_t is not None and t_s < self._last_t:
             self._flash_left_s = 0.0
         self._last_t = t_s
@@ -123,13 +162,17 @@ class Hud:
         self.flash_text.visible = self._flash_left_s > 0.0
         if self.flash_text.visible:  # a new colour redraws the text's image
             self.flash_text.color = FLASH_COLOR + (min(1.0, 2.0 * self._flash_left_s / FLASH_S),)
-        clock = (self.epoch + timedelta(seconds=float(t_s))).strftime("%Y-%m-%d %H:%M:%S UTC")
+        clock = format_utc(self.epoch + timedelta(seconds=float(t_s)))
         lines = [
             f"{self.result.scenario_name}  ({self.result.kind})",
             f"{clock}   {format_elapsed(t_s)}",
             f"warp x{format_warp(warp)}" + ("   PAUSED" if paused else ""),
         ]
         lines += [f"{name}: {value}" for name, value in items.items()]
+        done = [e for e in self.result.events if e.time_s <= t_s]
+        if done and not self.flash_text.visible:  # what happened last stays said (a failed rescue, a touchdown)
+            last = f"last event ({format_elapsed(done[-1].time_s)}): {headline(done[-1])}"
+            lines.append(wrap(last, 0.45 * self.canvas.size[0], 10))
         set_text(self.status, "\n".join(lines))
         footer = (self.legend + "\n" if self.legend else "") + f"camera: {camera}   (h: keys)"
         if footer != self._footer_unwrapped:  # wrapping measures every word: only when it changes
@@ -139,13 +182,31 @@ class Hud:
             self._place_flash()
 
 
-def flash_message(event, width_px, font_size_pt=FLASH_FONT_PT):
-    """``"tether taut: 26.000 m from the anchor"`` (the event's kind, unless its message has
-    a heading of its own); wider than ``width_px``, split after the colon, and lines still
-    too wide wrapped between words."""
+def round_figures(number, figures=3):
+    """``26.0`` -> ``"26"``, ``0.24134`` -> ``"0.241"``, ``385.67`` -> ``"386"``: at most ``figures``
+    significant figures past the whole number, no trailing zeros."""
+    if number == 0 or not math.isfinite(number):
+        return f"{number:g}"
+    decimals = max(0, figures - 1 - math.floor(math.log10(abs(number))))
+    text = f"{number:.{decimals}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
+def headline(event):
+    """An event in words: ``"tether taut: 26 m from the anchor"`` (the event's kind, unless its
+    message has a heading of its own), numbers to three figures, a vector as its length
+    (``"delta-v (0.241, -0.186, 0.456) m/s LVLH"`` -> ``"delta-v 0.55 m/s"``)."""
     words = event.kind.replace("_", " ")
-    message = event.message.strip()
-    text = f"{words}: {message}" if message and ":" not in message and not message.lower().startswith(words.lower()) else (message or words)
+    message = _VECTOR.sub(lambda m: f"{round_figures(math.hypot(*(float(m.group(k)) for k in (1, 2, 3))))} {m.group(4)}", event.message.strip())
+    message = _NUMBER.sub(lambda m: round_figures(float(m.group(0))), message)
+    return f"{words}: {message}" if message and ":" not in message and not message.lower().startswith(words.lower()) else (message or words)
+
+
+def flash_message(event, width_px, font_size_pt=FLASH_FONT_PT):
+    """The :func:`headline` of ``event``; wider than ``width_px``, split after the colon, and
+    lines still too wide wrapped between words."""
+    text = headline(event)
     if line_width_px(text, font_size_pt, bold=True) <= width_px:
         return text
     head, sep, tail = text.partition(": ")

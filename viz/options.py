@@ -33,6 +33,14 @@ def check_fps(fps):
     return fps
 
 
+def check_pace(pace):
+    from viz.pacing import PACES
+
+    if pace not in PACES:
+        raise OptionError(f"--pace {pace!r}: expected {' or '.join(PACES)}")
+    return pace
+
+
 def check_duration(duration_s):
     if not 0.0 < duration_s <= 3600.0:
         raise OptionError(f"--duration {duration_s:g}: expected a video length in seconds, above 0 and at most 3600")
@@ -41,6 +49,8 @@ def check_duration(duration_s):
 
 #: Words ``--time`` takes for the ends of the played span.
 SPAN_ENDS = ("start", "end")
+#: ``issim run`` prints event times to 0.1 s: a printed time is within half of that of the event.
+PRINTED_EVENT_TIME_S = 0.1
 
 
 def parse_time(text):
@@ -58,15 +68,17 @@ def parse_time(text):
 
 def check_time_in_span(text, t_s, span_s, span_words):
     """``--time`` in the played span ``(t0_s, t1_s)``, returned in seconds (``start``/``end`` its
-    ends; a time within the message's rounding of an end is that end); the message gives
-    the span in s, rounded outwards to the ms, and in d/h/min."""
+    ends; a time within the rounding of the event table, 0.05 s, of an end is that end, so any
+    time the table prints is taken); the message gives the span in s, rounded outwards to the
+    ms, and in d/h/min."""
     from viz.hud import format_elapsed
 
     t0_s, t1_s = span_s
     if t_s in SPAN_ENDS:
         return t0_s if t_s == "start" else t1_s
     low, high = math.floor(t0_s * 1e3) / 1e3, math.ceil(t1_s * 1e3) / 1e3
-    if not low <= t_s <= high:
+    slack_s = 0.5 * PRINTED_EVENT_TIME_S
+    if not low - slack_s <= t_s <= high + slack_s:
         raise OptionError(
             f"--time {text!r}: expected a time {span_words}, between {_seconds(low)} s ({format_elapsed(t0_s)}) "
             f"and {_seconds(high)} s ({format_elapsed(t1_s)}) after the epoch, or start or end"

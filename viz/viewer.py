@@ -9,20 +9,30 @@ import time
 
 from viz.hud import Hud
 from viz.player import Player
+from viz.plots import LivePlots
+from viz.timeline import Timeline
 from viz.registry import time_span, views_for
 
 BACKGROUND = (0.0, 0.0, 0.02, 1.0)
 TICK_S = 1.0 / 60.0
+#: Samples per pixel of a window's multisampling (anti-aliased edges of meshes and lines).
+WINDOW_SAMPLES = 4
 
 
 class Viewer:
     """Views of ``result`` on one canvas, driven by a :class:`viz.player.Player`."""
 
-    def __init__(self, result, size=(1280, 720), show=False, warp=None, view_classes=None):
+    def __init__(self, result, size=(1280, 720), show=False, warp=None, view_classes=None, pace="story"):
+        """``pace``: ``story`` (slow near events, fast through coasts) or ``linear`` (:mod:`viz.pacing`)."""
         from vispy import scene
 
+        from viz.pacing import StoryClock
+
         self.result = result
-        self.canvas = scene.SceneCanvas(size=size, show=show, bgcolor=BACKGROUND, keys=None, title=f"issim: {result.scenario_name}")
+        # a window multisamples (glfw offers it); offscreen EGL has no multisampled surface, and
+        # the lines smooth their own edges there
+        config = dict(samples=WINDOW_SAMPLES) if show else None
+        self.canvas = scene.SceneCanvas(size=size, show=show, bgcolor=BACKGROUND, keys=None, title=f"issim: {result.scenario_name}", config=config)
         grid = self.canvas.central_widget.add_grid(spacing=2)
         self.views, self.viewboxes = [], []
         for column, cls in enumerate(view_classes or views_for(result)):
@@ -33,10 +43,13 @@ class Viewer:
         # are sized from the panel's pixels (vispy gives a 10 x 10 px placeholder until then)
         grid._update_child_widget_dim()
         t0, t1 = time_span(result)
-        self.player = Player(t0, t1, warp)
+        self.player = Player(t0, t1, warp, StoryClock(t0, t1, [e.time_s for e in result.events], pace))
         legend = [line for view in self.views for line in getattr(view, "legend", [])]
         # events flash over the rightmost panel: the close-up's (tether, push, capture) when there is one
         self.hud = Hud(self.canvas, result, legend, flash_panel=(len(self.views) - 1, len(self.views)))
+        self.timeline = Timeline(self.canvas, t0, t1, [e.time_s for e in result.events], self.scrub)
+        self.plots = LivePlots(self.canvas, result, t0, t1)
+        self.hud.keep_clear = self.plots.boxes
         self._camera_view = 0
         self.camera_of = [view.camera_names[0] for view in self.views]
         self._wall = None
@@ -53,7 +66,14 @@ class Viewer:
             for name, value in view.hud_items(self.player.t_s).items():
                 items[name if name not in items else f"{name} ({view_label(view)})"] = value
         cameras = ", ".join(self.camera_of)
-        self.hud.update(self.player.t_s, wall_dt_s, self.player.warp, self.player.paused, items, cameras)
+        self.hud.update(self.player.t_s, wall_dt_s, self.player.effective_warp, self.player.paused, items, cameras)
+        self.timeline.update(self.player.t_s)
+        self.plots.update(self.player.t_s)
+
+    def scrub(self, t_s):
+        """Jump to ``t_s`` (a click or drag on the timeline) and redraw."""
+        self.show_time(t_s)
+        self.canvas.update()
 
     def frame_at(self, t_s, wall_dt_s=0.0):
         """Render the frame at ``t_s``: an (H, W, 4) uint8 RGBA image."""
@@ -87,8 +107,7 @@ class Viewer:
         self.canvas.update()
 
     def on_key(self, event):
-        key = event.key.name if event.key is not None else ""
-        text = event.text or ""
+        key, text = key_name(event), event.text or ""
         player = self.player
         if key == "Space":
             player.toggle_pause()
@@ -134,6 +153,13 @@ class Viewer:
         self.canvas.show()
         app.run()
         timer.stop()
+
+
+def key_name(event):
+    """The key of a key event by one name whatever the backend: glfw delivers the keys from
+    space to ``~`` as their character (``Key(' ')``, ``Key('R')``), Qt by name (``Key('Space')``)."""
+    name = event.key.name if event.key is not None else ""
+    return "Space" if name == " " else name.upper() if len(name) == 1 else name
 
 
 def view_label(view):

@@ -1,0 +1,108 @@
+"""Sunlight and sky of the globe: the Sun's direction, the Earth's shadow, stars and the atmosphere's limb.
+
+The Sun's direction is the Astronomical Almanac's low-precision formula (about 0.01 deg from
+1950 to 2050, far below what a terminator drawn on a 3 deg mesh shows), in the mean equator
+and equinox of date, taken as GCRS (precession since J2000 turns it by at most 0.4 deg
+within the formula's years). The shadow is a cylinder of the Earth's radius behind it.
+The stars are a fixed random field (no catalogue ships offline), drawn behind everything.
+"""
+
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from viz.earth_rotation import R_EARTH
+
+#: Julian date of the Unix epoch, and of J2000.0.
+JD_UNIX, JD_J2000 = 2440587.5, 2451545.0
+STAR_COUNT = 1500
+STAR_SEED = 20261125
+#: The limb's height (scene units, 60 km) and colour.
+LIMB_HEIGHT = 0.06
+LIMB_COLOR = (0.45, 0.7, 1.0, 0.55)
+
+
+def julian_date(epoch_utc, t_s=0.0):
+    """Julian date (UTC, as the formula wants it to 1 min) of ``t_s`` seconds after ``epoch_utc``."""
+    moment = datetime.fromisoformat(str(epoch_utc).replace("Z", "")) + timedelta(seconds=float(t_s))
+    return JD_UNIX + (moment - datetime(1970, 1, 1)).total_seconds() / 86400.0
+
+
+def sun_direction(epoch_utc, t_s=0.0):
+    """Unit vector (GCRS) from the Earth to the Sun at ``t_s`` seconds after ``epoch_utc``.
+
+    Astronomical Almanac, "Low precision formulas for the Sun" (section C): mean longitude
+    L = 280.460 + 0.9856474 n, mean anomaly g = 357.528 + 0.9856003 n (deg, n days from J2000),
+    ecliptic longitude L + 1.915 sin g + 0.020 sin 2g, obliquity 23.439 - 0.0000004 n.
+    """
+    n = julian_date(epoch_utc, t_s) - JD_J2000
+    g = np.radians(357.528 + 0.9856003 * n)
+    longitude = np.radians(280.460 + 0.9856474 * n + 1.915 * np.sin(g) + 0.020 * np.sin(2.0 * g))
+    obliquity = np.radians(23.439 - 0.0000004 * n)
+    return np.array([np.cos(longitude), np.cos(obliquity) * np.sin(longitude), np.sin(obliquity) * np.sin(longitude)])
+
+
+def in_earth_shadow(r_m, sun, radius_m=R_EARTH * 1e6):
+    """True if the point ``r_m`` (GCRS, m) is in the Earth's shadow (a cylinder behind it) of the Sun at ``sun``."""
+    r = np.asarray(r_m, dtype=float)
+    along = float(r @ sun)
+    return along < 0.0 and float(np.linalg.norm(r - along * sun)) < radius_m
+
+
+def star_field(count=STAR_COUNT, seed=STAR_SEED):
+    """Unit directions (count, 3) and RGBA colours (count, 4) of a fixed random star field, most of them faint."""
+    rng = np.random.default_rng(seed)
+    directions = rng.normal(size=(count, 3))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    brightness = 0.25 + 0.75 * rng.random(count) ** 4
+    tint = 1.0 - 0.15 * rng.random((count, 1)) * np.array([[1.0, 0.5, 0.0]])
+    colors = np.column_stack([brightness[:, None] * tint, np.ones(count)])
+    return directions, colors.astype(np.float32)
+
+
+class Sky:
+    """Stars round the eye and the atmosphere's limb round the Earth, under a GCRS ``parent``
+    node of a view with a perspective ``camera``; ``update()`` each frame, after the camera moves."""
+
+    def __init__(self, parent, camera):
+        from vispy import scene
+
+        self.camera = camera
+        directions, colors = star_field()
+        self._directions = directions
+        self.stars = scene.visuals.Markers(parent=parent)
+        self.stars.set_data(directions.astype(np.float32), face_color=colors, edge_width=0.0, size=np.where(colors[:, 0] > 0.7, 2.5, 1.5))
+        self.stars.set_gl_state("translucent", depth_test=False, depth_mask=False)
+        self.stars.order = -20  # first: the Earth and everything else cover them
+        self.stars.transform = scene.transforms.STTransform()
+        self.limb = scene.visuals.Line(np.zeros((2, 3), np.float32), color=LIMB_COLOR, width=3.0, parent=parent)
+        self.limb.set_gl_state("translucent", depth_test=False)
+        self.limb.order = -5  # over the Earth's edge, under tracks and markers
+
+    def update(self):
+        from viz.scale_bar import eye_position
+
+        eye = eye_position(self.camera)
+        distance = max(float(np.linalg.norm(eye - np.asarray(self.camera.center, float))), 1e-6)
+        # between the near and far planes (distance / k .. distance * k, k = sqrt(depth_value))
+        radius = distance * min(3.0, 0.5 * np.sqrt(self.camera.depth_value))
+        self.stars.transform.scale = (radius, radius, radius)  # then moved to the eye: always as far
+        self.stars.transform.translate = tuple(eye)
+        self.limb.set_data(limb_circle(eye, R_EARTH + LIMB_HEIGHT).astype(np.float32))
+
+
+def limb_circle(eye, radius, count=180):
+    """Points (count + 1, 3) of the circle where lines from ``eye`` graze a sphere of ``radius``
+    about the origin (the Earth's silhouette seen from the eye); a point at the origin inside it."""
+    eye = np.asarray(eye, dtype=float)
+    d = float(np.linalg.norm(eye))
+    if d <= radius * 1.0001:
+        return np.zeros((2, 3))
+    u = eye / d
+    helper = np.array([0.0, 0.0, 1.0]) if abs(u[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    a = np.cross(u, helper)
+    a /= np.linalg.norm(a)
+    b = np.cross(u, a)
+    angle = np.linspace(0.0, 2.0 * np.pi, count + 1)[:, None]
+    rho = radius * np.sqrt(1.0 - (radius / d) ** 2)
+    return (radius**2 / d) * u + rho * (np.cos(angle) * a + np.sin(angle) * b)
