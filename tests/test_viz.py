@@ -632,7 +632,7 @@ def test_live_plots_are_the_hints_series_and_their_cursor_moves_with_the_clock()
     taut = next(e.time_s for e in result.events if e.kind == "tether_taut")
     speed = SeriesPlot("speed", "Speed", "km/s", (Curve("astronaut", ("vx", "vy", "vz"), "norm"),), from_event="tether_taut")
     made_up = dataclasses.replace(result, display=DisplayHints(roles=result.display.roles, plots=(speed,)))
-    viewer = Viewer(made_up, size=(1280, 720))
+    viewer = Viewer(made_up, size=(960, 540))
     plots, player = viewer.plots, viewer.player
     [series] = plots.series
     first = result.time_s[np.searchsorted(result.time_s, taut)]  # the first sample from the event on
