@@ -41,8 +41,9 @@ ROOMS: dict[str, tuple[int, tuple[str, ...]]] = {
     "io": (7, ("orbital.io",)),
     # static figures of a Result (issim plot): they read the Result and its display hints (the
     # contracts) and draw coastlines from the Earth room; the CLI calls them and writes the files
-    # through io, so they need no room above the Earth's and must not know the kinds
-    "figures": (7, ("orbital.figures",)),
+    # through io, so they need no room above the Earth's and must not know the kinds; their
+    # series' data (plot_data, no matplotlib) is shared with the viewer's live plots
+    "figures": (7, ("orbital.figures", "orbital.plot_data")),
     # the public API (orbital/__init__.py) and the runner it calls sit above io; so do sweeps
     # (they load scenarios through io, run them through the runner, claim a run directory)
     "api": (8, ("orbital.runners", "orbital.sweeps")),
@@ -78,6 +79,7 @@ VIZ_MAY_IMPORT: dict[str, str] = {
     "orbital.earth.constants": "the Earth's radius and rotation rate place the globe and turn it",
     "orbital.earth.frames": "GCRS->ITRS for the globe's turn, geodetic<->ITRS for drawing ground points",
     "orbital.earth.landmask": "the GSHHG coastline polygons drawn on the globe",
+    "orbital.plot_data": "the live plots draw the kind's SeriesPlot hints, evaluated and converted as issim plot does",
 }
 
 

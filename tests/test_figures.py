@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orbital.figures import break_at_antimeridian, curve_values, figures, time_axis_unit
+from orbital.figures import break_at_antimeridian, figures, time_axis_unit
 from orbital.kind_contract import Curve, DisplayHints, MapPlot, SeriesPlot
 from orbital.kinds import KINDS, kind_spec
+from orbital.plot_data import curve_values
 from orbital.result import Event, Result, Table, Trajectory
 from viz_helpers import bundled_result, circular_orbit_gcrs
 

@@ -619,17 +619,63 @@ def test_the_timeline_cursor_follows_the_clock_and_a_click_on_the_bar_jumps_ther
     assert not away.handled and player.t_s == pytest.approx(timeline.time_at(0.25 * width))
 
 
-def test_live_plots_follow_the_roles_and_their_cursor_moves_with_the_clock():
+def test_live_plots_are_the_hints_series_and_their_cursor_moves_with_the_clock():
+    """A result whose hints declare one made-up SeriesPlot gets exactly that plot, over its events' span,
+    in its unit; its cursor and readout follow the clock; a canvas under 960 px has no room for it."""
+    import dataclasses
+
+    from orbital.kind_contract import Curve, DisplayHints, SeriesPlot
+    from viz.plots import CURSOR_COLOR, IDLE_CURSOR_COLOR, LINE_COLORS
     from viz.viewer import Viewer
 
-    viewer = Viewer(bundled_result("soyuz_nominal"), size=(960, 540))
+    result = bundled_result("gordon_tethered")
+    taut = next(e.time_s for e in result.events if e.kind == "tether_taut")
+    speed = SeriesPlot("speed", "Speed", "km/s", (Curve("astronaut", ("vx", "vy", "vz"), "norm"),), from_event="tether_taut")
+    made_up = dataclasses.replace(result, display=DisplayHints(roles=result.display.roles, plots=(speed,)))
+    viewer = Viewer(made_up, size=(960, 540))
     plots, player = viewer.plots, viewer.player
-    assert [label for label, *_ in plots.series] == ["altitude", "g-load"]  # a descent's, from its roles
-    viewer.frame_at(player.t0_s)
-    start = plots.cursor_x()
-    viewer.frame_at(0.5 * (player.t0_s + player.t1_s))
-    left, _, width, _ = plots.boxes()[0]
-    assert plots.cursor_x() == pytest.approx(left + 0.5 * width, abs=0.5) and plots.cursor_x() > start
-    assert plots._parts[1]["text"].text.startswith("g-load: ")
-    small = _viewer(bundled_result("gordon_tethered"))  # 480 px wide: no room, no plots
-    assert [label for label, *_ in small.plots.series] == ["distance", "tether tension"] and not small.plots.boxes()
+    [series] = plots.series
+    first = result.time_s[np.searchsorted(result.time_s, taut)]  # the first sample from the event on
+    assert (series.label, series.unit, series.t0_s, series.t1_s) == ("speed", "km/s", first, player.t1_s)
+    t = 0.5 * (first + player.t1_s)
+    viewer.frame_at(t)
+    left, top, width, height = plots.boxes()[0]
+    assert plots.cursor_x() == pytest.approx(left + 0.5 * width, abs=0.5)
+    v = np.array([np.interp(t, result.time_s, result.trajectory("astronaut").column(c)) for c in ("vx", "vy", "vz")])
+    text = plots._parts[0]["text"].text
+    assert text == series.text_at(t) and text.startswith("speed: ") and text.endswith(" km/s")
+    assert series.value_at(t)[1] == pytest.approx(np.linalg.norm(v) / 1e3, rel=1e-3)
+    image = viewer.frame_at(t)
+    assert near_colour(image, (plots.cursor_x(), top + 0.5 * height), CURSOR_COLOR)
+    viewer.frame_at(0.5 * taut)  # before the plot's span: the cursor waits, dimmed, at its left edge
+    assert plots.cursor_x() == pytest.approx(left) and tuple(np.ravel(plots._parts[0]["cursor"].color)) == pytest.approx(IDLE_CURSOR_COLOR)
+    assert len(plots._parts[0]["lines"]) == 1 and tuple(np.ravel(plots._parts[0]["lines"][0].color)) == pytest.approx(LINE_COLORS[0])
+    small = _viewer(made_up)  # 480 px wide: no room, no plots
+    assert [s.label for s in small.plots.series] == ["speed"] and not small.plots.boxes()
+
+
+#: A bundled run of each family -> the live plots its kind's hints give it (the first two not flat)
+LIVE_PLOTS = {
+    "soyuz_nominal": ["altitude", "g load"],
+    "iss_breakup": ["altitude", "g load"],
+    "gordon_tethered": ["separation", "tension"],
+    "arm_rescue": ["joint rates", "tip speed"],
+    "soyuz_no_burn": ["heights"],
+    "help_arrives": ["range", "relative speed"],
+    "iss_orbit": ["altitude"],
+    "let_it_fall": [],  # its series are cases drawn as dots: left out
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(LIVE_PLOTS))
+def test_every_family_gets_the_live_plots_its_hints_declare(name):
+    from viz.plots import plot_series
+    from viz.registry import time_span
+
+    result = bundled_result(name)
+    series = plot_series(result, *time_span(result))
+    assert [s.label for s in series] == LIVE_PLOTS[name]
+    for s in series:
+        t = 0.5 * (s.t0_s + s.t1_s)
+        assert s.text_at(t).startswith(f"{s.label}") and s.text_at(t).endswith(f" {s.unit}")

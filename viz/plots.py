@@ -1,55 +1,82 @@
-"""Live plots: small graphs in the canvas's top-right corner, over the played span, each with a
-cursor at the moment shown and its value, synced to the player's clock.
+"""Live plots: small graphs in the canvas's top-right corner, each with a cursor at the moment
+shown and its value, synced to the player's clock.
 
-Which quantities are plotted comes from the result's display hints (the roles of its trajectories,
-:data:`PLOTS`), never from its kind: a descent's altitude and g-load, a chaser's distance from
-the target and the tether's tension, a decaying orbit's perigee height.
+Which plots are drawn is what the result's display hints declare (``Result.display.plots``, the
+kind's :class:`~orbital.kind_contract.SeriesPlot` figures, evaluated and converted to their units as
+``issim plot`` does), never its kind: the first :data:`MOST_PLOTS` whose data are not flat over the
+played span, each over its own span (from its ``from_event`` to its ``to_event``, or where active).
+Plots of cases drawn as dots (``dots``: each row a case, not a moment) are left out.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
+from orbital.plot_data import series_curves, series_plots
 from viz.hud import round_figures
 from viz.overlay_text import OverlayText
-from viz.sampling import names_of
 
-#: role -> (label, unit, values (N,) from the trajectory's data (N, k) and columns), in the order shown
-#: (heights come in m or km, by their unit)
-PLOTS = {
-    "descent_geodetic": ("altitude", "km", lambda data, columns: data[:, 2] / 1e3),
-    "descent_loads": ("g-load", "g", lambda data, columns: data[:, 0]),
-    "chaser": ("distance", "m", lambda data, columns: np.linalg.norm(data[:, :3], axis=1)),
-    "tension": ("tether tension", "N", lambda data, columns: data[:, 0]),
-    "heights": ("perigee", "km", lambda data, columns: data[:, list(columns).index("perigee") if "perigee" in columns else 0]),
-}
 MOST_PLOTS = 2
 #: Narrower canvases (px) have no room for plots beside the HUD and the flash: they are hidden.
 LEAST_CANVAS_W_PX = 960
 PLOT_W_PX, PLOT_H_PX, GAP_PX, MARGIN_PX = 220.0, 56.0, 22.0, 12.0
 #: Samples of a plotted line at most (a longer series is thinned evenly).
 MOST_POINTS = 600
-LINE_COLOR = (0.35, 0.9, 1.0, 0.95)
+#: The curves' colours, in the plot's order (cycled).
+LINE_COLORS = ((0.35, 0.9, 1.0, 0.95), (1.0, 0.55, 0.75, 0.95), (0.6, 1.0, 0.45, 0.95), (0.75, 0.65, 1.0, 0.95))
 FRAME_COLOR = (1.0, 1.0, 1.0, 0.3)
 CURSOR_COLOR = (1.0, 0.85, 0.2, 1.0)
+#: The cursor outside the plot's span, held at its edge.
+IDLE_CURSOR_COLOR = (1.0, 0.85, 0.2, 0.35)
 FILL_COLOR = (0.0, 0.0, 0.05, 0.55)
+#: A value below this share of its plot's largest is rounding, shown as 0.
+ROUNDING = 1e-9
+
+
+@dataclass(frozen=True)
+class LiveSeries:
+    """One live plot: its label and display unit, its time span, and its curves ``(label, t_s, values)``;
+    ``peers``: its curves are alike (each joint's rate), so its readout names the largest, not the first."""
+
+    label: str
+    unit: str
+    t0_s: float
+    t1_s: float
+    curves: tuple
+    peers: bool = False
+
+    def value_at(self, t_s):
+        """``(curve label, value)`` at ``t_s`` (held at the ends) of the plot's first curve, or of its
+        curve largest in magnitude there for ``peers`` (a value below :data:`ROUNDING` of the plot's largest is 0)."""
+        values = [(label, float(np.interp(t_s, t, v))) for label, t, v in self.curves]
+        label, value = max(values, key=lambda lv: abs(lv[1])) if self.peers else values[0]
+        largest = max(float(np.max(np.abs(v))) for _, _, v in self.curves)
+        return label, value if abs(value) > ROUNDING * largest else 0.0
+
+    def text_at(self, t_s):
+        """``"g load: 3.2 g"``; ``"heights, apogee: 412 km"`` for a plot of several curves."""
+        label, value = self.value_at(t_s)
+        name = f"{self.label}, {label}" if len(self.curves) > 1 and label else self.label
+        return f"{name}: {round_figures(value)} {self.unit}"
 
 
 def plot_series(result, t0_s, t1_s):
-    """``[(label, unit, t_s (N,), values (N,))]`` the result's roles call for, within ``[t0_s, t1_s]``
-    (at most :data:`MOST_PLOTS`; series with fewer than two finite samples there, or constant, are left out)."""
-    t = np.asarray(result.time_s, dtype=float)
+    """The :class:`LiveSeries` of the result's series hints within ``[t0_s, t1_s]`` (at most
+    :data:`MOST_PLOTS`; curves with fewer than two finite samples there are left out, and plots
+    whose curves are all constant)."""
     series = []
-    for role, (label, unit, values_of) in PLOTS.items():
-        for name in names_of(result, role)[:1]:
-            trajectory = result.trajectories[name]
-            data = np.asarray(trajectory.data, dtype=float)
-            if data.ndim != 2 or len(data) != len(t) or (role == "chaser" and trajectory.frame != "lvlh"):
-                continue
-            values = np.asarray(values_of(data, trajectory.columns), dtype=float)
-            if role == "heights" and trajectory.units and trajectory.units[0] == "m":  # heights in m or km
-                values = values / 1e3
+    for plot in series_plots(result):
+        if plot.dots:
+            continue
+        curves = []
+        for curve, t, values in series_curves(result, plot):
             keep = np.isfinite(values) & (t >= t0_s) & (t <= t1_s)
-            if np.count_nonzero(keep) >= 2 and np.ptp(values[keep]) > 0.0:  # a flat line says nothing
-                series.append((label, unit, t[keep], values[keep]))
+            if np.count_nonzero(keep) >= 2:
+                curves.append((curve.label, t[keep], values[keep]))
+        if curves and any(np.ptp(values) > 0.0 for _, _, values in curves):  # a flat line says nothing
+            span = (min(float(t[0]) for _, t, _ in curves), max(float(t[-1]) for _, t, _ in curves))
+            peers = len(plot.curves) > 1 and all(curve.of == "rate" for curve in plot.curves)
+            series.append(LiveSeries(plot.name.replace("_", " "), plot.unit, *span, tuple(curves), peers))
     return series[:MOST_PLOTS]
 
 
@@ -57,10 +84,10 @@ class LivePlots:
     """The plots of ``result`` over ``canvas``'s top-right corner; ``update(t_s)`` moves the cursors."""
 
     def __init__(self, canvas, result, t0_s, t1_s):
-        self.canvas, self.t0_s, self.t1_s = canvas, float(t0_s), float(t1_s)
-        self.series = plot_series(result, self.t0_s, self.t1_s)
-        self._parts = [self._build(label) for label, _, _, _ in self.series]
-        self._t = self.t0_s
+        self.canvas = canvas
+        self.series = plot_series(result, float(t0_s), float(t1_s))
+        self._parts = [self._build(series) for series in self.series]
+        self._t = float(t0_s)
         canvas.events.resize.connect(lambda event: self._place())
         self._place()
 
@@ -72,14 +99,15 @@ class LivePlots:
         line.order = order
         return line
 
-    def _build(self, label):
+    def _build(self, series):
         from vispy import scene
 
         fill = scene.visuals.Rectangle(center=(0, 0), width=1, height=1, color=FILL_COLOR, parent=self.canvas.scene)
         fill.set_gl_state("translucent", depth_test=False)
         fill.order = 11
-        return {"fill": fill, "frame": self._line(FRAME_COLOR, 1.0), "line": self._line(LINE_COLOR), "cursor": self._line(CURSOR_COLOR, 2.0),
-                "text": OverlayText(self.canvas.scene, label, font_size=8, hang="above")}
+        lines = [self._line(LINE_COLORS[k % len(LINE_COLORS)]) for k in range(len(series.curves))]
+        return {"fill": fill, "frame": self._line(FRAME_COLOR, 1.0), "lines": lines, "cursor": self._line(CURSOR_COLOR, 2.0),
+                "text": OverlayText(self.canvas.scene, series.label, font_size=8, hang="above")}
 
     @property
     def shown(self):
@@ -94,38 +122,41 @@ class LivePlots:
         plot_w = min(PLOT_W_PX, 0.3 * width)
         return [(width - MARGIN_PX - plot_w, MARGIN_PX + GAP_PX + k * (PLOT_H_PX + GAP_PX), plot_w, PLOT_H_PX) for k in range(len(self.series))]
 
-    def _xy(self, box, t_s, values, low, high):
+    @staticmethod
+    def _xy(box, series, t_s, values, low, high):
         left, top, w, h = box
-        x = left + (np.asarray(t_s) - self.t0_s) / max(self.t1_s - self.t0_s, 1e-12) * w
+        x = left + (np.asarray(t_s) - series.t0_s) / max(series.t1_s - series.t0_s, 1e-12) * w
         y = top + h - (np.asarray(values) - low) / max(high - low, 1e-12) * h
         return x, y
 
     def _place(self):
         for part in self._parts:
-            for key in ("fill", "frame", "line", "cursor", "text"):
-                part[key].visible = self.shown
-        for (label, unit, t, values), part, box in zip(self.series, self._parts, self.boxes()):
+            for visual in (part["fill"], part["frame"], part["cursor"], part["text"], *part["lines"]):
+                visual.visible = self.shown
+        for series, part, box in zip(self.series, self._parts, self.boxes()):
             left, top, w, h = box
             part["fill"].center, part["fill"].width, part["fill"].height = (left + w / 2, top + h / 2), w, h
             part["frame"].set_data(np.array([[left, top], [left + w, top], [left + w, top + h], [left, top + h], [left, top]], np.float32))
-            step = max(1, len(t) // MOST_POINTS)
-            low, high = float(values.min()), float(values.max())
-            x, y = self._xy(box, t[::step], values[::step], low, high)
-            part["line"].set_data(np.column_stack([x, y]).astype(np.float32))
-            part["range"] = (low, high)
+            low = min(float(values.min()) for _, _, values in series.curves)
+            high = max(float(values.max()) for _, _, values in series.curves)
+            for (_, t, values), line in zip(series.curves, part["lines"]):
+                step = max(1, len(t) // MOST_POINTS)
+                x, y = self._xy(box, series, t[::step], values[::step], low, high)
+                line.set_data(np.column_stack([x, y]).astype(np.float32))
             part["text"].pos = (left, top - 1.0)
         self.update(self._t)
 
     def update(self, t_s):
-        """Put each cursor at ``t_s`` and write the value there beside the label."""
+        """Put each cursor at ``t_s`` (held at the plot's edge, dimmed, outside its span) and write
+        the value there beside the label."""
         self._t = float(t_s)
-        for (label, unit, t, values), part, box in zip(self.series, self._parts, self.boxes()):
+        for series, part, box in zip(self.series, self._parts, self.boxes()):
             left, top, w, h = box
-            x, _ = self._xy(box, self._t, 0.0, *part["range"])
+            x, _ = self._xy(box, series, self._t, 0.0, 0.0, 1.0)
+            inside = series.t0_s <= self._t <= series.t1_s
             x = float(np.clip(x, left, left + w))
-            part["cursor"].set_data(np.array([[x, top], [x, top + h]], np.float32))
-            value = float(np.interp(self._t, t, values))
-            text = f"{label}: {round_figures(value)} {unit}"
+            part["cursor"].set_data(np.array([[x, top], [x, top + h]], np.float32), color=CURSOR_COLOR if inside else IDLE_CURSOR_COLOR)
+            text = series.text_at(self._t)
             if part["text"].text != text:
                 part["text"].text = text
 

@@ -189,8 +189,8 @@ KIND = KindSpec(
     summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"soyuz": "descent", "soyuz_geodetic": "descent_geodetic", "soyuz_loads": "descent_loads"}, plots=(
         SeriesPlot("altitude", "Altitude", "km", (Curve("soyuz_geodetic", ("alt",)),), "separation", ("entry_interface", "parachute", "touchdown")),
-        SeriesPlot("speed", "Speed (inertial, GCRS)", "km/s", (Curve("soyuz", ("vx", "vy", "vz"), "norm"),), "separation", ("entry_interface", "parachute", "touchdown")),
         SeriesPlot("g_load", "Sensed load", "g", (Curve("soyuz_loads", ("sensed_g",)),), "entry_interface", ("peak_g", "parachute")),
+        SeriesPlot("speed", "Speed (inertial, GCRS)", "km/s", (Curve("soyuz", ("vx", "vy", "vz"), "norm"),), "separation", ("entry_interface", "parachute", "touchdown")),
         SeriesPlot("heat_flux", "Heat flux at the stagnation point", "kW/m2", (Curve("soyuz_loads", ("heat_flux",)),), "entry_interface", ("peak_g", "parachute")),
         MapPlot("ground_track", "Ground track of the descent", tracks=("soyuz_geodetic",), markers=("target_wgs84",)),
     )),
