@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orbital.plot_data import series_curves, series_plots
+from orbital.plot_data import PlotHintError, series_curves, series_plots
 from viz.hud import round_figures
 from viz.overlay_text import OverlayText
 
@@ -68,8 +68,12 @@ def plot_series(result, t0_s, t1_s):
     for plot in series_plots(result):
         if plot.dots:
             continue
+        try:
+            evaluated = series_curves(result, plot)
+        except PlotHintError:  # a run written by an older issim, its kind's hints naming what it lacks: not drawn
+            continue
         curves = []
-        for curve, t, values in series_curves(result, plot):
+        for curve, t, values in evaluated:
             keep = np.isfinite(values) & (t >= t0_s) & (t <= t1_s)
             if np.count_nonzero(keep) >= 2:
                 curves.append((curve.label, t[keep], values[keep]))
