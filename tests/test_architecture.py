@@ -79,6 +79,7 @@ VIZ_MAY_IMPORT: dict[str, str] = {
     "orbital.earth.constants": "the Earth's radius and rotation rate place the globe and turn it",
     "orbital.earth.frames": "GCRS->ITRS for the globe's turn, geodetic<->ITRS for drawing ground points",
     "orbital.earth.landmask": "the GSHHG coastline polygons drawn on the globe",
+    "orbital.earth.sun": "the Sun's direction lights the globe's day side and the close-up (one formula with the decay's air)",
     "orbital.plot_data": "the live plots draw the kind's SeriesPlot hints, evaluated and converted as issim plot does",
 }
 

@@ -7,14 +7,11 @@ within the formula's years). The shadow is a cylinder of the Earth's radius behi
 The stars are a fixed random field (no catalogue ships offline), drawn behind everything.
 """
 
-from datetime import datetime, timedelta
-
 import numpy as np
 
+from orbital.earth.sun import julian_date, sun_unit_vector
 from viz.earth_rotation import R_EARTH
 
-#: Julian date of the Unix epoch, and of J2000.0.
-JD_UNIX, JD_J2000 = 2440587.5, 2451545.0
 STAR_COUNT = 1500
 STAR_SEED = 20261125
 #: The limb's height (scene units, 60 km) and colour.
@@ -22,24 +19,10 @@ LIMB_HEIGHT = 0.06
 LIMB_COLOR = (0.45, 0.7, 1.0, 0.55)
 
 
-def julian_date(epoch_utc, t_s=0.0):
-    """Julian date (UTC, as the formula wants it to 1 min) of ``t_s`` seconds after ``epoch_utc``."""
-    moment = datetime.fromisoformat(str(epoch_utc).replace("Z", "")) + timedelta(seconds=float(t_s))
-    return JD_UNIX + (moment - datetime(1970, 1, 1)).total_seconds() / 86400.0
-
-
 def sun_direction(epoch_utc, t_s=0.0):
-    """Unit vector (GCRS) from the Earth to the Sun at ``t_s`` seconds after ``epoch_utc``.
-
-    Astronomical Almanac, "Low precision formulas for the Sun" (section C): mean longitude
-    L = 280.460 + 0.9856474 n, mean anomaly g = 357.528 + 0.9856003 n (deg, n days from J2000),
-    ecliptic longitude L + 1.915 sin g + 0.020 sin 2g, obliquity 23.439 - 0.0000004 n.
-    """
-    n = julian_date(epoch_utc, t_s) - JD_J2000
-    g = np.radians(357.528 + 0.9856003 * n)
-    longitude = np.radians(280.460 + 0.9856474 * n + 1.915 * np.sin(g) + 0.020 * np.sin(2.0 * g))
-    obliquity = np.radians(23.439 - 0.0000004 * n)
-    return np.array([np.cos(longitude), np.cos(obliquity) * np.sin(longitude), np.sin(obliquity) * np.sin(longitude)])
+    """Unit vector (GCRS) from the Earth to the Sun at ``t_s`` seconds after ``epoch_utc``
+    (:func:`orbital.earth.sun.sun_unit_vector`, the Astronomical Almanac's low-precision formula)."""
+    return sun_unit_vector(julian_date(epoch_utc) + float(t_s) / 86400.0)
 
 
 def in_earth_shadow(r_m, sun, radius_m=R_EARTH * 1e6):

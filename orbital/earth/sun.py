@@ -27,3 +27,9 @@ def sun_ra_dec_rad(jd):
     ra = np.arctan2(np.cos(obliquity) * np.sin(longitude), np.cos(longitude))
     dec = np.arcsin(np.sin(obliquity) * np.sin(longitude))
     return ra, dec
+
+
+def sun_unit_vector(jd):
+    """Unit vector(s) (..., 3) from the Earth to the Sun, mean equator and equinox of date, at Julian date(s) ``jd``."""
+    ra, dec = sun_ra_dec_rad(jd)
+    return np.stack([np.cos(dec) * np.cos(ra), np.cos(dec) * np.sin(ra), np.sin(dec)], axis=-1)
