@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from orbital.earth import geodesy
 from orbital.io import scenario as sc
 from orbital.kinds import reentry_footprint as F
 from orbital.kinds.reentry_footprint import LandingStats, run
@@ -66,10 +67,10 @@ def test_a_samples_row_is_that_samples_own_draw(reference):
 
 def _all_at_once(lat, lon, probability):
     """Mean point and ellipse from every landing at once: the east/north offsets' covariance."""
-    u = F.unit_vectors(lat, lon)
+    u = geodesy.unit_vectors(lat, lon)
     m = u.mean(axis=0)
     lat0, lon0 = math.degrees(math.atan2(m[2], math.hypot(m[0], m[1]))), math.degrees(math.atan2(m[1], m[0]))
-    east, north = F.tangent_basis(lat0, lon0)
+    east, north = geodesy.tangent_basis(lat0, lon0)
     offsets_km = F.R_EARTH_MEAN_M / 1e3 * np.stack([u @ east, u @ north])
     return (lat0, lon0), F.ellipse_axes(np.cov(offsets_km), probability)
 

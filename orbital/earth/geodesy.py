@@ -45,3 +45,27 @@ def ellipse_ring(lat0, lon0, major_km, minor_km, azimuth_deg, n=72):
     north = x * math.cos(az) - y * math.sin(az)
     k = 180.0 / math.pi / (R_EARTH_MEAN_M / 1e3)
     return lat0 + north * k, lon0 + east * k / math.cos(math.radians(lat0))
+
+
+def unit_vectors(lat_deg, lon_deg):
+    """Unit vectors (N, 3) of the directions (lat, lon) in degrees, on the sphere."""
+    la, lo = np.radians(lat_deg), np.radians(lon_deg)
+    return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
+
+
+def direction_lat_lon_deg(u) -> tuple[float, float]:
+    """``(lat_deg, lon_deg)`` of the direction of the vector ``u`` (3,) (any length but zero)."""
+    return math.degrees(math.atan2(u[2], math.hypot(u[0], u[1]))), math.degrees(math.atan2(u[1], u[0]))
+
+
+def mean_point_deg(lat_deg, lon_deg) -> tuple[float, float]:
+    """Mean of points on the sphere, the direction of the mean of their unit vectors, as ``(lat_deg, lon_deg)``."""
+    return direction_lat_lon_deg(unit_vectors(lat_deg, lon_deg).mean(axis=0))
+
+
+def tangent_basis(lat0_deg, lon0_deg):
+    """East and north unit vectors of the plane tangent to the sphere at (lat0, lon0), in degrees."""
+    la0, lo0 = math.radians(lat0_deg), math.radians(lon0_deg)
+    east = np.array([-math.sin(lo0), math.cos(lo0), 0.0])
+    north = np.array([-math.sin(la0) * math.cos(lo0), -math.sin(la0) * math.sin(lo0), math.cos(la0)])
+    return east, north

@@ -21,7 +21,6 @@ mean sphere. The model has no wind, no lift of tumbling fragments and no later b
 footprint's width comes from the separation speed alone.
 """
 
-import io
 import math
 from typing import Literal, Optional
 
@@ -30,10 +29,11 @@ from pydantic import Field, model_validator
 
 from orbital.dynamics.forces import air_velocity_m_s
 from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
+from orbital.earth.geodesy import mean_point_deg
 from orbital.errors import InfeasibleScenario
 from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
 from orbital.models.demise import MATERIALS, absorbed_heat_j, demised, melting_budget_j
-from orbital.models.landing_files import feature_collection, point_feature
+from orbital.models.landing_files import csv_text, feature_collection, point_feature
 from orbital.models.station_orbit import station_forces
 from orbital.progress import Stage, report
 from orbital.result import Event, Result, Table, Trajectory
@@ -350,7 +350,7 @@ def _footprint_summary(downrange_km, crossrange_km, lat_deg, lon_deg, on_land, e
         keys = ("footprint_length_km", "footprint_width_km", "footprint_heel_km", "footprint_toe_km", "landing_mean_lat_deg",
                 "landing_mean_lon_deg", "largest_impact_energy_j", "last_impact_after_breakup_min")
         return {**dict.fromkeys(keys), "impacts_on_land": 0, "total_impact_energy_j": 0.0}
-    mean_lat, mean_lon = _mean_point(lat_deg, lon_deg)
+    mean_lat, mean_lon = mean_point_deg(lat_deg, lon_deg)
     return {
         "footprint_length_km": float(np.ptp(downrange_km)),
         "footprint_width_km": float(np.ptp(crossrange_km)),
@@ -365,24 +365,20 @@ def _footprint_summary(downrange_km, crossrange_km, lat_deg, lon_deg, on_land, e
     }
 
 
-def _mean_point(lat_deg, lon_deg):
-    """Mean of points on the sphere (mean of unit vectors) as ``(lat_deg, lon_deg)``."""
-    la, lo = np.radians(lat_deg), np.radians(lon_deg)
-    x, y, z = np.mean(np.cos(la) * np.cos(lo)), np.mean(np.cos(la) * np.sin(lo)), np.mean(np.sin(la))
-    return float(np.degrees(np.arctan2(z, np.hypot(x, y)))), float(np.degrees(np.arctan2(y, x)))
+FRAGMENT_COLUMNS = ("name", "material", "mass_kg", "ballistic_coefficient_kg_m2", "heat_absorbed_j", "melting_budget_j", "demised",
+                    "lat_deg", "lon_deg", "speed_m_s", "energy_j")
 
 
 def _fragments_csv(scenario, kind, arrays, heat_j, gone, lat, lon, speed, energy_j):
-    """Every copy: name, mass, ballistic coefficient, heat absorbed and budget, demised, impact (blank if demised)."""
-    text = io.StringIO()
-    text.write("name,material,mass_kg,ballistic_coefficient_kg_m2,heat_absorbed_j,melting_budget_j,demised,lat_deg,lon_deg,speed_m_s,energy_j\n")
+    """Every copy (:data:`FRAGMENT_COLUMNS`): name, mass, ballistic coefficient, heat absorbed and budget,
+    demised, impact (blank if demised)."""
+    beta = arrays["mass_kg"] / (arrays["cd"] * arrays["area_m2"])
+    rows = []
     for i in range(kind.size):
         f = scenario.fragments[kind[i]]
-        beta = arrays["mass_kg"][i] / (arrays["cd"][i] * arrays["area_m2"][i])
-        hit = "" if gone[i] else f"{lat[i]:.5f},{lon[i]:.5f},{speed[i]:.2f},{energy_j[i]:.4g}"
-        text.write(f"\"{f.name}\",{f.material},{arrays['mass_kg'][i]:g},{beta:.4g},{heat_j[i]:.4g},{arrays['budget_j'][i]:.4g},"
-                   f"{str(bool(gone[i])).lower()},{hit if hit else ',,,'}\n")
-    return text.getvalue()
+        hit = (None,) * 4 if gone[i] else (lat[i], lon[i], speed[i], energy_j[i])
+        rows.append((f.name, f.material, arrays["mass_kg"][i], beta[i], heat_j[i], arrays["budget_j"][i], str(bool(gone[i])).lower(), *hit))
+    return csv_text(FRAGMENT_COLUMNS, rows)
 
 
 #: What :func:`run` puts in the summary. Places geodetic (WGS84); ground distances on the mean sphere,

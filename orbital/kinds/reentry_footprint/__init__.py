@@ -55,7 +55,7 @@ from pydantic import Field, field_validator
 
 from orbital.analysis.sensitivity import add_to_result
 from orbital.earth.constants import R_EARTH_MEAN_M
-from orbital.earth.geodesy import ellipse_ring
+from orbital.earth.geodesy import direction_lat_lon_deg, ellipse_ring, tangent_basis, unit_vectors
 from orbital.engine import AUTO, INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event, threads_available
 from orbital.errors import SchedulerError
 from orbital.models import soyuz
@@ -153,20 +153,6 @@ def coast(Y0, t0, t1, params, seq, step_s=20.0):
     return Y.T
 
 
-def unit_vectors(lat, lon):
-    """Unit vectors (N, 3) of geodetic (lat, lon) in degrees, on the sphere."""
-    la, lo = np.radians(lat), np.radians(lon)
-    return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
-
-
-def tangent_basis(lat0, lon0):
-    """East and north unit vectors of the plane tangent at (lat0, lon0), in degrees."""
-    la0, lo0 = math.radians(lat0), math.radians(lon0)
-    east = np.array([-math.sin(lo0), math.cos(lo0), 0.0])
-    north = np.array([-math.sin(la0) * math.cos(lo0), -math.sin(la0) * math.sin(lo0), math.cos(la0)])
-    return east, north
-
-
 @dataclass
 class LandingStats:
     """Statistics of the landings, merged chunk by chunk with ``+``: counts, the mean of the landing
@@ -203,8 +189,7 @@ class LandingStats:
 
     def mean_point(self):
         """``(lat_deg, lon_deg)`` of the mean landing point (the mean unit vector's direction)."""
-        m = self.mean_unit
-        return math.degrees(math.atan2(m[2], math.hypot(m[0], m[1]))), math.degrees(math.atan2(m[1], m[0]))
+        return direction_lat_lon_deg(self.mean_unit)
 
     def offsets_covariance_km2(self):
         """Covariance (2 x 2, km^2) of the east/north offsets in the plane tangent at the mean point."""
