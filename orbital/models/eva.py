@@ -22,6 +22,7 @@ from orbital.earth import elements
 from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.propagation.cw import cw_propagate
 from orbital.propagation.relative import (
+    Line,
     Segment,
     fly_relative,
     initial_state,
@@ -273,10 +274,6 @@ class _Run:
         _, rel_r, rel_v = relative_lvlh_one(y)
         return self.tension(rel_r, rel_v)
 
-    def tether_acceleration(self, t, rel_r, rel_v):
-        """The line's pull on him (m/s^2, LVLH), current branch."""
-        return self.tether_pull(rel_r, rel_v)[0] / self.mass_kg
-
     def constant_accel_lvlh(self, t_mid):
         """SAFER plus force pushes acting over a segment around ``t_mid`` (m/s^2, LVLH)."""
         accel = self.safer_accel_lvlh.copy()
@@ -287,29 +284,18 @@ class _Run:
 
     # -- tether events --------------------------------------------------------
 
-    def tether_events(self):
-        """Events of the current branch (functions of t and the LVLH state): leaving it, and (taut) the line parting."""
-        if not self.tether_on():
-            return []
+    def tether_line(self):
+        """The line on its current branch, as the integrator takes it (its events: leaving the branch,
+        and, taut, parting)."""
         tether = self.tether
-
         # a hair of hysteresis: the branch just begun at d = L must not see its own start as the
         # crossing out of it (a swing at full payout, d'' > 0 while slack, found it again and again)
-        hysteresis_m = _SWITCH_HYSTERESIS_M if self.taut else -_SWITCH_HYSTERESIS_M
-
-        def length_reached(t, rel_r, rel_v):
-            return anchor_offset(tether, rel_r)[1] - tether.max_length_m + hysteresis_m
-
-        length_reached.direction = -1.0 if self.taut else 1.0
-        length_reached.samples_after = False  # a sample at the switch still sees the branch it ends
-        if not self.taut:
-            return [length_reached]
-
-        def breaks(t, rel_r, rel_v):
-            return self.tension(rel_r, rel_v) - tether.breaking_load_n
-
-        breaks.direction = 1.0
-        return [length_reached, breaks]
+        return Line(
+            anchor_lvlh_m=tuple(tether.anchor_lvlh_m), length_m=tether.max_length_m,
+            stiffness_n_m=tether.stiffness_n_m(), damping_n_s_m=float(tether.damping_n_s_m(self.mass_kg)),
+            reel_force_n=tether.reel_force_n, breaking_load_n=tether.breaking_load_n, mass_kg=self.mass_kg,
+            taut=self.taut, hysteresis_m=_SWITCH_HYSTERESIS_M if self.taut else -_SWITCH_HYSTERESIS_M,
+        )
 
     def slack_reach_s(self, y):
         """Time (s) during which the slack line's end is surely out of his reach from state ``y``
@@ -457,10 +443,7 @@ class _Run:
         accel_lvlh = self.constant_accel_lvlh(0.5 * (t_s + t_next_s))
         if not self.tether_on():
             return Segment(t_next_s, accel_lvlh)
-        segment = Segment(
-            t_next_s, accel_lvlh, self.tether_acceleration, self.tether_events(),
-            observe=self.tension, dense_output=self.taut,
-        )
+        segment = Segment(t_next_s, accel_lvlh, observe=self.tension, dense_output=self.taut, line=self.tether_line())
         if not self.taut:
             free = not accel_lvlh.any()
             reach_s = self.slack_reach_s(y) if free else 0.0
