@@ -27,6 +27,7 @@ from orbital.propagation.relative import (
     fly_relative,
     initial_state,
     relative_lvlh,
+    relative_lvlh_compiled,
     relative_lvlh_one,
     with_impulse,
 )
@@ -267,7 +268,7 @@ class _Run:
 
     def tensions_at(self, states):
         """Tether tension (N, (N,)) at integrator states (N, 12), current branch."""
-        return self.tension(*relative_lvlh(states))
+        return self.tension(*relative_lvlh_compiled(states))
 
     def tension_one(self, y):
         """Tether tension (N) at one state (12,), current branch."""
@@ -349,7 +350,7 @@ class _Run:
 
     def on_event(self, t, y, which):
         """The line's event at time t: switch branch (``which`` = 0) or part (``which`` = 1)."""
-        rel_r, rel_v = relative_lvlh(y)
+        _, rel_r, rel_v = relative_lvlh_one(y)
         tension = float(self.tether_pull(rel_r, rel_v)[1])
         if which == 1:  # it parts as the tension reaches the breaking load, however fast it rose
             tension = self.tether.breaking_load_n

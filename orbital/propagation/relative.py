@@ -73,26 +73,23 @@ def relative_lvlh(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return inertial_to_lvlh(rs, vs, rs + y[..., 6:9], vs + y[..., 9:12])
 
 
-def _cross(a, b):
-    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
-
-
 def relative_lvlh_one(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fast path of :func:`relative_lvlh` for one state (12,), for the integrator.
+    """Fast path of :func:`relative_lvlh` for one state (12,), compiled (as the integrator's right-hand side sees it).
 
     Returns the LVLH basis (rows x, y, z in inertial axes, as
     :func:`orbital.earth.frames.lvlh_basis`), relative position and rotating-frame
     velocity; the tests hold it to the :mod:`orbital.earth.frames` reference.
     """
-    rs, vs = y[0:3], y[3:6]
-    h = _cross(rs, vs)
-    r2, h_norm = rs @ rs, np.sqrt(h @ h)
-    x, z = rs / np.sqrt(r2), h / h_norm
-    basis = np.array([x, _cross(z, x), z])
-    rel_r = basis @ y[6:9]
-    rate = h_norm / r2  # LVLH turns about its z axis
-    rel_v = basis @ y[9:12] - rate * np.array([-rel_r[1], rel_r[0], 0.0])
-    return basis, rel_r, rel_v
+    basis, rel = np.empty((3, 3)), np.empty(6)
+    rd.lvlh(np.ascontiguousarray(y, dtype=float), basis, rel)
+    return basis, rel[:3], rel[3:]
+
+
+def relative_lvlh_compiled(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`relative_lvlh` of states (k, 12) as :func:`relative_lvlh_one` computes it, for each state."""
+    rel = np.empty((len(states), 6))
+    rd.lvlh_states(np.ascontiguousarray(states, dtype=float), rel)
+    return rel[:, :3], rel[:, 3:]
 
 
 def with_impulse(y: np.ndarray, delta_v_lvlh_m_s) -> np.ndarray:
@@ -436,7 +433,7 @@ def fly_relative(
         if count:
             states[emitted : emitted + count] = sol.y[:, :count].T
             if segment.observe is not None:
-                observed[emitted : emitted + count] = segment.observe(*relative_lvlh(sol.y[:, :count].T))
+                observed[emitted : emitted + count] = segment.observe(*relative_lvlh_compiled(sol.y[:, :count].T))
         emitted += count
         if event is not None:
             t, y = event[0], event[1]

@@ -21,7 +21,7 @@ N_PARAMETERS = 16
 
 
 @kernel
-def _lvlh(y, basis, rel):
+def lvlh(y, basis, rel):
     """The LVLH basis (rows x, y, z in inertial axes) into ``basis`` and the chaser's LVLH position
     and rotating-frame velocity into rel[0:3], rel[3:6], from state ``y`` (12,)."""
     rx, ry, rz, vx, vy, vz = y[0], y[1], y[2], y[3], y[4], y[5]
@@ -61,14 +61,12 @@ def relative_rhs(y, p, out):
     x, yy, z = y[0], y[1], y[2]
     gx, gy, gz = gravity(x, yy, z, 1.0, p[J2])
     cx, cy, cz = gravity(x + y[6], yy + y[7], z + y[8], 1.0, p[J2])
-    basis, rel, unit = np.empty((3, 3)), np.empty(6), np.zeros(3)
-    _lvlh(y, basis, rel)
-    pull = 0.0
+    basis, rel, unit = np.empty((3, 3)), np.empty(6), np.empty(3)
+    lvlh(y, basis, rel)
+    a0, a1, a2 = p[AX], p[AY], p[AZ]
     if p[LINE] != 0.0:
         pull = _line(rel, p, unit)[1]
-    a0 = p[AX] + -pull * unit[0] / p[MASS]
-    a1 = p[AY] + -pull * unit[1] / p[MASS]
-    a2 = p[AZ] + -pull * unit[2] / p[MASS]
+        a0, a1, a2 = a0 + -pull * unit[0] / p[MASS], a1 + -pull * unit[1] / p[MASS], a2 + -pull * unit[2] / p[MASS]
     for i in range(3):
         out[i], out[6 + i] = y[3 + i], y[9 + i]
     out[3], out[4], out[5] = gx, gy, gz
@@ -85,8 +83,16 @@ def line_events(y, p, g):
     if g.size == 0:
         return
     basis, rel, unit = np.empty((3, 3)), np.empty(6), np.empty(3)
-    _lvlh(y, basis, rel)
+    lvlh(y, basis, rel)
     d, tension = _line(rel, p, unit)
     g[0] = d - p[LENGTH] + p[HYSTERESIS]
     if g.size > 1:
         g[1] = tension - p[BREAKING]
+
+
+@kernel
+def lvlh_states(states, rel):
+    """The chaser's LVLH positions and rotating-frame velocities (k, 6) into ``rel`` from states (k, 12)."""
+    basis = np.empty((3, 3))
+    for k in range(states.shape[0]):
+        lvlh(states[k], basis, rel[k])
