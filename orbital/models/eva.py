@@ -45,17 +45,6 @@ from orbital.models.tether import (
 #: Crew member + suit + SAFER, kg (REFERENCES.md: 230 to 250 kg).
 DEFAULT_MASS_KG = 240.0
 
-#: Longest step (s) while a tether is slack and its end is within reach: an event is only
-#: seen where the sign of d - L differs between step ends, so a slack excursion past the
-#: line's length shorter than this could hide inside one step (found at ~7 s with 10 s steps).
-_TETHER_MAX_STEP_S = 0.5
-#: A slack segment with only gravity and the reel acting may run with long steps for as long
-#: as the line's end stays out of his reach: the gap over twice his speed plus this margin
-#: (m/s; the gravity gradient adds ~1e-4 m/s^2 at 26 m), and at most this long (s).
-_SLACK_SPEED_MARGIN_M_S = 0.05
-_SLACK_SEGMENT_MAX_S = 30.0
-#: Near the line's end, short steps for this long (s) before his reach is looked at again.
-_SLACK_RECHECK_S = 5.0
 #: Taut and slack switch this far (m) past full payout, each way: a branch never ends where it began.
 _SWITCH_HYSTERESIS_M = 1e-9
 #: Dense samples per integrator step when looking for the peak tension of a taut phase.
@@ -298,14 +287,6 @@ class _Run:
             taut=self.taut, hysteresis_m=_SWITCH_HYSTERESIS_M if self.taut else -_SWITCH_HYSTERESIS_M,
         )
 
-    def slack_reach_s(self, y):
-        """Time (s) during which the slack line's end is surely out of his reach from state ``y``
-        (with no pushes or SAFER acting): the gap to full payout over twice his speed plus a margin."""
-        _, rel_r, rel_v = relative_lvlh_one(y)
-        gap_m = self.tether.max_length_m - float(anchor_offset(self.tether, rel_r)[1])
-        speed = float(np.linalg.norm(rel_v))
-        return min(_SLACK_SEGMENT_MAX_S, max(gap_m, 0.0) / (2.0 * speed + _SLACK_SPEED_MARGIN_M_S))
-
     def taut_tensions(self, sol):
         """Times (s) and tensions (N) over a taut segment, sampled densely inside every step."""
         steps = sol.sol.ts
@@ -438,23 +419,14 @@ class _Run:
         return y
 
     def segment(self, t_s, t_next_s, y):
-        """Pushes and SAFER held over [t_s, t_next_s]; the line's pull and its events on the
-        current branch; while it is slack, short steps where its end is within his reach."""
+        """Pushes and SAFER held over [t_s, t_next_s]; the line's pull and its events on the current
+        branch (its going taut found however briefly, with no short steps: see
+        :class:`~orbital.propagation.relative.Line`)."""
         # pushes and SAFER updates are boundaries: the same acceleration over all of the segment
         accel_lvlh = self.constant_accel_lvlh(0.5 * (t_s + t_next_s))
         if not self.tether_on():
             return Segment(t_next_s, accel_lvlh)
-        segment = Segment(t_next_s, accel_lvlh, observe=self.tension, dense_output=self.taut, line=self.tether_line())
-        if not self.taut:
-            free = not accel_lvlh.any()
-            reach_s = self.slack_reach_s(y) if free else 0.0
-            if reach_s > _TETHER_MAX_STEP_S:  # the line's end is out of reach until then: long steps
-                segment.t_end_s = min(t_next_s, t_s + reach_s)
-            else:
-                segment.max_step_s = _TETHER_MAX_STEP_S
-                if free:
-                    segment.t_end_s = min(t_next_s, t_s + _SLACK_RECHECK_S)
-        return segment
+        return Segment(t_next_s, accel_lvlh, observe=self.tension, dense_output=self.taut, line=self.tether_line())
 
     def end_segment(self, sol, event):
         """On a taut line, the line parting before the solver's ``event`` (see :meth:`taut_segment_end`)."""

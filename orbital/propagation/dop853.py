@@ -270,30 +270,49 @@ def advance(rhs, events, clock, y, f, y_old, K, F, g, p, directions, rtol, atol,
     return FINISHED if clock[_T] == t_bound else RUNNING
 
 
-def first_event(events, p, directions, g, clock, y_old, F):
-    """After :func:`advance` returned EVENT: the first event in the step, found as solve_ivp finds a
-    terminal event (``brentq`` on the interpolant, xtol = rtol = 4 eps). Returns its time (s), the
-    state there and its index."""
-    from scipy.optimize import brentq
+class StepEvents:
+    """The events of the step after which :func:`advance` returned EVENT, on its interpolant (the
+    arguments as :func:`advance` took them)."""
 
-    t_old, t_new = clock[_T_OLD], clock[_T]
-    values = np.empty(directions.size)
+    def __init__(self, events, p, directions, g, clock, y_old, F):
+        self._events, self._p, self._directions, self._g = events, p, directions, g
+        self._clock, self._y_old, self._F = clock, y_old, F
+        self.t_old, self.t_new = float(clock[_T_OLD]), float(clock[_T])
+        self._values = np.empty(directions.size)
 
-    def value(t, k):
-        events(state_at(t, t_old, t_new, y_old, F), p, values)
-        return values[k]
+    def state(self, t: float) -> np.ndarray:
+        """The state at time t (s) inside the step."""
+        state = np.empty((1, self._y_old.size))
+        dense_states(self.t_old, self.t_new, self._y_old, self._F, np.array([t]), state, 0, 1)
+        return state[0]
 
-    roots = [(brentq(value, t_old, t_new, args=(k,), xtol=4 * _EPS, rtol=4 * _EPS), k)
-             for k in range(directions.size) if _active(g[0, k], g[1, k], directions[k])]
-    t_event, which = min(roots)  # scipy sorts the roots stably: on a tie, the lower index
-    return float(t_event), state_at(t_event, t_old, t_new, y_old, F), which
+    def value(self, t: float, k: int) -> float:
+        """Event function ``k`` at time t (s) inside the step."""
+        self._events(self.state(t), self._p, self._values)
+        return float(self._values[k])
 
+    def root(self, k: int, t_from: float, t_to: float) -> float:
+        """Where (s) event function ``k`` crosses zero between ``t_from`` and ``t_to`` (s), found as
+        solve_ivp finds an event (``brentq``, xtol = rtol = 4 eps)."""
+        from scipy.optimize import brentq
 
-def state_at(t, t_old, t_new, y_old, F):
-    """The state at time t (s) inside the step (t_old, t_new] from its interpolant ``F``."""
-    state = np.empty((1, y_old.size))
-    dense_states(t_old, t_new, y_old, F, np.array([t]), state, 0, 1)
-    return state[0]
+        return float(brentq(self.value, t_from, t_to, args=(k,), xtol=4 * _EPS, rtol=4 * _EPS))
+
+    def fired(self) -> list:
+        """The events that crossed zero in their direction in the step, as (time s, index), in time
+        order (on a tie, the lower index first, as scipy sorts them)."""
+        g, directions = self._g, self._directions
+        return sorted((self.root(k, self.t_old, self.t_new), k) for k in range(directions.size)
+                      if _active(g[0, k], g[1, k], directions[k]))
+
+    def pass_by(self, t_eval: np.ndarray, out: np.ndarray) -> None:
+        """Go on from the step as if no event had fired: its samples written, its end's event values kept."""
+        n_out = end = int(self._clock[_N_OUT])
+        while end < t_eval.size and t_eval[end] <= self.t_new:
+            end += 1
+        dense_states(self.t_old, self.t_new, self._y_old, self._F, t_eval, out, n_out, end)
+        self._clock[_N_OUT] = end
+        self._g[0] = self._g[1]
 
 
 def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None):
@@ -328,7 +347,9 @@ def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None):
         if status == FINISHED:
             return t_eval[:n_out], out[:n_out], None, None
         if status == EVENT:
-            t_decay, decay_state, _ = first_event(_below_stop, p, directions, g, clock, y_old, F)
+            step = StepEvents(_below_stop, p, directions, g, clock, y_old, F)
+            t_decay = step.fired()[0][0]
+            decay_state = step.state(t_decay)
             end = int(np.searchsorted(t_eval, t_decay, side="right"))
             if end > n_out:
                 dense_states(clock[_T_OLD], clock[_T], y_old, F, t_eval, out, n_out, end)

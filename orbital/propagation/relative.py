@@ -37,7 +37,7 @@ from orbital.earth.frames import inertial_to_lvlh, lvlh_to_inertial
 from orbital.progress import Stage
 from orbital.propagation import relative_dynamics as rd
 from orbital.propagation.dop853 import (
-    EVENT, FINISHED, STEP_TOO_SMALL, STEPS_PER_CALL, advance, clock_reading, dense_states, first_event, new_clock,
+    EVENT, FINISHED, RUNNING, STEP_TOO_SMALL, STEPS_PER_CALL, StepEvents, advance, clock_reading, dense_states, new_clock,
 )
 from orbital.propagation.dop853_tableau import INTERPOLATOR_POWER, N_STAGES_EXTENDED
 
@@ -126,7 +126,15 @@ class Line:
     chaser's ``mass_kg``; ``taut``: the branch. Its events: 0, the branch ends where the distance from
     the anchor minus ``length_m`` plus ``hysteresis_m`` crosses zero (downwards if taut, upwards if
     slack; a sample at its very time still sees the branch it ends); 1 (taut only), the tension reaches
-    ``breaking_load_n`` (N)."""
+    ``breaking_load_n`` (N).
+
+    No step is bounded for the sake of these events: while slack, the integrator also watches the
+    range rate turn from outward to inward (the distance peaks; ``line_events``' slack g[1]) and
+    looks there for an excursion past full payout too short to show at a step's ends, so the line
+    going taut is found however briefly, with the steps the dynamics allow."""
+
+    #: The index of the slack branch's watch on the range rate among its event functions.
+    SLACK_PEAK = 1
 
     anchor_lvlh_m: tuple
     length_m: float
@@ -140,7 +148,7 @@ class Line:
 
     def directions(self) -> np.ndarray:
         """The directions of its events' zero crossings (as solve_ivp's ``direction``)."""
-        return np.array([-1.0, 1.0]) if self.taut else np.array([1.0])
+        return np.array([-1.0, 1.0]) if self.taut else np.array([1.0, -1.0])
 
 
 @dataclass
@@ -359,14 +367,31 @@ def _fly_compiled(segment: Segment, include_j2: bool, t0: float, y0: np.ndarray,
         if status == STEP_TOO_SMALL:
             raise RuntimeError(f"relative integration failed at t = {t_new:.3f} s: required step size is less than spacing between numbers")
         if status == EVENT:
-            event = first_event(rd.line_events, p, directions, g, clock, y_old, F)
-            end = int(np.searchsorted(grid, event[0], side="right"))
-            dense_states(t_old, t_new, y_old, F, grid, out, n_out, end)
-            n_out = end
+            step = StepEvents(rd.line_events, p, directions, g, clock, y_old, F)
+            event = _line_event(segment.line, step)
+            if event is None:  # the distance peaked short of full payout
+                step.pass_by(grid, out)
+                status = RUNNING
+            else:
+                end = int(np.searchsorted(grid, event[0], side="right"))
+                dense_states(t_old, t_new, y_old, F, grid, out, n_out, end)
+                n_out = end
         if dense is not None:
             dense.add(t_old, t_new, y_old, F, None if event is None else event[0])
         if status in (EVENT, FINISHED):
             return _Flown(grid[:n_out], out[:n_out].T, dense), event
+
+
+def _line_event(line: Line, step: StepEvents):
+    """The line's event ``(t, y, which)`` in a step where one of its event functions fired, or None if
+    only the slack line's distance peaked, short of full payout."""
+    for t_s, which in step.fired():
+        if line.taut or which != Line.SLACK_PEAK:
+            return t_s, step.state(t_s), which
+        if step.value(t_s, 0) >= 0.0:  # past full payout at the peak: taut since the crossing before it
+            t_s = step.root(0, step.t_old, t_s)
+            return t_s, step.state(t_s), 0
+    return None
 
 
 def _fly_scipy(segment: Segment, include_j2: bool, drag: Optional[Drag], t0: float, y0: np.ndarray, grid: np.ndarray):

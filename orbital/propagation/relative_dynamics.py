@@ -45,14 +45,14 @@ def lvlh(y, basis, rel):
 @kernel
 def _line(rel, p, unit):
     """The line's unit vector from the anchor to the chaser into ``unit`` (LVLH); returns the distance
-    (m) and the tension (N) on the branch p[TAUT]."""
+    (m), the range rate (m/s) and the tension (N) on the branch p[TAUT]."""
     ox, oy, oz = rel[0] - p[ANCHOR_X], rel[1] - p[ANCHOR_Y], rel[2] - p[ANCHOR_Z]
     d = np.sqrt(ox * ox + oy * oy + oz * oz)
     scale = max(d, 1e-12)
     unit[0], unit[1], unit[2] = ox / scale, oy / scale, oz / scale
     range_rate = unit[0] * rel[3] + unit[1] * rel[4] + unit[2] * rel[5]
     tension = line_tension(p[REEL], p[STIFFNESS], p[DAMPING], p[LENGTH], d, range_rate, p[TAUT] != 0.0).item()
-    return d, tension
+    return d, range_rate, tension
 
 
 @kernel
@@ -65,7 +65,7 @@ def relative_rhs(y, p, out):
     lvlh(y, basis, rel)
     a0, a1, a2 = p[AX], p[AY], p[AZ]
     if p[LINE] != 0.0:
-        pull = _line(rel, p, unit)[1]
+        pull = _line(rel, p, unit)[2]
         a0, a1, a2 = a0 + -pull * unit[0] / p[MASS], a1 + -pull * unit[1] / p[MASS], a2 + -pull * unit[2] / p[MASS]
     for i in range(3):
         out[i], out[6 + i] = y[3 + i], y[9 + i]
@@ -77,17 +77,17 @@ def relative_rhs(y, p, out):
 
 @kernel
 def line_events(y, p, g):
-    """The line's events into g: g[0], its distance from the anchor past full payout plus the
-    hysteresis (m; the branch ends where it crosses zero); g[1] if asked, the tension past the
-    breaking load (N). Nothing if g is empty."""
+    """The line's event functions into g (nothing if g is empty): g[0], its distance from the anchor
+    past full payout plus the hysteresis (m; the branch ends where it crosses zero); g[1], taut, the
+    tension past the breaking load (N), slack, the range rate (m/s; where it turns from outward to
+    inward, the distance peaks)."""
     if g.size == 0:
         return
     basis, rel, unit = np.empty((3, 3)), np.empty(6), np.empty(3)
     lvlh(y, basis, rel)
-    d, tension = _line(rel, p, unit)
+    d, range_rate, tension = _line(rel, p, unit)
     g[0] = d - p[LENGTH] + p[HYSTERESIS]
-    if g.size > 1:
-        g[1] = tension - p[BREAKING]
+    g[1] = tension - p[BREAKING] if p[TAUT] != 0.0 else range_rate
 
 
 @kernel
