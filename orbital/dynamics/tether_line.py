@@ -4,7 +4,8 @@ state (:mod:`orbital.propagation.relative_dynamics`, through :mod:`orbital.dynam
 
 A reel pays the line out and winds it in, keeping the small pull ``reel_force_n`` on it, which
 fades as F d / sqrt(d^2 + a^2) within about ``REEL_TAPER_M`` of the reel; at full payout
-``length_m`` the cable adds a spring-damper, k (d - L) + c d', and cannot push.
+``length_m`` the cable adds a spring-damper, k (d - L) + c d', and cannot push. The two branches
+are two functions, so that compiled code choosing one with an ``if`` stays scalar.
 """
 
 import numpy as np
@@ -13,9 +14,12 @@ import numpy as np
 REEL_TAPER_M = 0.5
 
 
-def line_tension_n(reel_force_n, stiffness_n_m, damping_n_s_m, length_m, distance_m, range_rate_m_s, taut):
-    """Line tension (N) at distance d (m) from the reel, range rate d' (m/s), on the branch ``taut``
-    (True: at full payout, the cable stretched; False: slack, the reel's pull only); scalars or arrays."""
-    reel = reel_force_n * distance_m / np.hypot(distance_m, REEL_TAPER_M)
-    stretched = reel + stiffness_n_m * (distance_m - length_m) + damping_n_s_m * range_rate_m_s
-    return np.where(taut, np.maximum(stretched, 0.0), reel)
+def reel_pull_n(reel_force_n, distance_m):
+    """The slack line's tension (N), the reel's pull, at distance d (m) from the reel; scalars or arrays."""
+    return reel_force_n * distance_m / np.hypot(distance_m, REEL_TAPER_M)
+
+
+def taut_tension_n(reel_pull, stiffness_n_m, damping_n_s_m, length_m, distance_m, range_rate_m_s):
+    """The taut line's tension (N) at distance d (m) from the reel, range rate d' (m/s), given the
+    reel's pull there (N, :func:`reel_pull_n`); scalars or arrays."""
+    return np.maximum(reel_pull + stiffness_n_m * (distance_m - length_m) + damping_n_s_m * range_rate_m_s, 0.0)

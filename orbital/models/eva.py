@@ -514,7 +514,7 @@ def simulate_eva(
     y = run.apply_impulses(0.0, y)
     rel0 = np.concatenate(relative_lvlh(y))
     progress = Stage("spacewalk drift", 0.0, times[-1], *progress_span)
-    states, tensions = fly_relative(run, y, times, include_j2=include_j2, progress=progress)
+    states, tensions = fly_relative(run, y, times, include_j2=include_j2, progress=progress, compiled=True)
 
     rel_r, rel_v = relative_lvlh(states)
     if run.held_from_s is not None:  # holding on where SAFER brought him: at rest in LVLH

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orbital.dynamics.tether_line import REEL_TAPER_M, line_tension_n
+from orbital.dynamics.tether_line import REEL_TAPER_M, reel_pull_n, taut_tension_n
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,11 @@ def tether_tension_n(config, mass_kg, distance_m, range_rate_m_s, taut=None):
     """
     d = np.asarray(distance_m, dtype=float)
     taut = is_taut(config, d) if taut is None else np.asarray(taut, dtype=bool)
-    return line_tension_n(
-        config.reel_force_n, config.stiffness_n_m(), config.damping_n_s_m(mass_kg), config.max_length_m,
-        d, np.asarray(range_rate_m_s, dtype=float), taut,
+    reel = reel_pull_n(config.reel_force_n, d)
+    stretched = taut_tension_n(
+        reel, config.stiffness_n_m(), config.damping_n_s_m(mass_kg), config.max_length_m, d, np.asarray(range_rate_m_s, dtype=float)
     )
+    return np.where(taut, stretched, reel)
 
 
 def tether_force_lvlh(config, state, mass_kg, rel_r_lvlh_m, rel_v_lvlh_m_s, taut=None):

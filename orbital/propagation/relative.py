@@ -18,11 +18,12 @@ a function of time and the relative state, if any), terminal events located by t
 limits. :class:`Loads` is the plain plug-in: LVLH accelerations, impulses at given times and
 terminal events. The target feels only gravity and its drag.
 
-A segment whose chaser feels only the held acceleration and a safety tether (:class:`Line`, its
-branch switch and parting as events) flies compiled (:func:`orbital.propagation.dop853.advance` with
-:mod:`orbital.propagation.relative_dynamics`; some hundred times faster); one with Python
-accelerations or events, or drag, flies in scipy's ``solve_ivp``. Both are the same DOP853, step for
-step, with events located on the dense output, so they differ only in the last bits.
+A flight asked to be ``compiled``, whose segments give the chaser only the held acceleration and a
+safety tether (:class:`Line`, its branch switch and parting as events), flies in
+:func:`orbital.propagation.dop853.advance` with :mod:`orbital.propagation.relative_dynamics` (some
+hundred times faster); otherwise (Python accelerations or events, as the rendezvous's, or drag) in
+scipy's ``solve_ivp``. Both are the same DOP853, step for step, with events located on the dense
+output, so the same segments differ only in the last bits.
 """
 
 from dataclasses import dataclass, field
@@ -73,20 +74,31 @@ def relative_lvlh(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return inertial_to_lvlh(rs, vs, rs + y[..., 6:9], vs + y[..., 9:12])
 
 
+def _cross(a, b):
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+
+
 def relative_lvlh_one(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fast path of :func:`relative_lvlh` for one state (12,), compiled (as the integrator's right-hand side sees it).
+    """Fast path of :func:`relative_lvlh` for one state (12,), for solve_ivp's right-hand side and the plug-ins.
 
     Returns the LVLH basis (rows x, y, z in inertial axes, as
     :func:`orbital.earth.frames.lvlh_basis`), relative position and rotating-frame
     velocity; the tests hold it to the :mod:`orbital.earth.frames` reference.
     """
-    basis, rel = np.empty((3, 3)), np.empty(6)
-    rd.lvlh(np.ascontiguousarray(y, dtype=float), basis, rel)
-    return basis, rel[:3], rel[3:]
+    rs, vs = y[0:3], y[3:6]
+    h = _cross(rs, vs)
+    r2, h_norm = rs @ rs, np.sqrt(h @ h)
+    x, z = rs / np.sqrt(r2), h / h_norm
+    basis = np.array([x, _cross(z, x), z])
+    rel_r = basis @ y[6:9]
+    rate = h_norm / r2  # LVLH turns about its z axis
+    rel_v = basis @ y[9:12] - rate * np.array([-rel_r[1], rel_r[0], 0.0])
+    return basis, rel_r, rel_v
 
 
 def relative_lvlh_compiled(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`relative_lvlh` of states (k, 12) as :func:`relative_lvlh_one` computes it, for each state."""
+    """:func:`relative_lvlh` of states (k, 12) as the compiled right-hand side computes it
+    (:func:`orbital.propagation.relative_dynamics.lvlh`); the tests hold it to the :mod:`orbital.earth.frames` reference."""
     rel = np.empty((len(states), 6))
     rd.lvlh_states(np.ascontiguousarray(states, dtype=float), rel)
     return rel[:, :3], rel[:, 3:]
@@ -121,7 +133,7 @@ class Drag:
 @dataclass(frozen=True)
 class Line:
     """A safety tether on its reel pulling the chaser towards ``anchor_lvlh_m`` (m, fixed in LVLH), on
-    one branch (:func:`orbital.dynamics.tether_line.line_tension_n`): full payout ``length_m`` (m),
+    one branch (:mod:`orbital.dynamics.tether_line`): full payout ``length_m`` (m),
     ``stiffness_n_m`` (N/m), ``damping_n_s_m`` (N s/m), the reel's pull ``reel_force_n`` (N); the
     chaser's ``mass_kg``; ``taut``: the branch. Its events: 0, the branch ends where the distance from
     the anchor minus ``length_m`` plus ``hysteresis_m`` crosses zero (downwards if taut, upwards if
@@ -425,12 +437,14 @@ def fly_relative(
     include_j2: bool = True,
     drag: Optional[Drag] = None,
     progress: Optional[Stage] = None,
+    compiled: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fly from state ``y0`` (12, :func:`initial_state`) at t = 0 to ``times_s[-1]`` (s).
 
     ``times_s``: the output grid (s, increasing, from 0); ``chaser``: what acts on the chaser;
     ``include_j2``: gravity with J2 or point mass only; ``drag``: drag on both bodies, or none;
-    ``progress``: reports the time flown.
+    ``progress``: reports the time flown; ``compiled``: fly compiled, the segments' forces all data
+    (held accelerations and lines; no drag), else in ``solve_ivp`` (no lines).
     Returns the states (N, 12) at ``times_s`` (:func:`relative_lvlh` turns them into LVLH) and the
     segments' observed values (N,) (zeros where a segment observes nothing).
     """
@@ -447,9 +461,13 @@ def fly_relative(
         t_next = min(t_next, segment.t_end_s)
         out = times_s[emitted : np.searchsorted(times_s, t_next, side="right" if t_next >= t_end else "left")]
         grid = out if out.size and out[-1] == t_next else np.append(out, t_next)
-        if segment.acceleration is None and not segment.events and drag is None:
+        if compiled:
+            if segment.acceleration is not None or segment.events or drag is not None:
+                raise ValueError("a compiled relative flight takes no Python accelerations or events, and no drag")
             sol, event = _fly_compiled(segment, include_j2, t, y, grid)
         else:
+            if segment.line is not None:
+                raise ValueError("a line flies only in a compiled relative flight (fly_relative(..., compiled=True))")
             sol, event = _fly_scipy(segment, include_j2, drag, t, y, grid)
         event = chaser.end_segment(sol, event)
         count = min(len(sol.t), out.size)  # the last point may be t_next, not a sample

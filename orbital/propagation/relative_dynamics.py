@@ -3,7 +3,7 @@
 The state is :mod:`orbital.propagation.relative`'s ``[r_target, v_target, dr, dv]`` (12,; m, m/s):
 both bodies under gravity (point mass plus J2 times p[J2]), the chaser also under an acceleration
 held constant in the target's LVLH frame and, if p[LINE] is set, a tether's pull from an anchor
-fixed in LVLH, on the branch p[TAUT] (:func:`orbital.dynamics.tether_line.line_tension_n`). The
+fixed in LVLH, on the branch p[TAUT] (:mod:`orbital.dynamics.tether_line`). The
 arithmetic follows :mod:`orbital.propagation.relative`'s numpy forms term for term. LVLH: x radial
 out, y along-track, z orbit normal; velocities seen in the rotating frame. SI throughout.
 """
@@ -11,7 +11,7 @@ out, y along-track, z orbit normal; velocities seen in the rotating frame. SI th
 import numpy as np
 
 from orbital.dynamics.compiled import kernel
-from orbital.dynamics.kernels import gravity, line_tension
+from orbital.dynamics.kernels import gravity, reel_pull, taut_tension
 
 #: Slots of the parameters: J2 weight; the held LVLH acceleration (m/s^2); the line (1 or 0) and its
 #: branch (1 taut, 0 slack); the anchor (m, LVLH); full payout (m); stiffness (N/m); damping (N s/m);
@@ -51,7 +51,9 @@ def _line(rel, p, unit):
     scale = max(d, 1e-12)
     unit[0], unit[1], unit[2] = ox / scale, oy / scale, oz / scale
     range_rate = unit[0] * rel[3] + unit[1] * rel[4] + unit[2] * rel[5]
-    tension = line_tension(p[REEL], p[STIFFNESS], p[DAMPING], p[LENGTH], d, range_rate, p[TAUT] != 0.0).item()
+    tension = reel_pull(p[REEL], d)
+    if p[TAUT] != 0.0:
+        tension = taut_tension(tension, p[STIFFNESS], p[DAMPING], p[LENGTH], d, range_rate)
     return d, range_rate, tension
 
 
