@@ -26,7 +26,7 @@ _EPS = np.finfo(float).eps
 #: Steps between two returns to Python (progress reports): a few hundredths of a second.
 STEPS_PER_CALL = 2000
 
-#: What :func:`_advance` returns.
+#: What :func:`advance` returns.
 RUNNING, FINISHED, EVENT, STEP_TOO_SMALL = 0, 1, 2, -1
 #: Slots of the station's parameters (:func:`force_parameters`).
 _J2, _DRAG, _DENSITY_SCALE, _CD_A_M, _STOP_ALTITUDE = range(5)

@@ -381,9 +381,10 @@ def _fly_compiled(segment: Segment, include_j2: bool, t0: float, y0: np.ndarray,
         if status == EVENT:
             step = StepEvents(rd.line_events, p, directions, g, clock, y_old, F)
             event = _line_event(segment.line, step)
-            if event is None:  # the distance peaked short of full payout
+            if event is None:  # the distance peaked short of full payout: on to the next step
                 step.pass_by(grid, out)
-                status = RUNNING
+                t_old, t_new, n_out = clock_reading(clock)
+                status = FINISHED if t_new == grid[-1] else RUNNING
             else:
                 end = int(np.searchsorted(grid, event[0], side="right"))
                 dense_states(t_old, t_new, y_old, F, grid, out, n_out, end)
