@@ -203,7 +203,8 @@ def safer_dv_by_sample(burns, times_s):
     edges_s = np.concatenate([start_s, start_s + period_s])
     order = np.argsort(edges_s, kind="stable")
     edges_s = edges_s[order]
-    rate = np.cumsum(np.concatenate([dv_m_s / period_s, -dv_m_s / period_s])[order])  # after each edge
+    # the rate after each edge; where every period has ended, the sum's rounding (an ulp either way) is 0
+    rate = np.maximum(np.cumsum(np.concatenate([dv_m_s / period_s, -dv_m_s / period_s])[order]), 0.0)
     spent = np.concatenate([[0.0], np.cumsum(rate[:-1] * np.diff(edges_s))])
     return np.interp(times_s, edges_s, spent, left=0.0)
 
