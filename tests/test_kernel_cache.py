@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from orbital.dynamics.compiled import KERNEL_SOURCES, PACKAGE_DIR, kernel_cache_key, prune_kernel_caches
 
 
@@ -103,3 +105,27 @@ def test_an_edited_kernel_recompiles_without_a_manual_step(tmp_path):
     second = run()
     assert second[1] != first[1]
     assert second[0] == 2.0 * first[0]
+
+
+@pytest.mark.slow  # compiles the compiled relative flight in a fresh cache: 10 to 30 s
+def test_a_kernel_taking_a_kernel_is_found_in_the_cache_by_a_new_process(tmp_path):
+    # dop853.advance takes its right-hand side as an argument; numba keys its cache on that
+    # argument's identity, a random id unless the kernel names it (compiled.kernel)
+    code = textwrap.dedent(
+        """
+        import numpy as np
+        from orbital.propagation.dop853 import advance
+        from orbital.propagation.relative import Loads, fly_relative, initial_state
+        y0 = initial_state([6.8e6, 0.0, 0.0], [0.0, 7656.0, 0.0], [10.0, 0.0, 0.0], [0.0, 0.01, 0.0])
+        fly_relative(Loads(), y0, np.array([0.0, 60.0]), compiled=True)
+        print(sum(advance.stats.cache_hits.values()), sum(advance.stats.cache_misses.values()))
+        """
+    )
+    env = {**os.environ, "ISSIM_CACHE_DIR": str(tmp_path / "cache")}
+
+    def hits_and_misses():
+        out = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
+        return tuple(int(n) for n in out.stdout.split())
+
+    assert hits_and_misses() == (0, 1)
+    assert hits_and_misses() == (1, 0)

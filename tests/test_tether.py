@@ -139,14 +139,27 @@ def test_hard_knock_breaks_a_weak_line_and_he_drifts_off():
     assert result.final_separation_m > 100.0
 
 
-@pytest.mark.slow  # a spacewalk of an orbit or more: about 6 s
-def test_long_slack_steps_miss_no_bounce(monkeypatch):
-    # While the slack line's end is out of his reach the integrator takes long steps; the
-    # reference always steps 0.5 s while slack. Both must see the same taut/slack bounces
-    # over a quarter orbit of yo-yo on the reel (30 taut/slack events; at rtol 1e-10 the event times
-    # drift apart by about 0.07 ms a bounce, the sensitivity of each bounce to the last).
+def _with_slack_steps_at_most(monkeypatch, max_step_s):
+    """Every slack segment of the spacewalk flies with steps of at most ``max_step_s`` (s)."""
     import orbital.models.eva as eva
 
+    plain = eva._Run.segment
+
+    def short_steps(run, t_s, t_next_s, y):
+        segment = plain(run, t_s, t_next_s, y)
+        if segment.line is not None and not segment.line.taut:
+            segment.max_step_s = max_step_s
+        return segment
+
+    monkeypatch.setattr(eva._Run, "segment", short_steps)
+
+
+@pytest.mark.slow  # a spacewalk of a quarter orbit, twice: about 4 s
+def test_long_slack_steps_miss_no_bounce(monkeypatch):
+    # While the line is slack the integrator takes the steps the dynamics allow (up to 10 s); the
+    # reference steps at most 0.5 s while slack. Both must see the same taut/slack bounces over a
+    # quarter orbit of yo-yo on the reel (20 taut/slack events; at rtol 1e-10 the event times drift
+    # apart by hundredths of a millisecond a bounce, the sensitivity of each bounce to the last).
     tether = TetherConfig(anchor_lvlh_m=(1.0, 0.0, 12.0))
     r, v = iss_like_station()
 
@@ -157,13 +170,35 @@ def test_long_slack_steps_miss_no_bounce(monkeypatch):
         )
 
     fast = fly()
-    monkeypatch.setattr(eva, "_SLACK_SEGMENT_MAX_S", 0.0)  # reach is never long: 0.5 s steps throughout
+    _with_slack_steps_at_most(monkeypatch, 0.5)
     reference = fly()
     bounces = [(e.kind, e.time_s) for e in fast.events if e.kind.startswith("tether")]
     assert len(bounces) >= 4 and [k for k, _ in bounces] == [e.kind for e in reference.events if e.kind.startswith("tether")]
     times = np.array([t for _, t in bounces])
     assert np.max(np.abs(times - [e.time_s for e in reference.events if e.kind.startswith("tether")])) < 5e-3
-    assert np.max(np.abs(fast.rel_lvlh[:, :3] - reference.rel_lvlh[:, :3])) < 2e-3  # positions to 2 mm (0.9 measured)
+    assert np.max(np.abs(fast.rel_lvlh[:, :3] - reference.rel_lvlh[:, :3])) < 2e-3  # positions to 2 mm
+
+
+def test_a_touch_of_full_payout_inside_one_long_step_is_found(monkeypatch):
+    # He drifts out along the truss (z, orbit normal) from 25 m at 0.1943 m/s against the reel's
+    # 4.5 N (0.0188 m/s^2 on 240 kg): slack, his distance would peak 5 mm past the 26 m line after
+    # 10.35 s and be back inside it 0.73 s later; the step from 2 s to 12 s has him inside the line
+    # at both ends. The line still goes taut where he first reaches it: at (v - sqrt(v^2 - 2 a gap)) / a
+    # = 9.61 s with a = 0.01878 m/s^2 (the reel, less 0.02 % of taper, plus the gravity gradient
+    # n^2 z along the orbit normal), as a flight with 0.02 s steps finds it.
+    tether = TetherConfig()
+    r, v = iss_like_station()
+    speed_m_s = 0.1943
+
+    def first_taut_s():
+        result = simulate_eva(r, v, [0.0, 0.0, 25.0], [0.0, 0.0, speed_m_s], 30.0, 1.0, tether=tether)
+        return next(e.time_s for e in result.events if e.kind == "tether_taut")
+
+    found_s = first_taut_s()
+    accel_m_s2 = 4.5 / MASS_KG * 25.0 / np.hypot(25.0, REEL_TAPER_M) + MU_EARTH_M3_S2 / np.linalg.norm(r) ** 3 * 25.0
+    assert found_s == pytest.approx((speed_m_s - np.sqrt(speed_m_s**2 - 2.0 * accel_m_s2)) / accel_m_s2, abs=0.01)
+    _with_slack_steps_at_most(monkeypatch, 0.02)
+    assert found_s == pytest.approx(first_taut_s(), abs=1e-6)
 
 
 @pytest.mark.slow  # a real process over a TTY or a hang guard: about 10-15 s

@@ -32,6 +32,7 @@ KERNEL_SOURCES = (
     "earth/geodesy.py",
     "propagation/batch_integrator.py",
     "propagation/dop853*.py",
+    "propagation/relative_dynamics.py",
     "models/guidance.py",
     "data/us76_density_86_1000km.npz",
 )
@@ -92,11 +93,20 @@ def _compile(decorator, func, options):
         return decorator(cache=True, **options)(func)
 
 
+def _named_kernel(func, options):
+    """``func`` compiled, its dispatcher named by the function's module and name rather than by a random
+    id: a kernel taking another as an argument (the integrator its right-hand side) is cached under
+    that argument's name, which a new process must find the same for the cache to hold."""
+    dispatcher = _compile(numba.njit, func, options)
+    dispatcher._set_uuid(f"issim-kernel:{func.__module__}.{func.__qualname__}")
+    return dispatcher
+
+
 def kernel(func=None, **options):
     """``numba.njit(**options)``, cached in :func:`kernel_cache_dir`; as ``@kernel`` or ``@kernel(nogil=True)``."""
     if func is None:
-        return lambda f: _compile(numba.njit, f, options)
-    return _compile(numba.njit, func, options)
+        return lambda f: _named_kernel(f, options)
+    return _named_kernel(func, options)
 
 
 def ufunc(signatures):

@@ -13,10 +13,15 @@ from orbital.dynamics.atmosphere import Z_TOP_M, density_kg_m3, density_one_kg_m
 from orbital.dynamics.compiled import kernel, ufunc
 from orbital.dynamics.forces import air_velocity_xyz, drag_over_air_speed_1_s
 from orbital.dynamics.gravity import gravity_xyz
+from orbital.dynamics.tether_line import reel_pull_n, taut_tension_n
 from orbital.earth.geodesy import ellipsoid_height_along_radius_m
 
 #: Point mass + J2 (m/s^2) from position components (m): :func:`orbital.dynamics.gravity.gravity_xyz`.
 gravity = kernel(gravity_xyz)
+#: A safety tether's tension (N), slack and taut: :func:`orbital.dynamics.tether_line.reel_pull_n`,
+#: :func:`orbital.dynamics.tether_line.taut_tension_n`.
+reel_pull = kernel(reel_pull_n)
+taut_tension = kernel(taut_tension_n)
 #: Velocity relative to the co-rotating air (m/s): :func:`orbital.dynamics.forces.air_velocity_xyz`.
 air_velocity = kernel(air_velocity_xyz)
 #: |drag| / |v_rel| (1/s): :func:`orbital.dynamics.forces.drag_over_air_speed_1_s`.

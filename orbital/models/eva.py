@@ -22,10 +22,12 @@ from orbital.earth import elements
 from orbital.earth.constants import MU_EARTH_M3_S2
 from orbital.propagation.cw import cw_propagate
 from orbital.propagation.relative import (
+    Line,
     Segment,
     fly_relative,
     initial_state,
     relative_lvlh,
+    relative_lvlh_compiled,
     relative_lvlh_one,
     with_impulse,
 )
@@ -43,17 +45,6 @@ from orbital.models.tether import (
 #: Crew member + suit + SAFER, kg (REFERENCES.md: 230 to 250 kg).
 DEFAULT_MASS_KG = 240.0
 
-#: Longest step (s) while a tether is slack and its end is within reach: an event is only
-#: seen where the sign of d - L differs between step ends, so a slack excursion past the
-#: line's length shorter than this could hide inside one step (found at ~7 s with 10 s steps).
-_TETHER_MAX_STEP_S = 0.5
-#: A slack segment with only gravity and the reel acting may run with long steps for as long
-#: as the line's end stays out of his reach: the gap over twice his speed plus this margin
-#: (m/s; the gravity gradient adds ~1e-4 m/s^2 at 26 m), and at most this long (s).
-_SLACK_SPEED_MARGIN_M_S = 0.05
-_SLACK_SEGMENT_MAX_S = 30.0
-#: Near the line's end, short steps for this long (s) before his reach is looked at again.
-_SLACK_RECHECK_S = 5.0
 #: Taut and slack switch this far (m) past full payout, each way: a branch never ends where it began.
 _SWITCH_HYSTERESIS_M = 1e-9
 #: Dense samples per integrator step when looking for the peak tension of a taut phase.
@@ -212,7 +203,8 @@ def safer_dv_by_sample(burns, times_s):
     edges_s = np.concatenate([start_s, start_s + period_s])
     order = np.argsort(edges_s, kind="stable")
     edges_s = edges_s[order]
-    rate = np.cumsum(np.concatenate([dv_m_s / period_s, -dv_m_s / period_s])[order])  # after each edge
+    # the rate after each edge; where every period has ended, the sum's rounding (an ulp either way) is 0
+    rate = np.maximum(np.cumsum(np.concatenate([dv_m_s / period_s, -dv_m_s / period_s])[order]), 0.0)
     spent = np.concatenate([[0.0], np.cumsum(rate[:-1] * np.diff(edges_s))])
     return np.interp(times_s, edges_s, spent, left=0.0)
 
@@ -266,16 +258,12 @@ class _Run:
 
     def tensions_at(self, states):
         """Tether tension (N, (N,)) at integrator states (N, 12), current branch."""
-        return self.tension(*relative_lvlh(states))
+        return self.tension(*relative_lvlh_compiled(states))
 
     def tension_one(self, y):
         """Tether tension (N) at one state (12,), current branch."""
         _, rel_r, rel_v = relative_lvlh_one(y)
         return self.tension(rel_r, rel_v)
-
-    def tether_acceleration(self, t, rel_r, rel_v):
-        """The line's pull on him (m/s^2, LVLH), current branch."""
-        return self.tether_pull(rel_r, rel_v)[0] / self.mass_kg
 
     def constant_accel_lvlh(self, t_mid):
         """SAFER plus force pushes acting over a segment around ``t_mid`` (m/s^2, LVLH)."""
@@ -287,37 +275,18 @@ class _Run:
 
     # -- tether events --------------------------------------------------------
 
-    def tether_events(self):
-        """Events of the current branch (functions of t and the LVLH state): leaving it, and (taut) the line parting."""
-        if not self.tether_on():
-            return []
+    def tether_line(self):
+        """The line on its current branch, as the integrator takes it (its events: leaving the branch,
+        and, taut, parting)."""
         tether = self.tether
-
         # a hair of hysteresis: the branch just begun at d = L must not see its own start as the
         # crossing out of it (a swing at full payout, d'' > 0 while slack, found it again and again)
-        hysteresis_m = _SWITCH_HYSTERESIS_M if self.taut else -_SWITCH_HYSTERESIS_M
-
-        def length_reached(t, rel_r, rel_v):
-            return anchor_offset(tether, rel_r)[1] - tether.max_length_m + hysteresis_m
-
-        length_reached.direction = -1.0 if self.taut else 1.0
-        length_reached.samples_after = False  # a sample at the switch still sees the branch it ends
-        if not self.taut:
-            return [length_reached]
-
-        def breaks(t, rel_r, rel_v):
-            return self.tension(rel_r, rel_v) - tether.breaking_load_n
-
-        breaks.direction = 1.0
-        return [length_reached, breaks]
-
-    def slack_reach_s(self, y):
-        """Time (s) during which the slack line's end is surely out of his reach from state ``y``
-        (with no pushes or SAFER acting): the gap to full payout over twice his speed plus a margin."""
-        _, rel_r, rel_v = relative_lvlh_one(y)
-        gap_m = self.tether.max_length_m - float(anchor_offset(self.tether, rel_r)[1])
-        speed = float(np.linalg.norm(rel_v))
-        return min(_SLACK_SEGMENT_MAX_S, max(gap_m, 0.0) / (2.0 * speed + _SLACK_SPEED_MARGIN_M_S))
+        return Line(
+            anchor_lvlh_m=tuple(tether.anchor_lvlh_m), length_m=tether.max_length_m,
+            stiffness_n_m=tether.stiffness_n_m(), damping_n_s_m=float(tether.damping_n_s_m(self.mass_kg)),
+            reel_force_n=tether.reel_force_n, breaking_load_n=tether.breaking_load_n, mass_kg=self.mass_kg,
+            taut=self.taut, hysteresis_m=_SWITCH_HYSTERESIS_M if self.taut else -_SWITCH_HYSTERESIS_M,
+        )
 
     def taut_tensions(self, sol):
         """Times (s) and tensions (N) over a taut segment, sampled densely inside every step."""
@@ -363,7 +332,7 @@ class _Run:
 
     def on_event(self, t, y, which):
         """The line's event at time t: switch branch (``which`` = 0) or part (``which`` = 1)."""
-        rel_r, rel_v = relative_lvlh(y)
+        _, rel_r, rel_v = relative_lvlh_one(y)
         tension = float(self.tether_pull(rel_r, rel_v)[1])
         if which == 1:  # it parts as the tension reaches the breaking load, however fast it rose
             tension = self.tether.breaking_load_n
@@ -451,26 +420,14 @@ class _Run:
         return y
 
     def segment(self, t_s, t_next_s, y):
-        """Pushes and SAFER held over [t_s, t_next_s]; the line's pull and its events on the
-        current branch; while it is slack, short steps where its end is within his reach."""
+        """Pushes and SAFER held over [t_s, t_next_s]; the line's pull and its events on the current
+        branch (its going taut found however briefly, with no short steps: see
+        :class:`~orbital.propagation.relative.Line`)."""
         # pushes and SAFER updates are boundaries: the same acceleration over all of the segment
         accel_lvlh = self.constant_accel_lvlh(0.5 * (t_s + t_next_s))
         if not self.tether_on():
             return Segment(t_next_s, accel_lvlh)
-        segment = Segment(
-            t_next_s, accel_lvlh, self.tether_acceleration, self.tether_events(),
-            observe=self.tension, dense_output=self.taut,
-        )
-        if not self.taut:
-            free = not accel_lvlh.any()
-            reach_s = self.slack_reach_s(y) if free else 0.0
-            if reach_s > _TETHER_MAX_STEP_S:  # the line's end is out of reach until then: long steps
-                segment.t_end_s = min(t_next_s, t_s + reach_s)
-            else:
-                segment.max_step_s = _TETHER_MAX_STEP_S
-                if free:
-                    segment.t_end_s = min(t_next_s, t_s + _SLACK_RECHECK_S)
-        return segment
+        return Segment(t_next_s, accel_lvlh, observe=self.tension, dense_output=self.taut, line=self.tether_line())
 
     def end_segment(self, sol, event):
         """On a taut line, the line parting before the solver's ``event`` (see :meth:`taut_segment_end`)."""
@@ -558,7 +515,7 @@ def simulate_eva(
     y = run.apply_impulses(0.0, y)
     rel0 = np.concatenate(relative_lvlh(y))
     progress = Stage("spacewalk drift", 0.0, times[-1], *progress_span)
-    states, tensions = fly_relative(run, y, times, include_j2=include_j2, progress=progress)
+    states, tensions = fly_relative(run, y, times, include_j2=include_j2, progress=progress, compiled=True)
 
     rel_r, rel_v = relative_lvlh(states)
     if run.held_from_s is not None:  # holding on where SAFER brought him: at rest in LVLH

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Length a (m) over which the reel's pull fades to zero as the hook reaches the reel.
-REEL_TAPER_M = 0.5
+from orbital.dynamics.tether_line import REEL_TAPER_M, reel_pull_n, taut_tension_n
 
 
 @dataclass(frozen=True)
@@ -82,13 +81,11 @@ def tether_tension_n(config, mass_kg, distance_m, range_rate_m_s, taut=None):
     """
     d = np.asarray(distance_m, dtype=float)
     taut = is_taut(config, d) if taut is None else np.asarray(taut, dtype=bool)
-    reel = config.reel_force_n * d / np.hypot(d, REEL_TAPER_M)
-    stretched = (
-        reel
-        + config.stiffness_n_m() * (d - config.max_length_m)
-        + config.damping_n_s_m(mass_kg) * np.asarray(range_rate_m_s, dtype=float)
+    reel = reel_pull_n(config.reel_force_n, d)
+    stretched = taut_tension_n(
+        reel, config.stiffness_n_m(), config.damping_n_s_m(mass_kg), config.max_length_m, d, np.asarray(range_rate_m_s, dtype=float)
     )
-    return np.where(taut, np.maximum(stretched, 0.0), reel)
+    return np.where(taut, stretched, reel)
 
 
 def tether_force_lvlh(config, state, mass_kg, rel_r_lvlh_m, rel_v_lvlh_m_s, taut=None):

@@ -1,5 +1,7 @@
 """The station's DOP853, compiled: scipy's ``solve_ivp(method="DOP853")`` step for step, with the
-forces of :class:`orbital.dynamics.forces.OrbitForces` (US76 air) as compiled kernels.
+forces of :class:`orbital.dynamics.forces.OrbitForces` (US76 air) as compiled kernels. The stepping
+(:func:`advance`) takes its right-hand side and event functions as compiled arguments, so the
+relative flight (:mod:`orbital.propagation.relative`) steps with the same code.
 
 The same tableau (:mod:`orbital.propagation.dop853_tableau`), initial step, error norm, step
 control, dense output and ``t_eval`` sampling as scipy 1.17, and the decay event found as scipy
@@ -24,18 +26,31 @@ _EPS = np.finfo(float).eps
 #: Steps between two returns to Python (progress reports): a few hundredths of a second.
 STEPS_PER_CALL = 2000
 
-#: What :func:`_advance` returns.
+#: What :func:`advance` returns.
 RUNNING, FINISHED, EVENT, STEP_TOO_SMALL = 0, 1, 2, -1
-#: Slots of the force parameters (:func:`force_parameters`).
-_J2, _DRAG, _DENSITY_SCALE, _CD_A_M = range(4)
-#: Slots of the integrator's clock: time, step size, previous time, event function, samples written.
-_T, _H_ABS, _T_OLD, _G, _N_OUT = range(5)
+#: Slots of the station's parameters (:func:`force_parameters`).
+_J2, _DRAG, _DENSITY_SCALE, _CD_A_M, _STOP_ALTITUDE = range(5)
+#: Slots of the integrator's clock: time, step size, previous time, samples written.
+_T, _H_ABS, _T_OLD, _N_OUT = range(4)
 
 
-def force_parameters(forces) -> np.ndarray:
-    """The compiled right-hand side's parameters from an :class:`orbital.dynamics.forces.OrbitForces` (US76 air)."""
+def force_parameters(forces, stop_altitude_m) -> np.ndarray:
+    """The station's compiled right-hand side's and decay event's parameters from an
+    :class:`orbital.dynamics.forces.OrbitForces` (US76 air) and the decay altitude (m)."""
     return np.array([1.0 if forces.j2 else 0.0, 1.0 if forces.drag else 0.0, forces.density_scale,
-                     forces.cd_area_over_mass_m2_kg])
+                     forces.cd_area_over_mass_m2_kg, stop_altitude_m])
+
+
+def new_clock(t0_s: float, h_abs_s: float) -> np.ndarray:
+    """An integrator's clock (:func:`advance`) at ``t0_s`` (s) with the next step ``h_abs_s`` (s)."""
+    clock = np.zeros(4)
+    clock[_T], clock[_H_ABS] = t0_s, h_abs_s
+    return clock
+
+
+def clock_reading(clock: np.ndarray) -> tuple[float, float, int]:
+    """A clock's last step, from and to (s), and the samples written so far."""
+    return float(clock[_T_OLD]), float(clock[_T]), int(clock[_N_OUT])
 
 
 @kernel
@@ -51,6 +66,12 @@ def _rhs(y, p, out):
 
 
 @kernel
+def _below_stop(y, p, g):
+    """The decay event into g[0]: height above the ellipsoid minus the stop altitude (m)."""
+    g[0] = altitude_m(y[0], y[1], y[2]) - p[_STOP_ALTITUDE]
+
+
+@kernel
 def _weighted_rms(x, scale):
     """RMS over the state of x / scale (scipy's ``norm``)."""
     acc = 0.0
@@ -60,7 +81,7 @@ def _weighted_rms(x, scale):
 
 
 @kernel
-def initial_step(t0, y0, f0, t_bound, rtol, atol, p):
+def initial_step(rhs, t0, y0, f0, t_bound, rtol, atol, p):
     """scipy's ``select_initial_step`` for order 7 (s); no largest step."""
     interval = abs(t_bound - t0)
     if interval == 0.0:
@@ -74,7 +95,7 @@ def initial_step(t0, y0, f0, t_bound, rtol, atol, p):
     h0 = min(h0, interval)
     for i in range(n):
         y1[i] = y0[i] + h0 * f0[i]
-    _rhs(y1, p, f1)
+    rhs(y1, p, f1)
     for i in range(n):
         f1[i] -= f0[i]
     d2 = _weighted_rms(f1, scale) / h0
@@ -96,20 +117,20 @@ def _stage(K, s, h, y, out):
 
 
 @kernel
-def _step(t, y, f, h, p, K, y_new, f_new):
+def _step(rhs, y, f, h, p, K, y_new, f_new):
     """One Runge-Kutta step of size h from (t, y) with derivative f: y_new, f_new and the stages K."""
     tmp = np.empty(y.size)
     for i in range(y.size):
         K[0, i] = f[i]
     for s in range(1, N_STAGES):
         _stage(K, s, h, y, tmp)
-        _rhs(tmp, p, K[s])
+        rhs(tmp, p, K[s])
     for i in range(y.size):
         acc = 0.0
         for j in range(N_STAGES):
             acc += K[j, i] * B[j]
         y_new[i] = y[i] + h * acc
-    _rhs(y_new, p, f_new)
+    rhs(y_new, p, f_new)
     for i in range(y.size):
         K[N_STAGES, i] = f_new[i]
 
@@ -133,12 +154,12 @@ def _error_norm(K, h, scale):
 
 
 @kernel
-def _dense_coefficients(t_old, h, y_old, y, f, p, K, F):
+def _dense_coefficients(rhs, h, y_old, y, f, p, K, F):
     """The step's 7th-order interpolant ``F`` (INTERPOLATOR_POWER, n): three more stages into K."""
     tmp = np.empty(y.size)
     for s in range(N_STAGES + 1, N_STAGES_EXTENDED):
         _stage(K, s, h, y_old, tmp)
-        _rhs(tmp, p, K[s])
+        rhs(tmp, p, K[s])
     for i in range(y.size):
         delta = y[i] - y_old[i]
         F[0, i] = delta
@@ -175,11 +196,25 @@ def _spacing(t):
 
 
 @kernel
-def _advance(clock, y, f, y_old, K, F, p, rtol, atol, stop_altitude_m, t_eval, out, max_steps):
-    """Up to ``max_steps`` steps towards t_eval[-1], writing samples to ``out``; the integrator's state
-    (``clock``, ``y``, ``f``) is updated in place. Returns FINISHED, RUNNING (call again), EVENT (the
-    decay altitude was crossed downwards in the step from clock[_T_OLD] to clock[_T], whose interpolant
-    is ``F`` from ``y_old``; its samples are not written) or STEP_TOO_SMALL."""
+def _active(g_old, g_new, direction):
+    """Whether an event function went from ``g_old`` to ``g_new`` across zero in ``direction``
+    (> 0 up, < 0 down, 0 either; scipy's ``find_active_events``)."""
+    up, down = g_old <= 0.0 and g_new >= 0.0, g_old >= 0.0 and g_new <= 0.0
+    return (up and direction > 0.0) or (down and direction < 0.0) or ((up or down) and direction == 0.0)
+
+
+@kernel
+def advance(rhs, events, clock, y, f, y_old, K, F, g, p, directions, rtol, atol, max_step, t_eval, out, max_steps, dense):
+    """Up to ``max_steps`` steps towards t_eval[-1], no step longer than ``max_step`` (s), writing samples
+    to ``out``; the integrator's state (``clock``, ``y``, ``f``) is updated in place.
+
+    ``rhs(y, p, dydt)`` and ``events(y, p, values)`` are compiled functions of the state and the
+    parameters ``p``; g[0] holds the event values at the current state, and each event ends the
+    integration where it crosses zero in its ``directions`` entry. Returns FINISHED, RUNNING (call
+    again), EVENT (g[1] holds the values at the end of the step from clock[_T_OLD] to clock[_T], whose
+    interpolant is ``F`` from ``y_old``; its samples are not written) or STEP_TOO_SMALL. ``dense``:
+    build every step's interpolant ``F`` (else only where it is needed).
+    """
     t_bound = t_eval[-1]
     y_new, f_new, scale = np.empty(y.size), np.empty(y.size), np.empty(y.size)
     for _ in range(max_steps):
@@ -187,7 +222,11 @@ def _advance(clock, y, f, y_old, K, F, p, rtol, atol, stop_altitude_m, t_eval, o
         if t == t_bound:
             return FINISHED
         min_step = 10.0 * _spacing(t)
-        h_abs = max(clock[_H_ABS], min_step)
+        h_abs = clock[_H_ABS]
+        if h_abs > max_step:
+            h_abs = max_step
+        elif h_abs < min_step:
+            h_abs = min_step
         rejected = False
         while True:
             if h_abs < min_step:
@@ -197,7 +236,7 @@ def _advance(clock, y, f, y_old, K, F, p, rtol, atol, stop_altitude_m, t_eval, o
                 t_new = t_bound
             h = t_new - t
             h_abs = abs(h)
-            _step(t, y, f, h, p, K, y_new, f_new)
+            _step(rhs, y, f, h, p, K, y_new, f_new)
             for i in range(y.size):
                 scale[i] = atol[i] + max(abs(y[i]), abs(y_new[i])) * rtol
             error = _error_norm(K, h, scale)
@@ -212,20 +251,68 @@ def _advance(clock, y, f, y_old, K, F, p, rtol, atol, stop_altitude_m, t_eval, o
         for i in range(y.size):  # K[0] keeps the derivative at y_old, for the interpolant
             y_old[i], y[i], f[i] = y[i], y_new[i], f_new[i]
         clock[_T_OLD], clock[_T], clock[_H_ABS] = t, t_new, h_abs
-        g_new = altitude_m(y[0], y[1], y[2]) - stop_altitude_m
-        crossed = clock[_G] >= 0.0 and g_new <= 0.0
-        clock[_G] = g_new
+        events(y, p, g[1])
+        crossed = False
+        for k in range(directions.size):
+            crossed = crossed or _active(g[0, k], g[1, k], directions[k])
         n_out = end = int(clock[_N_OUT])
         while end < t_eval.size and t_eval[end] <= t_new:
             end += 1
-        if crossed or end > n_out:
-            _dense_coefficients(t, h, y_old, y, f, p, K, F)
+        if crossed or dense or end > n_out:
+            _dense_coefficients(rhs, h, y_old, y, f, p, K, F)
         if crossed:
             return EVENT
+        for k in range(directions.size):
+            g[0, k] = g[1, k]
         if end > n_out:
             dense_states(t, t_new, y_old, F, t_eval, out, n_out, end)
             clock[_N_OUT] = end
     return FINISHED if clock[_T] == t_bound else RUNNING
+
+
+class StepEvents:
+    """The events of the step after which :func:`advance` returned EVENT, on its interpolant (the
+    arguments as :func:`advance` took them)."""
+
+    def __init__(self, events, p, directions, g, clock, y_old, F):
+        self._events, self._p, self._directions, self._g = events, p, directions, g
+        self._clock, self._y_old, self._F = clock, y_old, F
+        self.t_old, self.t_new = float(clock[_T_OLD]), float(clock[_T])
+        self._values = np.empty(directions.size)
+
+    def state(self, t: float) -> np.ndarray:
+        """The state at time t (s) inside the step."""
+        state = np.empty((1, self._y_old.size))
+        dense_states(self.t_old, self.t_new, self._y_old, self._F, np.array([t]), state, 0, 1)
+        return state[0]
+
+    def value(self, t: float, k: int) -> float:
+        """Event function ``k`` at time t (s) inside the step."""
+        self._events(self.state(t), self._p, self._values)
+        return float(self._values[k])
+
+    def root(self, k: int, t_from: float, t_to: float) -> float:
+        """Where (s) event function ``k`` crosses zero between ``t_from`` and ``t_to`` (s), found as
+        solve_ivp finds an event (``brentq``, xtol = rtol = 4 eps)."""
+        from scipy.optimize import brentq
+
+        return float(brentq(self.value, t_from, t_to, args=(k,), xtol=4 * _EPS, rtol=4 * _EPS))
+
+    def fired(self) -> list:
+        """The events that crossed zero in their direction in the step, as (time s, index), in time
+        order (on a tie, the lower index first, as scipy sorts them)."""
+        g, directions = self._g, self._directions
+        return sorted((self.root(k, self.t_old, self.t_new), k) for k in range(directions.size)
+                      if _active(g[0, k], g[1, k], directions[k]))
+
+    def pass_by(self, t_eval: np.ndarray, out: np.ndarray) -> None:
+        """Go on from the step as if no event had fired: its samples written, its end's event values kept."""
+        n_out = end = int(self._clock[_N_OUT])
+        while end < t_eval.size and t_eval[end] <= self.t_new:
+            end += 1
+        dense_states(self.t_old, self.t_new, self._y_old, self._F, t_eval, out, n_out, end)
+        self._clock[_N_OUT] = end
+        self._g[0] = self._g[1]
 
 
 def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None):
@@ -236,22 +323,22 @@ def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None):
     the samples up to the decay (to ``stop_altitude_m`` above the ellipsoid, found as scipy finds an
     event), and its time and state, or None and None.
     """
-    p = force_parameters(forces)
+    p = force_parameters(forces, stop_altitude_m)
     y = np.array(y0, dtype=float)
     atol = np.asarray(atol, dtype=float)
     t_eval = np.asarray(t_eval, dtype=float)
     f = np.empty(6)
     _rhs(y, p, f)
-    clock = np.zeros(5)
-    clock[_T] = t_eval[0]
-    clock[_H_ABS] = initial_step(t_eval[0], y, f, t_eval[-1], rtol, atol, p)
-    clock[_G] = altitude_m(y[0], y[1], y[2]) - stop_altitude_m
+    clock = new_clock(t_eval[0], initial_step(_rhs, t_eval[0], y, f, t_eval[-1], rtol, atol, p))
+    g, directions = np.empty((2, 1)), np.array([-1.0])
+    _below_stop(y, p, g[0])
     K = np.empty((N_STAGES_EXTENDED, 6))
     F = np.empty((INTERPOLATOR_POWER, 6))
     y_old = np.empty(6)
     out = np.empty((t_eval.size, 6))
     while True:
-        status = _advance(clock, y, f, y_old, K, F, p, rtol, atol, stop_altitude_m, t_eval, out, STEPS_PER_CALL)
+        status = advance(_rhs, _below_stop, clock, y, f, y_old, K, F, g, p, directions, rtol, atol, np.inf,
+                         t_eval, out, STEPS_PER_CALL, False)
         if progress is not None:
             progress(clock[_T])
         if status == STEP_TOO_SMALL:
@@ -260,26 +347,10 @@ def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None):
         if status == FINISHED:
             return t_eval[:n_out], out[:n_out], None, None
         if status == EVENT:
-            return _decay(clock, y_old, F, t_eval, out, n_out, stop_altitude_m)
-
-
-def _decay(clock, y_old, F, t_eval, out, n_out, stop_altitude_m):
-    """The samples up to the decay, found in the last step as solve_ivp finds a terminal event."""
-    from scipy.optimize import brentq
-
-    t_old, t_new = clock[_T_OLD], clock[_T]
-    state = np.empty((1, 6))
-
-    def at(t):
-        dense_states(t_old, t_new, y_old, F, np.array([t]), state, 0, 1)
-        return state[0].copy()
-
-    def height(t):
-        s = at(t)
-        return altitude_m(s[0], s[1], s[2]) - stop_altitude_m
-
-    t_decay = brentq(height, t_old, t_new, xtol=4 * _EPS, rtol=4 * _EPS)
-    end = int(np.searchsorted(t_eval, t_decay, side="right"))
-    if end > n_out:
-        dense_states(t_old, t_new, y_old, F, t_eval, out, n_out, end)
-    return t_eval[:end], out[:end], float(t_decay), at(t_decay)
+            step = StepEvents(_below_stop, p, directions, g, clock, y_old, F)
+            t_decay = step.fired()[0][0]
+            decay_state = step.state(t_decay)
+            end = int(np.searchsorted(t_eval, t_decay, side="right"))
+            if end > n_out:
+                dense_states(clock[_T_OLD], clock[_T], y_old, F, t_eval, out, n_out, end)
+            return t_eval[:end], out[:end], t_decay, decay_state
