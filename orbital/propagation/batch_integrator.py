@@ -10,10 +10,10 @@ drag damps the air speed faster than that step can follow (a light module, dense
 the step shortens to keep RK4 stable (:data:`orbital.dynamics.entry_dynamics.MAX_STEP_TIMES_DRAG_RATE`).
 Discontinuities are never stepped over:
 
-- time events (burn start and end, guidance cycles, main canopy deployment, main
-  settled) cut the step so that it ends on them;
-- altitude events (module separation, parachute command, soft-landing engines,
-  and the entry interface, which is only recorded) are located inside the step on
+- time events (burn start and end, module separation, guidance cycles, main canopy
+  deployment, main settled) cut the step so that it ends on them;
+- altitude events (parachute command, soft-landing engines, the entry interface, which
+  is recorded and separates the modules if their timer has not yet) are located inside the step on
   cubic Hermite interpolants of the position (from position and velocity at both
   ends) and of the velocity (from velocity and acceleration): a few secant
   iterations on the altitude; the sample restarts from the interpolated state.
@@ -95,13 +95,14 @@ def _hermite(y0, d0, y1, d1, theta, dt):
 
 #: Phase changes on the clock: phase -> (next phase, event), when :func:`_time_event` says the
 #: phase ends (an impulsive burn goes from COAST0 straight on to COAST).
-_ON_THE_CLOCK = {COAST0: (BURN, "burn_start"), BURN: (COAST, "burn_end"), DROGUE: (MAIN, "main_canopy"),
-                 MAIN: (TERMINAL, "main_settled")}
+_ON_THE_CLOCK = {COAST0: (BURN, "burn_start"), BURN: (COAST, "burn_end"), COAST: (ENTRY, "separation"),
+                 DROGUE: (MAIN, "main_canopy"), MAIN: (TERMINAL, "main_settled")}
 #: Phase changes on altitude: phase -> (the :class:`~orbital.dynamics.entry_dynamics.Sequence` field of
-#: the altitude, next phase, event). Under a canopy not yet settled (DROGUE, MAIN) the ground ends the
+#: the altitude, next phase, event). The whole Soyuz that reaches the entry interface before the
+#: separation timer separates there. Under a canopy not yet settled (DROGUE, MAIN) the ground ends the
 #: flight at whatever speed the module has (its touchdown is the event).
 _ON_ALTITUDE = {
-    COAST: ("separation_altitude_m", ENTRY, "separation"),
+    COAST: ("entry_interface_altitude_m", ENTRY, "separation"),
     ENTRY: ("parachute_altitude_m", DROGUE, "parachute"),
     DROGUE: ("ground_altitude_m", LANDED, None),
     MAIN: ("ground_altitude_m", LANDED, None),
@@ -114,6 +115,7 @@ def _time_event(t_phase, phase, p, seq):
     out = np.full(phase.shape, np.inf)
     out = np.where(phase == COAST0, p.burn_start_s, out)
     out = np.where(phase == BURN, p.burn_start_s + p.burn_duration_s, out)
+    out = np.where(phase == COAST, t_phase + seq.separation_delay_s, out)  # COAST begins as the burn ends
     out = np.where(phase == DROGUE, t_phase + seq.drogue_duration_s, out)
     out = np.where(phase == MAIN, t_phase + seq.main_fill_s + seq.main_settle_s, out)
     return out

@@ -114,8 +114,17 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
         apply_impulse(Yc, p, np.array([True]))
         Y = Yc[:, 0]
     mark("burn_end", t, Y[:, None])
+    # the separation timer, or the entry interface if the whole Soyuz gets there first (the coast
+    # falls all the way: the altitude at the timer tells which)
     ei = seq.entry_interface_altitude_m
-    t, Y, extra = until_altitude(Y, t, COAST, seq.separation_altitude_m, also=ei)
+    t_separation = t + seq.separation_delay_s
+    Y_timer = until_time(Y, t, COAST, t_separation)
+    extra = None
+    if ed.altitude_m(*Y_timer[:3]) > ei:
+        t, Y = t_separation, Y_timer
+    else:
+        t, Y, _ = until_altitude(Y, t, COAST, ei)
+        extra = (t, Y)
     mark("separation", t, Y[:, None])
     if extra is not None:
         mark("entry_interface", extra[0], extra[1][:, None])
