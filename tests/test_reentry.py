@@ -264,10 +264,12 @@ def test_engines_that_stop_the_module_just_above_the_ground_let_it_drop_the_rest
 
 
 @pytest.mark.physics
-@pytest.mark.parametrize("setting, speed_m_s", [("parachutes.main_area=1e-6", 112.0), ("density_scale=0.01", 72.0)])
+@pytest.mark.parametrize("setting, speed_m_s", [("parachutes.main_area=1e-6", 112.0), ("density_scale=0.01", 1724.5)])
 def test_an_impact_is_an_impact_in_the_summary(setting, speed_m_s):
     # QA: touchdowns at 112 and 72 m/s were summarised as touchdown_phase: soft_landing, soft_landing_g
     # 4.66. Over 10 m/s (the main canopy alone: 7.2 m/s; REFERENCES.md) a touchdown is an impact.
+    # (In 1 % air the barometric parachute command never comes: 23.4 kPa, US76's at 10.8 km, is
+    # more than that air's sea-level pressure; the module hits the ground at 1.7 km/s, under no canopy.)
     result = run(sc.load("soyuz_nominal", [setting]))
     s = result.summary
     assert s["touchdown_speed_m_s"] == pytest.approx(speed_m_s, abs=2.0)
@@ -279,7 +281,9 @@ def test_an_impact_is_an_impact_in_the_summary(setting, speed_m_s):
 def test_a_drogue_opening_at_mach_11_is_flagged(nominal):
     # QA: in 1 % air the drogue opened at 3.66 km/s, unflagged. Flown: the drogue opens at 220 to
     # 270 m/s, the main at about 90 m/s (ru.wikipedia, Soyuz parachute system; orbital/models/parachutes.py).
-    result = run(sc.load("soyuz_nominal", ["density_scale=0.01"]))
+    # (1 % air no longer opens it at all, the barometric command never coming: a command set at 45 km
+    # opens it at 4.6 km/s.)
+    result = run(sc.load("soyuz_nominal", ["parachutes.command_altitude=45 km"]))
     s = result.summary
     assert s["speed_at_parachute_m_s"] > 3000.0
     assert "the drogue opened at" in s["landing_warnings"] and "the main opened at" in s["landing_warnings"]
@@ -336,3 +340,39 @@ def test_a_module_too_heavy_for_its_parachutes_lands_hard_and_says_so():
 def test_touchdown_phase_and_missing_canopy_figures_are_none(nominal):
     assert nominal.summary["touchdown_phase"] == "soft_landing"
     assert nominal.summary["main_canopy_descent_speed_m_s"] == pytest.approx(7.2, abs=0.4)
+
+
+def test_the_timer_separates_the_modules_or_the_entry_interface_does():
+    # The sequencer separates the modules separation_delay after the burn ends (23 min: NASA's
+    # Soyuz landing timeline); a stack that reaches the entry interface before that separates there.
+    from orbital.models import soyuz as R
+    from orbital.propagation.batch_integrator import integrate
+    from orbital.schema import initial_state
+
+    for dv, on_timer in ((128.0, True), (400.0, False)):
+        scn = sc.load("soyuz_nominal", ["burn.start=0 s", f"burn.delta_v={dv} m/s", "guidance.mode=ballistic"])
+        _, r0, v0 = initial_state(scn.station)
+        out = integrate(np.concatenate([r0, v0])[None], 0.0, R.nominal_params(scn), R.sequence(scn), R.open_loop_guidance(scn))
+        e = out.events
+        if on_timer:
+            assert e["separation"]["t"][0] == pytest.approx(e["burn_end"]["t"][0] + 23 * 60.0, abs=1e-6)
+            assert e["separation"]["alt"][0] > e["entry_interface"]["alt"][0]
+        else:
+            assert e["separation"]["t"][0] == pytest.approx(e["entry_interface"]["t"][0], abs=1e-6)
+            assert e["separation"]["alt"][0] == pytest.approx(100.0e3, abs=1.0)
+
+
+def test_us76_pressure_and_the_barometric_parachute_command():
+    # U.S. Standard Atmosphere 1976 (NOAA-S/T 76-1562), pressure at geometric altitude (Pa):
+    # 11 km 2.2700e4, 20 km 5.5293e3, 32 km 8.8906e2, 50 km 7.9779e1, 86 km 3.7338e-1.
+    from orbital.dynamics.atmosphere import barometric_trip_altitude_m, pressure_pa
+
+    table = {0.0: 101325.0, 11e3: 2.2700e4, 20e3: 5.5293e3, 32e3: 8.8906e2, 50e3: 7.9779e1, 86e3: 3.7338e-1}
+    assert pressure_pa(np.array(list(table))) == pytest.approx(np.array(list(table.values())), rel=2e-4)
+    # the command trips where the air (density_scale x US76: its pressure scales alike) has US76's
+    # pressure at the set 10.8 km: there in standard air, higher in denser air, never in 1 % air
+    assert barometric_trip_altitude_m(10.8e3, 1.0) == 10.8e3
+    for scale in (0.9, 1.16, 3.0):
+        z = float(barometric_trip_altitude_m(10.8e3, scale))
+        assert scale * pressure_pa(z) == pytest.approx(pressure_pa(10.8e3), rel=1e-5)
+    assert barometric_trip_altitude_m(10.8e3, 0.01) == 0.0

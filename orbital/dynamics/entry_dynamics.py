@@ -109,6 +109,8 @@ class Sequence:
     #: interface if the whole Soyuz gets down there first
     separation_delay_s: float = 23.0 * 60.0
     entry_interface_altitude_m: float = 100.0e3
+    #: the barometric setting: the command comes where the air's pressure is US76's at this height
+    #: (:func:`orbital.dynamics.atmosphere.barometric_trip_altitude_m`; this very height in US76 air)
     parachute_altitude_m: float = 10.8e3
     drogue_fill_s: float = 4.0
     drogue_duration_s: float = 35.0

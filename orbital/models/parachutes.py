@@ -2,7 +2,9 @@
 
 Sequence (Soyuz MS-11 figures in ../shared/REFERENCES.md):
 
-1. At ``command_altitude`` (10.8 km, barometric) the drogue (24 m^2) opens; its
+1. At ``command_altitude`` (10.8 km), a barometric switch (ru.wikipedia: "по команде
+   барометрического прибора"): where the air's pressure is US76's at that altitude, so in air of
+   ``density_scale`` x US76 it trips higher (denser) or lower, the drogue (24 m^2) opens; its
    drag area ``Cd x area`` grows as a smoothstep over ``drogue_fill_time``.
    The module, ~230 m/s there, slows to ~80 m/s.
 2. ``drogue_duration`` after the command (35 s: the sequencer's timer, which brings the
@@ -44,7 +46,8 @@ _Force = Quantity("N", "N", ge=0.0, le=1.0e7)
 class ParachuteSpec(StrictModel):
     """Parachute sequence and soft-landing engines."""
 
-    command_altitude: _Altitude = Field(default=10.8e3, description="drogue opens below this altitude (bare number: km)")
+    command_altitude: _Altitude = Field(default=10.8e3, description="the barometric setting: the drogue opens where the air's "
+                                        "pressure falls to US76's at this altitude, higher in denser air (bare number: km)")
     drogue_area: _Area = 24.0
     drogue_drag_coefficient: float = Field(default=0.45, gt=0.0, le=3.0)
     drogue_fill_time: _Duration = 4.0

@@ -443,12 +443,14 @@ IMPACT_SPEED_M_S = 10.0
 def touchdown_phase(outcome, i=0, engines=True):
     """How sample ``i`` touched down: ``"soft_landing"`` (it has ``engines``, they fired in the
     steady descent under the main canopy, and it was no impact: :func:`is_impact`), ``"main"``
-    (under the main canopy otherwise: still filling or settling, no engines, or too fast for them)
-    or ``"drogue"``."""
+    (under the main canopy otherwise: still filling or settling, no engines, or too fast for them),
+    ``"drogue"`` or ``"none"`` (air so thin that the barometric parachute command never came)."""
     e = outcome.events
     if engines and np.isfinite(e["soft_landing"]["t"][i]) and not is_impact(outcome.v_touchdown[i]):
         return "soft_landing"
-    return "main" if np.isfinite(e["main_canopy"]["t"][i]) else "drogue"
+    if np.isfinite(e["main_canopy"]["t"][i]):
+        return "main"
+    return "drogue" if np.isfinite(e["parachute"]["t"][i]) else "none"
 
 
 def is_impact(touchdown_speed_m_s):
@@ -502,8 +504,11 @@ def _touchdown_text(outcome, i, engines):
         return None
     fired = engines and np.isfinite(outcome.events["soft_landing"]["t"][i])
     settled = np.isfinite(outcome.events["main_settled"]["t"][i])
-    under = "the drogue" if phase == "drogue" else "the main canopy" + ("" if settled else " (not yet settled)")
-    under += ", after the soft-landing engines" if fired else ", without the soft-landing engines"
+    if phase == "none":
+        under = "no canopy (the air never reached the parachute command's barometric pressure)"
+    else:
+        under = "the drogue" if phase == "drogue" else "the main canopy" + ("" if settled else " (not yet settled)")
+        under += ", after the soft-landing engines" if fired else ", without the soft-landing engines"
     if is_impact(speed):
         return (f"touchdown: an impact at {speed:.1f} m/s under {under} (the landing system is made for "
                 f"7.2 m/s under the main canopy, 1.5 m/s after the engines)")

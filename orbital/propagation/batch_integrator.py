@@ -12,7 +12,8 @@ Discontinuities are never stepped over:
 
 - time events (burn start and end, module separation, guidance cycles, main canopy
   deployment, main settled) cut the step so that it ends on them;
-- altitude events (parachute command, soft-landing engines, the entry interface, which
+- altitude events (parachute command, at the height where the sample's air has the pressure
+  of the set altitude in US76, soft-landing engines, the entry interface, which
   is recorded and separates the modules if their timer has not yet) are located inside the step on
   cubic Hermite interpolants of the position (from position and velocity at both
   ends) and of the velocity (from velocity and acceleration): a few secant
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from orbital.dynamics import entry_dynamics as ed
+from orbital.dynamics.atmosphere import barometric_trip_altitude_m
 from orbital.dynamics.compiled import kernel
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 
@@ -263,6 +265,8 @@ def _locate_altitudes(fl, tally, seq, guidance, k1, h0, Y1, t1, dt, h1):
     thresholds = np.full(fl.idx.size, -np.inf)
     for ph, (attr, _, _) in _ON_ALTITUDE.items():
         thresholds[fl.phase == ph] = getattr(seq, attr)
+    entry = fl.phase == ENTRY  # the parachute command is barometric: each sample's air sets its height
+    thresholds[entry] = barometric_trip_altitude_m(seq.parachute_altitude_m, fl.p.density_scale[entry])
     ei = seq.entry_interface_altitude_m
     crossing_ei = (fl.phase >= COAST) & (fl.phase <= ENTRY) & (h0 > ei) & (h1 <= ei)
     switching = h1 <= thresholds
@@ -312,14 +316,18 @@ def _switch_on_altitude(fl, tally, switching, seq, guidance):
     landed = np.zeros(fl.idx.size, dtype=bool)
     if not np.any(switching):
         return landed
+    # in air so thin that the parachute command's pressure never comes, the entry ends on the ground
+    grounded = switching & (fl.phase == ENTRY)
+    grounded[grounded] = barometric_trip_altitude_m(seq.parachute_altitude_m, fl.p.density_scale[grounded]) <= seq.ground_altitude_m
     after = fl.phase.copy()
     for ph, (_, nxt, event) in _ON_ALTITUDE.items():
-        m = switching & (fl.phase == ph)
+        m = switching & (fl.phase == ph) & ~grounded
         after[m] = nxt
         if event is not None and np.any(m):
             tally.mark(event, fl.idx[m], fl.t[m], fl.Y[:, m])
+    after[grounded] = LANDED
     soft = switching & (fl.phase == TERMINAL)
-    impact = switching & ((fl.phase == DROGUE) | (fl.phase == MAIN))
+    impact = switching & ((fl.phase == DROGUE) | (fl.phase == MAIN)) | grounded
     fl.enter(switching, after[switching], guidance)
     if np.any(impact):  # on the ground at the speed it has (the engines need the steady descent)
         tally.touchdown(fl.idx[impact], fl.Y[:3, impact].T, fl.t[impact], _speed(np.ascontiguousarray(fl.Y[:, impact])))
