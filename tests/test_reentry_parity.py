@@ -47,7 +47,7 @@ def test_impulsive_burn_and_coast_parity():
 
 
 @pytest.mark.physics
-@pytest.mark.parametrize("command_m, under", [(500.0, "drogue"), (1200.0, "main")])
+@pytest.mark.parametrize("command_m, under", [(500.0, "drogue"), (2500.0, "main")])
 def test_touchdown_under_an_unsettled_canopy_in_both_paths(command_m, under):
     # A parachute command too low for the canopies to settle (the plan itself refuses it; the
     # sequence is set here directly): both paths end the flight on the WGS84 ellipsoid, at the

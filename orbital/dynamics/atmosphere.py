@@ -23,6 +23,7 @@ A Python float or 0-d argument takes a pure-Python path (under a microsecond, fo
 ODE right-hand sides) and returns a float; arrays of any shape take the numpy path.
 """
 
+import functools
 import math
 from pathlib import Path
 
@@ -183,3 +184,34 @@ def scale_height_m(altitude_m):
     z = np.asarray(altitude_m, dtype=np.float64)
     height = _blockwise(_scale_height_block, z)
     return float(height) if height.ndim == 0 else height
+
+
+def pressure_pa(altitude_m):
+    """US76 pressure (Pa) at geometric altitude(s) (m) from 0 to 86 km: rho (R* / M0) T, with the
+    molecular temperature T of the standard's layers (NOAA-S/T 76-1562, eqs. 23, 33a); an array."""
+    z = np.maximum(np.asarray(altitude_m, dtype=np.float64), 0.0)
+    h = R0_US76_M * z / (R0_US76_M + z)
+    layer = np.searchsorted(_H_B_M, h, side="right") - 1
+    temperature_k = _T_B_K[layer] + _LAPSE_K_M[layer] * (h - _H_B_M[layer])
+    return density_kg_m3(z) * R_AIR_US76_J_KG_K * temperature_k
+
+
+#: Altitudes (m) of the barometric table: every 10 m up to the top of the closed-form layers.
+_BARO_GRID_M = np.arange(0.0, 86.0e3 + 1.0, 10.0)
+
+
+@functools.cache
+def _baro_ln_p():
+    """ln of the US76 pressure (Pa) on _BARO_GRID_M (computed on first use)."""
+    return np.log(pressure_pa(_BARO_GRID_M))
+
+
+def barometric_trip_altitude_m(set_altitude_m, density_scale):
+    """Geometric altitude (m) where a barometric switch set to ``set_altitude_m`` of the standard
+    atmosphere trips in air of ``density_scale`` (scalar or array) times US76. Hydrostatic, that
+    air's pressure is density_scale times US76's at every height, so the switch trips where
+    p76(z) = p76(set) / density_scale: higher in denser air; at 0 m if that pressure is never
+    reached (thin air), at 86 km at most. Exactly ``set_altitude_m`` (on the 10 m grid) for 1."""
+    ln_p = _baro_ln_p()
+    target = np.interp(set_altitude_m, _BARO_GRID_M, ln_p) - np.log(density_scale)
+    return np.interp(-target, -ln_p, _BARO_GRID_M)

@@ -32,7 +32,8 @@ Forces (SI throughout):
   constant (v_t / 2 g ~ 0.4 s) would otherwise set the step for a 10-minute descent.
 
 Phases (integer codes, per sample): COAST0 (before the burn, whole Soyuz),
-BURN, COAST (whole Soyuz, down to module separation), ENTRY (descent module,
+BURN, COAST (whole Soyuz, until module separation: on the sequencer's clock, a fixed time after
+the burn ends, or at the entry interface if that comes first), ENTRY (descent module,
 lifting), DROGUE, MAIN (main canopy filling and settling), TERMINAL, LANDED.
 
 Altitude is height above the WGS84 ellipsoid measured along the geocentric
@@ -104,11 +105,15 @@ class SampleParams:
 class Sequence:
     """Scenario-wide thresholds and timings of the descent sequence (SI)."""
 
-    separation_altitude_m: float = 140.0e3
+    #: the modules separate this long after the burn ends (the sequencer's timer), or at the entry
+    #: interface if the whole Soyuz gets down there first
+    separation_delay_s: float = 23.0 * 60.0
     entry_interface_altitude_m: float = 100.0e3
+    #: the barometric setting: the command comes where the air's pressure is US76's at this height
+    #: (:func:`orbital.dynamics.atmosphere.barometric_trip_altitude_m`; this very height in US76 air)
     parachute_altitude_m: float = 10.8e3
     drogue_fill_s: float = 4.0
-    drogue_duration_s: float = 16.0
+    drogue_duration_s: float = 35.0
     main_fill_s: float = 25.0
     main_settle_s: float = 25.0
     soft_landing_altitude_m: float = 0.8

@@ -2,10 +2,15 @@
 
 Sequence (Soyuz MS-11 figures in ../shared/REFERENCES.md):
 
-1. At ``command_altitude`` (10.8 km, barometric) the drogue (24 m^2) opens; its
+1. At ``command_altitude`` (10.8 km), a barometric switch (ru.wikipedia: "по команде
+   барометрического прибора"): where the air's pressure is US76's at that altitude, so in air of
+   ``density_scale`` x US76 it trips higher (denser) or lower, the drogue (24 m^2) opens; its
    drag area ``Cd x area`` grows as a smoothstep over ``drogue_fill_time``.
    The module, ~230 m/s there, slows to ~80 m/s.
-2. ``drogue_duration`` after the command the drogue is cut and the main canopy
+2. ``drogue_duration`` after the command (35 s: the sequencer's timer, which brings the
+   release to about 7 km, where the drogue pulls out the main canopy: ru.wikipedia.org,
+   "Союз (космический корабль)", parachute system; laboratoridenvol.com, "gnuSoyuz parachute")
+   the drogue is cut and the main canopy
    (1,000 m^2) fills over ``main_fill_time`` (a smoothstep: the reefing stages
    smoothed into one ramp, keeping the opening load near 4 g).
 3. ``main_settle_time`` after it is full, the module is at its terminal speed and
@@ -14,10 +19,13 @@ Sequence (Soyuz MS-11 figures in ../shared/REFERENCES.md):
 4. At ``soft_landing_altitude`` (0.8 m, the gamma-ray altimeter) the engines fire
    with ``soft_landing_thrust``; closed-form deceleration to touchdown.
 
-Tuning (documented choices, not published figures): drag coefficients 0.7 for
-the drogue and 0.89 for the main canopy (on their nominal areas) give 80 m/s at
-the end of the drogue phase and 7.2 m/s at sea level for a 2,900 kg module; the
-104 kN total thrust leaves about 1.5 m/s at touchdown from 7.2 m/s.
+Drag coefficients (on the nominal areas): 0.45 for the drogue, the low end of the ribbon
+canopies' band (about 0.45 to 0.55: Knacke, *Parachute Recovery Systems Design Manual*,
+NWC TP 6575, 1991, table of canopy types), which leaves the module at the 80 m/s that CSA's
+MS-11 timeline gives for the drogue's end (ru.wikipedia: 90 m/s) when the main is released
+near 7 km; 0.89 for the main canopy gives CSA's 7.2 m/s at sea level for a 2,900 kg module
+(a choice matching that figure). The 104 kN total thrust leaves about 1.5 m/s at touchdown
+from 7.2 m/s.
 """
 
 import math
@@ -38,11 +46,12 @@ _Force = Quantity("N", "N", ge=0.0, le=1.0e7)
 class ParachuteSpec(StrictModel):
     """Parachute sequence and soft-landing engines."""
 
-    command_altitude: _Altitude = Field(default=10.8e3, description="drogue opens below this altitude (bare number: km)")
+    command_altitude: _Altitude = Field(default=10.8e3, description="the barometric setting: the drogue opens where the air's "
+                                        "pressure falls to US76's at this altitude, higher in denser air (bare number: km)")
     drogue_area: _Area = 24.0
-    drogue_drag_coefficient: float = Field(default=0.70, gt=0.0, le=3.0)
+    drogue_drag_coefficient: float = Field(default=0.45, gt=0.0, le=3.0)
     drogue_fill_time: _Duration = 4.0
-    drogue_duration: _Duration = Field(default=16.0, description="from the command to the main canopy's release (bare number: s)")
+    drogue_duration: _Duration = Field(default=35.0, description="from the command to the main canopy's release (bare number: s)")
     main_area: _Area = 1000.0
     main_drag_coefficient: float = Field(default=0.89, gt=0.0, le=3.0)
     main_fill_time: _Duration = 25.0
@@ -90,7 +99,7 @@ def max_soft_landing_thrust_n(mass_kg, v_t_m_s, firing_altitude_m):
 # public data: pilot chutes at 10 km, 220-270 m/s; drogue 25 m2, 90-50 m/s; main at 7 km).
 # Limits: the highest of those speeds (a subsonic canopy: Mach 0.9 at 10 km), and the dynamic
 # pressure of that speed at the bottom of each altitude band (the densest air flown). The model's
-# nominal openings: drogue 230 m/s and 9.9 kPa at 10.8 km; main 80 m/s and 1.5 kPa at 9.0 km.
+# nominal openings: drogue 230 m/s and 9.9 kPa at 10.8 km; main 83 m/s and 2.0 kPa at 7.0 km.
 DROGUE_MAX_OPENING_SPEED_M_S = 270.0
 DROGUE_MAX_OPENING_Q_PA = 17.0e3  # 0.5 x 0.4671 kg/m3 (US76, 9 km) x (270 m/s)^2
 MAIN_MAX_OPENING_SPEED_M_S = 90.0

@@ -87,8 +87,10 @@ class ModuleSpec(StrictModel):
     subsonic_drag_coefficient: float = Field(default=1.0, gt=0.0, le=5.0)
     lift_to_drag: float = Field(default=0.3, ge=0.0, le=1.0)
     nose_radius: _Length = Field(default=2.2, description="for the Sutton-Graves stagnation heat flux (bare number: m)")
-    separation_altitude: _HighAltitude = 140.0e3
-    entry_interface_altitude: _HighAltitude = 100.0e3
+    separation_delay: Quantity("s", "s", ge=0.0, le=7200.0) = Field(
+        default=23.0 * 60.0, description="the modules separate this long after the burn ends (the sequencer's timer), "
+        "or at the entry interface if the whole Soyuz gets there first (bare number: s)")
+    entry_interface_altitude: _HighAltitude = Field(default=100.0e3, description="recorded where the descent crosses it (bare number: km)")
 
     @property
     def area_m2(self):
@@ -126,16 +128,14 @@ class SoyuzScenario(ScenarioBase):
     density_scale: float = Field(default=1.0, gt=0.0, le=100.0, description="multiplies US76 density")
 
     @model_validator(mode="after")
-    def _station_above_separation(self):
-        self.station.check_perigee_above("station", self.module.separation_altitude, "module.separation_altitude")
+    def _station_above_entry_interface(self):
+        self.station.check_perigee_above("station", self.module.entry_interface_altitude, "module.entry_interface_altitude")
         return self
 
     @model_validator(mode="after")
     def _sequence_in_order(self):
         m, pc, g = self.module, self.parachutes, self.guidance
         km, mps, kg, sec, m_ = (lambda v: f"{v / 1e3:g} km"), (lambda v: f"{v:g} m/s"), (lambda v: f"{v:g} kg"), (lambda v: f"{v:g} s"), (lambda v: f"{v:g} m")
-        _check_order(("module.separation_altitude", m, km), ("module.entry_interface_altitude", m, km),
-                     "the modules separate before the entry interface (MS-11: 139.9 km, then 99.7 km)")
         _check_order(("module.entry_interface_altitude", m, km), ("parachutes.command_altitude", pc, km),
                      "the parachutes open well after the entry interface (MS-11: 99.7 km, then 10.8 km)")
         _check_order(("parachutes.command_altitude", pc, km), ("parachutes.soft_landing_altitude", pc, m_),
@@ -196,7 +196,7 @@ def sequence(scn):
 
     pc = scn.parachutes
     return Sequence(
-        separation_altitude_m=scn.module.separation_altitude,
+        separation_delay_s=scn.module.separation_delay,
         entry_interface_altitude_m=scn.module.entry_interface_altitude,
         parachute_altitude_m=pc.command_altitude,
         drogue_fill_s=pc.drogue_fill_time,
@@ -267,7 +267,7 @@ def open_loop_guidance(scn):
 def no_descent(scn, which, outcome=None):
     """The error for a descent that does not reach the ground: names the inputs that decide
     where it stopped (the recorded ``outcome``'s last phase): the burn if the Soyuz never got
-    down to module separation; the lift if the module skips back out; the module's mass per
+    down to the entry interface; the lift if the module skips back out; the module's mass per
     drag area (and the canopies, the air) if it is still drifting down when time runs out."""
     from orbital.dynamics.entry_dynamics import COAST, ENTRY, altitude_m
 
@@ -276,7 +276,8 @@ def no_descent(scn, which, outcome=None):
                  f"burn.yaw = {math.degrees(burn.yaw):g} deg from a {(scn.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3:g} km orbit")
     h = outcome.history if outcome is not None else {}
     phase = int(h["phase"][-1]) if len(h.get("phase", ())) else COAST
-    if phase <= COAST:
+    never_entered = outcome is not None and not np.isfinite(outcome.events["entry_interface"]["t"][0])
+    if phase <= COAST or never_entered:  # the separation timer may have run out high above the air
         return InfeasibleScenario(
             f"{which} does not come down: {burn_text}; "
             "expected a retrograde burn large enough to bring the perigee into the atmosphere (about 128 m/s from 420 km)"
@@ -442,12 +443,14 @@ IMPACT_SPEED_M_S = 10.0
 def touchdown_phase(outcome, i=0, engines=True):
     """How sample ``i`` touched down: ``"soft_landing"`` (it has ``engines``, they fired in the
     steady descent under the main canopy, and it was no impact: :func:`is_impact`), ``"main"``
-    (under the main canopy otherwise: still filling or settling, no engines, or too fast for them)
-    or ``"drogue"``."""
+    (under the main canopy otherwise: still filling or settling, no engines, or too fast for them),
+    ``"drogue"`` or ``"none"`` (air so thin that the barometric parachute command never came)."""
     e = outcome.events
     if engines and np.isfinite(e["soft_landing"]["t"][i]) and not is_impact(outcome.v_touchdown[i]):
         return "soft_landing"
-    return "main" if np.isfinite(e["main_canopy"]["t"][i]) else "drogue"
+    if np.isfinite(e["main_canopy"]["t"][i]):
+        return "main"
+    return "drogue" if np.isfinite(e["parachute"]["t"][i]) else "none"
 
 
 def is_impact(touchdown_speed_m_s):
@@ -501,8 +504,11 @@ def _touchdown_text(outcome, i, engines):
         return None
     fired = engines and np.isfinite(outcome.events["soft_landing"]["t"][i])
     settled = np.isfinite(outcome.events["main_settled"]["t"][i])
-    under = "the drogue" if phase == "drogue" else "the main canopy" + ("" if settled else " (not yet settled)")
-    under += ", after the soft-landing engines" if fired else ", without the soft-landing engines"
+    if phase == "none":
+        under = "no canopy (the air never reached the parachute command's barometric pressure)"
+    else:
+        under = "the drogue" if phase == "drogue" else "the main canopy" + ("" if settled else " (not yet settled)")
+        under += ", after the soft-landing engines" if fired else ", without the soft-landing engines"
     if is_impact(speed):
         return (f"touchdown: an impact at {speed:.1f} m/s under {under} (the landing system is made for "
                 f"7.2 m/s under the main canopy, 1.5 m/s after the engines)")

@@ -10,10 +10,11 @@ drag damps the air speed faster than that step can follow (a light module, dense
 the step shortens to keep RK4 stable (:data:`orbital.dynamics.entry_dynamics.MAX_STEP_TIMES_DRAG_RATE`).
 Discontinuities are never stepped over:
 
-- time events (burn start and end, guidance cycles, main canopy deployment, main
-  settled) cut the step so that it ends on them;
-- altitude events (module separation, parachute command, soft-landing engines,
-  and the entry interface, which is only recorded) are located inside the step on
+- time events (burn start and end, module separation, guidance cycles, main canopy
+  deployment, main settled) cut the step so that it ends on them;
+- altitude events (parachute command, at the height where the sample's air has the pressure
+  of the set altitude in US76, soft-landing engines, the entry interface, which
+  is recorded and separates the modules if their timer has not yet) are located inside the step on
   cubic Hermite interpolants of the position (from position and velocity at both
   ends) and of the velocity (from velocity and acceleration): a few secant
   iterations on the altitude; the sample restarts from the interpolated state.
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from orbital.dynamics import entry_dynamics as ed
+from orbital.dynamics.atmosphere import barometric_trip_altitude_m
 from orbital.dynamics.compiled import kernel
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 
@@ -95,13 +97,14 @@ def _hermite(y0, d0, y1, d1, theta, dt):
 
 #: Phase changes on the clock: phase -> (next phase, event), when :func:`_time_event` says the
 #: phase ends (an impulsive burn goes from COAST0 straight on to COAST).
-_ON_THE_CLOCK = {COAST0: (BURN, "burn_start"), BURN: (COAST, "burn_end"), DROGUE: (MAIN, "main_canopy"),
-                 MAIN: (TERMINAL, "main_settled")}
+_ON_THE_CLOCK = {COAST0: (BURN, "burn_start"), BURN: (COAST, "burn_end"), COAST: (ENTRY, "separation"),
+                 DROGUE: (MAIN, "main_canopy"), MAIN: (TERMINAL, "main_settled")}
 #: Phase changes on altitude: phase -> (the :class:`~orbital.dynamics.entry_dynamics.Sequence` field of
-#: the altitude, next phase, event). Under a canopy not yet settled (DROGUE, MAIN) the ground ends the
+#: the altitude, next phase, event). The whole Soyuz that reaches the entry interface before the
+#: separation timer separates there. Under a canopy not yet settled (DROGUE, MAIN) the ground ends the
 #: flight at whatever speed the module has (its touchdown is the event).
 _ON_ALTITUDE = {
-    COAST: ("separation_altitude_m", ENTRY, "separation"),
+    COAST: ("entry_interface_altitude_m", ENTRY, "separation"),
     ENTRY: ("parachute_altitude_m", DROGUE, "parachute"),
     DROGUE: ("ground_altitude_m", LANDED, None),
     MAIN: ("ground_altitude_m", LANDED, None),
@@ -114,6 +117,7 @@ def _time_event(t_phase, phase, p, seq):
     out = np.full(phase.shape, np.inf)
     out = np.where(phase == COAST0, p.burn_start_s, out)
     out = np.where(phase == BURN, p.burn_start_s + p.burn_duration_s, out)
+    out = np.where(phase == COAST, t_phase + seq.separation_delay_s, out)  # COAST begins as the burn ends
     out = np.where(phase == DROGUE, t_phase + seq.drogue_duration_s, out)
     out = np.where(phase == MAIN, t_phase + seq.main_fill_s + seq.main_settle_s, out)
     return out
@@ -261,6 +265,8 @@ def _locate_altitudes(fl, tally, seq, guidance, k1, h0, Y1, t1, dt, h1):
     thresholds = np.full(fl.idx.size, -np.inf)
     for ph, (attr, _, _) in _ON_ALTITUDE.items():
         thresholds[fl.phase == ph] = getattr(seq, attr)
+    entry = fl.phase == ENTRY  # the parachute command is barometric: each sample's air sets its height
+    thresholds[entry] = barometric_trip_altitude_m(seq.parachute_altitude_m, fl.p.density_scale[entry])
     ei = seq.entry_interface_altitude_m
     crossing_ei = (fl.phase >= COAST) & (fl.phase <= ENTRY) & (h0 > ei) & (h1 <= ei)
     switching = h1 <= thresholds
@@ -310,14 +316,18 @@ def _switch_on_altitude(fl, tally, switching, seq, guidance):
     landed = np.zeros(fl.idx.size, dtype=bool)
     if not np.any(switching):
         return landed
+    # in air so thin that the parachute command's pressure never comes, the entry ends on the ground
+    grounded = switching & (fl.phase == ENTRY)
+    grounded[grounded] = barometric_trip_altitude_m(seq.parachute_altitude_m, fl.p.density_scale[grounded]) <= seq.ground_altitude_m
     after = fl.phase.copy()
     for ph, (_, nxt, event) in _ON_ALTITUDE.items():
-        m = switching & (fl.phase == ph)
+        m = switching & (fl.phase == ph) & ~grounded
         after[m] = nxt
         if event is not None and np.any(m):
             tally.mark(event, fl.idx[m], fl.t[m], fl.Y[:, m])
+    after[grounded] = LANDED
     soft = switching & (fl.phase == TERMINAL)
-    impact = switching & ((fl.phase == DROGUE) | (fl.phase == MAIN))
+    impact = switching & ((fl.phase == DROGUE) | (fl.phase == MAIN)) | grounded
     fl.enter(switching, after[switching], guidance)
     if np.any(impact):  # on the ground at the speed it has (the engines need the steady descent)
         tally.touchdown(fl.idx[impact], fl.Y[:3, impact].T, fl.t[impact], _speed(np.ascontiguousarray(fl.Y[:, impact])))

@@ -10,6 +10,7 @@ points to metres (tests/test_reentry_parity.py). Slow, and kept out of the fast 
 import numpy as np
 
 from orbital.dynamics import entry_dynamics as ed
+from orbital.dynamics.atmosphere import barometric_trip_altitude_m
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, MAIN
 from orbital.propagation import astro
 from orbital.propagation.batch_integrator import Outcome, _empty_events, _set_terminal_velocity, _speed, apply_impulse
@@ -114,15 +115,24 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
         apply_impulse(Yc, p, np.array([True]))
         Y = Yc[:, 0]
     mark("burn_end", t, Y[:, None])
+    # the separation timer, or the entry interface if the whole Soyuz gets there first (the coast
+    # falls all the way: the altitude at the timer tells which)
     ei = seq.entry_interface_altitude_m
-    t, Y, extra = until_altitude(Y, t, COAST, seq.separation_altitude_m, also=ei)
+    t_separation = t + seq.separation_delay_s
+    Y_timer = until_time(Y, t, COAST, t_separation)
+    extra = None
+    if ed.altitude_m(*Y_timer[:3]) > ei:
+        t, Y = t_separation, Y_timer
+    else:
+        t, Y, _ = until_altitude(Y, t, COAST, ei)
+        extra = (t, Y)
     mark("separation", t, Y[:, None])
     if extra is not None:
         mark("entry_interface", extra[0], extra[1][:, None])
-    t, Y, extra = until_altitude(Y, t, ENTRY, seq.parachute_altitude_m, also=None if extra is not None else ei)
+    command_m = float(barometric_trip_altitude_m(seq.parachute_altitude_m, p.density_scale[0]))
+    t, Y, extra = until_altitude(Y, t, ENTRY, command_m, also=None if extra is not None else ei)
     if extra is not None:
         mark("entry_interface", extra[0], extra[1][:, None])
-    mark("parachute", t, Y[:, None])
 
     def until_time_or_ground(Ystart, t_start, phase, t_end):
         """Integrate a canopy phase (begun at ``t_start``) to ``t_end``, or to the ground if it
@@ -155,6 +165,9 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
             peak_heat_alt=nan, bank_reversals=np.array([held["reversals"]]),
         )
 
+    if command_m <= seq.ground_altitude_m:  # the command's pressure never came: on the ground
+        return impact(t, Y)
+    mark("parachute", t, Y[:, None])
     t, Y, on_ground = until_time_or_ground(Y, t, DROGUE, t + seq.drogue_duration_s)
     if on_ground:
         return impact(t, Y)

@@ -155,7 +155,7 @@ SUMMARY_KEYS = {
     "landing_lon_deg": SummaryKey("deg", "longitude of the touchdown"),
     "landed_on": SummaryKey("", "land or water at the touchdown (GSHHG coastlines; lakes are water)"),
     "touchdown_speed_m_s": SummaryKey("m/s", "speed at touchdown"),
-    "touchdown_phase": SummaryKey("", "what the module came down under: soft_landing (main canopy and engines), main or drogue"),
+    "touchdown_phase": SummaryKey("", "what the module came down under: soft_landing (main canopy and engines), main, drogue or none (the barometric parachute command never came)"),
     "touchdown_impact": SummaryKey("", "whether the touchdown was an impact: faster than 10 m/s"),
     "soft_landing_g": SummaryKey(
         "g", "the soft-landing engines' push at ignition (thrust plus the canopy's drag), about 0.2 s; null unless they landed it"
