@@ -76,12 +76,13 @@ Modes:
     averages to zero over each turn (Soyuz TMA-1 in 2003, the film's "free fall").
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
 from orbital.dynamics.compiled import kernel
-from orbital.dynamics.entry_dynamics import ENTRY, Sequence, air_velocity, altitude_m, entry_step, kernel_constants, lift_fractions
+from orbital.dynamics.entry_dynamics import (ENTRY, SampleParams, Sequence, air_velocity, altitude_m, derivatives, entry_step,
+                                             kernel_constants, lift_fractions)
 from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
 
 
@@ -124,21 +125,39 @@ class Guidance:
         """Cross-range deadband (m) at air speed ``speed`` (m/s)."""
         return deadband_m(speed, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m)
 
-    def command(self, t, Y, c_prev, side_prev):
+    def command(self, t, Y, c_prev, side_prev, sensed_by=None):
         """One guidance cycle for states ``Y`` (6, N) at ``t`` (N,): returns the new
-        ``(c_cmd, side)`` (N,) given the held ones (side 0: not chosen yet)."""
+        ``(c_cmd, side)`` (N,) given the held ones (side 0: not chosen yet). ``sensed_by``: the
+        samples' own :class:`~orbital.dynamics.entry_dynamics.SampleParams`, whose load the
+        accelerometers read (:meth:`air_factor`); None: the onboard model as planned."""
         law = np.array([self.c0, self.gain_per_m, self.c_min, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m])
         c, side = np.empty(len(t)), np.empty(len(t))
         held = (np.asarray(t, dtype=float), np.ascontiguousarray(Y, dtype=float), np.asarray(c_prev, dtype=float),
                 np.asarray(side_prev, dtype=float), law)
         target = np.asarray(self.target_fixed, dtype=float)
         if self.mode == "predictor_corrector":
+            model = np.repeat(np.asarray(self.model, dtype=float), len(t), axis=1)
+            if sensed_by is not None:
+                model[_DENSITY_ROW] *= self.air_factor(held[0], held[1], sensed_by)
             # the plan's range-to-go at its slowest entry speed: at its parachute command
-            _pc_commands_into(*held, np.ascontiguousarray(self.model, dtype=float), kernel_constants(Sequence(), self),
+            _pc_commands_into(*held, model, kernel_constants(Sequence(), self),
                               self.predictor_step_s, self.stop_altitude_m, self.table_range_m[0], target, c, side)
         else:
             _commands_into(*held, self.table_speed_m_s, self.table_range_m, target, c, side)
         return c, side
+
+    def air_factor(self, t, Y, sensed_by):
+        """Sensed over modelled aerodynamic load (N,) at states ``Y`` (6, N), ``t`` (N,): the
+        samples' (``sensed_by``, their :class:`~orbital.dynamics.entry_dynamics.SampleParams`) over
+        the onboard model's, which then scales the model's air density, as FNPEG's density
+        filter does (unfiltered: the simulated accelerometers have no noise); 1 where the model's
+        load is under MIN_SENSED_G (too little air to tell) or outside AIR_FACTOR_BOUNDS."""
+        n = len(t)
+        onboard = SampleParams(**{f.name: np.full(n, self.model[k, 0]) for k, f in enumerate(fields(SampleParams))})
+        phase = np.full(n, ENTRY)
+        loads = [derivatives(t, Y, phase, t, p, Sequence(), self, with_diagnostics=True)[1]["sensed_g"] for p in (sensed_by, onboard)]
+        ratio = loads[0] / np.maximum(loads[1], MIN_SENSED_G)
+        return np.where(loads[1] >= MIN_SENSED_G, np.clip(ratio, *AIR_FACTOR_BOUNDS), 1.0)
 
     def tracking(self, table_speed_m_s, table_range_m, target_fixed, mode="lifting"):
         """This guidance in ``mode`` (``lifting`` or ``predictor_corrector``) with the given reference table and target."""
@@ -219,6 +238,12 @@ def _commands_into(t, Y, c_prev, side_prev, law, table_speed, table_range, targe
 
 #: Most steps of one prediction (a bound on its cost: 4,000 steps of 1 s is over an hour of flight).
 PREDICTOR_MAX_STEPS = 4000
+#: Row of the air's density scale in SampleParams.matrix().
+_DENSITY_ROW = [f.name for f in fields(SampleParams)].index("density_scale")
+#: Least modelled aerodynamic load (g) from which the predictor-corrector scales its air by the sensed load.
+MIN_SENSED_G = 0.05
+#: Bounds of that scale (US76 against the air of a solar maximum or minimum is well inside).
+AIR_FACTOR_BOUNDS = (0.2, 5.0)
 #: Change of cos(bank) between the two predictions of a cycle's secant step.
 SECANT_DELTA = 0.05
 #: Largest change of cos(bank) in one guidance cycle.
@@ -226,9 +251,9 @@ MAX_CHANGE_PER_CYCLE = 0.2
 
 
 @kernel
-def predict(t, x, y, z, vx, vy, vz, c, model, K, step_s, stop_altitude_m, target):
+def predict(t, x, y, z, vx, vy, vz, c, model, i, K, step_s, stop_altitude_m, target):
     """Fly one entry on to ``stop_altitude_m`` at a constant vertical lift fraction ``c`` and no
-    lateral lift, with the onboard vehicle ``model`` (one column of
+    lateral lift, with the onboard vehicle ``model`` (column ``i`` of a
     :meth:`~orbital.dynamics.entry_dynamics.SampleParams.matrix`) and the descent's forces
     (:func:`orbital.dynamics.entry_dynamics.entry_step`: RK4 steps of ``step_s`` at most);
     returns ``(range-to-go (m) at the stop altitude to the Earth-fixed ``target``, peak sensed g)``,
@@ -236,7 +261,7 @@ def predict(t, x, y, z, vx, vy, vz, c, model, K, step_s, stop_altitude_m, target
     s = (x, y, z, vx, vy, vz)
     peak_g = 0.0
     for _ in range(PREDICTOR_MAX_STEPS):
-        s1, dt, h0, g = entry_step(t, s, step_s, model, 0, K, c, 0.0)
+        s1, dt, h0, g = entry_step(t, s, step_s, model, i, K, c, 0.0)
         peak_g = max(peak_g, g)
         h1 = altitude_m(s1[0], s1[1], s1[2])
         if h1 <= stop_altitude_m:
@@ -250,7 +275,7 @@ def predict(t, x, y, z, vx, vy, vz, c, model, K, step_s, stop_altitude_m, target
 
 
 @kernel
-def _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, model, K, step_s, stop_altitude_m, range_at_stop_m, target):
+def _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, model, i, K, step_s, stop_altitude_m, range_at_stop_m, target):
     """The predictor-corrector (module docstring) for one sample; ``law`` as in :meth:`Guidance.command`."""
     c0, c_min, v_end, v_start, band_end, band_start = law[0], law[2], law[3], law[4], law[5], law[6]
     ux, uy, uz, speed = _air_speed(x, y, vx, vy, vz)
@@ -258,12 +283,12 @@ def _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, model, K, step_s
     if speed >= v_start:
         c = c0
     elif speed > v_end:
-        miss = predict(t, x, y, z, vx, vy, vz, c_prev, model, K, step_s, stop_altitude_m, target)[0] - range_at_stop_m
+        miss = predict(t, x, y, z, vx, vy, vz, c_prev, model, i, K, step_s, stop_altitude_m, target)[0] - range_at_stop_m
         if np.isnan(miss):  # skips out: less lift up
             c = c_prev - MAX_CHANGE_PER_CYCLE
         else:
             c_other = c_prev - SECANT_DELTA if c_prev - SECANT_DELTA >= c_min else c_prev + SECANT_DELTA
-            miss_other = predict(t, x, y, z, vx, vy, vz, c_other, model, K, step_s, stop_altitude_m, target)[0] - range_at_stop_m
+            miss_other = predict(t, x, y, z, vx, vy, vz, c_other, model, i, K, step_s, stop_altitude_m, target)[0] - range_at_stop_m
             slope = (miss_other - miss) / (c_other - c_prev)  # d miss / d c: negative, more lift flies farther
             c = c_prev
             if slope < 0.0:
@@ -278,7 +303,7 @@ def _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, model, K, step_s
 def _pc_commands_into(t, Y, c_prev, side_prev, law, model, K, step_s, stop_altitude_m, range_at_stop_m, target, c_out, side_out):
     for i in range(Y.shape[1]):
         c_out[i], side_out[i] = _pc_command(t[i], Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i], c_prev[i], side_prev[i],
-                                            law, model, K, step_s, stop_altitude_m, range_at_stop_m, target)
+                                            law, model, i, K, step_s, stop_altitude_m, range_at_stop_m, target)
 
 
 def to_fixed(r, t):
