@@ -311,11 +311,10 @@ MAX_STEP_TIMES_DRAG_RATE = 1.0
 def entry_step(t, s, dt_max, P, i, K, c_cmd, side):
     """One RK4 step of the entry (phase ENTRY) of state ``s`` (6-tuple) of sample ``i`` (column of
     ``P``) at ``t``, of length ``dt_max`` or less (at most MAX_STEP_TIMES_DRAG_RATE / drag rate, as
-    :func:`advance_into`); returns ``(new state, step length, altitude m, sensed g)`` (the last two
-    at the step's start)."""
+    :func:`advance_into`); returns ``(new state, step length, altitude (m) at the step's start)``."""
     a, d = _rates(t, s, ENTRY, t, P, i, K, c_cmd, side)
     dt = min(dt_max, MAX_STEP_TIMES_DRAG_RATE / d[5]) if d[5] > 0.0 else dt_max
-    return _rk4_step(t, s, a, dt, ENTRY, t, P, i, K, c_cmd, side), dt, d[2], d[0]
+    return _rk4_step(t, s, a, dt, ENTRY, t, P, i, K, c_cmd, side), dt, d[2]
 
 
 @kernel(nogil=True)

@@ -56,7 +56,10 @@ Modes:
       the descent (:func:`orbital.dynamics.entry_dynamics.entry_step`), the onboard vehicle
       model (the plan's nominal module and air: the guidance does not know a sample's
       dispersions) and the held vertical lift fraction c = cos(bank), in coarse RK4 steps of at
-      most ``predictor_step_s``, down to the parachute command altitude;
+      most ``predictor_step_s``, down to the parachute command altitude. The model's air is
+      scaled by the ratio of the sensed to the modelled aerodynamic load (:meth:`Guidance.air_factor`),
+      which lumps the day's density with the module's own drag and mass errors, as FNPEG's
+      density filter does;
     - *miss*: the predicted range-to-go there to the target (the planned landing point) minus
       the plan's range-to-go at its own parachute command (the canopies' drift, flown as
       planned): positive means short;
@@ -151,7 +154,7 @@ class Guidance:
         samples' (``sensed_by``, their :class:`~orbital.dynamics.entry_dynamics.SampleParams`) over
         the onboard model's, which then scales the model's air density, as FNPEG's density
         filter does (unfiltered: the simulated accelerometers have no noise); 1 where the model's
-        load is under MIN_SENSED_G (too little air to tell) or outside AIR_FACTOR_BOUNDS."""
+        load is under MIN_SENSED_G (too little air to tell), within AIR_FACTOR_BOUNDS elsewhere."""
         n = len(t)
         onboard = SampleParams(**{f.name: np.full(n, self.model[k, 0]) for k, f in enumerate(fields(SampleParams))})
         phase = np.full(n, ENTRY)
@@ -242,7 +245,8 @@ PREDICTOR_MAX_STEPS = 4000
 _DENSITY_ROW = [f.name for f in fields(SampleParams)].index("density_scale")
 #: Least modelled aerodynamic load (g) from which the predictor-corrector scales its air by the sensed load.
 MIN_SENSED_G = 0.05
-#: Bounds of that scale (US76 against the air of a solar maximum or minimum is well inside).
+#: Bounds of that scale: a guard against readings no plausible air gives (a sample beyond them
+#: is predicted with the bound).
 AIR_FACTOR_BOUNDS = (0.2, 5.0)
 #: Change of cos(bank) between the two predictions of a cycle's secant step.
 SECANT_DELTA = 0.05
@@ -256,22 +260,20 @@ def predict(t, x, y, z, vx, vy, vz, c, model, i, K, step_s, stop_altitude_m, tar
     lateral lift, with the onboard vehicle ``model`` (column ``i`` of a
     :meth:`~orbital.dynamics.entry_dynamics.SampleParams.matrix`) and the descent's forces
     (:func:`orbital.dynamics.entry_dynamics.entry_step`: RK4 steps of ``step_s`` at most);
-    returns ``(range-to-go (m) at the stop altitude to the Earth-fixed ``target``, peak sensed g)``,
-    range NaN if it does not get down within PREDICTOR_MAX_STEPS steps (a skip)."""
+    returns the range-to-go (m) at the stop altitude to the Earth-fixed ``target``, NaN if it
+    does not get down within PREDICTOR_MAX_STEPS steps (a skip)."""
     s = (x, y, z, vx, vy, vz)
-    peak_g = 0.0
     for _ in range(PREDICTOR_MAX_STEPS):
-        s1, dt, h0, g = entry_step(t, s, step_s, model, i, K, c, 0.0)
-        peak_g = max(peak_g, g)
+        s1, dt, h0 = entry_step(t, s, step_s, model, i, K, c, 0.0)
         h1 = altitude_m(s1[0], s1[1], s1[2])
         if h1 <= stop_altitude_m:
             u = (h0 - stop_altitude_m) / (h0 - h1)  # linear in the step: the range moves little in it
             e = (s[0] + u * (s1[0] - s[0]), s[1] + u * (s1[1] - s[1]), s[2] + u * (s1[2] - s[2]),
                  s[3] + u * (s1[3] - s[3]), s[4] + u * (s1[4] - s[4]), s[5] + u * (s1[5] - s[5]))
             ux, uy, uz, _ = _air_speed(e[0], e[1], e[3], e[4], e[5])
-            return _range_and_crossrange(t + u * dt, e[0], e[1], e[2], ux, uy, uz, target)[0], peak_g
+            return _range_and_crossrange(t + u * dt, e[0], e[1], e[2], ux, uy, uz, target)[0]
         s, t = s1, t + dt
-    return np.nan, peak_g
+    return np.nan
 
 
 @kernel
@@ -283,12 +285,12 @@ def _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, model, i, K, ste
     if speed >= v_start:
         c = c0
     elif speed > v_end:
-        miss = predict(t, x, y, z, vx, vy, vz, c_prev, model, i, K, step_s, stop_altitude_m, target)[0] - range_at_stop_m
+        miss = predict(t, x, y, z, vx, vy, vz, c_prev, model, i, K, step_s, stop_altitude_m, target) - range_at_stop_m
         if np.isnan(miss):  # skips out: less lift up
             c = c_prev - MAX_CHANGE_PER_CYCLE
         else:
             c_other = c_prev - SECANT_DELTA if c_prev - SECANT_DELTA >= c_min else c_prev + SECANT_DELTA
-            miss_other = predict(t, x, y, z, vx, vy, vz, c_other, model, i, K, step_s, stop_altitude_m, target)[0] - range_at_stop_m
+            miss_other = predict(t, x, y, z, vx, vy, vz, c_other, model, i, K, step_s, stop_altitude_m, target) - range_at_stop_m
             slope = (miss_other - miss) / (c_other - c_prev)  # d miss / d c: negative, more lift flies farther
             c = c_prev
             if slope < 0.0:
