@@ -91,7 +91,8 @@ from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
 
 @dataclass
 class Guidance:
-    """Guidance law and, for ``lifting``, its reference table and target (SI)."""
+    """Guidance law and, for ``lifting`` and ``predictor_corrector``, the plan's reference table,
+    target and (predictor_corrector) onboard model (SI)."""
 
     mode: str = "reference"  # reference | lifting | predictor_corrector | ballistic
     c0: float = 0.6

@@ -373,8 +373,8 @@ def plan(scn, Y0, progress_span=None):
     """Fly the planned descent once; returns ``(outcome, guidance for scn.guidance.mode)``.
 
     For ``lifting`` the guidance tracks the plan's range-to-go table toward its
-    landing point; ``predictor_corrector`` predicts its way to the same point; ``ballistic`` spins. Its progress is reported into ``progress_span``
-    ``(lo, hi)`` of the run's, if given.
+    landing point; ``predictor_corrector`` predicts its way to the same point; ``ballistic``
+    spins. Its progress is reported into ``progress_span`` ``(lo, hi)`` of the run's, if given.
     """
     from dataclasses import replace
 
