@@ -152,8 +152,18 @@ def test_commands_stay_a_bank_between_0_and_90_deg_and_change_by_a_bounded_step(
     k = int(where * (len(t) - 1))
     c, new_side = replace(g, predictor_step_s=step_s).command(t[k:k + 1], Y[k][:, None], np.array([c_prev]), np.array([side]))
     bank_deg = math.degrees(math.acos(c[0]))
-    assert 0.0 <= bank_deg <= 90.0 and abs(new_side[0]) == 1.0
+    assert 0.0 <= bank_deg <= 90.0 and abs(new_side[0]) == 1.0  # the plan's 68 deg flies lift up: never below horizontal
     assert abs(c[0] - c_prev) <= MAX_CHANGE_PER_CYCLE + 1e-12 or c[0] == g.c0  # above start_speed: the plan's
+
+
+@pytest.mark.parametrize("bank", ["120 deg", "180 deg"])
+def test_a_plan_flown_lift_down_is_flown_as_planned(bank):
+    # the plan banks past 90 deg (lift down): the corrector may go as low as the plan's bank and
+    # lands on its target; bank commands stay within 0 to 180 deg
+    from orbital.runners import run_scenario
+
+    s = run_scenario(sc.load("soyuz_nominal", ["burn.start=0 s", "guidance.mode=predictor_corrector", f"guidance.bank_angle={bank}"])).summary
+    assert abs(s["miss_along_track_km"]) < 1.0
 
 
 @pytest.mark.parametrize(

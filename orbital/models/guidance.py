@@ -65,7 +65,8 @@ Modes:
       planned): positive means short;
     - *correct*: one secant (Newton) step on the miss, from a second prediction at c shifted by
       SECANT_DELTA: c <- c - miss / (d miss / dc), by at most MAX_CHANGE_PER_CYCLE, within
-      [``c_min``, 1] (bank from 0 to 90 deg: never lift down, as the range law); held where the
+      [min(``c_min``, ``c0``), 1] (bank from 0 to 90 deg, or to the plan's own bank if that flies
+      lift down: never lower than planned, as the range law never below horizontal); held where the
       slope has the wrong sign; a prediction that does not come down (a skip) lowers c.
 
     The correction starts from the plan's c0 and, each cycle, from the last command, so the
@@ -280,7 +281,8 @@ def predict(t, x, y, z, vx, vy, vz, c, model, i, K, step_s, stop_altitude_m, tar
 @kernel
 def _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, model, i, K, step_s, stop_altitude_m, range_at_stop_m, target):
     """The predictor-corrector (module docstring) for one sample; ``law`` as in :meth:`Guidance.command`."""
-    c0, c_min, v_end, v_start, band_end, band_start = law[0], law[2], law[3], law[4], law[5], law[6]
+    c0, v_end, v_start, band_end, band_start = law[0], law[3], law[4], law[5], law[6]
+    c_min = min(law[2], c0)
     ux, uy, uz, speed = _air_speed(x, y, vx, vy, vz)
     crossrange = _range_and_crossrange(t, x, y, z, ux, uy, uz, target)[1]
     if speed >= v_start:
