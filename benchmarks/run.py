@@ -226,6 +226,28 @@ def case_reentry_batch(repeats, n_samples):
     return per(ours, n_samples), theirs, f"per trajectory: batch of {n_samples} vs one Cowell descent (rtol 1e-11)"
 
 
+def case_guidance_cost(repeats, n_samples):
+    """Cost per dispersed descent (s, best of ``repeats``) of each guidance mode, the same draws from
+    the end of the shared coast: ``{mode: seconds per sample}`` (the predictor-corrector predicts
+    the rest of the entry twice a cycle; the range law reads a table)."""
+    from orbital.io import scenario
+    from orbital.kinds.reentry_footprint import coast, coast_end_s, draw_params
+    from orbital.models import soyuz
+    from orbital.propagation.batch_integrator import integrate
+    from orbital.schema import initial_state
+
+    cost = {}
+    for mode in ("lifting", "predictor_corrector"):
+        scn = scenario.load("soyuz_footprint", [f"n_samples={n_samples}", "progress=false", f"guidance.mode={mode}"])
+        _, r0, v0 = initial_state(scn.station)
+        Y0 = np.concatenate([r0, v0])
+        _, guidance = soyuz.plan(scn, Y0)
+        params, seq, t_c = draw_params(scn, range(n_samples)), soyuz.sequence(scn), coast_end_s(scn)
+        Ys = np.repeat(coast(Y0[None, :], 0.0, t_c, soyuz.nominal_params(scn), seq), n_samples, axis=0)
+        cost[mode] = best_of(lambda: integrate(Ys, t_c, params, seq, guidance), repeats)[0] / n_samples
+    return cost
+
+
 def case_deorbit_opportunities(repeats, step):
     """Undocking opportunities per second (best, median): let_it_fall over its day every ``step``, in-process,
     warm (compiled kernels, land mask, Earth orientation): the station's day, the batch of descents, the
@@ -501,6 +523,9 @@ def main():
             f"{'decay, sim-days per wall-s':<34}{ours:>12.1f}{theirs:>14.3f}{ours / theirs:>9.0f}x   "
             f"a year orbit-averaged vs {cowell_days:g} d of Cowell, J2 + drag"
         )
+        cost = case_guidance_cost(max(1, repeats // 2), 1000)
+        print(f"guidance cost per dispersed descent (1000 of soyuz_footprint, in-process): range law {cost['lifting'] * 1e3:.2f} ms, "
+              f"predictor_corrector {cost['predictor_corrector'] * 1e3:.2f} ms ({cost['predictor_corrector'] / cost['lifting']:.1f}x)")
         n_fp = 1000 if args.quick else 10_000
         elapsed = case_footprint_end_to_end(n_fp)
         print(f"{f'soyuz_footprint, {n_fp} samples':<34}{elapsed:>12.3f}{'-':>14}{'-':>10}   end to end, fresh process (aim: 10,000 under 3 s)")

@@ -24,7 +24,8 @@ SETTINGS = {
     "module.mass": st.sampled_from(["1500 kg", "2900 kg", "4000 kg", "8000 kg"]),
     "density_scale": st.sampled_from(["0.01", "0.3", "1", "3"]),
     "module.lift_to_drag": st.sampled_from(["0", "0.15", "0.3", "0.45"]),
-    "guidance.mode": st.sampled_from(["lifting", "ballistic"]),
+    "guidance.mode": st.sampled_from(["lifting", "predictor_corrector", "ballistic"]),
+    "guidance.predictor_step": st.sampled_from(["0.5 s", "4 s", "20 s"]),
     "parachutes.main_area": st.sampled_from(["1e-6 m2", "300 m2", "1000 m2", "3000 m2"]),
     "parachutes.soft_landing_thrust": st.sampled_from(["0 kN", "50 kN", "104 kN", "150 kN"]),
     "burn.delta_v": st.sampled_from(["110 m/s", "128 m/s", "200 m/s"]),
@@ -83,7 +84,7 @@ def test_descent_invariants(choice):
 
 @settings(max_examples=4)
 @given(
-    st.sampled_from(["lifting", "ballistic"]),
+    st.sampled_from(["lifting", "predictor_corrector", "ballistic"]),
     st.sampled_from(["0.1 m/s", "3 m/s", "40 m/s"]),
     st.sampled_from(["0.05", "0.5"]),
     st.sampled_from(["20 kg", "300 kg"]),

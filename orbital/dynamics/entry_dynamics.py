@@ -283,7 +283,13 @@ def rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, dY, diag):
 def _rk4_sample(t, Y, i, dt, k1, phase, t_phase, P, K, c_cmd, side):
     """One classical RK4 step of sample ``i`` of states ``Y`` (6, N) by ``dt``, given its first
     stage in column ``i`` of ``k1`` (from :func:`rates_into`); returns the new state (6-tuple)."""
-    s, a = _state(Y, i), _state(k1, i)
+    return _rk4_step(t, _state(Y, i), _state(k1, i), dt, phase, t_phase, P, i, K, c_cmd, side)
+
+
+@kernel
+def _rk4_step(t, s, a, dt, phase, t_phase, P, i, K, c_cmd, side):
+    """One classical RK4 step by ``dt`` of one state ``s`` (6-tuple) of sample ``i`` (column of
+    ``P``), given its first stage ``a`` (6-tuple, from :func:`_rates`); returns the new state."""
     b, _ = _rates(t + 0.5 * dt, _plus(s, 0.5 * dt, a), phase, t_phase, P, i, K, c_cmd, side)
     c, _ = _rates(t + 0.5 * dt, _plus(s, 0.5 * dt, b), phase, t_phase, P, i, K, c_cmd, side)
     d, _ = _rates(t + dt, _plus(s, dt, c), phase, t_phase, P, i, K, c_cmd, side)
@@ -304,6 +310,16 @@ def _terminal_velocity_of(P, i, x, y, z):
 #: Descents as flown (2,900 kg, US76) never reach it (under the settling main: 0.9), so their
 #: steps are the fixed ones; a light module or dense air gets shorter steps instead of diverging.
 MAX_STEP_TIMES_DRAG_RATE = 1.0
+
+
+@kernel
+def entry_step(t, s, dt_max, P, i, K, c_cmd, side):
+    """One RK4 step of the entry (phase ENTRY) of state ``s`` (6-tuple) of sample ``i`` (column of
+    ``P``) at ``t``, of length ``dt_max`` or less (at most MAX_STEP_TIMES_DRAG_RATE / drag rate, as
+    :func:`advance_into`); returns ``(new state, step length, altitude (m) at the step's start)``."""
+    a, d = _rates(t, s, ENTRY, t, P, i, K, c_cmd, side)
+    dt = min(dt_max, MAX_STEP_TIMES_DRAG_RATE / d[5]) if d[5] > 0.0 else dt_max
+    return _rk4_step(t, s, a, dt, ENTRY, t, P, i, K, c_cmd, side), dt, d[2]
 
 
 @kernel(nogil=True)

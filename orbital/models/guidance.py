@@ -45,26 +45,57 @@ Modes:
     as flown. Reversals are instantaneous at a cycle (the real roll through
     lift-up takes several seconds).
 
+``predictor_corrector``
+    A numerical predictor-corrector, the family of Apollo's final phase made whole-entry and
+    flown by Orion and modern capsules (Lu, "Entry Guidance: A Unified Method", J. Guidance,
+    Control, and Dynamics 37(3), 2014 (FNPEG); Brunner and Lu, "Skip Entry Trajectory Planning
+    and Guidance", JGCD 31(5), 2008). Every cycle, between ``v_start`` and ``v_end`` like the
+    range law, for each sample:
+
+    - *predict* (:func:`predict`): fly the rest of the entry, compiled, with the same forces as
+      the descent (:func:`orbital.dynamics.entry_dynamics.entry_step`), the onboard vehicle
+      model (the plan's nominal module and air: the guidance does not know a sample's
+      dispersions) and the held vertical lift fraction c = cos(bank), in coarse RK4 steps of at
+      most ``predictor_step_s``, down to the parachute command altitude. The model's air is
+      scaled by the ratio of the sensed to the modelled aerodynamic load (:meth:`Guidance.air_factor`),
+      which lumps the day's density with the module's own drag and mass errors, as FNPEG's
+      density filter does;
+    - *miss*: the predicted range-to-go there to the target (the planned landing point) minus
+      the plan's range-to-go at its own parachute command (the canopies' drift, flown as
+      planned): positive means short;
+    - *correct*: one secant (Newton) step on the miss, from a second prediction at c shifted by
+      SECANT_DELTA: c <- c - miss / (d miss / dc), by at most MAX_CHANGE_PER_CYCLE, within
+      [min(``c_min``, ``c0``), 1] (bank from 0 to 90 deg, or to the plan's own bank if that flies
+      lift down: never lower than planned, as the range law never below horizontal); held where the
+      slope has the wrong sign; a prediction that does not come down (a skip) lowers c.
+
+    The correction starts from the plan's c0 and, each cycle, from the last command, so the
+    iteration runs across cycles as FNPEG's does. Lateral control is the range law's: bank
+    reversals when the target leaves the deadband, which narrows with speed. Below ``v_end``
+    the last command is held.
+
 ``ballistic``
     No lift control: the module spins about its velocity at ``roll_rate``, so the
     bank angle grows linearly, bank = roll_rate t + roll_phase, and the lift
     averages to zero over each turn (Soyuz TMA-1 in 2003, the film's "free fall").
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
 from orbital.dynamics.compiled import kernel
-from orbital.dynamics.entry_dynamics import ENTRY, air_velocity, lift_fractions
+from orbital.dynamics.entry_dynamics import (ENTRY, SampleParams, Sequence, air_velocity, altitude_m, derivatives, entry_step,
+                                             kernel_constants, lift_fractions)
 from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
 
 
 @dataclass
 class Guidance:
-    """Guidance law and, for ``lifting``, its reference table and target (SI)."""
+    """Guidance law and, for ``lifting`` and ``predictor_corrector``, the plan's reference table,
+    target and (predictor_corrector) onboard model (SI)."""
 
-    mode: str = "reference"  # reference | lifting | ballistic
+    mode: str = "reference"  # reference | lifting | predictor_corrector | ballistic
     c0: float = 0.6
     gain_per_m: float = 1.0 / 100.0e3
     v_end_m_s: float = 600.0
@@ -78,11 +109,16 @@ class Guidance:
     table_speed_m_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     table_range_m: np.ndarray = field(default_factory=lambda: np.zeros(0))
     target_fixed: np.ndarray = field(default_factory=lambda: np.array([1.0, 0.0, 0.0]))
+    #: predictor_corrector: longest step (s) of a prediction, where it stops (the parachute
+    #: command), and the onboard vehicle model (one column of SampleParams.matrix(), (14, 1))
+    predictor_step_s: float = 4.0
+    stop_altitude_m: float = 10.8e3
+    model: np.ndarray = field(default_factory=lambda: np.zeros((14, 1)))
 
     @property
     def cycles(self):
         """True if the lift follows commands computed once per guidance cycle."""
-        return self.mode == "lifting"
+        return self.mode in ("lifting", "predictor_corrector")
 
     def lift_fractions(self, t, c_cmd, side):
         """In-plane and lateral lift fractions ``(c, s)`` (N,) at times ``t`` (N,),
@@ -94,21 +130,45 @@ class Guidance:
         """Cross-range deadband (m) at air speed ``speed`` (m/s)."""
         return deadband_m(speed, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m)
 
-    def command(self, t, Y, c_prev, side_prev):
+    def command(self, t, Y, c_prev, side_prev, sensed_by=None):
         """One guidance cycle for states ``Y`` (6, N) at ``t`` (N,): returns the new
-        ``(c_cmd, side)`` (N,) given the held ones (side 0: not chosen yet)."""
+        ``(c_cmd, side)`` (N,) given the held ones (side 0: not chosen yet). ``sensed_by``: the
+        samples' own :class:`~orbital.dynamics.entry_dynamics.SampleParams`, whose load the
+        accelerometers read (:meth:`air_factor`); None: the onboard model as planned."""
         law = np.array([self.c0, self.gain_per_m, self.c_min, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m])
         c, side = np.empty(len(t)), np.empty(len(t))
-        _commands_into(np.asarray(t, dtype=float), np.ascontiguousarray(Y, dtype=float), np.asarray(c_prev, dtype=float),
-                       np.asarray(side_prev, dtype=float), law, self.table_speed_m_s, self.table_range_m,
-                       np.asarray(self.target_fixed, dtype=float), c, side)
+        held = (np.asarray(t, dtype=float), np.ascontiguousarray(Y, dtype=float), np.asarray(c_prev, dtype=float),
+                np.asarray(side_prev, dtype=float), law)
+        target = np.asarray(self.target_fixed, dtype=float)
+        if self.mode == "predictor_corrector":
+            model = np.repeat(np.asarray(self.model, dtype=float), len(t), axis=1)
+            if sensed_by is not None:
+                model[_DENSITY_ROW] *= self.air_factor(held[0], held[1], sensed_by)
+            # the plan's range-to-go at its slowest entry speed: at its parachute command
+            _pc_commands_into(*held, model, kernel_constants(Sequence(), self),
+                              self.predictor_step_s, self.stop_altitude_m, self.table_range_m[0], target, c, side)
+        else:
+            _commands_into(*held, self.table_speed_m_s, self.table_range_m, target, c, side)
         return c, side
 
-    def tracking(self, table_speed_m_s, table_range_m, target_fixed):
-        """This guidance in ``lifting`` mode with the given reference table and target."""
+    def air_factor(self, t, Y, sensed_by):
+        """Sensed over modelled aerodynamic load (N,) at states ``Y`` (6, N), ``t`` (N,): the
+        samples' (``sensed_by``, their :class:`~orbital.dynamics.entry_dynamics.SampleParams`) over
+        the onboard model's, which then scales the model's air density, as FNPEG's density
+        filter does (unfiltered: the simulated accelerometers have no noise); 1 where the model's
+        load is under MIN_SENSED_G (too little air to tell), within AIR_FACTOR_BOUNDS elsewhere."""
+        n = len(t)
+        onboard = SampleParams(**{f.name: np.full(n, self.model[k, 0]) for k, f in enumerate(fields(SampleParams))})
+        phase = np.full(n, ENTRY)
+        loads = [derivatives(t, Y, phase, t, p, Sequence(), self, with_diagnostics=True)[1]["sensed_g"] for p in (sensed_by, onboard)]
+        ratio = loads[0] / np.maximum(loads[1], MIN_SENSED_G)
+        return np.where(loads[1] >= MIN_SENSED_G, np.clip(ratio, *AIR_FACTOR_BOUNDS), 1.0)
+
+    def tracking(self, table_speed_m_s, table_range_m, target_fixed, mode="lifting"):
+        """This guidance in ``mode`` (``lifting`` or ``predictor_corrector``) with the given reference table and target."""
         return replace(
             self,
-            mode="lifting",
+            mode=mode,
             table_speed_m_s=np.asarray(table_speed_m_s, dtype=float),
             table_range_m=np.asarray(table_range_m, dtype=float),
             target_fixed=np.asarray(target_fixed, dtype=float),
@@ -124,12 +184,17 @@ def deadband_m(speed, v_end, v_start, deadband_end, deadband_start):
 
 
 @kernel
-def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_range, target):
-    """The lifting law (module docstring) for one sample; ``law`` as in :meth:`Guidance.command`."""
-    c0, gain, c_min, v_end, v_start, band_end, band_start = law[0], law[1], law[2], law[3], law[4], law[5], law[6]
-    # v - w x r, written out: compiled code here calls nothing from other files (see entry_dynamics)
+def _air_speed(x, y, vx, vy, vz):
+    # v - w x r, written out
     ux, uy, uz = vx + OMEGA_EARTH_RAD_S * y, vy - OMEGA_EARTH_RAD_S * x, vz
-    speed = np.sqrt(ux * ux + uy * uy + uz * uz)
+    return ux, uy, uz, np.sqrt(ux * ux + uy * uy + uz * uz)
+
+
+@kernel
+def _range_and_crossrange(t, x, y, z, ux, uy, uz, target):
+    """Signed great-circle range-to-go (m; negative once past) from the point under ``(x, y, z)``
+    flying along the air velocity ``(ux, uy, uz)`` at ``t`` to the Earth-fixed unit vector
+    ``target``, and the target's cross-range (m, positive to the left of the flight)."""
     a = OMEGA_EARTH_RAD_S * t
     tx, ty, tz = np.cos(a) * target[0] - np.sin(a) * target[1], np.sin(a) * target[0] + np.cos(a) * target[1], target[2]
     r = np.sqrt(x * x + y * y + z * z)
@@ -139,6 +204,26 @@ def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_
     # ahead or behind: the target against the horizontal part of the flight direction
     ahead = (tx * ux + ty * uy + tz * uz) - cos_angle * (x * ux + y * uy + z * uz) / r
     range_to_go = R_EARTH_MEAN_M * np.arctan2(sin_angle, cos_angle) * (1.0 if ahead >= 0.0 else -1.0)
+    hx, hy, hz = y * uz - z * uy, z * ux - x * uz, x * uy - y * ux  # r x v_rel: left of the flight
+    hn = np.sqrt(hx * hx + hy * hy + hz * hz)
+    crossrange = R_EARTH_MEAN_M * np.arcsin(min(max((hx * tx + hy * ty + hz * tz) / hn, -1.0), 1.0))
+    return range_to_go, crossrange
+
+
+@kernel
+def _bank_side(speed, crossrange, side_prev, v_end, v_start, band_end, band_start):
+    """The bank's side (+1 left, -1 right): kept until the target lies beyond the deadband on the
+    other side, then reversed; chosen toward the target on the first cycle; held below ``v_end``."""
+    reverse = speed > v_end and abs(crossrange) > deadband_m(speed, v_end, v_start, band_end, band_start) and side_prev * crossrange < 0.0
+    return (1.0 if crossrange >= 0.0 else -1.0) if (side_prev == 0.0 or reverse) else side_prev
+
+
+@kernel
+def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_range, target):
+    """The lifting law (module docstring) for one sample; ``law`` as in :meth:`Guidance.command`."""
+    c0, gain, c_min, v_end, v_start, band_end, band_start = law[0], law[1], law[2], law[3], law[4], law[5], law[6]
+    ux, uy, uz, speed = _air_speed(x, y, vx, vy, vz)
+    range_to_go, crossrange = _range_and_crossrange(t, x, y, z, ux, uy, uz, target)
     if speed >= v_start:
         c = c0
     elif speed > v_end:
@@ -146,13 +231,7 @@ def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_
         c = min(max(c0 + gain * (range_to_go - range_ref), c_min), 1.0)
     else:
         c = c_prev
-
-    hx, hy, hz = y * uz - z * uy, z * ux - x * uz, x * uy - y * ux  # r x v_rel: left of the flight
-    hn = np.sqrt(hx * hx + hy * hy + hz * hz)
-    crossrange = R_EARTH_MEAN_M * np.arcsin(min(max((hx * tx + hy * ty + hz * tz) / hn, -1.0), 1.0))
-    reverse = speed > v_end and abs(crossrange) > deadband_m(speed, v_end, v_start, band_end, band_start) and side_prev * crossrange < 0.0
-    side = (1.0 if crossrange >= 0.0 else -1.0) if (side_prev == 0.0 or reverse) else side_prev
-    return c, side
+    return c, _bank_side(speed, crossrange, side_prev, v_end, v_start, band_end, band_start)
 
 
 @kernel(nogil=True)
@@ -160,6 +239,76 @@ def _commands_into(t, Y, c_prev, side_prev, law, table_speed, table_range, targe
     for i in range(Y.shape[1]):
         c_out[i], side_out[i] = _command(t[i], Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i], c_prev[i], side_prev[i],
                                          law, table_speed, table_range, target)
+
+
+#: Most steps of one prediction (a bound on its cost: 4,000 steps of 1 s is over an hour of flight).
+PREDICTOR_MAX_STEPS = 4000
+#: Row of the air's density scale in SampleParams.matrix().
+_DENSITY_ROW = [f.name for f in fields(SampleParams)].index("density_scale")
+#: Least modelled aerodynamic load (g) from which the predictor-corrector scales its air by the sensed load.
+MIN_SENSED_G = 0.05
+#: Bounds of that scale: a guard against readings no plausible air gives (a sample beyond them
+#: is predicted with the bound).
+AIR_FACTOR_BOUNDS = (0.2, 5.0)
+#: Change of cos(bank) between the two predictions of a cycle's secant step.
+SECANT_DELTA = 0.05
+#: Largest change of cos(bank) in one guidance cycle.
+MAX_CHANGE_PER_CYCLE = 0.2
+
+
+@kernel
+def predict(t, x, y, z, vx, vy, vz, c, model, i, K, step_s, stop_altitude_m, target):
+    """Fly one entry on to ``stop_altitude_m`` at a constant vertical lift fraction ``c`` and no
+    lateral lift, with the onboard vehicle ``model`` (column ``i`` of a
+    :meth:`~orbital.dynamics.entry_dynamics.SampleParams.matrix`) and the descent's forces
+    (:func:`orbital.dynamics.entry_dynamics.entry_step`: RK4 steps of ``step_s`` at most);
+    returns the range-to-go (m) at the stop altitude to the Earth-fixed ``target``, NaN if it
+    does not get down within PREDICTOR_MAX_STEPS steps (a skip)."""
+    s = (x, y, z, vx, vy, vz)
+    for _ in range(PREDICTOR_MAX_STEPS):
+        s1, dt, h0 = entry_step(t, s, step_s, model, i, K, c, 0.0)
+        h1 = altitude_m(s1[0], s1[1], s1[2])
+        if h1 <= stop_altitude_m:
+            u = (h0 - stop_altitude_m) / (h0 - h1)  # linear in the step: the range moves little in it
+            e = (s[0] + u * (s1[0] - s[0]), s[1] + u * (s1[1] - s[1]), s[2] + u * (s1[2] - s[2]),
+                 s[3] + u * (s1[3] - s[3]), s[4] + u * (s1[4] - s[4]), s[5] + u * (s1[5] - s[5]))
+            ux, uy, uz, _ = _air_speed(e[0], e[1], e[3], e[4], e[5])
+            return _range_and_crossrange(t + u * dt, e[0], e[1], e[2], ux, uy, uz, target)[0]
+        s, t = s1, t + dt
+    return np.nan
+
+
+@kernel
+def _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, model, i, K, step_s, stop_altitude_m, range_at_stop_m, target):
+    """The predictor-corrector (module docstring) for one sample; ``law`` as in :meth:`Guidance.command`."""
+    c0, v_end, v_start, band_end, band_start = law[0], law[3], law[4], law[5], law[6]
+    c_min = min(law[2], c0)
+    ux, uy, uz, speed = _air_speed(x, y, vx, vy, vz)
+    crossrange = _range_and_crossrange(t, x, y, z, ux, uy, uz, target)[1]
+    if speed >= v_start:
+        c = c0
+    elif speed > v_end:
+        miss = predict(t, x, y, z, vx, vy, vz, c_prev, model, i, K, step_s, stop_altitude_m, target) - range_at_stop_m
+        if np.isnan(miss):  # skips out: less lift up
+            c = c_prev - MAX_CHANGE_PER_CYCLE
+        else:
+            c_other = c_prev - SECANT_DELTA if c_prev - SECANT_DELTA >= c_min else c_prev + SECANT_DELTA
+            miss_other = predict(t, x, y, z, vx, vy, vz, c_other, model, i, K, step_s, stop_altitude_m, target) - range_at_stop_m
+            slope = (miss_other - miss) / (c_other - c_prev)  # d miss / d c: negative, more lift flies farther
+            c = c_prev
+            if slope < 0.0:
+                c = c_prev - min(max(miss / slope, -MAX_CHANGE_PER_CYCLE), MAX_CHANGE_PER_CYCLE)
+        c = min(max(c, c_min), 1.0)
+    else:
+        c = c_prev
+    return c, _bank_side(speed, crossrange, side_prev, v_end, v_start, band_end, band_start)
+
+
+@kernel(nogil=True)
+def _pc_commands_into(t, Y, c_prev, side_prev, law, model, K, step_s, stop_altitude_m, range_at_stop_m, target, c_out, side_out):
+    for i in range(Y.shape[1]):
+        c_out[i], side_out[i] = _pc_command(t[i], Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i], c_prev[i], side_prev[i],
+                                            law, model, i, K, step_s, stop_altitude_m, range_at_stop_m, target)
 
 
 def to_fixed(r, t):

@@ -100,7 +100,9 @@ class ModuleSpec(StrictModel):
 class GuidanceSpec(StrictModel):
     """How the lift is pointed (see orbital/models/guidance.py)."""
 
-    mode: Literal["lifting", "ballistic"] = "lifting"
+    mode: Literal["lifting", "predictor_corrector", "ballistic"] = Field(
+        default="lifting", description="lifting: range law on the plan's table; predictor_corrector: predicts the rest of the entry every cycle; ballistic: spins"
+    )
     bank_angle: Quantity("rad", "deg", ge=0.0, le=math.pi) = Field(
         default=math.radians(68.0), description="nominal bank: vertical lift fraction cos(bank) (bare number: deg)"
     )
@@ -112,6 +114,7 @@ class GuidanceSpec(StrictModel):
     cycle: Quantity("s", "s", gt=0.0, le=60.0) = Field(default=2.0, description="guidance cycle: commands are computed this often and held between (bare number: s)")
     start_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=7200.0, description="guidance starts below this air speed")
     end_speed: Quantity("m/s", "m/s", ge=0.0, le=8000.0) = Field(default=600.0, description="below this air speed the last bank command is held")
+    predictor_step: Quantity("s", "s", ge=0.5, le=20.0) = Field(default=4.0, description="predictor_corrector: longest RK4 step of its predictions (bare number: s)")
     roll_rate: _RollRate = Field(default=math.radians(13.0), description="ballistic spin rate (bare number: deg/s; an angle alone, '13 deg', is per second)")
 
 
@@ -250,6 +253,9 @@ def reference_guidance(scn):
         v_end_m_s=g.end_speed,
         v_start_m_s=g.start_speed,
         roll_rate_rad_s=g.roll_rate,
+        predictor_step_s=g.predictor_step,
+        stop_altitude_m=scn.parachutes.command_altitude,
+        model=nominal_params(scn).matrix(),
     )
 
 
@@ -368,8 +374,8 @@ def plan(scn, Y0, progress_span=None):
     """Fly the planned descent once; returns ``(outcome, guidance for scn.guidance.mode)``.
 
     For ``lifting`` the guidance tracks the plan's range-to-go table toward its
-    landing point; for ``ballistic`` it spins. Its progress is reported into ``progress_span``
-    ``(lo, hi)`` of the run's, if given.
+    landing point; ``predictor_corrector`` predicts its way to the same point; ``ballistic``
+    spins. Its progress is reported into ``progress_span`` ``(lo, hi)`` of the run's, if given.
     """
     from dataclasses import replace
 
@@ -389,7 +395,7 @@ def plan(scn, Y0, progress_span=None):
     if scn.guidance.mode == "ballistic":
         guidance = replace(ref_guidance, mode="ballistic", target_fixed=target)
     else:
-        guidance = ref_guidance.tracking(speed, rng, target)
+        guidance = ref_guidance.tracking(speed, rng, target, mode=scn.guidance.mode)
     return outcome, guidance
 
 

@@ -251,7 +251,7 @@ def _guide(fl, tally, guidance):
     """Guidance cycles due now: new commands, held over the next cycle."""
     cycle = fl.t >= fl.t_cycle - 1e-9
     if np.any(cycle):
-        c_new, side_new = guidance.command(fl.t[cycle], fl.Y[:, cycle], fl.c_cmd[cycle], fl.side[cycle])
+        c_new, side_new = guidance.command(fl.t[cycle], fl.Y[:, cycle], fl.c_cmd[cycle], fl.side[cycle], sensed_by=fl.p.subset(cycle))
         tally.reversals[fl.idx[cycle]] += (fl.side[cycle] != 0.0) & (side_new != fl.side[cycle])
         fl.c_cmd[cycle], fl.side[cycle] = c_new, side_new
         fl.t_cycle[cycle] += guidance.cycle_s

@@ -78,7 +78,7 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
         while True:
             if cycles:
                 before = held["command"][1].copy()
-                held["command"] = guidance.command(np.array([base_t]), base_Y[:, None], *held["command"])
+                held["command"] = guidance.command(np.array([base_t]), base_Y[:, None], *held["command"], sensed_by=p)
                 held["reversals"] += int((before[0] != 0.0) and held["command"][1][0] != before[0])
             states = propagate(base_Y, base_t, phase, t_start, chunk)
             h = ed.altitude_m(states[:, 0], states[:, 1], states[:, 2])

@@ -146,7 +146,7 @@ def run(scenario):
 #: What :func:`run` puts in the summary. Altitudes are above the WGS84 ellipsoid, speeds relative to the
 #: air (which turns with the Earth), places geodetic (WGS84), ground distances on the mean sphere.
 SUMMARY_KEYS = {
-    "guidance": SummaryKey("", "the guidance mode flown: lifting or ballistic"),
+    "guidance": SummaryKey("", "the guidance mode flown: lifting, predictor_corrector or ballistic"),
     "peak_g": SummaryKey("g", "largest sensed load of the flight (burn, entry, canopy openings; not the soft-landing engines' push)"),
     "peak_g_altitude_km": SummaryKey("km", "altitude of that largest load"),
     "peak_heat_flux_kw_m2": SummaryKey("kW/m2", "largest stagnation-point convective heat flux (Sutton-Graves, nose radius 2.2 m)"),

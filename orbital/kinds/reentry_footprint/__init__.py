@@ -500,7 +500,7 @@ SUMMARY_KEYS = {
     "n_not_landed": SummaryKey("1", "how many were still flying when the run gave up (4 h after their burn)"),
     "n_impacts": SummaryKey("1", "landings faster than 10 m/s"),
     "n_canopies_outside_envelope": SummaryKey("1", "landings whose drogue or main canopy opened beyond the envelope flown"),
-    "guidance": SummaryKey("", "the guidance mode flown: lifting or ballistic"),
+    "guidance": SummaryKey("", "the guidance mode flown: lifting, predictor_corrector or ballistic"),
     "landing_mean_lat_deg": SummaryKey("deg", "geodetic latitude of the mean landing point (mean of unit vectors)"),
     "landing_mean_lon_deg": SummaryKey("deg", "longitude of the mean landing point"),
     "ellipse_probability": SummaryKey("1", "probability inside the dispersion ellipse (2-D Gaussian fit)"),
