@@ -140,3 +140,74 @@ def test_window_opens_and_plays(display, tmp_path):
     assert done.returncode == 0, done.stderr
     played_s = float(done.stdout.split("played")[-1])
     assert played_s > 0.0  # wall-clock time passed and the player moved on
+
+
+#: Drags the pointer through XTEST, as a mouse would: move, press the left button, move in steps, release.
+DRAG_POINTER = textwrap.dedent(
+    """
+    import ctypes, ctypes.util, time
+
+    def drag(start, end, steps=6):
+        x11 = ctypes.CDLL(ctypes.util.find_library("X11"))
+        xtst = ctypes.CDLL(ctypes.util.find_library("Xtst"))
+        x11.XOpenDisplay.restype = ctypes.c_void_p
+        display = ctypes.c_void_p(x11.XOpenDisplay(None))
+
+        def move(x, y):
+            xtst.XTestFakeMotionEvent(display, -1, int(round(x)), int(round(y)), 0)
+            x11.XFlush(display)
+            time.sleep(0.05)
+
+        move(*start)
+        xtst.XTestFakeButtonEvent(display, 1, True, 0)
+        x11.XFlush(display)
+        for k in range(1, steps + 1):
+            move(start[0] + (end[0] - start[0]) * k / steps, start[1] + (end[1] - start[1]) * k / steps)
+        xtst.XTestFakeButtonEvent(display, 1, False, 0)
+        x11.XFlush(display)
+        x11.XCloseDisplay(display)
+    """
+)
+
+DRAG_SCRIPT = DRAG_POINTER + textwrap.dedent(
+    """
+    import sys
+    import glfw
+    from viz.backend import use_window
+    use_window()
+    from vispy import app
+    from orbital.io.run_dirs import read_run
+    from viz.viewer import Viewer
+
+    viewer = Viewer(read_run(sys.argv[1]), size=(480, 240), show=True)
+    viewer.player.toggle_pause()  # the clock stays where the drag leaves it
+    timeline = viewer.timeline
+    state = {"ticks": 0, "dragged": False}
+
+    def poll(event):
+        state["ticks"] += 1
+        if not state["dragged"] and state["ticks"] >= 10:
+            # the bar's canvas pixels, on the screen where the window stands
+            left, top = glfw.get_window_pos(viewer.canvas.native._id)
+            y = timeline._y()
+            start, end = (timeline.x_of(timeline.t0_s + share * (timeline.t1_s - timeline.t0_s)) for share in (0.2, 0.7))
+            drag((left + start, top + y), (left + end, top + y))
+            state["dragged"], state["at"], state["want"] = True, state["ticks"], timeline.time_at(end)
+        elif state["dragged"] and (state["ticks"] >= state["at"] + 10 or state["ticks"] >= 300):
+            span = timeline.t1_s - timeline.t0_s
+            print("moved", abs(viewer.player.t_s - state["want"]) / span, "released", not timeline._dragging)
+            app.quit()
+
+    app.Timer(0.1, connect=poll, start=True)
+    viewer.run()
+    """
+)
+
+
+@pytest.mark.slow
+def test_dragging_the_timeline_in_a_real_window_moves_the_clock_there(display, run_dir):
+    """Press on the bar at a fifth of the run, drag to seven tenths, release (X pointer events, as
+    glfw delivers a mouse's): the paused clock stands where the pointer let go (within a pixel's time)."""
+    out = _run_in_window(display, DRAG_SCRIPT, run_dir)
+    moved, released = out.split("moved")[-1].split("released")
+    assert float(moved) < 1.0 / 400.0 and released.strip() == "True", out
