@@ -202,7 +202,7 @@ class CloseupView:
             marks.append("green diamonds: " + ", ".join(tr.targets))
         if self.envelope is not None:
             marks.append(f"gold shell: the arm's reach ({format_length(self.envelope.reach_m)} from its base)")
-        marks.append("arrows: LVLH (R-bar radial out, V-bar along-track, H-bar orbit normal)")
+        marks.append("LVLH arrows: R-bar radial out, V-bar along-track, H-bar orbit normal")
         return ["close-up: " + "; ".join(marks)]
 
     def _lit_mesh(self, mesh, parent):

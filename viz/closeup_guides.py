@@ -1,6 +1,7 @@
 """Guides drawn in the close-up, each toggled with a key: the arm's reach envelope (a faint wire shell
-about its base and its outline as seen from the eye, ``e``) and the LVLH axes (``l``, a small labelled triad in the panel's bottom-right
-corner that turns with the camera).
+about its base and its outline as seen from the eye, ``e``) and the LVLH axes (``l``, a small
+labelled triad in the panel's top-left corner, clear of the footer's legend and the scale bar
+below and of the live plots at the top right, that turns with the camera).
 
 The reach is the run's own (``Result.scene["arm_reach_m"]``: the arm model's full stretch, from its
 link lengths), never a number the viewer knows; a result without it has no envelope.
@@ -10,7 +11,6 @@ import numpy as np
 from vispy import scene
 
 from viz.overlay_text import OverlayText
-from viz.timeline import TIMELINE_PX
 
 ENVELOPE_COLOR = (0.95, 0.8, 0.35, 0.2)
 OUTLINE_COLOR = (0.95, 0.8, 0.35, 0.65)
@@ -24,10 +24,10 @@ AXES = (
     ("V-bar", (0.0, 1.0, 0.0), (0.4, 1.0, 0.4, 1.0)),
     ("H-bar", (0.0, 0.0, 1.0), (0.45, 0.65, 1.0, 1.0)),
 )
-#: The triad's arm length (px), its centre's inset from the panel's right and bottom edges (px,
-#: the bottom one above the timeline), and its arrowheads' length (px) and half-angle (rad).
+#: The triad's arm length (px), its centre's inset from the panel's left and top edges (px), and
+#: its arrowheads' length (px) and half-angle (rad).
 AXIS_PX = 34.0
-AXES_INSET_PX = (64.0, 56.0 + TIMELINE_PX)
+AXES_INSET_PX = (60.0, 60.0)
 HEAD_PX, HEAD_RAD = 8.0, 0.45
 
 
@@ -89,7 +89,7 @@ class ReachEnvelope:
 
 
 class LvlhAxes:
-    """R-bar, V-bar and H-bar arrows in ``viewbox``'s bottom-right corner, seen as the camera sees LVLH."""
+    """R-bar, V-bar and H-bar arrows in ``viewbox``'s top-left corner, seen as the camera sees LVLH."""
 
     def __init__(self, viewbox):
         self.viewbox = viewbox
@@ -101,8 +101,7 @@ class LvlhAxes:
 
     def origin_px(self):
         """The triad's centre (px in the panel, y down)."""
-        width, height = self.viewbox.size
-        return np.array([width - AXES_INSET_PX[0], height - AXES_INSET_PX[1]])
+        return np.array(AXES_INSET_PX)
 
     def tips_px(self, camera):
         """Panel px (3, 2) of the three arrows' tips, for ``camera``'s present turn (foreshortened, as seen)."""

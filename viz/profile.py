@@ -69,7 +69,7 @@ class ProfileInset:
         self.ground = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), color=GROUND_COLOR, width=2.0, parent=root))
         self._grid_km = [km for km in GRID_KM if km * 1e3 < self.top_m]
         self.grid = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), color=GRID_COLOR, width=1.0, connect="segments", parent=root))
-        self.grid_labels = [OverlayText(root, f"{km:g} km", font_size=6, color=(1.0, 1.0, 1.0, 0.6), hang="above") for km in self._grid_km]
+        self.grid_labels = [OverlayText(root, f"{km:g} km", font_size=6, color=(1.0, 1.0, 1.0, 0.85), hang="above") for km in self._grid_km]
         codes = np.zeros(len(p.t_s), int) if p.phase is None else np.clip(p.phase, 0, len(PHASES) - 1)
         self._colors = np.array([PHASES[c][1] for c in codes], dtype=np.float32)
         self.path = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), width=2.0, parent=root))
