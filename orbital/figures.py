@@ -133,7 +133,7 @@ def _profile_figure(result: Result, plot: ProfilePlot):
     if profile.marker_downrange_m is not None:
         ax.plot([profile.marker_downrange_m / 1e3], [0.0], "D", color="red", ms=7, label=_words(plot.marker), clip_on=False)
     ax.set_ylim(bottom=0.0)
-    ax.set_xlabel("downrange (km, along the ground from the first point)")
+    ax.set_xlabel("downrange (km, along the ground track from its first point)")
     ax.set_ylabel("altitude (km)")
     ax.set_title(f"{plot.title}: {result.scenario_name}")
     ax.grid(True, color="0.88", lw=0.6)

@@ -28,6 +28,10 @@ DISPLAY_UNITS: dict[str, tuple[str, float]] = {
 MEAN_EARTH_RADIUS_M = 6371008.8
 
 
+#: A profile's marked place nearest to the track within this distance (m) of its end is taken to lie beyond the end.
+END_M = 1000.0
+
+
 class PlotHintError(ValueError):
     """A plot hint that does not fit the data it names (a contract bug, not bad user input)."""
 
@@ -134,9 +138,11 @@ def ground_distance_m(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
 
 
 def profile_data(result: Result, plot: ProfilePlot) -> Optional[Profile]:
-    """The profile of ``result`` from the plot's ``from_event`` on: downrange is the great-circle
-    distance from the first point (a descent spans less than half the globe); None if the run has no
-    such track or fewer than two samples of it."""
+    """The profile of ``result`` from the plot's ``from_event`` on: downrange is the distance along
+    the ground track from its first point (great circles between samples, summed: it grows however
+    far the track runs round the Earth). The marked place lies at the downrange of the point of the
+    track's last half-circumference nearest to it, or, nearest to the track's end (within :data:`END_M`), beyond the end by its
+    distance from there (a landing short of it). None if the run has no such track or fewer than two samples of it."""
     if plot.track not in result.trajectories:
         return None
     track = result.trajectory(plot.track)
@@ -153,8 +159,14 @@ def profile_data(result: Result, plot: ProfilePlot) -> Optional[Profile]:
     if plot.phases in result.trajectories and "phase" in result.trajectory(plot.phases).columns:
         phase = np.asarray(result.trajectory(plot.phases).column("phase"), dtype=float)[keep].astype(int)
     lat, lon = lat[keep], lon[keep]
+    downrange = np.concatenate([[0.0], np.cumsum(ground_distance_m(lat[:-1], lon[:-1], lat[1:], lon[1:]))])
     place = (result.scene or {}).get(plot.marker) if plot.marker else None
     marker = None
     if place and place.get("lat_deg") is not None:
-        marker = float(ground_distance_m(lat[0], lon[0], place["lat_deg"], place["lon_deg"]))
-    return Profile(t_s[keep], ground_distance_m(lat[0], lon[0], lat, lon), alt[keep], phase, marker)
+        # a track round the Earth passes near the place more than once: the last half-circumference counts
+        last = int(np.searchsorted(downrange, downrange[-1] - np.pi * MEAN_EARTH_RADIUS_M))
+        off = ground_distance_m(lat[last:], lon[last:], place["lat_deg"], place["lon_deg"])
+        nearest = last + int(np.argmin(off))
+        at_end = downrange[-1] - downrange[nearest] < END_M  # the track's last samples (under a canopy) barely move
+        marker = float(downrange[-1] + off[-1] if at_end else downrange[nearest])
+    return Profile(t_s[keep], downrange, alt[keep], phase, marker)

@@ -39,6 +39,30 @@ def test_a_profile_hint_survives_summary_json():
     assert DisplayHints.from_json(hints.to_json()) == hints
 
 
+def test_profile_downrange_runs_on_round_the_earth_and_a_place_past_the_end_lies_beyond_it():
+    """A track once and a half round the equator: its downrange grows to 1.5 circumferences (a
+    distance from the first point would turn back after half); a place 100 km past the end lies
+    100 km beyond it; one abeam a point of the last lap at that point's downrange."""
+    from orbital.plot_data import MEAN_EARTH_RADIUS_M, profile_data
+    from orbital.result import Event, Result, Trajectory
+
+    t = np.linspace(0.0, 5400.0, 541)
+    lon = (np.linspace(0.0, 540.0, t.size) + 180.0) % 360.0 - 180.0
+    alt = np.linspace(130e3, 0.0, t.size)
+    track = Trajectory("wgs84", ("lat", "lon", "alt"), ("deg", "deg", "m"), np.column_stack([np.zeros(t.size), lon, alt]))
+    beyond_deg = np.degrees(100e3 / MEAN_EARTH_RADIUS_M)
+    plot = ProfilePlot("profile", "Profile", "probe_geodetic", from_event="start", marker="goal_wgs84")
+    result = Result("probe", "made_up", "2026-11-25T00:00:00", t, {"probe_geodetic": track}, [Event(0.0, "start", "")], {},
+                    scene={"goal_wgs84": {"lat_deg": 0.0, "lon_deg": float(lon[-1] + beyond_deg)}}, display=DisplayHints(plots=(plot,)))
+    profile = profile_data(result, plot)
+    circumference_m = 2.0 * np.pi * MEAN_EARTH_RADIUS_M
+    assert np.all(np.diff(profile.downrange_m) > 0.0) and profile.downrange_m[-1] == pytest.approx(1.5 * circumference_m, rel=1e-9)
+    assert profile.marker_downrange_m - profile.downrange_m[-1] == pytest.approx(100e3, rel=1e-6)
+    assert profile.phase is None
+    abeam = dataclasses.replace(result, scene={"goal_wgs84": {"lat_deg": 0.5, "lon_deg": float(lon[450])}})
+    assert profile_data(abeam, plot).marker_downrange_m == pytest.approx(profile.downrange_m[450], rel=1e-9)
+
+
 @needs_gl
 def test_the_side_profile_point_moves_with_the_clock_and_the_planned_landing_lies_ahead_of_a_short_landing():
     from viz.globe_layers import CAPSULE_COLOR, TARGET_COLOR
