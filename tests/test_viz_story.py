@@ -96,7 +96,8 @@ def test_the_side_profile_point_moves_with_the_clock_and_the_planned_landing_lie
 def test_a_result_without_a_profile_hint_has_no_inset_and_a_small_canvas_no_room():
     result = bundled_result("soyuz_nominal")
     plain = dataclasses.replace(result, display=DisplayHints(roles=result.display.roles))
-    assert _viewer(plain).profile.profile is None and not _viewer(plain).profile.boxes()
+    viewer = _viewer(plain)
+    assert viewer.profile.profile is None and not viewer.profile.boxes()
     small = _viewer(result, size=(480, 360))
     assert small.profile.profile is not None and not small.profile.boxes()
 

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from viz.globe_layers import PHASES
+from viz.overlay_text import OverlayText
+from viz.sampling import names_of
+
 #: The bar's height (px), its distance from the bottom edge (px), and how far above it a click still counts.
 BAR_PX, BOTTOM_PX, GRAB_PX = 4.0, 5.0, 8.0
 BAR_COLOR = (1.0, 1.0, 1.0, 0.35)
@@ -44,9 +48,6 @@ def run_phases(result):
     """The phases of ``result``: a descent's (the phase codes of its ``descent_loads``, named and
     coloured as the globe colours its path), else the stretches between events, each named for the
     event it follows ("tether taut")."""
-    from viz.globe_layers import PHASES
-    from viz.sampling import names_of
-
     for name in names_of(result, "descent_loads"):
         loads = result.trajectories[name]
         if "phase" in loads.columns:
@@ -63,8 +64,6 @@ class Timeline:
     ``seek(t_s)`` is called when the user clicks or drags on the bar."""
 
     def __init__(self, canvas, t0_s, t1_s, event_times_s, seek, phases=Phases((), ())):
-        from viz.overlay_text import OverlayText
-
         self.canvas, self.t0_s, self.t1_s, self._seek = canvas, float(t0_s), float(t1_s), seek
         self.phases = phases
         inside = [t for t in event_times_s if self.t0_s <= t <= self.t1_s]
