@@ -172,9 +172,12 @@ def test_the_lvlh_axes_are_drawn_in_the_closeups_corner_and_go_with_l():
         if np.linalg.norm(tip - origin) > 10.0:  # an axis not seen end-on
             assert near_colour(image, 0.5 * (tip + origin), color, radius=2), name
         assert label.visible and label.text == name
+    [(left, top, width, height)] = closeup.overlay_boxes()  # the flash keeps clear of it
+    assert np.all((tips >= (left, top)) & (tips <= (left + width, top + height)))
+    assert (left, top, width, height) in viewer.hud.keep_clear()
     assert "l  LVLH axes" in viewer.hud.help.text and "LVLH arrows: R-bar radial out" in viewer.hud.legend
     viewer.on_key(_Key("L", "l"))
     image = viewer.frame_at(t)
-    assert not any(label.visible for label in closeup.axes.labels)
+    assert not any(label.visible for label in closeup.axes.labels) and not closeup.overlay_boxes()
     for (name, _, color), tip in zip(AXES, tips):
         assert not near_colour(image, 0.5 * (tip + origin), color, radius=1, tolerance=30), name

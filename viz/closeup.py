@@ -317,6 +317,15 @@ class CloseupView:
         self._update_guides()
         return True
 
+    def overlay_boxes(self):
+        """``[(left, top, width, height)]`` canvas px of the view's own overlays (the LVLH triad, when
+        shown), for the flash to keep clear of."""
+        if not self.axes.visible:
+            return []
+        left, top, width, height = self.axes.box()
+        x, y = self.viewbox.pos
+        return [(left + x, top + y, width, height)]
+
     def _update_guides(self):
         self.axes.update(self.camera)
         if self.envelope is not None:

@@ -29,6 +29,8 @@ AXES = (
 AXIS_PX = 34.0
 AXES_INSET_PX = (60.0, 60.0)
 HEAD_PX, HEAD_RAD = 8.0, 0.45
+#: How far (px) past a tip its label may reach (its offset and half a short word).
+LABEL_REACH_PX = 26.0
 
 
 def shell_segments(center, radius, meridians=MERIDIANS, parallels_deg=PARALLELS_DEG, n=CIRCLE_POINTS):
@@ -102,6 +104,12 @@ class LvlhAxes:
     def origin_px(self):
         """The triad's centre (px in the panel, y down)."""
         return np.array(AXES_INSET_PX)
+
+    def box(self):
+        """``(left, top, width, height)`` px in the panel that the triad and its labels may take, whatever the turn."""
+        reach = AXIS_PX + LABEL_REACH_PX
+        left, top = self.origin_px() - reach
+        return (float(left), float(top), 2.0 * reach, 2.0 * reach)
 
     def tips_px(self, camera):
         """Panel px (3, 2) of the three arrows' tips, for ``camera``'s present turn (foreshortened, as seen)."""

@@ -52,7 +52,8 @@ class Viewer:
         self.timeline = Timeline(self.canvas, t0, t1, [e.time_s for e in result.events], self.scrub, run_phases(result))
         self.plots = LivePlots(self.canvas, result, t0, t1)
         self.profile = ProfileInset(self.canvas, result, len(self.plots.series))
-        self.hud.keep_clear = lambda: self.plots.boxes() + self.profile.boxes()
+        self.hud.keep_clear = lambda: self.plots.boxes() + self.profile.boxes() + [
+            box for view in self.views for box in getattr(view, "overlay_boxes", list)()]
         self._camera_view = 0
         self.camera_of = [view.camera_names[0] for view in self.views]
         self._wall = None
