@@ -15,11 +15,13 @@ from orbital.plot_data import PlotHintError, profile_data, profile_plots
 from viz.globe_layers import CAPSULE_COLOR, PHASES, TARGET_COLOR
 from viz.hud import round_figures
 from viz.overlay_text import OverlayText
-from viz.plots import FILL_COLOR, FRAME_COLOR, GAP_PX, LEAST_CANVAS_W_PX, MARGIN_PX, PLOT_H_PX, PLOT_W_PX
+from viz.plots import FRAME_COLOR, GAP_PX, LEAST_CANVAS_W_PX, MARGIN_PX, PLOT_H_PX, PLOT_W_PX
 
 #: The inset's height (px); its width is the live plots'.
 PROFILE_H_PX = 96.0
 GROUND_COLOR = (0.55, 0.45, 0.3, 1.0)
+#: Opaque, unlike the live plots' fill: the globe's own diamond and paths must not show through as the inset's.
+INSET_FILL_COLOR = (0.0, 0.0, 0.05, 1.0)
 #: The capsule's point before the profile starts (held at its first point).
 IDLE_ALPHA = 0.35
 POINT_PX, TARGET_PX = 9.0, 11.0
@@ -63,13 +65,15 @@ class ProfileInset:
         from vispy import scene
 
         root, p = self.canvas.scene, self.profile
-        self.fill = self._visual(scene.visuals.Rectangle(center=(0, 0), width=1, height=1, color=FILL_COLOR, parent=root))
+        self.fill = self._visual(scene.visuals.Rectangle(center=(0, 0), width=1, height=1, color=INSET_FILL_COLOR, parent=root))
         self.fill.order = 11
         self.frame = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), color=FRAME_COLOR, width=1.0, parent=root))
         self.ground = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), color=GROUND_COLOR, width=2.0, parent=root))
         self._grid_km = [km for km in GRID_KM if km * 1e3 < self.top_m]
         self.grid = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), color=GRID_COLOR, width=1.0, connect="segments", parent=root))
         self.grid_labels = [OverlayText(root, f"{km:g} km", font_size=6, color=(1.0, 1.0, 1.0, 0.85), hang="above") for km in self._grid_km]
+        for label in self.grid_labels:
+            label.order = 12  # over the inset's fill
         codes = np.zeros(len(p.t_s), int) if p.phase is None else np.clip(p.phase, 0, len(PHASES) - 1)
         self._colors = np.array([PHASES[c][1] for c in codes], dtype=np.float32)
         self.path = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), width=2.0, parent=root))
