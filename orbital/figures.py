@@ -2,7 +2,8 @@
 
 Which figures a run gets is what its display hints declare (``Result.display.plots``, from the
 kind's contract): a :class:`~orbital.kind_contract.SeriesPlot` draws quantities of trajectories
-against time, a :class:`~orbital.kind_contract.MapPlot` draws ground tracks, points and the scene's
+against time, a :class:`~orbital.kind_contract.ProfilePlot` altitude against downrange, a
+:class:`~orbital.kind_contract.MapPlot` draws ground tracks, points and the scene's
 places over coastlines (a series' data come from :mod:`orbital.plot_data`, which the viewer's live
 plots share). This module reads a Result and its hints only: it names no kind and no
 trajectory. Data a hint names but the run lacks (an ensemble's points in a run without one) is left
@@ -22,8 +23,8 @@ from typing import Optional
 
 import numpy as np
 
-from orbital.kind_contract import MapPlot, SeriesPlot
-from orbital.plot_data import PlotHintError, series_curves
+from orbital.kind_contract import MapPlot, ProfilePlot, SeriesPlot
+from orbital.plot_data import PlotHintError, profile_data, series_curves
 from orbital.result import Result
 
 #: The file formats written, each figure once in each.
@@ -46,7 +47,8 @@ def figures(result: Result, formats: tuple = FORMATS) -> dict[str, bytes]:
     files = {}
     with matplotlib.rc_context({"svg.hashsalt": "issim", "svg.fonttype": "path"}):
         for plot in result.display.plots:
-            fig = _series_figure(result, plot) if isinstance(plot, SeriesPlot) else _map_figure(result, plot)
+            draw = _series_figure if isinstance(plot, SeriesPlot) else _profile_figure if isinstance(plot, ProfilePlot) else _map_figure
+            fig = draw(result, plot)
             if fig is None:
                 continue
             try:
@@ -106,6 +108,36 @@ def _series_figure(result: Result, plot: SeriesPlot):
     ax.set_title(f"{plot.title}: {result.scenario_name}")
     ax.grid(True, color="0.88", lw=0.6)
     if any(curve.label for curve, _, _ in drawn):
+        ax.legend(fontsize=8, loc="best")
+    return fig
+
+
+def _profile_figure(result: Result, plot: ProfilePlot):
+    """Altitude (km) against downrange (km), a line per phase stretch in the phase's colour; the marker on the ground."""
+    import matplotlib.pyplot as plt
+
+    profile = profile_data(result, plot)
+    if profile is None:
+        return None
+    fig, ax = plt.subplots(figsize=FIGURE_SIZE_IN, layout="constrained")
+    x_km, alt_km = profile.downrange_m / 1e3, profile.alt_m / 1e3
+    codes = np.zeros(len(x_km), int) if profile.phase is None else profile.phase
+    cuts = np.flatnonzero(np.diff(codes)) + 1
+    named = set()
+    for start, end in zip(np.r_[0, cuts], np.r_[cuts, len(codes)]):
+        code = int(codes[start])
+        name = plot.phase_names[code].replace("_", " ") if profile.phase is not None and code < len(plot.phase_names) else None
+        ax.plot(x_km[max(start - 1, 0):end], alt_km[max(start - 1, 0):end], lw=1.6, color=f"C{code % 10}",
+                label=name if name not in named else None)
+        named.add(name)
+    if profile.marker_downrange_m is not None:
+        ax.plot([profile.marker_downrange_m / 1e3], [0.0], "D", color="red", ms=7, label=_words(plot.marker), clip_on=False)
+    ax.set_ylim(bottom=0.0)
+    ax.set_xlabel("downrange (km, along the ground track from its first point)")
+    ax.set_ylabel("altitude (km)")
+    ax.set_title(f"{plot.title}: {result.scenario_name}")
+    ax.grid(True, color="0.88", lw=0.6)
+    if named - {None} or profile.marker_downrange_m is not None:
         ax.legend(fontsize=8, loc="best")
     return fig
 

@@ -110,10 +110,34 @@ class MapPlot:
     extent: str = "data"
 
 
+@dataclass(frozen=True)
+class ProfilePlot:
+    """A side profile (``issim plot``, and the viewer's inset beside a descent): the altitude of the
+    geodetic trajectory ``track`` (``lat``, ``lon`` deg, ``alt`` m) against its downrange, the
+    great-circle distance along the ground from where the profile starts, coloured by phase."""
+
+    name: str
+    title: str
+    track: str
+    #: a trajectory on the same time grid whose ``phase`` column holds a phase code per sample ("" for none)
+    phases: str = ""
+    #: the name of each phase code, in code order (the figure's legend)
+    phase_names: tuple = ()
+    #: the profile starts at the first event of this kind ("" for the whole run)
+    from_event: str = ""
+    #: a key of ``Result.scene`` holding ``{"lat_deg", "lon_deg"}`` (the planned landing point), marked
+    #: on the ground at its downrange ("" for none)
+    marker: str = ""
+
+
+_PLOT_TYPES = {"map": MapPlot, "profile": ProfilePlot}
+
+
 def _plot_from_json(doc: Mapping[str, Any]):
     doc = dict(doc)
-    if doc.pop("type") == "map":
-        return MapPlot(**{k: tuple(v) if isinstance(v, list) else v for k, v in doc.items()})
+    plot_type = _PLOT_TYPES.get(doc.pop("type"))
+    if plot_type is not None:
+        return plot_type(**{k: tuple(v) if isinstance(v, list) else v for k, v in doc.items()})
     curves = tuple(Curve(c["source"], tuple(c["columns"]), c.get("of", "value"), c.get("label", "")) for c in doc.pop("curves"))
     return SeriesPlot(curves=curves, **{k: tuple(v) if isinstance(v, list) else v for k, v in doc.items()})
 
@@ -123,7 +147,8 @@ def _plot_to_json(plot) -> dict[str, Any]:
     import json
     from dataclasses import asdict
 
-    return json.loads(json.dumps({"type": "map" if isinstance(plot, MapPlot) else "series", **asdict(plot)}))
+    plot_type = next((name for name, cls in _PLOT_TYPES.items() if isinstance(plot, cls)), "series")
+    return json.loads(json.dumps({"type": plot_type, **asdict(plot)}))
 
 
 @dataclass(frozen=True)
@@ -139,7 +164,7 @@ class DisplayHints:
     span_name: str = "in the run"
     #: a still picture without ``--time`` shows the end of the span (a footprint: all landings)
     still_at_end: bool = False
-    #: the figures ``issim plot`` draws: :class:`SeriesPlot` and :class:`MapPlot`, in order
+    #: the figures ``issim plot`` draws: :class:`SeriesPlot`, :class:`MapPlot` and :class:`ProfilePlot`, in order
     plots: tuple = ()
 
     def names_with_role(self, role: str) -> list[str]:

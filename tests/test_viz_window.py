@@ -140,3 +140,86 @@ def test_window_opens_and_plays(display, tmp_path):
     assert done.returncode == 0, done.stderr
     played_s = float(done.stdout.split("played")[-1])
     assert played_s > 0.0  # wall-clock time passed and the player moved on
+
+
+#: Moves the pointer and presses its left button through XTEST, as a mouse does: one action a call,
+#: so that the window's event loop runs between them as it does between a user's hand movements.
+POINTER = textwrap.dedent(
+    """
+    import ctypes, ctypes.util
+
+    class Pointer:
+        def __init__(self):
+            self.x11 = ctypes.CDLL(ctypes.util.find_library("X11"))
+            self.xtst = ctypes.CDLL(ctypes.util.find_library("Xtst"))
+            self.x11.XOpenDisplay.restype = ctypes.c_void_p
+            self.display = ctypes.c_void_p(self.x11.XOpenDisplay(None))
+
+        def move(self, x, y):
+            self.xtst.XTestFakeMotionEvent(self.display, -1, int(round(x)), int(round(y)), 0)
+            self.x11.XFlush(self.display)
+
+        def button(self, down):
+            self.xtst.XTestFakeButtonEvent(self.display, 1, down, 0)
+            self.x11.XFlush(self.display)
+    """
+)
+
+DRAG_SCRIPT = POINTER + textwrap.dedent(
+    """
+    import sys
+    import glfw
+    from viz.backend import use_window
+    use_window()
+    from vispy import app
+    from orbital.io.run_dirs import read_run
+    from viz.viewer import Viewer
+
+    viewer = Viewer(read_run(sys.argv[1]), size=(480, 240), show=True)
+    viewer.player.toggle_pause()  # the clock stays where the drag leaves it
+    timeline, player = viewer.timeline, viewer.player
+    span = timeline.t1_s - timeline.t0_s
+    pointer = Pointer()
+    state = {"ticks": 0, "steps": None}
+
+    def drag_steps():
+        # the bar's canvas pixels, on the screen where the window stands
+        left, top = glfw.get_window_pos(viewer.canvas.native._id)
+        y = top + timeline._y()
+        start, end = (left + timeline.x_of(timeline.t0_s + share * span) for share in (0.2, 0.7))
+        moves = [lambda x=start + (end - start) * k / 6: pointer.move(x, y) for k in range(1, 7)]
+        state["want"] = timeline.time_at(end - left)
+        return [lambda: pointer.move(start, y), lambda: pointer.button(True), "pressed", *moves, lambda: pointer.button(False)]
+
+    def poll(event):
+        state["ticks"] += 1
+        if state["ticks"] < 10:
+            return
+        if state["steps"] is None:
+            state["steps"] = drag_steps()
+        if state["steps"]:
+            step = state["steps"].pop(0)
+            if step == "pressed":  # the press alone has moved the clock to the start of the drag
+                print("pressed at", round((player.t_s - timeline.t0_s) / span, 3))
+            else:
+                step()
+            state["at"] = state["ticks"]
+        elif state["ticks"] >= state["at"] + 5 or state["ticks"] >= 300:
+            print("moved", abs(player.t_s - state["want"]) / span, "released", not timeline._dragging)
+            app.quit()
+
+    app.Timer(0.1, connect=poll, start=True)
+    viewer.run()
+    """
+)
+
+
+@pytest.mark.slow
+def test_dragging_the_timeline_in_a_real_window_moves_the_clock_there(display, run_dir):
+    """Press on the bar at a fifth of the run, drag to seven tenths, release (X pointer events, as
+    glfw delivers a mouse's): the paused clock jumps to the press, then stands where the pointer let
+    go (within a pixel's time), and the timeline lets go of the drag."""
+    out = _run_in_window(display, DRAG_SCRIPT, run_dir)
+    assert "pressed at 0.2\n" in out, out
+    moved, released = out.split("moved")[-1].split("released")
+    assert float(moved) < 1.0 / 400.0 and released.strip() == "True", out

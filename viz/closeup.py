@@ -25,6 +25,7 @@ from vispy.visuals.transforms import STTransform
 from orbital.earth.frames import lvlh_basis
 from viz import lighting, station_model
 from viz.sky import in_earth_shadow, sun_direction
+from viz.closeup_guides import LvlhAxes, ReachEnvelope
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
 from viz.sampling import names_of
@@ -158,6 +159,12 @@ class CloseupView:
         self._build_targets(root)
         self.station_marker = self._build_station_marker(root)
         self.scale_bar = ScaleBar(viewbox)
+        tr = self.tracks
+        base = tr.arm_base if tr.arm_base is not None else None if tr.arm is None else tr.arm[0, 0]
+        self.envelope = ReachEnvelope(root, base, tr.arm_reach_m) if base is not None and tr.arm_reach_m is not None else None
+        self.axes = LvlhAxes(viewbox)
+        #: this view's own keys, for the help
+        self.keys_help = ["l  LVLH axes on / off"] + ["e  arm's reach envelope on / off"] * (self.envelope is not None)
         self._order_transparent()
 
         self.camera = scene.cameras.TurntableCamera(fov=FOV_DEG, up="+x", elevation=25.0, azimuth=-55.0)
@@ -193,7 +200,10 @@ class CloseupView:
             marks.append("tether: green slack, orange to red taut (by tension), red stubs broken")
         if tr.targets:
             marks.append("green diamonds: " + ", ".join(tr.targets))
-        return ["close-up: " + "; ".join(marks)] if marks else []
+        if self.envelope is not None:
+            marks.append(f"gold shell: the arm's reach ({format_length(self.envelope.reach_m)} from its base)")
+        marks.append("LVLH arrows: R-bar radial out, V-bar along-track, H-bar orbit normal")
+        return ["close-up: " + "; ".join(marks)]
 
     def _lit_mesh(self, mesh, parent):
         lit = LitMesh(mesh, parent)
@@ -295,7 +305,31 @@ class CloseupView:
         self._pin_label(label, np.zeros(3), (-LABEL_OFFSET_PX, 0.0), speck)
         for label, p in self._target_labels:  # clear of the chaser's ring when he is there
             self._pin_label(label, p, (0.5 * RING_MIN_PX + LABEL_OFFSET_PX, 0.0))
+        self._update_guides()
         self._update_lights()
+
+    def toggle(self, key):
+        """Switch one of the view's guides for ``key`` (``"L"`` the axes, ``"E"`` the envelope); False if not its key."""
+        guide = {"L": self.axes, "E": self.envelope}.get(key)
+        if guide is None:
+            return False
+        guide.toggle()
+        self._update_guides()
+        return True
+
+    def overlay_boxes(self):
+        """``[(left, top, width, height)]`` canvas px of the view's own overlays (the LVLH triad, when
+        shown), for the flash to keep clear of."""
+        if not self.axes.visible:
+            return []
+        left, top, width, height = self.axes.box()
+        x, y = self.viewbox.pos
+        return [(left + x, top + y, width, height)]
+
+    def _update_guides(self):
+        self.axes.update(self.camera)
+        if self.envelope is not None:
+            self.envelope.update(eye_position(self.camera))
 
     def _panel_xy(self, point):
         """Where LVLH ``point`` (m) shows in the panel (px, y down), or None behind the eye."""

@@ -45,6 +45,8 @@ class Tracks:
         scene = result.scene or {}
         self.tether_anchor = _point(scene, "tether_anchor_lvlh_m")
         self.arm_base = _point(scene, "arm_base_lvlh_m")
+        #: the arm's reach (m) about its base, for the envelope; None if the run does not say
+        self.arm_reach_m = scene.get("arm_reach_m")
         self.targets = {
             label: p
             for label, p in (

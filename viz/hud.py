@@ -63,13 +63,14 @@ def format_warp(warp):
 class Hud:
     """Text overlays drawn on the canvas in pixels, over every view."""
 
-    def __init__(self, canvas, result, legend=(), flash_panel=(0, 1)):
+    def __init__(self, canvas, result, legend=(), flash_panel=(0, 1), own_keys=()):
+        """``own_keys``: help lines of the views' own keys, listed after :data:`KEYS_HELP`."""
         self.canvas, self.result = canvas, result
         self.epoch = datetime.fromisoformat(str(result.epoch_utc).replace("Z", ""))
         layer = canvas.scene
         self.status = OverlayText(layer, font_size=10, color=TEXT_COLOR)
         self.flash_text = OverlayText(layer, font_size=FLASH_FONT_PT, bold=True, color=FLASH_COLOR + (1.0,), anchor_x="center")
-        self.help = OverlayText(layer, KEYS_HELP, font_size=10, color=TEXT_COLOR, anchor_x="right")
+        self.help = OverlayText(layer, "\n".join([KEYS_HELP, *own_keys]), font_size=10, color=TEXT_COLOR, anchor_x="right")
         self.footer = OverlayText(layer, font_size=FOOTER_FONT_PT, color=(0.85, 0.85, 0.85, 0.9), hang="above")
         self.legend = "\n".join(legend)
         self._footer_unwrapped = None

@@ -118,7 +118,7 @@ class OverlayText:
     ``anchor_x``: ``left``, ``center`` or ``right`` edge at ``pos``; lines align to it too.
     ``hang``: ``below`` puts the block's top at ``pos``, ``above`` its bottom, ``middle`` its middle.
     ``bounds``: ``(width, height)`` px of the parent's area to keep the whole block inside, or None.
-    ``text``, ``color``, ``pos``, ``bounds`` and ``visible`` can be set at any time.
+    ``text``, ``color``, ``pos``, ``bounds``, ``visible`` and ``order`` can be set at any time.
     """
 
     def __init__(self, parent, text="", font_size=10, color=(1.0, 1.0, 1.0, 1.0), bold=False, anchor_x="left", hang="below", pos=(0.0, 0.0)):
@@ -134,6 +134,15 @@ class OverlayText:
         self.bounds = None
         self._masks = None
         self.text = text
+
+    @property
+    def order(self):
+        """Drawing order among the canvas's visuals (10: over the views)."""
+        return self._image.order
+
+    @order.setter
+    def order(self, value):
+        self._image.order = value
 
     @property
     def text(self):

@@ -7,11 +7,12 @@ import numpy as np
 
 from viz.hud import set_text
 from viz.overlay_text import OverlayText
+from viz.timeline import TIMELINE_PX
 
 #: The bar aims at this length on screen (px).
 SCALE_BAR_PX = 110.0
-#: Distance (px) of the bar from the panel's side and bottom edges.
-INSET_PX = (16.0, 18.0)
+#: Distance (px) of the bar from the panel's side and bottom edges (above the timeline and its labels).
+INSET_PX = (16.0, 3.0 + TIMELINE_PX)
 
 
 class ScaleBar:

@@ -1,11 +1,19 @@
 """The timeline: a scrub bar along the canvas's bottom edge with the run's events as ticks and the
-moment shown as a cursor; a click or a drag on it jumps there.
+moment shown as a cursor; a click or a drag on it jumps there. Above the bar: the current phase at
+the cursor and, at the right end, the warp (and whether the player is paused). The played part of
+the bar takes each phase's colour where the phases have colours (a descent's, as on the globe).
 
 Drawn in canvas pixels over every view (as the HUD is); the bar spans the played span in
 simulated time, so an event's tick stays where it is whatever the pace.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from viz.globe_layers import PHASES
+from viz.overlay_text import OverlayText
+from viz.sampling import names_of
 
 #: The bar's height (px), its distance from the bottom edge (px), and how far above it a click still counts.
 BAR_PX, BOTTOM_PX, GRAB_PX = 4.0, 5.0, 8.0
@@ -14,23 +22,59 @@ PLAYED_COLOR = (0.35, 0.9, 1.0, 0.9)
 TICK_COLOR = (1.0, 0.85, 0.2, 1.0)
 CURSOR_COLOR = (1.0, 1.0, 1.0, 1.0)
 MARGIN_PX = 12.0
+#: The labels' font size (pt) and the height (px) of their row above the bar.
+LABEL_FONT_PT, LABEL_ROW_PX = 8, 16.0
 #: Height (px) the timeline takes at the bottom of the canvas: the footer stands above it.
-TIMELINE_PX = BOTTOM_PX + BAR_PX + 6.0
+TIMELINE_PX = BOTTOM_PX + BAR_PX + 6.0 + LABEL_ROW_PX
+#: Room (px) between the phase's label and the warp's.
+LABEL_GAP_PX = 10.0
+
+
+@dataclass(frozen=True)
+class Phases:
+    """Stretches of the run: each starts at ``start_s`` (ascending) and is named ``names``; ``colors``
+    (RGBA each) colour the played bar, or are None (the bar keeps its own colour)."""
+
+    start_s: tuple
+    names: tuple
+    colors: tuple = None
+
+    def index_at(self, t_s):
+        """Index of the phase at ``t_s``, or -1 before the first."""
+        return int(np.searchsorted(self.start_s, t_s, side="right")) - 1
+
+
+def run_phases(result):
+    """The phases of ``result``: a descent's (the phase codes of its ``descent_loads``, named and
+    coloured as the globe colours its path), else the stretches between events, each named for the
+    event it follows ("tether taut")."""
+    for name in names_of(result, "descent_loads"):
+        loads = result.trajectories[name]
+        if "phase" in loads.columns:
+            codes = np.clip(np.asarray(loads.column("phase"), dtype=float).astype(int), 0, len(PHASES) - 1)
+            starts = np.flatnonzero(np.r_[True, np.diff(codes) != 0])
+            t = np.asarray(result.time_s, dtype=float)
+            return Phases(tuple(t[starts]), tuple(PHASES[c][0] for c in codes[starts]), tuple(PHASES[c][1] for c in codes[starts]))
+    events = sorted(result.events, key=lambda e: e.time_s)
+    return Phases(tuple(e.time_s for e in events), tuple(e.kind.replace("_", " ") for e in events))
 
 
 class Timeline:
     """Over ``canvas`` (a vispy SceneCanvas): the span ``[t0_s, t1_s]``, ticks at ``event_times_s``;
     ``seek(t_s)`` is called when the user clicks or drags on the bar."""
 
-    def __init__(self, canvas, t0_s, t1_s, event_times_s, seek):
+    def __init__(self, canvas, t0_s, t1_s, event_times_s, seek, phases=Phases((), ())):
         self.canvas, self.t0_s, self.t1_s, self._seek = canvas, float(t0_s), float(t1_s), seek
+        self.phases = phases
         inside = [t for t in event_times_s if self.t0_s <= t <= self.t1_s]
         self.event_times_s = np.asarray(inside, dtype=float)
         self.bar = self._line(BAR_COLOR, 4.0)
         self.played = self._line(PLAYED_COLOR, 4.0)
         self.ticks = self._line(TICK_COLOR, 2.0, connect="segments")
         self.cursor = self._line(CURSOR_COLOR, 2.0)
-        self._t = self.t0_s
+        self.phase_label = OverlayText(canvas.scene, font_size=LABEL_FONT_PT, anchor_x="center", hang="above")
+        self.warp_label = OverlayText(canvas.scene, font_size=LABEL_FONT_PT, anchor_x="right", hang="above")
+        self._t, self._warp, self._paused = self.t0_s, 1.0, False
         self._dragging = False
         canvas.events.mouse_press.connect(self._on_press)
         canvas.events.mouse_move.connect(self._on_move)
@@ -69,14 +113,42 @@ class Timeline:
             ends = np.column_stack([x, np.full_like(x, y - BAR_PX - 2.0), x, np.full_like(x, y + BAR_PX / 2.0)])
             self.ticks.set_data(ends.reshape(-1, 2).astype(np.float32))
         self.ticks.visible = bool(self.event_times_s.size)
-        self.update(self._t)
+        self.update(self._t, self._warp, self._paused)
 
-    def update(self, t_s):
-        """Move the cursor (and the played part of the bar) to ``t_s``."""
+    def update(self, t_s, warp=None, paused=None):
+        """Move the cursor (and the played part of the bar) to ``t_s``; say the phase there and the
+        ``warp`` (simulated s per wall s; kept when None) and whether the player is ``paused``."""
+        from viz.hud import format_warp, set_text
+
         self._t = float(t_s)
+        self._warp = self._warp if warp is None else float(warp)
+        self._paused = self._paused if paused is None else bool(paused)
         x, y = float(self.x_of(self._t)), self._y()
-        self.played.set_data(np.array([[self.x_of(self.t0_s), y], [x, y]], np.float32))
+        self._draw_played(x, y)
         self.cursor.set_data(np.array([[x, y - BAR_PX - 3.0], [x, y + BAR_PX]], np.float32))
+        set_text(self.warp_label, f"x{format_warp(self._warp)}" + ("  paused" if self._paused else ""))
+        label_y = y - BAR_PX - 4.0
+        self.warp_label.pos = (self.canvas.size[0] - MARGIN_PX, label_y)
+        k = self.phases.index_at(self._t)
+        set_text(self.phase_label, self.phases.names[k] if k >= 0 else "")
+        self.phase_label.color = self.phases.colors[k] if k >= 0 and self.phases.colors else CURSOR_COLOR
+        # over the cursor, kept on the canvas and clear of the warp's label
+        half = 0.5 * self.phase_label.size[0]
+        right = self.canvas.size[0] - MARGIN_PX - self.warp_label.size[0] - LABEL_GAP_PX - half
+        self.phase_label.pos = (max(MARGIN_PX + half, min(x, right)), label_y)
+
+    def _draw_played(self, x, y):
+        """The bar from its start to the cursor ``x`` (px), in each phase's colour where phases have colours."""
+        start_x = float(self.x_of(self.t0_s))
+        if not self.phases.colors:
+            self.played.set_data(np.array([[start_x, y], [x, y]], np.float32))
+            return
+        cuts = [t for t in self.phases.start_s if self.t0_s < t < self._t]
+        times = [self.t0_s, *cuts, self._t]
+        xs = np.repeat(self.x_of(np.asarray(times)), 2)[1:-1]  # each stretch its own segment
+        colors = [self.phases.colors[max(self.phases.index_at(0.5 * (a + b)), 0)] for a, b in zip(times[:-1], times[1:])]
+        self.played.set_data(np.column_stack([xs, np.full_like(xs, y)]).astype(np.float32), color=np.repeat(np.asarray(colors, np.float32), 2, axis=0),
+                             connect="segments")
 
     def on_bar(self, pos):
         """True if canvas point ``pos`` (px) is on the bar or just above it."""

@@ -10,7 +10,8 @@ import time
 from viz.hud import Hud
 from viz.player import Player
 from viz.plots import LivePlots
-from viz.timeline import Timeline
+from viz.profile import ProfileInset
+from viz.timeline import Timeline, run_phases
 from viz.registry import time_span, views_for
 
 BACKGROUND = (0.0, 0.0, 0.02, 1.0)
@@ -46,10 +47,13 @@ class Viewer:
         self.player = Player(t0, t1, warp, StoryClock(t0, t1, [e.time_s for e in result.events], pace))
         legend = [line for view in self.views for line in getattr(view, "legend", [])]
         # events flash over the rightmost panel: the close-up's (tether, push, capture) when there is one
-        self.hud = Hud(self.canvas, result, legend, flash_panel=(len(self.views) - 1, len(self.views)))
-        self.timeline = Timeline(self.canvas, t0, t1, [e.time_s for e in result.events], self.scrub)
+        own_keys = [line for view in self.views for line in getattr(view, "keys_help", [])]
+        self.hud = Hud(self.canvas, result, legend, flash_panel=(len(self.views) - 1, len(self.views)), own_keys=own_keys)
+        self.timeline = Timeline(self.canvas, t0, t1, [e.time_s for e in result.events], self.scrub, run_phases(result))
         self.plots = LivePlots(self.canvas, result, t0, t1)
-        self.hud.keep_clear = self.plots.boxes
+        self.profile = ProfileInset(self.canvas, result, len(self.plots.series))
+        self.hud.keep_clear = lambda: self.plots.boxes() + self.profile.boxes() + [
+            box for view in self.views for box in getattr(view, "overlay_boxes", list)()]
         self._camera_view = 0
         self.camera_of = [view.camera_names[0] for view in self.views]
         self._wall = None
@@ -67,8 +71,9 @@ class Viewer:
                 items[name if name not in items else f"{name} ({view_label(view)})"] = value
         cameras = ", ".join(self.camera_of)
         self.hud.update(self.player.t_s, wall_dt_s, self.player.effective_warp, self.player.paused, items, cameras)
-        self.timeline.update(self.player.t_s)
+        self.timeline.update(self.player.t_s, self.player.effective_warp, self.player.paused)
         self.plots.update(self.player.t_s)
+        self.profile.update(self.player.t_s)
 
     def scrub(self, t_s):
         """Jump to ``t_s`` (a click or drag on the timeline) and redraw."""
@@ -125,7 +130,7 @@ class Viewer:
             self.cycle_camera()
         elif key == "H":
             self.hud.toggle_help()
-        else:
+        elif not any(view.toggle(key) for view in self.views if hasattr(view, "toggle")):  # a view's own keys
             return
         self.show_time(player.t_s)
         self.canvas.update()

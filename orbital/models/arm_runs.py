@@ -219,8 +219,9 @@ def arm_rate_summary(arm, t_s, q_rad):
 
 
 def arm_scene(spec, tether):
-    """Fixed geometry for the viewer: arm base, airlock and (if clipped) the tether's anchor, LVLH m."""
-    scene = {"arm_base_lvlh_m": list(spec.base), "airlock_lvlh_m": list(spec.airlock)}
+    """Fixed geometry for the viewer: arm base, airlock and (if clipped) the tether's anchor, LVLH m;
+    the arm's reach about its base (m, straight: from its link lengths), for its envelope."""
+    scene = {"arm_base_lvlh_m": list(spec.base), "airlock_lvlh_m": list(spec.airlock), "arm_reach_m": spec.build().full_stretch_reach_m()}
     if tether is not None:
         scene["tether_anchor_lvlh_m"] = list(tether.anchor_lvlh_m)
     return scene

@@ -27,11 +27,12 @@ from typing import Literal, Optional
 import numpy as np
 from pydantic import Field, model_validator
 
+from orbital.dynamics.entry_dynamics import PHASE_NAMES
 from orbital.dynamics.forces import air_velocity_m_s
 from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
 from orbital.earth.geodesy import mean_point_deg
 from orbital.errors import InfeasibleScenario
-from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
+from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, ProfilePlot, SeriesPlot, SummaryKey
 from orbital.models.demise import MATERIALS, absorbed_heat_j, demised, melting_budget_j
 from orbital.models.landing_files import csv_text, feature_collection, point_feature
 from orbital.models.station_orbit import station_forces
@@ -425,6 +426,7 @@ KIND = KindSpec(
                        "first_impact"),
             MapPlot("footprint", "Surviving pieces' impacts", points=("impacts",), split_by="on_land",
                     markers=("breakup_wgs84",)),
+            ProfilePlot("profile", "Side profile: the plunge, then the densest piece", "plunge_geodetic", "plunge_loads", PHASE_NAMES),
         ),
     ),
 )

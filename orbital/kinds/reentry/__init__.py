@@ -41,7 +41,8 @@ from orbital.models.soyuz import (  # first_run_note: the kind's hook, declared 
     touchdown_phase,
 )
 from orbital.progress import Stage
-from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
+from orbital.dynamics.entry_dynamics import PHASE_NAMES
+from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, ProfilePlot, SeriesPlot, SummaryKey
 from orbital.result import Event, Result, Trajectory
 from orbital.schema import initial_state
 
@@ -193,6 +194,8 @@ KIND = KindSpec(
         SeriesPlot("speed", "Speed (inertial, GCRS)", "km/s", (Curve("soyuz", ("vx", "vy", "vz"), "norm"),), "separation", ("entry_interface", "parachute", "touchdown")),
         SeriesPlot("heat_flux", "Heat flux at the stagnation point", "kW/m2", (Curve("soyuz_loads", ("heat_flux",)),), "entry_interface", ("peak_g", "parachute")),
         MapPlot("ground_track", "Ground track of the descent", tracks=("soyuz_geodetic",), markers=("target_wgs84",)),
+        ProfilePlot("profile", "Side profile from the entry interface", "soyuz_geodetic", "soyuz_loads", PHASE_NAMES, "entry_interface",
+                    "target_wgs84"),
     )),
     first_run_note=first_run_note,
 )
