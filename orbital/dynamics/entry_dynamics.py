@@ -46,9 +46,18 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from orbital.dynamics import kernels as _compiled
 from orbital.dynamics.compiled import kernel
-from orbital.dynamics.kernels import air_density, air_velocity, altitude_m, drag_over_air_speed, gravity
+from orbital.dynamics.forces import air_velocity_xyz as air_velocity
+from orbital.dynamics.gravity import gravity_xyz as gravity
+from orbital.dynamics.kernels import air_density, drag_over_air_speed
 from orbital.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
+from orbital.earth.geodesy import ellipsoid_height_along_radius_m as altitude_m
+
+# Inside the kernels, the compiled forces; at the NumPy level (``gravity``, ``air_velocity``,
+# ``altitude_m`` above: the same functions, the vector adapters) numpy evaluates them on arrays,
+# so that no array-typed copy of a kernel is compiled for a call from Python (seconds on a first run).
+_gravity, _air_velocity, _altitude_m = _compiled.gravity, _compiled.air_velocity, _compiled.altitude_m
 
 COAST0, BURN, COAST, ENTRY, DROGUE, MAIN, TERMINAL, LANDED = range(8)
 PHASE_NAMES = ("coast_before_burn", "burn", "coast", "entry", "drogue", "main", "terminal", "landed")
@@ -177,12 +186,12 @@ def thrust_direction(x, y, z, vx, vy, vz, pitch_rad, yaw_rad):
 
 @kernel
 def _terminal_velocity(x, y, z, mass_kg, cd_subsonic, area_m2, main_cda_m2, density_scale):
-    """See :func:`terminal_velocity`; scalars or arrays."""
-    gx, gy, gz = gravity(x, y, z)
+    """See :func:`terminal_velocity`; one module (scalars)."""
+    gx, gy, gz = _gravity(x, y, z)
     gx = gx + _W * _W * x
     gy = gy + _W * _W * y
     g_eff = _norm(gx, gy, gz)
-    rho = air_density(altitude_m(x, y, z), density_scale)
+    rho = air_density(_altitude_m(x, y, z), density_scale)
     v_t = np.sqrt(2.0 * mass_kg * g_eff / (rho * (cd_subsonic * area_m2 + main_cda_m2)))
     f = v_t / g_eff
     return -_W * y + f * gx, _W * x + f * gy, f * gz, v_t, g_eff
@@ -192,9 +201,10 @@ def terminal_velocity(x, y, z, p):
     """Velocity (inertial components) of modules (params ``p``) at terminal speed under the main canopy.
 
     Terminal speed along the plumb line relative to the air:
-    v_t = sqrt(2 m g_eff / (rho (Cd_sub A + CdA_main))); returns (vx, vy, vz, v_t, g_eff).
+    v_t = sqrt(2 m g_eff / (rho (Cd_sub A + CdA_main))); returns (vx, vy, vz, v_t, g_eff), arrays (N,).
     """
-    return _terminal_velocity(x, y, z, p.module_mass_kg, p.cd_subsonic, p.module_area_m2, p.main_cda_m2, p.density_scale)
+    rows = [np.ascontiguousarray(np.broadcast_to(c, (len(p),)), dtype=float) for c in (x, y, z)]
+    return tuple(_terminal_velocities(p.matrix(), *rows))
 
 
 @kernel(inline="always")
@@ -203,9 +213,9 @@ def _rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
     ``(dx, dy, dz, dvx, dvy, dvz), (sensed_g, heat_flux_w_m2, altitude_m, air_speed_m_s, density_kg_m3)``.
     ``P`` is :meth:`SampleParams.matrix` (sample in column ``i``), ``K`` :func:`kernel_constants`."""
     x, y, z, vx, vy, vz = s
-    gx, gy, gz = gravity(x, y, z)
-    h = altitude_m(x, y, z)
-    ux, uy, uz = air_velocity(x, y, vx, vy, vz)
+    gx, gy, gz = _gravity(x, y, z)
+    h = _altitude_m(x, y, z)
+    ux, uy, uz = _air_velocity(x, y, vx, vy, vz)
     speed = _norm(ux, uy, uz)
     rho = air_density(h, P[_DENSITY, i])
     if phase >= ENTRY:
@@ -294,6 +304,15 @@ def _terminal_velocity_of(P, i, x, y, z):
     return _terminal_velocity(x, y, z, P[_MASS, i], P[_CD_SUB, i], P[_AREA, i], P[_MAIN_CDA, i], P[_DENSITY, i])
 
 
+@kernel
+def _terminal_velocities(P, x, y, z):
+    """:func:`terminal_velocity` of every sample, a loop over :func:`_terminal_velocity_of` (rows of (5, N))."""
+    out = np.empty((5, x.size))
+    for i in range(x.size):
+        out[0, i], out[1, i], out[2, i], out[3, i], out[4, i] = _terminal_velocity_of(P, i, x[i], y[i], z[i])
+    return out
+
+
 #: Largest step times drag rate (:data:`DIAGNOSTICS` ``drag_rate_1_s``) of an RK4 step. Classical
 #: RK4 is stable on a decaying mode up to 2.78; 1 leaves room for a canopy filling within the step.
 #: Descents as flown (2,900 kg, US76) never reach it (under the settling main: 0.9), so their
@@ -321,7 +340,7 @@ def advance_into(t, Y, k1, h0, drag_rate, phase, t_phase, t_next, t_cycle, step,
         if phase[i] == TERMINAL:
             vx, vy, vz, _, _ = _terminal_velocity_of(P, i, s[0], s[1], s[2])
             Y1[3, i], Y1[4, i], Y1[5, i] = vx, vy, vz
-        dt[i], t1[i], h1[i] = h, t[i] + h, altitude_m(s[0], s[1], s[2])
+        dt[i], t1[i], h1[i] = h, t[i] + h, _altitude_m(s[0], s[1], s[2])
 
 
 def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False, command=None):
@@ -418,7 +437,7 @@ def touchdown(Y, p, seq):
     gx, gy, gz = gravity(x, y, z)
     gx = gx + _W * _W * x
     gy = gy + _W * _W * y
-    gn = _norm(gx, gy, gz)
+    gn = np.sqrt(gx * gx + gy * gy + gz * gz)
     px, py, pz = x + s_end * gx / gn, y + s_end * gy / gn, z + s_end * gz / gn
     angle = _W * duration
     ca, sa = np.cos(angle), np.sin(angle)
