@@ -10,7 +10,7 @@ cost no Python per sample and no temporary arrays. The forces themselves (gravit
 air velocity, drag, height) are the compiled kernels of :mod:`orbital.dynamics.kernels`, the
 same ones the station's vector adapters call. Compiled code is cached on disk
 (:mod:`orbital.dynamics.compiled`: a folder keyed by every kernel source, so an edit anywhere
-recompiles without a manual step); the first run after an edit compiles for some 20 s.
+recompiles without a manual step); the first run after an edit compiles for some seconds.
 
 Forces (SI throughout):
 
@@ -374,7 +374,7 @@ def compile_note():
         index = advance_into._cache._cache_file._index_path
     except AttributeError:
         return None
-    return None if os.path.exists(index) else "compiling the descent's force kernels (once, some 20 s) ..."
+    return None if os.path.exists(index) else "compiling the descent's force kernels (once per install, some seconds; `issim warm-up` does it ahead) ..."
 
 
 #: Names of the rows of the diagnostics that :func:`rates_into` fills.
