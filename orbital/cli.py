@@ -451,6 +451,19 @@ def validate(
     typer.echo(f"{scenario}: valid {model.kind} scenario '{model.name}'")
 
 
+@app.command("warm-up")
+def warm_up():
+    """Do a first run's one-off work now (compile the kernels, derive the land mask): the set-up step."""
+    from orbital.dynamics.compiled import kernel_cache_dir
+    from orbital.runners import warm_up as warm
+
+    if kernel_cache_dir() is None:
+        typer.echo("issim: warning: issim's cache cannot be written here: every run compiles its kernels again "
+                   "(set ISSIM_CACHE_DIR to a writable folder)", err=True)
+    warm(lambda name, seconds: typer.echo(f"{name}: {seconds:.1f} s"))
+    typer.echo(f"issim: warm (cache: {kernel_cache_dir() or 'none'})")
+
+
 @app.command()
 def schema():
     """Print the JSON Schema of scenario files (for an editor's YAML plugin)."""

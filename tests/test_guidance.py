@@ -62,3 +62,15 @@ def test_deadband_narrows_with_speed():
     band = g.deadband_m(speeds)
     assert band[0] == band[1] == 40e3 and band[-2] == band[-1] == 3e3
     assert np.all(np.diff(band) <= 0.0)
+
+
+def test_the_reference_tables_interpolation_is_numpys_to_the_bit():
+    # guidance.py writes np.interp out (numba's costs seconds of compiling): same values, ends and knots included
+    from orbital.models.guidance import _interp
+
+    rng = np.random.default_rng(1)
+    for n in (1, 2, 7, 40):
+        xp = np.unique(rng.normal(size=n) * 1000.0)
+        fp = rng.normal(size=xp.size) * 1e5
+        for x in np.concatenate([rng.normal(size=30) * 1500.0, xp, [np.inf, -np.inf]]):
+            assert _interp(float(x), xp, fp) == np.interp(x, xp, fp)

@@ -5,7 +5,8 @@ numba checks a cached function only against its own file, and freezes the global
 another file, or a constant, changes. So every kernel is cached in one folder of issim's
 cache (:func:`orbital.cache.cache_dir`), ``numba/kernels-<key>``, where the key hashes the
 numba version and the text of every file the kernels depend on (:data:`KERNEL_SOURCES`):
-an edit anywhere there gives a fresh folder, and the first run after it compiles (some 20 s).
+an edit anywhere there gives a fresh folder, and the first run after it compiles (some seconds;
+``issim warm-up`` does it as a set-up step).
 The :data:`KEPT_CACHES` folders used last stay (other checkouts of issim share the cache);
 older ``kernels-*`` folders are removed. A cache folder that cannot be written means
 compiling in every process, never a stale cache.

@@ -10,7 +10,7 @@ cost no Python per sample and no temporary arrays. The forces themselves (gravit
 air velocity, drag, height) are the compiled kernels of :mod:`orbital.dynamics.kernels`, the
 same ones the station's vector adapters call. Compiled code is cached on disk
 (:mod:`orbital.dynamics.compiled`: a folder keyed by every kernel source, so an edit anywhere
-recompiles without a manual step); the first run after an edit compiles for some 20 s.
+recompiles without a manual step); the first run after an edit compiles for some seconds.
 
 Forces (SI throughout):
 
@@ -47,9 +47,18 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from orbital.dynamics import kernels as _compiled
 from orbital.dynamics.compiled import kernel
-from orbital.dynamics.kernels import air_density, air_velocity, altitude_m, drag_over_air_speed, gravity
+from orbital.dynamics.forces import air_velocity_xyz as air_velocity
+from orbital.dynamics.gravity import gravity_xyz as gravity
+from orbital.dynamics.kernels import air_density, drag_over_air_speed
 from orbital.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
+from orbital.earth.geodesy import ellipsoid_height_along_radius_m as altitude_m
+
+# Inside the kernels, the compiled forces; at the NumPy level (``gravity``, ``air_velocity``,
+# ``altitude_m`` above: the same functions, the vector adapters) numpy evaluates them on arrays,
+# so that no array-typed copy of a kernel is compiled for a call from Python (seconds on a first run).
+_gravity, _air_velocity, _altitude_m = _compiled.gravity, _compiled.air_velocity, _compiled.altitude_m
 
 COAST0, BURN, COAST, ENTRY, DROGUE, MAIN, TERMINAL, LANDED = range(8)
 PHASE_NAMES = ("coast_before_burn", "burn", "coast", "entry", "drogue", "main", "terminal", "landed")
@@ -182,12 +191,12 @@ def thrust_direction(x, y, z, vx, vy, vz, pitch_rad, yaw_rad):
 
 @kernel
 def _terminal_velocity(x, y, z, mass_kg, cd_subsonic, area_m2, main_cda_m2, density_scale):
-    """See :func:`terminal_velocity`; scalars or arrays."""
-    gx, gy, gz = gravity(x, y, z)
+    """See :func:`terminal_velocity`; one module (scalars)."""
+    gx, gy, gz = _gravity(x, y, z)
     gx = gx + _W * _W * x
     gy = gy + _W * _W * y
     g_eff = _norm(gx, gy, gz)
-    rho = air_density(altitude_m(x, y, z), density_scale)
+    rho = air_density(_altitude_m(x, y, z), density_scale)
     v_t = np.sqrt(2.0 * mass_kg * g_eff / (rho * (cd_subsonic * area_m2 + main_cda_m2)))
     f = v_t / g_eff
     return -_W * y + f * gx, _W * x + f * gy, f * gz, v_t, g_eff
@@ -197,9 +206,10 @@ def terminal_velocity(x, y, z, p):
     """Velocity (inertial components) of modules (params ``p``) at terminal speed under the main canopy.
 
     Terminal speed along the plumb line relative to the air:
-    v_t = sqrt(2 m g_eff / (rho (Cd_sub A + CdA_main))); returns (vx, vy, vz, v_t, g_eff).
+    v_t = sqrt(2 m g_eff / (rho (Cd_sub A + CdA_main))); returns (vx, vy, vz, v_t, g_eff), arrays (N,).
     """
-    return _terminal_velocity(x, y, z, p.module_mass_kg, p.cd_subsonic, p.module_area_m2, p.main_cda_m2, p.density_scale)
+    rows = [np.ascontiguousarray(np.broadcast_to(c, (len(p),)), dtype=float) for c in (x, y, z)]
+    return tuple(_terminal_velocities(p.matrix(), *rows))
 
 
 @kernel(inline="always")
@@ -208,9 +218,9 @@ def _rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
     ``(dx, dy, dz, dvx, dvy, dvz), (sensed_g, heat_flux_w_m2, altitude_m, air_speed_m_s, density_kg_m3)``.
     ``P`` is :meth:`SampleParams.matrix` (sample in column ``i``), ``K`` :func:`kernel_constants`."""
     x, y, z, vx, vy, vz = s
-    gx, gy, gz = gravity(x, y, z)
-    h = altitude_m(x, y, z)
-    ux, uy, uz = air_velocity(x, y, vx, vy, vz)
+    gx, gy, gz = _gravity(x, y, z)
+    h = _altitude_m(x, y, z)
+    ux, uy, uz = _air_velocity(x, y, vx, vy, vz)
     speed = _norm(ux, uy, uz)
     rho = air_density(h, P[_DENSITY, i])
     if phase >= ENTRY:
@@ -290,19 +300,28 @@ def _rk4_sample(t, Y, i, dt, k1, phase, t_phase, P, K, c_cmd, side):
 def _rk4_step(t, s, a, dt, phase, t_phase, P, i, K, c_cmd, side):
     """One classical RK4 step by ``dt`` of one state ``s`` (6-tuple) of sample ``i`` (column of
     ``P``), given its first stage ``a`` (6-tuple, from :func:`_rates`); returns the new state."""
-    b, _ = _rates(t + 0.5 * dt, _plus(s, 0.5 * dt, a), phase, t_phase, P, i, K, c_cmd, side)
-    c, _ = _rates(t + 0.5 * dt, _plus(s, 0.5 * dt, b), phase, t_phase, P, i, K, c_cmd, side)
-    d, _ = _rates(t + dt, _plus(s, dt, c), phase, t_phase, P, i, K, c_cmd, side)
-    w = dt / 6.0
-    return (s[0] + w * (a[0] + 2.0 * b[0] + 2.0 * c[0] + d[0]), s[1] + w * (a[1] + 2.0 * b[1] + 2.0 * c[1] + d[1]),
-            s[2] + w * (a[2] + 2.0 * b[2] + 2.0 * c[2] + d[2]), s[3] + w * (a[3] + 2.0 * b[3] + 2.0 * c[3] + d[3]),
-            s[4] + w * (a[4] + 2.0 * b[4] + 2.0 * c[4] + d[4]), s[5] + w * (a[5] + 2.0 * b[5] + 2.0 * c[5] + d[5]))
+    k, weighted = a, a  # a + 2 b + 2 c + d, summed in that order
+    # one call site of the inlined _rates for the three stages (each copy costs a second of compiling)
+    for stage in range(3):
+        h, weight = (0.5 * dt, 2.0) if stage < 2 else (dt, 1.0)
+        k, _ = _rates(t + h, _plus(s, h, k), phase, t_phase, P, i, K, c_cmd, side)
+        weighted = _plus(weighted, weight, k)
+    return _plus(s, dt / 6.0, weighted)
 
 
 @kernel
 def _terminal_velocity_of(P, i, x, y, z):
     """:func:`terminal_velocity` of sample ``i`` (column of :meth:`SampleParams.matrix`) at one position."""
     return _terminal_velocity(x, y, z, P[_MASS, i], P[_CD_SUB, i], P[_AREA, i], P[_MAIN_CDA, i], P[_DENSITY, i])
+
+
+@kernel
+def _terminal_velocities(P, x, y, z):
+    """:func:`terminal_velocity` of every sample, a loop over :func:`_terminal_velocity_of` (rows of (5, N))."""
+    out = np.empty((5, x.size))
+    for i in range(x.size):
+        out[0, i], out[1, i], out[2, i], out[3, i], out[4, i] = _terminal_velocity_of(P, i, x[i], y[i], z[i])
+    return out
 
 
 #: Largest step times drag rate (:data:`DIAGNOSTICS` ``drag_rate_1_s``) of an RK4 step. Classical
@@ -342,7 +361,7 @@ def advance_into(t, Y, k1, h0, drag_rate, phase, t_phase, t_next, t_cycle, step,
         if phase[i] == TERMINAL:
             vx, vy, vz, _, _ = _terminal_velocity_of(P, i, s[0], s[1], s[2])
             Y1[3, i], Y1[4, i], Y1[5, i] = vx, vy, vz
-        dt[i], t1[i], h1[i] = h, t[i] + h, altitude_m(s[0], s[1], s[2])
+        dt[i], t1[i], h1[i] = h, t[i] + h, _altitude_m(s[0], s[1], s[2])
 
 
 def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False, command=None):
@@ -376,7 +395,7 @@ def compile_note():
         index = advance_into._cache._cache_file._index_path
     except AttributeError:
         return None
-    return None if os.path.exists(index) else "compiling the descent's force kernels (once, some 20 s) ..."
+    return None if os.path.exists(index) else "compiling the descent's force kernels (once per install, some seconds; `issim warm-up` does it ahead) ..."
 
 
 #: Names of the rows of the diagnostics that :func:`rates_into` fills.
@@ -439,7 +458,7 @@ def touchdown(Y, p, seq):
     gx, gy, gz = gravity(x, y, z)
     gx = gx + _W * _W * x
     gy = gy + _W * _W * y
-    gn = _norm(gx, gy, gz)
+    gn = np.sqrt(gx * gx + gy * gy + gz * gz)
     px, py, pz = x + s_end * gx / gn, y + s_end * gy / gn, z + s_end * gz / gn
     angle = _W * duration
     ca, sa = np.cos(angle), np.sin(angle)

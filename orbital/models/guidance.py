@@ -184,6 +184,35 @@ def deadband_m(speed, v_end, v_start, deadband_end, deadband_start):
 
 
 @kernel
+def _interp(x, xp, fp):
+    """``np.interp(x, xp, fp)`` for one ``x`` and strictly increasing ``xp``, by its very formula (NaN
+    fallbacks included, so the same bits): numba's np.interp costs two seconds of compiling on a first run."""
+    n = xp.size
+    if n == 0:
+        raise ValueError("the guidance's reference table is empty")
+    if x < xp[0]:
+        return fp[0]
+    if x >= xp[n - 1]:
+        return fp[n - 1]
+    lo, hi = 0, n - 1  # xp[lo] <= x < xp[hi]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if xp[mid] <= x:
+            lo = mid
+        else:
+            hi = mid
+    if xp[lo] == x:
+        return fp[lo]
+    slope = (fp[lo + 1] - fp[lo]) / (xp[lo + 1] - xp[lo])
+    y = slope * (x - xp[lo]) + fp[lo]
+    if np.isnan(y):
+        y = slope * (x - xp[lo + 1]) + fp[lo + 1]
+        if np.isnan(y) and fp[lo] == fp[lo + 1]:
+            y = fp[lo]
+    return y
+
+
+@kernel
 def _air_speed(x, y, vx, vy, vz):
     # v - w x r, written out
     ux, uy, uz = vx + OMEGA_EARTH_RAD_S * y, vy - OMEGA_EARTH_RAD_S * x, vz
@@ -227,7 +256,7 @@ def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_
     if speed >= v_start:
         c = c0
     elif speed > v_end:
-        range_ref = np.interp(speed, table_speed, table_range)
+        range_ref = _interp(speed, table_speed, table_range)
         c = min(max(c0 + gain * (range_to_go - range_ref), c_min), 1.0)
     else:
         c = c_prev
