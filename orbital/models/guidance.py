@@ -85,8 +85,9 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from orbital.dynamics.compiled import kernel
-from orbital.dynamics.entry_dynamics import (ENTRY, SampleParams, Sequence, air_velocity, altitude_m, derivatives, entry_step,
-                                             kernel_constants, lift_fractions)
+from orbital.dynamics.entry_dynamics import (ENTRY, SampleParams, Sequence, air_velocity, derivatives, entry_step, kernel_constants,
+                                             lift_fractions)
+from orbital.dynamics.kernels import altitude_m as _altitude_m  # compiled: predict calls it inside a kernel
 from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
 
 
@@ -296,7 +297,7 @@ def predict(t, x, y, z, vx, vy, vz, c, model, i, K, step_s, stop_altitude_m, tar
     s = (x, y, z, vx, vy, vz)
     for _ in range(PREDICTOR_MAX_STEPS):
         s1, dt, h0 = entry_step(t, s, step_s, model, i, K, c, 0.0)
-        h1 = altitude_m(s1[0], s1[1], s1[2])
+        h1 = _altitude_m(s1[0], s1[1], s1[2])
         if h1 <= stop_altitude_m:
             u = (h0 - stop_altitude_m) / (h0 - h1)  # linear in the step: the range moves little in it
             e = (s[0] + u * (s1[0] - s[0]), s[1] + u * (s1[1] - s[1]), s[2] + u * (s1[2] - s[2]),
