@@ -157,7 +157,7 @@ class Scenario(ScenarioBase):
     @model_validator(mode="after")
     def _orbits_climb_to_the_station(self):
         check_station_orbit(self.station)
-        station_altitude = self.station.semi_major_axis_m * (1.0 - self.station.eccentricity) - R_EARTH_EQ_M
+        station_altitude = self.station.perigee_radius_m - R_EARTH_EQ_M
         if self.station.tle is None and not self.phasing.altitude <= station_altitude - MIN_CLIMB_M:
             raise field_error("phasing.altitude", f"{self.phasing.altitude / 1e3:g} km",
                               f"expected at least {MIN_CLIMB_M / 1e3:g} km below the station's perigee ({station_altitude / 1e3:g} km): the chaser phases up")
@@ -217,7 +217,7 @@ def run(scenario):
     from orbital.progress import Stage
     from orbital.schema import initial_state
 
-    epoch, rs, vs = initial_state(scenario.station)
+    epoch, rs, vs = initial_state(scenario.station, scenario.j2)
     rc, vc = circular_state(rs, vs, scenario.chaser.altitude, scenario.chaser.phase_angle, R_EARTH_EQ_M)
     approach = _approach_config(scenario.approach)
     the_plan = plan(rs, vs, rc, vc, scenario.phasing.first_burn, R_EARTH_EQ_M + scenario.phasing.altitude,
