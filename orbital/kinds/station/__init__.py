@@ -195,7 +195,7 @@ def run(scenario):
 SUMMARY_KEYS = {
     "mean_altitude_km": SummaryKey(
         "km", "mean altitude at the epoch: the height above WGS84 averaged over a revolution of the epoch state's first-order J2 "
-        "mean orbit (what station.altitude sets; computed back from the state, within metres of it)",
+        "mean orbit (what station.altitude sets; computed back from the state to first order in J2: within about 20 m of it)",
     ),
     "osculating_altitude_km": SummaryKey("km", "osculating semi-major axis at the epoch minus the equatorial radius (6378.137 km)"),
     "period_min": SummaryKey("min", "Keplerian period of the osculating elements at the epoch"),
