@@ -535,7 +535,7 @@ class StationSpec(StrictModel):
     @property
     def mean_altitude_m(self):
         """Mean altitude (m) of the elements' orbit (:func:`orbital.earth.mean_elements.mean_altitude_m`):
-        ``altitude`` (default 420 km) for mean elements, else that of the osculating elements' mean orbit."""
+        ``altitude`` (default 420 km) for mean elements, else that of the osculating elements' mean orbit (not for a TLE)."""
         if self.mean_elements:
             return DEFAULT_MEAN_ALTITUDE_M if self.altitude is None else self.altitude
         from orbital.earth.mean_elements import mean_altitude_m
@@ -546,24 +546,12 @@ class StationSpec(StrictModel):
     @property
     def mean_semi_major_axis_m(self):
         """Mean semi-major axis (m): that of ``altitude`` (:func:`orbital.earth.mean_elements.mean_semi_major_axis_m`),
-        or of the osculating elements' mean orbit."""
+        or of the osculating elements' mean orbit (not for a TLE)."""
         if not self.mean_elements:
             return float(self._mean_of_osculating().a_m)
         from orbital.earth.mean_elements import mean_semi_major_axis_m
 
         return mean_semi_major_axis_m(self.mean_altitude_m, self.eccentricity, self.inclination, self.arg_perigee)
-
-    @property
-    def semi_major_axis_m(self):
-        """Osculating semi-major axis (m) at the epoch: ``semi_major_axis``, or that of the mean elements' state."""
-        if not self.mean_elements:
-            return self.semi_major_axis
-        from orbital.earth.elements import true_to_mean_anomaly
-        from orbital.earth.mean_elements import mean_to_osculating
-
-        mean_anomaly = true_to_mean_anomaly(self.arg_latitude - self.arg_perigee, self.eccentricity)
-        return float(mean_to_osculating(self.mean_semi_major_axis_m, self.eccentricity, self.inclination, self.raan,
-                                        self.arg_perigee, mean_anomaly).a_m)
 
     @property
     def perigee_radius_m(self):
