@@ -8,7 +8,8 @@ as in Schaub & Junkins, *Analytical Mechanics of Space Systems*, Appendix F (Bro
 mean <-> osculating, first order in J2), with the long-period terms left out: they are of
 order J2 e (under a metre for the ISS's e = 0.0005) and divide by 1 - 5 cos^2 i, infinite at
 the critical inclination (63.4 deg) that a scenario may ask for. The map is exact to first
-order in J2: its error is of order J2^2 a, about 10 m in LEO.
+order in J2: its error is of order a g^2 with g = 3/2 J2 (Re/a)^2 / (1 - e)^3 (J2's relative
+swing of a near perigee): about 10 m for a near-circular LEO, hundreds of metres at e = 0.7.
 
 Why not a library: python-sgp4 turns SGP4's mean elements into a state, but its theory adds
 J3, J4 and drag and uses its own constants, so its mean orbit is not the one issim's J2 flight
