@@ -380,6 +380,9 @@ def _parse_epoch(value):
 Epoch = Annotated[str, BeforeValidator(_parse_epoch, json_schema_input_type=str), Field(description="UTC, ISO 8601")]
 
 
+#: Mean altitude (m) of a station given no size (neither ``altitude`` nor ``semi_major_axis``).
+DEFAULT_MEAN_ALTITUDE_M = 420.0e3
+
 #: Lowest perigee altitude (m) of the station's orbit: its run stops at 100 km, and below it
 #: an object falls within its first revolution.
 MIN_STATION_PERIGEE_M = 100.0e3
@@ -411,19 +414,25 @@ def check_sample_count(duration_s, output_step_s, max_samples):
 
 
 class StationSpec(StrictModel):
-    """The station: its orbit at ``epoch`` (osculating elements or a TLE) and its drag body.
+    """The station: its orbit at ``epoch`` (mean or osculating elements, or a TLE) and its drag body.
 
-    Elements refer to the true equator and equinox of the epoch (TEME, the frame
-    of TLEs), so an inclination of 51.64 deg is the ISS's published one.
+    With ``altitude`` (or neither size field: 420 km) the elements are mean elements, as published
+    figures are: first-order J2 Brouwer mean elements (:mod:`orbital.earth.mean_elements`), and
+    ``altitude`` the orbit's mean height above the WGS84 ellipsoid. With ``semi_major_axis`` they
+    are osculating elements, the state at the epoch as it is. Elements refer to the true equator
+    and equinox of the epoch (TEME, the frame of TLEs), so an inclination of 51.64 deg is the
+    ISS's published one.
     """
 
     epoch: Epoch = "2026-11-25T00:00:00.000"
     altitude: Optional[Altitude] = Field(
         default=None,
-        description="semi-major axis minus the equatorial radius (bare number: km); default 420 km",
+        description="mean altitude (bare number: km): the height above the WGS84 ellipsoid averaged over a revolution, "
+        "as published ('the ISS at 420 km'); the other elements are then mean elements (first-order J2, Brouwer); default 420 km",
     )
     semi_major_axis: Optional[Quantity("m", "km", gt=0.0, le=R_EARTH_EQ_M + 1.0e8)] = Field(
-        default=None, description="length (bare number: km); at most the Earth's radius + 100,000 km, as altitude"
+        default=None, description="osculating semi-major axis at the epoch (bare number: km), instead of altitude: the elements are "
+        "then osculating; at most the Earth's radius + 100,000 km",
     )
     eccentricity: Number(ge=0.0, lt=1.0, description="0 circular; closed orbits only") = 0.0005
     inclination: Quantity("rad", "deg", ge=0.0, le=3.141592653589793) = 0.9012880257298718
@@ -452,8 +461,7 @@ class StationSpec(StrictModel):
             return self.check_ballistic_coefficient()
         if self.altitude is not None and self.semi_major_axis is not None:
             raise field_error("semi_major_axis", f"{self.semi_major_axis / 1e3:g} km", "give 'altitude' or 'semi_major_axis', not both")
-        a_m = self.semi_major_axis_m
-        perigee_m = a_m * (1.0 - self.eccentricity)
+        perigee_m = self.perigee_radius_m
         if perigee_m <= R_EARTH_EQ_M:
             field, value = self.size_field()
             raise field_error(
@@ -479,7 +487,7 @@ class StationSpec(StrictModel):
         """``(field, value text)`` that sets the orbit's size: semi_major_axis if given, else altitude."""
         if self.semi_major_axis is not None:
             return "semi_major_axis", f"{self.semi_major_axis / 1e3:g} km"
-        return "altitude", f"{(self.semi_major_axis_m - R_EARTH_EQ_M) / 1e3:g} km"
+        return "altitude", f"{self.mean_altitude_m / 1e3:g} km"
 
     @field_validator("tle")
     @classmethod
@@ -513,19 +521,51 @@ class StationSpec(StrictModel):
         elif self.semi_major_axis is not None:
             data.pop("altitude", None)
         else:
-            data["altitude"] = format_si(self.semi_major_axis_m - R_EARTH_EQ_M, "m")
+            data["altitude"] = format_si(self.mean_altitude_m, "m")
             data.pop("semi_major_axis", None)
         if self.tle is None:
             data.pop("tle", None)
         return data
 
     @property
-    def semi_major_axis_m(self):
-        """Semi-major axis (m) from ``semi_major_axis`` or ``altitude`` (default 420 km)."""
-        if self.semi_major_axis is not None:
-            return self.semi_major_axis
-        altitude = 420.0e3 if self.altitude is None else self.altitude
-        return R_EARTH_EQ_M + altitude
+    def mean_elements(self):
+        """Whether the elements are mean elements (``altitude`` given, or no size at all), not osculating ones."""
+        return self.tle is None and self.semi_major_axis is None
+
+    @property
+    def mean_altitude_m(self):
+        """Mean altitude (m) of the elements' orbit (:func:`orbital.earth.mean_elements.mean_altitude_m`):
+        ``altitude`` (default 420 km) for mean elements, else that of the osculating elements' mean orbit (not for a TLE)."""
+        if self.mean_elements:
+            return DEFAULT_MEAN_ALTITUDE_M if self.altitude is None else self.altitude
+        from orbital.earth.mean_elements import mean_altitude_m
+
+        mean = self._mean_of_osculating()
+        return mean_altitude_m(float(mean.a_m), float(mean.ecc), float(mean.inc_rad), float(mean.argp_rad))
+
+    @property
+    def mean_semi_major_axis_m(self):
+        """Mean semi-major axis (m): that of ``altitude`` (:func:`orbital.earth.mean_elements.mean_semi_major_axis_m`),
+        or of the osculating elements' mean orbit (not for a TLE)."""
+        if not self.mean_elements:
+            return float(self._mean_of_osculating().a_m)
+        from orbital.earth.mean_elements import mean_semi_major_axis_m
+
+        return mean_semi_major_axis_m(self.mean_altitude_m, self.eccentricity, self.inclination, self.arg_perigee)
+
+    @property
+    def perigee_radius_m(self):
+        """Perigee radius (m) of the elements given: of the mean orbit for mean elements, else osculating."""
+        a_m = self.mean_semi_major_axis_m if self.mean_elements else self.semi_major_axis
+        return a_m * (1.0 - self.eccentricity)
+
+    def _mean_of_osculating(self):
+        """First-order J2 mean elements of osculating elements (``semi_major_axis`` given)."""
+        from orbital.earth.elements import true_to_mean_anomaly
+        from orbital.earth.mean_elements import osculating_to_mean
+
+        mean_anomaly = true_to_mean_anomaly(self.arg_latitude - self.arg_perigee, self.eccentricity)
+        return osculating_to_mean(self.semi_major_axis, self.eccentricity, self.inclination, self.raan, self.arg_perigee, mean_anomaly)
 
     def check_perigee_above(self, section, floor_m, floor_name):
         """Refuse an orbit (elements or TLE) whose perigee is not above ``floor_m`` (m above the equator)."""
@@ -535,7 +575,7 @@ class StationSpec(StrictModel):
             perigee_m = tle_perigee_height_m(self.tle)
             field, value = "tle", f"mean perigee {perigee_m / 1e3:.1f} km"
         else:
-            perigee_m = self.semi_major_axis_m * (1.0 - self.eccentricity) - R_EARTH_EQ_M
+            perigee_m = self.perigee_radius_m - R_EARTH_EQ_M
             field, value = self.size_field()
         if perigee_m > floor_m:
             return
@@ -545,16 +585,21 @@ class StationSpec(StrictModel):
         )
 
 
-def initial_state(station):
-    """Epoch (ISO UTC text) and state ``(r_m, v_m_s)`` of a :class:`StationSpec`.
+def initial_state(station, j2=True):
+    """Epoch (ISO UTC text) and state ``(r_m, v_m_s)`` of a :class:`StationSpec` (``j2``: whether
+    the run flies J2; without it mean elements are Kepler elements).
 
     The state is in TEME of the epoch (true equator and equinox of date, as for
-    TLEs): the station is integrated there, with J2 about the true pole.
+    TLEs): the station is integrated there, with J2 about the true pole. Mean elements
+    (``altitude``) become the osculating state of :func:`orbital.earth.mean_elements.mean_elements_to_rv`;
+    every kind starts its station here, so all take ``altitude`` in the same sense.
     """
     # numpy, astropy and sgp4 load here, not when a scenario file is read (issim list, validate)
     import numpy as np
 
+    from orbital.earth.constants import J2_EARTH
     from orbital.earth.elements import classical_to_rv
+    from orbital.earth.mean_elements import mean_elements_to_rv, mean_semi_major_axis_m
 
     if station.tle is not None:
         from orbital.earth.tle import parse_tle, tle_state_teme
@@ -562,14 +607,13 @@ def initial_state(station):
         line1, line2 = parse_tle(station.tle)
         epoch, r_m, v_m_s = tle_state_teme(line1, line2)
         return epoch.utc.isot, r_m, v_m_s
-    r_m, v_m_s = classical_to_rv(
-        station.semi_major_axis_m,
-        station.eccentricity,
-        station.inclination,
-        station.raan,
-        station.arg_perigee,
-        station.arg_latitude - station.arg_perigee,
-    )
+    shape = (station.eccentricity, station.inclination, station.raan, station.arg_perigee, station.arg_latitude - station.arg_perigee)
+    if station.mean_elements:
+        j2_coefficient = J2_EARTH if j2 else 0.0
+        a_m = mean_semi_major_axis_m(station.mean_altitude_m, station.eccentricity, station.inclination, station.arg_perigee, j2_coefficient)
+        r_m, v_m_s = mean_elements_to_rv(a_m, *shape, j2=j2_coefficient)
+    else:
+        r_m, v_m_s = classical_to_rv(station.semi_major_axis, *shape)
     return station.epoch, np.asarray(r_m, dtype=float), np.asarray(v_m_s, dtype=float)
 
 

@@ -157,8 +157,11 @@ def test_tle_station_matches_published_mean_motion():
     assert math.isclose(result.summary["inclination_deg"], 51.6414, abs_tol=0.02)
 
 
-def test_initial_state_from_elements_is_on_the_orbit():
-    scenario = _station(["station.altitude=400 km", "station.eccentricity=0"])
+def test_initial_state_from_osculating_elements_is_on_the_orbit():
+    # semi_major_axis gives osculating elements: the state is on that very circle (altitude gives mean
+    # elements: tests/test_mean_elements.py)
+    scenario = _station(["station.semi_major_axis=6778.137 km", "station.eccentricity=0"])
+    assert not scenario.station.mean_elements
     _, r, v = initial_state(scenario.station)
     assert np.linalg.norm(r) == pytest.approx(6378137.0 + 400e3, abs=1e-6)
     assert np.dot(r, v) == pytest.approx(0.0, abs=1e-3)

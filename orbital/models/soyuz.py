@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
-from orbital.earth.constants import R_EARTH_EQ_M, R_EARTH_MEAN_M
+from orbital.earth.constants import R_EARTH_MEAN_M
 from orbital.errors import InfeasibleScenario, QuantityError
 from orbital.models import parachutes as P
 from orbital.models.parachutes import (
@@ -278,8 +278,9 @@ def no_descent(scn, which, outcome=None):
     from orbital.dynamics.entry_dynamics import COAST, ENTRY, altitude_m
 
     burn, m, pc, g = scn.burn, scn.module, scn.parachutes, scn.guidance
+    size_field, size = scn.station.size_field()
     burn_text = (f"burn.delta_v = {burn.delta_v:g} m/s, burn.pitch = {math.degrees(burn.pitch):g} deg, "
-                 f"burn.yaw = {math.degrees(burn.yaw):g} deg from a {(scn.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3:g} km orbit")
+                 f"burn.yaw = {math.degrees(burn.yaw):g} deg from station.{size_field} = {size}")
     h = outcome.history if outcome is not None else {}
     phase = int(h["phase"][-1]) if len(h.get("phase", ())) else COAST
     never_entered = outcome is not None and not np.isfinite(outcome.events["entry_interface"]["t"][0])

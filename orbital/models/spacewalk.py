@@ -252,7 +252,7 @@ def fly_from_start(scenario, tether, safer=None, times_s=None, progress_span=(0.
     """
     from orbital.models.eva import simulate_eva
 
-    epoch, r0, v0 = initial_state(scenario.station)
+    epoch, r0, v0 = initial_state(scenario.station, scenario.j2)
     eva = simulate_eva(
         r0,
         v0,

@@ -180,7 +180,7 @@ def _after_contact(scenario, grid, before, start, delta_v, tether):
 
 def run(scenario):
     """Fly the strike and the drift after it; returns a :class:`orbital.result.Result`."""
-    epoch, r0, v0 = initial_state(scenario.station)
+    epoch, r0, v0 = initial_state(scenario.station, scenario.j2)
     grid = arm_grid(scenario.duration, scenario.output_step)
     held = np.concatenate([scenario.astronaut.position, np.zeros(3)])
     before = _drift(scenario, r0, v0, held[:3], held[3:], grid.t_s, (0.0, 0.4))  # the station's path

@@ -29,7 +29,7 @@ from pydantic import Field, model_validator
 
 from orbital.dynamics.entry_dynamics import PHASE_NAMES
 from orbital.dynamics.forces import air_velocity_m_s
-from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_EQ_M
+from orbital.earth.constants import OMEGA_EARTH_RAD_S
 from orbital.earth.geodesy import mean_point_deg
 from orbital.errors import InfeasibleScenario
 from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, ProfilePlot, SeriesPlot, SummaryKey
@@ -125,7 +125,7 @@ class Scenario(ScenarioBase):
     @model_validator(mode="after")
     def _a_plunge_that_conserves_mass(self):
         body = self.station
-        if body.tle is None and body.semi_major_axis_m - R_EARTH_EQ_M > MAX_START_ALTITUDE_M:
+        if body.tle is None and body.mean_altitude_m > MAX_START_ALTITUDE_M:
             field, value = body.size_field()
             raise field_error(
                 f"station.{field}", value,
@@ -262,7 +262,7 @@ def run(scenario):
     on_land = is_land(lat, lon)
 
     summary = {
-        "start_altitude_km": (scenario.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3 if scenario.station.tle is None else None,
+        "start_mean_altitude_km": scenario.station.mean_altitude_m / 1e3 if scenario.station.tle is None else None,
         "breakup_time_s": t_b,
         "breakup_epoch": (Time(epoch, scale="utc") + TimeDelta(t_b, format="sec")).utc.isot,
         "breakup_lat_deg": float(lat_b),
@@ -278,7 +278,7 @@ def run(scenario):
         **_footprint_summary(downrange[s], crossrange[s], lat[s], lon[s], on_land[s], energy_j[s], out.t_touchdown[s] - t_b),
     }
     events = [
-        Event(0.0, "start", f"the station's final plunge from {summary['start_altitude_km'] or 0:.0f} km"),
+        Event(0.0, "start", f"the station's final plunge from {summary['start_mean_altitude_km'] or 0:.0f} km"),
         Event(t_b, "breakup", f"breakup at {scenario.breakup_altitude / 1e3:g} km over {lat_b:.2f} deg, {lon_b:.2f} deg: {mass.size} pieces"),
     ]
     if s.any():
@@ -385,7 +385,7 @@ def _fragments_csv(scenario, kind, arrays, heat_j, gone, lat, lon, speed, energy
 #: What :func:`run` puts in the summary. Places geodetic (WGS84); ground distances on the mean sphere,
 #: along the great circle from the breakup's ground point in the direction of flight.
 SUMMARY_KEYS = {
-    "start_altitude_km": SummaryKey("km", "semi-major axis minus the equatorial radius at the start of the plunge; null for a TLE"),
+    "start_mean_altitude_km": SummaryKey("km", "mean altitude (height above WGS84 averaged over a revolution) of the station's orbit at the start of the plunge; null for a TLE"),
     "breakup_time_s": SummaryKey("s", "from the epoch to the breakup"),
     "breakup_epoch": SummaryKey("", "the breakup's time, UTC (ISO 8601)"),
     "breakup_lat_deg": SummaryKey("deg", "geodetic latitude under the breakup"),

@@ -257,6 +257,15 @@ def _altitude_columns(decay, t_s, states):
     return np.column_stack([a, a * (1.0 - ecc), a * (1.0 + ecc)]) - R_EARTH_EQ_M
 
 
+def _mean_altitude_km(mean):
+    """Mean altitude (km; :func:`orbital.earth.mean_elements.mean_altitude_m`, as ``altitude`` means) of
+    :class:`orbital.propagation.decay.MeanElements` (scalars)."""
+    from orbital.earth.mean_elements import mean_altitude_m
+
+    a_m, ex, ey, inc_rad = (float(x) for x in mean[:4])
+    return mean_altitude_m(a_m, math.hypot(ex, ey), inc_rad, math.atan2(ey, ex)) / 1e3
+
+
 def _not_reentered(scenario, epoch, history, mean0):
     t_s = np.arange(0.0, history.t_end_s, max(scenario.history_step, history.t_end_s / MAX_HISTORY_SAMPLES))
     a, ex, ey = history.dense(t_s)[:3]
@@ -265,8 +274,8 @@ def _not_reentered(scenario, epoch, history, mean0):
     summary = {
         "reentered": False,
         "lifetime_days": None,
-        "initial_mean_altitude_km": (float(mean0.a_m) - R_EARTH_EQ_M) / 1e3,
-        "final_mean_altitude_km": float(heights[-1, 0]) / 1e3,
+        "initial_mean_altitude_km": _mean_altitude_km(mean0),
+        "final_mean_altitude_km": _mean_altitude_km(history.dense(history.t_end_s)),
     }
     events = [Event(0.0, "start", "object left without control"), Event(history.t_end_s, "end", "no reentry within max_lifetime")]
     trajectories = {"altitude": Trajectory(None, ("mean", "perigee", "apogee"), ("m",) * 3, heights)}
@@ -374,7 +383,7 @@ def run_nominal(scenario):
         "max_abs_lat_deg": band_deg,
         "track_max_abs_lat_deg": float(np.max(np.abs(track_lat))),
         "p_over_land": float(np.mean(is_land(track_lat, track_lon))),
-        "initial_mean_altitude_km": (float(mean0.a_m) - R_EARTH_EQ_M) / 1e3,
+        "initial_mean_altitude_km": _mean_altitude_km(mean0),
         "initial_decay_m_per_day": decay_rate_m_day,
         "ballistic_coefficient_kg_m2": scenario.object.mass / (scenario.object.drag_coefficient * scenario.object.drag_area),
         "handoff_days": decay.t_handoff_s / DAY_S,
@@ -437,7 +446,9 @@ SUMMARY_KEYS = {
     "max_abs_lat_deg": SummaryKey("deg", "the latitude band the initial mean inclination allows (geodetic)"),
     "track_max_abs_lat_deg": SummaryKey("deg", "highest geodetic latitude the window's ground track reaches"),
     "p_over_land": SummaryKey("1", "share of the window's ground track (by time) over land"),
-    "initial_mean_altitude_km": SummaryKey("km", "mean semi-major axis minus the equatorial radius, at the epoch"),
+    "initial_mean_altitude_km": SummaryKey(
+        "km", "mean altitude at the epoch: the height above WGS84 averaged over a revolution of the mean orbit (as station.altitude)"
+    ),
     "final_mean_altitude_km": SummaryKey("km", "the same at max_lifetime; only when the object did not reenter"),
     "initial_decay_m_per_day": SummaryKey("m/d", "decay rate of the mean semi-major axis at the epoch"),
     "ballistic_coefficient_kg_m2": SummaryKey("kg/m2", "m / (Cd A) of the object"),

@@ -32,7 +32,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.earth.constants import DAY_S, R_EARTH_EQ_M, R_EARTH_MEAN_M
+from orbital.earth.constants import DAY_S, R_EARTH_MEAN_M
 from orbital.earth.geodesy import ellipse_ring
 from orbital.errors import InfeasibleScenario
 from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
@@ -140,10 +140,10 @@ def fly(scn):
     with within(0.0, 1.0) if scn.progress else reporting(None):
         t_s, states, decay_s = propagate_orbit(r0, v0, grid, station_forces(scn.station), progress_span=(0.0, 0.3))
         if decay_s is not None:
+            field, value = scn.station.size_field()
             raise InfeasibleScenario(
                 f"window = {scn.window / 3600.0:g} h: the station decays {decay_s / 3600.0:.2f} h after its epoch "
-                f"(station.altitude = {(scn.station.semi_major_axis_m - R_EARTH_EQ_M) / 1e3:g} km); "
-                "expected a window the station's orbit lasts: a shorter window or a higher orbit"
+                f"(station.{field} = {value}); expected a window the station's orbit lasts: a shorter window or a higher orbit"
             )
         Y0 = states[np.searchsorted(t_s, t_opp)]
         n = len(t_opp)

@@ -65,7 +65,8 @@ class ChaserSpec(StrictModel):
     """The crew vehicle at the epoch: a circular orbit in the station's plane, behind it."""
 
     altitude: Quantity("m", "km", ge=MIN_CHASER_ALTITUDE_M, le=2.0e6) = Field(
-        default=250.0e3, description="circular parking orbit (bare number: km); at least 150 km, below the phasing orbit"
+        default=250.0e3, description="circular parking orbit (bare number: km): the radius of the plan's Kepler circle less the "
+        "equatorial radius (the plan is Keplerian; not a mean altitude as station.altitude); at least 150 km, below the phasing orbit"
     )
     phase_angle: Quantity("rad", "deg", gt=0.0, lt=2.0 * math.pi) = Field(
         default=math.radians(30.0), description="how far it trails the station in argument of latitude (bare number: deg), 0 to 360"
@@ -77,7 +78,8 @@ class PhasingSpec(StrictModel):
 
     first_burn: Quantity("s", "s", ge=0.0, le=86400.0) = Field(default=600.0, description="time of the first burn after the epoch (bare number: s), at most a day")
     altitude: Quantity("m", "km", ge=MIN_CHASER_ALTITUDE_M, le=2.0e6) = Field(
-        default=350.0e3, description="phasing orbit (bare number: km): above the parking orbit, at least 1 km below the station"
+        default=350.0e3, description="phasing orbit (bare number: km): the plan's Kepler circle, as chaser.altitude; above the "
+        "parking orbit, at least 1 km below the station's perigee"
     )
 
 
@@ -157,7 +159,7 @@ class Scenario(ScenarioBase):
     @model_validator(mode="after")
     def _orbits_climb_to_the_station(self):
         check_station_orbit(self.station)
-        station_altitude = self.station.semi_major_axis_m * (1.0 - self.station.eccentricity) - R_EARTH_EQ_M
+        station_altitude = self.station.perigee_radius_m - R_EARTH_EQ_M
         if self.station.tle is None and not self.phasing.altitude <= station_altitude - MIN_CLIMB_M:
             raise field_error("phasing.altitude", f"{self.phasing.altitude / 1e3:g} km",
                               f"expected at least {MIN_CLIMB_M / 1e3:g} km below the station's perigee ({station_altitude / 1e3:g} km): the chaser phases up")
@@ -217,7 +219,7 @@ def run(scenario):
     from orbital.progress import Stage
     from orbital.schema import initial_state
 
-    epoch, rs, vs = initial_state(scenario.station)
+    epoch, rs, vs = initial_state(scenario.station, scenario.j2)
     rc, vc = circular_state(rs, vs, scenario.chaser.altitude, scenario.chaser.phase_angle, R_EARTH_EQ_M)
     approach = _approach_config(scenario.approach)
     the_plan = plan(rs, vs, rc, vc, scenario.phasing.first_burn, R_EARTH_EQ_M + scenario.phasing.altitude,

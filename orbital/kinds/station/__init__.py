@@ -10,8 +10,9 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from orbital.earth.constants import DAY_S, R_EARTH_EQ_M
+from orbital.earth.constants import DAY_S, J2_EARTH, R_EARTH_EQ_M
 from orbital.earth.elements import perigee_apogee_radius_m, period_s, rv_to_classical
+from orbital.earth.mean_elements import mean_altitude_m, rv_to_mean_elements
 from orbital.kinds.station.orbit_metrics import ascending_node_times_s, linear_rate
 from orbital.models.station_orbit import station_forces as orbit_forces
 from orbital.propagation.propagate import DECAY_STOP_ALTITUDE_M, propagate_orbit
@@ -127,11 +128,15 @@ def summarise(t_s, states, lat_deg, alt_m, include_j2):
     perigee_m, apogee_m = perigee_apogee_radius_m(a0, e0)
     orbits = float(t_s[-1] - t_s[0]) / float(period_s(a0))
     raan_rate, raan_note = raan_rate_or_reason(t_s, elements, orbits)
-    # The J2 formula takes mean elements; the run's average of the osculating ones stands in.
-    a_mean, e_mean, i_mean = (float(np.mean(x)) for x in (elements.a_m, elements.ecc, elements.inc_rad))
+    j2 = J2_EARTH if include_j2 else 0.0  # without J2 the mean elements are the Kepler ones
+    mean = rv_to_mean_elements(states[:, :3], states[:, 3:], j2)
+    # the J2 formula takes mean elements: the run's average of the first-order ones (drag lowers a)
+    a_mean, e_mean, i_mean = (float(np.mean(x)) for x in (mean.a_m, mean.ecc, mean.inc_rad))
     a_energy = energy_semi_major_axis_m(states, include_j2=include_j2)
     nodal_period, nodal_note = nodal_period_or_reason(t_s, states, float(period_s(a0)))
     summary = {
+        "mean_altitude_km": mean_altitude_m(*(float(x[0]) for x in (mean.a_m, mean.ecc, mean.inc_rad, mean.argp_rad)), j2) / 1e3,
+        "osculating_altitude_km": (a0 - R_EARTH_EQ_M) / 1e3,
         "period_min": float(period_s(a0)) / 60.0,
         "nodal_period_min": None if nodal_period is None else nodal_period / 60.0,
         "perigee_km": (perigee_m - R_EARTH_EQ_M) / 1e3,
@@ -162,7 +167,7 @@ def run(scenario):
 
     from orbital.earth.frames import gcrs_to_geodetic, teme_to_gcrs_states
 
-    epoch, r0, v0 = initial_state(scenario.station)
+    epoch, r0, v0 = initial_state(scenario.station, scenario.forces.j2)
     grid = output_grid_s(scenario.duration, scenario.output_step)
     # with the decay state as the last sample: a decayed run ends at the decay altitude
     t_s, states_teme, decay_time_s = propagate_orbit(
@@ -188,6 +193,11 @@ def run(scenario):
 
 #: What :func:`summarise` and :func:`run` put in the summary. Elements are osculating, in TEME of the epoch.
 SUMMARY_KEYS = {
+    "mean_altitude_km": SummaryKey(
+        "km", "mean altitude at the epoch: the height above WGS84 averaged over a revolution of the epoch state's first-order J2 "
+        "mean orbit (what station.altitude sets; computed back from the state to first order in J2: within about 20 m of it)",
+    ),
+    "osculating_altitude_km": SummaryKey("km", "osculating semi-major axis at the epoch minus the equatorial radius (6378.137 km)"),
     "period_min": SummaryKey("min", "Keplerian period of the osculating elements at the epoch"),
     "nodal_period_min": SummaryKey(
         "min", "mean time between ascending-node crossings (z from - to + in TEME of the epoch); null, with nodal_period_note, "
@@ -203,7 +213,8 @@ SUMMARY_KEYS = {
     ),
     "raan_rate_note": SummaryKey("", "why raan_rate_deg_per_day is null (only then)"),
     "raan_rate_j2_theory_deg_per_day": SummaryKey(
-        "deg/d", "secular J2 node rate -1.5 n J2 (Re/a)^2 cos i / (1 - e^2)^2 at the run's mean osculating a, e, i; 0 without J2"
+        "deg/d", "secular J2 node rate -1.5 n J2 (Re/a)^2 cos i / (1 - e^2)^2 at the run's average first-order J2 mean a, e, i; "
+        "0 without J2"
     ),
     "altitude_loss_km_per_day": SummaryKey(
         "km/d", "secular decay: minus the least-squares slope of the energy semi-major axis (J2 potential included: no short-period wiggle)"
