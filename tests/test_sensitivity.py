@@ -188,3 +188,13 @@ def test_a_sweep_too_small_for_sensitivity_says_so(tmp_path):
     assert not (out / "sensitivity.csv").exists()
     note = json.loads((out / "summary.json").read_text())["sensitivity"]["not_computed"]
     assert "3 samples for 1 varying inputs; expected at least 12" in note
+
+
+def test_ranks_averaged_as_scipy_ranks_them():
+    from scipy import stats
+
+    from orbital.analysis.sensitivity import ranks_averaged
+
+    rng = np.random.default_rng(3)
+    for a in (rng.standard_normal(500), rng.integers(0, 7, 500).astype(float), np.array([2.0, 2.0, 2.0]), np.array([1.0])):
+        assert np.array_equal(ranks_averaged(a), stats.rankdata(a))

@@ -227,10 +227,10 @@ def prcc(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray
 
     The regressions are solved on the (k+1, k+1) matrix of sums of products of the centred ranks
     (one pass over the samples), not on the samples themselves."""
-    from scipy import stats
+    from scipy import special
 
     n, k = x.shape
-    ranks = np.column_stack([stats.rankdata(column) for column in x.T] + [stats.rankdata(y)])
+    ranks = np.column_stack([ranks_averaged(column) for column in x.T] + [ranks_averaged(y)])
     ranks -= ranks.mean(axis=0)
     products = ranks.T @ ranks  # the output's ranks last
     r = np.empty(k)
@@ -251,7 +251,20 @@ def prcc(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray
     z, half = np.arctanh(np.clip(r, -1 + 1e-15, 1 - 1e-15)), _z() / math.sqrt(n - 3 - others)
     dof = n - 2 - others
     t = r * np.sqrt(dof / np.maximum(1.0 - r * r, 1e-300))
-    return r, np.tanh(z - half), np.tanh(z + half), 2.0 * stats.t.sf(np.abs(t), dof)
+    return r, np.tanh(z - half), np.tanh(z + half), 2.0 * special.stdtr(dof, -np.abs(t))  # the t test's two tails
+
+
+def ranks_averaged(a: np.ndarray) -> np.ndarray:
+    """Ranks 1..n of ``a`` (n,), ties given the mean of the ranks they span (as
+    ``scipy.stats.rankdata``'s default, whose module costs a second to import in a run)."""
+    order = np.argsort(a, kind="stable")
+    ordered = a[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])  # first position of each distinct value
+    ends = np.r_[starts[1:], a.size]
+    mean_rank = 0.5 * (starts + ends + 1)  # the mean of ranks starts+1 .. ends
+    ranks = np.empty(a.size)
+    ranks[order] = np.repeat(mean_rank, ends - starts)
+    return ranks
 
 
 def first_order_sobol(x: np.ndarray, y: np.ndarray, n_boot: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -276,9 +289,9 @@ def first_order_sobol(x: np.ndarray, y: np.ndarray, n_boot: int, rng: np.random.
 
 def _z() -> float:
     """The standard normal quantile of the two-sided :data:`CONFIDENCE` (1.96 for 95 %)."""
-    from scipy import stats
+    from scipy import special
 
-    return float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
+    return float(special.ndtri(0.5 + CONFIDENCE / 2))
 
 
 def _correlation_ratios(bins: np.ndarray, y: np.ndarray, weights: np.ndarray, bins_count: int) -> np.ndarray:
