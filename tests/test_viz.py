@@ -514,6 +514,28 @@ def test_the_whole_globe_sees_an_orbit_open_not_edge_on():
     assert np.degrees(np.arcsin(eye @ normal / np.linalg.norm(eye))) == pytest.approx(ORBIT_OPEN_DEG, abs=1.0)
 
 
+def test_the_earth_hides_the_far_side_of_the_orbit_in_every_frame():
+    """Depth is tested and written frame after frame: the stars, drawn first without a depth test,
+    once left depth writes off for all that followed, and the far half of the trail showed through the Earth."""
+    from viz.earth_rotation import R_EARTH
+    from viz.globe_layers import STATION_COLOR
+    from viz.scale_bar import eye_position
+
+    viewer = _viewer(bundled_result("iss_orbit"))
+    globe, orbit = viewer.views[0], viewer.views[0].layers[0]
+    _use_camera(globe, "globe")
+    t = viewer.player.t0_s + 6000.0
+    for _ in range(2):  # the second frame too: a state left over from the first must not leak
+        image = viewer.frame_at(t)
+    eye = eye_position(globe.camera)
+    past = [orbit.position(s) for s in np.linspace(orbit.trail_start(t), t, 200)]
+    # points of the trail behind the Earth: on the far side, and inside its disk as seen from the eye
+    hidden = [p for p in past if p @ eye < 0 and np.linalg.norm(np.cross(p, eye / np.linalg.norm(eye))) < 0.95 * R_EARTH]
+    assert len(hidden) > 10
+    seen = [near_colour(image, canvas_xy(orbit.trail, p), STATION_COLOR, radius=1, tolerance=60) for p in hidden]
+    assert not any(seen)
+
+
 def test_close_cameras_see_the_plain_sharper_earth_and_the_globe_its_coastlines():
     from viz.earth import CLOSE_TEXTURE_WIDTH, TEXTURE_WIDTH, close_texture, earth_texture
 

@@ -17,6 +17,9 @@ BACKGROUND = (0.0, 0.0, 0.02, 1.0)
 TICK_S = 1.0 / 60.0
 #: Samples per pixel of a window's multisampling (anti-aliased edges of meshes and lines).
 WINDOW_SAMPLES = 4
+#: OpenGL's GL_DEPTH_COMPONENT24: offscreen frames get a 24-bit depth buffer (vispy's own is 16-bit,
+#: where a path hugging the station's truss z-fights with it).
+DEPTH_COMPONENT24 = 0x81A6
 
 
 class Viewer:
@@ -84,14 +87,14 @@ class Viewer:
         """Draw the canvas offscreen and read it back: (H, W, 4) uint8 RGBA.
 
         Like ``SceneCanvas.render`` but into one framebuffer kept between frames (allocating
-        a new one costs a few ms a frame on a software rasteriser).
+        a new one costs a few ms a frame on a software rasteriser), with a 24-bit depth buffer.
         """
         from vispy import gloo
 
         canvas = self.canvas
         shape = tuple(int(n * canvas.pixel_scale) for n in canvas.size)[::-1]
         if self._frame_buffer is None or self._frame_buffer.color_buffer.shape[:2] != shape:
-            self._frame_buffer = gloo.FrameBuffer(color=gloo.RenderBuffer(shape), depth=gloo.RenderBuffer(shape))
+            self._frame_buffer = gloo.FrameBuffer(color=gloo.RenderBuffer(shape), depth=gloo.RenderBuffer(shape, format=DEPTH_COMPONENT24))
         canvas.set_current()
         canvas.push_fbo(self._frame_buffer, (0, 0), canvas.size)
         try:
