@@ -625,7 +625,7 @@ def test_the_timeline_cursor_follows_the_clock_and_a_click_on_the_bar_jumps_ther
     assert len(timeline.event_times_s) == len(result.events)  # a tick for each event
     t = 0.5 * (player.t0_s + player.t1_s)
     viewer.frame_at(t)
-    assert timeline.cursor.pos[0, 0] == pytest.approx(timeline.x_of(t))
+    assert timeline.cursor_x() == pytest.approx(timeline.x_of(t))
 
     class Press:
         def __init__(self, pos):
@@ -670,8 +670,8 @@ def test_live_plots_are_the_hints_series_and_their_cursor_moves_with_the_clock()
     image = viewer.frame_at(t)
     assert near_colour(image, (plots.cursor_x(), top + 0.5 * height), CURSOR_COLOR)
     viewer.frame_at(0.5 * taut)  # before the plot's span: the cursor waits, dimmed, at its left edge
-    assert plots.cursor_x() == pytest.approx(left) and tuple(np.ravel(plots._parts[0]["cursor"].color)) == pytest.approx(IDLE_CURSOR_COLOR)
-    assert len(plots._parts[0]["lines"]) == 1 and tuple(np.ravel(plots._parts[0]["lines"][0].color)) == pytest.approx(LINE_COLORS[0])
+    assert plots.cursor_x() == pytest.approx(left) and plots.cursor_color() == pytest.approx(IDLE_CURSOR_COLOR)
+    assert plots._parts[0]["curve_colors"] == [LINE_COLORS[0]]
     small = _viewer(made_up)  # 480 px wide: no room, no plots
     assert [s.label for s in small.plots.series] == ["speed"] and not small.plots.boxes()
 

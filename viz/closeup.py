@@ -25,6 +25,7 @@ from vispy.visuals.transforms import STTransform
 from orbital.earth.frames import lvlh_basis
 from viz import lighting, station_model
 from viz.sky import in_earth_shadow, sun_direction
+from viz.batch import moving_mesh_class
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
 from viz.sampling import names_of
@@ -91,16 +92,8 @@ LABEL_OFFSET_PX = 8.0
 STATION_SPECK_PX = 40.0
 
 
-class MovingMesh(scene.visuals.Mesh):
-    """A vispy Mesh whose ``set_data`` keeps its shader: vispy builds a new colour function on
-    every call, which recompiles the program (about 20 ms a frame on a software rasteriser)."""
-
-    _color_transform = None
-
-    def _build_color_transform(self, colors):
-        if self._color_transform is None:
-            self._color_transform = super()._build_color_transform(colors)
-        return self._color_transform
+#: A vispy Mesh whose ``set_data`` keeps its shader (:func:`viz.batch.moving_mesh_class`).
+MovingMesh = moving_mesh_class()
 
 
 class LitMesh:
@@ -148,7 +141,9 @@ class CloseupView:
         self._lit = []
         self.eclipsed = False
 
-        self.station = self._lit_mesh(station_model.station_mesh(), root).visual
+        # the station and the arm's pedestal stand still: one mesh
+        still = [station_model.station_mesh()] + ([self._pedestal()] if self.tracks.arm is not None else [])
+        self.station = self._lit_mesh(station_model.merge(still), root).visual
         self.arm = self._build_arm(root) if self.tracks.arm is not None else None
         self.chaser = self._build_chaser(root) if self.tracks.chaser is not None else None
         self.tether = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=2.0, antialias=True)
@@ -210,12 +205,14 @@ class CloseupView:
         self._arm_faces = np.concatenate([link_faces, joint_faces]).astype(np.int32)
         colors = [ARM_BOOM] * len(link_faces) + [station_model.JOINT_GREY] * ((k - 1) * len(sphere_f)) + [ARM_TIP] * len(sphere_f)
         self._arm_colors = np.array(colors, dtype=np.float32)
+        return self._lit_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm[0])[:2], self._arm_colors), root)
+
+    def _pedestal(self):
+        """The arm's pedestal: a box from the truss top up to the arm's base."""
         base = self.tracks.arm_base if self.tracks.arm_base is not None else self.tracks.arm[0, 0]
         top = min(station_model.TRUSS_TOP_X_M, base[0] - 0.5)
         half = PEDESTAL_HALF_M
-        pedestal = station_model.box((top, base[1] - half, base[2] - half), (base[0], base[1] + half, base[2] + half), ARM_BASE)
-        self._lit_mesh(pedestal, root)
-        return self._lit_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm[0])[:2], self._arm_colors), root)
+        return station_model.box((top, base[1] - half, base[2] - half), (base[0], base[1] + half, base[2] + half), ARM_BASE)
 
     def _arm_geometry(self, points):
         """Vertices (float32) and faces of the arm through ``points`` (K, 3) m."""

@@ -7,6 +7,8 @@ simulated time, so an event's tick stays where it is whatever the pace.
 
 import numpy as np
 
+from viz.batch import Rects
+
 #: The bar's height (px), its distance from the bottom edge (px), and how far above it a click still counts.
 BAR_PX, BOTTOM_PX, GRAB_PX = 4.0, 5.0, 8.0
 BAR_COLOR = (1.0, 1.0, 1.0, 0.35)
@@ -14,6 +16,8 @@ PLAYED_COLOR = (0.35, 0.9, 1.0, 0.9)
 TICK_COLOR = (1.0, 0.85, 0.2, 1.0)
 CURSOR_COLOR = (1.0, 1.0, 1.0, 1.0)
 MARGIN_PX = 12.0
+#: Width (px) of an event's tick and of the cursor.
+TICK_PX = 2.0
 #: Height (px) the timeline takes at the bottom of the canvas: the footer stands above it.
 TIMELINE_PX = BOTTOM_PX + BAR_PX + 6.0
 
@@ -26,10 +30,9 @@ class Timeline:
         self.canvas, self.t0_s, self.t1_s, self._seek = canvas, float(t0_s), float(t1_s), seek
         inside = [t for t in event_times_s if self.t0_s <= t <= self.t1_s]
         self.event_times_s = np.asarray(inside, dtype=float)
-        self.bar = self._line(BAR_COLOR, 4.0)
-        self.played = self._line(PLAYED_COLOR, 4.0)
-        self.ticks = self._line(TICK_COLOR, 2.0, connect="segments")
-        self.cursor = self._line(CURSOR_COLOR, 2.0)
+        # the bar, the played part, the ticks and the cursor: one visual (viz.batch)
+        self.rects = Rects(canvas.scene, order=11)  # over the views and the HUD's text
+        self._ticks = np.zeros((0, 4), np.float32)
         self._t = self.t0_s
         self._dragging = False
         canvas.events.mouse_press.connect(self._on_press)
@@ -37,14 +40,6 @@ class Timeline:
         canvas.events.mouse_release.connect(self._on_release)
         canvas.events.resize.connect(lambda event: self._place())
         self._place()
-
-    def _line(self, color, width, connect="strip"):
-        from vispy import scene
-
-        line = scene.visuals.Line(np.zeros((2, 2), np.float32), color=color, width=width, connect=connect, parent=self.canvas.scene)
-        line.set_gl_state("translucent", depth_test=False)
-        line.order = 11  # over the views and the HUD's text
-        return line
 
     def x_of(self, t_s):
         """Canvas x (px) of simulated time ``t_s`` on the bar."""
@@ -63,20 +58,24 @@ class Timeline:
 
     def _place(self):
         y = self._y()
-        self.bar.set_data(np.array([[self.x_of(self.t0_s), y], [self.x_of(self.t1_s), y]], np.float32))
-        if self.event_times_s.size:
-            x = self.x_of(self.event_times_s)
-            ends = np.column_stack([x, np.full_like(x, y - BAR_PX - 2.0), x, np.full_like(x, y + BAR_PX / 2.0)])
-            self.ticks.set_data(ends.reshape(-1, 2).astype(np.float32))
-        self.ticks.visible = bool(self.event_times_s.size)
+        x = self.x_of(self.event_times_s)
+        self._ticks = np.column_stack([x - TICK_PX / 2, np.full_like(x, y - BAR_PX - 2.0), x + TICK_PX / 2, np.full_like(x, y + BAR_PX / 2.0)])
         self.update(self._t)
 
     def update(self, t_s):
         """Move the cursor (and the played part of the bar) to ``t_s``."""
         self._t = float(t_s)
-        x, y = float(self.x_of(self._t)), self._y()
-        self.played.set_data(np.array([[self.x_of(self.t0_s), y], [x, y]], np.float32))
-        self.cursor.set_data(np.array([[x, y - BAR_PX - 3.0], [x, y + BAR_PX]], np.float32))
+        x, y = self.cursor_x(), self._y()
+        start, end = float(self.x_of(self.t0_s)), float(self.x_of(self.t1_s))
+        half = BAR_PX / 2.0
+        rects = [(start, y - half, end, y + half), (start, y - half, x, y + half), *self._ticks,
+                 (x - TICK_PX / 2, y - BAR_PX - 3.0, x + TICK_PX / 2, y + BAR_PX)]
+        colors = [BAR_COLOR, PLAYED_COLOR] + [TICK_COLOR] * len(self._ticks) + [CURSOR_COLOR]
+        self.rects.set(rects, colors)
+
+    def cursor_x(self):
+        """Canvas x (px) of the cursor."""
+        return float(self.x_of(self._t))
 
     def on_bar(self, pos):
         """True if canvas point ``pos`` (px) is on the bar or just above it."""
