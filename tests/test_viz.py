@@ -536,6 +536,29 @@ def test_the_earth_hides_the_far_side_of_the_orbit_in_every_frame():
     assert not any(seen)
 
 
+def test_a_multisampled_still_smooths_the_edges_of_the_same_picture():
+    """Four samples a pixel (stills): the same picture, its edges blended, and the next frame one sample again."""
+    viewer = _viewer(bundled_result("iss_orbit"))
+    _use_camera(viewer.views[0], "globe")
+    t = viewer.player.t0_s + 3000.0
+    plain = viewer.frame_at(t)
+    smooth = viewer.frame_at(t, samples=4)
+    assert (viewer.frame_at(t) == plain).all()
+    assert np.mean(np.abs(smooth.astype(int) - plain).sum(axis=-1) > 60) < 0.02
+    # edges blend what lies either side: the same steps in colour, in smaller steps (less squared
+    # gradient), here round the Earth's outline (the station's trail crosses it)
+    from viz.earth_rotation import R_EARTH
+    from viz.scale_bar import pixels_per_unit
+
+    globe = viewer.views[0]
+    centre = canvas_xy(globe.earth.mesh, [0.0, 0.0, 0.0])
+    radius_px = R_EARTH * pixels_per_unit(globe.camera, viewer.viewboxes[0].size[1])
+    rows, columns = np.mgrid[0 : SIZE[1], 0 : SIZE[0] - 1]
+    ring = np.abs(np.hypot(columns - centre[0], rows - centre[1]) / radius_px - 1.0) < 0.1
+    energy = [float((np.diff(image[..., :3].astype(float), axis=1) ** 2).sum(axis=-1)[ring].sum()) for image in (plain, smooth)]
+    assert energy[1] < 0.95 * energy[0]
+
+
 def test_close_cameras_see_the_plain_sharper_earth_and_the_globe_its_coastlines():
     from viz.earth import CLOSE_TEXTURE_WIDTH, TEXTURE_WIDTH, close_texture, earth_texture
 
