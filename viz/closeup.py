@@ -105,7 +105,7 @@ class LitMesh:
         self.base_colors = np.asarray(mesh.face_colors, dtype=float)
         self.normals = lighting.face_normals(self.vertices, self.faces)
         self.visual = MovingMesh(self.vertices, self.faces, face_colors=self.base_colors.astype(np.float32), parent=parent)
-        self.visual.set_gl_state("opaque", depth_test=True, cull_face=False)  # solid: no blending to pay for
+        self.visual.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face=False)  # solid: no blending to pay for
         self._lit_for = None
 
     def move_to(self, vertices):

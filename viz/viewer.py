@@ -58,6 +58,9 @@ class Viewer:
         self._wall = None
         self._frame_buffer = None
         self.canvas.events.key_press.connect(self.on_key)
+        # gloo sets only the states a visual names, so a depth_mask=False of the last visual drawn
+        # would stay set, and the next frame's clear would leave its depth buffer as it was
+        self.canvas.events.draw.connect(lambda event: self.canvas.context.set_depth_mask(True), position="first")
         self.show_time(t0)
 
     def show_time(self, t_s, wall_dt_s=0.0):
@@ -108,6 +111,7 @@ class Viewer:
         frame = self._frame_buffer[1]
 
         def draw():
+            canvas.context.set_depth_mask(True)  # as in a window's draw (see __init__)
             canvas.context.clear(color=canvas.bgcolor, depth=True)
             canvas.draw_visual(canvas.scene)
 
