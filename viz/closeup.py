@@ -53,7 +53,7 @@ RED_TENSION_N = 1000.0
 SLACK_SAG = 0.08
 #: Length (m) of the broken tether's stubs.
 STUB_LENGTH_M = 3.0
-#: Camera: vertical field of view (deg), and depth range (16-bit depth buffer: keep it small).
+#: Camera: vertical field of view (deg), and depth range (depth precision: keep it small).
 FOV_DEG = 45.0
 DEPTH_VALUE = 300.0
 MAX_DEPTH_VALUE = 1e5
@@ -421,7 +421,7 @@ class CloseupView:
         """Push the far clipping plane out to the station and the chaser, however far apart.
 
         vispy puts the planes at distance / k and distance * k, k = sqrt(10 depth_value); the
-        16-bit depth buffer wants k small, so it grows only as far as needed.
+        depth buffer's precision wants k small, so it grows only as far as needed.
         """
         eye = eye_position(self.camera)
         far = np.linalg.norm(eye) + station_model.STATION_RADIUS_M

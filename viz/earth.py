@@ -174,7 +174,7 @@ class Earth:
         self._close = None
         self._rows = None
         self.seen_from(np.inf)
-        # the ground is pushed back in depth so lines lying on it win against 16-bit depth rounding;
+        # the ground is pushed back in depth so lines lying on it win against depth rounding;
         # the far side is culled (the faces wind counter-clockwise seen from outside): a software
         # rasteriser would otherwise texture up to twice the pixels the globe covers
         self.mesh.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face="back", polygon_offset_fill=True, polygon_offset=(1.0, DEPTH_OFFSET_UNITS))
