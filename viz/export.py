@@ -56,7 +56,11 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None,
 
             from viz.registry import still_time
 
-            still = viewer.frame_at(still_time(result) if time_s is None else time_s, samples=STILL_SAMPLES)
+            viewer.show_time(still_time(result) if time_s is None else time_s)
+            try:
+                still = viewer.render(samples=STILL_SAMPLES)
+            except RuntimeError:  # an OpenGL without multisampled framebuffers: one sample, as a movie's frames
+                still = viewer.render()
             imageio.imwrite(tmp_name, still[..., :3], format="PNG")
         else:
             times = frame_times(player.t0_s, player.t1_s, fps, duration_s, player.clock)
