@@ -1,6 +1,6 @@
 """issim against poliastro, side by side in one run; prints times and ratios.
 
-    python benchmarks/run.py [--quick] [--waits-only] [--sweeps-only] [--footprint-only [--footprint-sizes 10000,100000]]
+    python benchmarks/run.py [--quick] [--waits-only] [--sweeps-only] [--viewer-only] [--footprint-only [--footprint-sizes 10000,100000]]
 
 Each case times issim and its poliastro counterpart on the same machine in the
 same run, so the ratio means something even on a shared, noisy machine. Times are
@@ -405,9 +405,22 @@ def viewer_fps(quick):
         viewer.canvas.close()
 
 
+def _draws_per_frame(viewer):
+    """Visuals drawn in a frame (each a draw call, and vispy's Python round it)."""
+    from vispy.scene.visuals import VisualNode
+
+    def drawn(node):
+        if not node.visible:
+            return 0
+        return int(isinstance(node, VisualNode)) + sum(drawn(child) for child in node.children)
+
+    return drawn(viewer.canvas.scene)
+
+
 def viewer_fps_globe_and_closeup(quick):
     """Frames per second at 1280x720 offscreen, the globe alone (iss_orbit) and beside the close-up
-    (gordon_tethered), each with and without the sky (stars, limb): what the close-up and the sky cost."""
+    with its live plots and the timeline (gordon_tethered), each also without the sky (stars, limb),
+    and a multisampled still: what the close-up, the sky and anti-aliasing cost."""
     from orbital.runners import run_scenario
     from orbital.io.scenario import load
     from viz.backend import offscreen_unavailable_reason
@@ -419,15 +432,23 @@ def viewer_fps_globe_and_closeup(quick):
     from viz.viewer import Viewer
 
     n_frames = 30 if quick else 120
-    print(f"{'viewer 1280x720, story pacing':<34}{'frames/s':>12}{'CPU ms':>14}   (aim: 60 globe only, 45 with the close-up)")
-    for name, label in (("iss_orbit", "globe only"), ("gordon_tethered", "globe + close-up")):
+    print(f"viewer 1280x720, story pacing ({load_note()})")
+    print(f"{'':<46}{'frames/s':>12}{'CPU ms':>14}{'draws':>8}   (aim: 60 globe only, 45 with the close-up)")
+    for name, label in (("iss_orbit", "globe only"), ("gordon_tethered", "globe + close-up, plots")):
         viewer = Viewer(run_scenario(load(name)), size=(1280, 720))
         times = viewer.player.clock.time(np.linspace(0.0, 1.0, n_frames))
         viewer.frame_at(times[0])
         for suffix, sky in (("", True), (", without the sky", False)):
             viewer.views[0].sky.stars.visible = viewer.views[0].sky.limb.visible = sky
             fps, cpu_ms = _time_frames(viewer, times)
-            print(f"{'  ' + label + suffix:<34}{fps:>12.1f}{cpu_ms:>14.1f}   {name}")
+            print(f"{'  ' + label + suffix:<46}{fps:>12.1f}{cpu_ms:>14.1f}{_draws_per_frame(viewer):>8}   {name}")
+        viewer.views[0].sky.stars.visible = viewer.views[0].sky.limb.visible = True
+        still_times = times[:: max(1, n_frames // 10)]
+        start, cpu_start = time.perf_counter(), time.process_time()
+        for t in still_times:
+            viewer.frame_at(t, samples=4)
+        fps, cpu_ms = len(still_times) / (time.perf_counter() - start), (time.process_time() - cpu_start) / len(still_times) * 1e3
+        print(f"{'  ' + label + ', 4 samples (stills)':<46}{fps:>12.1f}{cpu_ms:>14.1f}{_draws_per_frame(viewer):>8}   {name}")
         viewer.canvas.close()
 
 
@@ -480,12 +501,16 @@ def main():
     parser.add_argument("--waits-only", action="store_true", help="only issue 17's table: start-up, end to end, first run after install")
     parser.add_argument("--sweeps-only", action="store_true", help="only the sweeps, in-process against a 2-worker LocalCluster")
     parser.add_argument("--footprint-only", action="store_true", help="only the footprint: 10k end to end, and samples/s in-process against a 2-worker LocalCluster")
+    parser.add_argument("--viewer-only", action="store_true", help="only the viewer's frames/s: the globe alone and beside the close-up")
     parser.add_argument("--footprint-sizes", default="10000,100000,1000000", help="sample counts of the footprint scaling (comma-separated)")
     args = parser.parse_args()
     repeats = 2 if args.quick else 5
     sizes = [int(n) for n in args.footprint_sizes.split(",")] if not args.quick else [1000, 10_000]
     if args.sweeps_only:
         sweep_timings(args.quick)
+        return
+    if args.viewer_only:
+        viewer_fps_globe_and_closeup(args.quick)
         return
     if args.waits_only:
         with tempfile.TemporaryDirectory() as tmp:

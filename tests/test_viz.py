@@ -514,6 +514,51 @@ def test_the_whole_globe_sees_an_orbit_open_not_edge_on():
     assert np.degrees(np.arcsin(eye @ normal / np.linalg.norm(eye))) == pytest.approx(ORBIT_OPEN_DEG, abs=1.0)
 
 
+def test_the_earth_hides_the_far_side_of_the_orbit_in_every_frame():
+    """Depth is tested and written frame after frame: the stars, drawn first without a depth test,
+    once left depth writes off for all that followed, and the far half of the trail showed through the Earth."""
+    from viz.earth_rotation import R_EARTH
+    from viz.globe_layers import STATION_COLOR
+    from viz.scale_bar import eye_position
+
+    viewer = _viewer(bundled_result("iss_orbit"))
+    globe, orbit = viewer.views[0], viewer.views[0].layers[0]
+    _use_camera(globe, "globe")
+    t = viewer.player.t0_s + 6000.0
+    for _ in range(2):  # the second frame too: a state left over from the first must not leak
+        image = viewer.frame_at(t)
+    eye = eye_position(globe.camera)
+    past = [orbit.position(s) for s in np.linspace(orbit.trail_start(t), t, 200)]
+    # points of the trail behind the Earth: on the far side, and inside its disk as seen from the eye
+    hidden = [p for p in past if p @ eye < 0 and np.linalg.norm(np.cross(p, eye / np.linalg.norm(eye))) < 0.95 * R_EARTH]
+    assert len(hidden) > 10
+    seen = [near_colour(image, canvas_xy(orbit.trail, p), STATION_COLOR, radius=1, tolerance=60) for p in hidden]
+    assert not any(seen)
+
+
+def test_a_multisampled_still_smooths_the_edges_of_the_same_picture():
+    """Four samples a pixel (stills): the same picture, its edges blended, and the next frame one sample again."""
+    viewer = _viewer(bundled_result("iss_orbit"))
+    _use_camera(viewer.views[0], "globe")
+    t = viewer.player.t0_s + 3000.0
+    plain = viewer.frame_at(t)
+    smooth = viewer.frame_at(t, samples=4)
+    assert (viewer.frame_at(t) == plain).all()
+    assert np.mean(np.abs(smooth.astype(int) - plain).sum(axis=-1) > 60) < 0.02
+    # edges blend what lies either side: the same steps in colour, in smaller steps (less squared
+    # gradient), here round the Earth's outline (the station's trail crosses it)
+    from viz.earth_rotation import R_EARTH
+    from viz.scale_bar import pixels_per_unit
+
+    globe = viewer.views[0]
+    centre = canvas_xy(globe.earth.mesh, [0.0, 0.0, 0.0])
+    radius_px = R_EARTH * pixels_per_unit(globe.camera, viewer.viewboxes[0].size[1])
+    rows, columns = np.mgrid[0 : SIZE[1], 0 : SIZE[0] - 1]
+    ring = np.abs(np.hypot(columns - centre[0], rows - centre[1]) / radius_px - 1.0) < 0.1
+    energy = [float((np.diff(image[..., :3].astype(float), axis=1) ** 2).sum(axis=-1)[ring].sum()) for image in (plain, smooth)]
+    assert energy[1] < 0.95 * energy[0]
+
+
 def test_close_cameras_see_the_plain_sharper_earth_and_the_globe_its_coastlines():
     from viz.earth import CLOSE_TEXTURE_WIDTH, TEXTURE_WIDTH, close_texture, earth_texture
 
@@ -603,7 +648,7 @@ def test_the_timeline_cursor_follows_the_clock_and_a_click_on_the_bar_jumps_ther
     assert len(timeline.event_times_s) == len(result.events)  # a tick for each event
     t = 0.5 * (player.t0_s + player.t1_s)
     viewer.frame_at(t)
-    assert timeline.cursor.pos[0, 0] == pytest.approx(timeline.x_of(t))
+    assert timeline.cursor_x() == pytest.approx(timeline.x_of(t))
 
     class Press:
         def __init__(self, pos):
@@ -648,8 +693,8 @@ def test_live_plots_are_the_hints_series_and_their_cursor_moves_with_the_clock()
     image = viewer.frame_at(t)
     assert near_colour(image, (plots.cursor_x(), top + 0.5 * height), CURSOR_COLOR)
     viewer.frame_at(0.5 * taut)  # before the plot's span: the cursor waits, dimmed, at its left edge
-    assert plots.cursor_x() == pytest.approx(left) and tuple(np.ravel(plots._parts[0]["cursor"].color)) == pytest.approx(IDLE_CURSOR_COLOR)
-    assert len(plots._parts[0]["lines"]) == 1 and tuple(np.ravel(plots._parts[0]["lines"][0].color)) == pytest.approx(LINE_COLORS[0])
+    assert plots.cursor_x() == pytest.approx(left) and plots.cursor_color() == pytest.approx(IDLE_CURSOR_COLOR)
+    assert plots._parts[0]["curve_colors"] == [LINE_COLORS[0]]
     small = _viewer(made_up)  # 480 px wide: no room, no plots
     assert [s.label for s in small.plots.series] == ["speed"] and not small.plots.boxes()
 

@@ -302,3 +302,18 @@ def test_an_export_path_naming_a_folder_is_refused(issim, tmp_path, given):
 def test_export_options_without_export_are_refused(issim, option):
     done = issim("view", "iss_orbit", *option)
     assert done.returncode == 2 and f"{option[0]}: only with --export" in done.stderr and "running" not in done.stderr
+
+
+@needs_gl
+def test_a_still_falls_back_to_one_sample_where_multisampling_is_missing(run_dir, tmp_path, monkeypatch):
+    from orbital.io.run_dirs import read_run
+    from viz import multisample
+    from viz.export import export
+
+    def missing(*args, **kwargs):
+        raise RuntimeError("Function glRenderbufferStorageMultisample not present in context")
+
+    monkeypatch.setattr(multisample.MultisampledFrame, "__init__", missing)
+    out = tmp_path / "still.png"
+    export(read_run(run_dir), out, size=(160, 120))
+    assert imageio.imread(out).shape == (120, 160, 3)

@@ -25,6 +25,7 @@ from vispy.visuals.transforms import STTransform
 from orbital.earth.frames import lvlh_basis
 from viz import lighting, station_model
 from viz.sky import in_earth_shadow, sun_direction
+from viz.batch import moving_mesh_class
 from viz.closeup_guides import LvlhAxes, ReachEnvelope
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
@@ -53,7 +54,7 @@ RED_TENSION_N = 1000.0
 SLACK_SAG = 0.08
 #: Length (m) of the broken tether's stubs.
 STUB_LENGTH_M = 3.0
-#: Camera: vertical field of view (deg), and depth range (16-bit depth buffer: keep it small).
+#: Camera: vertical field of view (deg), and depth range (depth precision: keep it small).
 FOV_DEG = 45.0
 DEPTH_VALUE = 300.0
 MAX_DEPTH_VALUE = 1e5
@@ -92,16 +93,8 @@ LABEL_OFFSET_PX = 8.0
 STATION_SPECK_PX = 40.0
 
 
-class MovingMesh(scene.visuals.Mesh):
-    """A vispy Mesh whose ``set_data`` keeps its shader: vispy builds a new colour function on
-    every call, which recompiles the program (about 20 ms a frame on a software rasteriser)."""
-
-    _color_transform = None
-
-    def _build_color_transform(self, colors):
-        if self._color_transform is None:
-            self._color_transform = super()._build_color_transform(colors)
-        return self._color_transform
+#: A vispy Mesh whose ``set_data`` keeps its shader (:func:`viz.batch.moving_mesh_class`).
+MovingMesh = moving_mesh_class()
 
 
 class LitMesh:
@@ -113,7 +106,7 @@ class LitMesh:
         self.base_colors = np.asarray(mesh.face_colors, dtype=float)
         self.normals = lighting.face_normals(self.vertices, self.faces)
         self.visual = MovingMesh(self.vertices, self.faces, face_colors=self.base_colors.astype(np.float32), parent=parent)
-        self.visual.set_gl_state("opaque", depth_test=True, cull_face=False)  # solid: no blending to pay for
+        self.visual.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face=False)  # solid: no blending to pay for
         self._lit_for = None
 
     def move_to(self, vertices):
@@ -149,7 +142,9 @@ class CloseupView:
         self._lit = []
         self.eclipsed = False
 
-        self.station = self._lit_mesh(station_model.station_mesh(), root).visual
+        # the station and the arm's pedestal stand still: one mesh
+        still = [station_model.station_mesh()] + ([self._pedestal()] if self.tracks.arm is not None else [])
+        self.station = self._lit_mesh(station_model.merge(still), root).visual
         self.arm = self._build_arm(root) if self.tracks.arm is not None else None
         self.chaser = self._build_chaser(root) if self.tracks.chaser is not None else None
         self.tether = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=2.0, antialias=True)
@@ -220,12 +215,14 @@ class CloseupView:
         self._arm_faces = np.concatenate([link_faces, joint_faces]).astype(np.int32)
         colors = [ARM_BOOM] * len(link_faces) + [station_model.JOINT_GREY] * ((k - 1) * len(sphere_f)) + [ARM_TIP] * len(sphere_f)
         self._arm_colors = np.array(colors, dtype=np.float32)
+        return self._lit_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm[0])[:2], self._arm_colors), root)
+
+    def _pedestal(self):
+        """The arm's pedestal: a box from the truss top up to the arm's base."""
         base = self.tracks.arm_base if self.tracks.arm_base is not None else self.tracks.arm[0, 0]
         top = min(station_model.TRUSS_TOP_X_M, base[0] - 0.5)
         half = PEDESTAL_HALF_M
-        pedestal = station_model.box((top, base[1] - half, base[2] - half), (base[0], base[1] + half, base[2] + half), ARM_BASE)
-        self._lit_mesh(pedestal, root)
-        return self._lit_mesh(station_model.Mesh(*self._arm_geometry(self.tracks.arm[0])[:2], self._arm_colors), root)
+        return station_model.box((top, base[1] - half, base[2] - half), (base[0], base[1] + half, base[2] + half), ARM_BASE)
 
     def _arm_geometry(self, points):
         """Vertices (float32) and faces of the arm through ``points`` (K, 3) m."""
@@ -458,7 +455,7 @@ class CloseupView:
         """Push the far clipping plane out to the station and the chaser, however far apart.
 
         vispy puts the planes at distance / k and distance * k, k = sqrt(10 depth_value); the
-        16-bit depth buffer wants k small, so it grows only as far as needed.
+        depth buffer's precision wants k small, so it grows only as far as needed.
         """
         eye = eye_position(self.camera)
         far = np.linalg.norm(eye) + station_model.STATION_RADIUS_M

@@ -74,7 +74,7 @@ class ReachEnvelope:
                                         connect="segments", width=1.0, antialias=True, parent=parent)
         self.outline = scene.visuals.Line(np.zeros((2, 3), np.float32), color=OUTLINE_COLOR, width=1.5, antialias=True, parent=parent)
         for visual in (self.shell, self.outline):
-            visual.set_gl_state("translucent", depth_test=True)  # the station hides the shell's far side
+            visual.set_gl_state("translucent", depth_test=True, depth_mask=False)  # the station hides the shell's far side; the faint shell hides nothing
             visual.order = 1
         self.visible = True
 

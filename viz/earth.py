@@ -25,11 +25,21 @@ from viz.earth_rotation import to_scene
 TEXTURE_WIDTH = 2048
 #: Camera distance (scene units, Mm from the followed point) below which the close texture is used.
 CLOSE_DISTANCE = 3.0
+#: Camera distance (scene units) beyond which the globe is drawn from the coarse mesh: a software
+#: rasteriser pays for every triangle, and from this far (the Earth's edge about 13,000 km away) the
+#: coarse mesh's flat 6 deg triangles sag 8.7 km, under a pixel, and its outline bends by under one.
+FAR_DISTANCE = 19.0
+#: Latitude rows of the ellipsoid mesh (twice as many longitude columns) near by and far off:
+#: 3 deg cells (flat triangles sag up to 2.2 km) and 6 deg cells.
+NEAR_ROWS, FAR_ROWS = 60, 30
 #: Width (px) of the close texture: 10 km a texel; 4096 fits the texture limit of any GPU in use.
 CLOSE_TEXTURE_WIDTH = 4096
 #: Height (m) above the ellipsoid at which lines on the ground are drawn: the mesh's flat
 #: triangles (3 deg) sag up to 2.2 km below the ellipsoid, and depth must keep lines on top.
 GROUND_LIFT_M = 8.0e3
+#: How far (OpenGL polygon offset units: steps of the depth buffer, 24-bit offscreen) the ground is
+#: pushed back: 1/1024 of the depth range, as 64 steps of a 16-bit buffer were.
+DEPTH_OFFSET_UNITS = 16384.0
 COAST_RESOLUTION = "l"
 COAST_COLOR = (255, 255, 215)
 COAST_OPACITY = 200  # of 255, before the halving blends it further
@@ -151,29 +161,31 @@ class Earth:
         from vispy.gloo import Texture2D, VertexBuffer
         from vispy.visuals.filters import TextureFilter
 
-        vertices, faces, texcoords = ellipsoid_mesh()
+        vertices, faces, texcoords = ellipsoid_mesh(FAR_ROWS, 2 * FAR_ROWS)
         self.mesh = scene.visuals.Mesh(vertices=vertices.astype(np.float32), faces=faces, color=(1, 1, 1, 1), parent=parent)
         self._filter = TextureFilter(earth_texture(), texcoords.astype(np.float32))
         self.mesh.attach(self._filter)
         self._sunlight = sunlight_filter()
         self.mesh.attach(self._sunlight)
-        # the way up at each drawn vertex (the mesh is drawn face by face, as the texture filter draws it)
-        up = (vertices / np.linalg.norm(vertices, axis=1, keepdims=True))[faces].reshape(-1, 3)
-        self._sunlight.vshader["up"] = VertexBuffer(up.astype(np.float32))
+        self._up = VertexBuffer(np.zeros((1, 3), np.float32))
+        self._sunlight.vshader["up"] = self._up
         # both linear: smooth close up; the close one is uploaded only when first wanted
         self._textures = {False: Texture2D(earth_texture(), interpolation="linear")}
         self._close = None
+        self._rows = None
         self.seen_from(np.inf)
-        # the ground is pushed back in depth so lines lying on it win against 16-bit depth rounding;
+        # the ground is pushed back in depth so lines lying on it win against depth rounding;
         # the far side is culled (the faces wind counter-clockwise seen from outside): a software
         # rasteriser would otherwise texture up to twice the pixels the globe covers
-        self.mesh.set_gl_state("opaque", depth_test=True, cull_face="back", polygon_offset_fill=True, polygon_offset=(1.0, 64.0))
+        self.mesh.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face="back", polygon_offset_fill=True, polygon_offset=(1.0, DEPTH_OFFSET_UNITS))
         self.mesh.order = -10  # drawn first: everything else is depth-tested against it
 
     def seen_from(self, distance):
-        """Use the close texture when the camera is within :data:`CLOSE_DISTANCE` of its centre."""
+        """Use the close texture when the camera is within :data:`CLOSE_DISTANCE` of its centre,
+        the coarse mesh when it is beyond :data:`FAR_DISTANCE`."""
         from vispy.gloo import Texture2D
 
+        self._tessellate(FAR_ROWS if distance > FAR_DISTANCE else NEAR_ROWS)
         close = bool(distance < CLOSE_DISTANCE)
         if close == self._close:
             return
@@ -181,6 +193,17 @@ class Earth:
             self._textures[close] = Texture2D(close_texture(), interpolation="linear")
         self._filter.fshader["u_texture"] = self._textures[close]
         self._close = close
+
+    def _tessellate(self, rows):
+        """Draw the ellipsoid with ``rows`` latitude rows (when it is not already)."""
+        if rows == self._rows:
+            return
+        vertices, faces, texcoords = ellipsoid_mesh(rows, 2 * rows)
+        self.mesh.set_data(vertices=vertices.astype(np.float32), faces=faces)
+        self._filter.texcoords = texcoords.astype(np.float32)
+        # the way up at each drawn vertex (the mesh is drawn face by face, as the texture filter draws it)
+        self._up.set_data((vertices / np.linalg.norm(vertices, axis=1, keepdims=True))[faces].reshape(-1, 3).astype(np.float32))
+        self._rows = rows
 
     def light_from(self, sun_itrs):
         """Light the Earth from the unit direction ``sun_itrs`` (Earth-fixed), or all over (None)."""

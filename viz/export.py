@@ -5,7 +5,7 @@ yuv420p, so the size must be even); GIF and PNG through Pillow. A GIF has 256
 colours: its palette holds the viewer's own marker and line colours (a small red
 target or orange capsule would otherwise be mapped to the nearest Earth colour)
 and the first frame's; its frame delays, whole centiseconds in the format, add up
-to the duration asked for. Frames map to the palette without dithering: dithered oceans
+to the duration asked for. A still is multisampled. Frames map to the palette without dithering: dithered oceans
 shimmer from frame to frame and cost the compression of every frame. The file is written under a temporary name beside the
 target and renamed into place, so a failed export leaves nothing half-written.
 """
@@ -19,6 +19,9 @@ import numpy as np
 from orbital.io.run_dirs import umask_mode
 
 FORMATS = (".mp4", ".gif", ".png")
+#: Samples a pixel of a PNG still (multisampled edges, :mod:`viz.multisample`): one frame, so the
+#: doubled time does not matter; movies keep one sample (and smooth their lines).
+STILL_SAMPLES = 4
 
 
 def frame_times(t0_s, t1_s, fps, duration_s, clock=None):
@@ -53,7 +56,12 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None,
 
             from viz.registry import still_time
 
-            imageio.imwrite(tmp_name, viewer.frame_at(still_time(result) if time_s is None else time_s)[..., :3], format="PNG")
+            viewer.show_time(still_time(result) if time_s is None else time_s)
+            try:
+                still = viewer.render(samples=STILL_SAMPLES)
+            except RuntimeError:  # an OpenGL without multisampled framebuffers: one sample, as a movie's frames
+                still = viewer.render()
+            imageio.imwrite(tmp_name, still[..., :3], format="PNG")
         else:
             times = frame_times(player.t0_s, player.t1_s, fps, duration_s, player.clock)
             player.warp = (player.t1_s - player.t0_s) / max(duration_s, 1e-9)

@@ -8,8 +8,8 @@ from viz.earth_rotation import R_EARTH, SCENE_UNIT_M, EarthRotation
 from viz.scale_bar import ScaleBar, eye_distance, pixels_per_unit
 from viz.sky import Sky, sun_direction
 
-#: Camera depth range: near = distance / sqrt(DEPTH_VALUE). The 16-bit depth buffer of offscreen
-#: rendering z-fights at vispy's 1e6; at 100 lines 8 km above the ground stay on top at every preset.
+#: Camera depth range: near = distance / sqrt(DEPTH_VALUE). Chosen for a 16-bit depth buffer (frames
+#: are 24-bit now), which z-fights at vispy's 1e6; at 100 lines 8 km above the ground stay on top at every preset.
 DEPTH_VALUE = 1.0e2
 GLOBE_DISTANCE = 5.2 * R_EARTH
 FOLLOW_TILT_DEG = 25.0

@@ -68,7 +68,8 @@ def _markers(parent):
     from vispy import scene
 
     markers = scene.visuals.Markers(parent=parent, scaling="fixed", spherical=False)
-    markers.set_gl_state("translucent", depth_test=True)
+    # tested against the Earth, not written: a blended rim would cut the dots and lines drawn after it
+    markers.set_gl_state("translucent", depth_test=True, depth_mask=False)
     markers.set_data(np.zeros((1, 3), np.float32), size=0)  # placeholder until the first set_time
     return markers
 
@@ -83,7 +84,7 @@ def _line(parent, color, width=2.0):
 
     # smooth (GL_LINE_SMOOTH): the software rasteriser blends their edges, where no multisampling is offered
     line = scene.visuals.Line(np.zeros((2, 3), np.float32), color=color, width=width, method="gl", antialias=True, parent=parent)
-    line.set_gl_state("translucent", depth_test=True)
+    line.set_gl_state("translucent", depth_test=True, depth_mask=False)
     return line
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbital.plot_data import PlotHintError, series_curves, series_plots
+from viz.batch import Polylines, Rects, outline
 from viz.hud import round_figures
 from viz.overlay_text import OverlayText
 
@@ -28,6 +29,8 @@ FRAME_COLOR = (1.0, 1.0, 1.0, 0.3)
 CURSOR_COLOR = (1.0, 0.85, 0.2, 1.0)
 #: The cursor outside the plot's span, held at its edge.
 IDLE_CURSOR_COLOR = (1.0, 0.85, 0.2, 0.35)
+#: The cursor's width (px).
+CURSOR_PX = 2.0
 FILL_COLOR = (0.0, 0.0, 0.05, 0.55)
 #: A value below this share of its plot's largest is rounding, shown as 0.
 ROUNDING = 1e-9
@@ -85,33 +88,25 @@ def plot_series(result, t0_s, t1_s):
 
 
 class LivePlots:
-    """The plots of ``result`` over ``canvas``'s top-right corner; ``update(t_s)`` moves the cursors."""
+    """The plots of ``result`` over ``canvas``'s top-right corner; ``update(t_s)`` moves the cursors.
+
+    Drawn in three visuals whatever the number of plots (:mod:`viz.batch`): the panels (fills and
+    frames), the curves, the cursors; and a label each."""
 
     def __init__(self, canvas, result, t0_s, t1_s):
         self.canvas = canvas
         self.series = plot_series(result, float(t0_s), float(t1_s))
+        self.panels = Rects(canvas.scene, order=11)
+        self.curves = Polylines(canvas.scene, order=12, width=1.5)
+        self.cursors = Rects(canvas.scene, order=13)
         self._parts = [self._build(series) for series in self.series]
         self._t = float(t0_s)
         canvas.events.resize.connect(lambda event: self._place())
         self._place()
 
-    def _line(self, color, width=1.5, connect="strip", order=12):
-        from vispy import scene
-
-        line = scene.visuals.Line(np.zeros((2, 2), np.float32), color=color, width=width, connect=connect, parent=self.canvas.scene)
-        line.set_gl_state("translucent", depth_test=False)
-        line.order = order
-        return line
-
     def _build(self, series):
-        from vispy import scene
-
-        fill = scene.visuals.Rectangle(center=(0, 0), width=1, height=1, color=FILL_COLOR, parent=self.canvas.scene)
-        fill.set_gl_state("translucent", depth_test=False)
-        fill.order = 11
-        lines = [self._line(LINE_COLORS[k % len(LINE_COLORS)]) for k in range(len(series.curves))]
-        return {"fill": fill, "frame": self._line(FRAME_COLOR, 1.0), "lines": lines, "cursor": self._line(CURSOR_COLOR, 2.0),
-                "text": OverlayText(self.canvas.scene, series.label, font_size=8, hang="above")}
+        colors = [LINE_COLORS[k % len(LINE_COLORS)] for k in range(len(series.curves))]
+        return {"curve_colors": colors, "cursor": (0.0, CURSOR_COLOR), "text": OverlayText(self.canvas.scene, series.label, font_size=8, hang="above")}
 
     @property
     def shown(self):
@@ -134,36 +129,50 @@ class LivePlots:
         return x, y
 
     def _place(self):
-        for part in self._parts:
-            for visual in (part["fill"], part["frame"], part["cursor"], part["text"], *part["lines"]):
-                visual.visible = self.shown
+        for visual in (self.panels, self.curves, self.cursors, *(part["text"] for part in self._parts)):
+            visual.visible = self.shown
+        rects, colors, lines, line_colors = [], [], [], []
         for series, part, box in zip(self.series, self._parts, self.boxes()):
             left, top, w, h = box
-            part["fill"].center, part["fill"].width, part["fill"].height = (left + w / 2, top + h / 2), w, h
-            part["frame"].set_data(np.array([[left, top], [left + w, top], [left + w, top + h], [left, top + h], [left, top]], np.float32))
+            rects.append((left, top, left + w, top + h))
+            colors.append(FILL_COLOR)
+            # the frame: 1 px lines centred on the box's edges
+            rects += list(outline(left - 0.5, top - 0.5, left + w + 0.5, top + h + 0.5))
+            colors += [FRAME_COLOR] * 4
             low = min(float(values.min()) for _, _, values in series.curves)
             high = max(float(values.max()) for _, _, values in series.curves)
-            for (_, t, values), line in zip(series.curves, part["lines"]):
+            for (_, t, values), color in zip(series.curves, part["curve_colors"]):
                 step = max(1, len(t) // MOST_POINTS)
                 x, y = self._xy(box, series, t[::step], values[::step], low, high)
-                line.set_data(np.column_stack([x, y]).astype(np.float32))
+                lines.append(np.column_stack([x, y]))
+                line_colors.append(color)
             part["text"].pos = (left, top - 1.0)
+        self.panels.set(rects, colors)
+        self.curves.set(lines, line_colors)
         self.update(self._t)
 
     def update(self, t_s):
         """Put each cursor at ``t_s`` (held at the plot's edge, dimmed, outside its span) and write
         the value there beside the label."""
         self._t = float(t_s)
+        rects, colors = [], []
         for series, part, box in zip(self.series, self._parts, self.boxes()):
             left, top, w, h = box
             x, _ = self._xy(box, series, self._t, 0.0, 0.0, 1.0)
             inside = series.t0_s <= self._t <= series.t1_s
             x = float(np.clip(x, left, left + w))
-            part["cursor"].set_data(np.array([[x, top], [x, top + h]], np.float32), color=CURSOR_COLOR if inside else IDLE_CURSOR_COLOR)
+            part["cursor"] = (x, CURSOR_COLOR if inside else IDLE_CURSOR_COLOR)
+            rects.append((x - 0.5 * CURSOR_PX, top, x + 0.5 * CURSOR_PX, top + h))
+            colors.append(part["cursor"][1])
             text = series.text_at(self._t)
             if part["text"].text != text:
                 part["text"].text = text
+        self.cursors.set(rects, colors)
 
     def cursor_x(self, k=0):
         """Canvas x (px) of the ``k``-th plot's cursor."""
-        return float(self._parts[k]["cursor"].pos[0, 0])
+        return self._parts[k]["cursor"][0]
+
+    def cursor_color(self, k=0):
+        """RGBA of the ``k``-th plot's cursor (dimmed outside the plot's span)."""
+        return self._parts[k]["cursor"][1]

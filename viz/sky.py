@@ -55,7 +55,9 @@ class Sky:
         self._directions = directions
         self.stars = scene.visuals.Markers(parent=parent)
         self.stars.set_data(directions.astype(np.float32), face_color=colors, edge_width=0.0, size=np.where(colors[:, 0] > 0.7, 2.5, 1.5))
-        self.stars.set_gl_state("translucent", depth_test=False, depth_mask=False)
+        # no depth test: no depth write either (GL). A depth_mask=False here would stay set for
+        # every visual drawn after the stars, the Earth included, and leave depth untested
+        self.stars.set_gl_state("translucent", depth_test=False)
         self.stars.order = -20  # first: the Earth and everything else cover them
         self.stars.transform = scene.transforms.STTransform()
         self.limb = scene.visuals.Line(np.zeros((2, 3), np.float32), color=LIMB_COLOR, width=3.0, parent=parent)

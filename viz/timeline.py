@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from viz.batch import Rects
 from viz.globe_layers import PHASES
 from viz.overlay_text import OverlayText
 from viz.sampling import names_of
@@ -22,6 +23,8 @@ PLAYED_COLOR = (0.35, 0.9, 1.0, 0.9)
 TICK_COLOR = (1.0, 0.85, 0.2, 1.0)
 CURSOR_COLOR = (1.0, 1.0, 1.0, 1.0)
 MARGIN_PX = 12.0
+#: Width (px) of an event's tick and of the cursor.
+TICK_PX = 2.0
 #: The labels' font size (pt) and the height (px) of their row above the bar.
 LABEL_FONT_PT, LABEL_ROW_PX = 8, 16.0
 #: Height (px) the timeline takes at the bottom of the canvas: the footer stands above it.
@@ -68,10 +71,9 @@ class Timeline:
         self.phases = phases
         inside = [t for t in event_times_s if self.t0_s <= t <= self.t1_s]
         self.event_times_s = np.asarray(inside, dtype=float)
-        self.bar = self._line(BAR_COLOR, 4.0)
-        self.played = self._line(PLAYED_COLOR, 4.0)
-        self.ticks = self._line(TICK_COLOR, 2.0, connect="segments")
-        self.cursor = self._line(CURSOR_COLOR, 2.0)
+        # the bar, the played part, the ticks and the cursor: one visual (viz.batch)
+        self.rects = Rects(canvas.scene, order=11)  # over the views and the HUD's text
+        self._ticks = np.zeros((0, 4), np.float32)
         self.phase_label = OverlayText(canvas.scene, font_size=LABEL_FONT_PT, anchor_x="center", hang="above")
         self.warp_label = OverlayText(canvas.scene, font_size=LABEL_FONT_PT, anchor_x="right", hang="above")
         self._t, self._warp, self._paused = self.t0_s, 1.0, False
@@ -81,14 +83,6 @@ class Timeline:
         canvas.events.mouse_release.connect(self._on_release)
         canvas.events.resize.connect(lambda event: self._place())
         self._place()
-
-    def _line(self, color, width, connect="strip"):
-        from vispy import scene
-
-        line = scene.visuals.Line(np.zeros((2, 2), np.float32), color=color, width=width, connect=connect, parent=self.canvas.scene)
-        line.set_gl_state("translucent", depth_test=False)
-        line.order = 11  # over the views and the HUD's text
-        return line
 
     def x_of(self, t_s):
         """Canvas x (px) of simulated time ``t_s`` on the bar."""
@@ -107,12 +101,8 @@ class Timeline:
 
     def _place(self):
         y = self._y()
-        self.bar.set_data(np.array([[self.x_of(self.t0_s), y], [self.x_of(self.t1_s), y]], np.float32))
-        if self.event_times_s.size:
-            x = self.x_of(self.event_times_s)
-            ends = np.column_stack([x, np.full_like(x, y - BAR_PX - 2.0), x, np.full_like(x, y + BAR_PX / 2.0)])
-            self.ticks.set_data(ends.reshape(-1, 2).astype(np.float32))
-        self.ticks.visible = bool(self.event_times_s.size)
+        x = self.x_of(self.event_times_s)
+        self._ticks = np.column_stack([x - TICK_PX / 2, np.full_like(x, y - BAR_PX - 2.0), x + TICK_PX / 2, np.full_like(x, y + BAR_PX / 2.0)])
         self.update(self._t, self._warp, self._paused)
 
     def update(self, t_s, warp=None, paused=None):
@@ -123,9 +113,12 @@ class Timeline:
         self._t = float(t_s)
         self._warp = self._warp if warp is None else float(warp)
         self._paused = self._paused if paused is None else bool(paused)
-        x, y = float(self.x_of(self._t)), self._y()
-        self._draw_played(x, y)
-        self.cursor.set_data(np.array([[x, y - BAR_PX - 3.0], [x, y + BAR_PX]], np.float32))
+        x, y = self.cursor_x(), self._y()
+        start, end = float(self.x_of(self.t0_s)), float(self.x_of(self.t1_s))
+        played, played_colors = self._played(start, x, y)
+        rects = [(start, y - BAR_PX / 2.0, end, y + BAR_PX / 2.0), *played, *self._ticks,
+                 (x - TICK_PX / 2, y - BAR_PX - 3.0, x + TICK_PX / 2, y + BAR_PX)]
+        self.rects.set(rects, [BAR_COLOR, *played_colors] + [TICK_COLOR] * len(self._ticks) + [CURSOR_COLOR])
         set_text(self.warp_label, f"x{format_warp(self._warp)}" + ("  paused" if self._paused else ""))
         label_y = y - BAR_PX - 4.0
         self.warp_label.pos = (self.canvas.size[0] - MARGIN_PX, label_y)
@@ -137,18 +130,22 @@ class Timeline:
         right = self.canvas.size[0] - MARGIN_PX - self.warp_label.size[0] - LABEL_GAP_PX - half
         self.phase_label.pos = (max(MARGIN_PX + half, min(x, right)), label_y)
 
-    def _draw_played(self, x, y):
-        """The bar from its start to the cursor ``x`` (px), in each phase's colour where phases have colours."""
-        start_x = float(self.x_of(self.t0_s))
+    def _played(self, start_x, x, y):
+        """The bar from ``start_x`` to the cursor ``x`` (px) at height ``y``: its rectangles and colours,
+        one per phase where phases have colours, else one."""
+        half = BAR_PX / 2.0
         if not self.phases.colors:
-            self.played.set_data(np.array([[start_x, y], [x, y]], np.float32))
-            return
+            return [(start_x, y - half, x, y + half)], [PLAYED_COLOR]
         cuts = [t for t in self.phases.start_s if self.t0_s < t < self._t]
         times = [self.t0_s, *cuts, self._t]
-        xs = np.repeat(self.x_of(np.asarray(times)), 2)[1:-1]  # each stretch its own segment
+        xs = self.x_of(np.asarray(times))
+        rects = [(a, y - half, b, y + half) for a, b in zip(xs[:-1], xs[1:])]
         colors = [self.phases.colors[max(self.phases.index_at(0.5 * (a + b)), 0)] for a, b in zip(times[:-1], times[1:])]
-        self.played.set_data(np.column_stack([xs, np.full_like(xs, y)]).astype(np.float32), color=np.repeat(np.asarray(colors, np.float32), 2, axis=0),
-                             connect="segments")
+        return rects, colors
+
+    def cursor_x(self):
+        """Canvas x (px) of the cursor."""
+        return float(self.x_of(self._t))
 
     def on_bar(self, pos):
         """True if canvas point ``pos`` (px) is on the bar or just above it."""

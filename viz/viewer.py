@@ -18,6 +18,9 @@ BACKGROUND = (0.0, 0.0, 0.02, 1.0)
 TICK_S = 1.0 / 60.0
 #: Samples per pixel of a window's multisampling (anti-aliased edges of meshes and lines).
 WINDOW_SAMPLES = 4
+#: OpenGL's GL_DEPTH_COMPONENT24: offscreen frames get a 24-bit depth buffer (vispy's own is 16-bit,
+#: where a path hugging the station's truss z-fights with it).
+DEPTH_COMPONENT24 = 0x81A6
 
 
 class Viewer:
@@ -59,6 +62,9 @@ class Viewer:
         self._wall = None
         self._frame_buffer = None
         self.canvas.events.key_press.connect(self.on_key)
+        # gloo sets only the states a visual names, so a depth_mask=False of the last visual drawn
+        # would stay set, and the next frame's clear would leave its depth buffer as it was
+        self.canvas.events.draw.connect(lambda event: self.canvas.context.set_depth_mask(True), position="first")
         self.show_time(t0)
 
     def show_time(self, t_s, wall_dt_s=0.0):
@@ -80,29 +86,47 @@ class Viewer:
         self.show_time(t_s)
         self.canvas.update()
 
-    def frame_at(self, t_s, wall_dt_s=0.0):
-        """Render the frame at ``t_s``: an (H, W, 4) uint8 RGBA image."""
+    def frame_at(self, t_s, wall_dt_s=0.0, samples=1):
+        """Render the frame at ``t_s``: an (H, W, 4) uint8 RGBA image (``samples``: see :meth:`render`)."""
         self.show_time(t_s, wall_dt_s)
-        return self.render()
+        return self.render(samples)
 
-    def render(self):
+    def render(self, samples=1):
         """Draw the canvas offscreen and read it back: (H, W, 4) uint8 RGBA.
 
         Like ``SceneCanvas.render`` but into one framebuffer kept between frames (allocating
-        a new one costs a few ms a frame on a software rasteriser).
+        a new one costs a few ms a frame on a software rasteriser), with a 24-bit depth buffer.
+        ``samples`` > 1: multisampled, anti-aliased edges of meshes and lines
+        (:mod:`viz.multisample`; on llvmpipe about twice the time of a frame).
         """
         from vispy import gloo
 
+        from viz.multisample import MultisampledFrame
+
         canvas = self.canvas
         shape = tuple(int(n * canvas.pixel_scale) for n in canvas.size)[::-1]
-        if self._frame_buffer is None or self._frame_buffer.color_buffer.shape[:2] != shape:
-            self._frame_buffer = gloo.FrameBuffer(color=gloo.RenderBuffer(shape), depth=gloo.RenderBuffer(shape))
-        canvas.set_current()
-        canvas.push_fbo(self._frame_buffer, (0, 0), canvas.size)
-        try:
+        key = (shape, samples)
+        if self._frame_buffer is None or self._frame_buffer[0] != key:
+            frame = (
+                MultisampledFrame(canvas, shape, samples, DEPTH_COMPONENT24)
+                if samples > 1
+                else gloo.FrameBuffer(color=gloo.RenderBuffer(shape), depth=gloo.RenderBuffer(shape, format=DEPTH_COMPONENT24))
+            )
+            self._frame_buffer = (key, frame)
+        frame = self._frame_buffer[1]
+
+        def draw():
+            canvas.context.set_depth_mask(True)  # as in a window's draw (see __init__)
             canvas.context.clear(color=canvas.bgcolor, depth=True)
             canvas.draw_visual(canvas.scene)
-            return self._frame_buffer.read()
+
+        canvas.set_current()
+        if samples > 1:
+            return frame.draw(draw)
+        canvas.push_fbo(frame, (0, 0), canvas.size)
+        try:
+            draw()
+            return frame.read()
         finally:
             canvas.pop_fbo()
 

@@ -1,0 +1,107 @@
+"""Many flat shapes in one visual: each vispy visual costs a draw call, and on a software
+rasteriser vispy's Python around a draw (about half a millisecond) costs more than its pixels.
+
+:class:`Rects` draws axis-aligned rectangles in canvas pixels (bars, ticks, cursors, frames, panel
+fills) as one mesh; :class:`Polylines` draws polylines of one width as one line. A drawing built
+of several such pieces puts them all in one of these, and hands over new data only when something
+changed (``set`` compares with what it last drew).
+"""
+
+import functools
+
+import numpy as np
+
+@functools.cache
+def moving_mesh_class():
+    """:class:`MovingMesh`, a vispy Mesh whose ``set_data`` keeps its shader (defined on first use:
+    importing vispy.scene needs the system's fontconfig)."""
+    from vispy import scene
+
+    class MovingMesh(scene.visuals.Mesh):
+        """vispy builds a new colour function on every ``set_data``, which recompiles the program
+        (about 20 ms a frame on a software rasteriser); this one builds it once."""
+
+        _color_transform = None
+
+        def _build_color_transform(self, colors):
+            if self._color_transform is None:
+                self._color_transform = super()._build_color_transform(colors)
+            return self._color_transform
+
+    return MovingMesh
+
+
+#: The two triangles of a rectangle, by its corners (x0 y0, x1 y0, x1 y1, x0 y1).
+_QUAD = np.array([[0, 1, 2], [0, 2, 3]], dtype=np.uint32)
+
+
+class Rects:
+    """Filled rectangles ``(x0, y0, x1, y1)`` px in one colour each, over the canvas (no depth test),
+    drawn at ``order`` under ``parent`` (a canvas scene)."""
+
+    def __init__(self, parent, order):
+        self.mesh = moving_mesh_class()(parent=parent)
+        self.mesh.set_gl_state("translucent", depth_test=False)
+        self.mesh.order = order
+        self._drawn = None
+
+    def set(self, rects, colors):
+        """Draw ``rects`` (K, 4) px in ``colors`` (K, 4) RGBA; nothing is uploaded if both are as last drawn."""
+        rects = np.asarray(rects, dtype=np.float32).reshape(-1, 4)
+        colors = np.asarray(colors, dtype=np.float32).reshape(-1, 4)
+        key = (rects.tobytes(), colors.tobytes())
+        if key == self._drawn:
+            return
+        self._drawn = key
+        self.mesh.visible = len(rects) > 0
+        if not len(rects):
+            return
+        x0, y0, x1, y1 = rects.T
+        corners = np.stack([np.column_stack(c) for c in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=1).reshape(-1, 2)
+        faces = (_QUAD[None] + 4 * np.arange(len(rects), dtype=np.uint32)[:, None, None]).reshape(-1, 3)
+        self.mesh.set_data(vertices=corners, faces=faces, vertex_colors=np.repeat(colors, 4, axis=0))
+
+    @property
+    def visible(self):
+        return self.mesh.visible
+
+    @visible.setter
+    def visible(self, value):
+        self.mesh.visible = bool(value)
+
+
+def outline(x0, y0, x1, y1, width=1.0):
+    """The four sides (4, 4) of the frame round a rectangle, ``width`` px thick, inside it."""
+    return np.array([(x0, y0, x1, y0 + width), (x0, y1 - width, x1, y1), (x0, y0, x0 + width, y1), (x1 - width, y0, x1, y1)], dtype=np.float32)
+
+
+class Polylines:
+    """Polylines of one ``width`` (px) in one visual, each in its own colour, over the canvas (no
+    depth test), drawn at ``order`` under ``parent``."""
+
+    def __init__(self, parent, order, width=1.5):
+        from vispy import scene
+
+        self.line = scene.visuals.Line(np.zeros((2, 2), np.float32), width=width, connect="segments", parent=parent)
+        self.line.set_gl_state("translucent", depth_test=False)
+        self.line.order = order
+
+    def set(self, lines, colors):
+        """Draw ``lines`` (a list of (N_k, 2) px arrays) in ``colors`` (one RGBA each)."""
+        lines = [np.asarray(line, dtype=np.float32) for line in lines if len(line) > 1]
+        self.line.visible = bool(lines)
+        if not lines:
+            return
+        # consecutive points of one line are joined, the last of a line and the first of the next are not
+        starts = np.cumsum([0] + [len(line) for line in lines[:-1]])
+        pairs = np.concatenate([s + np.column_stack([np.arange(len(line) - 1), np.arange(1, len(line))]) for s, line in zip(starts, lines)])
+        vertex_colors = np.concatenate([np.tile(np.asarray(c, np.float32), (len(line), 1)) for c, line in zip(colors, lines)])
+        self.line.set_data(np.vstack(lines), color=vertex_colors, connect=pairs.astype(np.uint32))
+
+    @property
+    def visible(self):
+        return self.line.visible
+
+    @visible.setter
+    def visible(self, value):
+        self.line.visible = bool(value)
