@@ -350,7 +350,8 @@ def view(
         except OptionError as exc:
             _fail(str(exc))
     try:
-        export_file(result, out, fps=fps, size=frame_size, duration_s=duration, time_s=at_time, pace=pace)
+        export_file(result, out, fps=fps, size=frame_size, duration_s=duration, time_s=at_time, pace=pace,
+                    stop_requested=lambda: _stopped_by is not None)
     except OSError as exc:
         _fail(f"--export {str(out)!r}: cannot write the file ({exc.strerror or exc}); expected a path in a writable folder")
     typer.echo(f"wrote {out}", err=True)

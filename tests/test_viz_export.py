@@ -317,3 +317,16 @@ def test_a_still_falls_back_to_one_sample_where_multisampling_is_missing(run_dir
     out = tmp_path / "still.png"
     export(read_run(run_dir), out, size=(160, 120))
     assert imageio.imread(out).shape == (120, 160, 3)
+
+
+@needs_gl
+@pytest.mark.parametrize("suffix", [".mp4", ".png"])
+def test_a_stop_requested_during_an_export_writes_nothing(run_dir, tmp_path, suffix):
+    # the CLI's SIGTERM handler raises, but a handler's exception can be lost in a destructor: the
+    # export also asks stop_requested() after every frame and before the file takes its name
+    from orbital.io.run_dirs import read_run
+    from viz.export import export
+
+    with pytest.raises(KeyboardInterrupt):
+        export(read_run(run_dir), tmp_path / f"cut{suffix}", fps=5, size=(160, 90), duration_s=2.0, stop_requested=lambda: True)
+    assert list(tmp_path.iterdir()) == []

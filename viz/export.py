@@ -33,9 +33,11 @@ def frame_times(t0_s, t1_s, fps, duration_s, clock=None):
     return np.linspace(t0_s, t1_s, n) if clock is None or clock.linear else clock.time(np.linspace(0.0, 1.0, n))
 
 
-def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None, pace="story"):
+def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None, pace="story", stop_requested=lambda: False):
     """Render ``result`` to ``path`` (.mp4/.gif: the whole span in ``duration_s``, paced by ``pace``
-    (:mod:`viz.pacing`); .png: one frame at ``time_s``)."""
+    (:mod:`viz.pacing`); .png: one frame at ``time_s``). ``stop_requested()`` is asked after every
+    frame and before the file takes its name: True stops with KeyboardInterrupt, nothing written (a
+    signal handler's exception can be lost in a destructor that runs when the signal lands)."""
     from viz.backend import use_offscreen
 
     use_offscreen()
@@ -65,8 +67,9 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None,
         else:
             times = frame_times(player.t0_s, player.t1_s, fps, duration_s, player.clock)
             player.warp = (player.t1_s - player.t0_s) / max(duration_s, 1e-9)
-            frames = (viewer.frame_at(t, 1.0 / fps)[..., :3] for t in times)
+            frames = (_unless_stopped(viewer.frame_at(t, 1.0 / fps)[..., :3], stop_requested) for t in times)
             _write_movie(tmp_name, suffix, frames, fps)
+        _unless_stopped(None, stop_requested)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -75,6 +78,13 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None,
         if viewer is not None:
             viewer.canvas.close()
     return path
+
+
+def _unless_stopped(value, stop_requested):
+    """``value``, or KeyboardInterrupt if ``stop_requested()``."""
+    if stop_requested():
+        raise KeyboardInterrupt
+    return value
 
 
 def _write_movie(name, suffix, frames, fps):
