@@ -203,6 +203,7 @@ def _impulse(s, P, j):
 
 @kernel
 def _record(hist, hist_n, t, s, phase, sensed_g, heat_flux, side):
+    """One more row of the history ``hist`` (rows filled: ``hist_n[0]``)."""
     k = hist_n[0]
     hist[k, 0] = t
     for c in range(6):
@@ -295,7 +296,7 @@ def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, comman
                 elif grounded or phase == DROGUE or phase == MAIN:  # on the ground at the speed it has
                     status = IMPACT
                 phase, t_phase, t_cycle = after, t, (t if after == ENTRY and cycles else np.inf)
-            if status == FLYING and t > P[ed.BURN_START_ROW, j] + seq[_MAX_TIME_AFTER_BURN]:
+            if status == FLYING and not t <= P[ed.BURN_START_ROW, j] + seq[_MAX_TIME_AFTER_BURN]:  # (a NaN time too)
                 status = GIVEN_UP
             if recording and status != FLYING:
                 _record(hist, hist_n, t, s, phase, 1.0, 0.0, side)
