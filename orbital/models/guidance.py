@@ -139,16 +139,16 @@ class Guidance:
         sensed = np.repeat(np.asarray(self.model, dtype=float), n, axis=1) if sensed_by is None else sensed_by.matrix()
         c, side = np.empty(n), np.empty(n)
         _commands_into(np.asarray(t, dtype=float), np.ascontiguousarray(Y, dtype=float), np.asarray(c_prev, dtype=float),
-                       np.asarray(side_prev, dtype=float), sensed, self.compiled()[1], c, side)
+                       np.asarray(side_prev, dtype=float), sensed, self.compiled(), c, side)
         return c, side
 
     def compiled(self):
-        """This guidance for compiled callers: ``(sample_command, its guidance arguments)``, these
-        ``(predictor_corrector, law, table speeds, table ranges, target, onboard model, kernel constants,
-        predictor step (s), stop altitude (m), the plan's range-to-go at its parachute command (m))``."""
+        """This guidance as :func:`sample_command` takes it: ``(predictor_corrector, law, table speeds,
+        table ranges, target, onboard model, kernel constants, predictor step (s), stop altitude (m),
+        the plan's range-to-go at its parachute command (m))``."""
         law = np.array([self.c0, self.gain_per_m, self.c_min, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m])
         pc = self.mode == "predictor_corrector"
-        return sample_command, (pc, law, np.ascontiguousarray(self.table_speed_m_s, dtype=float), np.ascontiguousarray(self.table_range_m, dtype=float),
+        return (pc, law, np.ascontiguousarray(self.table_speed_m_s, dtype=float), np.ascontiguousarray(self.table_range_m, dtype=float),
                 np.ascontiguousarray(self.target_fixed, dtype=float), np.ascontiguousarray(self.model, dtype=float),
                 kernel_constants(Sequence(), self), float(self.predictor_step_s), float(self.stop_altitude_m),
                 float(self.table_range_m[0]) if pc else np.nan)
@@ -342,7 +342,7 @@ def sensed_air_factor(t, s, P, i, model, K, c0):
 def sample_command(t, s, c_prev, side_prev, P, i, onboard, pc, law, table_speed, table_range, target, model, K, step_s,
                    stop_altitude_m, range_at_stop_m):
     """One guidance cycle of sample ``i`` (column of ``P``: the load its accelerometers read) at state
-    ``s`` (6-tuple), ``t``: the new ``(c_cmd, side)``; the guidance arguments as :meth:`Guidance.compiled` gives them,
+    ``s`` (6-tuple), ``t``: the new ``(c_cmd, side)``; the guidance as :meth:`Guidance.compiled` gives it,
     ``onboard`` a scratch copy of its ``model`` (the predictor-corrector's air scaled by :func:`sensed_air_factor`)."""
     x, y, z, vx, vy, vz = s
     if not pc:

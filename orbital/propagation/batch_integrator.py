@@ -38,6 +38,7 @@ from orbital.dynamics.compiled import kernel
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 from orbital.dynamics.kernels import air_velocity as _air_velocity
 from orbital.dynamics.kernels import altitude_m as _altitude_m
+from orbital.models.guidance import sample_command
 
 #: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
 STEP_S = np.array([20.0, 10.0, 10.0, 1.0, 0.5, 0.5, 10.0, 0.0])
@@ -213,14 +214,14 @@ def _record(hist, hist_n, t, s, phase, sensed_g, heat_flux, side):
 
 
 @kernel(nogil=True)
-def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, command, guidance, step, step_high_entry, t_horizon,
+def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidance, step, step_high_entry, t_horizon,
          hist, hist_n):
     """Fly every sample (column of ``Y`` (6, N), ``clock``, ``ints``) still FLYING on, step after step,
     until its time reaches ``t_horizon`` or it ends (its status); sample 0 stops early when the history
     ``hist`` (rows filled: ``hist_n[0]``; no rows: not recorded) has no room for one more step.
     Per step: the phase changes due on the clock; a guidance cycle if one is due (``cycles``, every
-    ``cycle_s``: ``command``, :func:`orbital.models.guidance.sample_command`, with the ``guidance`` arguments
-    of :meth:`~orbital.models.guidance.Guidance.compiled`); the peaks; one RK4 step
+    ``cycle_s``, :func:`orbital.models.guidance.sample_command` with ``guidance`` =
+    :meth:`~orbital.models.guidance.Guidance.compiled`); the peaks; one RK4 step
     (:func:`orbital.dynamics.entry_dynamics.advance`); the altitude events inside it, located
     (:func:`_locate`); the heat load; the phase changes on altitude. ``trip``: each sample's parachute
     command altitude (m). Updates every array in place."""
@@ -247,7 +248,7 @@ def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, comman
                 phase, t_phase, t_cycle = after, t, (t if after == ENTRY and cycles else np.inf)
                 t_next = _clock_end(phase, t_phase, P, j, seq)
             if t >= t_cycle - 1e-9:
-                c_new, side_new = command(t, s, c_cmd, side, P, j, onboard, *guidance)
+                c_new, side_new = sample_command(t, s, c_cmd, side, P, j, onboard, *guidance)
                 if side != 0.0 and side_new != side:
                     ints[_REVERSALS, j] += 1
                 c_cmd, side = c_new, side_new
@@ -336,7 +337,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
     hist, hist_n = np.empty((1024 if record else 0, _HISTORY_COLUMNS)), np.zeros(1, dtype=np.intp)
     args = (params.matrix(), ed.kernel_constants(seq, guidance), _sequence_numbers(seq),
             np.asarray(barometric_trip_altitude_m(seq.parachute_altitude_m, params.density_scale), dtype=float),
-            guidance.cycles, float(guidance.cycle_s), *guidance.compiled(), STEP_S * step_scale, HIGH_ENTRY_STEP_S * step_scale)
+            guidance.cycles, float(guidance.cycle_s), guidance.compiled(), STEP_S * step_scale, HIGH_ENTRY_STEP_S * step_scale)
     while True:
         flying = ints[_STATUS] == FLYING
         if not np.any(flying):
