@@ -333,7 +333,7 @@ def entry_step(t, s, dt_max, P, i, K, c_cmd, side):
     :func:`advance`); returns ``(new state, step length, altitude (m) at the step's start)``."""
     a, d = _rates(t, s, ENTRY, t, P, i, K, c_cmd, side)
     dt = min(dt_max, MAX_STEP_TIMES_DRAG_RATE / d[5]) if d[5] > 0.0 else dt_max
-    return _rk4_step(t, s, a, dt, ENTRY, t, P, i, K, c_cmd, side), dt, d[2]
+    return _rk4_step(t, s, a, dt, np.intp(ENTRY), t, P, i, K, c_cmd, side), dt, d[2]  # typed int: the descent's compiled RK4 step
 
 
 @kernel

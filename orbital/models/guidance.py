@@ -331,8 +331,9 @@ def sensed_air_factor(t, s, P, i, model, K, c0):
     which then scales the model's air density, as FNPEG's density filter does (unfiltered: the
     simulated accelerometers have no noise); 1 where the model's load is under MIN_SENSED_G (too
     little air to tell), within AIR_FACTOR_BOUNDS elsewhere."""
-    sensed = rates(t, s, ENTRY, t, P, i, K, c0, 0.0)[1][0]
-    modelled = rates(t, s, ENTRY, t, model, 0, K, c0, 0.0)[1][0]
+    entry, column = np.intp(ENTRY), np.intp(0)  # typed int, not literal: one compiled rates for every caller
+    sensed = rates(t, s, entry, t, P, i, K, c0, 0.0)[1][0]
+    modelled = rates(t, s, entry, t, model, column, K, c0, 0.0)[1][0]
     if not modelled >= MIN_SENSED_G:
         return 1.0
     return min(max(sensed / max(modelled, MIN_SENSED_G), AIR_FACTOR_BOUNDS[0]), AIR_FACTOR_BOUNDS[1])
@@ -348,7 +349,8 @@ def sample_command(t, s, c_prev, side_prev, P, i, onboard, pc, law, table_speed,
     if not pc:
         return _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_range, target)
     onboard[_DENSITY_ROW, 0] = model[_DENSITY_ROW, 0] * sensed_air_factor(t, s, P, i, model, K, law[0])
-    return _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, onboard, 0, K, step_s, stop_altitude_m, range_at_stop_m, target)
+    return _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, onboard, np.intp(0), K, step_s, stop_altitude_m, range_at_stop_m,
+                       target)
 
 
 @kernel(nogil=True)

@@ -173,7 +173,8 @@ def _locate(s0, k0, s1, k1, dt, h0, h1, level):
 
 @kernel
 def _mark(events, e, j, t, s):
-    """Event ``e`` of sample ``j`` at ``t`` in state ``s``: time, altitude, air speed."""
+    """Event ``e`` of sample ``j`` at ``t`` in state ``s``: time, altitude, air speed (callers pass ``e`` as a
+    typed int, ``np.intp``: a literal one would compile a copy for each event)."""
     ux, uy, uz = _air_velocity(s[0], s[1], s[3], s[4], s[5])
     events[e, 0, j], events[e, 1, j], events[e, 2, j] = t, _altitude_m(s[0], s[1], s[2]), np.sqrt(ux * ux + uy * uy + uz * uz)
 
@@ -240,7 +241,7 @@ def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidan
                 _mark(events, _CLOCK_EVENT[phase], j, t, s)
                 if phase == COAST0 and P[ed.BURN_DURATION_ROW, j] <= 0.0:
                     s = _impulse(s, P, j)
-                    _mark(events, _BURN_END_EV, j, t, s)
+                    _mark(events, np.intp(_BURN_END_EV), j, t, s)
                     after = COAST
                 elif phase == MAIN:
                     vx, vy, vz, _, _ = ed.terminal_velocity_of(P, j, s[0], s[1], s[2])
@@ -280,7 +281,7 @@ def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidan
                 k_end, _ = ed.rates(t1, s1, phase, t_phase, P, j, K, c_cmd, side)
                 if crossing_ei:
                     theta, S = _locate(s, k1, s1, k_end, dt, h0, h1, ei)
-                    _mark(events, _ENTRY_INTERFACE_EV, j, t + theta * dt, S)
+                    _mark(events, np.intp(_ENTRY_INTERFACE_EV), j, t + theta * dt, S)
                 if switching:
                     theta, s1 = _locate(s, k1, s1, k_end, dt, h0, h1, threshold)
                     t1 = t + theta * dt
