@@ -61,6 +61,9 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 UPWARD_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("orbital.result", "orbital.io.run_dirs"): "Result.save (the API's r.save(dir), issue 13) writes through the "
     "run-directory I/O, imported when called; the contract defines no file format itself",
+    ("orbital.propagation.batch_integrator", "orbital.models.guidance"): "the batch integrator's compiled loop calls "
+    "the guidance's compiled per-sample command; passed in as an argument instead, the kernel would be pickled into "
+    "numba's cache index, the US76 ufunc it reaches rebuilt and compiled again in every process (0.5 s)",
 }
 
 #: Modules in no room, each with its reason.

@@ -4,9 +4,9 @@ State layout: ``Y`` has shape (6, N), rows x, y, z, vx, vy, vz (m, m/s) in TEME 
 the epoch (quasi-inertial; z is the Earth's axis of rotation);
 :mod:`orbital.propagation.batch_integrator` takes and returns (N, 6) at its edges.
 
-The descent is compiled with numba: :func:`rates_into` and :func:`advance_into` (an RK4
-step) loop over the samples, one sample at a time (:func:`_rates`), so ten thousand descents
-cost no Python per sample and no temporary arrays. The forces themselves (gravity, air density,
+The descent is compiled with numba: :func:`rates` (one sample's derivatives) and
+:func:`advance` (one sample's RK4 step), which the batch integrator's compiled loop calls, so ten
+thousand descents cost no Python per step and no temporary arrays. The forces themselves (gravity, air density,
 air velocity, drag, height) are the compiled kernels of :mod:`orbital.dynamics.kernels`, the
 same ones the station's vector adapters call. Compiled code is cached on disk
 (:mod:`orbital.dynamics.compiled`: a folder keyed by every kernel source, so an edit anywhere
@@ -108,6 +108,8 @@ class SampleParams:
 # rows of SampleParams.matrix()
 (_BETA, _BURN_START, _BURN_DURATION, _BURN_DV, _PITCH, _YAW, _MASS, _AREA, _CD_HYP, _CD_SUB, _LD, _DENSITY,
  _DROGUE_CDA, _MAIN_CDA) = range(14)
+#: the deorbit burn's rows, for the batch integrator's compiled loop
+BURN_START_ROW, BURN_DURATION_ROW, BURN_DV_ROW, PITCH_ROW, YAW_ROW = _BURN_START, _BURN_DURATION, _BURN_DV, _PITCH, _YAW
 
 
 @dataclass
@@ -261,7 +263,7 @@ def _rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
     drag_rate = 2.0 * drag_over_v * (1.0 + P[_LD, i] if phase == ENTRY else 1.0)
     diag = (_norm(ax, ay, az) / G0_M_S2, heat, h, speed, rho, drag_rate)
     if phase == TERMINAL:  # quasi-steady: position follows the terminal velocity; drag balances gravity
-        tvx, tvy, tvz, _, _ = _terminal_velocity_of(P, i, x, y, z)
+        tvx, tvy, tvz, _, _ = terminal_velocity_of(P, i, x, y, z)
         return (tvx, tvy, tvz, 0.0, 0.0, 0.0), (1.0, heat, h, speed, rho, 0.0)
     return (vx, vy, vz, gx + ax, gy + ay, gz + az), diag
 
@@ -290,13 +292,6 @@ def rates_into(t, Y, phase, t_phase, P, K, c_cmd, side, dY, diag):
 
 
 @kernel
-def _rk4_sample(t, Y, i, dt, k1, phase, t_phase, P, K, c_cmd, side):
-    """One classical RK4 step of sample ``i`` of states ``Y`` (6, N) by ``dt``, given its first
-    stage in column ``i`` of ``k1`` (from :func:`rates_into`); returns the new state (6-tuple)."""
-    return _rk4_step(t, _state(Y, i), _state(k1, i), dt, phase, t_phase, P, i, K, c_cmd, side)
-
-
-@kernel
 def _rk4_step(t, s, a, dt, phase, t_phase, P, i, K, c_cmd, side):
     """One classical RK4 step by ``dt`` of one state ``s`` (6-tuple) of sample ``i`` (column of
     ``P``), given its first stage ``a`` (6-tuple, from :func:`_rates`); returns the new state."""
@@ -310,17 +305,17 @@ def _rk4_step(t, s, a, dt, phase, t_phase, P, i, K, c_cmd, side):
 
 
 @kernel
-def _terminal_velocity_of(P, i, x, y, z):
+def terminal_velocity_of(P, i, x, y, z):
     """:func:`terminal_velocity` of sample ``i`` (column of :meth:`SampleParams.matrix`) at one position."""
     return _terminal_velocity(x, y, z, P[_MASS, i], P[_CD_SUB, i], P[_AREA, i], P[_MAIN_CDA, i], P[_DENSITY, i])
 
 
 @kernel
 def _terminal_velocities(P, x, y, z):
-    """:func:`terminal_velocity` of every sample, a loop over :func:`_terminal_velocity_of` (rows of (5, N))."""
+    """:func:`terminal_velocity` of every sample, a loop over :func:`terminal_velocity_of` (rows of (5, N))."""
     out = np.empty((5, x.size))
     for i in range(x.size):
-        out[0, i], out[1, i], out[2, i], out[3, i], out[4, i] = _terminal_velocity_of(P, i, x[i], y[i], z[i])
+        out[0, i], out[1, i], out[2, i], out[3, i], out[4, i] = terminal_velocity_of(P, i, x[i], y[i], z[i])
     return out
 
 
@@ -335,33 +330,37 @@ MAX_STEP_TIMES_DRAG_RATE = 1.0
 def entry_step(t, s, dt_max, P, i, K, c_cmd, side):
     """One RK4 step of the entry (phase ENTRY) of state ``s`` (6-tuple) of sample ``i`` (column of
     ``P``) at ``t``, of length ``dt_max`` or less (at most MAX_STEP_TIMES_DRAG_RATE / drag rate, as
-    :func:`advance_into`); returns ``(new state, step length, altitude (m) at the step's start)``."""
+    :func:`advance`); returns ``(new state, step length, altitude (m) at the step's start)``."""
     a, d = _rates(t, s, ENTRY, t, P, i, K, c_cmd, side)
     dt = min(dt_max, MAX_STEP_TIMES_DRAG_RATE / d[5]) if d[5] > 0.0 else dt_max
-    return _rk4_step(t, s, a, dt, ENTRY, t, P, i, K, c_cmd, side), dt, d[2]
+    return _rk4_step(t, s, a, dt, np.intp(ENTRY), t, P, i, K, c_cmd, side), dt, d[2]  # typed int: the descent's compiled RK4 step
 
 
-@kernel(nogil=True)
-def advance_into(t, Y, k1, h0, drag_rate, phase, t_phase, t_next, t_cycle, step, step_high_entry, high_entry_altitude, P,
-                 K, c_cmd, side, Y1, t1, dt, h1):
-    """One RK4 step of every sample, given its first stage ``k1``, altitude ``h0`` and drag rate
-    (1/s) (from :func:`rates_into`). Step length: ``step[phase]``, or ``step_high_entry`` in the
-    entry above ``high_entry_altitude`` (m), at most MAX_STEP_TIMES_DRAG_RATE / drag rate, cut
-    to end on the next time event ``t_next`` or guidance cycle ``t_cycle``. Writes the step
-    length, new state, time and altitude into ``dt``, ``Y1``, ``t1``, ``h1``. Under the main
-    canopy (TERMINAL) the velocity is reset to the terminal one."""
-    for i in range(t.size):
-        own = step_high_entry if phase[i] == ENTRY and h0[i] > high_entry_altitude else step[phase[i]]
-        if own * drag_rate[i] > MAX_STEP_TIMES_DRAG_RATE:
-            own = MAX_STEP_TIMES_DRAG_RATE / drag_rate[i]
-        h = min(own, t_next[i] - t[i], t_cycle[i] - t[i])
-        s = _rk4_sample(t[i], Y, i, h, k1, phase[i], t_phase[i], P, K, c_cmd[i], side[i])
-        for j in range(6):
-            Y1[j, i] = s[j]
-        if phase[i] == TERMINAL:
-            vx, vy, vz, _, _ = _terminal_velocity_of(P, i, s[0], s[1], s[2])
-            Y1[3, i], Y1[4, i], Y1[5, i] = vx, vy, vz
-        dt[i], t1[i], h1[i] = h, t[i] + h, _altitude_m(s[0], s[1], s[2])
+@kernel
+def rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
+    """:func:`_rates` (one sample's derivatives and diagnostics) as one compiled function, not inlined:
+    the call site for compiled callers other than the RK4 stages."""
+    return _rates(t, s, phase, t_phase, P, i, K, c_cmd, side)
+
+
+@kernel
+def advance(t, s, a, h0, drag_rate, phase, t_phase, t_next, t_cycle, step, step_high_entry, high_entry_altitude, P, i, K,
+            c_cmd, side):
+    """One RK4 step of state ``s`` (6-tuple) of sample ``i`` (column of ``P``) at ``t``, given its
+    first stage ``a``, altitude ``h0`` and drag rate (1/s) (from :func:`rates`). Step length:
+    ``step[phase]``, or ``step_high_entry`` in the entry above ``high_entry_altitude`` (m), at most
+    MAX_STEP_TIMES_DRAG_RATE / drag rate, cut to end on the next time event ``t_next`` or guidance
+    cycle ``t_cycle``. Under the main canopy (TERMINAL) the velocity is reset to the terminal one.
+    Returns ``(new state, step length, new time, new altitude)``."""
+    own = step_high_entry if phase == ENTRY and h0 > high_entry_altitude else step[phase]
+    if own * drag_rate > MAX_STEP_TIMES_DRAG_RATE:
+        own = MAX_STEP_TIMES_DRAG_RATE / drag_rate
+    h = min(own, t_next - t, t_cycle - t)
+    s1 = _rk4_step(t, s, a, h, phase, t_phase, P, i, K, c_cmd, side)
+    if phase == TERMINAL:
+        vx, vy, vz, _, _ = terminal_velocity_of(P, i, s1[0], s1[1], s1[2])
+        s1 = (s1[0], s1[1], s1[2], vx, vy, vz)
+    return s1, h, t + h, _altitude_m(s1[0], s1[1], s1[2])
 
 
 def derivatives(t, Y, phase, t_phase, p, seq, guidance, with_diagnostics=False, command=None):
@@ -392,7 +391,7 @@ def compile_note():
     """A line for the user if this process is about to compile the kernels (nothing cached
     for them yet: the first run after installing or editing), else None."""
     try:  # numba's own record of the cache; another numba version may name it otherwise
-        index = advance_into._cache._cache_file._index_path
+        index = advance._cache._cache_file._index_path
     except AttributeError:
         return None
     return None if os.path.exists(index) else "compiling the descent's force kernels (once per install, some seconds; `issim warm-up` does it ahead) ..."

@@ -57,7 +57,7 @@ Modes:
       model (the plan's nominal module and air: the guidance does not know a sample's
       dispersions) and the held vertical lift fraction c = cos(bank), in coarse RK4 steps of at
       most ``predictor_step_s``, down to the parachute command altitude. The model's air is
-      scaled by the ratio of the sensed to the modelled aerodynamic load (:meth:`Guidance.air_factor`),
+      scaled by the ratio of the sensed to the modelled aerodynamic load (:func:`sensed_air_factor`),
       which lumps the day's density with the module's own drag and mass errors, as FNPEG's
       density filter does;
     - *miss*: the predicted range-to-go there to the target (the planned landing point) minus
@@ -85,8 +85,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from orbital.dynamics.compiled import kernel
-from orbital.dynamics.entry_dynamics import (ENTRY, SampleParams, Sequence, air_velocity, derivatives, entry_step, kernel_constants,
-                                             lift_fractions)
+from orbital.dynamics.entry_dynamics import ENTRY, SampleParams, Sequence, air_velocity, entry_step, kernel_constants, lift_fractions, rates
 from orbital.dynamics.kernels import altitude_m as _altitude_m  # compiled: predict calls it inside a kernel
 from orbital.earth.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
 
@@ -136,34 +135,32 @@ class Guidance:
         ``(c_cmd, side)`` (N,) given the held ones (side 0: not chosen yet). ``sensed_by``: the
         samples' own :class:`~orbital.dynamics.entry_dynamics.SampleParams`, whose load the
         accelerometers read (:meth:`air_factor`); None: the onboard model as planned."""
-        law = np.array([self.c0, self.gain_per_m, self.c_min, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m])
-        c, side = np.empty(len(t)), np.empty(len(t))
-        held = (np.asarray(t, dtype=float), np.ascontiguousarray(Y, dtype=float), np.asarray(c_prev, dtype=float),
-                np.asarray(side_prev, dtype=float), law)
-        target = np.asarray(self.target_fixed, dtype=float)
-        if self.mode == "predictor_corrector":
-            model = np.repeat(np.asarray(self.model, dtype=float), len(t), axis=1)
-            if sensed_by is not None:
-                model[_DENSITY_ROW] *= self.air_factor(held[0], held[1], sensed_by)
-            # the plan's range-to-go at its slowest entry speed: at its parachute command
-            _pc_commands_into(*held, model, kernel_constants(Sequence(), self),
-                              self.predictor_step_s, self.stop_altitude_m, self.table_range_m[0], target, c, side)
-        else:
-            _commands_into(*held, self.table_speed_m_s, self.table_range_m, target, c, side)
+        n = len(t)
+        sensed = np.repeat(np.asarray(self.model, dtype=float), n, axis=1) if sensed_by is None else sensed_by.matrix()
+        c, side = np.empty(n), np.empty(n)
+        _commands_into(np.asarray(t, dtype=float), np.ascontiguousarray(Y, dtype=float), np.asarray(c_prev, dtype=float),
+                       np.asarray(side_prev, dtype=float), sensed, self.compiled(), c, side)
         return c, side
+
+    def compiled(self):
+        """This guidance as :func:`sample_command` takes it: ``(predictor_corrector, law, table speeds,
+        table ranges, target, onboard model, kernel constants, predictor step (s), stop altitude (m),
+        the plan's range-to-go at its parachute command (m))``."""
+        law = np.array([self.c0, self.gain_per_m, self.c_min, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m])
+        pc = self.mode == "predictor_corrector"
+        return (pc, law, np.ascontiguousarray(self.table_speed_m_s, dtype=float), np.ascontiguousarray(self.table_range_m, dtype=float),
+                np.ascontiguousarray(self.target_fixed, dtype=float), np.ascontiguousarray(self.model, dtype=float),
+                kernel_constants(Sequence(), self), float(self.predictor_step_s), float(self.stop_altitude_m),
+                float(self.table_range_m[0]) if pc else np.nan)
 
     def air_factor(self, t, Y, sensed_by):
         """Sensed over modelled aerodynamic load (N,) at states ``Y`` (6, N), ``t`` (N,): the
         samples' (``sensed_by``, their :class:`~orbital.dynamics.entry_dynamics.SampleParams`) over
-        the onboard model's, which then scales the model's air density, as FNPEG's density
-        filter does (unfiltered: the simulated accelerometers have no noise); 1 where the model's
-        load is under MIN_SENSED_G (too little air to tell), within AIR_FACTOR_BOUNDS elsewhere."""
-        n = len(t)
-        onboard = SampleParams(**{f.name: np.full(n, self.model[k, 0]) for k, f in enumerate(fields(SampleParams))})
-        phase = np.full(n, ENTRY)
-        loads = [derivatives(t, Y, phase, t, p, Sequence(), self, with_diagnostics=True)[1]["sensed_g"] for p in (sensed_by, onboard)]
-        ratio = loads[0] / np.maximum(loads[1], MIN_SENSED_G)
-        return np.where(loads[1] >= MIN_SENSED_G, np.clip(ratio, *AIR_FACTOR_BOUNDS), 1.0)
+        the onboard model's (:func:`sensed_air_factor`)."""
+        Y = np.ascontiguousarray(Y, dtype=float)
+        P, model, K = sensed_by.matrix(), np.ascontiguousarray(self.model, dtype=float), kernel_constants(Sequence(), self)
+        return np.array([sensed_air_factor(float(t[i]), (Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i]), P, i, model, K, self.c0)
+                         for i in range(len(t))])
 
     def tracking(self, table_speed_m_s, table_range_m, target_fixed, mode="lifting"):
         """This guidance in ``mode`` (``lifting`` or ``predictor_corrector``) with the given reference table and target."""
@@ -264,13 +261,6 @@ def _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_
     return c, _bank_side(speed, crossrange, side_prev, v_end, v_start, band_end, band_start)
 
 
-@kernel(nogil=True)
-def _commands_into(t, Y, c_prev, side_prev, law, table_speed, table_range, target, c_out, side_out):
-    for i in range(Y.shape[1]):
-        c_out[i], side_out[i] = _command(t[i], Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i], c_prev[i], side_prev[i],
-                                         law, table_speed, table_range, target)
-
-
 #: Most steps of one prediction (a bound on its cost: 4,000 steps of 1 s is over an hour of flight).
 PREDICTOR_MAX_STEPS = 4000
 #: Row of the air's density scale in SampleParams.matrix().
@@ -334,11 +324,41 @@ def _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, model, i, K, ste
     return c, _bank_side(speed, crossrange, side_prev, v_end, v_start, band_end, band_start)
 
 
+@kernel
+def sensed_air_factor(t, s, P, i, model, K, c0):
+    """Sensed over modelled aerodynamic load at state ``s`` (6-tuple) and ``t``: sample ``i``'s (column
+    of ``P``) over the onboard ``model``'s (column 0), both in the entry with the plan's lift ``c0``,
+    which then scales the model's air density, as FNPEG's density filter does (unfiltered: the
+    simulated accelerometers have no noise); 1 where the model's load is under MIN_SENSED_G (too
+    little air to tell), within AIR_FACTOR_BOUNDS elsewhere."""
+    entry, column = np.intp(ENTRY), np.intp(0)  # typed int, not literal: one compiled rates for every caller
+    sensed = rates(t, s, entry, t, P, i, K, c0, 0.0)[1][0]
+    modelled = rates(t, s, entry, t, model, column, K, c0, 0.0)[1][0]
+    if not modelled >= MIN_SENSED_G:
+        return 1.0
+    return min(max(sensed / max(modelled, MIN_SENSED_G), AIR_FACTOR_BOUNDS[0]), AIR_FACTOR_BOUNDS[1])
+
+
+@kernel
+def sample_command(t, s, c_prev, side_prev, P, i, onboard, pc, law, table_speed, table_range, target, model, K, step_s,
+                   stop_altitude_m, range_at_stop_m):
+    """One guidance cycle of sample ``i`` (column of ``P``: the load its accelerometers read) at state
+    ``s`` (6-tuple), ``t``: the new ``(c_cmd, side)``; the guidance as :meth:`Guidance.compiled` gives it,
+    ``onboard`` a scratch copy of its ``model`` (the predictor-corrector's air scaled by :func:`sensed_air_factor`)."""
+    x, y, z, vx, vy, vz = s
+    if not pc:
+        return _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_range, target)
+    onboard[_DENSITY_ROW, 0] = model[_DENSITY_ROW, 0] * sensed_air_factor(t, s, P, i, model, K, law[0])
+    return _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, onboard, np.intp(0), K, step_s, stop_altitude_m, range_at_stop_m,
+                       target)
+
+
 @kernel(nogil=True)
-def _pc_commands_into(t, Y, c_prev, side_prev, law, model, K, step_s, stop_altitude_m, range_at_stop_m, target, c_out, side_out):
+def _commands_into(t, Y, c_prev, side_prev, P, guidance, c_out, side_out):
+    onboard = guidance[5].copy()
     for i in range(Y.shape[1]):
-        c_out[i], side_out[i] = _pc_command(t[i], Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i], c_prev[i], side_prev[i],
-                                            law, model, i, K, step_s, stop_altitude_m, range_at_stop_m, target)
+        s = (Y[0, i], Y[1, i], Y[2, i], Y[3, i], Y[4, i], Y[5, i])
+        c_out[i], side_out[i] = sample_command(t[i], s, c_prev[i], side_prev[i], P, i, onboard, *guidance)
 
 
 def to_fixed(r, t):

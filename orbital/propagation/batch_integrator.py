@@ -1,11 +1,13 @@
 """Many descents at once: a batch integrator over an (N, 6) state.
 
-Fast path, :func:`integrate`: classical fourth-order Runge-Kutta on all samples
-together, each with its own time, phase and step (the step depends on the phase:
+Fast path, :func:`integrate`: classical fourth-order Runge-Kutta, each sample with its own time,
+phase and step (the step depends on the phase:
 20 s on orbit before the burn, 10 s in the burn and the coast after it, 2 s in the
 entry above 70 km and 1 s below, 0.5 s under filling canopies, 10 s in the
 quasi-steady descent under the main canopy: the landing point moves by under 2 m
-against steps four times shorter), so one numpy operation advances every sample. Where
+against steps four times shorter). The samples never interact, so one compiled loop
+(:func:`_fly`, numba, without the GIL: chunks run in threads side by side) flies each sample in turn,
+step after step, to a time horizon that :func:`integrate` moves on between calls (progress, Ctrl-C). Where
 drag damps the air speed faster than that step can follow (a light module, dense air)
 the step shortens to keep RK4 stable (:data:`orbital.dynamics.entry_dynamics.MAX_STEP_TIMES_DRAG_RATE`).
 Discontinuities are never stepped over:
@@ -19,8 +21,7 @@ Discontinuities are never stepped over:
   ends) and of the velocity (from velocity and acceleration): a few secant
   iterations on the altitude; the sample restarts from the interpolated state.
 
-Samples that land leave the working arrays, so the cost follows the samples still
-flying. The result is bit-for-bit reproducible for the same inputs.
+The result is bit-for-bit reproducible for the same inputs, however the samples are split.
 
 The reference path, one descent through poliastro's Cowell, is
 :func:`orbital.propagation.descent_reference.integrate_reference`; the two agree on landing
@@ -35,11 +36,16 @@ from orbital.dynamics import entry_dynamics as ed
 from orbital.dynamics.atmosphere import barometric_trip_altitude_m
 from orbital.dynamics.compiled import kernel
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
+from orbital.dynamics.kernels import air_velocity as _air_velocity
+from orbital.dynamics.kernels import altitude_m as _altitude_m
+from orbital.models.guidance import sample_command
 
 #: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
 STEP_S = np.array([20.0, 10.0, 10.0, 1.0, 0.5, 0.5, 10.0, 0.0])
 #: Step (s) of the entry while still above HIGH_ENTRY_ALTITUDE_M (thin air, weak forces).
 HIGH_ENTRY_STEP_S, HIGH_ENTRY_ALTITUDE_M = 2.0, 70.0e3
+#: Simulated time (s) the samples fly between two calls of the compiled loop (progress, Ctrl-C).
+HORIZON_S = 60.0
 
 
 class Cancelled(Exception):
@@ -57,6 +63,30 @@ EVENT_NAMES = (
     "soft_landing",
     "touchdown",
 )
+(_BURN_START_EV, _BURN_END_EV, _SEPARATION_EV, _ENTRY_INTERFACE_EV, _PARACHUTE_EV, _MAIN_CANOPY_EV, _MAIN_SETTLED_EV,
+ _SOFT_LANDING_EV, _TOUCHDOWN_EV) = range(len(EVENT_NAMES))
+#: What ends each phase on the clock (COAST0 .. TERMINAL): the event recorded (-1: none; an impulsive
+#: burn goes from COAST0 straight on to COAST, with burn_end too) and the next phase.
+_CLOCK_EVENT = np.array([_BURN_START_EV, _BURN_END_EV, _SEPARATION_EV, -1, _MAIN_CANOPY_EV, _MAIN_SETTLED_EV, -1])
+_CLOCK_NEXT = np.array([BURN, COAST, ENTRY, -1, MAIN, TERMINAL, -1])
+#: What ends each phase on altitude: the event and the next phase. The whole Soyuz that reaches the
+#: entry interface before the separation timer separates there. Under a canopy not yet settled (DROGUE,
+#: MAIN) the ground ends the flight at whatever speed the module has (its touchdown is the event).
+_ALTITUDE_EVENT = np.array([-1, -1, _SEPARATION_EV, _PARACHUTE_EV, -1, -1, _SOFT_LANDING_EV])
+_ALTITUDE_NEXT = np.array([-1, -1, ENTRY, DROGUE, LANDED, LANDED, LANDED])
+#: A sample's state in :func:`_fly`: still flying, down at the speed it had, at the soft-landing
+#: engines' altitude (the rest in closed form, :func:`orbital.dynamics.entry_dynamics.touchdown`), or
+#: given up (never came down within the sequence's max_time_after_burn_s, or a bad sample: left as NaN).
+FLYING, IMPACT, SOFT, GIVEN_UP = range(4)
+#: Rows of :func:`_fly`'s clock array, its integer array, its tally, and of the
+#: sequence's numbers it takes (:func:`_sequence_numbers`).
+_T, _T_PHASE, _C_CMD, _SIDE, _T_CYCLE = range(5)
+_PHASE, _STATUS, _REVERSALS = range(3)
+_PEAK_G, _PEAK_G_ALT, _PEAK_G_T, _PEAK_Q, _PEAK_Q_ALT, _HEAT_LOAD = range(6)
+(_SEPARATION_DELAY, _DROGUE_DURATION, _MAIN_FILL, _MAIN_SETTLE, _ENTRY_INTERFACE, _GROUND, _SOFT_LANDING,
+ _MAX_TIME_AFTER_BURN) = range(8)
+#: Columns of the recorded history (``record``): t, the state (6), phase, sensed g, heat flux, bank side.
+_HISTORY_COLUMNS = 11
 
 
 @dataclass
@@ -89,40 +119,6 @@ def _speed(Y):
     return np.sqrt(ux * ux + uy * uy + uz * uz)
 
 
-def _hermite(y0, d0, y1, d1, theta, dt):
-    """Cubic Hermite at fraction ``theta`` of a step ``dt`` (arrays broadcast over rows)."""
-    t2, t3 = theta * theta, theta * theta * theta
-    return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + theta) * dt * d0 + (-2 * t3 + 3 * t2) * y1 + (t3 - t2) * dt * d1
-
-
-#: Phase changes on the clock: phase -> (next phase, event), when :func:`_time_event` says the
-#: phase ends (an impulsive burn goes from COAST0 straight on to COAST).
-_ON_THE_CLOCK = {COAST0: (BURN, "burn_start"), BURN: (COAST, "burn_end"), COAST: (ENTRY, "separation"),
-                 DROGUE: (MAIN, "main_canopy"), MAIN: (TERMINAL, "main_settled")}
-#: Phase changes on altitude: phase -> (the :class:`~orbital.dynamics.entry_dynamics.Sequence` field of
-#: the altitude, next phase, event). The whole Soyuz that reaches the entry interface before the
-#: separation timer separates there. Under a canopy not yet settled (DROGUE, MAIN) the ground ends the
-#: flight at whatever speed the module has (its touchdown is the event).
-_ON_ALTITUDE = {
-    COAST: ("entry_interface_altitude_m", ENTRY, "separation"),
-    ENTRY: ("parachute_altitude_m", DROGUE, "parachute"),
-    DROGUE: ("ground_altitude_m", LANDED, None),
-    MAIN: ("ground_altitude_m", LANDED, None),
-    TERMINAL: ("soft_landing_altitude_m", LANDED, "soft_landing"),
-}
-
-
-def _time_event(t_phase, phase, p, seq):
-    """Time at which each sample's current phase ends on the clock (inf if on altitude)."""
-    out = np.full(phase.shape, np.inf)
-    out = np.where(phase == COAST0, p.burn_start_s, out)
-    out = np.where(phase == BURN, p.burn_start_s + p.burn_duration_s, out)
-    out = np.where(phase == COAST, t_phase + seq.separation_delay_s, out)  # COAST begins as the burn ends
-    out = np.where(phase == DROGUE, t_phase + seq.drogue_duration_s, out)
-    out = np.where(phase == MAIN, t_phase + seq.main_fill_s + seq.main_settle_s, out)
-    return out
-
-
 def apply_impulse(Y, p, mask):
     """Impulsive deorbit burn for the samples in ``mask`` (in place)."""
     tx, ty, tz = ed.thrust_direction(*Y[:, mask], p.burn_pitch_rad[mask], p.burn_yaw_rad[mask])
@@ -136,205 +132,186 @@ def _set_terminal_velocity(Y, p, mask):
     Y[3, mask], Y[4, mask], Y[5, mask] = vx, vy, vz
 
 
+@kernel
+def _hermite(y0, d0, y1, d1, theta, dt):
+    """Cubic Hermite at fraction ``theta`` of a step ``dt``."""
+    t2, t3 = theta * theta, theta * theta * theta
+    return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + theta) * dt * d0 + (-2 * t3 + 3 * t2) * y1 + (t3 - t2) * dt * d1
+
+
+@kernel
+def _state_at(s0, k0, s1, k1, theta, dt):
+    """The state (6-tuple) at fraction ``theta`` of the step ``dt`` from ``s0`` to ``s1`` (rates ``k0``,
+    ``k1``): cubic Hermite interpolants of the position (from position and velocity at both ends) and of
+    the velocity (from velocity and acceleration)."""
+    return (_hermite(s0[0], k0[0], s1[0], k1[0], theta, dt), _hermite(s0[1], k0[1], s1[1], k1[1], theta, dt),
+            _hermite(s0[2], k0[2], s1[2], k1[2], theta, dt), _hermite(s0[3], k0[3], s1[3], k1[3], theta, dt),
+            _hermite(s0[4], k0[4], s1[4], k1[4], theta, dt), _hermite(s0[5], k0[5], s1[5], k1[5], theta, dt))
+
+
+@kernel
+def _locate(s0, k0, s1, k1, dt, h0, h1, level):
+    """Where in the step the altitude reaches ``level`` (altitudes ``h0``, ``h1`` at its ends): a few
+    safeguarded secant iterations (regula falsi with bracketing) on :func:`_state_at`; returns
+    ``(theta, state)``."""
+    th_lo, th_hi = 0.0, 1.0
+    f_lo, f_hi = h0 - level, h1 - level
+    denom = f_lo - f_hi
+    theta = min(max(f_lo / (denom if denom != 0 else 1.0), 0.0), 1.0)
+    for _ in range(6):
+        S = _state_at(s0, k0, s1, k1, theta, dt)
+        f = _altitude_m(S[0], S[1], S[2]) - level
+        if f > 0:
+            th_lo, f_lo = theta, f
+        else:
+            th_hi, f_hi = theta, f
+        denom = f_lo - f_hi
+        if denom != 0:
+            theta = th_lo + (th_hi - th_lo) * f_lo / denom
+    return theta, _state_at(s0, k0, s1, k1, theta, dt)
+
+
+@kernel
+def _mark(events, e, j, t, s):
+    """Event ``e`` of sample ``j`` at ``t`` in state ``s``: time, altitude, air speed (callers pass ``e`` as a
+    typed int, ``np.intp``: a literal one would compile a copy for each event)."""
+    ux, uy, uz = _air_velocity(s[0], s[1], s[3], s[4], s[5])
+    events[e, 0, j], events[e, 1, j], events[e, 2, j] = t, _altitude_m(s[0], s[1], s[2]), np.sqrt(ux * ux + uy * uy + uz * uz)
+
+
+@kernel
+def _clock_end(phase, t_phase, P, j, seq):
+    """When sample ``j``'s phase ends on the clock (inf if on altitude)."""
+    if phase == COAST0:
+        return P[ed.BURN_START_ROW, j]
+    if phase == BURN:
+        return P[ed.BURN_START_ROW, j] + P[ed.BURN_DURATION_ROW, j]
+    if phase == COAST:  # COAST begins as the burn ends
+        return t_phase + seq[_SEPARATION_DELAY]
+    if phase == DROGUE:
+        return t_phase + seq[_DROGUE_DURATION]
+    if phase == MAIN:
+        return t_phase + seq[_MAIN_FILL] + seq[_MAIN_SETTLE]
+    return np.inf
+
+
+@kernel
+def _impulse(s, P, j):
+    """Sample ``j``'s impulsive deorbit burn on state ``s``."""
+    tx, ty, tz = ed.thrust_direction(s[0], s[1], s[2], s[3], s[4], s[5], P[ed.PITCH_ROW, j], P[ed.YAW_ROW, j])
+    dv = P[ed.BURN_DV_ROW, j]
+    return (s[0], s[1], s[2], s[3] + dv * tx, s[4] + dv * ty, s[5] + dv * tz)
+
+
+@kernel
+def _record(hist, hist_n, t, s, phase, sensed_g, heat_flux, side):
+    """One more row of the history ``hist`` (rows filled: ``hist_n[0]``)."""
+    k = hist_n[0]
+    hist[k, 0] = t
+    for c in range(6):
+        hist[k, 1 + c] = s[c]
+    hist[k, 7], hist[k, 8], hist[k, 9], hist[k, 10] = phase, sensed_g, heat_flux, side
+    hist_n[0] = k + 1
+
+
 @kernel(nogil=True)
-def _track_peaks(idx, phase, t, diag, peak_g, peak_g_alt, peak_g_t, peak_q, peak_q_alt):
-    """Raise the peaks of sensed g (every phase: the burn, the entry, the canopies' opening
-    loads; the soft-landing engines' short push below their altitude is not in it) and heat
-    flux of the working samples (original indices ``idx``) to the diagnostics ``diag`` at ``t``."""
-    for i in range(idx.size):
-        j, g, q, h = idx[i], diag[0, i], diag[1, i], diag[2, i]
-        if g > peak_g[j]:
-            peak_g[j], peak_g_alt[j], peak_g_t[j] = g, h, t[i]
-        if q > peak_q[j]:
-            peak_q[j], peak_q_alt[j] = q, h
-
-
-@dataclass
-class _Flying:
-    """The samples still flying: one column (or entry) per sample in every field, kept in step by
-    :meth:`keep`."""
-
-    idx: np.ndarray  # original index of each sample
-    Y: np.ndarray  # (6, n) states
-    t: np.ndarray  # s since epoch
-    phase: np.ndarray
-    t_phase: np.ndarray  # when the current phase began
-    c_cmd: np.ndarray  # guidance command held between cycles: vertical lift fraction
-    side: np.ndarray  # ... and bank side
-    t_cycle: np.ndarray  # next guidance cycle (inf: none)
-    p: ed.SampleParams
-    P: np.ndarray  # p.matrix(), the compiled kernels' view
-
-    def keep(self, mask):
-        """The samples in ``mask``."""
-        p = self.p.subset(mask)
-        return _Flying(self.idx[mask], np.ascontiguousarray(self.Y[:, mask]), self.t[mask], self.phase[mask],
-                       self.t_phase[mask], self.c_cmd[mask], self.side[mask], self.t_cycle[mask], p, p.matrix())
-
-    def enter(self, mask, phase, guidance):
-        """The samples in ``mask`` begin ``phase`` (scalar or per sample) now; guidance cycles run in the entry."""
-        self.phase[mask] = phase
-        self.t_phase[mask] = self.t[mask]
-        self.t_cycle[mask] = np.where((self.phase[mask] == ENTRY) & guidance.cycles, self.t[mask], np.inf)
-
-
-class _Tally:
-    """What :func:`integrate` records per sample (original indices), filled as the samples fly."""
-
-    def __init__(self, n, record):
-        self.events = _empty_events(n)
-        self.r = np.full((n, 3), np.nan)
-        self.t = np.full(n, np.nan)
-        self.v = np.full(n, np.nan)
-        self.peak_g, self.peak_g_alt, self.peak_g_t = np.zeros(n), np.full(n, np.nan), np.full(n, np.nan)
-        self.peak_q, self.peak_q_alt = np.zeros(n), np.full(n, np.nan)
-        self.reversals = np.zeros(n, dtype=np.intp)
-        self.heat_load = np.zeros(n)
-        self.history = {k: [] for k in ("t", "Y", "phase", "sensed_g", "heat_flux_w_m2", "bank_side")} if record else None
-
-    def mark(self, name, where, t, Y):
-        """Event ``name`` of the samples ``where`` (original indices) at times ``t``, states ``Y`` (6, k)."""
-        Y = np.ascontiguousarray(Y)
-        self.events[name]["t"][where] = t
-        self.events[name]["alt"][where] = ed.altitude_m(Y[0], Y[1], Y[2])
-        self.events[name]["speed"][where] = _speed(Y)
-
-    def touchdown(self, where, r, t, v):
-        """Touchdown of the samples ``where`` at ``r`` (k, 3), times ``t``, speeds ``v``."""
-        self.r[where], self.t[where], self.v[where] = r, t, v
-        self.events["touchdown"]["t"][where] = self.t[where]
-        self.events["touchdown"]["alt"][where] = 0.0
-        self.events["touchdown"]["speed"][where] = v
-
-    def step(self, fl, sensed_g, heat_flux_w_m2):
-        """Keep sample 0's state in the history (``record``), if it is still flying."""
-        if self.history is not None and fl.idx.size and fl.idx[0] == 0:
-            for k, value in zip(self.history, (fl.t[0], fl.Y[:, 0].copy(), fl.phase[0], sensed_g, heat_flux_w_m2, fl.side[0])):
-                self.history[k].append(value)
-
-    def outcome(self):
-        out = Outcome(landed=np.isfinite(self.t), r_touchdown=self.r, t_touchdown=self.t, v_touchdown=self.v, events=self.events,
-                      peak_g=self.peak_g, peak_g_alt=self.peak_g_alt, peak_g_t=self.peak_g_t, peak_heat=self.peak_q,
-                      peak_heat_alt=self.peak_q_alt, bank_reversals=self.reversals,
-                      heat_load_j_m2=self.heat_load)
-        if self.history is not None:
-            out.history = {k: np.asarray(v) for k, v in self.history.items()}
-        return out
-
-
-def _switch_on_the_clock(fl, tally, seq, guidance):
-    """Phase changes due on the clock now (:data:`_ON_THE_CLOCK`); returns when each sample's
-    phase next ends on the clock."""
-    t_next = _time_event(fl.t_phase, fl.phase, fl.p, seq)
-    due = fl.t >= t_next - 1e-9
-    if not np.any(due):
-        return t_next
-    phase_before = fl.phase.copy()
-    for ph, (after, event) in _ON_THE_CLOCK.items():
-        m = due & (phase_before == ph)
-        if not np.any(m):
+def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidance, step, step_high_entry, t_horizon,
+         hist, hist_n):
+    """Fly every sample (column of ``Y`` (6, N), ``clock``, ``ints``) still FLYING on, step after step,
+    until its time reaches ``t_horizon`` or it ends (its status); sample 0 stops early when the history
+    ``hist`` (rows filled: ``hist_n[0]``; no rows: not recorded) has no room for one more step.
+    Per step: the phase changes due on the clock; a guidance cycle if one is due (``cycles``, every
+    ``cycle_s``, :func:`orbital.models.guidance.sample_command` with ``guidance`` =
+    :meth:`~orbital.models.guidance.Guidance.compiled`); the peaks; one RK4 step
+    (:func:`orbital.dynamics.entry_dynamics.advance`); the altitude events inside it, located
+    (:func:`_locate`); the heat load; the phase changes on altitude. ``trip``: each sample's parachute
+    command altitude (m). Updates every array in place."""
+    onboard = guidance[5].copy()
+    for j in range(Y.shape[1]):
+        if ints[_STATUS, j] != FLYING:
             continue
-        tally.mark(event, fl.idx[m], fl.t[m], fl.Y[:, m])
-        if ph == COAST0:
-            impulsive = m & (fl.p.burn_duration_s <= 0.0)
-            if np.any(impulsive):
-                apply_impulse(fl.Y, fl.p, impulsive)
-                tally.mark("burn_end", fl.idx[impulsive], fl.t[impulsive], fl.Y[:, impulsive])
-            after = np.where(impulsive[m], COAST, BURN)
-        elif ph == MAIN:
-            _set_terminal_velocity(fl.Y, fl.p, m)
-        fl.enter(m, after, guidance)
-    return _time_event(fl.t_phase, fl.phase, fl.p, seq)
+        s = (Y[0, j], Y[1, j], Y[2, j], Y[3, j], Y[4, j], Y[5, j])
+        t, t_phase, c_cmd, side, t_cycle = clock[_T, j], clock[_T_PHASE, j], clock[_C_CMD, j], clock[_SIDE, j], clock[_T_CYCLE, j]
+        phase, status = ints[_PHASE, j], FLYING
+        recording = j == 0 and hist.shape[0] > 0
+        while status == FLYING and t < t_horizon and not (recording and hist_n[0] + 2 > hist.shape[0]):
+            t_next = _clock_end(phase, t_phase, P, j, seq)
+            if t >= t_next - 1e-9:
+                after = _CLOCK_NEXT[phase]
+                _mark(events, _CLOCK_EVENT[phase], j, t, s)
+                if phase == COAST0 and P[ed.BURN_DURATION_ROW, j] <= 0.0:
+                    s = _impulse(s, P, j)
+                    _mark(events, np.intp(_BURN_END_EV), j, t, s)
+                    after = COAST
+                elif phase == MAIN:
+                    vx, vy, vz, _, _ = ed.terminal_velocity_of(P, j, s[0], s[1], s[2])
+                    s = (s[0], s[1], s[2], vx, vy, vz)
+                phase, t_phase, t_cycle = after, t, (t if after == ENTRY and cycles else np.inf)
+                t_next = _clock_end(phase, t_phase, P, j, seq)
+            if t >= t_cycle - 1e-9:
+                c_new, side_new = sample_command(t, s, c_cmd, side, P, j, onboard, *guidance)
+                if side != 0.0 and side_new != side:
+                    ints[_REVERSALS, j] += 1
+                c_cmd, side = c_new, side_new
+                t_cycle += cycle_s
+            k1, diag = ed.rates(t, s, phase, t_phase, P, j, K, c_cmd, side)
+            g, q, h0 = diag[0], diag[1], diag[2]
+            if g > tally[_PEAK_G, j]:
+                tally[_PEAK_G, j], tally[_PEAK_G_ALT, j], tally[_PEAK_G_T, j] = g, h0, t
+            if q > tally[_PEAK_Q, j]:
+                tally[_PEAK_Q, j], tally[_PEAK_Q_ALT, j] = q, h0
+            if recording:
+                _record(hist, hist_n, t, s, phase, g, q, side)
+
+            s1, dt, t1, h1 = ed.advance(t, s, k1, h0, diag[5], phase, t_phase, t_next, t_cycle, step, step_high_entry,
+                                        HIGH_ENTRY_ALTITUDE_M, P, j, K, c_cmd, side)
+            threshold = -np.inf
+            if phase == COAST:
+                threshold = seq[_ENTRY_INTERFACE]
+            elif phase == ENTRY:  # the parachute command is barometric: each sample's air sets its height
+                threshold = trip[j]
+            elif phase == DROGUE or phase == MAIN:
+                threshold = seq[_GROUND]
+            elif phase == TERMINAL:
+                threshold = seq[_SOFT_LANDING]
+            ei = seq[_ENTRY_INTERFACE]
+            crossing_ei = phase >= COAST and phase <= ENTRY and h0 > ei and h1 <= ei
+            switching = h1 <= threshold
+            if switching or crossing_ei:
+                k_end, _ = ed.rates(t1, s1, phase, t_phase, P, j, K, c_cmd, side)
+                if crossing_ei:
+                    theta, S = _locate(s, k1, s1, k_end, dt, h0, h1, ei)
+                    _mark(events, np.intp(_ENTRY_INTERFACE_EV), j, t + theta * dt, S)
+                if switching:
+                    theta, s1 = _locate(s, k1, s1, k_end, dt, h0, h1, threshold)
+                    t1 = t + theta * dt
+            tally[_HEAT_LOAD, j] += q * (t1 - t)  # the step as cut by an altitude event
+            s, t = s1, t1
+
+            if switching:  # in air so thin that the parachute command's pressure never comes, the entry ends on the ground
+                grounded = phase == ENTRY and trip[j] <= seq[_GROUND]
+                after = LANDED if grounded else _ALTITUDE_NEXT[phase]
+                if not grounded and _ALTITUDE_EVENT[phase] >= 0:
+                    _mark(events, _ALTITUDE_EVENT[phase], j, t, s)
+                if phase == TERMINAL:
+                    status = SOFT
+                elif grounded or phase == DROGUE or phase == MAIN:  # on the ground at the speed it has
+                    status = IMPACT
+                phase, t_phase, t_cycle = after, t, (t if after == ENTRY and cycles else np.inf)
+            if status == FLYING and not t <= P[ed.BURN_START_ROW, j] + seq[_MAX_TIME_AFTER_BURN]:  # (a NaN time too)
+                status = GIVEN_UP
+            if recording and status != FLYING:
+                _record(hist, hist_n, t, s, phase, 1.0, 0.0, side)
+        for c in range(6):
+            Y[c, j] = s[c]
+        clock[_T, j], clock[_T_PHASE, j], clock[_C_CMD, j], clock[_SIDE, j], clock[_T_CYCLE, j] = t, t_phase, c_cmd, side, t_cycle
+        ints[_PHASE, j], ints[_STATUS, j] = phase, status
 
 
-def _guide(fl, tally, guidance):
-    """Guidance cycles due now: new commands, held over the next cycle."""
-    cycle = fl.t >= fl.t_cycle - 1e-9
-    if np.any(cycle):
-        c_new, side_new = guidance.command(fl.t[cycle], fl.Y[:, cycle], fl.c_cmd[cycle], fl.side[cycle], sensed_by=fl.p.subset(cycle))
-        tally.reversals[fl.idx[cycle]] += (fl.side[cycle] != 0.0) & (side_new != fl.side[cycle])
-        fl.c_cmd[cycle], fl.side[cycle] = c_new, side_new
-        fl.t_cycle[cycle] += guidance.cycle_s
-
-
-def _locate_altitudes(fl, tally, seq, guidance, k1, h0, Y1, t1, dt, h1):
-    """Altitude events inside the step from ``fl`` to ``Y1``, ``t1`` (``k1``, ``h0``: rates and
-    altitudes at its start; ``dt``, ``h1``: step lengths, altitudes at its end): records the entry
-    interface, moves the samples that reach their phase's altitude (:data:`_ON_ALTITUDE`) back to
-    it in ``Y1``, ``t1``. Returns the mask of those samples."""
-    thresholds = np.full(fl.idx.size, -np.inf)
-    for ph, (attr, _, _) in _ON_ALTITUDE.items():
-        thresholds[fl.phase == ph] = getattr(seq, attr)
-    entry = fl.phase == ENTRY  # the parachute command is barometric: each sample's air sets its height
-    thresholds[entry] = barometric_trip_altitude_m(seq.parachute_altitude_m, fl.p.density_scale[entry])
-    ei = seq.entry_interface_altitude_m
-    crossing_ei = (fl.phase >= COAST) & (fl.phase <= ENTRY) & (h0 > ei) & (h1 <= ei)
-    switching = h1 <= thresholds
-    crossing = switching | crossing_ei
-    if not np.any(crossing):
-        return switching
-    c = np.flatnonzero(crossing)
-    k_end = ed.derivatives(t1[c], Y1[:, c], fl.phase[c], fl.t_phase[c], fl.p.subset(c), seq, guidance,
-                           command=(fl.c_cmd[c], fl.side[c]))
-    Ya, Yb, ka, dtc = fl.Y[:, c], Y1[:, c], k1[:, c], dt[c]
-
-    def state_at(theta):
-        pos = _hermite(Ya[:3], ka[:3], Yb[:3], k_end[:3], theta, dtc)
-        vel = _hermite(Ya[3:], ka[3:], Yb[3:], k_end[3:], theta, dtc)
-        return np.vstack([pos, vel])
-
-    def locate(level):
-        ha, hb = h0[c], h1[c]
-        th_lo, th_hi = np.zeros(c.size), np.ones(c.size)
-        f_lo, f_hi = ha - level, hb - level
-        theta = np.clip(f_lo / np.where(f_lo - f_hi != 0, f_lo - f_hi, 1.0), 0.0, 1.0)
-        for _ in range(6):  # safeguarded secant (regula falsi with bracketing)
-            S = state_at(theta)
-            f = ed.altitude_m(S[0], S[1], S[2]) - level
-            above = f > 0
-            th_lo, f_lo = np.where(above, theta, th_lo), np.where(above, f, f_lo)
-            th_hi, f_hi = np.where(above, th_hi, theta), np.where(above, f_hi, f)
-            denom = f_lo - f_hi
-            theta = np.where(denom != 0, th_lo + (th_hi - th_lo) * f_lo / np.where(denom != 0, denom, 1.0), theta)
-        return theta, state_at(theta)
-
-    if np.any(crossing_ei[c]):
-        theta, S = locate(ei)
-        m = crossing_ei[c]
-        tally.mark("entry_interface", fl.idx[c[m]], (fl.t[c] + theta * dtc)[m], S[:, m])
-    sw = switching[c]
-    if np.any(sw):
-        theta, S = locate(thresholds[c])
-        Y1[:, c[sw]] = S[:, sw]
-        t1[c[sw]] = (fl.t[c] + theta * dtc)[sw]
-    return switching
-
-
-def _switch_on_altitude(fl, tally, switching, seq, guidance):
-    """Phase changes of the samples in ``switching``, now at their phase's altitude
-    (:data:`_ON_ALTITUDE`); returns the mask of the samples that touched down."""
-    landed = np.zeros(fl.idx.size, dtype=bool)
-    if not np.any(switching):
-        return landed
-    # in air so thin that the parachute command's pressure never comes, the entry ends on the ground
-    grounded = switching & (fl.phase == ENTRY)
-    grounded[grounded] = barometric_trip_altitude_m(seq.parachute_altitude_m, fl.p.density_scale[grounded]) <= seq.ground_altitude_m
-    after = fl.phase.copy()
-    for ph, (_, nxt, event) in _ON_ALTITUDE.items():
-        m = switching & (fl.phase == ph) & ~grounded
-        after[m] = nxt
-        if event is not None and np.any(m):
-            tally.mark(event, fl.idx[m], fl.t[m], fl.Y[:, m])
-    after[grounded] = LANDED
-    soft = switching & (fl.phase == TERMINAL)
-    impact = switching & ((fl.phase == DROGUE) | (fl.phase == MAIN)) | grounded
-    fl.enter(switching, after[switching], guidance)
-    if np.any(impact):  # on the ground at the speed it has (the engines need the steady descent)
-        tally.touchdown(fl.idx[impact], fl.Y[:3, impact].T, fl.t[impact], _speed(np.ascontiguousarray(fl.Y[:, impact])))
-    if np.any(soft):
-        r_td, duration, v_td, _ = ed.touchdown(fl.Y[:, soft], fl.p.subset(soft), seq)
-        tally.touchdown(fl.idx[soft], r_td.T, fl.t[soft] + duration, v_td)
-    return impact | soft
+def _sequence_numbers(seq):
+    """The :class:`~orbital.dynamics.entry_dynamics.Sequence`'s numbers that :func:`_fly` takes."""
+    return np.array([seq.separation_delay_s, seq.drogue_duration_s, seq.main_fill_s, seq.main_settle_s, seq.entry_interface_altitude_m,
+                     seq.ground_altitude_m, seq.soft_landing_altitude_m, seq.max_time_after_burn_s])
 
 
 def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_scale=1.0, progress=None, cancel=None):
@@ -345,43 +322,57 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
     :class:`~orbital.models.guidance.Guidance`. ``record`` keeps every step of sample 0
     (for one descent's trajectory). ``progress(t_s)`` is called now and then with
     the time reached by the slowest sample still flying (inf at the end). ``cancel`` (a
-    :class:`threading.Event`) is checked at every step: once set, :class:`Cancelled` is raised.
+    :class:`threading.Event`) is checked every HORIZON_S of flight: once set, :class:`Cancelled` is raised.
     Returns an :class:`Outcome`.
     """
     Y0 = np.asarray(Y0, dtype=float)
     n = Y0.shape[0]
-    tally = _Tally(n, record)
-    t = np.broadcast_to(np.asarray(t0, dtype=float), (n,)).copy()
-    phase = np.full(n, phase0, dtype=np.intp)
-    fl = _Flying(np.arange(n), Y0.T.copy(), t, phase, t.copy(), np.full(n, guidance.c0), np.zeros(n),
-                 np.where((phase == ENTRY) & guidance.cycles, t, np.inf), params, params.matrix())
-    K = ed.kernel_constants(seq, guidance)
-    step, step_high_entry = STEP_S * step_scale, HIGH_ENTRY_STEP_S * step_scale
-    steps = 0
-    while fl.idx.size:
+    t = np.broadcast_to(np.asarray(t0, dtype=float), (n,))
+    Y = Y0.T.copy()
+    clock = np.stack([t, t, np.full(n, guidance.c0), np.zeros(n), np.where((phase0 == ENTRY) & guidance.cycles, t, np.inf)])
+    ints = np.zeros((3, n), dtype=np.intp)
+    ints[_PHASE] = phase0
+    tally = np.zeros((6, n))
+    tally[[_PEAK_G_ALT, _PEAK_G_T, _PEAK_Q_ALT]] = np.nan
+    events = np.full((len(EVENT_NAMES), 3, n), np.nan)
+    hist, hist_n = np.empty((1024 if record else 0, _HISTORY_COLUMNS)), np.zeros(1, dtype=np.intp)
+    args = (params.matrix(), ed.kernel_constants(seq, guidance), _sequence_numbers(seq),
+            np.asarray(barometric_trip_altitude_m(seq.parachute_altitude_m, params.density_scale), dtype=float),
+            guidance.cycles, float(guidance.cycle_s), guidance.compiled(), STEP_S * step_scale, HIGH_ENTRY_STEP_S * step_scale)
+    while True:
+        flying = ints[_STATUS] == FLYING
+        if not np.any(flying):
+            break
         if cancel is not None and cancel.is_set():
             raise Cancelled()
-        t_next = _switch_on_the_clock(fl, tally, seq, guidance)
-        _guide(fl, tally, guidance)
-        k1, diag = np.empty_like(fl.Y), np.empty((len(ed.DIAGNOSTICS), fl.idx.size))
-        ed.rates_into(fl.t, fl.Y, fl.phase, fl.t_phase, fl.P, K, fl.c_cmd, fl.side, k1, diag)
-        _track_peaks(fl.idx, fl.phase, fl.t, diag, tally.peak_g, tally.peak_g_alt, tally.peak_g_t, tally.peak_q, tally.peak_q_alt)
-        tally.step(fl, diag[0, 0], diag[1, 0])
+        if record and hist_n[0] + 2 > hist.shape[0]:
+            hist = np.concatenate([hist, np.empty_like(hist)])
+        t_slowest = float(clock[_T, flying].min())
+        if progress is not None:
+            progress(t_slowest)
+        _fly(Y, clock, ints, tally, events, *args, t_slowest + HORIZON_S, hist, hist_n)
+    if progress is not None:
+        progress(np.inf)
+    return _outcome(Y, clock, ints, tally, events, params, seq, hist[:hist_n[0]] if record else None)
 
-        # one RK4 step, every sample with its own dt; altitude events inside it
-        Y1, t1, dt, h1 = np.empty_like(fl.Y), np.empty_like(fl.t), np.empty_like(fl.t), np.empty_like(fl.t)
-        ed.advance_into(fl.t, fl.Y, k1, diag[2], diag[5], fl.phase, fl.t_phase, t_next, fl.t_cycle, step, step_high_entry,
-                        HIGH_ENTRY_ALTITUDE_M, fl.P, K, fl.c_cmd, fl.side, Y1, t1, dt, h1)
-        switching = _locate_altitudes(fl, tally, seq, guidance, k1, diag[2], Y1, t1, dt, h1)
-        tally.heat_load[fl.idx] += diag[1] * (t1 - fl.t)  # the step as cut by an altitude event
-        fl.Y, fl.t = Y1, t1
-        finished = _switch_on_altitude(fl, tally, switching, seq, guidance)
-        finished |= fl.t > fl.p.burn_start_s + seq.max_time_after_burn_s  # never came down (or a bad sample): left as NaN
-        steps += 1
-        if np.any(finished):
-            if finished[0]:
-                tally.step(fl, 1.0, 0.0)
-            fl = fl.keep(~finished)
-        if progress is not None and (steps % 20 == 0 or not fl.idx.size):
-            progress(float(fl.t.min()) if fl.t.size else np.inf)
-    return tally.outcome()
+
+def _outcome(Y, clock, ints, tally, events, params, seq, history):
+    """The :class:`Outcome` of :func:`_fly`'s arrays: touchdowns (the soft landings' last metre in
+    closed form), events, peaks; ``history`` (rows of :data:`_HISTORY_COLUMNS`) if recorded."""
+    n = Y.shape[1]
+    r, t_td, v_td = np.full((n, 3), np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    impact, soft = ints[_STATUS] == IMPACT, ints[_STATUS] == SOFT
+    r[impact], t_td[impact], v_td[impact] = Y[:3, impact].T, clock[_T, impact], _speed(np.ascontiguousarray(Y[:, impact]))
+    if np.any(soft):
+        r_td, duration, v, _ = ed.touchdown(Y[:, soft], params.subset(soft), seq)
+        r[soft], t_td[soft], v_td[soft] = r_td.T, clock[_T, soft] + duration, v
+    named = {name: {k: events[e, row] for row, k in enumerate(("t", "alt", "speed"))} for e, name in enumerate(EVENT_NAMES)}
+    landed = impact | soft
+    named["touchdown"]["t"][landed], named["touchdown"]["alt"][landed], named["touchdown"]["speed"][landed] = t_td[landed], 0.0, v_td[landed]
+    out = Outcome(landed=np.isfinite(t_td), r_touchdown=r, t_touchdown=t_td, v_touchdown=v_td, events=named,
+                  peak_g=tally[_PEAK_G], peak_g_alt=tally[_PEAK_G_ALT], peak_g_t=tally[_PEAK_G_T], peak_heat=tally[_PEAK_Q],
+                  peak_heat_alt=tally[_PEAK_Q_ALT], bank_reversals=ints[_REVERSALS].copy(), heat_load_j_m2=tally[_HEAT_LOAD])
+    if history is not None:
+        out.history = {"t": history[:, 0], "Y": history[:, 1:7], "phase": history[:, 7].astype(np.intp), "sensed_g": history[:, 8],
+                       "heat_flux_w_m2": history[:, 9], "bank_side": history[:, 10]}
+    return out
