@@ -109,7 +109,3 @@ def kernel(func=None, **options):
         return lambda f: _named_kernel(f, options)
     return _named_kernel(func, options)
 
-
-def ufunc(signatures):
-    """``numba.vectorize(signatures)``, cached in :func:`kernel_cache_dir`."""
-    return lambda func: _compile(lambda **options: numba.vectorize(signatures, **options), func, {})

@@ -10,7 +10,7 @@ evaluate the same functions with numpy. SI throughout.
 import numpy as np
 
 from orbital.dynamics.atmosphere import Z_TOP_M, density_kg_m3, density_one_kg_m3
-from orbital.dynamics.compiled import kernel, ufunc
+from orbital.dynamics.compiled import kernel
 from orbital.dynamics.forces import air_velocity_xyz, drag_over_air_speed_1_s
 from orbital.dynamics.gravity import gravity_xyz
 from orbital.dynamics.tether_line import reel_pull_n, taut_tension_n
@@ -43,17 +43,16 @@ _TOP_SLOPE = _DLN_RHO[-1] / _DZ_M
 def _air_density(h, density_scale):
     """US76 density (kg/m^3) at height ``h`` (m) times ``density_scale``: a lookup in a table of
     the model (the descent's hottest call). Below 0 m: sea level; above 1000 km: exponential with
-    the scale height there. A ufunc: scalars or arrays."""
+    the scale height there. Scalars."""
     u = min(max(h, 0.0), Z_TOP_M) * (1.0 / _DZ_M)
     j = min(int(u), _DLN_RHO.size - 1)
     ln_rho = _LN_RHO[j] + (u - j) * _DLN_RHO[j] + max(h - Z_TOP_M, 0.0) * _TOP_SLOPE
     return density_scale * np.exp(ln_rho)
 
 
-def __getattr__(name):
-    """``air_density``, :func:`_air_density` as a ufunc, built on first use: a ufunc compiles (or
-    loads from the cache) when made, which the station, using none, should not pay (0.2 s)."""
-    if name != "air_density":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()["air_density"] = built = ufunc(["float64(float64, float64)"])(_air_density)
-    return built
+#: :func:`_air_density`, compiled (compiled code calls it; it was a ufunc, which numba rebuilt in
+#: every process that loaded it from the cache: 0.75 s a descent run).
+air_density = kernel(_air_density)
+#: :data:`air_density` over arrays (broadcast), value by value: for the NumPy-level callers, which
+#: ask for a few values a sample (a canopy's opening pressure).
+air_density_array = np.vectorize(air_density, otypes=[float])

@@ -468,10 +468,10 @@ def is_impact(touchdown_speed_m_s):
 def opening_dynamic_pressure_pa(outcome, canopy, density_scale):
     """Dynamic pressure (Pa) at each sample's opening of ``canopy`` ("drogue": the parachute
     command; "main"), NaN where it never opened; ``density_scale`` scalar or (N,)."""
-    from orbital.dynamics.entry_dynamics import air_density
+    from orbital.dynamics.kernels import air_density_array
 
     e = outcome.events["parachute" if canopy == "drogue" else "main_canopy"]
-    rho = air_density(np.nan_to_num(e["alt"], nan=0.0), np.broadcast_to(density_scale, e["alt"].shape).astype(float))
+    rho = air_density_array(np.nan_to_num(e["alt"], nan=0.0), np.broadcast_to(density_scale, e["alt"].shape).astype(float))
     return np.where(np.isfinite(e["t"]), 0.5 * rho * e["speed"] ** 2, np.nan)
 
 
