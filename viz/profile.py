@@ -12,6 +12,7 @@ no inset.
 import numpy as np
 
 from orbital.plot_data import PlotHintError, profile_data, profile_plots
+from viz.batch import Rects, outline
 from viz.globe_layers import CAPSULE_COLOR, PHASES, TARGET_COLOR
 from viz.hud import round_figures
 from viz.overlay_text import OverlayText
@@ -65,10 +66,8 @@ class ProfileInset:
         from vispy import scene
 
         root, p = self.canvas.scene, self.profile
-        self.fill = self._visual(scene.visuals.Rectangle(center=(0, 0), width=1, height=1, color=INSET_FILL_COLOR, parent=root))
-        self.fill.order = 11
-        self.frame = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), color=FRAME_COLOR, width=1.0, parent=root))
-        self.ground = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), color=GROUND_COLOR, width=2.0, parent=root))
+        # the fill, its frame and the ground line: one visual (viz.batch), under the rest of the inset
+        self.box = Rects(root, order=11)
         self._grid_km = [km for km in GRID_KM if km * 1e3 < self.top_m]
         self.grid = self._visual(scene.visuals.Line(np.zeros((2, 2), np.float32), color=GRID_COLOR, width=1.0, connect="segments", parent=root))
         self.grid_labels = [OverlayText(root, f"{km:g} km", font_size=6, color=(1.0, 1.0, 1.0, 0.85), hang="above") for km in self._grid_km]
@@ -106,17 +105,16 @@ class ProfileInset:
     def _place(self):
         if self.profile is None:
             return
-        parts = [self.fill, self.frame, self.ground, self.grid, self.path, self.point, self.text, *self.grid_labels] + ([self.target] if self.target else [])
+        parts = [self.box, self.grid, self.path, self.point, self.text, *self.grid_labels] + ([self.target] if self.target else [])
         for visual in parts:
             visual.visible = self.shown
         if not self.shown:
             return
         left, top, w, h = self.boxes()[0]
         p = self.profile
-        self.fill.center, self.fill.width, self.fill.height = (left + w / 2, top + h / 2), w, h
-        self.frame.set_data(np.array([[left, top], [left + w, top], [left + w, top + h], [left, top + h], [left, top]], np.float32))
         _, ground_y = self.xy(0.0, 0.0)
-        self.ground.set_data(np.array([[left, ground_y], [left + w, ground_y]], np.float32))
+        self.box.set([(left, top, left + w, top + h), *outline(left, top, left + w, top + h), (left, ground_y - 1.0, left + w, ground_y + 1.0)],
+                     [INSET_FILL_COLOR] + [FRAME_COLOR] * 4 + [GROUND_COLOR])
         self.grid.visible = bool(self._grid_km)
         for km, label in zip(self._grid_km, self.grid_labels):
             label.pos = (left + 3.0, float(self.xy(0.0, km * 1e3)[1]))
