@@ -19,11 +19,13 @@ Sequence (Soyuz MS-11 figures in ../shared/REFERENCES.md):
 4. At ``soft_landing_altitude`` (0.8 m, the gamma-ray altimeter) the engines fire
    with ``soft_landing_thrust``; closed-form deceleration to touchdown.
 
-Drag coefficients (on the nominal areas): 0.45 for the drogue, the low end of the ribbon
-canopies' band (about 0.45 to 0.55: Knacke, *Parachute Recovery Systems Design Manual*,
-NWC TP 6575, 1991, table of canopy types), which leaves the module at the 80 m/s that CSA's
-MS-11 timeline gives for the drogue's end (ru.wikipedia: 90 m/s) when the main is released
-near 7 km; 0.89 for the main canopy gives CSA's 7.2 m/s at sea level for a 2,900 kg module
+Drag coefficients (on the nominal areas): 0.45 for the drogue, a choice that leaves the module
+at the 80 m/s that CSA's MS-11 timeline gives for the drogue's end (ru.wikipedia: 90 m/s) when
+the main is released near 7 km. It sits at the low end of ribbon canopies: Knacke, *Parachute
+Recovery Systems Design Manual*, NWC TP 6575 (1991), Table 5-2, as remembered: flat ribbon 0.45
+to 0.50, conical ribbon 0.50 to 0.55; the table is an image
+(https://mediawiki.aerodecelerator.org/index.php/Parachute_Performance) and was not checked as
+text; a secondary quote of the manual gives conical ribbon 0.50 to 0.55. 0.89 for the main canopy gives CSA's 7.2 m/s at sea level for a 2,900 kg module
 (a choice matching that figure). The 104 kN total thrust leaves about 1.5 m/s at touchdown
 from 7.2 m/s.
 """
