@@ -61,7 +61,7 @@ from orbital.errors import SchedulerError
 from orbital.models import soyuz
 from orbital.models.landing_files import csv_text, feature_collection, point_feature
 from orbital.progress import reporting, within
-from orbital.kind_contract import DisplayHints, KindSpec, MapPlot, SummaryKey
+from orbital.kind_contract import DisplayHints, KindSpec, MapPlot, SensitivityPlot, SummaryKey
 from orbital.result import Event, Result, Table
 from orbital.schema import Quantity, StrictModel, initial_state
 
@@ -524,6 +524,7 @@ KIND = KindSpec(
     summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"landings": "landings"}, play_span="landings", span_name="from the first to the last touchdown", still_at_end=True, plots=(
         MapPlot("footprint", "Landing footprint", points=("landings",), split_by="on_land", markers=("target_wgs84", "ellipse_wgs84")),
+        SensitivityPlot("sensitivity", "Which dispersion drives the landing"),
     )),
     first_run_note=soyuz.first_run_note,
 )
