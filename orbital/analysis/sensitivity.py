@@ -139,7 +139,8 @@ class Sensitivity:
         measures = {name: [m for m in MEASURES if any(r["output"] == name and r["measure"] == m for r in self.rows)] for name in outputs}
         width = max(len(found) for found in measures.values())
         height = 0.35 * len(self.inputs) + 1.2
-        figure = Figure(figsize=(4.2 * width, height * len(outputs) + (0.4 if title else 0.0)), layout="constrained")
+        # at least a page's half width and a third of its height: one panel of three inputs stays legible
+        figure = Figure(figsize=(max(4.2 * width, 6.4), max(height * len(outputs) + (0.4 if title else 0.0), 3.2)), layout="constrained")
         if title:
             figure.suptitle(title, fontsize=10)
         for i, name in enumerate(outputs):
