@@ -4,7 +4,8 @@ Which figures a run gets is what its display hints declare (``Result.display.plo
 kind's contract): a :class:`~orbital.kind_contract.SeriesPlot` draws quantities of trajectories
 against time, a :class:`~orbital.kind_contract.ProfilePlot` altitude against downrange, a
 :class:`~orbital.kind_contract.MapPlot` draws ground tracks, points and the scene's
-places over coastlines (a series' data come from :mod:`orbital.plot_data`, which the viewer's live
+places over coastlines, a :class:`~orbital.kind_contract.SensitivityPlot` an ensemble's
+sensitivity tables as bars (a series' data come from :mod:`orbital.plot_data`, which the viewer's live
 plots share). This module reads a Result and its hints only: it names no kind and no
 trajectory. Data a hint names but the run lacks (an ensemble's points in a run without one) is left
 out; a figure with nothing left to draw is not made, nor one of activity only where nothing was active.
@@ -23,7 +24,8 @@ from typing import Optional
 
 import numpy as np
 
-from orbital.kind_contract import MapPlot, ProfilePlot, SeriesPlot
+from orbital.analysis.sensitivity import Sensitivity
+from orbital.kind_contract import MapPlot, ProfilePlot, SensitivityPlot, SeriesPlot
 from orbital.plot_data import PlotHintError, profile_data, series_curves
 from orbital.result import Result
 
@@ -47,7 +49,7 @@ def figures(result: Result, formats: tuple = FORMATS) -> dict[str, bytes]:
     files = {}
     with matplotlib.rc_context({"svg.hashsalt": "issim", "svg.fonttype": "path"}):
         for plot in result.display.plots:
-            draw = _series_figure if isinstance(plot, SeriesPlot) else _profile_figure if isinstance(plot, ProfilePlot) else _map_figure
+            draw = {SeriesPlot: _series_figure, ProfilePlot: _profile_figure, MapPlot: _map_figure, SensitivityPlot: _sensitivity_figure}[type(plot)]
             fig = draw(result, plot)
             if fig is None:
                 continue
@@ -140,6 +142,12 @@ def _profile_figure(result: Result, plot: ProfilePlot):
     if named - {None} or profile.marker_downrange_m is not None:
         ax.legend(fontsize=8, loc="best")
     return fig
+
+
+def _sensitivity_figure(result: Result, plot: SensitivityPlot):
+    """The bar plots of :meth:`orbital.analysis.sensitivity.Sensitivity.figure` from the run's tables."""
+    found = Sensitivity.from_tables(result.tables, plot.tables)
+    return None if found is None else found.figure(title=f"{plot.title}: {result.scenario_name}")
 
 
 def time_axis_unit(span_s: float) -> tuple[str, float]:

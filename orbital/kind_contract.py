@@ -130,7 +130,19 @@ class ProfilePlot:
     marker: str = ""
 
 
-_PLOT_TYPES = {"map": MapPlot, "profile": ProfilePlot}
+@dataclass(frozen=True)
+class SensitivityPlot:
+    """Bar plots of an ensemble's sensitivity (``issim plot``): a row per output, a panel per measure,
+    the inputs ranked, each bar with its 95 % interval; from the tables whose names start with
+    ``tables`` (one per output, a row per input, as :meth:`orbital.analysis.sensitivity.Sensitivity.table`
+    makes them). No figure if the run has none (an ensemble too small to analyse)."""
+
+    name: str
+    title: str
+    tables: str = "sensitivity_"
+
+
+_PLOT_TYPES = {"map": MapPlot, "profile": ProfilePlot, "sensitivity": SensitivityPlot}
 
 
 def _plot_from_json(doc: Mapping[str, Any]):
@@ -164,7 +176,8 @@ class DisplayHints:
     span_name: str = "in the run"
     #: a still picture without ``--time`` shows the end of the span (a footprint: all landings)
     still_at_end: bool = False
-    #: the figures ``issim plot`` draws: :class:`SeriesPlot`, :class:`MapPlot` and :class:`ProfilePlot`, in order
+    #: the figures ``issim plot`` draws: :class:`SeriesPlot`, :class:`MapPlot`, :class:`ProfilePlot` and
+    #: :class:`SensitivityPlot`, in order
     plots: tuple = ()
 
     def names_with_role(self, role: str) -> list[str]:

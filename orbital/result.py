@@ -77,6 +77,8 @@ class Table:
     description: str = ""
     #: the column holding each row's time, seconds since the epoch (None: no time column)
     time_column: Optional[str] = None
+    #: each row's name, for a table whose rows are named (a sensitivity's inputs); empty otherwise
+    row_names: tuple = ()
 
     def column(self, name: str) -> np.ndarray:
         """One column by name, in the unit ``units[columns.index(name)]``."""

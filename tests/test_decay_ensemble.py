@@ -107,7 +107,8 @@ def test_the_sensitivity_puts_the_density_first_with_the_signs_of_m_over_rho_a(e
     rows = {name: dict(zip(table.columns, row)) for name, row in zip(("density_scale", "drag_area_m2", "mass_kg"), table.data)}
     assert rows["density_scale"]["prcc_rank"] == 1
     assert rows["density_scale"]["prcc"] < -0.9 and rows["drag_area_m2"]["prcc"] < -0.5 and rows["mass_kg"]["prcc"] > 0.5
-    assert "sensitivity.csv" in result.extra_files and result.extra_files["sensitivity.png"].startswith(b"\x89PNG")
+    assert table.row_names == ("density_scale", "drag_area_m2", "mass_kg")
+    assert "sensitivity.csv" in result.extra_files and "sensitivity.png" not in result.extra_files  # issim plot draws it
 
 
 @pytest.mark.slow  # two ensembles of decays: about 8 s

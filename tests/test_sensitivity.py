@@ -159,6 +159,23 @@ def test_the_table_the_long_form_and_the_plot():
         report.table("nope")
 
 
+def test_the_tables_give_the_analysis_back_and_a_run_directory_keeps_their_row_names(tmp_path):
+    # a run writes the tables; issim plot draws the bars from them, read back from its directory
+    from orbital.analysis.sensitivity import Sensitivity
+    from orbital.io.run_dirs import read_run, write_run
+    from orbital.result import Result
+
+    inputs, outputs = _linear_and_monotone()
+    report = sensitivity(inputs, outputs)
+    result = Result("probe", "station", "2026-01-01T00:00:00.000", np.zeros(0), {}, [], {},
+                    tables={f"sensitivity_{name}": report.table(name) for name in report.outputs})
+    back = Sensitivity.from_tables(read_run(write_run(result, "name: probe\n", tmp_path / "run")).tables)
+    assert back.inputs == report.inputs and back.outputs == report.outputs
+    pd.testing.assert_frame_equal(back.to_frame().drop(columns="samples"), report.to_frame().drop(columns="samples"))
+    assert Sensitivity.from_tables({}) is None
+    assert back.png()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_the_api_takes_data_frames_or_dicts():
     inputs, outputs = _linear_and_monotone()
     from_frames = issim.sensitivity(pd.DataFrame(inputs), pd.DataFrame(outputs))

@@ -45,6 +45,8 @@ S1_MIN_SAMPLES = 200
 CONFIDENCE = 0.95
 #: the long-form table's columns
 COLUMNS = ("output", "input", "measure", "value", "ci_low", "ci_high", "p_value", "rank", "samples")
+#: an output's table in a Result is named this and the output (``sensitivity_landing_north_km``)
+TABLE_PREFIX = "sensitivity_"
 MEASURES = {
     "prcc": "partial rank correlation coefficient (-1..1); 95 % interval by Fisher's z, p-value by the t test",
     "s1": "first-order Sobol index from the given data (0..1, a share of the variance); 95 % bootstrap interval",
@@ -86,7 +88,7 @@ class Sensitivity:
                 columns.append(f"{measure}_{key}" if key != "value" else measure)
                 data.append([found[name][key] for name in self.inputs])
         return Table(tuple(columns), ("1",) * len(columns), np.array(data, dtype=float).T,
-                     description=f"sensitivity of {output}: one row per input ({', '.join(self.inputs)})")
+                     description=f"sensitivity of {output}: one row per input ({', '.join(self.inputs)})", row_names=self.inputs)
 
     def to_csv(self) -> str:
         """The long-form table (:data:`COLUMNS`) as CSV text."""
@@ -105,12 +107,30 @@ class Sensitivity:
         frame.attrs.update(excluded=dict(self.excluded), dropped=dict(self.dropped), skipped=dict(self.skipped))
         return frame
 
-    def png(self, outputs: Optional[Sequence[str]] = None) -> bytes:
-        """Bar plots as PNG bytes: a row per output (all by default), a panel per measure, the inputs
-        ranked (most driving on top), each bar with its 95 % interval."""
-        import matplotlib
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, Table], prefix: str = TABLE_PREFIX) -> Optional["Sensitivity"]:
+        """The analysis back from the tables :meth:`table` made (a run directory's
+        ``sensitivity_<output>``, each row named by its input), or None if there are none. The
+        samples used and the notes on excluded inputs are not in the tables (``samples`` is None)."""
+        found = {name[len(prefix):]: table for name, table in tables.items() if name.startswith(prefix)}
+        if not found:
+            return None
+        inputs = tuple(dict.fromkeys(name for table in found.values() for name in table.row_names))
+        rows = []
+        for output, table in found.items():
+            for measure in MEASURES:
+                if measure not in table.columns:
+                    continue
+                value, low, high, rank = (table.column(f"{measure}_{key}" if key != "value" else measure) for key in ("value", "ci_low", "ci_high", "rank"))
+                p_value = table.column(f"{measure}_p_value") if f"{measure}_p_value" in table.columns else np.full(len(value), np.nan)
+                rows += [{"output": output, "input": name, "measure": measure, "value": float(value[j]), "ci_low": float(low[j]),
+                          "ci_high": float(high[j]), "p_value": float(p_value[j]), "rank": int(rank[j]), "samples": None}
+                         for j, name in enumerate(table.row_names)]
+        return cls(inputs, rows)
 
-        matplotlib.use("Agg")
+    def figure(self, outputs: Optional[Sequence[str]] = None, title: str = ""):
+        """Bar plots as a matplotlib ``Figure`` (no pyplot): a row per output (all by default), a panel
+        per measure, the inputs ranked (most driving on top), each bar with its 95 % interval."""
         from matplotlib.figure import Figure
 
         outputs = list(outputs) if outputs is not None else self.outputs
@@ -119,7 +139,10 @@ class Sensitivity:
         measures = {name: [m for m in MEASURES if any(r["output"] == name and r["measure"] == m for r in self.rows)] for name in outputs}
         width = max(len(found) for found in measures.values())
         height = 0.35 * len(self.inputs) + 1.2
-        figure = Figure(figsize=(4.2 * width, height * len(outputs)), layout="constrained")
+        # at least a page's half width and a third of its height: one panel of three inputs stays legible
+        figure = Figure(figsize=(max(4.2 * width, 6.4), max(height * len(outputs) + (0.4 if title else 0.0), 3.2)), layout="constrained")
+        if title:
+            figure.suptitle(title, fontsize=10)
         for i, name in enumerate(outputs):
             for j, measure in enumerate(measures[name]):
                 panel = figure.add_subplot(len(outputs), width, i * width + j + 1)
@@ -132,8 +155,12 @@ class Sensitivity:
                 panel.set_xlim(-1.05 if measure == "prcc" else lowest, 1.05)
                 panel.set_title(f"{name}: {'S1 (share of variance)' if measure == 's1' else 'PRCC'}", fontsize=9)
                 panel.tick_params(labelsize=7)
+        return figure
+
+    def png(self, outputs: Optional[Sequence[str]] = None) -> bytes:
+        """:meth:`figure` as PNG bytes (90 dpi)."""
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=90)
+        self.figure(outputs).savefig(buffer, format="png", dpi=90)
         return buffer.getvalue()
 
 
@@ -317,15 +344,15 @@ def _correlation_ratios(bins: np.ndarray, y: np.ndarray, weights: np.ndarray, bi
 
 def add_to_result(result: Result, inputs: Mapping[str, Sequence[float]], outputs: Mapping[str, Sequence[float]], seed: int = 0) -> Optional[Sensitivity]:
     """The sensitivity of an ensemble's ``outputs`` to its drawn ``inputs``, added to ``result``: a table
-    ``sensitivity_<output>`` per output analysed, ``sensitivity.csv`` and ``sensitivity.png``. An
-    ensemble too small or too uniform to analyse gets none of them (returns None): its ``samples``
-    table still holds the data."""
+    ``sensitivity_<output>`` per output analysed and ``sensitivity.csv``; its bar plots are drawn
+    from those tables by ``issim plot`` (a :class:`~orbital.kind_contract.SensitivityPlot` hint),
+    not by every run (matplotlib costs a second or two). An ensemble too small or too uniform to
+    analyse gets none of them (returns None): its ``samples`` table still holds the data."""
     try:
         found = sensitivity(inputs, outputs, seed=seed)
     except SensitivityError:
         return None
     for output in found.outputs:
-        result.tables[f"sensitivity_{output}"] = found.table(output)
+        result.tables[f"{TABLE_PREFIX}{output}"] = found.table(output)
     result.extra_files["sensitivity.csv"] = found.to_csv()
-    result.extra_files["sensitivity.png"] = found.png()
     return found

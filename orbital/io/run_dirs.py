@@ -5,7 +5,7 @@ A run directory holds:
 - ``summary.json``: scenario name and kind, epoch, issim's version, the summary scalars, the
   events (each with ``time_s`` since epoch), the scene, the display hints, a manifest of the
   trajectories (``trajectories``: frame, column names, units, shape) and of the tables
-  (``tables``: the same, and ``description`` and ``time_column``), and ``files``: name and size
+  (``tables``: the same, and ``description``, ``time_column`` and, for named rows, ``row_names``), and ``files``: name and size
   of every other file issim wrote there.
 - ``trajectories.npz``: ``time_s`` (N,) seconds since epoch, and one float64 array (N, k) per
   trajectory, named as in the manifest.
@@ -77,7 +77,7 @@ def summary_document(result: Result) -> dict:
         },
         "tables": {
             name: {"frame": t.frame, "columns": list(t.columns), "units": list(t.units), "shape": list(t.data.shape),
-                   "description": t.description, "time_column": t.time_column}
+                   "description": t.description, "time_column": t.time_column, **({"row_names": list(t.row_names)} if t.row_names else {})}
             for name, t in result.tables.items()
         },
     }
@@ -408,7 +408,8 @@ def _read_tables(run_dir: Path, manifest: dict) -> dict:
     with np.load(run_dir / TABLES_FILE, allow_pickle=False) as arrays:
         _check_listed(manifest, set(arrays.files), "tables", TABLES_FILE)
         return {
-            name: Table(tuple(m["columns"]), tuple(m["units"]), arrays[name], m["frame"], str(m["description"]), m["time_column"])
+            name: Table(tuple(m["columns"]), tuple(m["units"]), arrays[name], m["frame"], str(m["description"]), m["time_column"],
+                        tuple(m.get("row_names", ())))
             for name, m in manifest.items()
         }
 

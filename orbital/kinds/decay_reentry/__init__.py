@@ -34,7 +34,7 @@ from orbital.kinds.decay_reentry.ensemble import ENSEMBLE_SUMMARY_KEYS, Uncertai
 from orbital.progress import Stage, report, share_of_run
 from orbital.propagation.decay import MeanElements, mean_to_osculating
 from orbital.propagation.propagate import propagate_orbit
-from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SeriesPlot, SummaryKey
+from orbital.kind_contract import Curve, DisplayHints, KindSpec, MapPlot, SensitivityPlot, SeriesPlot, SummaryKey
 from orbital.result import Event, Result, Table, Trajectory
 from orbital.schema import Integer, Number, Quantity, ScenarioBase, StationSpec, StrictModel, field_error, initial_state
 
@@ -471,5 +471,6 @@ KIND = KindSpec(
         SeriesPlot("heights", "Orbit heights to the plunge", "km", (Curve("altitude", ("apogee",), label="apogee"), Curve("altitude", ("mean",), label="mean"),
                                                       Curve("altitude", ("perigee",), label="perigee")), to_event="handoff", events=("window_start",)),
         MapPlot("reentry_window", "Ground track over the reentry window", density=("window_track",), points=("samples",), split_by="on_land", markers=("nominal_reentry_wgs84",), extent="world"),
+        SensitivityPlot("sensitivity", "Which uncertain input drives the lifetime (with an uncertainty section)"),
     )),
 )

@@ -46,6 +46,7 @@ Earth opens it). Over :data:`PARQUET_FROM_SAMPLES` samples: ``landings.parquet``
 """
 
 import io
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -59,9 +60,9 @@ from orbital.earth.geodesy import direction_lat_lon_deg, ellipse_ring, tangent_b
 from orbital.engine import AUTO, INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event, threads_available
 from orbital.errors import SchedulerError
 from orbital.models import soyuz
-from orbital.models.landing_files import csv_text, feature_collection, point_feature
+from orbital.models.landing_files import csv_columns_text, decimal_cells, feature_collection_text, point_features_text
 from orbital.progress import reporting, within
-from orbital.kind_contract import DisplayHints, KindSpec, MapPlot, SummaryKey
+from orbital.kind_contract import DisplayHints, KindSpec, MapPlot, SensitivityPlot, SummaryKey
 from orbital.result import Event, Result, Table
 from orbital.schema import Quantity, StrictModel, initial_state
 
@@ -308,53 +309,68 @@ COLUMNS = ("sample", "lat_deg", "lon_deg", "landed_on", "peak_g", "peak_heat_flu
            "burn_dv_m_s", "burn_start_s", "density_scale", "cd_hypersonic", "lift_to_drag", "module_mass_kg", "burn_pitch_rad", "burn_yaw_rad")
 
 
-def _rows(landings, samples):
-    """One row per sample (:data:`COLUMNS`) from the two tables' data; a sample that never landed has
-    no place, no peak and no touchdown (None)."""
+def _columns(landings, samples):
+    """The per-sample files' columns (:data:`COLUMNS`: arrays, ``landed_on`` a list of words), one
+    value per sample, from the two tables' data, and which samples landed; a sample that never
+    landed has no place, no peak and no touchdown (NaN)."""
     L, S = (dict(zip(names, range(len(names)))) for names in (LANDINGS_COLUMNS, SAMPLES_COLUMNS))
-    row_of = np.full(len(samples), -1)
-    row_of[landings[:, L["sample"]].astype(int)] = np.arange(len(landings))
-    rows = []
-    for i, s in enumerate(samples):
-        inputs = (s[S["burn_dv"]], s[S["burn_start"]], s[S["density_scale"]], s[S["cd_hypersonic"]], s[S["lift_to_drag"]],
-                  s[S["module_mass"]], s[S["burn_pitch"]], s[S["burn_yaw"]])
-        if row_of[i] < 0:
-            rows.append((i, None, None, "not_landed", None, None, None, None, *inputs))
-            continue
-        r = landings[row_of[i]]
-        rows.append((i, r[L["lat"]], r[L["lon"]], "land" if r[L["on_land"]] else "water", r[L["peak_g"]], r[L["peak_heat_flux"]] / 1e3,
-                     r[L["touchdown_speed"]], r[L["t_touchdown"]] - s[S["burn_start"]], *inputs))
-    return rows
+    landed = np.zeros(len(samples), dtype=bool)
+    at = landings[:, L["sample"]].astype(int)
+    landed[at] = True
+    per_sample = np.full((len(samples), len(LANDINGS_COLUMNS)), np.nan)
+    per_sample[at] = landings
+    columns = {
+        "sample": np.arange(len(samples)),
+        "lat_deg": per_sample[:, L["lat"]],
+        "lon_deg": per_sample[:, L["lon"]],
+        "landed_on": ["not_landed" if not ok else "land" if on_land else "water"
+                      for on_land, ok in zip(per_sample[:, L["on_land"]].tolist(), landed.tolist())],
+        "peak_g": per_sample[:, L["peak_g"]],
+        "peak_heat_flux_kw_m2": per_sample[:, L["peak_heat_flux"]] / 1e3,
+        "touchdown_speed_m_s": per_sample[:, L["touchdown_speed"]],
+        "time_burn_to_touchdown_s": per_sample[:, L["t_touchdown"]] - samples[:, S["burn_start"]],
+    }
+    for name, key in (("burn_dv_m_s", "burn_dv"), ("burn_start_s", "burn_start"), ("density_scale", "density_scale"), ("cd_hypersonic", "cd_hypersonic"),
+                      ("lift_to_drag", "lift_to_drag"), ("module_mass_kg", "module_mass"), ("burn_pitch_rad", "burn_pitch"), ("burn_yaw_rad", "burn_yaw")):
+        columns[name] = samples[:, S[key]]
+    return columns, landed
 
 
-def to_csv(rows):
-    return csv_text(COLUMNS, rows)
+def to_csv(columns):
+    """landings.csv: a row per sample, :data:`COLUMNS`, floats to 6 decimals (empty where it did not land)."""
+    return csv_columns_text(COLUMNS, [list(map(str, c.tolist())) if name == "sample" else c if name == "landed_on" else decimal_cells(c)
+                                      for name, c in columns.items()])
 
 
-def to_geojson(rows, summary, ring):
-    features = [point_feature(r[1], r[2], {k: v for k, v in zip(COLUMNS, r) if k not in ("lat_deg", "lon_deg")}) for r in rows if r[1] is not None]
+def to_geojson(columns, landed, summary, ring):
+    """landings.geojson: a point per landed sample (its columns as properties), the mean landing point and the ellipse."""
+    properties = {name: ([c[i] for i in np.flatnonzero(landed)] if name == "landed_on" else c[landed])
+                  for name, c in columns.items() if name not in ("lat_deg", "lon_deg")}
+    features = point_features_text(columns["lat_deg"][landed], columns["lon_deg"][landed], properties)
     if summary["landing_mean_lat_deg"] is not None:
-        features.append({
+        features.append(json.dumps({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [summary["landing_mean_lon_deg"], summary["landing_mean_lat_deg"]]},
             "properties": {"name": "mean landing point"},
-        })
+        }))
     if ring is not None:
-        features.append({
+        features.append(json.dumps({
             "type": "Feature",
             "geometry": {"type": "Polygon", "coordinates": [[[float(lo), float(la)] for la, lo in zip(*ring)]]},
             "properties": {"name": f"{summary['ellipse_probability']:.0%} landing ellipse", "major_km": summary["ellipse_major_km"], "minor_km": summary["ellipse_minor_km"]},
-        })
-    return feature_collection(features)
+        }))
+    return feature_collection_text(features)
 
 
-def to_kml(rows, name, ring):
+def to_kml(columns, landed, name, ring):
+    """landings.kml: a placemark per landed sample (written by hand: a simple XML document) and the ellipse."""
     from xml.sax.saxutils import escape
 
     parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>', f"<name>{escape(name)}</name>"]
-    for r in rows:
-        if r[1] is not None:
-            parts.append(f"<Placemark><name>{r[0]}</name><description>{r[3]}, {r[4]:.2f} g</description><Point><coordinates>{r[2]:.6f},{r[1]:.6f},0</coordinates></Point></Placemark>")
+    where = np.flatnonzero(landed)
+    form = "<Placemark><name>%d</name><description>%s, %.2f g</description><Point><coordinates>%.6f,%.6f,0</coordinates></Point></Placemark>"
+    parts += [form % row for row in zip(where.tolist(), [columns["landed_on"][i] for i in where], columns["peak_g"][where].tolist(),
+                                        columns["lon_deg"][where].tolist(), columns["lat_deg"][where].tolist())]
     if ring is not None:
         coords = " ".join(f"{lo:.6f},{la:.6f},0" for la, lo in zip(*ring))
         parts.append(f"<Placemark><name>landing ellipse</name><Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>")
@@ -452,8 +468,9 @@ def run(scenario):
     }
     extra = {}
     if "landings.csv" in files:
-        rows = _rows(landings, drawn)
-        extra = {"landings.csv": to_csv(rows), "landings.geojson": to_geojson(rows, summary, ring), "landings.kml": to_kml(rows, scenario.name, ring)}
+        columns, landed = _columns(landings, drawn)
+        extra = {"landings.csv": to_csv(columns), "landings.geojson": to_geojson(columns, landed, summary, ring),
+                 "landings.kml": to_kml(columns, landed, scenario.name, ring)}
     if "landings.parquet" in files:
         extra.update({"landings.parquet": to_parquet(tables["landings"]), "samples.parquet": to_parquet(tables["samples"])})
     events = [Event(stats.first_burn_s, "first_burn", "first deorbit burn starts")]
@@ -524,6 +541,7 @@ KIND = KindSpec(
     summary=SUMMARY_KEYS,
     display=DisplayHints(roles={"landings": "landings"}, play_span="landings", span_name="from the first to the last touchdown", still_at_end=True, plots=(
         MapPlot("footprint", "Landing footprint", points=("landings",), split_by="on_land", markers=("target_wgs84", "ellipse_wgs84")),
+        SensitivityPlot("sensitivity", "Which dispersion drives the landing"),
     )),
     first_run_note=soyuz.first_run_note,
 )
