@@ -101,12 +101,14 @@ class LitMesh:
     """A flat-lit mesh: its face colours are relit on the CPU (:mod:`viz.lighting`) when the
     light or the view turns, or when its vertices move (``move_to``)."""
 
-    def __init__(self, mesh, parent):
+    def __init__(self, mesh, parent, closed=False):
+        """``closed``: ``mesh`` is made of closed solids wound as :mod:`viz.station_model` winds them,
+        so their back faces are culled (a software rasteriser pays for every triangle it sets up)."""
         self.vertices, self.faces = mesh.vertices.astype(np.float32), np.asarray(mesh.faces, dtype=np.int32)
         self.base_colors = np.asarray(mesh.face_colors, dtype=float)
         self.normals = lighting.face_normals(self.vertices, self.faces)
         self.visual = MovingMesh(self.vertices, self.faces, face_colors=self.base_colors.astype(np.float32), parent=parent)
-        self.visual.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face=False)  # solid: no blending to pay for
+        self.visual.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face="back" if closed else False)  # solid: no blending to pay for
         self._lit_for = None
 
     def move_to(self, vertices):
@@ -144,7 +146,7 @@ class CloseupView:
 
         # the station and the arm's pedestal stand still: one mesh
         still = [station_model.station_mesh()] + ([self._pedestal()] if self.tracks.arm is not None else [])
-        self.station = self._lit_mesh(station_model.merge(still), root).visual
+        self.station = self._lit_mesh(station_model.merge(still), root, closed=True).visual
         self.arm = self._build_arm(root) if self.tracks.arm is not None else None
         self.chaser = self._build_chaser(root) if self.tracks.chaser is not None else None
         self.tether = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=2.0, antialias=True)
@@ -200,8 +202,8 @@ class CloseupView:
         marks.append("LVLH arrows: R-bar radial out, V-bar along-track, H-bar orbit normal")
         return ["close-up: " + "; ".join(marks)]
 
-    def _lit_mesh(self, mesh, parent):
-        lit = LitMesh(mesh, parent)
+    def _lit_mesh(self, mesh, parent, closed=False):
+        lit = LitMesh(mesh, parent, closed)
         self._lit.append(lit)
         return lit
 
@@ -231,7 +233,7 @@ class CloseupView:
         return np.vstack([links, joints]).astype(np.float32), self._arm_faces
 
     def _build_chaser(self, root):
-        figure = self._lit_mesh(station_model.astronaut_mesh(), root).visual
+        figure = self._lit_mesh(station_model.astronaut_mesh(), root, closed=True).visual
         figure.transform = STTransform()
         ring = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
         ring.set_gl_state("translucent", depth_test=False)  # always on top: he must never vanish behind the station
