@@ -25,7 +25,7 @@ from vispy.visuals.transforms import STTransform
 from orbital.earth.frames import lvlh_basis
 from viz import lighting, station_model
 from viz.sky import in_earth_shadow, sun_direction
-from viz.batch import moving_mesh_class
+from viz.batch import moving_mesh_class, panel_background_class
 from viz.closeup_guides import LvlhAxes, ReachEnvelope
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
@@ -95,6 +95,8 @@ STATION_SPECK_PX = 40.0
 
 #: A vispy Mesh whose ``set_data`` keeps its shader (:func:`viz.batch.moving_mesh_class`).
 MovingMesh = moving_mesh_class()
+#: The panel's background colour, cleared rather than filled (:func:`viz.batch.panel_background_class`).
+PanelBackground = panel_background_class()
 
 
 class LitMesh:
@@ -139,7 +141,8 @@ class CloseupView:
         self.viewbox = viewbox
         self.tracks = Tracks(result)
         self._t = float(self.tracks.time_s[0])
-        viewbox.bgcolor = BACKGROUND
+        self.background = PanelBackground(viewbox, BACKGROUND, parent=viewbox)
+        self.background.order = -100  # before the scene
         root = viewbox.scene
         self._lit = []
         self.eclipsed = False
