@@ -134,6 +134,7 @@ class OverlayText:
         self._text, self._color, self._pos = None, tuple(color), (float(pos[0]), float(pos[1]))
         self.bounds = None
         self._masks = None
+        self._corner = None
         self.text = text
 
     @property
@@ -205,4 +206,7 @@ class OverlayText:
         if self.bounds is not None:
             x = min(max(x, 0.0), max(self.bounds[0] - width, 0.0))
             y = min(max(y, 0.0), max(self.bounds[1] - height, 0.0))
-        self._image.transform.translate = (round(x), round(y), 0.0)
+        corner = (round(x), round(y))
+        if corner != self._corner:  # vispy recomputes the transform chain on every set
+            self._corner = corner
+            self._image.transform.translate = (*corner, 0.0)
