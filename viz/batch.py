@@ -2,7 +2,8 @@
 rasteriser vispy's Python around a draw (about half a millisecond) costs more than its pixels.
 
 :class:`Rects` draws axis-aligned rectangles in canvas pixels (bars, ticks, cursors, frames, panel
-fills) as one mesh; :class:`Polylines` draws polylines of one width as one line. A drawing built
+fills) as one mesh; :class:`Polylines` draws polylines of one width as one line;
+:func:`panel_background_class` clears a panel to its colour instead of filling a quad. A drawing built
 of several such pieces puts them all in one of these, and hands over new data only when something
 changed (``set`` compares with what it last drew).
 """
