@@ -383,3 +383,15 @@ def test_the_carried_astronaut_is_drawn_beside_the_arms_pedestal_never_inside():
     level = (p[:, 0] >= top) & (p[:, 0] <= base[0])
     body_m = 0.35  # half his figure's width
     assert np.all(np.max(np.abs(p[level][:, 1:] - base[1:]), axis=1) > PEDESTAL_HALF_M + body_m)
+
+
+def test_station_solids_wind_outward_so_back_faces_can_be_culled():
+    """Every face of the culled meshes (station, pedestal, astronaut) is counter-clockwise seen from
+    outside: its normal points away from the centre of the solid it belongs to."""
+    from viz import station_model as sm
+
+    for part in [sm.box((0, 0, 0), (1, 2, 3), sm.TRUSS_GREY), sm.frustum((0, 0, 0), (0, 5, 0), 2.0, 1.0, sm.US_MODULE),
+                 sm.sphere((1, 1, 1), 0.5, sm.JOINT_GREY)]:
+        corners = part.vertices[part.faces]
+        normal = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+        assert np.all(np.einsum("ij,ij->i", normal, corners.mean(axis=1) - part.vertices.mean(axis=0)) > 0.0)

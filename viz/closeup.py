@@ -25,7 +25,7 @@ from vispy.visuals.transforms import STTransform
 from orbital.earth.frames import lvlh_basis
 from viz import lighting, station_model
 from viz.sky import in_earth_shadow, sun_direction
-from viz.batch import moving_mesh_class
+from viz.batch import moving_mesh_class, panel_background_class
 from viz.closeup_guides import LvlhAxes, ReachEnvelope
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
@@ -95,18 +95,22 @@ STATION_SPECK_PX = 40.0
 
 #: A vispy Mesh whose ``set_data`` keeps its shader (:func:`viz.batch.moving_mesh_class`).
 MovingMesh = moving_mesh_class()
+#: The panel's background colour, cleared rather than filled (:func:`viz.batch.panel_background_class`).
+PanelBackground = panel_background_class()
 
 
 class LitMesh:
     """A flat-lit mesh: its face colours are relit on the CPU (:mod:`viz.lighting`) when the
     light or the view turns, or when its vertices move (``move_to``)."""
 
-    def __init__(self, mesh, parent):
+    def __init__(self, mesh, parent, closed=False):
+        """``closed``: ``mesh`` is made of closed solids wound as :mod:`viz.station_model` winds them,
+        so their back faces are culled (a software rasteriser pays for every triangle it sets up)."""
         self.vertices, self.faces = mesh.vertices.astype(np.float32), np.asarray(mesh.faces, dtype=np.int32)
         self.base_colors = np.asarray(mesh.face_colors, dtype=float)
         self.normals = lighting.face_normals(self.vertices, self.faces)
         self.visual = MovingMesh(self.vertices, self.faces, face_colors=self.base_colors.astype(np.float32), parent=parent)
-        self.visual.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face=False)  # solid: no blending to pay for
+        self.visual.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face="back" if closed else False)  # solid: no blending to pay for
         self._lit_for = None
 
     def move_to(self, vertices):
@@ -137,14 +141,15 @@ class CloseupView:
         self.viewbox = viewbox
         self.tracks = Tracks(result)
         self._t = float(self.tracks.time_s[0])
-        viewbox.bgcolor = BACKGROUND
+        self.background = PanelBackground(viewbox, BACKGROUND, parent=viewbox)
+        self.background.order = -100  # before the scene
         root = viewbox.scene
         self._lit = []
         self.eclipsed = False
 
         # the station and the arm's pedestal stand still: one mesh
         still = [station_model.station_mesh()] + ([self._pedestal()] if self.tracks.arm is not None else [])
-        self.station = self._lit_mesh(station_model.merge(still), root).visual
+        self.station = self._lit_mesh(station_model.merge(still), root, closed=True).visual
         self.arm = self._build_arm(root) if self.tracks.arm is not None else None
         self.chaser = self._build_chaser(root) if self.tracks.chaser is not None else None
         self.tether = scene.visuals.Line(_PLACEHOLDER_LINE, parent=root, width=2.0, antialias=True)
@@ -200,8 +205,8 @@ class CloseupView:
         marks.append("LVLH arrows: R-bar radial out, V-bar along-track, H-bar orbit normal")
         return ["close-up: " + "; ".join(marks)]
 
-    def _lit_mesh(self, mesh, parent):
-        lit = LitMesh(mesh, parent)
+    def _lit_mesh(self, mesh, parent, closed=False):
+        lit = LitMesh(mesh, parent, closed)
         self._lit.append(lit)
         return lit
 
@@ -231,7 +236,7 @@ class CloseupView:
         return np.vstack([links, joints]).astype(np.float32), self._arm_faces
 
     def _build_chaser(self, root):
-        figure = self._lit_mesh(station_model.astronaut_mesh(), root).visual
+        figure = self._lit_mesh(station_model.astronaut_mesh(), root, closed=True).visual
         figure.transform = STTransform()
         ring = scene.visuals.Markers(pos=_PLACEHOLDER_LINE[:1], parent=root)
         ring.set_gl_state("translucent", depth_test=False)  # always on top: he must never vanish behind the station

@@ -45,7 +45,8 @@ JOINT_GREY = (0.50, 0.52, 0.56, 1.0)
 
 @dataclass
 class Mesh:
-    """Triangles: ``vertices`` (n, 3) float64 m, ``faces`` (m, 3) int, ``face_colors`` (m, 4) RGBA."""
+    """Triangles: ``vertices`` (n, 3) float64 m, ``faces`` (m, 3) int, ``face_colors`` (m, 4) RGBA;
+    the builders here wind every face counter-clockwise seen from outside (:func:`outward`)."""
 
     vertices: np.ndarray
     faces: np.ndarray
@@ -63,9 +64,19 @@ def merge(meshes):
     return Mesh(np.vstack(vertices), np.vstack(faces), np.vstack(colors))
 
 
+def outward(vertices, faces):
+    """``faces`` (F, 3) of a convex solid wound counter-clockwise seen from outside (OpenGL's front
+    side), so that its back faces can be culled: each face turned whose normal points inward."""
+    v = np.asarray(vertices, dtype=float)
+    corners = v[faces]
+    normal = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+    inward = np.einsum("ij,ij->i", normal, corners.mean(axis=1) - v.mean(axis=0)) < 0.0
+    return np.where(inward[:, None], faces[:, ::-1], faces)
+
+
 def _painted(vertices, faces, color):
-    faces = np.asarray(faces, dtype=np.int32)
-    return Mesh(np.asarray(vertices, dtype=float), faces, np.tile(np.asarray(color, float), (len(faces), 1)))
+    vertices, faces = np.asarray(vertices, dtype=float), np.asarray(faces, dtype=np.int32)
+    return Mesh(vertices, outward(vertices, faces), np.tile(np.asarray(color, float), (len(faces), 1)))
 
 
 def box(lo, hi, color):
