@@ -261,10 +261,13 @@ def _run(source, model, show_progress=True):
 def _progress_display(label, enabled):
     """A transient bar on stderr showing the run's ``orbital.progress`` reports and the time
     elapsed, when stderr is a terminal (and ``enabled``); else no callback at all."""
+    if not enabled:  # rich not imported at all (--json): a fraction of a run's start-up
+        yield None
+        return
     from rich.console import Console
 
     console = Console(stderr=True)
-    if not (enabled and console.is_terminal):
+    if not console.is_terminal:
         yield None
         return
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
