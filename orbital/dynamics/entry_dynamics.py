@@ -296,10 +296,10 @@ def _rk4_step(t, s, a, dt, phase, t_phase, P, i, K, c_cmd, side):
     """One classical RK4 step by ``dt`` of one state ``s`` (6-tuple) of sample ``i`` (column of
     ``P``), given its first stage ``a`` (6-tuple, from :func:`_rates`); returns the new state."""
     k, weighted = a, a  # a + 2 b + 2 c + d, summed in that order
-    # one call site of the inlined _rates for the three stages (each copy costs a second of compiling)
+    # the compiled rates, not another inlined copy of _rates (each copy costs a second of compiling)
     for stage in range(3):
         h, weight = (0.5 * dt, 2.0) if stage < 2 else (dt, 1.0)
-        k, _ = _rates(t + h, _plus(s, h, k), phase, t_phase, P, i, K, c_cmd, side)
+        k, _ = rates(t + h, _plus(s, h, k), phase, t_phase, P, i, K, c_cmd, side)
         weighted = _plus(weighted, weight, k)
     return _plus(s, dt / 6.0, weighted)
 

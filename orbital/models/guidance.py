@@ -145,9 +145,11 @@ class Guidance:
     def compiled(self):
         """This guidance as :func:`sample_command` takes it: ``(predictor_corrector, law, table speeds,
         table ranges, target, onboard model, kernel constants, predictor step (s), stop altitude (m),
-        the plan's range-to-go at its parachute command (m))``."""
+        the plan's range-to-go at its parachute command (m))``; ``predictor_corrector`` is True or None
+        (a table law): None's type lets numba leave the predictor-corrector out of the other modes' kernels
+        (seconds less to compile on a first run)."""
         law = np.array([self.c0, self.gain_per_m, self.c_min, self.v_end_m_s, self.v_start_m_s, self.deadband_end_m, self.deadband_start_m])
-        pc = self.mode == "predictor_corrector"
+        pc = True if self.mode == "predictor_corrector" else None
         return (pc, law, np.ascontiguousarray(self.table_speed_m_s, dtype=float), np.ascontiguousarray(self.table_range_m, dtype=float),
                 np.ascontiguousarray(self.target_fixed, dtype=float), np.ascontiguousarray(self.model, dtype=float),
                 kernel_constants(Sequence(), self), float(self.predictor_step_s), float(self.stop_altitude_m),
@@ -346,7 +348,7 @@ def sample_command(t, s, c_prev, side_prev, P, i, onboard, pc, law, table_speed,
     ``s`` (6-tuple), ``t``: the new ``(c_cmd, side)``; the guidance as :meth:`Guidance.compiled` gives it,
     ``onboard`` a scratch copy of its ``model`` (the predictor-corrector's air scaled by :func:`sensed_air_factor`)."""
     x, y, z, vx, vy, vz = s
-    if not pc:
+    if pc is None:  # typed None: numba prunes the predictor-corrector below, compiling it only for that mode
         return _command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, table_speed, table_range, target)
     onboard[_DENSITY_ROW, 0] = model[_DENSITY_ROW, 0] * sensed_air_factor(t, s, P, i, model, K, law[0])
     return _pc_command(t, x, y, z, vx, vy, vz, c_prev, side_prev, law, onboard, np.intp(0), K, step_s, stop_altitude_m, range_at_stop_m,
