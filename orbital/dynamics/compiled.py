@@ -17,9 +17,12 @@ import functools
 import hashlib
 import os
 import shutil
+import types
 from pathlib import Path
+from typing import Callable
 
 import numba
+from numba.core.dispatcher import Dispatcher
 
 from orbital.cache import cache_dir
 
@@ -109,3 +112,55 @@ def kernel(func=None, **options):
         return lambda f: _named_kernel(f, options)
     return _named_kernel(func, options)
 
+
+
+def _global_names(code) -> set:
+    """The global (and attribute) names a code object and the code objects nested in it use."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
+
+
+class _InterpretedModule:
+    """A module seen by an interpreted kernel: its kernels are their pure-Python twins."""
+
+    def __init__(self, module: types.ModuleType):
+        self._module = module
+
+    def __getattr__(self, name):
+        value = _interpreted_value(getattr(self._module, name))
+        setattr(self, name, value)  # looked up once: kernels read only what their module defines at import
+        return value
+
+
+def _interpreted_value(value):
+    if isinstance(value, Dispatcher):
+        return interpreted(value)
+    if isinstance(value, types.ModuleType) and value.__name__.startswith("orbital."):
+        return _interpreted_module(value)
+    return value
+
+
+@functools.lru_cache(maxsize=None)
+def _interpreted_module(module: types.ModuleType) -> _InterpretedModule:
+    return _InterpretedModule(module)
+
+
+@functools.lru_cache(maxsize=None)
+def interpreted(dispatcher: Dispatcher) -> Callable:
+    """The pure-Python twin of a kernel: its own source run by the interpreter (numba's ``py_func``),
+    with every kernel it reads from its module (by name, or as ``module.name``) replaced by that
+    kernel's twin, so that calling it compiles nothing. numba compiles a kernel and all it calls at
+    its first call (seconds, :data:`KERNEL_SOURCES`), and loading them from the cache costs about half
+    a second of LLVM set-up: for a short job (one descent) the interpreter is quicker than either.
+    Same IEEE arithmetic as the compiled code (numba uses no fast-math here), but NumPy warns where
+    numba is silent: call it under ``np.errstate(all="ignore")``."""
+    func = dispatcher.py_func
+    namespace = dict(func.__globals__)
+    for name in _global_names(func.__code__):
+        if name in namespace:
+            namespace[name] = _interpreted_value(namespace[name])
+    twin = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__)
+    return functools.update_wrapper(twin, func)
