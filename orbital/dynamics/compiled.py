@@ -15,14 +15,12 @@ compiling in every process, never a stale cache.
 import contextlib
 import functools
 import hashlib
+import importlib.metadata
 import os
 import shutil
 import types
 from pathlib import Path
 from typing import Callable
-
-import numba
-from numba.core.dispatcher import Dispatcher
 
 from orbital.cache import cache_dir
 
@@ -47,7 +45,7 @@ _PREFIX = "kernels-"
 
 def kernel_cache_key(package_dir: Path = PACKAGE_DIR) -> str:
     """Hash (16 hex digits) of the numba version and the kernel sources under ``package_dir``."""
-    digest = hashlib.sha1(numba.__version__.encode())
+    digest = hashlib.sha1(importlib.metadata.version("numba").encode())
     for pattern in KERNEL_SOURCES:
         for path in sorted(package_dir.glob(pattern)):
             digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0")
@@ -80,7 +78,7 @@ def kernel_cache_dir() -> Path | None:
 
 
 @contextlib.contextmanager
-def _numba_cache_dir(path):
+def _numba_cache_dir(numba, path):
     saved = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = str(path)
     try:
@@ -89,30 +87,63 @@ def _numba_cache_dir(path):
         numba.config.CACHE_DIR = saved
 
 
-def _compile(decorator, func, options):
-    path = kernel_cache_dir()
-    if path is None:
-        return decorator(**options)(func)
-    with _numba_cache_dir(path):  # numba picks the cache folder when the function is decorated
-        return decorator(cache=True, **options)(func)
+@functools.lru_cache(maxsize=1)
+def _numba():
+    """numba, imported (0.3 s) and taught to see a :class:`Kernel` as its compiled dispatcher (as a global
+    of compiled code, an attribute of a module, or an argument)."""
+    import numba
+    from numba.extending import typeof_impl
+
+    @typeof_impl.register(Kernel)
+    def _typeof_kernel(value, context):
+        return typeof_impl(value.dispatcher, context)
+
+    return numba
 
 
-def _named_kernel(func, options):
-    """``func`` compiled, its dispatcher named by the function's module and name rather than by a random
-    id: a kernel taking another as an argument (the integrator its right-hand side) is cached under
-    that argument's name, which a new process must find the same for the cache to hold."""
-    dispatcher = _compile(numba.njit, func, options)
-    dispatcher._set_uuid(f"issim-kernel:{func.__module__}.{func.__qualname__}")
-    return dispatcher
+class Kernel:
+    """A function numba compiles (as ``numba.njit(**options)``, cached in :func:`kernel_cache_dir`) at
+    its first call, its dispatcher made (and numba imported) only then: a run whose kernels all run
+    interpreted (:func:`interpreted`) never imports numba. Called, and to compiled code, it is its dispatcher."""
+
+    def __init__(self, func: Callable, options: dict):
+        self.py_func = func
+        self._options = options
+        self._dispatcher = None
+        functools.update_wrapper(self, func)
+
+    @property
+    def dispatcher(self):
+        """numba's dispatcher of the function, named by its module and name rather than by a random id:
+        a kernel taking another as an argument (the integrator its right-hand side) is cached under that
+        argument's name, which a new process must find the same for the cache to hold."""
+        if self._dispatcher is None:
+            numba = _numba()
+            path = kernel_cache_dir()
+            if path is None:
+                dispatcher = numba.njit(**self._options)(self.py_func)
+            else:
+                with _numba_cache_dir(numba, path):  # numba picks the cache folder when the function is decorated
+                    dispatcher = numba.njit(cache=True, **self._options)(self.py_func)
+            dispatcher._set_uuid(f"issim-kernel:{self.py_func.__module__}.{self.py_func.__qualname__}")
+            self._dispatcher = dispatcher
+        return self._dispatcher
+
+    def __call__(self, *args):
+        return self.dispatcher(*args)
+
+    def __getattr__(self, name):  # the dispatcher's own (stats, signatures, targetoptions...)
+        if name.startswith("__") or name in ("py_func", "_options", "_dispatcher"):
+            raise AttributeError(name)
+        return getattr(self.dispatcher, name)
 
 
 def kernel(func=None, **options):
-    """``numba.njit(**options)``, cached in :func:`kernel_cache_dir`; as ``@kernel`` or ``@kernel(nogil=True)``."""
+    """A :class:`Kernel` (``numba.njit(**options)``, cached in :func:`kernel_cache_dir`); as ``@kernel`` or
+    ``@kernel(nogil=True)``."""
     if func is None:
-        return lambda f: _named_kernel(f, options)
-    return _named_kernel(func, options)
-
-
+        return lambda f: Kernel(f, options)
+    return Kernel(func, options)
 
 def _global_names(code) -> set:
     """The global (and attribute) names a code object and the code objects nested in it use."""
@@ -136,7 +167,7 @@ class _InterpretedModule:
 
 
 def _interpreted_value(value):
-    if isinstance(value, Dispatcher):
+    if isinstance(value, Kernel):
         return interpreted(value)
     if isinstance(value, types.ModuleType) and value.__name__.startswith("orbital."):
         return _interpreted_module(value)
@@ -149,7 +180,7 @@ def _interpreted_module(module: types.ModuleType) -> _InterpretedModule:
 
 
 @functools.lru_cache(maxsize=None)
-def interpreted(dispatcher: Dispatcher) -> Callable:
+def interpreted(kernel: Kernel) -> Callable:
     """The pure-Python twin of a kernel: its own source run by the interpreter (numba's ``py_func``),
     with every kernel it reads from its module (by name, or as ``module.name``) replaced by that
     kernel's twin, so that calling it compiles nothing. numba compiles a kernel and all it calls at
@@ -157,7 +188,7 @@ def interpreted(dispatcher: Dispatcher) -> Callable:
     a second of LLVM set-up: for a short job (one descent) the interpreter is quicker than either.
     Same IEEE arithmetic as the compiled code (numba uses no fast-math here), but NumPy warns where
     numba is silent: call it under ``np.errstate(all="ignore")``."""
-    func = dispatcher.py_func
+    func = kernel.py_func
     namespace = dict(func.__globals__)
     for name in _global_names(func.__code__):
         if name in namespace:
