@@ -83,15 +83,17 @@ def test_touchdown_under_an_unsettled_canopy_in_both_paths(command_m, under):
 @pytest.mark.parametrize("name, overrides", [("soyuz_nominal", []), ("soyuz_ballistic", []),
                                              ("soyuz_ballistic", ["burn.start=30 min", "burn.duration=0 s"])])
 def test_one_descent_flies_interpreted_as_compiled(name, overrides):
-    # One descent under a table law flies through the kernels' pure-Python twins (nothing to compile
-    # on a first run); a batch of two flies compiled, each sample as if alone: the first run's
-    # answer is the compiled one (measured: bit for bit).
+    # One descent under a table law flies through the kernels' pure-Python twins in a process's first
+    # runs (nothing to compile on a first run), compiled later: the same answer (measured: bit for
+    # bit), and a batch's sample flies as if alone.
     from orbital.propagation.batch_integrator import runs_interpreted
 
     Y0, guidance, params, seq = _planned(name, overrides)
     assert runs_interpreted(1, guidance) and not runs_interpreted(2, guidance)
-    alone = integrate(Y0[None], 0.0, params, seq, guidance, record=True)
+    alone = integrate(Y0[None], 0.0, params, seq, guidance, record=True, interpret=True)
     pair = integrate(np.stack([Y0, Y0]), 0.0, params.subset(np.array([0, 0])), seq, guidance, record=True)
+    compiled = integrate(Y0[None], 0.0, params, seq, guidance, record=True, interpret=False)
+    assert np.array_equal(compiled.r_touchdown, pair.r_touchdown[:1])
     assert alone.landed[0] and pair.landed[0]
     assert np.linalg.norm(alone.r_touchdown[0] - pair.r_touchdown[0]) < 1e-3  # m
     assert alone.history["Y"].shape == pair.history["Y"].shape

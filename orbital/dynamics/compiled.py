@@ -195,3 +195,22 @@ def interpreted(kernel: Kernel) -> Callable:
             namespace[name] = _interpreted_value(namespace[name])
     twin = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__)
     return functools.update_wrapper(twin, func)
+
+
+#: How many short jobs (one descent, a day of the station) a process runs interpreted before it goes
+#: compiled: a command's one run (the Soyuz kind flies two descents, its plan and its flight) never
+#: imports numba; a process that runs many (a sweep, a benchmark, a notebook) loads the compiled
+#: kernels once (0.5 s) and then runs each in about a millisecond instead of a quarter of a second.
+INTERPRETED_JOBS = 4
+_jobs_left = INTERPRETED_JOBS
+
+
+def interpret_next_job() -> bool:
+    """Whether the caller's next short job runs interpreted (:func:`interpreted`): True for this
+    process's first :data:`INTERPRETED_JOBS` such jobs, then False. The answer is the same either
+    way (the same arithmetic); only the time differs."""
+    global _jobs_left
+    if _jobs_left <= 0:
+        return False
+    _jobs_left -= 1
+    return True

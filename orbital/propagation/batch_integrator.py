@@ -35,7 +35,7 @@ import numpy as np
 
 from orbital.dynamics import entry_dynamics as ed
 from orbital.dynamics.atmosphere import barometric_trip_altitude_m
-from orbital.dynamics.compiled import interpreted, kernel
+from orbital.dynamics.compiled import interpret_next_job, interpreted, kernel
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 from orbital.dynamics.kernels import air_velocity as _air_velocity
 from orbital.dynamics.kernels import altitude_m as _altitude_m
@@ -315,7 +315,8 @@ def _sequence_numbers(seq):
                      seq.ground_altitude_m, seq.soft_landing_altitude_m, seq.max_time_after_burn_s])
 
 
-def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_scale=1.0, progress=None, cancel=None):
+def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_scale=1.0, progress=None, cancel=None,
+              interpret=None):
     """Integrate N descents from states ``Y0`` (N, 6) at times ``t0`` (scalar or (N,)) to touchdown.
 
     ``params`` is a :class:`~orbital.dynamics.entry_dynamics.SampleParams` of N samples,
@@ -326,11 +327,14 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
     :class:`threading.Event`) is checked every HORIZON_S of flight: once set, :class:`Cancelled` is raised.
     Returns an :class:`Outcome`.
 
-    One descent flown by a table law runs interpreted (:func:`runs_interpreted`); anything else compiled.
+    ``interpret``: fly through the kernels' pure-Python twins (True) or compiled (False); None: as
+    :func:`runs_interpreted` says, for the process's first few such descents
+    (:func:`orbital.dynamics.compiled.interpret_next_job`).
     """
     Y0 = np.asarray(Y0, dtype=float)
     n = Y0.shape[0]
-    interpret = runs_interpreted(n, guidance)
+    if interpret is None:
+        interpret = runs_interpreted(n, guidance) and interpret_next_job()
     t = np.broadcast_to(np.asarray(t0, dtype=float), (n,))
     Y = Y0.T.copy()
     clock = np.stack([t, t, np.full(n, guidance.c0), np.zeros(n), np.where((phase0 == ENTRY) & guidance.cycles, t, np.inf)])
@@ -362,7 +366,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
 
 
 def runs_interpreted(n, guidance):
-    """Whether :func:`integrate` flies ``n`` descents under ``guidance`` through the kernels' pure-Python
+    """Whether :func:`integrate` may fly ``n`` descents under ``guidance`` through the kernels' pure-Python
     twins (:func:`orbital.dynamics.compiled.interpreted`), not compiled: for one descent under a
     table law (every mode but the predictor-corrector, which flies a prediction of the rest of the
     entry every guidance cycle). Such a descent takes a quarter of a second interpreted (a few thousand

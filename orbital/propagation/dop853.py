@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from orbital.dynamics.compiled import interpreted, kernel
+from orbital.dynamics.compiled import interpret_next_job, interpreted, kernel
 from orbital.dynamics.kernels import air_velocity, altitude_m, density, drag_over_air_speed, gravity
 from orbital.propagation.dop853_tableau import A, B, D, E3, E5, INTERPOLATOR_POWER, N_STAGES, N_STAGES_EXTENDED
 
@@ -319,7 +319,7 @@ class StepEvents:
         self._g[0] = self._g[1]
 
 
-def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None):
+def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None, interpreted_steps=None):
     """Integrate the station from ``y0`` (6,) at t_eval[0] to t_eval[-1] (s), sampled at ``t_eval``.
 
     ``forces``: :class:`orbital.dynamics.forces.OrbitForces` with US76 air; ``atol`` (6,);
@@ -327,32 +327,37 @@ def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None):
     the samples up to the decay (to ``stop_altitude_m`` above the ellipsoid, found as scipy finds an
     event), and its time and state, or None and None.
 
-    The first :data:`INTERPRETED_STEPS` steps run interpreted (:func:`orbital.dynamics.compiled.interpreted`),
-    the rest compiled: a day of the station takes 0.2-0.3 s interpreted, while compiled code costs
-    numba's import and set-up and the kernels' loading from its cache (0.5 s), or, the first time,
-    compiling them (3 to 5 s). The same arithmetic: the same samples (tests/test_station.py).
+    The first ``interpreted_steps`` steps run interpreted (:func:`orbital.dynamics.compiled.interpreted`),
+    the rest compiled; None: :data:`INTERPRETED_STEPS` in the process's first few short jobs
+    (:func:`orbital.dynamics.compiled.interpret_next_job`), else none. A day of the station takes
+    0.2-0.3 s interpreted, while compiled code costs numba's import and set-up and the kernels'
+    loading from its cache (0.5 s), or, the first time, compiling them (3 to 5 s). The same
+    arithmetic: the same samples (tests/test_station.py).
     """
+    if interpreted_steps is None:
+        interpreted_steps = INTERPRETED_STEPS if interpret_next_job() else 0
     p = force_parameters(forces, stop_altitude_m)
     y = np.array(y0, dtype=float)
     atol = np.asarray(atol, dtype=float)
     t_eval = np.asarray(t_eval, dtype=float)
     f = np.empty(6)
-    rhs, events = interpreted(_rhs), interpreted(_below_stop)
+    interpret = interpreted_steps > 0
+    rhs, events, first_step = ((interpreted(_rhs), interpreted(_below_stop), interpreted(initial_step)) if interpret
+                               else (_rhs, _below_stop, initial_step))
     with np.errstate(all="ignore"):  # numba's arithmetic does not warn
         rhs(y, p, f)
-        clock = new_clock(t_eval[0], interpreted(initial_step)(rhs, t_eval[0], y, f, t_eval[-1], rtol, atol, p))
+        clock = new_clock(t_eval[0], first_step(rhs, t_eval[0], y, f, t_eval[-1], rtol, atol, p))
         g, directions = np.empty((2, 1)), np.array([-1.0])
         events(y, p, g[0])
     K = np.empty((N_STAGES_EXTENDED, 6))
     F = np.empty((INTERPOLATOR_POWER, 6))
     y_old = np.empty(6)
     out = np.empty((t_eval.size, 6))
-    interpret = True
     while True:
         if interpret:
             with np.errstate(all="ignore"):
                 status = interpreted(advance)(rhs, events, clock, y, f, y_old, K, F, g, p, directions, rtol, atol, np.inf,
-                                              t_eval, out, INTERPRETED_STEPS, False)
+                                              t_eval, out, interpreted_steps, False)
         else:
             status = advance(_rhs, _below_stop, clock, y, f, y_old, K, F, g, p, directions, rtol, atol, np.inf,
                              t_eval, out, STEPS_PER_CALL, False)
