@@ -10,6 +10,11 @@ an edit anywhere there gives a fresh folder, and the first run after it compiles
 The :data:`KEPT_CACHES` folders used last stay (other checkouts of issim share the cache);
 older ``kernels-*`` folders are removed. A cache folder that cannot be written means
 compiling in every process, never a stale cache.
+
+A kernel is a :class:`Kernel`: numba is imported, and the kernel's dispatcher made, at its first
+compiled call. Short jobs (one descent, a day of the station) run the kernels' own Python instead
+(:func:`interpreted`) in a process's first few (:func:`interpret_next_job`): quicker than compiling,
+and than loading the compiled code, with the same arithmetic.
 """
 
 import contextlib
@@ -18,6 +23,7 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
+import threading
 import types
 from pathlib import Path
 from typing import Callable
@@ -203,6 +209,7 @@ def interpreted(kernel: Kernel) -> Callable:
 #: kernels once (0.5 s) and then runs each in about a millisecond instead of a quarter of a second.
 INTERPRETED_JOBS = 4
 _jobs_left = INTERPRETED_JOBS
+_jobs_lock = threading.Lock()  # runs of a sweep may ask from several threads
 
 
 def interpret_next_job() -> bool:
@@ -210,7 +217,8 @@ def interpret_next_job() -> bool:
     process's first :data:`INTERPRETED_JOBS` such jobs, then False. The answer is the same either
     way (the same arithmetic); only the time differs."""
     global _jobs_left
-    if _jobs_left <= 0:
-        return False
-    _jobs_left -= 1
-    return True
+    with _jobs_lock:
+        if _jobs_left <= 0:
+            return False
+        _jobs_left -= 1
+        return True
