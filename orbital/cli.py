@@ -522,6 +522,17 @@ def main():
     import os
     import signal
 
+    # Before numpy loads OpenBLAS: its idle threads wait for work in a busy loop for a long while (on
+    # a shared 2-core machine, a core taken from the run, and the exit waits for them); 4 makes them
+    # sleep at once. issim's matrices are 3x3 and 6x6: nothing for BLAS threads to gain. A user's own
+    # setting stands.
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+    # The imports (astropy, pydantic, typer) make some 10^5 objects that stay: at the default threshold
+    # (700 allocations) `issim run iss_orbit` made 206 young, 18 middle and 1 full collection over
+    # them, at 10,000 47, 4 and none (a third less time in gc, 0.06 s). A young collection then
+    # visits at most 10,000 objects (0.15 ms measured; a middle one about ten times that): the
+    # viewer's frames (20-40 ms, a few thousand allocations each) see one every few frames, no stall.
+    gc.set_threshold(10_000, *gc.get_threshold()[1:])
     # At exit, the objects left need no collecting: the interpreter's last garbage collections over
     # them (numba's and astropy's, about a million) took 0.4 s of `issim run iss_orbit`'s 1.9 s
     # and 0.5-1.5 s after a 10,000-sample footprint.

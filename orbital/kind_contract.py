@@ -214,8 +214,9 @@ class KindSpec:
     #: every key its summary may hold, with unit and meaning
     summary: Mapping[str, SummaryKey]
     display: DisplayHints = field(default_factory=DisplayHints)
-    #: ``first_run_note() -> str | None``: a line to show before a run that does one-off work (compiling)
-    first_run_note: Optional[Callable[[], Optional[str]]] = None
+    #: ``first_run_note(scenario) -> str | None``: a line to show before a run of the (validated)
+    #: ``scenario`` that does one-off work (compiling)
+    first_run_note: Optional[Callable[[Any], Optional[str]]] = None
 
     def to_json(self) -> dict[str, Any]:
         """What tools read of the contract (``issim schema`` prints it): title, summary keys, display hints."""

@@ -24,11 +24,14 @@ def run_scenario(scenario, progress: Optional[ProgressCallback] = None):
 def first_run_note(scenario) -> Optional[str]:
     """A line for the user before a run that does some one-off work first (or None)."""
     note = kind_spec(scenario.kind).first_run_note
-    return note() if note else None
+    return note(scenario) if note else None
 
 
 #: What :func:`warm_up` runs: a bundled scenario and its overrides (short, but on every path a
 #: compiled kind takes: the Soyuz's descent and guidance, a footprint's batch, the station's DOP853).
+#: The first, one descent under a table law, compiles nothing (it flies interpreted,
+#: :func:`orbital.propagation.batch_integrator.runs_interpreted`): it derives the land mask and
+#: the Earth-orientation table.
 WARM_UP_RUNS = (
     ("soyuz_nominal", ()),
     ("soyuz_footprint", ("n_samples=4",)),

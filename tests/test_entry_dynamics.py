@@ -69,6 +69,7 @@ def test_lift_is_perpendicular_to_the_air_velocity():
 def test_compile_note_only_when_nothing_is_cached(monkeypatch):
     import os
 
+    assert ed.advance.dispatcher  # numba's dispatcher, made on first need, finds its cache folder
     monkeypatch.setattr(os.path, "exists", lambda path: False)
     assert "compiling" in ed.compile_note()
     monkeypatch.setattr(os.path, "exists", lambda path: True)

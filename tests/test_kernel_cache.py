@@ -133,7 +133,7 @@ def test_a_kernel_taking_a_kernel_is_found_in_the_cache_by_a_new_process(tmp_pat
 
 @pytest.mark.slow  # compiles every kernel in a fresh process: about 20 s (40 s on a busy machine)
 def test_warm_up_leaves_nothing_for_the_first_run_to_compile(tmp_path):
-    # the set-up step `issim warm-up` fills an empty cache; the first Soyuz run after it compiles nothing
+    # the set-up step `issim warm-up` fills an empty cache; the first compiled Soyuz run after it compiles nothing
     from orbital.runners import WARM_UP_RUNS
 
     issim = Path(sys.executable).with_name("issim")
@@ -142,7 +142,21 @@ def test_warm_up_leaves_nothing_for_the_first_run_to_compile(tmp_path):
     assert done.returncode == 0, done.stderr
     assert all(f"{name}: " in done.stdout for name, _ in WARM_UP_RUNS)
     assert list((tmp_path / "cache").glob("landmask-*")) and list((tmp_path / "cache" / "numba").rglob("*.nbi"))
+    run = subprocess.run([str(issim), "run", "soyuz_nominal", "--set", "guidance.mode=predictor_corrector", "--json", "--out",
+                          str(tmp_path / "run")], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert "compiling" not in run.stderr and "[cache] data saved" not in run.stdout + run.stderr
+
+
+def test_the_first_descent_after_install_compiles_nothing(tmp_path):
+    # one descent under a table law flies through the kernels' pure-Python twins: on an empty cache
+    # nothing is compiled or cached, and no compiling is announced (its answer is the compiled one's:
+    # tests/test_reentry_parity.py)
+    issim = Path(sys.executable).with_name("issim")
+    env = {**os.environ, "ISSIM_CACHE_DIR": str(tmp_path / "cache"), "NUMBA_DEBUG_CACHE": "1"}
     run = subprocess.run([str(issim), "run", "soyuz_nominal", "--json", "--out", str(tmp_path / "run")], env=env, cwd=tmp_path,
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
+    assert '"landed_on": "land"' in run.stdout
     assert "compiling" not in run.stderr and "[cache] data saved" not in run.stdout + run.stderr
+    assert not list((tmp_path / "cache" / "numba").rglob("*.nb*"))

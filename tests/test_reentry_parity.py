@@ -15,13 +15,18 @@ from orbital.propagation.descent_reference import integrate_reference
 from orbital.schema import initial_state
 
 
-def _fast_and_reference(name, overrides):
-    """One undispersed descent by the batch integrator and by the poliastro-Cowell path."""
+def _planned(name, overrides):
+    """A bundled scenario's start state, planned guidance, parameters and sequence (undispersed)."""
     scn = sc.load(name, overrides)
     _, r0, v0 = initial_state(scn.station)
     Y0 = np.concatenate([r0, v0])
     _, guidance = R.plan(scn, Y0)
-    params, seq = R.nominal_params(scn), R.sequence(scn)
+    return Y0, guidance, R.nominal_params(scn), R.sequence(scn)
+
+
+def _fast_and_reference(name, overrides):
+    """One undispersed descent by the batch integrator and by the poliastro-Cowell path."""
+    Y0, guidance, params, seq = _planned(name, overrides)
     fast = integrate(Y0[None], 0.0, params, seq, guidance)
     ref = integrate_reference(Y0, 0.0, params, seq, guidance)
     return fast, ref
@@ -72,3 +77,28 @@ def test_touchdown_under_an_unsettled_canopy_in_both_paths(command_m, under):
     assert abs(fast.t_touchdown[0] - ref.t_touchdown[0]) < 0.05  # s
     assert abs(fast.v_touchdown[0] - ref.v_touchdown[0]) < 0.1  # m/s
     assert np.linalg.norm(fast.r_touchdown[0] - ref.r_touchdown[0]) < 5.0  # m
+
+
+@pytest.mark.physics
+@pytest.mark.parametrize("name, overrides", [("soyuz_nominal", []), ("soyuz_ballistic", []),
+                                             ("soyuz_ballistic", ["burn.start=30 min", "burn.duration=0 s"])])
+def test_one_descent_flies_interpreted_as_compiled(name, overrides):
+    # One descent under a table law flies through the kernels' pure-Python twins in a process's first
+    # runs (nothing to compile on a first run), compiled later: the same answer (measured: bit for
+    # bit), and a batch's sample flies as if alone.
+    from orbital.propagation.batch_integrator import runs_interpreted
+
+    Y0, guidance, params, seq = _planned(name, overrides)
+    assert runs_interpreted(1, guidance) and not runs_interpreted(2, guidance)
+    alone = integrate(Y0[None], 0.0, params, seq, guidance, record=True, interpret=True)
+    pair = integrate(np.stack([Y0, Y0]), 0.0, params.subset(np.array([0, 0])), seq, guidance, record=True)
+    compiled = integrate(Y0[None], 0.0, params, seq, guidance, record=True, interpret=False)
+    assert np.array_equal(compiled.r_touchdown, pair.r_touchdown[:1])
+    assert alone.landed[0] and pair.landed[0]
+    assert np.linalg.norm(alone.r_touchdown[0] - pair.r_touchdown[0]) < 1e-3  # m
+    assert alone.history["Y"].shape == pair.history["Y"].shape
+    assert np.abs(alone.history["Y"][:, :3] - pair.history["Y"][:, :3]).max() < 1e-3  # m, every step
+    assert alone.bank_reversals[0] == pair.bank_reversals[0]
+    for event in ("separation", "entry_interface", "parachute", "touchdown"):
+        assert abs(alone.events[event]["t"][0] - pair.events[event]["t"][0]) < 1e-6  # s
+    assert abs(alone.peak_g[0] - pair.peak_g[0]) < 1e-9 and abs(alone.v_touchdown[0] - pair.v_touchdown[0]) < 1e-9

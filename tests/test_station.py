@@ -280,3 +280,27 @@ def test_compiled_dop853_follows_scipys():
         assert np.max(np.abs(states[:, 3:] - states_ref[:, 3:])) < tolerance_m_s
         assert (decay_s is None) == (decay_ref_s is None)
     assert decay_s == pytest.approx(decay_ref_s, abs=1e-3)  # the balloon falls to 100 km within the day
+
+
+def test_the_interpreted_steps_are_the_compiled_ones():
+    """dop853's first steps run interpreted (nothing to compile or load for a day), the rest compiled:
+    the samples, the decay's time and state are the same however many steps each takes (measured: the
+    same bits), for the default station and a balloon that falls to 100 km within the day."""
+    from orbital.propagation import dop853 as integrator
+    from orbital.propagation.propagate import _ATOL
+
+    model = _station()
+    _, r0, v0 = initial_state(model.station)
+    grid = np.arange(0.0, 86400.0 + 1.0, 60.0)
+    for forces in (station_forces(model), OrbitForces(cd_area_over_mass_m2_kg=25.0)):
+        runs = []
+        for interpreted_steps in (integrator.INTERPRETED_STEPS, 100, 0):
+            runs.append(integrator.dop853(np.concatenate([r0, v0]), grid, forces, 1e-10, _ATOL, 100e3, None, interpreted_steps))
+        for t_s, states, decay_s, decay_state in runs[1:]:
+            np.testing.assert_array_equal(t_s, runs[0][0])
+            assert np.max(np.abs(states[:, :3] - runs[0][1][:, :3])) < 1e-6  # m
+            assert np.max(np.abs(states[:, 3:] - runs[0][1][:, 3:])) < 1e-9  # m/s
+            assert (decay_s is None) == (runs[0][2] is None)
+            if decay_s is not None:
+                assert decay_s == pytest.approx(runs[0][2], abs=1e-6)  # s
+                assert np.max(np.abs(decay_state[:3] - runs[0][3][:3])) < 1e-6  # m

@@ -48,7 +48,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from orbital.dynamics import kernels as _compiled
-from orbital.dynamics.compiled import kernel
+from orbital.dynamics.compiled import interpreted, kernel
 from orbital.dynamics.forces import air_velocity_xyz as air_velocity
 from orbital.dynamics.gravity import gravity_xyz as gravity
 from orbital.dynamics.kernels import air_density, drag_over_air_speed
@@ -204,14 +204,18 @@ def _terminal_velocity(x, y, z, mass_kg, cd_subsonic, area_m2, main_cda_m2, dens
     return -_W * y + f * gx, _W * x + f * gy, f * gz, v_t, g_eff
 
 
-def terminal_velocity(x, y, z, p):
+def terminal_velocity(x, y, z, p, interpret=False):
     """Velocity (inertial components) of modules (params ``p``) at terminal speed under the main canopy.
 
     Terminal speed along the plumb line relative to the air:
     v_t = sqrt(2 m g_eff / (rho (Cd_sub A + CdA_main))); returns (vx, vy, vz, v_t, g_eff), arrays (N,).
+    ``interpret``: through the kernels' pure-Python twins (:func:`orbital.dynamics.compiled.interpreted`).
     """
     rows = [np.ascontiguousarray(np.broadcast_to(c, (len(p),)), dtype=float) for c in (x, y, z)]
-    return tuple(_terminal_velocities(p.matrix(), *rows))
+    if not interpret:
+        return tuple(_terminal_velocities(p.matrix(), *rows))
+    with np.errstate(all="ignore"):
+        return tuple(interpreted(_terminal_velocities)(p.matrix(), *rows))
 
 
 @kernel(inline="always")
@@ -416,7 +420,7 @@ def engines_stop_distance_m(v_t, g_eff, thrust_n, mass_kg):
         return np.where(w_inf < 0.0, np.log((w0 - w_inf) / np.where(w_inf < 0.0, -w_inf, 1.0)) / k, np.inf)
 
 
-def touchdown(Y, p, seq):
+def touchdown(Y, p, seq, interpret=False):
     """From the soft-landing altitude to the ground, in closed form; returns
     ``(r_touchdown (3, N) inertial at touchdown, duration_s (N,), v_touchdown (N,), v_start (N,))``.
 
@@ -429,11 +433,11 @@ def touchdown(Y, p, seq):
     ends there (as if cut) and the module falls the rest from rest under its canopy:
     v = v_t tanh(g t / v_t), fallen (v_t^2 / g) ln cosh(g t / v_t). Braking time: quadrature
     of ds / v (v stays above the speed they leave), or exactly (v_t^2 / (g c)) atan(v_t / c)
-    with c^2 = -w_inf for engines that stop the module.
+    with c^2 = -w_inf for engines that stop the module. ``interpret``: as :func:`terminal_velocity`'s.
     """
     Y = np.ascontiguousarray(Y)  # rows as contiguous arrays: the compiled functions' one array layout
     x, y, z = Y[0], Y[1], Y[2]
-    _, _, _, v_t, g_eff = terminal_velocity(x, y, z, p)
+    _, _, _, v_t, g_eff = terminal_velocity(x, y, z, p, interpret)
     s_end = np.minimum(np.maximum(altitude_m(x, y, z), 0.0), seq.soft_landing_altitude_m)
     w_inf = v_t**2 * (1.0 - seq.soft_landing_thrust_n / (p.module_mass_kg * g_eff))
     k = 2.0 * g_eff / v_t**2

@@ -53,6 +53,7 @@ def _air_density(h, density_scale):
 #: :func:`_air_density`, compiled (compiled code calls it; it was a ufunc, which numba rebuilt in
 #: every process that loaded it from the cache: 0.75 s a descent run).
 air_density = kernel(_air_density)
-#: :data:`air_density` over arrays (broadcast), value by value: for the NumPy-level callers, which
-#: ask for a few values a sample (a canopy's opening pressure).
-air_density_array = np.vectorize(air_density, otypes=[float])
+#: :func:`_air_density` over arrays (broadcast), value by value: for the NumPy-level callers, which
+#: ask for a few values a sample (a canopy's opening pressure). Interpreted, not :data:`air_density`:
+#: a call of the compiled one from Python compiles it (0.7 s), or loads it (the LLVM set-up, 0.3 s).
+air_density_array = np.vectorize(_air_density, otypes=[float])

@@ -21,7 +21,7 @@ Rasterising (numpy only): each polygon edge crossing the latitude of a row of
 cell centres toggles every cell to the right of the crossing; the cells toggled an
 odd number of times (``np.unique``) are turned into parity by a cumulative XOR along
 each row. Intermediate resolution (``i``, ~450,000 points) onto a 0.05 deg grid
-(about 5.5 km) takes about half a second; the result (3 MB, bit-packed) is cached
+(about 5.5 km) takes about a quarter of a second; the result (3 MB, bit-packed) is cached
 (:mod:`orbital.cache`), and if that cannot be written, kept in memory.
 """
 
@@ -68,8 +68,12 @@ def rasterise(polygons, grid_deg=GRID_DEG):
     n_lat, n_lon = int(round(180.0 / grid_deg)), int(round(360.0 / grid_deg))
     x0 = np.concatenate([p[1] for p in polygons])
     y0 = np.concatenate([p[2] for p in polygons])
-    x1 = np.concatenate([np.roll(p[1], -1) for p in polygons])  # closing edge included (zero length if closed)
-    y1 = np.concatenate([np.roll(p[2], -1) for p in polygons])
+    # each point's next along its ring, the last's the ring's first: the closing edge included (zero
+    # length if closed); one index for all rings (np.roll ring by ring took 0.5-0.9 s over 41,000 rings)
+    ends = np.cumsum([p[1].size for p in polygons])
+    following = np.arange(1, x0.size + 1)
+    following[ends - 1] = ends - np.diff(ends, prepend=0)
+    x1, y1 = x0[following], y0[following]
     # rows i with centre yc = -90 + (i + 0.5) g in [min(y0, y1), max(y0, y1)): half-open, so vertices count once
     lo = np.ceil((np.minimum(y0, y1) + 90.0) / grid_deg - 0.5).astype(np.int64)
     hi = np.ceil((np.maximum(y0, y1) + 90.0) / grid_deg - 0.5).astype(np.int64)

@@ -553,8 +553,16 @@ def descent_events(outcome, thrust_n, density_scale, i=0):
     return sorted(events, key=lambda e: e.time_s)
 
 
-def first_run_note():
+def first_run_note(_scenario):
     """What the CLI says before a run that will first compile the force kernels (or None)."""
     from orbital.dynamics.entry_dynamics import compile_note
 
     return compile_note()
+
+
+def descent_first_run_note(scenario):
+    """:func:`first_run_note` for one descent (the ``reentry`` kind): None unless it is flown compiled
+    (:func:`orbital.propagation.batch_integrator.runs_interpreted`: the predictor-corrector)."""
+    from orbital.propagation.batch_integrator import runs_interpreted
+
+    return None if runs_interpreted(1, scenario.guidance) else first_run_note(scenario)

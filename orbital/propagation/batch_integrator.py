@@ -28,13 +28,14 @@ The reference path, one descent through poliastro's Cowell, is
 points to metres (tests/test_reentry_parity.py).
 """
 
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from orbital.dynamics import entry_dynamics as ed
 from orbital.dynamics.atmosphere import barometric_trip_altitude_m
-from orbital.dynamics.compiled import kernel
+from orbital.dynamics.compiled import interpret_next_job, interpreted, kernel
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 from orbital.dynamics.kernels import air_velocity as _air_velocity
 from orbital.dynamics.kernels import altitude_m as _altitude_m
@@ -314,7 +315,8 @@ def _sequence_numbers(seq):
                      seq.ground_altitude_m, seq.soft_landing_altitude_m, seq.max_time_after_burn_s])
 
 
-def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_scale=1.0, progress=None, cancel=None):
+def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_scale=1.0, progress=None, cancel=None,
+              interpret=None):
     """Integrate N descents from states ``Y0`` (N, 6) at times ``t0`` (scalar or (N,)) to touchdown.
 
     ``params`` is a :class:`~orbital.dynamics.entry_dynamics.SampleParams` of N samples,
@@ -324,9 +326,15 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
     the time reached by the slowest sample still flying (inf at the end). ``cancel`` (a
     :class:`threading.Event`) is checked every HORIZON_S of flight: once set, :class:`Cancelled` is raised.
     Returns an :class:`Outcome`.
+
+    ``interpret``: fly through the kernels' pure-Python twins (True) or compiled (False); None: as
+    :func:`runs_interpreted` says, for the process's first few such descents
+    (:func:`orbital.dynamics.compiled.interpret_next_job`).
     """
     Y0 = np.asarray(Y0, dtype=float)
     n = Y0.shape[0]
+    if interpret is None:
+        interpret = runs_interpreted(n, guidance) and interpret_next_job()
     t = np.broadcast_to(np.asarray(t0, dtype=float), (n,))
     Y = Y0.T.copy()
     clock = np.stack([t, t, np.full(n, guidance.c0), np.zeros(n), np.where((phase0 == ENTRY) & guidance.cycles, t, np.inf)])
@@ -350,21 +358,34 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
         t_slowest = float(clock[_T, flying].min())
         if progress is not None:
             progress(t_slowest)
-        _fly(Y, clock, ints, tally, events, *args, t_slowest + HORIZON_S, hist, hist_n)
+        with np.errstate(all="ignore") if interpret else contextlib.nullcontext():  # numba's arithmetic does not warn
+            (interpreted(_fly) if interpret else _fly)(Y, clock, ints, tally, events, *args, t_slowest + HORIZON_S, hist, hist_n)
     if progress is not None:
         progress(np.inf)
-    return _outcome(Y, clock, ints, tally, events, params, seq, hist[:hist_n[0]] if record else None)
+    return _outcome(Y, clock, ints, tally, events, params, seq, hist[:hist_n[0]] if record else None, interpret)
 
 
-def _outcome(Y, clock, ints, tally, events, params, seq, history):
+def runs_interpreted(n, guidance):
+    """Whether :func:`integrate` may fly ``n`` descents under ``guidance`` through the kernels' pure-Python
+    twins (:func:`orbital.dynamics.compiled.interpreted`), not compiled: for one descent under a
+    table law (every mode but the predictor-corrector, which flies a prediction of the rest of the
+    entry every guidance cycle). Such a descent takes a quarter of a second interpreted (a few thousand
+    RK4 steps); compiled, the first run after installing compiles its kernels for 6 to 10 s, and
+    every later one loads them from the cache in about 0.5 s. The numbers agree (the same IEEE
+    arithmetic, tests/test_reentry_parity.py)."""
+    return n == 1 and guidance.mode != "predictor_corrector"
+
+
+def _outcome(Y, clock, ints, tally, events, params, seq, history, interpret=False):
     """The :class:`Outcome` of :func:`_fly`'s arrays: touchdowns (the soft landings' last metre in
-    closed form), events, peaks; ``history`` (rows of :data:`_HISTORY_COLUMNS`) if recorded."""
+    closed form), events, peaks; ``history`` (rows of :data:`_HISTORY_COLUMNS`) if recorded; ``interpret``:
+    :func:`runs_interpreted`."""
     n = Y.shape[1]
     r, t_td, v_td = np.full((n, 3), np.nan), np.full(n, np.nan), np.full(n, np.nan)
     impact, soft = ints[_STATUS] == IMPACT, ints[_STATUS] == SOFT
     r[impact], t_td[impact], v_td[impact] = Y[:3, impact].T, clock[_T, impact], _speed(np.ascontiguousarray(Y[:, impact]))
     if np.any(soft):
-        r_td, duration, v, _ = ed.touchdown(Y[:, soft], params.subset(soft), seq)
+        r_td, duration, v, _ = ed.touchdown(Y[:, soft], params.subset(soft), seq, interpret)
         r[soft], t_td[soft], v_td[soft] = r_td.T, clock[_T, soft] + duration, v
     named = {name: {k: events[e, row] for row, k in enumerate(("t", "alt", "speed"))} for e, name in enumerate(EVENT_NAMES)}
     landed = impact | soft

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from orbital.dynamics.compiled import kernel
+from orbital.dynamics.compiled import interpret_next_job, interpreted, kernel
 from orbital.dynamics.kernels import air_velocity, altitude_m, density, drag_over_air_speed, gravity
 from orbital.propagation.dop853_tableau import A, B, D, E3, E5, INTERPOLATOR_POWER, N_STAGES, N_STAGES_EXTENDED
 
@@ -25,6 +25,9 @@ _ERROR_EXPONENT = -1.0 / 8.0  # -1 / (error estimator order 7 + 1)
 _EPS = np.finfo(float).eps
 #: Steps between two returns to Python (progress reports): a few hundredths of a second.
 STEPS_PER_CALL = 2000
+#: Steps :func:`dop853` takes interpreted before it goes on compiled: a day of the station (about 420 at
+#: rtol 1e-10) and some; past them the interpreter's time (0.3-0.7 ms a step) would outgrow numba's.
+INTERPRETED_STEPS = 600
 
 #: What :func:`advance` returns.
 RUNNING, FINISHED, EVENT, STEP_TOO_SMALL = 0, 1, 2, -1
@@ -274,7 +277,8 @@ class StepEvents:
     """The events of the step after which :func:`advance` returned EVENT, on its interpolant (the
     arguments as :func:`advance` took them)."""
 
-    def __init__(self, events, p, directions, g, clock, y_old, F):
+    def __init__(self, events, p, directions, g, clock, y_old, F, interpret=False):
+        self._dense_states = interpreted(dense_states) if interpret else dense_states
         self._events, self._p, self._directions, self._g = events, p, directions, g
         self._clock, self._y_old, self._F = clock, y_old, F
         self.t_old, self.t_new = float(clock[_T_OLD]), float(clock[_T])
@@ -283,7 +287,7 @@ class StepEvents:
     def state(self, t: float) -> np.ndarray:
         """The state at time t (s) inside the step."""
         state = np.empty((1, self._y_old.size))
-        dense_states(self.t_old, self.t_new, self._y_old, self._F, np.array([t]), state, 0, 1)
+        self._dense_states(self.t_old, self.t_new, self._y_old, self._F, np.array([t]), state, 0, 1)
         return state[0]
 
     def value(self, t: float, k: int) -> float:
@@ -310,35 +314,53 @@ class StepEvents:
         n_out = end = int(self._clock[_N_OUT])
         while end < t_eval.size and t_eval[end] <= self.t_new:
             end += 1
-        dense_states(self.t_old, self.t_new, self._y_old, self._F, t_eval, out, n_out, end)
+        self._dense_states(self.t_old, self.t_new, self._y_old, self._F, t_eval, out, n_out, end)
         self._clock[_N_OUT] = end
         self._g[0] = self._g[1]
 
 
-def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None):
+def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None, interpreted_steps=None):
     """Integrate the station from ``y0`` (6,) at t_eval[0] to t_eval[-1] (s), sampled at ``t_eval``.
 
     ``forces``: :class:`orbital.dynamics.forces.OrbitForces` with US76 air; ``atol`` (6,);
     ``progress(t)`` is called now and then. Returns ``(t_s, states (N, 6), decay_time_s, decay_state)``:
     the samples up to the decay (to ``stop_altitude_m`` above the ellipsoid, found as scipy finds an
     event), and its time and state, or None and None.
+
+    The first ``interpreted_steps`` steps run interpreted (:func:`orbital.dynamics.compiled.interpreted`),
+    the rest compiled; None: :data:`INTERPRETED_STEPS` in the process's first few short jobs
+    (:func:`orbital.dynamics.compiled.interpret_next_job`), else none. A day of the station takes
+    0.2-0.3 s interpreted, while compiled code costs numba's import and set-up and the kernels'
+    loading from its cache (0.5 s), or, the first time, compiling them (3 to 5 s). The same
+    arithmetic: the same samples (tests/test_station.py).
     """
+    if interpreted_steps is None:
+        interpreted_steps = INTERPRETED_STEPS if interpret_next_job() else 0
     p = force_parameters(forces, stop_altitude_m)
     y = np.array(y0, dtype=float)
     atol = np.asarray(atol, dtype=float)
     t_eval = np.asarray(t_eval, dtype=float)
     f = np.empty(6)
-    _rhs(y, p, f)
-    clock = new_clock(t_eval[0], initial_step(_rhs, t_eval[0], y, f, t_eval[-1], rtol, atol, p))
-    g, directions = np.empty((2, 1)), np.array([-1.0])
-    _below_stop(y, p, g[0])
+    interpret = interpreted_steps > 0
+    rhs, events, first_step = ((interpreted(_rhs), interpreted(_below_stop), interpreted(initial_step)) if interpret
+                               else (_rhs, _below_stop, initial_step))
+    with np.errstate(all="ignore"):  # numba's arithmetic does not warn
+        rhs(y, p, f)
+        clock = new_clock(t_eval[0], first_step(rhs, t_eval[0], y, f, t_eval[-1], rtol, atol, p))
+        g, directions = np.empty((2, 1)), np.array([-1.0])
+        events(y, p, g[0])
     K = np.empty((N_STAGES_EXTENDED, 6))
     F = np.empty((INTERPOLATOR_POWER, 6))
     y_old = np.empty(6)
     out = np.empty((t_eval.size, 6))
     while True:
-        status = advance(_rhs, _below_stop, clock, y, f, y_old, K, F, g, p, directions, rtol, atol, np.inf,
-                         t_eval, out, STEPS_PER_CALL, False)
+        if interpret:
+            with np.errstate(all="ignore"):
+                status = interpreted(advance)(rhs, events, clock, y, f, y_old, K, F, g, p, directions, rtol, atol, np.inf,
+                                              t_eval, out, interpreted_steps, False)
+        else:
+            status = advance(_rhs, _below_stop, clock, y, f, y_old, K, F, g, p, directions, rtol, atol, np.inf,
+                             t_eval, out, STEPS_PER_CALL, False)
         if progress is not None:
             progress(clock[_T])
         if status == STEP_TOO_SMALL:
@@ -347,10 +369,11 @@ def dop853(y0, t_eval, forces, rtol, atol, stop_altitude_m, progress=None):
         if status == FINISHED:
             return t_eval[:n_out], out[:n_out], None, None
         if status == EVENT:
-            step = StepEvents(_below_stop, p, directions, g, clock, y_old, F)
+            step = StepEvents(events if interpret else _below_stop, p, directions, g, clock, y_old, F, interpret)
             t_decay = step.fired()[0][0]
             decay_state = step.state(t_decay)
             end = int(np.searchsorted(t_eval, t_decay, side="right"))
             if end > n_out:
-                dense_states(clock[_T_OLD], clock[_T], y_old, F, t_eval, out, n_out, end)
+                (interpreted(dense_states) if interpret else dense_states)(clock[_T_OLD], clock[_T], y_old, F, t_eval, out, n_out, end)
             return t_eval[:end], out[:end], t_decay, decay_state
+        interpret = False

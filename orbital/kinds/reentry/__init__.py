@@ -25,11 +25,11 @@ from typing import Literal
 import numpy as np
 
 from orbital.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
-from orbital.models.soyuz import (  # first_run_note: the kind's hook, declared in KIND
+from orbital.models.soyuz import (  # descent_first_run_note: the kind's hook, declared in KIND
     SoyuzScenario,
     along_cross_km,
     descent_events,
-    first_run_note,
+    descent_first_run_note,
     ground_distance_km,
     is_impact,
     landing_warnings,
@@ -197,5 +197,5 @@ KIND = KindSpec(
         ProfilePlot("profile", "Side profile from the entry interface", "soyuz_geodetic", "soyuz_loads", PHASE_NAMES, "entry_interface",
                     "target_wgs84"),
     )),
-    first_run_note=first_run_note,
+    first_run_note=descent_first_run_note,
 )

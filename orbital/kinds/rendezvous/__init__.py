@@ -248,7 +248,7 @@ def run(scenario):
     return Result(scenario.name, scenario.kind, epoch, np.asarray(times), trajectories, flown.events, flown.summary, scene=scene)
 
 
-def first_run_note():
+def first_run_note(_scenario):
     """Planning compiles the poliastro-API library's numba functions on first use."""
     return "planning the burns: the poliastro-API library compiles its maneuvers on first use (10 to 30 s)"
 
