@@ -94,11 +94,19 @@ def _compile(decorator, func, options):
         return decorator(cache=True, **options)(func)
 
 
+#: Options every kernel is compiled with. ``error_model="numpy"``: a float division by zero gives inf or
+#: NaN as in NumPy instead of raising ZeroDivisionError, so the compiled arithmetic carries no test of
+#: each divisor (and no exception path that holds the loops back from vectorising). Nothing in issim
+#: relies on that exception: the kernels guard the divisors that can be zero, and a sample whose state
+#: turns NaN is given up by the batch integrator (its time never reaches the ground).
+KERNEL_OPTIONS = {"error_model": "numpy"}
+
+
 def _named_kernel(func, options):
-    """``func`` compiled, its dispatcher named by the function's module and name rather than by a random
+    """``func`` compiled (:data:`KERNEL_OPTIONS` unless ``options`` say otherwise), its dispatcher named by the function's module and name rather than by a random
     id: a kernel taking another as an argument (the integrator its right-hand side) is cached under
     that argument's name, which a new process must find the same for the cache to hold."""
-    dispatcher = _compile(numba.njit, func, options)
+    dispatcher = _compile(numba.njit, func, {**KERNEL_OPTIONS, **options})
     dispatcher._set_uuid(f"issim-kernel:{func.__module__}.{func.__qualname__}")
     return dispatcher
 
