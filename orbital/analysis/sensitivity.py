@@ -357,7 +357,10 @@ def _bootstrapped(x: np.ndarray, y: np.ndarray, names: Sequence[str], n_boot: in
     pair_products = ranks[:, pairs[0]] * ranks[:, pairs[1]]  # (n, pairs)
     if with_s1:  # S1: the bias-corrected correlation ratio over equal-count bins (module docstring)
         bins_count = max(2, int(round(math.sqrt(n))))
-        bins = _bins(x, bins_count)
+        bins = np.empty((n, k), dtype=np.intp)
+        for j in range(k):
+            bins[np.argsort(x[:, j], kind="stable"), j] = np.arange(n) * bins_count // n
+        bins += np.arange(k) * bins_count  # each input's bins apart: one bincount serves all inputs
         s1 = np.empty((1 + n_boot, k))
         s1[0] = _correlation_ratios(bins, y, np.ones(n), bins_count)
     r_boot = np.empty((n_boot, k))
@@ -390,16 +393,6 @@ def _partial_correlations_of_inverse(products: np.ndarray) -> np.ndarray:
     diagonal = np.diagonal(precision, axis1=1, axis2=2)
     with np.errstate(invalid="ignore"):
         return -precision[:, :k, k] / np.sqrt(diagonal[:, :k] * diagonal[:, k:])
-
-
-def _bins(x: np.ndarray, bins_count: int) -> np.ndarray:
-    """Sample -> bin (n, k) of each input: ``bins_count`` equal-count bins along it, input j's bins
-    offset by ``j * bins_count`` (one bincount serves all inputs)."""
-    n, k = x.shape
-    bins = np.empty((n, k), dtype=np.intp)
-    for j in range(k):
-        bins[np.argsort(x[:, j], kind="stable"), j] = np.arange(n) * bins_count // n
-    return bins + np.arange(k) * bins_count
 
 
 def _z() -> float:
