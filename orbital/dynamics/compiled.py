@@ -17,11 +17,41 @@ import functools
 import hashlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import numba
 
 from orbital.cache import cache_dir
+
+
+def _import_hiding(module: str, hidden: str) -> None:
+    """Import ``module`` (once) while ``hidden`` cannot be imported; then give ``hidden`` back."""
+    if module in sys.modules:
+        return
+    missing = object()
+    saved = sys.modules.get(hidden, missing)
+    sys.modules[hidden] = None  # import hidden -> ImportError, its parent packages left unloaded
+    try:
+        __import__(module)
+    finally:
+        if saved is missing:
+            del sys.modules[hidden]
+        else:
+            sys.modules[hidden] = saved
+
+
+# On a process's first compiled call (or cache load) numba loads its typing registries; two of them
+# import what no kernel here uses, 0.3-0.4 s of every issim run that calls a kernel (measured with
+# python -X importtime). numba has its own fallback for both, which these imports take:
+# - numba.core.typing.cffi_utils builds a cffi.FFI() when cffi is installed (pycparser parsing C
+#   declarations, 0.17 s); without it, kernels cannot call CFFI functions (none does);
+# - numba.np.arraymath imports scipy.linalg to see if BLAS is there (0.2 s; the footprint needs only
+#   scipy.special); without it, np.convolve and np.correlate use a plain loop (no kernel calls them;
+#   np.dot and np.linalg still find BLAS when they are compiled).
+# Hidden only during these two imports: any other use of cffi or scipy.linalg is untouched.
+_import_hiding("numba.core.typing.cffi_utils", "cffi")
+_import_hiding("numba.np.arraymath", "scipy.linalg.cython_blas")
 
 #: The package folder that :data:`KERNEL_SOURCES` are relative to.
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
