@@ -286,17 +286,16 @@ def _rows(output, measure, names, value, low, high, p_value, samples, boot) -> l
 DEPENDENT_SHARE = 1e-10
 
 
-def prcc(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(prcc, ci_low, ci_high, p_value)`` per column of ``x`` (n, k), the inputs ``names``, for the
-    output ``y`` (n,): the correlation of the residuals of both ranks regressed on the other inputs' ranks.
+def prcc(ranks: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(prcc, ci_low, ci_high, p_value)`` per input (``names``), from the centred ranks (n, k+1) of the
+    inputs and, last, of the output: the correlation of the residuals of both ranks regressed on the
+    other inputs' ranks.
 
     The regressions are solved on the (k+1, k+1) matrix of sums of products of the centred ranks
     (one pass over the samples), not on the samples themselves."""
     from scipy import special
 
-    n, k = x.shape
-    ranks = np.column_stack([ranks_averaged(column) for column in x.T] + [ranks_averaged(y)])
-    ranks -= ranks.mean(axis=0)
+    n, k = ranks.shape[0], ranks.shape[1] - 1
     r = _partial_correlations(ranks.T @ ranks, names)  # the output's ranks last
     others = k - 1
     z, half = np.arctanh(np.clip(r, -1 + 1e-15, 1 - 1e-15)), _z() / math.sqrt(n - 3 - others)
@@ -350,19 +349,23 @@ def _bootstrapped(x: np.ndarray, y: np.ndarray, names: Sequence[str], n_boot: in
     correlation read off the inverse of the resample's (k+1, k+1) matrix of them, ``-P_jy / sqrt(P_jj P_yy)``
     (the same number as :func:`prcc`'s regressions, all resamples of a block in one inversion)."""
     n, k = x.shape
-    r, low, high, p_value = prcc(x, y, names)
     ranks = np.column_stack([ranks_averaged(column) for column in x.T] + [ranks_averaged(y)])
     ranks -= ranks.mean(axis=0)  # centred on the whole sample: small sums, no cancellation below
+    r, low, high, p_value = prcc(ranks, names)
     pairs = np.triu_indices(k + 1)
     pair_products = ranks[:, pairs[0]] * ranks[:, pairs[1]]  # (n, pairs)
     if with_s1:  # S1: the bias-corrected correlation ratio over equal-count bins (module docstring)
         bins_count = max(2, int(round(math.sqrt(n))))
+        from scipy import sparse
+
         bins = np.empty((n, k), dtype=np.intp)
         for j in range(k):
             bins[np.argsort(x[:, j], kind="stable"), j] = np.arange(n) * bins_count // n
-        bins += np.arange(k) * bins_count  # each input's bins apart: one bincount serves all inputs
+        bins += np.arange(k) * bins_count  # each input's bins apart: one matrix serves all inputs
+        # sample -> its bin of each input, as a 0/1 matrix: weights times it are each bin's counts
+        in_bin = sparse.csr_matrix((np.ones(n * k), bins.ravel(), np.arange(0, n * k + 1, k)), shape=(n, k * bins_count))
         s1 = np.empty((1 + n_boot, k))
-        s1[0] = _correlation_ratios(bins, y, np.ones(n), bins_count)
+        s1[0] = _correlation_ratios(in_bin, y, np.ones((1, n)), k)[0]
     r_boot = np.empty((n_boot, k))
     for start in range(0, n_boot, BOOT_BLOCK):
         weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n).astype(float) for _ in range(start, min(start + BOOT_BLOCK, n_boot))])
@@ -373,8 +376,7 @@ def _bootstrapped(x: np.ndarray, y: np.ndarray, names: Sequence[str], n_boot: in
         products[:, pairs[1], pairs[0]] = products[:, pairs[0], pairs[1]]
         r_boot[block] = _partial_correlations_of_inverse(products)
         if with_s1:
-            for b, row in enumerate(range(start, start + len(weights))):
-                s1[1 + row] = _correlation_ratios(bins, y, weights[b], bins_count)
+            s1[1 + start:1 + start + len(weights)] = _correlation_ratios(in_bin, y, weights, k)
     return r, low, high, p_value, r_boot, (s1 if with_s1 else None)
 
 
@@ -402,24 +404,22 @@ def _z() -> float:
     return float(special.ndtri(0.5 + CONFIDENCE / 2))
 
 
-def _correlation_ratios(bins: np.ndarray, y: np.ndarray, weights: np.ndarray, bins_count: int) -> np.ndarray:
-    """Per input (a column of ``bins`` (n, k): sample -> bin, input j's bins offset by ``j *
-    bins_count``): ``Var(E[y|bin]) / Var(y)`` less the between-bin variance that noise alone gives,
-    on the samples weighted by ``weights`` (a bootstrap resample's counts)."""
-    k = bins.shape[1]
-    total = weights.sum()
-    flat = bins.ravel()
-    weighted = np.repeat(weights, k)
-    counts = np.bincount(flat, weighted, k * bins_count).reshape(k, bins_count)
-    sums = np.bincount(flat, weighted * np.repeat(y, k), k * bins_count).reshape(k, bins_count)
-    squares_total = np.sum(weights * y * y)
-    mean = np.sum(weights * y) / total
+def _correlation_ratios(in_bin, y: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Per resample (a row of ``weights`` (B, n): the samples' counts) and input: ``Var(E[y|bin]) /
+    Var(y)`` less the between-bin variance that noise alone gives; (B, k). ``in_bin`` (n, k bins): 1
+    where a sample falls in a bin of an input (input j's bins the j-th run of columns)."""
+    total = weights.sum(axis=1)[:, None]  # (B, 1)
+    weighted_y = weights * y
+    counts = np.asarray(weights @ in_bin).reshape(len(weights), k, -1)  # (B, k, bins)
+    sums = np.asarray(weighted_y @ in_bin).reshape(len(weights), k, -1)
+    squares_total = np.sum(weighted_y * y, axis=1)[:, None]
+    mean = np.sum(weighted_y, axis=1)[:, None] / total
     variance = squares_total / total - mean * mean
     filled = counts > 0
     means = np.divide(sums, counts, out=np.zeros_like(sums), where=filled)
-    between = np.sum(counts * (means - mean) ** 2, axis=1) / total
-    n_filled = filled.sum(axis=1)
-    within = (squares_total - np.sum(counts * means * means, axis=1)) / np.maximum(total - n_filled, 1.0)
+    between = np.sum(counts * (means - mean[:, :, None]) ** 2, axis=2) / total
+    n_filled = filled.sum(axis=2)
+    within = (squares_total - np.sum(counts * means * means, axis=2)) / np.maximum(total - n_filled, 1.0)
     return (between - (n_filled - 1) / total * within) / variance
 
 
