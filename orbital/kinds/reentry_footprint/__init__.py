@@ -49,7 +49,6 @@ Earth opens it). Over :data:`PARQUET_FROM_SAMPLES` samples: ``landings.parquet``
 import io
 import json
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -449,26 +448,6 @@ def run(scenario):
         "landings": Table(LANDINGS_COLUMNS, LANDINGS_UNITS, landings, "wgs84", "one landed sample per row: where and when it touched down, its peak loads", "t_touchdown"),
         "samples": Table(SAMPLES_COLUMNS, SAMPLES_UNITS, drawn, None, "one sample per row: its drawn inputs (the subsonic drag coefficient scales with the hypersonic one)"),
     }
-    events = [Event(stats.first_burn_s, "first_burn", "first deorbit burn starts")]
-    if stats.n_landed:
-        events.append(Event(stats.last_touchdown_s, "last_touchdown", "last module lands"))
-    scene = {"target_wgs84": {"lat_deg": summary["target_lat_deg"], "lon_deg": summary["target_lon_deg"]}}
-    if ring is not None:
-        scene["ellipse_wgs84"] = {"lat_deg": ring[0].tolist(), "lon_deg": ring[1].tolist(), "probability": scenario.ellipse_probability}
-    result = Result(scenario.name, scenario.kind, epoch, np.zeros(0), {}, events, summary, {}, scene, tables=tables)
-    # The sensitivity (its own tables and file) in a second thread while this one writes the text
-    # files: its arithmetic (sorts, sparse products, array sums) runs without the GIL, the text is
-    # Python; side by side on two cores (10,000 samples: 0.3 s and 0.2 s)
-    inputs, outputs = sensitivity_data(landings, drawn, (summary["target_lat_deg"], summary["target_lon_deg"]))
-    with ThreadPoolExecutor(1, thread_name_prefix="issim-sensitivity") as pool:
-        analysed = pool.submit(add_to_result, result, inputs, outputs, seed=scenario.seed)
-        result.extra_files.update(landing_files(scenario, files, landings, drawn, tables, summary, ring))
-        analysed.result()
-    return result
-
-
-def landing_files(scenario, files, landings, drawn, tables, summary, ring):
-    """The per-sample files named in ``files`` (:func:`per_sample_files`): name -> text or bytes."""
     extra = {}
     if "landings.csv" in files:
         columns, landed = _columns(landings, drawn)
@@ -476,7 +455,15 @@ def landing_files(scenario, files, landings, drawn, tables, summary, ring):
                  "landings.kml": to_kml(columns, landed, scenario.name, ring)}
     if "landings.parquet" in files:
         extra.update({"landings.parquet": to_parquet(tables["landings"]), "samples.parquet": to_parquet(tables["samples"])})
-    return extra
+    events = [Event(stats.first_burn_s, "first_burn", "first deorbit burn starts")]
+    if stats.n_landed:
+        events.append(Event(stats.last_touchdown_s, "last_touchdown", "last module lands"))
+    scene = {"target_wgs84": {"lat_deg": summary["target_lat_deg"], "lon_deg": summary["target_lon_deg"]}}
+    if ring is not None:
+        scene["ellipse_wgs84"] = {"lat_deg": ring[0].tolist(), "lon_deg": ring[1].tolist(), "probability": scenario.ellipse_probability}
+    result = Result(scenario.name, scenario.kind, epoch, np.zeros(0), {}, events, summary, extra, scene, tables=tables)
+    add_to_result(result, *sensitivity_data(landings, drawn, (summary["target_lat_deg"], summary["target_lon_deg"])), seed=scenario.seed)
+    return result
 
 
 #: Most samples the sensitivity analysis reads (the first ones): plenty for its estimates, and
