@@ -208,9 +208,9 @@ def case_reentry_batch(repeats, n_samples):
     """Soyuz descents: the batch integrator per trajectory against poliastro's Cowell, same forces."""
     from orbital.io import scenario
     from orbital.kinds import reentry as R
-    from orbital.propagation.batch_integrator import integrate
+    from orbital.propagation.batch_integrator import coast, integrate
     from orbital.propagation.descent_reference import integrate_reference
-    from orbital.kinds.reentry_footprint import coast, coast_end_s, draw_params
+    from orbital.kinds.reentry_footprint import coast_end_s, draw_params
     from orbital.schema import initial_state
 
     scn = scenario.load("soyuz_footprint", [f"n_samples={n_samples}", "progress=false"])
@@ -234,9 +234,9 @@ def case_guidance_cost(repeats, n_samples):
     the end of the shared coast: ``{mode: seconds per sample}`` (the predictor-corrector predicts
     the rest of the entry twice a cycle; the range law reads a table)."""
     from orbital.io import scenario
-    from orbital.kinds.reentry_footprint import coast, coast_end_s, draw_params
+    from orbital.kinds.reentry_footprint import coast_end_s, draw_params
     from orbital.models import soyuz
-    from orbital.propagation.batch_integrator import integrate
+    from orbital.propagation.batch_integrator import coast, integrate
     from orbital.schema import initial_state
 
     cost = {}

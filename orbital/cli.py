@@ -522,10 +522,13 @@ def main():
     import os
     import signal
 
-    # Before numpy loads OpenBLAS: its idle threads wait for work in a busy loop for a long while (on
-    # a shared 2-core machine, a core taken from the run, and the exit waits for them); 4 makes them
-    # sleep at once. issim's matrices are 3x3 and 6x6: nothing for BLAS threads to gain. A user's own
-    # setting stands.
+    # Before numpy loads OpenBLAS (a user's own settings win): its threads, one per core, spin while
+    # they wait for work. issim's matrices are small (3x3, 6x6, a sensitivity's 9 x 9 sums of products
+    # over 10,000 samples): BLAS threads only fight the descents' threads and other processes for the
+    # cores (the PRCC bootstrap of 10,000 samples took 0.30-0.77 s with them, 0.05 s with one, at load 3
+    # on the shared 2-core machine), and the exit waits for them; a user who asks for more threads
+    # gets them sleeping at once when idle (the timeout).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
     # The imports (astropy, pydantic, typer) make some 10^5 objects that stay: at the default threshold
     # (700 allocations) `issim run iss_orbit` made 206 young, 18 middle and 1 full collection over

@@ -54,6 +54,23 @@ def test_an_irrelevant_input_is_zero_within_its_interval(measure):
         assert x3["p_value"] > 0.05
 
 
+@pytest.mark.parametrize("seed", [11, 13, 15])
+def test_prcc_rank_intervals_resolve_a_clear_rank_and_not_a_tie(seed):
+    # y = 3 x1 + x2 + x3 + noise: x1 drives most by far (rank 1, resolved); x2 and x3 are equals,
+    # so the bootstrap must leave their ranks (2 or 3) unresolved; x4 plays no part (rank 4 or 3-4 at worst)
+    x = _uniform(2000, 4, seed=seed)
+    noise = np.random.default_rng(seed + 1).normal(0.0, 0.1, 2000)
+    report = sensitivity(x, {"y": 3 * x["x1"] + x["x2"] + x["x3"] + noise})
+    assert all(row["rank_low"] is None and row["rank_high"] is None for row in report.rows if row["measure"] == "s1")
+    rows = _rows(report, "y", "prcc")
+    assert (rows["x1"]["rank"], rows["x1"]["rank_low"], rows["x1"]["rank_high"]) == (1, 1, 1)
+    for tied in ("x2", "x3"):
+        assert (rows[tied]["rank_low"], rows[tied]["rank_high"]) == (2, 3)
+    assert rows["x4"]["rank_high"] == 4 and rows["x4"]["rank_low"] >= 3
+    for row in rows.values():
+        assert row["rank_low"] <= row["rank"] <= row["rank_high"]
+
+
 def test_s1_agrees_with_the_ishigami_functions_published_indices():
     # Ishigami & Homma (1990), a = 7, b = 0.1, inputs uniform on [-pi, pi]: S1 = 0.3139, S2 = 0.4424,
     # S3 = 0 (Saltelli et al. 2008, "Global Sensitivity Analysis: The Primer", section 4.5).
@@ -148,11 +165,12 @@ def test_the_table_the_long_form_and_the_plot():
     inputs, outputs = _linear_and_monotone()
     report = sensitivity(inputs, outputs)
     table = report.table("linear")
-    assert table.columns == ("prcc", "prcc_ci_low", "prcc_ci_high", "prcc_p_value", "prcc_rank",
+    assert table.columns == ("prcc", "prcc_ci_low", "prcc_ci_high", "prcc_p_value", "prcc_rank", "prcc_rank_low", "prcc_rank_high",
                              "s1", "s1_ci_low", "s1_ci_high", "s1_rank")
-    assert table.data.shape == (3, 9) and list(table.column("prcc_rank")) == [1, 2, 3]
+    assert table.data.shape == (3, 11) and list(table.column("prcc_rank")) == [1, 2, 3]
     frame = pd.read_csv(io.StringIO(report.to_csv()))
     assert len(frame) == 2 * 3 * 2 and list(frame.columns) == list(report.to_frame().columns)
+    assert {"rank_low", "rank_high"} <= set(frame.columns)
     assert frame.query("output == 'linear' and measure == 's1' and rank == 1")["input"].tolist() == ["x1"]
     assert report.png(["linear"])[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(KeyError, match="no output 'nope'"):
@@ -215,3 +233,17 @@ def test_ranks_averaged_as_scipy_ranks_them():
     rng = np.random.default_rng(3)
     for a in (rng.standard_normal(500), rng.integers(0, 7, 500).astype(float), np.array([2.0, 2.0, 2.0]), np.array([1.0])):
         assert np.array_equal(ranks_averaged(a), stats.rankdata(a))
+
+
+@pytest.mark.parametrize("dof", [2, 5, 11, 19, 188, 9_990, 99_990])
+def test_the_t_tests_p_value_agrees_with_scipy(dof):
+    # the standard library's incomplete beta against scipy.special.stdtr (two tails), which issim no
+    # longer imports in a run; for one degree of freedom the closed form 1 - (2 / pi) atan|t| as well
+    from scipy import special
+
+    from orbital.analysis.sensitivity import t_test_p_value
+
+    for t in (0.0, 0.01, 0.3, 1.0, 1.96, -2.5, 4.0, 10.0, 40.0):
+        expected = 2.0 * special.stdtr(dof, -abs(t))
+        assert t_test_p_value(t, dof) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+    assert t_test_p_value(0.7, 1) == pytest.approx(1.0 - 2.0 / np.pi * np.arctan(0.7), rel=1e-13)

@@ -21,14 +21,22 @@ Given per-sample inputs and outputs (name -> 1-D array, one value per sample, SI
 
 Why both: S1 is the answer to the question asked (a variance share) but noisy on a small sample;
 PRCC is cheap, sharp at small samples and tells the sign. Each is ranked on its own (1 = drives
-most: S1 by value, PRCC by magnitude). Samples whose output is not finite (a sample that did not
+most: S1 by value, PRCC by magnitude). PRCC's rank has a 95 % bootstrap interval
+(``rank_low``..``rank_high``: the 2.5th and 97.5th percentiles of the input's rank over ``n_boot``
+resamples, each resample's partial correlations taken on the whole sample's ranks weighted by the
+resample's counts): a rank is *resolved* where the interval is one rank wide, and two inputs whose
+intervals overlap are not told apart by the sample. S1's rank has none: its resamples share the
+bins, which makes the bootstrap too narrow for differences between inputs (two inputs of equal
+true S1, 0.083 each, came out 0.072 and 0.120 with every resample ranking them the same way). Samples whose output is not finite (a sample that did not
 land) are dropped for that output and counted; constant inputs are left out and named.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+import statistics
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
@@ -44,7 +52,7 @@ S1_MIN_SAMPLES = 200
 #: the two-sided confidence of the intervals
 CONFIDENCE = 0.95
 #: the long-form table's columns
-COLUMNS = ("output", "input", "measure", "value", "ci_low", "ci_high", "p_value", "rank", "samples")
+COLUMNS = ("output", "input", "measure", "value", "ci_low", "ci_high", "p_value", "rank", "rank_low", "rank_high", "samples")
 #: an output's table in a Result is named this and the output (``sensitivity_landing_north_km``)
 TABLE_PREFIX = "sensitivity_"
 MEASURES = {
@@ -74,7 +82,8 @@ class Sensitivity:
 
     def table(self, output: str) -> Table:
         """One output's measures as a :class:`~orbital.result.Table`: a row per input in the order of
-        ``inputs``; per measure its value, interval, p-value (PRCC) and rank (1 = drives most)."""
+        ``inputs``; per measure its value, interval, p-value (PRCC), rank (1 = drives most) and, for PRCC,
+        the rank's bootstrap interval (``prcc_rank_low``, ``prcc_rank_high``)."""
         if output not in self.outputs:
             raise KeyError(f"no output {output!r} analysed; expected one of: {', '.join(self.outputs) or '(none)'}")
         columns, data = [], []
@@ -82,8 +91,8 @@ class Sensitivity:
             found = {row["input"]: row for row in self.rows if row["output"] == output and row["measure"] == measure}
             if not found:
                 continue
-            for key in ("value", "ci_low", "ci_high", "p_value", "rank"):
-                if key == "p_value" and measure != "prcc":
+            for key in ("value", "ci_low", "ci_high", "p_value", "rank", "rank_low", "rank_high"):
+                if key in ("p_value", "rank_low", "rank_high") and measure != "prcc":
                     continue
                 columns.append(f"{measure}_{key}" if key != "value" else measure)
                 data.append([found[name][key] for name in self.inputs])
@@ -122,9 +131,12 @@ class Sensitivity:
                 if measure not in table.columns:
                     continue
                 value, low, high, rank = (table.column(f"{measure}_{key}" if key != "value" else measure) for key in ("value", "ci_low", "ci_high", "rank"))
-                p_value = table.column(f"{measure}_p_value") if f"{measure}_p_value" in table.columns else np.full(len(value), np.nan)
+                # a p-value for PRCC only; rank intervals absent from tables written before they were
+                p_value, rank_low, rank_high = (table.column(f"{measure}_{key}") if f"{measure}_{key}" in table.columns else np.full(len(value), np.nan)
+                                                for key in ("p_value", "rank_low", "rank_high"))
                 rows += [{"output": output, "input": name, "measure": measure, "value": float(value[j]), "ci_low": float(low[j]),
-                          "ci_high": float(high[j]), "p_value": float(p_value[j]), "rank": int(rank[j]), "samples": None}
+                          "ci_high": float(high[j]), "p_value": float(p_value[j]), "rank": int(rank[j]),
+                          "rank_low": _whole_or_none(rank_low[j]), "rank_high": _whole_or_none(rank_high[j]), "samples": None}
                          for j, name in enumerate(table.row_names)]
         return cls(inputs, rows)
 
@@ -207,9 +219,13 @@ def sensitivity(
         if np.any(np.ptp(xs, axis=0) == 0):
             report.skipped[name] = "an input is constant over the samples with a finite value"
             continue
-        report.rows += _rows(name, "prcc", x_names, *prcc(xs, ys, x_names), used)
-        if used >= S1_MIN_SAMPLES:
-            report.rows += _rows(name, "s1", x_names, *first_order_sobol(xs, ys, n_boot, rng), None, used)
+        with_s1 = used >= S1_MIN_SAMPLES
+        r, r_low, r_high, p_value, r_boot, s1_boot = _bootstrapped(xs, ys, x_names, n_boot, rng, with_s1)
+        report.rows += _rows(name, "prcc", x_names, r, r_low, r_high, p_value, used, r_boot)
+        if with_s1:  # its interval centred on the estimate: a resample's repeated samples shrink the
+            # within-bin noise, so percentiles of the resampled estimates sit above it
+            s1, half = s1_boot[0], _z() * s1_boot[1:].std(axis=0, ddof=1)
+            report.rows += _rows(name, "s1", x_names, s1, s1 - half, s1 + half, None, used, None)
     if not report.rows:
         raise SensitivityError("outputs: none could be analysed: " + "; ".join(f"{k}: {v}" for k, v in report.skipped.items()))
     return report
@@ -230,14 +246,37 @@ def _matrix(columns: Mapping[str, Sequence[float]], what: str) -> tuple[list, np
     return names, np.stack(arrays, axis=1)
 
 
-def _rows(output, measure, names, value, low, high, p_value, samples) -> list[dict]:
+def _whole_or_none(value: float) -> Optional[int]:
+    return None if math.isnan(value) else int(value)
+
+
+def _ranks(value: np.ndarray, measure: str) -> np.ndarray:
+    """Ranks 1..k along the last axis of ``value`` (1 = drives most: PRCC by magnitude, S1 by value)."""
     magnitude = np.abs(value) if measure == "prcc" else value
-    rank = np.empty(len(names), dtype=int)
-    rank[np.argsort(-magnitude, kind="stable")] = np.arange(1, len(names) + 1)
+    rank = np.empty(value.shape, dtype=int)
+    np.put_along_axis(rank, np.argsort(-magnitude, axis=-1, kind="stable"), np.arange(1, value.shape[-1] + 1), axis=-1)
+    return rank
+
+
+def _rows(output, measure, names, value, low, high, p_value, samples, boot) -> list[dict]:
+    """The long-form rows of one output's measure; ``boot`` (n_boot, k): the measure over the bootstrap
+    resamples, whose ranks give each rank's interval (percentiles of the rank, rounded outward; None
+    without resamples, every rank where none could be analysed)."""
+    rank = _ranks(value, measure)
+    ranks_boot = _ranks(boot[np.all(np.isfinite(boot), axis=1)], measure) if boot is not None else np.zeros((0, len(names)))
+    tail = 50.0 * (1.0 - CONFIDENCE)
+    if boot is None:
+        rank_low = rank_high = [None] * len(names)
+    elif len(ranks_boot):
+        rank_low = np.minimum(np.floor(np.percentile(ranks_boot, tail, axis=0)), rank).astype(int).tolist()
+        rank_high = np.maximum(np.ceil(np.percentile(ranks_boot, 100.0 - tail, axis=0)), rank).astype(int).tolist()
+    else:  # every resample degenerate (a tiny sample): no rank is resolved
+        rank_low, rank_high = [1] * len(names), [len(names)] * len(names)
     p = p_value if p_value is not None else np.full(len(names), np.nan)
     return [
         {"output": output, "input": name, "measure": measure, "value": float(value[j]), "ci_low": float(low[j]),
-         "ci_high": float(high[j]), "p_value": float(p[j]), "rank": int(rank[j]), "samples": samples}
+         "ci_high": float(high[j]), "p_value": float(p[j]), "rank": int(rank[j]), "rank_low": rank_low[j],
+         "rank_high": rank_high[j], "samples": samples}
         for j, name in enumerate(names)
     ]
 
@@ -248,18 +287,26 @@ def _rows(output, measure, names, value, low, high, p_value, samples) -> list[di
 DEPENDENT_SHARE = 1e-10
 
 
-def prcc(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(prcc, ci_low, ci_high, p_value)`` per column of ``x`` (n, k), the inputs ``names``, for the
-    output ``y`` (n,): the correlation of the residuals of both ranks regressed on the other inputs' ranks.
+def prcc(ranks: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(prcc, ci_low, ci_high, p_value)`` per input (``names``), from the centred ranks (n, k+1) of the
+    inputs and, last, of the output: the correlation of the residuals of both ranks regressed on the
+    other inputs' ranks.
 
     The regressions are solved on the (k+1, k+1) matrix of sums of products of the centred ranks
     (one pass over the samples), not on the samples themselves."""
-    from scipy import special
+    n, k = ranks.shape[0], ranks.shape[1] - 1
+    r = _partial_correlations(ranks.T @ ranks, names)  # the output's ranks last
+    others = k - 1
+    z, half = np.arctanh(np.clip(r, -1 + 1e-15, 1 - 1e-15)), _z() / math.sqrt(n - 3 - others)
+    dof = n - 2 - others
+    t = r * np.sqrt(dof / np.maximum(1.0 - r * r, 1e-300))
+    return r, np.tanh(z - half), np.tanh(z + half), np.array([t_test_p_value(value, dof) for value in t])
 
-    n, k = x.shape
-    ranks = np.column_stack([ranks_averaged(column) for column in x.T] + [ranks_averaged(y)])
-    ranks -= ranks.mean(axis=0)
-    products = ranks.T @ ranks  # the output's ranks last
+
+def _partial_correlations(products: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """Each input's partial correlation with the output (the last row and column of ``products``, the
+    (k+1, k+1) sums of products of centred ranks) given the other inputs."""
+    k = products.shape[0] - 1
     r = np.empty(k)
     for j in range(k):
         pair, others = [j, k], [i for i in range(k) if i != j]
@@ -273,12 +320,7 @@ def prcc(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray
         # an output the other inputs determine wholly leaves nothing for this one: 0
         explained = residual[1, 1] > DEPENDENT_SHARE * products[k, k]
         r[j] = residual[0, 1] / math.sqrt(residual[0, 0] * residual[1, 1]) if explained else 0.0
-    r = np.clip(r, -1.0, 1.0)
-    others = k - 1
-    z, half = np.arctanh(np.clip(r, -1 + 1e-15, 1 - 1e-15)), _z() / math.sqrt(n - 3 - others)
-    dof = n - 2 - others
-    t = r * np.sqrt(dof / np.maximum(1.0 - r * r, 1e-300))
-    return r, np.tanh(z - half), np.tanh(z + half), 2.0 * special.stdtr(dof, -np.abs(t))  # the t test's two tails
+    return np.clip(r, -1.0, 1.0)
 
 
 def ranks_averaged(a: np.ndarray) -> np.ndarray:
@@ -294,51 +336,122 @@ def ranks_averaged(a: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def first_order_sobol(x: np.ndarray, y: np.ndarray, n_boot: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(s1, ci_low, ci_high)`` per column of ``x`` (n, k): the bias-corrected correlation ratio over
-    ``round(sqrt(n))`` equal-count bins; its interval ``s1 +- z * (standard deviation over n_boot
-    bootstrap resamples)``, centred on the estimate (a resample's repeated samples shrink the
-    within-bin noise, so percentiles of the resampled estimates sit above it)."""
+#: Bootstrap resamples weighted at once (a block of weights, (block, n) floats: bounded memory).
+BOOT_BLOCK = 25
+
+
+def _bootstrapped(x: np.ndarray, y: np.ndarray, names: Sequence[str], n_boot: int, rng: np.random.Generator, with_s1: bool):
+    """PRCC (:func:`prcc`: value, interval, p-value) and its value over ``n_boot`` bootstrap resamples
+    (n_boot, k), and, ``with_s1``, S1 on the sample and the same resamples ((1 + n_boot, k): the
+    sample's first; else None). Each resample is the counts of ``n`` draws with replacement; the
+    resamples' PRCCs come from weighted sums of products of the whole sample's ranks, each the partial
+    correlation read off the inverse of the resample's (k+1, k+1) matrix of them, ``-P_jy / sqrt(P_jj P_yy)``
+    (the same number as :func:`prcc`'s regressions, all resamples of a block in one inversion)."""
     n, k = x.shape
-    bins_count = max(2, int(round(math.sqrt(n))))
-    bins = np.empty((n, k), dtype=np.intp)
-    for j in range(k):
-        bins[np.argsort(x[:, j], kind="stable"), j] = np.arange(n) * bins_count // n
-    bins += np.arange(k) * bins_count  # each input's bins apart: one bincount serves all inputs
-    s1 = _correlation_ratios(bins, y, np.ones(n), bins_count)
-    boot = np.empty((n_boot, k))
-    for b in range(n_boot):
-        weights = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
-        boot[b] = _correlation_ratios(bins, y, weights, bins_count)
-    half = _z() * boot.std(axis=0, ddof=1)
-    return s1, s1 - half, s1 + half
+    ranks = np.column_stack([ranks_averaged(column) for column in x.T] + [ranks_averaged(y)])
+    ranks -= ranks.mean(axis=0)  # centred on the whole sample: small sums, no cancellation below
+    r, low, high, p_value = prcc(ranks, names)
+    pairs = np.triu_indices(k + 1)
+    pair_products = ranks[:, pairs[0]] * ranks[:, pairs[1]]  # (n, pairs)
+    if with_s1:  # S1: the bias-corrected correlation ratio over equal-count bins (module docstring)
+        bins_count = max(2, int(round(math.sqrt(n))))
+        from scipy import sparse
+
+        bins = np.empty((n, k), dtype=np.intp)
+        for j in range(k):
+            bins[np.argsort(x[:, j], kind="stable"), j] = np.arange(n) * bins_count // n
+        bins += np.arange(k) * bins_count  # each input's bins apart: one matrix serves all inputs
+        # sample -> its bin of each input, as a 0/1 matrix: weights times it are each bin's counts
+        in_bin = sparse.csr_matrix((np.ones(n * k), bins.ravel(), np.arange(0, n * k + 1, k)), shape=(n, k * bins_count))
+        s1 = np.empty((1 + n_boot, k))
+        s1[0] = _correlation_ratios(in_bin, y, np.ones((1, n)), k)[0]
+    r_boot = np.empty((n_boot, k))
+    for start in range(0, n_boot, BOOT_BLOCK):
+        weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n).astype(float) for _ in range(start, min(start + BOOT_BLOCK, n_boot))])
+        block = slice(start, start + len(weights))
+        sums, firsts = weights @ pair_products, weights @ ranks  # per resample: sums of products, of ranks
+        products = np.empty((len(weights), k + 1, k + 1))
+        products[:, pairs[0], pairs[1]] = sums - firsts[:, pairs[0]] * firsts[:, pairs[1]] / n  # centred on the resample's means
+        products[:, pairs[1], pairs[0]] = products[:, pairs[0], pairs[1]]
+        r_boot[block] = _partial_correlations_of_inverse(products)
+        if with_s1:
+            s1[1 + start:1 + start + len(weights)] = _correlation_ratios(in_bin, y, weights, k)
+    return r, low, high, p_value, r_boot, (s1 if with_s1 else None)
+
+
+def _partial_correlations_of_inverse(products: np.ndarray) -> np.ndarray:
+    """Each input's partial correlation with the output (last) given the others, ``-P_jy / sqrt(P_jj P_yy)``
+    with ``P`` the inverse of each (k+1, k+1) matrix of ``products`` (B, k+1, k+1); NaN for a matrix
+    that has no inverse (a small resample in which an input's ranks do not vary: it is left out)."""
+    k = products.shape[1] - 1
+    try:
+        precision = np.linalg.inv(products)
+    except np.linalg.LinAlgError:  # one at a time, to find the singular ones
+        precision = np.full_like(products, np.nan)
+        for b, matrix in enumerate(products):
+            with contextlib.suppress(np.linalg.LinAlgError):
+                precision[b] = np.linalg.inv(matrix)
+    diagonal = np.diagonal(precision, axis1=1, axis2=2)
+    with np.errstate(invalid="ignore"):
+        return -precision[:, :k, k] / np.sqrt(diagonal[:, :k] * diagonal[:, k:])
 
 
 def _z() -> float:
     """The standard normal quantile of the two-sided :data:`CONFIDENCE` (1.96 for 95 %)."""
-    from scipy import special
-
-    return float(special.ndtri(0.5 + CONFIDENCE / 2))
+    return statistics.NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
 
 
-def _correlation_ratios(bins: np.ndarray, y: np.ndarray, weights: np.ndarray, bins_count: int) -> np.ndarray:
-    """Per input (a column of ``bins`` (n, k): sample -> bin, input j's bins offset by ``j *
-    bins_count``): ``Var(E[y|bin]) / Var(y)`` less the between-bin variance that noise alone gives,
-    on the samples weighted by ``weights`` (a bootstrap resample's counts)."""
-    k = bins.shape[1]
-    total = weights.sum()
-    flat = bins.ravel()
-    weighted = np.repeat(weights, k)
-    counts = np.bincount(flat, weighted, k * bins_count).reshape(k, bins_count)
-    sums = np.bincount(flat, weighted * np.repeat(y, k), k * bins_count).reshape(k, bins_count)
-    squares_total = np.sum(weights * y * y)
-    mean = np.sum(weights * y) / total
+def t_test_p_value(t: float, dof: int) -> float:
+    """Two-sided p-value of Student's t statistic ``t`` with ``dof`` degrees of freedom:
+    ``I_x(dof / 2, 1 / 2)``, the regularized incomplete beta function at ``x = dof / (dof + t^2)``
+    (the standard library's arithmetic: scipy.special costs a run some 0.1-0.2 s to import)."""
+    if not math.isfinite(t):
+        return 0.0 if math.isinf(t) else math.nan
+    return _regularized_incomplete_beta(dof / (dof + t * t), t * t / (dof + t * t), 0.5 * dof, 0.5)
+
+
+def _regularized_incomplete_beta(x: float, one_minus_x: float, a: float, b: float) -> float:
+    """``I_x(a, b)`` for 0 <= x <= 1 (``1 - x`` given too, without its rounding): its continued
+    fraction (evaluated by the modified Lentz method, to 1e-15), on the side of the mean ``a / (a + b)``
+    where it converges fast (the other by the symmetry ``I_x(a, b) = 1 - I_(1-x)(b, a)``)."""
+    if x <= 0.0 or one_minus_x <= 0.0:
+        return 0.0 if x <= 0.0 else 1.0
+    if x > (a + 1.0) / (a + b + 2.0):
+        return 1.0 - _regularized_incomplete_beta(one_minus_x, x, b, a)
+    log_front = a * math.log(x) + b * math.log(one_minus_x) - (math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b))
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    fraction = d
+    for m in range(1, 10_000):
+        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),  # the even step, then the odd one
+                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            fraction *= c * d
+        if abs(c * d - 1.0) < 1e-15:
+            break
+    return math.exp(log_front) * fraction / a
+
+
+def _correlation_ratios(in_bin, y: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Per resample (a row of ``weights`` (B, n): the samples' counts) and input: ``Var(E[y|bin]) /
+    Var(y)`` less the between-bin variance that noise alone gives; (B, k). ``in_bin`` (n, k bins): 1
+    where a sample falls in a bin of an input (input j's bins the j-th run of columns)."""
+    total = weights.sum(axis=1)[:, None]  # (B, 1)
+    weighted_y = weights * y
+    counts = np.asarray(weights @ in_bin).reshape(len(weights), k, -1)  # (B, k, bins)
+    sums = np.asarray(weighted_y @ in_bin).reshape(len(weights), k, -1)
+    squares_total = np.sum(weighted_y * y, axis=1)[:, None]
+    mean = np.sum(weighted_y, axis=1)[:, None] / total
     variance = squares_total / total - mean * mean
     filled = counts > 0
     means = np.divide(sums, counts, out=np.zeros_like(sums), where=filled)
-    between = np.sum(counts * (means - mean) ** 2, axis=1) / total
-    n_filled = filled.sum(axis=1)
-    within = (squares_total - np.sum(counts * means * means, axis=1)) / np.maximum(total - n_filled, 1.0)
+    between = np.sum(counts * (means - mean[:, :, None]) ** 2, axis=2) / total
+    n_filled = filled.sum(axis=2)
+    within = (squares_total - np.sum(counts * means * means, axis=2)) / np.maximum(total - n_filled, 1.0)
     return (between - (n_filled - 1) / total * within) / variance
 
 

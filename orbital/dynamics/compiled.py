@@ -23,12 +23,40 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
+import sys
 import threading
 import types
 from pathlib import Path
 from typing import Callable
 
 from orbital.cache import cache_dir
+
+
+def _import_hiding(module: str, hidden: str) -> None:
+    """Import ``module`` (once) while ``hidden`` cannot be imported; then give ``hidden`` back."""
+    if module in sys.modules:
+        return
+    missing = object()
+    saved = sys.modules.get(hidden, missing)
+    sys.modules[hidden] = None  # import hidden -> ImportError, its parent packages left unloaded
+    try:
+        __import__(module)
+    finally:
+        if saved is missing:
+            del sys.modules[hidden]
+        else:
+            sys.modules[hidden] = saved
+
+
+# On a process's first compiled call (or cache load) numba loads its typing registries; two of them
+# import what no kernel here uses, 0.3-0.4 s of every issim run that calls a kernel (measured with
+# python -X importtime). numba has its own fallback for both, which these imports take:
+# - numba.core.typing.cffi_utils builds a cffi.FFI() when cffi is installed (pycparser parsing C
+#   declarations, 0.17 s); without it, kernels cannot call CFFI functions (none does);
+# - numba.np.arraymath imports scipy.linalg to see if BLAS is there (0.2 s; the footprint needs only
+#   scipy.special); without it, np.convolve and np.correlate use a plain loop (no kernel calls them;
+#   np.dot and np.linalg still find BLAS when they are compiled).
+# Hidden only during these two imports (:func:`_numba`): any other use of cffi or scipy.linalg is untouched.
 
 #: The package folder that :data:`KERNEL_SOURCES` are relative to.
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -97,6 +125,8 @@ def _numba_cache_dir(numba, path):
 def _numba():
     """numba, imported (0.3 s) and taught to see a :class:`Kernel` as its compiled dispatcher (as a global
     of compiled code, an attribute of a module, or an argument)."""
+    _import_hiding("numba.core.typing.cffi_utils", "cffi")
+    _import_hiding("numba.np.arraymath", "scipy.linalg.cython_blas")
     import numba
     from numba.extending import typeof_impl
 
@@ -105,6 +135,14 @@ def _numba():
         return typeof_impl(value.dispatcher, context)
 
     return numba
+
+
+#: Options every kernel is compiled with. ``error_model="numpy"``: a float division by zero gives inf or
+#: NaN as in NumPy instead of raising ZeroDivisionError, so the compiled arithmetic carries no test of
+#: each divisor (and no exception path that holds the loops back from vectorising). Nothing in issim
+#: relies on that exception: the kernels guard the divisors that can be zero, and a sample whose state
+#: turns NaN is given up by the batch integrator (its time never reaches the ground).
+KERNEL_OPTIONS = {"error_model": "numpy"}
 
 
 class Kernel:
@@ -127,10 +165,10 @@ class Kernel:
             numba = _numba()
             path = kernel_cache_dir()
             if path is None:
-                dispatcher = numba.njit(**self._options)(self.py_func)
+                dispatcher = numba.njit(**{**KERNEL_OPTIONS, **self._options})(self.py_func)
             else:
                 with _numba_cache_dir(numba, path):  # numba picks the cache folder when the function is decorated
-                    dispatcher = numba.njit(cache=True, **self._options)(self.py_func)
+                    dispatcher = numba.njit(cache=True, **{**KERNEL_OPTIONS, **self._options})(self.py_func)
             dispatcher._set_uuid(f"issim-kernel:{self.py_func.__module__}.{self.py_func.__qualname__}")
             self._dispatcher = dispatcher
         return self._dispatcher

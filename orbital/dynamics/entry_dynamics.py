@@ -325,8 +325,8 @@ def _terminal_velocities(P, x, y, z):
 
 #: Largest step times drag rate (:data:`DIAGNOSTICS` ``drag_rate_1_s``) of an RK4 step. Classical
 #: RK4 is stable on a decaying mode up to 2.78; 1 leaves room for a canopy filling within the step.
-#: Descents as flown (2,900 kg, US76) never reach it (under the settling main: 0.9), so their
-#: steps are the fixed ones; a light module or dense air gets shorter steps instead of diverging.
+#: Descents as flown (2,900 kg, US76) reach it only as the main canopy settles (drag rate up to 1.8 /s:
+#: its 1 s steps shorten to some 0.55 s); a light module or dense air gets shorter steps instead of diverging.
 MAX_STEP_TIMES_DRAG_RATE = 1.0
 
 
@@ -348,15 +348,13 @@ def rates(t, s, phase, t_phase, P, i, K, c_cmd, side):
 
 
 @kernel
-def advance(t, s, a, h0, drag_rate, phase, t_phase, t_next, t_cycle, step, step_high_entry, high_entry_altitude, P, i, K,
-            c_cmd, side):
+def advance(t, s, a, drag_rate, phase, t_phase, t_next, t_cycle, step, P, i, K, c_cmd, side):
     """One RK4 step of state ``s`` (6-tuple) of sample ``i`` (column of ``P``) at ``t``, given its
-    first stage ``a``, altitude ``h0`` and drag rate (1/s) (from :func:`rates`). Step length:
-    ``step[phase]``, or ``step_high_entry`` in the entry above ``high_entry_altitude`` (m), at most
+    first stage ``a`` and drag rate (1/s) (from :func:`rates`). Step length: ``step[phase]``, at most
     MAX_STEP_TIMES_DRAG_RATE / drag rate, cut to end on the next time event ``t_next`` or guidance
     cycle ``t_cycle``. Under the main canopy (TERMINAL) the velocity is reset to the terminal one.
     Returns ``(new state, step length, new time, new altitude)``."""
-    own = step_high_entry if phase == ENTRY and h0 > high_entry_altitude else step[phase]
+    own = step[phase]
     if own * drag_rate > MAX_STEP_TIMES_DRAG_RATE:
         own = MAX_STEP_TIMES_DRAG_RATE / drag_rate
     h = min(own, t_next - t, t_cycle - t)

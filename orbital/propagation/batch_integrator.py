@@ -1,11 +1,13 @@
 """Many descents at once: a batch integrator over an (N, 6) state.
 
 Fast path, :func:`integrate`: classical fourth-order Runge-Kutta, each sample with its own time,
-phase and step (the step depends on the phase:
-20 s on orbit before the burn, 10 s in the burn and the coast after it, 2 s in the
-entry above 70 km and 1 s below, 0.5 s under filling canopies, 10 s in the
-quasi-steady descent under the main canopy: the landing point moves by under 2 m
-against steps four times shorter). The samples never interact, so one compiled loop
+phase and step (the step depends on the phase, :data:`STEP_S`:
+20 s on orbit before and after the burn, 10 s in the burn, 2 s through the whole entry (the
+guidance's cycle: each step ends on a cycle), 1 s under the drogue and the filling main canopy
+(shorter as the main canopy's drag grows, below), 30 s in the quasi-steady descent under the settled
+main canopy, its end located at the soft-landing engines' height inside the step: the landing point
+moves by metres against steps four times shorter, tests/test_step_convergence.py). The samples never
+interact, so one compiled loop
 (:func:`_fly`, numba, without the GIL: chunks run in threads side by side) flies each sample in turn,
 step after step, to a time horizon that :func:`integrate` moves on between calls (progress, Ctrl-C). Where
 drag damps the air speed faster than that step can follow (a light module, dense air)
@@ -41,10 +43,10 @@ from orbital.dynamics.kernels import air_velocity as _air_velocity
 from orbital.dynamics.kernels import altitude_m as _altitude_m
 from orbital.models.guidance import sample_command
 
-#: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL).
-STEP_S = np.array([20.0, 10.0, 10.0, 1.0, 0.5, 0.5, 10.0, 0.0])
-#: Step (s) of the entry while still above HIGH_ENTRY_ALTITUDE_M (thin air, weak forces).
-HIGH_ENTRY_STEP_S, HIGH_ENTRY_ALTITUDE_M = 2.0, 70.0e3
+#: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL, LANDED): the entry's 2 s is the
+#: guidance's cycle; as the main canopy fills, its drag damps the speed at up to 1.8 /s, which
+#: shortens the step to some 0.55 s (:data:`orbital.dynamics.entry_dynamics.MAX_STEP_TIMES_DRAG_RATE`).
+STEP_S = np.array([20.0, 10.0, 20.0, 2.0, 1.0, 1.0, 30.0, 0.0])
 #: Simulated time (s) the samples fly between two calls of the compiled loop (progress, Ctrl-C).
 HORIZON_S = 60.0
 
@@ -216,8 +218,7 @@ def _record(hist, hist_n, t, s, phase, sensed_g, heat_flux, side):
 
 
 @kernel(nogil=True)
-def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidance, step, step_high_entry, t_horizon,
-         hist, hist_n):
+def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidance, step, t_horizon, hist, hist_n):
     """Fly every sample (column of ``Y`` (6, N), ``clock``, ``ints``) still FLYING on, step after step,
     until its time reaches ``t_horizon`` or it ends (its status); sample 0 stops early when the history
     ``hist`` (rows filled: ``hist_n[0]``; no rows: not recorded) has no room for one more step.
@@ -264,8 +265,7 @@ def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidan
             if recording:
                 _record(hist, hist_n, t, s, phase, g, q, side)
 
-            s1, dt, t1, h1 = ed.advance(t, s, k1, h0, diag[5], phase, t_phase, t_next, t_cycle, step, step_high_entry,
-                                        HIGH_ENTRY_ALTITUDE_M, P, j, K, c_cmd, side)
+            s1, dt, t1, h1 = ed.advance(t, s, k1, diag[5], phase, t_phase, t_next, t_cycle, step, P, j, K, c_cmd, side)
             threshold = -np.inf
             if phase == COAST:
                 threshold = seq[_ENTRY_INTERFACE]
@@ -286,6 +286,9 @@ def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidan
                 if switching:
                     theta, s1 = _locate(s, k1, s1, k_end, dt, h0, h1, threshold)
                     t1 = t + theta * dt
+                    if phase == TERMINAL:  # quasi-steady: the velocity is the terminal one where it got to
+                        vx, vy, vz, _, _ = ed.terminal_velocity_of(P, j, s1[0], s1[1], s1[2])
+                        s1 = (s1[0], s1[1], s1[2], vx, vy, vz)
             tally[_HEAT_LOAD, j] += q * (t1 - t)  # the step as cut by an altitude event
             s, t = s1, t1
 
@@ -299,7 +302,8 @@ def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidan
                 elif grounded or phase == DROGUE or phase == MAIN:  # on the ground at the speed it has
                     status = IMPACT
                 phase, t_phase, t_cycle = after, t, (t if after == ENTRY and cycles else np.inf)
-            if status == FLYING and not t <= P[ed.BURN_START_ROW, j] + seq[_MAX_TIME_AFTER_BURN]:  # (a NaN time too)
+            # a NaN time or state (a bad sample: the kernels' divisions give NaN rather than raise) ends it too
+            if status == FLYING and not (t <= P[ed.BURN_START_ROW, j] + seq[_MAX_TIME_AFTER_BURN] and h1 == h1):
                 status = GIVEN_UP
             if recording and status != FLYING:
                 _record(hist, hist_n, t, s, phase, 1.0, 0.0, side)
@@ -307,6 +311,32 @@ def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidan
             Y[c, j] = s[c]
         clock[_T, j], clock[_T_PHASE, j], clock[_C_CMD, j], clock[_SIDE, j], clock[_T_CYCLE, j] = t, t_phase, c_cmd, side, t_cycle
         ints[_PHASE, j], ints[_STATUS, j] = phase, status
+
+
+@kernel(nogil=True)
+def _coast(Y, t0, t1, P, K, step):
+    """RK4 on orbit (phase COAST0, the steps of ``step``, the last cut to end exactly at ``t1``) of every
+    column of ``Y`` (6, N) from ``t0`` to ``t1``, in place: :func:`_fly`'s arithmetic before the burn."""
+    phase = np.intp(COAST0)  # typed, not literal: the descent's own compiled rates and step
+    for j in range(Y.shape[1]):
+        s = (Y[0, j], Y[1, j], Y[2, j], Y[3, j], Y[4, j], Y[5, j])
+        t = t0
+        while t < t1 - 1e-9:
+            k1, diag = ed.rates(t, s, phase, t0, P, j, K, 0.0, 0.0)
+            s, _, t, _ = ed.advance(t, s, k1, diag[5], phase, t0, t1, np.inf, step, P, j, K, 0.0, 0.0)
+        for c in range(6):
+            Y[c, j] = s[c]
+
+
+def coast(Y0, t0, t1, params, seq):
+    """The whole Soyuz on orbit before its burn (phase COAST0: drag, no engine), states ``Y0`` (N, 6) at
+    ``t0`` to ``t1`` (s since the epoch, before any sample's burn), compiled; returns (N, 6). The
+    footprints fly the coast their samples share once with it."""
+    from orbital.models.guidance import Guidance
+
+    Y = np.asarray(Y0, dtype=float).T.copy()
+    _coast(Y, float(t0), float(t1), params.matrix(), ed.kernel_constants(seq, Guidance()), STEP_S)
+    return Y.T
 
 
 def _sequence_numbers(seq):
@@ -346,7 +376,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
     hist, hist_n = np.empty((1024 if record else 0, _HISTORY_COLUMNS)), np.zeros(1, dtype=np.intp)
     args = (params.matrix(), ed.kernel_constants(seq, guidance), _sequence_numbers(seq),
             np.asarray(barometric_trip_altitude_m(seq.parachute_altitude_m, params.density_scale), dtype=float),
-            guidance.cycles, float(guidance.cycle_s), guidance.compiled(), STEP_S * step_scale, HIGH_ENTRY_STEP_S * step_scale)
+            guidance.cycles, float(guidance.cycle_s), guidance.compiled(), STEP_S * step_scale)
     while True:
         flying = ints[_STATUS] == FLYING
         if not np.any(flying):
