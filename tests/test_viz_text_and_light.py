@@ -62,10 +62,10 @@ def test_a_block_near_the_edge_is_kept_inside_its_bounds():
     canvas = scene.SceneCanvas(size=(200, 100), show=False)
     label = OverlayText(canvas.scene, "astronaut", anchor_x="center", hang="above", pos=(2.0, 50.0))
     width, height = label._masks[2]
-    assert label._image.transform.translate[0] == round(2.0 - width / 2)  # free: centred on its point
+    assert label.corner[0] == round(2.0 - width / 2)  # free: centred on its point
     label.bounds = (200, 100)
     label.pos = (2.0, 50.0)
-    assert label._image.transform.translate[:2].tolist() == [0.0, round(50.0 - height)]
+    assert label.corner == (0, round(50.0 - height))
     label.pos = (199.0, 3.0)
-    assert label._image.transform.translate[:2].tolist() == [200 - width, 0.0]
+    assert label.corner == (200 - width, 0)
     canvas.close()
