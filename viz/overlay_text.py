@@ -61,9 +61,10 @@ def line_width_px(line, font_size_pt, bold=False):
     return _font(_size_px(font_size_pt), bold).getlength(line)
 
 
+@functools.lru_cache(maxsize=256)
 def wrap(text, width_px, font_size_pt, bold=False):
     """``text`` with each of its lines wrapped between words to ``width_px`` (a single word
-    wider than that stands alone on its line)."""
+    wider than that stands alone on its line); cached, as the HUD wraps the same lines frame after frame."""
     out = []
     for line in text.split("\n"):
         wrapped = []
