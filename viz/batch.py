@@ -3,7 +3,8 @@ rasteriser vispy's Python around a draw (about half a millisecond) costs more th
 
 :class:`Rects` draws axis-aligned rectangles in canvas pixels (bars, ticks, cursors, frames, panel
 fills) as one mesh; :class:`Polylines` draws polylines of one width as one line;
-:func:`panel_background_class` clears a panel to its colour instead of filling a quad. A drawing built
+:func:`panel_background_class` clears a panel to its colour instead of filling a quad, and
+:func:`panel_borders_class` the frames round every panel to theirs. A drawing built
 of several such pieces puts them all in one of these, and hands over new data only when something
 changed (``set`` compares with what it last drew).
 """
@@ -143,3 +144,51 @@ def panel_background_class():
             return None
 
     return create_visual_node(PanelBackgroundVisual)
+
+
+def _framebuffer_box(widget, left, top, width, height):
+    """``(x, y, w, h)`` framebuffer px (up from the bottom, as GL's) of a rectangle in ``widget``'s px."""
+    to_framebuffer = widget.get_transform("visual", "framebuffer")
+    corners = to_framebuffer.map(np.array([[left, top], [left + width, top + height]], dtype=float))[:, :2]
+    (x0, y0), (x1, y1) = np.round(corners).astype(int)
+    return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
+
+
+@functools.cache
+def panel_borders_class():
+    """:class:`PanelBorders` (defined on first use, as :func:`moving_mesh_class`)."""
+    from vispy import gloo
+    from vispy.scene.visuals import create_visual_node
+    from vispy.visuals import Visual
+
+    class PanelBordersVisual(Visual):
+        """A frame ``width`` px wide in ``color`` along the edges of each of ``widgets``, cleared
+        (scissored glClears, no depth) where vispy's widget border draws a mesh of its own per panel:
+        one node for every panel, and no draw call. Give the widgets ``padding=width`` and no border
+        colour of their own, so that their insides stay where a border would put them."""
+
+        def __init__(self, widgets, color, width=1):
+            super().__init__(vcode="void main() { gl_Position = vec4(0.0); }", fcode="void main() { gl_FragColor = vec4(0.0); }")
+            self.widgets, self.color, self.width = list(widgets), tuple(color), width
+
+        def _prepare_draw(self, view):
+            gloo.set_state(scissor_test=True)
+            for widget in self.widgets:
+                if not widget.visible:
+                    continue
+                w = self.width
+                x1, y1 = widget.size
+                for side in ((0, 0, x1, w), (0, y1 - w, x1, w), (0, 0, w, y1), (x1 - w, 0, w, y1)):
+                    gloo.set_scissor(*_framebuffer_box(widget, *side))
+                    gloo.clear(color=self.color, depth=False)
+            gloo.set_state(scissor_test=False)
+            return False
+
+        @staticmethod
+        def _prepare_transforms(view):
+            pass  # its program never draws
+
+        def _compute_bounds(self, axis, view):
+            return None
+
+    return create_visual_node(PanelBordersVisual)
