@@ -109,43 +109,6 @@ class Polylines:
         self.line.visible = bool(value)
 
 
-@functools.cache
-def panel_background_class():
-    """:class:`PanelBackground` (defined on first use, as :func:`moving_mesh_class`)."""
-    from vispy import gloo
-    from vispy.scene.visuals import create_visual_node
-    from vispy.visuals import Visual
-
-    class PanelBackgroundVisual(Visual):
-        """A widget's inner rectangle cleared to ``color`` (a scissored glClear, no depth): a software
-        rasteriser clears a panel in a fraction of the time it fills and blends a quad over it."""
-
-        def __init__(self, widget, color):
-            super().__init__(vcode="void main() { gl_Position = vec4(0.0); }", fcode="void main() { gl_FragColor = vec4(0.0); }")
-            self.widget, self.color = widget, tuple(color)
-
-        def _prepare_draw(self, view):
-            inner = self.widget.rect.padded(self.widget.border_width)  # inside the border, as vispy fills it
-            left, top, width, height = inner.left, inner.bottom, inner.width, inner.height
-            to_framebuffer = view.transforms.get_transform("visual", "framebuffer")
-            corners = to_framebuffer.map(np.array([[left, top], [left + width, top + height]], dtype=float))[:, :2]
-            (x0, y0), (x1, y1) = np.round(corners).astype(int)
-            gloo.set_state(scissor_test=True)
-            gloo.set_scissor(min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))  # framebuffer px: up from the bottom, as GL's
-            gloo.clear(color=self.color, depth=False)
-            gloo.set_state(scissor_test=False)
-            return False
-
-        @staticmethod
-        def _prepare_transforms(view):
-            pass  # its program never draws
-
-        def _compute_bounds(self, axis, view):
-            return None
-
-    return create_visual_node(PanelBackgroundVisual)
-
-
 def _framebuffer_box(widget, left, top, width, height):
     """``(x, y, w, h)`` framebuffer px (up from the bottom, as GL's) of a rectangle in ``widget``'s px."""
     to_framebuffer = widget.get_transform("visual", "framebuffer")
@@ -155,34 +118,26 @@ def _framebuffer_box(widget, left, top, width, height):
 
 
 @functools.cache
-def panel_borders_class():
-    """:class:`PanelBorders` (defined on first use, as :func:`moving_mesh_class`)."""
-    from vispy import gloo
-    from vispy.scene.visuals import create_visual_node
+def _clearing_visual_class():
+    """A vispy visual that draws nothing itself: its ``_prepare_draw`` clears rectangles (scissored
+    glClears) and returns False. A software rasteriser clears in a fraction of the time it fills and
+    blends quads, and no draw call goes through vispy's Python."""
     from vispy.visuals import Visual
 
-    class PanelBordersVisual(Visual):
-        """A frame ``width`` px wide in ``color`` along the edges of each of ``widgets``, cleared
-        (scissored glClears, no depth) where vispy's widget border draws a mesh of its own per panel:
-        one node for every panel, and no draw call. Give the widgets ``padding=width`` and no border
-        colour of their own, so that their insides stay where a border would put them."""
-
-        def __init__(self, widgets, color, width=1):
+    class ClearingVisual(Visual):
+        def __init__(self):
             super().__init__(vcode="void main() { gl_Position = vec4(0.0); }", fcode="void main() { gl_FragColor = vec4(0.0); }")
-            self.widgets, self.color, self.width = list(widgets), tuple(color), width
 
-        def _prepare_draw(self, view):
+        @staticmethod
+        def _clear(boxes, color):
+            """Clear each of ``boxes`` (framebuffer px) to ``color`` (no depth)."""
+            from vispy import gloo
+
             gloo.set_state(scissor_test=True)
-            for widget in self.widgets:
-                if not widget.visible:
-                    continue
-                w = self.width
-                x1, y1 = widget.size
-                for side in ((0, 0, x1, w), (0, y1 - w, x1, w), (0, 0, w, y1), (x1 - w, 0, w, y1)):
-                    gloo.set_scissor(*_framebuffer_box(widget, *side))
-                    gloo.clear(color=self.color, depth=False)
+            for box in boxes:
+                gloo.set_scissor(*box)
+                gloo.clear(color=color, depth=False)
             gloo.set_state(scissor_test=False)
-            return False
 
         @staticmethod
         def _prepare_transforms(view):
@@ -190,5 +145,55 @@ def panel_borders_class():
 
         def _compute_bounds(self, axis, view):
             return None
+
+    return ClearingVisual
+
+
+@functools.cache
+def panel_background_class():
+    """:class:`PanelBackground` (defined on first use, as :func:`moving_mesh_class`)."""
+    from vispy.scene.visuals import create_visual_node
+
+    class PanelBackgroundVisual(_clearing_visual_class()):
+        """A widget's inner rectangle cleared to ``color`` (no depth), where a quad would be filled."""
+
+        def __init__(self, widget, color):
+            super().__init__()
+            self.widget, self.color = widget, tuple(color)
+
+        def _prepare_draw(self, view):
+            inner = self.widget.rect.padded(self.widget.border_width)  # inside the frame (viz.viewer: one pixel)
+            self._clear([_framebuffer_box(self.widget, inner.left, inner.bottom, inner.width, inner.height)], self.color)
+            return False
+
+    return create_visual_node(PanelBackgroundVisual)
+
+
+@functools.cache
+def panel_borders_class():
+    """:class:`PanelBorders` (defined on first use, as :func:`moving_mesh_class`)."""
+    from vispy.scene.visuals import create_visual_node
+
+    class PanelBordersVisual(_clearing_visual_class()):
+        """A frame ``width`` px wide in ``color`` along the edges of each of ``widgets``, cleared where
+        vispy's widget border draws a mesh of its own per panel: one node for every panel, and no draw
+        call. Give the widgets ``padding=width`` and no border colour of their own, so that their
+        insides stay where a border would put them."""
+
+        def __init__(self, widgets, color, width=1):
+            super().__init__()
+            self.widgets, self.color, self.width = list(widgets), tuple(color), width
+
+        def _prepare_draw(self, view):
+            w = self.width
+            sides = [
+                _framebuffer_box(widget, *side)
+                for widget in self.widgets
+                if widget.visible
+                for x1, y1 in [widget.size]
+                for side in ((0, 0, x1, w), (0, y1 - w, x1, w), (0, 0, w, y1), (x1 - w, 0, w, y1))
+            ]
+            self._clear(sides, self.color)
+            return False
 
     return create_visual_node(PanelBordersVisual)
