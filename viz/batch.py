@@ -10,6 +10,7 @@ changed (``set`` compares with what it last drew).
 """
 
 import functools
+import weakref
 
 import numpy as np
 
@@ -37,14 +38,50 @@ def moving_mesh_class():
 _QUAD = np.array([[0, 1, 2], [0, 2, 3]], dtype=np.uint32)
 
 
-class Rects:
-    """Filled rectangles ``(x0, y0, x1, y1)`` px in one colour each, over the canvas (no depth test),
-    drawn at ``order`` under ``parent`` (a canvas scene)."""
+#: The shared visuals of each parent node, by kind and drawing order (:func:`shared_visual`).
+_SHARED = weakref.WeakKeyDictionary()
+
+
+def shared_visual(parent, kind, order, make):
+    """The one visual of ``kind`` drawn at ``order`` under ``parent``, made by ``make(parent, order)``
+    on first use: the pieces that several owners draw at one order share it, one draw call."""
+    visuals = _SHARED.setdefault(parent, {})
+    if (kind, order) not in visuals:
+        visuals[kind, order] = make(parent, order)
+    return visuals[kind, order]
+
+
+class _RectsMesh:
+    """The mesh that draws the rectangles of every :class:`Rects` of one parent and order, each
+    owner's in the order the owners were made (as their own visuals were drawn)."""
 
     def __init__(self, parent, order):
         self.mesh = moving_mesh_class()(parent=parent)
         self.mesh.set_gl_state("translucent", depth_test=False)
         self.mesh.order = order
+        self.groups = []  # [rects (K, 4), colors (K, 4), visible] per owner
+
+    def changed(self):
+        shown = [(r, c) for r, c, visible in self.groups if visible and len(r)]
+        self.mesh.visible = bool(shown)
+        if not shown:
+            return
+        rects, colors = np.concatenate([r for r, _ in shown]), np.concatenate([c for _, c in shown])
+        x0, y0, x1, y1 = rects.T
+        corners = np.stack([np.column_stack(c) for c in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=1).reshape(-1, 2)
+        faces = (_QUAD[None] + 4 * np.arange(len(rects), dtype=np.uint32)[:, None, None]).reshape(-1, 3)
+        self.mesh.set_data(vertices=corners, faces=faces, vertex_colors=np.repeat(colors, 4, axis=0))
+
+
+class Rects:
+    """Filled rectangles ``(x0, y0, x1, y1)`` px in one colour each, over the canvas (no depth test),
+    drawn at ``order`` under ``parent`` (a canvas scene). The rectangles of every ``Rects`` at one
+    order under one parent are drawn by one mesh (:func:`shared_visual`)."""
+
+    def __init__(self, parent, order):
+        self._shared = shared_visual(parent, "rects", order, _RectsMesh)
+        self._index = len(self._shared.groups)
+        self._shared.groups.append([np.zeros((0, 4), np.float32), np.zeros((0, 4), np.float32), True])
         self._drawn = None
 
     def set(self, rects, colors):
@@ -55,21 +92,25 @@ class Rects:
         if key == self._drawn:
             return
         self._drawn = key
-        self.mesh.visible = len(rects) > 0
-        if not len(rects):
-            return
-        x0, y0, x1, y1 = rects.T
-        corners = np.stack([np.column_stack(c) for c in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=1).reshape(-1, 2)
-        faces = (_QUAD[None] + 4 * np.arange(len(rects), dtype=np.uint32)[:, None, None]).reshape(-1, 3)
-        self.mesh.set_data(vertices=corners, faces=faces, vertex_colors=np.repeat(colors, 4, axis=0))
+        group = self._shared.groups[self._index]
+        group[0], group[1] = rects, colors
+        self._shared.changed()
+
+    @property
+    def mesh(self):
+        """The vispy mesh that draws these rectangles (with the others of their order)."""
+        return self._shared.mesh
 
     @property
     def visible(self):
-        return self.mesh.visible
+        return self._shared.groups[self._index][2]
 
     @visible.setter
     def visible(self, value):
-        self.mesh.visible = bool(value)
+        group = self._shared.groups[self._index]
+        if group[2] != bool(value):
+            group[2] = bool(value)
+            self._shared.changed()
 
 
 def outline(x0, y0, x1, y1, width=1.0):

@@ -14,7 +14,6 @@ half a millisecond of Python) and a colour pipeline (clim, gamma) the rasteriser
 
 import functools
 import math
-import weakref
 from pathlib import Path
 
 import numpy as np
@@ -276,18 +275,16 @@ def text_layer_class():
     return create_visual_node(TextLayerVisual)
 
 
-#: The text layers of each parent node, by drawing order.
-_LAYERS = weakref.WeakKeyDictionary()
-
-
 def text_layer(parent, order):
     """The :class:`TextLayer` of the text blocks under ``parent`` drawn at ``order`` (made on first use)."""
-    layers = _LAYERS.setdefault(parent, {})
-    if order not in layers:
+    from viz.batch import shared_visual
+
+    def make(parent, order):
         layer = text_layer_class()(parent=parent)
         layer.order = order
-        layers[order] = layer
-    return layers[order]
+        return layer
+
+    return shared_visual(parent, "text", order, make)
 
 
 class OverlayText:
