@@ -92,6 +92,12 @@ def _dilate(mask, radius):
 def text_masks(text, font_size_pt, bold=False, align="left"):
     """Coverage of the glyphs and of their outline, (H, W) float32 in 0..1, and the block's
     own size (w, h) px inside them (the images are rounded up to :data:`ROUND_PX`)."""
+    fill, outline, size = _text_masks8(text, font_size_pt, bold, align)
+    return fill.astype(np.float32) / 255.0, outline.astype(np.float32) / 255.0, size
+
+
+def _text_masks8(text, font_size_pt, bold=False, align="left"):
+    """:func:`text_masks` in 0..255 (H, W) uint8."""
     size_px = _size_px(font_size_pt)
     lines = [_line_mask(line, size_px, bold) for line in text.split("\n")]
     pad = OUTLINE_PX + 1
@@ -104,8 +110,7 @@ def text_masks(text, font_size_pt, bold=False, align="left"):
         x = pad + {"left": 0, "center": (own_w - 2 * pad - w) // 2, "right": own_w - 2 * pad - w}[align]
         fill[y : y + h, x : x + w] = line
         y += h
-    outline = _dilate(fill, OUTLINE_PX)
-    return fill.astype(np.float32) / 255.0, outline.astype(np.float32) / 255.0, (own_w, own_h)
+    return fill, _dilate(fill, OUTLINE_PX), (own_w, own_h)
 
 
 def compose(fill, outline, rgba):
@@ -116,6 +121,24 @@ def compose(fill, outline, rgba):
     alpha = f + o * (1.0 - f)
     weight = np.divide(f, alpha, out=np.zeros_like(f), where=alpha > 0.0)
     return np.dstack([weight * r, weight * g, weight * b, alpha]).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def _compose_table(rgba):
+    """:func:`compose` in 8 bits of every pair of 8-bit glyph and outline coverages, (65536,) uint32
+    (RGBA bytes) indexed by ``fill * 256 + outline``: a block's image is a lookup per pixel, the
+    same bytes as composing it (the arithmetic is per pixel)."""
+    levels = np.arange(256, dtype=np.float32) / 255.0
+    fill, outline = np.meshgrid(levels, levels, indexing="ij")
+    return np.round(compose(fill, outline, rgba) * 255.0).astype(np.uint8).reshape(-1, 4).view(np.uint32).ravel()
+
+
+def compose8(fill, outline, rgba):
+    """RGBA (H, W, 4) uint8 of 8-bit coverages ``fill`` and ``outline`` (H, W): :func:`compose`
+    rounded to bytes, by table."""
+    index = fill.astype(np.intp) << 8
+    index |= outline
+    return _compose_table(tuple(rgba))[index].view(np.uint8).reshape(*fill.shape, 4)
 
 
 #: Width (texels) of a layer's texture; its height grows by :data:`ATLAS_ROWS_PX` as blocks need it.
@@ -333,7 +356,7 @@ class OverlayText:
         if value == self._text:
             return
         self._text = value
-        self._masks = text_masks(value, self.font_size, self.bold, self.anchor_x) if value else None
+        self._masks = _text_masks8(value, self.font_size, self.bold, self.anchor_x) if value else None
         self._redraw()
 
     @property
@@ -379,7 +402,7 @@ class OverlayText:
         if self._masks is None:
             image = np.zeros((1, 1, 4), np.uint8)
         else:
-            image = np.round(compose(self._masks[0], self._masks[1], self._color) * 255.0).astype(np.uint8)
+            image = compose8(self._masks[0], self._masks[1], self._color)
         self._layer.put(id(self), image)
         self._place()
         self._show()
