@@ -584,8 +584,8 @@ def test_a_flash_on_a_small_canvas_stays_clear_of_the_status_block_and_inside_th
     viewer.frame_at(event.time_s + 0.1, 0.1)
     hud = viewer.hud
     assert hud.flash_text.visible
-    (fx, fy), (fw, fh) = hud.flash_text._image.transform.translate[:2], hud.flash_text.size
-    (sx, sy), (sw, sh) = hud.status._image.transform.translate[:2], hud.status.size
+    (fx, fy), (fw, fh) = hud.flash_text.corner, hud.flash_text.size
+    (sx, sy), (sw, sh) = hud.status.corner, hud.status.size
     assert 0 <= fx and fx + fw <= 640, "the whole message is on the canvas"
     overlaps = fx < sx + sw and sx < fx + fw and fy < sy + sh and sy < fy + fh
     assert not overlaps, "the flash does not cover the status lines"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from viz import lighting
-from viz.overlay_text import OUTLINE_PX, compose, text_masks
+from viz.overlay_text import OUTLINE_PX, compose, compose8, text_masks
 
 
 def test_face_normals_are_unit_and_follow_the_winding():
@@ -62,10 +62,19 @@ def test_a_block_near_the_edge_is_kept_inside_its_bounds():
     canvas = scene.SceneCanvas(size=(200, 100), show=False)
     label = OverlayText(canvas.scene, "astronaut", anchor_x="center", hang="above", pos=(2.0, 50.0))
     width, height = label._masks[2]
-    assert label._image.transform.translate[0] == round(2.0 - width / 2)  # free: centred on its point
+    assert label.corner[0] == round(2.0 - width / 2)  # free: centred on its point
     label.bounds = (200, 100)
     label.pos = (2.0, 50.0)
-    assert label._image.transform.translate[:2].tolist() == [0.0, round(50.0 - height)]
+    assert label.corner == (0, round(50.0 - height))
     label.pos = (199.0, 3.0)
-    assert label._image.transform.translate[:2].tolist() == [200 - width, 0.0]
+    assert label.corner == (200 - width, 0)
     canvas.close()
+
+
+@pytest.mark.parametrize("rgba", [(1.0, 1.0, 1.0, 0.95), (1.0, 0.85, 0.2, 0.37), (0.85, 0.85, 0.85, 0.9)])
+def test_composing_by_table_gives_the_bytes_of_composing_each_pixel(rgba):
+    fill, outline, _ = text_masks("tether taut: 26 m\nfrom the anchor", 16, bold=True)
+    by_pixel = np.round(compose(fill, outline, rgba) * 255.0).astype(np.uint8)
+    by_table = compose8(np.round(fill * 255.0).astype(np.uint8), np.round(outline * 255.0).astype(np.uint8), rgba)
+    assert by_table.shape == by_pixel.shape and np.array_equal(by_table, by_pixel)
+    assert by_table[..., 3].max() >= round(255 * rgba[3])  # the glyphs are there, at their opacity

@@ -3,12 +3,14 @@ rasteriser vispy's Python around a draw (about half a millisecond) costs more th
 
 :class:`Rects` draws axis-aligned rectangles in canvas pixels (bars, ticks, cursors, frames, panel
 fills) as one mesh; :class:`Polylines` draws polylines of one width as one line;
-:func:`panel_background_class` clears a panel to its colour instead of filling a quad. A drawing built
+:func:`panel_background_class` clears a panel to its colour instead of filling a quad, and
+:func:`panel_borders_class` the frames round every panel to theirs. A drawing built
 of several such pieces puts them all in one of these, and hands over new data only when something
 changed (``set`` compares with what it last drew).
 """
 
 import functools
+import weakref
 
 import numpy as np
 
@@ -36,14 +38,50 @@ def moving_mesh_class():
 _QUAD = np.array([[0, 1, 2], [0, 2, 3]], dtype=np.uint32)
 
 
-class Rects:
-    """Filled rectangles ``(x0, y0, x1, y1)`` px in one colour each, over the canvas (no depth test),
-    drawn at ``order`` under ``parent`` (a canvas scene)."""
+#: The shared visuals of each parent node, by kind and drawing order (:func:`shared_visual`).
+_SHARED = weakref.WeakKeyDictionary()
+
+
+def shared_visual(parent, kind, order, make):
+    """The one visual of ``kind`` drawn at ``order`` under ``parent``, made by ``make(parent, order)``
+    on first use: the pieces that several owners draw at one order share it, one draw call."""
+    visuals = _SHARED.setdefault(parent, {})
+    if (kind, order) not in visuals:
+        visuals[kind, order] = make(parent, order)
+    return visuals[kind, order]
+
+
+class _RectsMesh:
+    """The mesh that draws the rectangles of every :class:`Rects` of one parent and order, each
+    owner's in the order the owners were made (as their own visuals were drawn)."""
 
     def __init__(self, parent, order):
         self.mesh = moving_mesh_class()(parent=parent)
         self.mesh.set_gl_state("translucent", depth_test=False)
         self.mesh.order = order
+        self.groups = []  # [rects (K, 4), colors (K, 4), visible] per owner
+
+    def changed(self):
+        shown = [(r, c) for r, c, visible in self.groups if visible and len(r)]
+        self.mesh.visible = bool(shown)
+        if not shown:
+            return
+        rects, colors = np.concatenate([r for r, _ in shown]), np.concatenate([c for _, c in shown])
+        x0, y0, x1, y1 = rects.T
+        corners = np.stack([np.column_stack(c) for c in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=1).reshape(-1, 2)
+        faces = (_QUAD[None] + 4 * np.arange(len(rects), dtype=np.uint32)[:, None, None]).reshape(-1, 3)
+        self.mesh.set_data(vertices=corners, faces=faces, vertex_colors=np.repeat(colors, 4, axis=0))
+
+
+class Rects:
+    """Filled rectangles ``(x0, y0, x1, y1)`` px in one colour each, over the canvas (no depth test),
+    drawn at ``order`` under ``parent`` (a canvas scene). The rectangles of every ``Rects`` at one
+    order under one parent are drawn by one mesh (:func:`shared_visual`)."""
+
+    def __init__(self, parent, order):
+        self._shared = shared_visual(parent, "rects", order, _RectsMesh)
+        self._index = len(self._shared.groups)
+        self._shared.groups.append([np.zeros((0, 4), np.float32), np.zeros((0, 4), np.float32), True])
         self._drawn = None
 
     def set(self, rects, colors):
@@ -54,21 +92,25 @@ class Rects:
         if key == self._drawn:
             return
         self._drawn = key
-        self.mesh.visible = len(rects) > 0
-        if not len(rects):
-            return
-        x0, y0, x1, y1 = rects.T
-        corners = np.stack([np.column_stack(c) for c in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=1).reshape(-1, 2)
-        faces = (_QUAD[None] + 4 * np.arange(len(rects), dtype=np.uint32)[:, None, None]).reshape(-1, 3)
-        self.mesh.set_data(vertices=corners, faces=faces, vertex_colors=np.repeat(colors, 4, axis=0))
+        group = self._shared.groups[self._index]
+        group[0], group[1] = rects, colors
+        self._shared.changed()
+
+    @property
+    def mesh(self):
+        """The vispy mesh that draws these rectangles (with the others of their order)."""
+        return self._shared.mesh
 
     @property
     def visible(self):
-        return self.mesh.visible
+        return self._shared.groups[self._index][2]
 
     @visible.setter
     def visible(self, value):
-        self.mesh.visible = bool(value)
+        group = self._shared.groups[self._index]
+        if group[2] != bool(value):
+            group[2] = bool(value)
+            self._shared.changed()
 
 
 def outline(x0, y0, x1, y1, width=1.0):
@@ -108,32 +150,35 @@ class Polylines:
         self.line.visible = bool(value)
 
 
+def _framebuffer_box(widget, left, top, width, height):
+    """``(x, y, w, h)`` framebuffer px (up from the bottom, as GL's) of a rectangle in ``widget``'s px."""
+    to_framebuffer = widget.get_transform("visual", "framebuffer")
+    corners = to_framebuffer.map(np.array([[left, top], [left + width, top + height]], dtype=float))[:, :2]
+    (x0, y0), (x1, y1) = np.round(corners).astype(int)
+    return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
+
+
 @functools.cache
-def panel_background_class():
-    """:class:`PanelBackground` (defined on first use, as :func:`moving_mesh_class`)."""
-    from vispy import gloo
-    from vispy.scene.visuals import create_visual_node
+def _clearing_visual_class():
+    """A vispy visual that draws nothing itself: its ``_prepare_draw`` clears rectangles (scissored
+    glClears) and returns False. A software rasteriser clears in a fraction of the time it fills and
+    blends quads, and no draw call goes through vispy's Python."""
     from vispy.visuals import Visual
 
-    class PanelBackgroundVisual(Visual):
-        """A widget's inner rectangle cleared to ``color`` (a scissored glClear, no depth): a software
-        rasteriser clears a panel in a fraction of the time it fills and blends a quad over it."""
-
-        def __init__(self, widget, color):
+    class ClearingVisual(Visual):
+        def __init__(self):
             super().__init__(vcode="void main() { gl_Position = vec4(0.0); }", fcode="void main() { gl_FragColor = vec4(0.0); }")
-            self.widget, self.color = widget, tuple(color)
 
-        def _prepare_draw(self, view):
-            inner = self.widget.rect.padded(self.widget.border_width)  # inside the border, as vispy fills it
-            left, top, width, height = inner.left, inner.bottom, inner.width, inner.height
-            to_framebuffer = view.transforms.get_transform("visual", "framebuffer")
-            corners = to_framebuffer.map(np.array([[left, top], [left + width, top + height]], dtype=float))[:, :2]
-            (x0, y0), (x1, y1) = np.round(corners).astype(int)
+        @staticmethod
+        def _clear(boxes, color):
+            """Clear each of ``boxes`` (framebuffer px) to ``color`` (no depth)."""
+            from vispy import gloo
+
             gloo.set_state(scissor_test=True)
-            gloo.set_scissor(min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))  # framebuffer px: up from the bottom, as GL's
-            gloo.clear(color=self.color, depth=False)
+            for box in boxes:
+                gloo.set_scissor(*box)
+                gloo.clear(color=color, depth=False)
             gloo.set_state(scissor_test=False)
-            return False
 
         @staticmethod
         def _prepare_transforms(view):
@@ -142,4 +187,54 @@ def panel_background_class():
         def _compute_bounds(self, axis, view):
             return None
 
+    return ClearingVisual
+
+
+@functools.cache
+def panel_background_class():
+    """:class:`PanelBackground` (defined on first use, as :func:`moving_mesh_class`)."""
+    from vispy.scene.visuals import create_visual_node
+
+    class PanelBackgroundVisual(_clearing_visual_class()):
+        """A widget's inner rectangle cleared to ``color`` (no depth), where a quad would be filled."""
+
+        def __init__(self, widget, color):
+            super().__init__()
+            self.widget, self.color = widget, tuple(color)
+
+        def _prepare_draw(self, view):
+            inner = self.widget.rect.padded(self.widget.border_width)  # inside the frame (viz.viewer: one pixel)
+            self._clear([_framebuffer_box(self.widget, inner.left, inner.bottom, inner.width, inner.height)], self.color)
+            return False
+
     return create_visual_node(PanelBackgroundVisual)
+
+
+@functools.cache
+def panel_borders_class():
+    """:class:`PanelBorders` (defined on first use, as :func:`moving_mesh_class`)."""
+    from vispy.scene.visuals import create_visual_node
+
+    class PanelBordersVisual(_clearing_visual_class()):
+        """A frame ``width`` px wide in ``color`` along the edges of each of ``widgets``, cleared where
+        vispy's widget border draws a mesh of its own per panel: one node for every panel, and no draw
+        call. Give the widgets ``padding=width`` and no border colour of their own, so that their
+        insides stay where a border would put them."""
+
+        def __init__(self, widgets, color, width=1):
+            super().__init__()
+            self.widgets, self.color, self.width = list(widgets), tuple(color), width
+
+        def _prepare_draw(self, view):
+            w = self.width
+            sides = [
+                _framebuffer_box(widget, *side)
+                for widget in self.widgets
+                if widget.visible
+                for x1, y1 in [widget.size]
+                for side in ((0, 0, x1, w), (0, y1 - w, x1, w), (0, 0, w, y1), (x1 - w, 0, w, y1))
+            ]
+            self._clear(sides, self.color)
+            return False
+
+    return create_visual_node(PanelBordersVisual)

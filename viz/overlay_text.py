@@ -5,6 +5,11 @@ for the HUD's ten lines, and the HUD changes every frame. Pillow lays out and
 rasterises the same block in a fraction of that; the image is redrawn only when
 the text or its colour changes. Each block gets a dark outline, so it reads on
 white modules and on the bright Earth alike. The font is the OpenSans that vispy ships.
+
+The blocks under one parent at one drawing order share one visual (:class:`TextLayer`): their
+images sit side by side in one texture and are drawn as textured rectangles in one draw call, by
+a shader that only samples the texture. vispy's Image visual per block cost a draw call each (about
+half a millisecond of Python) and a colour pipeline (clim, gamma) the rasteriser ran per pixel.
 """
 
 import functools
@@ -55,9 +60,10 @@ def line_width_px(line, font_size_pt, bold=False):
     return _font(_size_px(font_size_pt), bold).getlength(line)
 
 
+@functools.lru_cache(maxsize=256)
 def wrap(text, width_px, font_size_pt, bold=False):
     """``text`` with each of its lines wrapped between words to ``width_px`` (a single word
-    wider than that stands alone on its line)."""
+    wider than that stands alone on its line); cached, as the HUD wraps the same lines frame after frame."""
     out = []
     for line in text.split("\n"):
         wrapped = []
@@ -86,6 +92,12 @@ def _dilate(mask, radius):
 def text_masks(text, font_size_pt, bold=False, align="left"):
     """Coverage of the glyphs and of their outline, (H, W) float32 in 0..1, and the block's
     own size (w, h) px inside them (the images are rounded up to :data:`ROUND_PX`)."""
+    fill, outline, size = _text_masks8(text, font_size_pt, bold, align)
+    return fill.astype(np.float32) / 255.0, outline.astype(np.float32) / 255.0, size
+
+
+def _text_masks8(text, font_size_pt, bold=False, align="left"):
+    """:func:`text_masks` in 0..255 (H, W) uint8."""
     size_px = _size_px(font_size_pt)
     lines = [_line_mask(line, size_px, bold) for line in text.split("\n")]
     pad = OUTLINE_PX + 1
@@ -98,8 +110,7 @@ def text_masks(text, font_size_pt, bold=False, align="left"):
         x = pad + {"left": 0, "center": (own_w - 2 * pad - w) // 2, "right": own_w - 2 * pad - w}[align]
         fill[y : y + h, x : x + w] = line
         y += h
-    outline = _dilate(fill, OUTLINE_PX)
-    return fill.astype(np.float32) / 255.0, outline.astype(np.float32) / 255.0, (own_w, own_h)
+    return fill, _dilate(fill, OUTLINE_PX), (own_w, own_h)
 
 
 def compose(fill, outline, rgba):
@@ -112,39 +123,229 @@ def compose(fill, outline, rgba):
     return np.dstack([weight * r, weight * g, weight * b, alpha]).astype(np.float32)
 
 
+@functools.lru_cache(maxsize=64)
+def _compose_table(rgba):
+    """:func:`compose` in 8 bits of every pair of 8-bit glyph and outline coverages, (65536,) uint32
+    (RGBA bytes) indexed by ``fill * 256 + outline``: a block's image is a lookup per pixel, the
+    same bytes as composing it (the arithmetic is per pixel)."""
+    levels = np.arange(256, dtype=np.float32) / 255.0
+    fill, outline = np.meshgrid(levels, levels, indexing="ij")
+    return np.round(compose(fill, outline, rgba) * 255.0).astype(np.uint8).reshape(-1, 4).view(np.uint32).ravel()
+
+
+def compose8(fill, outline, rgba):
+    """RGBA (H, W, 4) uint8 of 8-bit coverages ``fill`` and ``outline`` (H, W): :func:`compose`
+    rounded to bytes, by table."""
+    index = fill.astype(np.intp) << 8
+    index |= outline
+    return _compose_table(tuple(rgba))[index].view(np.uint8).reshape(*fill.shape, 4)
+
+
+#: Width (texels) of a layer's texture; its height grows by :data:`ATLAS_ROWS_PX` as blocks need it.
+ATLAS_WIDTH_PX = 2048
+ATLAS_ROWS_PX = 256
+#: A block's place in the texture is rounded up to this many texels across, so that a line growing
+#: by a few pixels (the HUD's clock) keeps its place and only its texels are uploaded.
+SLOT_ROUND_PX = 64
+
+_VERTEX_SHADER = """
+attribute vec2 a_position;
+attribute vec2 a_texcoord;
+varying vec2 v_texcoord;
+void main() {
+    v_texcoord = a_texcoord;
+    gl_Position = $transform(vec4(a_position, 0.0, 1.0));
+}
+"""
+_FRAGMENT_SHADER = """
+uniform sampler2D u_atlas;
+varying vec2 v_texcoord;
+void main() {
+    gl_FragColor = texture2D(u_atlas, v_texcoord);
+}
+"""
+
+
+@functools.cache
+def text_layer_class():
+    """:class:`TextLayer`, a vispy visual node (defined on first use: importing vispy.scene needs
+    the system's fontconfig)."""
+    from vispy import gloo
+    from vispy.scene.visuals import create_visual_node
+    from vispy.visuals import Visual
+
+    class TextLayerVisual(Visual):
+        """The images of many text blocks in one texture, drawn as one rectangle each (canvas px of
+        the parent, integer corners: one texel a pixel, sampled at its centre) in one draw call.
+
+        A block is ``(image, corner, visible)``; :meth:`put` stores its image (uploading only its
+        texels when it fits the place it had), :meth:`place` moves or hides it.
+        """
+
+        def __init__(self):
+            super().__init__(vcode=_VERTEX_SHADER, fcode=_FRAGMENT_SHADER)
+            self._texture = gloo.Texture2D(shape=(ATLAS_ROWS_PX, ATLAS_WIDTH_PX, 4), format="rgba", interpolation="nearest")
+            self._texels = np.zeros((ATLAS_ROWS_PX, ATLAS_WIDTH_PX, 4), np.uint8)
+            self._positions = gloo.VertexBuffer(np.zeros((6, 2), np.float32))
+            self._texcoords = gloo.VertexBuffer(np.zeros((6, 2), np.float32))
+            self.shared_program["u_atlas"] = self._texture
+            self.shared_program["a_position"] = self._positions
+            self.shared_program["a_texcoord"] = self._texcoords
+            self._draw_mode = "triangles"
+            #: per block (in drawing order): its image's size (w, h), its slot (x, y, w, h) in the texture, corner, visible
+            self._blocks = {}
+            self._shelf = (0, 0, 0)  # the next free x, the shelf's top and its height
+            self._quads_dirty = True
+            self._resized = True  # the texture's texels are to be uploaded whole
+            self._vertex_count = 0
+            self.set_gl_state("translucent", depth_test=False)
+
+        def put(self, key, image):
+            """Store ``image`` (h, w, 4) uint8 as block ``key``'s, in its old place if it fits there."""
+            h, w = image.shape[:2]
+            block = self._blocks.setdefault(key, {"size": (0, 0), "slot": None, "corner": (0, 0), "visible": False})
+            slot = block["slot"]
+            if slot is None or w > slot[2] or h > slot[3]:
+                block["slot"] = slot = self._allocate(-(-w // SLOT_ROUND_PX) * SLOT_ROUND_PX, h)
+            x, y = slot[:2]
+            self._texels[y : y + h, x : x + w] = image
+            if self._resized:  # a new texture: all of it
+                self._texture.set_data(self._texels)
+                self._resized = False
+            else:
+                self._texture.set_data(image, offset=(y, x))
+            if block["size"] != (w, h):
+                block["size"] = (w, h)
+                self._quads_dirty = True
+
+        def place(self, key, corner, visible):
+            """Draw block ``key`` with its top-left texel at ``corner`` (integer px), or not at all."""
+            block = self._blocks[key]
+            if (block["corner"], block["visible"]) != (corner, visible):
+                block["corner"], block["visible"] = corner, visible
+                self._quads_dirty = True
+
+        def remove(self, key):
+            """Forget block ``key`` (its place in the texture is reused when the texture is repacked)."""
+            if self._blocks.pop(key, None) is not None:
+                self._quads_dirty = True
+
+        def _allocate(self, w, h):
+            """A free slot (x, y, w, h) of the texture: the next on the shelf, else on a new shelf; the
+            texture grows (or is repacked, when places left by resized blocks fill it) as needed."""
+            x, top, height = self._shelf
+            if x + w > ATLAS_WIDTH_PX:
+                x, top, height = 0, top + height, 0
+            needed = top + h
+            if needed > self._texels.shape[0]:
+                if needed > 4 * ATLAS_WIDTH_PX:  # only holes of old slots can fill that much: start again
+                    return self._repack(w, h)
+                grown = np.zeros((-(-needed // ATLAS_ROWS_PX) * ATLAS_ROWS_PX, ATLAS_WIDTH_PX, 4), np.uint8)
+                grown[: self._texels.shape[0]] = self._texels
+                self._texels = grown
+                self._texture.resize(grown.shape)
+                self._resized = True
+            self._shelf = (x + w, top, max(height, h))
+            self._quads_dirty = True  # texture coordinates are fractions of its height
+            return (x, top, w, h)
+
+        def _repack(self, w, h):
+            """Put every block in a fresh slot of an emptied texture, then allocate (w, h)."""
+            old, blocks = self._texels, list(self._blocks.values())
+            self._texels = np.zeros((ATLAS_ROWS_PX, ATLAS_WIDTH_PX, 4), np.uint8)
+            self._texture.resize(self._texels.shape)
+            self._resized = True
+            self._shelf = (0, 0, 0)
+            for block in blocks:
+                if block["slot"] is not None:
+                    (bw, bh), (ox, oy) = block["size"], block["slot"][:2]
+                    block["slot"] = slot = self._allocate(block["slot"][2], block["slot"][3])
+                    self._texels[slot[1] : slot[1] + bh, slot[0] : slot[0] + bw] = old[oy : oy + bh, ox : ox + bw]
+            return self._allocate(w, h)
+
+        def _update_quads(self):
+            shown = [b for b in self._blocks.values() if b["visible"] and b["slot"] is not None and b["size"][0] > 0]
+            corners = np.array([(0, 0), (1, 0), (1, 1), (0, 0), (1, 1), (0, 1)], np.float32)
+            atlas_h = float(self._texels.shape[0])
+            positions, texcoords = [], []
+            for block in shown:
+                (w, h), (sx, sy), (cx, cy) = block["size"], block["slot"][:2], block["corner"]
+                positions.append((cx, cy) + corners * (w, h))
+                texcoords.append(((sx, sy) + corners * (w, h)) / (ATLAS_WIDTH_PX, atlas_h))
+            if shown:
+                self._positions.set_data(np.concatenate(positions).astype(np.float32))
+                self._texcoords.set_data(np.concatenate(texcoords).astype(np.float32))
+            self._vertex_count = 6 * len(shown)
+            self._quads_dirty = False
+
+        @property
+        def empty(self):
+            """True when no block is to be drawn."""
+            return not any(b["visible"] and b["size"][0] > 0 for b in self._blocks.values())
+
+        def _prepare_draw(self, view):
+            if self._quads_dirty:
+                self._update_quads()
+            return self._vertex_count > 0
+
+        @staticmethod
+        def _prepare_transforms(view):
+            view.view_program.vert["transform"] = view.get_transform()
+
+        def _compute_bounds(self, axis, view):
+            return None
+
+    return create_visual_node(TextLayerVisual)
+
+
+def text_layer(parent, order):
+    """The :class:`TextLayer` of the text blocks under ``parent`` drawn at ``order`` (made on first use)."""
+    from viz.batch import shared_visual
+
+    def make(parent, order):
+        layer = text_layer_class()(parent=parent)
+        layer.order = order
+        return layer
+
+    return shared_visual(parent, "text", order, make)
+
+
 class OverlayText:
-    """A block of text at ``pos`` (canvas px, y down) under ``parent`` (the canvas scene).
+    """A block of text at ``pos`` (canvas px, y down) under ``parent`` (the canvas scene, or a view's box).
 
     ``anchor_x``: ``left``, ``center`` or ``right`` edge at ``pos``; lines align to it too.
     ``hang``: ``below`` puts the block's top at ``pos``, ``above`` its bottom, ``middle`` its middle.
     ``bounds``: ``(width, height)`` px of the parent's area to keep the whole block inside, or None.
     ``text``, ``color``, ``pos``, ``bounds``, ``visible`` and ``order`` can be set at any time.
+    The blocks of one parent and one order are drawn together, in the order they were made.
     """
 
     def __init__(self, parent, text="", font_size=10, color=(1.0, 1.0, 1.0, 1.0), bold=False, anchor_x="left", hang="below", pos=(0.0, 0.0)):
-        from vispy import scene
-        from vispy.visuals.transforms import STTransform
-
         self.font_size, self.bold, self.anchor_x, self.hang = font_size, bold, anchor_x, hang
-        # 8-bit texels: a quarter of the upload of float ones, and cheaper for a software rasteriser to sample
-        self._image = scene.visuals.Image(np.zeros((1, 1, 4), np.uint8), parent=parent, clim=(0, 255), interpolation="nearest")
-        self._image.set_gl_state("translucent", depth_test=False)
-        self._image.transform = STTransform()
-        self._image.order = 10  # over the views
+        self._parent = parent
+        self._order = 10  # over the views
+        self._layer = text_layer(parent, self._order)
         self._text, self._color, self._pos = None, tuple(color), (float(pos[0]), float(pos[1]))
+        self._visible = True
         self.bounds = None
         self._masks = None
-        self._corner = None
+        self._corner = (0, 0)
         self.text = text
 
     @property
     def order(self):
-        """Drawing order among the canvas's visuals (10: over the views)."""
-        return self._image.order
+        """Drawing order among the parent's visuals (10: over the views)."""
+        return self._order
 
     @order.setter
     def order(self, value):
-        self._image.order = value
+        if value == self._order:
+            return
+        self._layer.remove(id(self))
+        self._layer.visible = not self._layer.empty
+        self._order = value
+        self._layer = text_layer(self._parent, value)
+        self._redraw()
 
     @property
     def text(self):
@@ -155,7 +356,7 @@ class OverlayText:
         if value == self._text:
             return
         self._text = value
-        self._masks = text_masks(value, self.font_size, self.bold, self.anchor_x) if value else None
+        self._masks = _text_masks8(value, self.font_size, self.bold, self.anchor_x) if value else None
         self._redraw()
 
     @property
@@ -184,19 +385,27 @@ class OverlayText:
         return (0, 0) if self._masks is None else self._masks[2]
 
     @property
+    def corner(self):
+        """``(x, y)`` px of the block's top-left corner as drawn (whole pixels)."""
+        return self._corner
+
+    @property
     def visible(self):
-        return self._image.visible
+        return self._visible
 
     @visible.setter
     def visible(self, value):
-        self._image.visible = bool(value)
+        self._visible = bool(value)
+        self._show()
 
     def _redraw(self):
         if self._masks is None:
-            self._image.set_data(np.zeros((1, 1, 4), np.uint8))
+            image = np.zeros((1, 1, 4), np.uint8)
         else:
-            self._image.set_data(np.round(compose(self._masks[0], self._masks[1], self._color) * 255.0).astype(np.uint8))
+            image = compose8(self._masks[0], self._masks[1], self._color)
+        self._layer.put(id(self), image)
         self._place()
+        self._show()
 
     def _place(self):
         width, height = (0, 0) if self._masks is None else self._masks[2]
@@ -206,7 +415,9 @@ class OverlayText:
         if self.bounds is not None:
             x = min(max(x, 0.0), max(self.bounds[0] - width, 0.0))
             y = min(max(y, 0.0), max(self.bounds[1] - height, 0.0))
-        corner = (round(x), round(y))
-        if corner != self._corner:  # vispy recomputes the transform chain on every set
-            self._corner = corner
-            self._image.transform.translate = (*corner, 0.0)
+        self._corner = (round(x), round(y))
+        self._show()
+
+    def _show(self):
+        self._layer.place(id(self), self._corner, self._visible and self._masks is not None)
+        self._layer.visible = not self._layer.empty

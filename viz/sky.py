@@ -63,11 +63,18 @@ class Sky:
         self.limb = scene.visuals.Line(np.zeros((2, 3), np.float32), color=LIMB_COLOR, width=3.0, parent=parent)
         self.limb.set_gl_state("translucent", depth_test=False)
         self.limb.order = -5  # over the Earth's edge, under tracks and markers
+        self._drawn_for = None
 
     def update(self):
+        """Put the stars round the eye and the limb where the Earth's edge is seen (nothing to do, and
+        nothing uploaded, when the eye and the depth range are as last time)."""
         from viz.scale_bar import eye_position
 
         eye = eye_position(self.camera)
+        key = (tuple(eye), tuple(self.camera.center), self.camera.depth_value)
+        if key == self._drawn_for:
+            return
+        self._drawn_for = key
         distance = max(float(np.linalg.norm(eye - np.asarray(self.camera.center, float))), 1e-6)
         # between the near and far planes (distance / k .. distance * k, k = sqrt(depth_value))
         radius = distance * min(3.0, 0.5 * np.sqrt(self.camera.depth_value))

@@ -7,6 +7,7 @@
 
 import time
 
+from viz.batch import panel_borders_class
 from viz.hud import Hud
 from viz.player import Player
 from viz.plots import LivePlots
@@ -15,6 +16,8 @@ from viz.timeline import Timeline, run_phases
 from viz.registry import time_span, views_for
 
 BACKGROUND = (0.0, 0.0, 0.02, 1.0)
+#: The frame round each panel.
+BORDER_COLOR = (0.3, 0.3, 0.3, 1.0)
 TICK_S = 1.0 / 60.0
 #: Samples per pixel of a window's multisampling (anti-aliased edges of meshes and lines).
 WINDOW_SAMPLES = 4
@@ -40,9 +43,13 @@ class Viewer:
         grid = self.canvas.central_widget.add_grid(spacing=2)
         self.views, self.viewboxes = [], []
         for column, cls in enumerate(view_classes or views_for(result)):
-            viewbox = grid.add_view(row=0, col=column, border_color=(0.3, 0.3, 0.3, 1.0))
+            # the border is cleared round every panel at once (viz.batch.panel_borders_class); the
+            # padding keeps the panel's inside where vispy's own border would (a pixel inside it)
+            viewbox = grid.add_view(row=0, col=column, padding=1)
             self.viewboxes.append(viewbox)
             self.views.append(cls(viewbox, result))
+        self.borders = panel_borders_class()(self.viewboxes, BORDER_COLOR, parent=self.canvas.scene)
+        self.borders.order = 9  # after the panels, under the overlays' text
         # lay the panels out now, not at the first draw: the first frame's labels and markers
         # are sized from the panel's pixels (vispy gives a 10 x 10 px placeholder until then)
         grid._update_child_widget_dim()
