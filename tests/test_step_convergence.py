@@ -4,9 +4,10 @@ The same dispersed descents of soyuz_footprint (seed 0, flown from the end of th
 the plan's guidance) twice: with the fixed steps and with every step a quarter as long. Landing
 points compared on the ground (each touchdown turned back by the Earth's rotation at its time).
 Measured on 1,000 samples when the law was set (20 s coast, 2 s entry, 1 s canopies, 30 s under the
-settled main): lifting median 0.58 m, 99th percentile 0.79 m, but 4 in 1,000 moved 0.2 to 1.3 km (a
-bank reversal one 2-s cycle earlier or later: the target sat on the edge of the deadband, a decision,
-not an integration error); ballistic median 3.7 m, at most 5.6 m; touchdown times within 0.03 s.
+settled main): lifting median 0.58 m, 99th percentile 0.79 m, but 4 in 1,000 moved 0.65 to 1.3 km
+with as many bank reversals as before (the target on the deadband's edge: a reversal at another 2-s
+cycle, a decision rather than an integration error); ballistic median 3.7 m, at most 5.6 m; touchdown
+times within 0.03 s.
 """
 
 import numpy as np
