@@ -219,16 +219,19 @@ def text_layer_class():
                 self._quads_dirty = True
 
         def place(self, key, corner, visible):
-            """Draw block ``key`` with its top-left texel at ``corner`` (integer px), or not at all."""
+            """Draw block ``key`` with its top-left texel at ``corner`` (integer px), or not at all (the
+            layer hides itself when it has nothing to draw)."""
             block = self._blocks[key]
             if (block["corner"], block["visible"]) != (corner, visible):
                 block["corner"], block["visible"] = corner, visible
                 self._quads_dirty = True
+                self.visible = not self.empty
 
         def remove(self, key):
             """Forget block ``key`` (its place in the texture is reused when the texture is repacked)."""
             if self._blocks.pop(key, None) is not None:
                 self._quads_dirty = True
+                self.visible = not self.empty
 
         def _allocate(self, w, h):
             """A free slot (x, y, w, h) of the texture: the next on the shelf, else on a new shelf; the
@@ -342,7 +345,6 @@ class OverlayText:
         if value == self._order:
             return
         self._layer.remove(id(self))
-        self._layer.visible = not self._layer.empty
         self._order = value
         self._layer = text_layer(self._parent, value)
         self._redraw()
@@ -420,4 +422,3 @@ class OverlayText:
 
     def _show(self):
         self._layer.place(id(self), self._corner, self._visible and self._masks is not None)
-        self._layer.visible = not self._layer.empty
