@@ -308,6 +308,7 @@ def text_layer(parent, order):
     def make(parent, order):
         layer = text_layer_class()(parent=parent)
         layer.order = order
+        layer.visible = False  # until a block is shown
         return layer
 
     return shared_visual(parent, "text", order, make)
