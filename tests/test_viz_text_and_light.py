@@ -78,3 +78,34 @@ def test_composing_by_table_gives_the_bytes_of_composing_each_pixel(rgba):
     by_table = compose8(np.round(fill * 255.0).astype(np.uint8), np.round(outline * 255.0).astype(np.uint8), rgba)
     assert by_table.shape == by_pixel.shape and np.array_equal(by_table, by_pixel)
     assert by_table[..., 3].max() >= round(255 * rgba[3])  # the glyphs are there, at their opacity
+
+
+def test_text_blocks_draw_the_same_after_their_shared_texture_grew_and_was_repacked():
+    from viz.backend import offscreen_unavailable_reason
+
+    if offscreen_unavailable_reason():
+        pytest.skip(offscreen_unavailable_reason())
+    from vispy import scene
+
+    from viz.overlay_text import ATLAS_WIDTH_PX, OverlayText
+
+    def frame(history):
+        """Draw two blocks, the first given each text of ``history`` in turn; the canvas's pixels."""
+        canvas = scene.SceneCanvas(size=(400, 300), show=False, bgcolor="black")
+        first = OverlayText(canvas.scene, pos=(5.0, 5.0))
+        OverlayText(canvas.scene, "station: 417 km", color=(1.0, 0.85, 0.2, 1.0), anchor_x="right", pos=(395.0, 280.0), hang="above")
+        for text in history:
+            first.text = text
+        image = canvas.render()
+        layer = first._layer
+        canvas.close()
+        return image, layer
+
+    # ever wider blocks of 40 lines: each takes a new place, the texture grows past the repacking
+    # size (8192 rows) and is repacked; the last is wider than the texture, which widens
+    tall = ["\n".join(["x" * n] * 40) for n in [*range(30, 300, 15), 380]]
+    grown, layer = frame([*tall, "altitude: 417.0 km\nspeed: 7.66 km/s"])
+    fresh, _ = frame(["altitude: 417.0 km\nspeed: 7.66 km/s"])
+    rows, width = layer._texels.shape[:2]
+    assert rows < 4 * ATLAS_WIDTH_PX and width > ATLAS_WIDTH_PX  # repacked, and widened
+    assert np.array_equal(grown, fresh) and grown[..., :3].max() > 200  # the same text, drawn

@@ -141,7 +141,8 @@ def compose8(fill, outline, rgba):
     return _compose_table(tuple(rgba))[index].view(np.uint8).reshape(*fill.shape, 4)
 
 
-#: Width (texels) of a layer's texture; its height grows by :data:`ATLAS_ROWS_PX` as blocks need it.
+#: Width (texels) of a layer's texture (wider only for a wider block); its height grows by
+#: :data:`ATLAS_ROWS_PX` as blocks need it.
 ATLAS_WIDTH_PX = 2048
 ATLAS_ROWS_PX = 256
 #: A block's place in the texture is rounded up to this many texels across, so that a line growing
@@ -219,28 +220,38 @@ def text_layer_class():
                 self._quads_dirty = True
 
         def place(self, key, corner, visible):
-            """Draw block ``key`` with its top-left texel at ``corner`` (integer px), or not at all."""
+            """Draw block ``key`` with its top-left texel at ``corner`` (integer px), or not at all (the
+            layer hides itself when it has nothing to draw)."""
             block = self._blocks[key]
             if (block["corner"], block["visible"]) != (corner, visible):
                 block["corner"], block["visible"] = corner, visible
                 self._quads_dirty = True
+                self.visible = not self.empty
 
         def remove(self, key):
             """Forget block ``key`` (its place in the texture is reused when the texture is repacked)."""
             if self._blocks.pop(key, None) is not None:
                 self._quads_dirty = True
+                self.visible = not self.empty
 
         def _allocate(self, w, h):
             """A free slot (x, y, w, h) of the texture: the next on the shelf, else on a new shelf; the
             texture grows (or is repacked, when places left by resized blocks fill it) as needed."""
             x, top, height = self._shelf
-            if x + w > ATLAS_WIDTH_PX:
+            width = self._texels.shape[1]
+            if w > width:  # a block wider than the texture (a long footer line on a wide canvas): widen it
+                wider = np.zeros((self._texels.shape[0], w, 4), np.uint8)
+                wider[:, :width] = self._texels
+                self._texels, width = wider, w
+                self._texture.resize(wider.shape)
+                self._resized = True
+            if x + w > width:
                 x, top, height = 0, top + height, 0
             needed = top + h
             if needed > self._texels.shape[0]:
                 if needed > 4 * ATLAS_WIDTH_PX:  # only holes of old slots can fill that much: start again
                     return self._repack(w, h)
-                grown = np.zeros((-(-needed // ATLAS_ROWS_PX) * ATLAS_ROWS_PX, ATLAS_WIDTH_PX, 4), np.uint8)
+                grown = np.zeros((-(-needed // ATLAS_ROWS_PX) * ATLAS_ROWS_PX, width, 4), np.uint8)
                 grown[: self._texels.shape[0]] = self._texels
                 self._texels = grown
                 self._texture.resize(grown.shape)
@@ -266,12 +277,12 @@ def text_layer_class():
         def _update_quads(self):
             shown = [b for b in self._blocks.values() if b["visible"] and b["slot"] is not None and b["size"][0] > 0]
             corners = np.array([(0, 0), (1, 0), (1, 1), (0, 0), (1, 1), (0, 1)], np.float32)
-            atlas_h = float(self._texels.shape[0])
+            atlas_h, atlas_w = (float(n) for n in self._texels.shape[:2])
             positions, texcoords = [], []
             for block in shown:
                 (w, h), (sx, sy), (cx, cy) = block["size"], block["slot"][:2], block["corner"]
                 positions.append((cx, cy) + corners * (w, h))
-                texcoords.append(((sx, sy) + corners * (w, h)) / (ATLAS_WIDTH_PX, atlas_h))
+                texcoords.append(((sx, sy) + corners * (w, h)) / (atlas_w, atlas_h))
             if shown:
                 self._positions.set_data(np.concatenate(positions).astype(np.float32))
                 self._texcoords.set_data(np.concatenate(texcoords).astype(np.float32))
@@ -305,6 +316,7 @@ def text_layer(parent, order):
     def make(parent, order):
         layer = text_layer_class()(parent=parent)
         layer.order = order
+        layer.visible = False  # until a block is shown
         return layer
 
     return shared_visual(parent, "text", order, make)
@@ -342,7 +354,6 @@ class OverlayText:
         if value == self._order:
             return
         self._layer.remove(id(self))
-        self._layer.visible = not self._layer.empty
         self._order = value
         self._layer = text_layer(self._parent, value)
         self._redraw()
@@ -420,4 +431,3 @@ class OverlayText:
 
     def _show(self):
         self._layer.place(id(self), self._corner, self._visible and self._masks is not None)
-        self._layer.visible = not self._layer.empty
