@@ -177,7 +177,7 @@ class Polylines:
         self.line.visible = bool(value)
 
 
-def _framebuffer_box(widget, left, top, width, height):
+def framebuffer_box(widget, left, top, width, height):
     """``(x, y, w, h)`` framebuffer px (up from the bottom, as GL's) of a rectangle in ``widget``'s px."""
     to_framebuffer = widget.get_transform("visual", "framebuffer")
     corners = to_framebuffer.map(np.array([[left, top], [left + width, top + height]], dtype=float))[:, :2]
@@ -231,7 +231,7 @@ def panel_background_class():
 
         def _prepare_draw(self, view):
             inner = self.widget.rect.padded(self.widget.border_width)  # inside the frame (viz.viewer: one pixel)
-            self._clear([_framebuffer_box(self.widget, inner.left, inner.bottom, inner.width, inner.height)], self.color)
+            self._clear([framebuffer_box(self.widget, inner.left, inner.bottom, inner.width, inner.height)], self.color)
             return False
 
     return create_visual_node(PanelBackgroundVisual)
@@ -255,7 +255,7 @@ def panel_borders_class():
         def _prepare_draw(self, view):
             w = self.width
             sides = [
-                _framebuffer_box(widget, *side)
+                framebuffer_box(widget, *side)
                 for widget in self.widgets
                 if widget.visible
                 for x1, y1 in [widget.size]
