@@ -25,7 +25,7 @@ from vispy.visuals.transforms import STTransform
 from orbital.earth.frames import lvlh_basis
 from viz import lighting, station_model
 from viz.sky import in_earth_shadow, sun_direction
-from viz.batch import moving_mesh_class, panel_background_class
+from viz.batch import moving_mesh_class, panel_background_class, set_markers
 from viz.closeup_guides import LvlhAxes, ReachEnvelope
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
@@ -354,9 +354,7 @@ class CloseupView:
         pixels_per_metre = self._pixels_per_metre(p)
         ring_px = max(RING_MIN_PX, RING_DIAMETER_M * pixels_per_metre)
         self._pin_label(a["label"], p, (0.0, -(0.5 * ring_px + LABEL_GAP_PX)))
-        a["ring"].set_data(
-            p[None].astype(np.float32), symbol="disc", size=ring_px, face_color=(0, 0, 0, 0), edge_color=MARKER_COLOR, edge_width=3
-        )
+        set_markers(a["ring"], p[None], ring_px, symbol="disc", face_color=(0, 0, 0, 0), edge_color=MARKER_COLOR, edge_width=3)
 
     def _draw_trail(self, t_s):
         past = self.tracks.history(self.tracks.chaser[:, :3], t_s)
@@ -370,9 +368,7 @@ class CloseupView:
             self.ghost_marker.visible = False
             return
         self.ghost_marker.visible = True
-        self.ghost_marker.set_data(
-            cw[None].astype(np.float32), symbol="disc", size=12, face_color=(0, 0, 0, 0), edge_color=GHOST_COLOR, edge_width=1.5
-        )
+        set_markers(self.ghost_marker, cw[None], 12, symbol="disc", face_color=(0, 0, 0, 0), edge_color=GHOST_COLOR, edge_width=1.5)
 
     def _draw_tether(self, t_s):
         tr = self.tracks

@@ -152,6 +152,43 @@ def sunlight_filter():
     return Filter(vcode=vfunc, vhook="pre", fcode=ffunc)
 
 
+@functools.cache
+def scissored_mesh_class():
+    """:class:`ScissoredMesh`, a vispy Mesh node kept inside its view box by a scissor rectangle
+    (defined on first use: importing vispy.scene needs the system's fontconfig)."""
+    from vispy import gloo
+    from vispy.scene.visuals import create_visual_node
+    from vispy.visuals import MeshVisual
+
+    class ScissoredMeshVisual(MeshVisual):
+        """A view box keeps what it draws inside itself with a shader filter that tests every
+        fragment and discards the outside ones; a software rasteriser then pays that test on every
+        pixel of the Earth, and cannot test depth early. ``clip_to(viewbox)`` drops that filter for
+        this mesh and scissors its draw to the same rectangle instead (the same pixels)."""
+
+        _viewbox = None
+
+        def clip_to(self, viewbox):
+            for node in list(self._clippers):
+                self._set_clipper(node, None)
+            self._viewbox = viewbox
+
+        def draw(self):
+            if self._viewbox is None:
+                return super().draw()
+            from viz.batch import framebuffer_box
+
+            inner = self._viewbox.inner_rect
+            gloo.set_state(scissor_test=True)
+            gloo.set_scissor(*framebuffer_box(self._viewbox, inner.left, inner.bottom, inner.width, inner.height))
+            try:
+                super().draw()
+            finally:
+                gloo.set_state(scissor_test=False)
+
+    return create_visual_node(ScissoredMeshVisual)
+
+
 class Earth:
     """The textured ellipsoid under ``parent`` (an ITRS node); ``seen_from(distance)`` picks its
     texture, ``light_from(sun_itrs)`` puts its night side away from the Sun."""
@@ -162,7 +199,7 @@ class Earth:
         from vispy.visuals.filters import TextureFilter
 
         vertices, faces, texcoords = ellipsoid_mesh(FAR_ROWS, 2 * FAR_ROWS)
-        self.mesh = scene.visuals.Mesh(vertices=vertices.astype(np.float32), faces=faces, color=(1, 1, 1, 1), parent=parent)
+        self.mesh = scissored_mesh_class()(vertices=vertices.astype(np.float32), faces=faces, color=(1, 1, 1, 1), parent=parent)
         self._filter = TextureFilter(earth_texture(), texcoords.astype(np.float32))
         self.mesh.attach(self._filter)
         self._sunlight = sunlight_filter()

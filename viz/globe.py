@@ -40,6 +40,7 @@ class GlobeView:
         self.ground = scene.Node(parent=viewbox.scene)
         self.ground.transform = scene.transforms.MatrixTransform()
         self.earth = Earth(self.ground)
+        self.earth.mesh.clip_to(viewbox)
         self.epoch_utc = result.epoch_utc
         self.layers = [layer(self, result, name) for layer, name in globe_layers(result)]
         self.camera = scene.TurntableCamera(fov=35.0, up="+z")

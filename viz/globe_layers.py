@@ -14,6 +14,7 @@ import numpy as np
 
 from orbital.earth.constants import OMEGA_EARTH_RAD_S
 from orbital.earth.frames import geodetic_to_itrs, itrs_to_geodetic
+from viz.batch import set_markers
 from viz.earth import GROUND_LIFT_M, ground_points
 from viz.earth_rotation import to_scene
 from viz.sky import in_earth_shadow
@@ -75,8 +76,7 @@ def _markers(parent):
 
 
 def _set_points(markers, points, color, size=9, symbol="disc", edge_width=1.0, edge_color=(0, 0, 0, 0.8)):
-    points = np.atleast_2d(np.asarray(points, dtype=np.float32))
-    markers.set_data(points, face_color=color, edge_color=edge_color, edge_width=edge_width, size=size, symbol=symbol)
+    set_markers(markers, points, size, face_color=color, edge_color=edge_color, edge_width=edge_width, symbol=symbol)
 
 
 def _line(parent, color, width=2.0):

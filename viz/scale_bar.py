@@ -24,6 +24,7 @@ class ScaleBar:
         self.viewbox, self.corner = viewbox, corner
         self.line = scene.visuals.Line(np.zeros((2, 2), np.float32), parent=viewbox, width=2.0, color="white")
         self.label = OverlayText(viewbox, font_size=9, hang="middle", anchor_x="left" if corner == "left" else "right")
+        self._points = None  # what the line last drew: it is handed over again only when that changed
 
     @property
     def visible(self):
@@ -43,7 +44,10 @@ class ScaleBar:
         else:
             x1 = width - INSET_PX[0]
             x0, label_x = x1 - length_px, x1 - length_px - 6.0
-        self.line.set_data(np.array([[x0, y - 5], [x0, y], [x1, y], [x1, y - 5]], np.float32))
+        points = np.array([[x0, y - 5], [x0, y], [x1, y], [x1, y - 5]], np.float32)
+        if self._points is None or not np.array_equal(points, self._points):
+            self.line.set_data(points)
+            self._points = points
         set_text(self.label, format_length(length_m))
         self.label.pos = (label_x, y - 2.0)
 
