@@ -8,13 +8,20 @@ the best of several repeats (the least disturbed one).
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+# As `issim` runs (orbital.cli.main), before numpy loads OpenBLAS: one BLAS thread unless the user set
+# otherwise, so the in-process rows measure what the command line does (OpenBLAS's spinning threads
+# made a 10,000-sample sensitivity 0.3-6 s instead of 0.3-0.5 s under load).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
+import numpy as np  # noqa: E402  (after the OpenBLAS settings)
 
 HERE = Path(__file__).resolve().parent
 ISSIM = Path(sys.executable).with_name("issim")
