@@ -214,19 +214,14 @@ def waits(repeats, tmp):
 def case_reentry_batch(repeats, n_samples):
     """Soyuz descents: the batch integrator per trajectory against poliastro's Cowell, same forces."""
     from orbital.io import scenario
-    from orbital.kinds import reentry as R
-    from orbital.propagation.batch_integrator import coast, integrate
+    from orbital.kinds.reentry_footprint import draw_params, shared_start
+    from orbital.models import soyuz
+    from orbital.propagation.batch_integrator import integrate
     from orbital.propagation.descent_reference import integrate_reference
-    from orbital.kinds.reentry_footprint import coast_end_s, draw_params
-    from orbital.schema import initial_state
 
     scn = scenario.load("soyuz_footprint", [f"n_samples={n_samples}", "progress=false"])
-    _, r0, v0 = initial_state(scn.station)
-    Y0 = np.concatenate([r0, v0])
-    _, guidance = R.plan(scn, Y0)
-    params, seq = draw_params(scn, range(n_samples)), R.sequence(scn)
-    t_c = coast_end_s(scn)
-    Yc = coast(Y0[None, :], 0.0, t_c, R.nominal_params(scn), seq)
+    start, params, seq = shared_start(scn), draw_params(scn, range(n_samples)), soyuz.sequence(scn)
+    guidance, t_c, Yc = start.guidance, start.t_s, start.state[None, :]
     Ys = np.repeat(Yc, n_samples, axis=0)
     one = params.subset(np.array([0]))
     integrate_reference(Yc[0], t_c, one, seq, guidance)  # numba compiles here
@@ -241,20 +236,16 @@ def case_guidance_cost(repeats, n_samples):
     the end of the shared coast: ``{mode: seconds per sample}`` (the predictor-corrector predicts
     the rest of the entry twice a cycle; the range law reads a table)."""
     from orbital.io import scenario
-    from orbital.kinds.reentry_footprint import coast_end_s, draw_params
+    from orbital.kinds.reentry_footprint import draw_params, shared_start
     from orbital.models import soyuz
-    from orbital.propagation.batch_integrator import coast, integrate
-    from orbital.schema import initial_state
+    from orbital.propagation.batch_integrator import integrate
 
     cost = {}
     for mode in ("lifting", "predictor_corrector"):
         scn = scenario.load("soyuz_footprint", [f"n_samples={n_samples}", "progress=false", f"guidance.mode={mode}"])
-        _, r0, v0 = initial_state(scn.station)
-        Y0 = np.concatenate([r0, v0])
-        _, guidance = soyuz.plan(scn, Y0)
-        params, seq, t_c = draw_params(scn, range(n_samples)), soyuz.sequence(scn), coast_end_s(scn)
-        Ys = np.repeat(coast(Y0[None, :], 0.0, t_c, soyuz.nominal_params(scn), seq), n_samples, axis=0)
-        cost[mode] = best_of(lambda: integrate(Ys, t_c, params, seq, guidance), repeats)[0] / n_samples
+        start, params, seq = shared_start(scn), draw_params(scn, range(n_samples)), soyuz.sequence(scn)
+        Ys = np.repeat(start.state[None, :], n_samples, axis=0)
+        cost[mode] = best_of(lambda: integrate(Ys, start.t_s, params, seq, start.guidance), repeats)[0] / n_samples
     return cost
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from orbital.earth.constants import OMEGA_EARTH_RAD_S
 from orbital.io import scenario as sc
-from orbital.kinds.reentry_footprint import coast_end_s, draw_params
+from orbital.kinds.reentry_footprint import draw_params, shared_start
 from orbital.models import soyuz
 from orbital.propagation.batch_integrator import coast, integrate
 from orbital.schema import initial_state
@@ -32,12 +32,9 @@ def _ground_points(outcome):
 
 def _landings_twice(mode):
     scn = sc.load("soyuz_footprint", [f"n_samples={N_SAMPLES}", "progress=false", f"guidance.mode={mode}"])
-    _, r0, v0 = initial_state(scn.station)
-    Y0 = np.concatenate([r0, v0])
-    _, guidance = soyuz.plan(scn, Y0)
-    params, seq, t_c = draw_params(scn, range(N_SAMPLES)), soyuz.sequence(scn), coast_end_s(scn)
-    Ys = np.repeat(coast(Y0[None, :], 0.0, t_c, soyuz.nominal_params(scn), seq), N_SAMPLES, axis=0)
-    return [integrate(Ys, t_c, params, seq, guidance, step_scale=scale) for scale in (1.0, 0.25)]
+    start, params, seq = shared_start(scn), draw_params(scn, range(N_SAMPLES)), soyuz.sequence(scn)
+    Ys = np.repeat(start.state[None, :], N_SAMPLES, axis=0)
+    return [integrate(Ys, start.t_s, params, seq, start.guidance, step_scale=scale) for scale in (1.0, 0.25)]
 
 
 @pytest.mark.physics

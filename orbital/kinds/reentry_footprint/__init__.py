@@ -110,6 +110,32 @@ def coast_end_s(scn):
     return max(0.0, scn.burn.start - TIMING_SIGMAS * scn.dispersions.timing)
 
 
+@dataclass
+class SharedStart:
+    """What every dispersed descent of a footprint starts from: the plan (its ``planned`` outcome and
+    the ``guidance`` it sets) and the stack's ``state`` (6,) at ``t_s`` (s since the ``epoch``), the
+    end of the coast they share (:func:`coast_end_s`)."""
+
+    epoch: Any
+    planned: Any
+    guidance: Any
+    t_s: float
+    state: np.ndarray
+
+
+def shared_start(scn, progress_span=None) -> SharedStart:
+    """Plan the descent (its progress into ``progress_span`` of the run's, as :func:`soyuz.plan`) and
+    fly the coast every sample shares, once, compiled (:func:`orbital.propagation.batch_integrator.coast`)."""
+    from orbital.propagation.batch_integrator import coast
+
+    epoch, r0, v0 = initial_state(scn.station)
+    Y0 = np.concatenate([r0, v0])
+    planned, guidance = soyuz.plan(scn, Y0, progress_span=progress_span)
+    t_s = coast_end_s(scn)
+    state = coast(Y0[None, :], 0.0, t_s, soyuz.nominal_params(scn), soyuz.sequence(scn))[0]
+    return SharedStart(epoch, planned, guidance, t_s, state)
+
+
 def draw_params(scn, samples):
     """:class:`~orbital.dynamics.entry_dynamics.SampleParams` of the dispersed descents numbered
     ``samples`` (indices): each draws eight standard normals from its own stream, in a fixed order."""
@@ -263,14 +289,9 @@ def simulate(scn):
     Progress goes to :func:`orbital.progress.report` (unless ``scn.progress`` is false): the plan
     up to 2 %, then each chunk of descents.
     """
-    from orbital.propagation.batch_integrator import coast
-
-    epoch, r0, v0 = initial_state(scn.station)
-    Y0 = np.concatenate([r0, v0])
     with within(0.0, 1.0) if scn.progress else reporting(None):
-        planned, guidance = soyuz.plan(scn, Y0, progress_span=(0.0, 0.02))
-        t_start = coast_end_s(scn)
-        Yc = coast(Y0[None, :], 0.0, t_start, soyuz.nominal_params(scn), soyuz.sequence(scn))[0]
+        start = shared_start(scn, progress_span=(0.0, 0.02))
+        epoch, planned, guidance, t_start, Yc = start.epoch, start.planned, start.guidance, start.t_s, start.state
         # here the chunks run in a thread per core (the kernels release the GIL): "auto" stays here
         threads = threads_available() if scn.scheduler in (INPROCESS, AUTO) else 1
         parallel = {INPROCESS: threads, AUTO: threads, LOCAL: LOCAL_WORKERS}.get(scn.scheduler, 1)
