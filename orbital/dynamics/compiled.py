@@ -121,6 +121,11 @@ def _numba_cache_dir(numba, path):
         numba.config.CACHE_DIR = saved
 
 
+#: Held while numba is set up (:func:`_numba`: its imports with modules hidden in ``sys.modules``) and a
+#: kernel's dispatcher made: threads that reach them together would each make their own.
+_making_dispatchers = threading.RLock()
+
+
 @functools.lru_cache(maxsize=1)
 def _numba():
     """numba, imported (0.3 s) and taught to see a :class:`Kernel` as its compiled dispatcher (as a global
@@ -162,15 +167,17 @@ class Kernel:
         a kernel taking another as an argument (the integrator its right-hand side) is cached under that
         argument's name, which a new process must find the same for the cache to hold."""
         if self._dispatcher is None:
-            numba = _numba()
-            path = kernel_cache_dir()
-            if path is None:
-                dispatcher = numba.njit(**{**KERNEL_OPTIONS, **self._options})(self.py_func)
-            else:
-                with _numba_cache_dir(numba, path):  # numba picks the cache folder when the function is decorated
-                    dispatcher = numba.njit(cache=True, **{**KERNEL_OPTIONS, **self._options})(self.py_func)
-            dispatcher._set_uuid(f"issim-kernel:{self.py_func.__module__}.{self.py_func.__qualname__}")
-            self._dispatcher = dispatcher
+            with _making_dispatchers:  # a footprint's chunk threads reach a kernel at once: one dispatcher each
+                if self._dispatcher is None:
+                    numba = _numba()
+                    path = kernel_cache_dir()
+                    if path is None:
+                        dispatcher = numba.njit(**{**KERNEL_OPTIONS, **self._options})(self.py_func)
+                    else:
+                        with _numba_cache_dir(numba, path):  # numba picks the cache folder when the function is decorated
+                            dispatcher = numba.njit(cache=True, **{**KERNEL_OPTIONS, **self._options})(self.py_func)
+                    dispatcher._set_uuid(f"issim-kernel:{self.py_func.__module__}.{self.py_func.__qualname__}")
+                    self._dispatcher = dispatcher
         return self._dispatcher
 
     def __call__(self, *args):
