@@ -339,7 +339,7 @@ def test_engines_that_stop_the_module_just_above_the_ground_let_it_drop_the_rest
 
 
 @pytest.mark.physics
-@pytest.mark.parametrize("setting, speed_m_s", [("parachutes.main_area=1e-6", 112.0), ("density_scale=0.01", 1722.0)])
+@pytest.mark.parametrize("setting, speed_m_s", [("parachutes.main_area=1e-6", 112.0), ("density_scale=0.01", 1720.0)])
 def test_an_impact_is_an_impact_in_the_summary(setting, speed_m_s):
     # QA: touchdowns at 112 and 72 m/s were summarised as touchdown_phase: soft_landing, soft_landing_g
     # 4.66. Over 10 m/s (the main canopy alone: 7.2 m/s; REFERENCES.md) a touchdown is an impact.

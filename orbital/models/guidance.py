@@ -15,9 +15,10 @@ Modes:
     target; its range-to-go against air speed is the reference table.
 
 ``lifting``
-    A digital guidance in the manner of Apollo's and Soyuz's entry guidance: every
-    ``cycle_s`` (Apollo's cycle: 2 s) it computes a bank command, held until the
-    next cycle (:meth:`Guidance.command`).
+    A digital guidance in the manner of Apollo's and Soyuz's entry guidance: from the entry
+    interface on (above it the module flies the plan's ``c0``, no side), every ``cycle_s``
+    (Apollo's cycle: 2 s) it computes a bank command, held until the next cycle
+    (:meth:`Guidance.command`).
 
     Range (the bank's magnitude): reference-trajectory tracking,
 

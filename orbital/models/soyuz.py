@@ -91,7 +91,7 @@ class ModuleSpec(StrictModel):
     separation_delay: Quantity("s", "s", ge=0.0, le=7200.0) = Field(
         default=23.0 * 60.0, description="the modules separate this long after the burn ends (the sequencer's timer), "
         "or at the entry interface if the whole Soyuz gets there first (bare number: s)")
-    entry_interface_altitude: _HighAltitude = Field(default=100.0e3, description="recorded where the descent crosses it (bare number: km)")
+    entry_interface_altitude: _HighAltitude = Field(default=100.0e3, description="the guided entry starts where the descent crosses it; recorded (bare number: km)")
 
     @property
     def area_m2(self):

@@ -20,7 +20,8 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
     """One descent (``params`` of one sample) through poliastro's Cowell; returns an :class:`Outcome`.
 
     Events are located to about a microsecond; peaks are not sampled (NaN). A
-    lifting entry is integrated cycle by cycle, each with its held guidance command.
+    lifting entry is integrated cycle by cycle from the entry interface on, each with its held
+    guidance command (above it, the plan's ``c0`` and no side, as the fast path).
     """
     from scipy.integrate import solve_ivp
     from scipy.optimize import brentq
@@ -58,16 +59,15 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
     def until_time(Ystart, t_start, phase, t_end):
         return propagate(Ystart, t_start, phase, t_start, [t_end - t_start])[-1]
 
-    def until_altitude(Ystart, t_start, phase, level, also=None):
+    def until_altitude(Ystart, t_start, phase, level, guided=True):
         """Integrate on a grid until the altitude drops to ``level``; refine by Brent.
 
-        In a lifting entry the grid is the guidance cycle and the command is renewed
-        at every grid point. Returns ``(t, state, (t, state) of the crossing of also or None)``.
+        In a lifting entry (``guided``) the grid is the guidance cycle and the command is renewed
+        at every grid point. Returns ``(t, state)`` at the crossing.
         """
-        cycles = phase == ENTRY and guidance.cycles
+        cycles = phase == ENTRY and guidance.cycles and guided
         chunk = np.array([guidance.cycle_s]) if cycles else np.arange(1, 11) * grid_s
         base_Y, base_t = Ystart, t_start
-        extra = None
 
         def crossing(Ya, ta, tau_b, lv):
             # the altitude reaches lv between ta (state Ya) and ta + tau_b, under the held command
@@ -83,20 +83,10 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
             states = propagate(base_Y, base_t, phase, t_start, chunk)
             h = ed.altitude_m(states[:, 0], states[:, 1], states[:, 2])
             below = np.flatnonzero(h <= level)
-            last = below[0] if below.size else h.size
-            if also is not None and extra is None:
-                # only crossings before this segment's own event belong to its physics
-                h_prev = np.concatenate([[ed.altitude_m(*base_Y[:3])], h[:-1]])
-                hit = np.flatnonzero((h_prev[:last] > also) & (h[:last] <= also))
-                if hit.size:
-                    k = hit[0]
-                    Ya, ta = (base_Y, base_t) if k == 0 else (states[k - 1], base_t + chunk[k - 1])
-                    extra = crossing(Ya, ta, chunk[k] - (chunk[k - 1] if k else 0.0), also)
             if below.size:
                 k = below[0]
                 Ya, ta = (base_Y, base_t) if k == 0 else (states[k - 1], base_t + chunk[k - 1])
-                t_cross, S = crossing(Ya, ta, chunk[k] - (chunk[k - 1] if k else 0.0), level)
-                return t_cross, S, extra
+                return crossing(Ya, ta, chunk[k] - (chunk[k - 1] if k else 0.0), level)
             base_Y, base_t = states[-1], base_t + chunk[-1]
             if base_t - p.burn_start_s[0] > seq.max_time_after_burn_s:
                 raise RuntimeError("the reference descent never reached the altitude event")
@@ -120,19 +110,14 @@ def integrate_reference(Y0, t0, params, seq, guidance, rtol=1e-11, grid_s=2.0):
     ei = seq.entry_interface_altitude_m
     t_separation = t + seq.separation_delay_s
     Y_timer = until_time(Y, t, COAST, t_separation)
-    extra = None
-    if ed.altitude_m(*Y_timer[:3]) > ei:
-        t, Y = t_separation, Y_timer
-    else:
-        t, Y, _ = until_altitude(Y, t, COAST, ei)
-        extra = (t, Y)
+    separated_above = ed.altitude_m(*Y_timer[:3]) > ei
+    t, Y = (t_separation, Y_timer) if separated_above else until_altitude(Y, t, COAST, ei)
     mark("separation", t, Y[:, None])
-    if extra is not None:
-        mark("entry_interface", extra[0], extra[1][:, None])
+    if separated_above:  # the guidance starts at the entry interface
+        t, Y = until_altitude(Y, t, ENTRY, ei, guided=False)
+    mark("entry_interface", t, Y[:, None])
     command_m = float(barometric_trip_altitude_m(seq.parachute_altitude_m, p.density_scale[0]))
-    t, Y, extra = until_altitude(Y, t, ENTRY, command_m, also=None if extra is not None else ei)
-    if extra is not None:
-        mark("entry_interface", extra[0], extra[1][:, None])
+    t, Y = until_altitude(Y, t, ENTRY, command_m)
 
     def until_time_or_ground(Ystart, t_start, phase, t_end):
         """Integrate a canopy phase (begun at ``t_start``) to ``t_end``, or to the ground if it
