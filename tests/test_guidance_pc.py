@@ -166,9 +166,9 @@ def test_a_plan_flown_lift_down_is_flown_as_planned(bank):
     from orbital.runners import run_scenario
 
     s = run_scenario(sc.load("soyuz_nominal", ["burn.start=0 s", "guidance.mode=predictor_corrector", f"guidance.bank_angle={bank}"])).summary
-    # 120 deg: 1.3 km along track from soyuz_nominal's orbit that burns at 432.7 km above the
-    # ellipsoid (0.8 km from the 5 km higher orbit before it)
-    assert abs(s["miss_along_track_km"]) < 1.5
+    # measured at 120 deg: 1.8 km along track from soyuz_nominal's orbit (MS-11's day; 1.3 km from
+    # the synthetic orbit 8 km higher before it); lift down leaves the corrector little room
+    assert abs(s["miss_along_track_km"]) < 2.5
 
 
 @pytest.mark.parametrize(

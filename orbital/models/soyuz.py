@@ -52,11 +52,11 @@ _RollRate = Annotated[Quantity("rad/s", "deg/s", ge=0.0, le=10.0), BeforeValidat
 
 
 def _default_station():
-    # ISS-like orbit at the bundled Soyuz scenarios' mean 427.7 km (their burn, where they fire it,
-    # is at MS-11's 432.7 km above the ellipsoid). Node and phase at zero land the module wherever
-    # they do (the Pacific); the bundled scenarios set raan and arg_latitude for the Kazakh steppe.
+    # ISS-like orbit at the bundled Soyuz scenarios' mean 419.54 km (the ISS's on MS-11's day, from
+    # its TLE). Node and phase at zero land the module wherever they do (the Pacific); the bundled
+    # scenarios set the day's node, perigee and phase, which land it in the Kazakh steppe.
     return StationSpec(
-        epoch="2019-06-24T23:00:00", altitude="427.7 km", inclination="51.64 deg",
+        epoch="2019-06-24T23:00:00", altitude="419.54 km", inclination="51.64 deg",
         raan="0 deg", arg_latitude="0 deg", mass="7150 kg", drag_area="10 m2", drag_coefficient=2.2
     )
 
