@@ -204,12 +204,12 @@ def test_unit_messages_use_the_right_article(issim):
 @pytest.mark.parametrize("altitude", ["0.1 km", "1 km"])
 def test_a_parachute_command_too_low_to_open_the_canopies_is_refused(issim, tmp_path, altitude):
     # QA: at 0.1 km the capsule flew 1.5 km underground and "touched down" at 1.57 m/s.
-    # The canopies need some 3.2 km to open and settle (drogue 35 s + main 50 s).
+    # The canopies need some 3.3 km to open and settle (drogue 35 s + main 50 s).
     out = tmp_path / "out"
     done = issim("run", "soyuz_nominal", "--set", f"parachutes.command_altitude={altitude}", "--out", out)
-    _refused(done, f"parachutes.command_altitude = {altitude}", "too low to open the canopies", "at least 3.2 km")
+    _refused(done, f"parachutes.command_altitude = {altitude}", "too low to open the canopies", "at least 3.3 km")
     assert not out.exists()
-    ok = issim("run", "soyuz_nominal", "--set", "parachutes.command_altitude=3.2 km", "--json", "--out", tmp_path / "ok")
+    ok = issim("run", "soyuz_nominal", "--set", "parachutes.command_altitude=3.3 km", "--json", "--out", tmp_path / "ok")
     assert ok.returncode == 0, ok.stderr
     summary = __import__("json").loads(ok.stdout)["summary"]
     assert summary["touchdown_phase"] == "soft_landing" and abs(summary["touchdown_speed_m_s"] - 1.5) < 0.5
