@@ -604,6 +604,28 @@ def test_the_capsule_camera_is_under_a_kilometre_across_at_touchdown():
     assert min(width, height) / globe.pixels_per_metre() > 500e3
 
 
+def test_the_ground_is_drawn_under_the_capsule_camera_at_touchdown():
+    """A camera a kilometre from the landed capsule has its near plane metres away and the ground
+    kilometres beyond: the ground's depth offset once pushed the whole Earth past the far plane,
+    and the capsule sat in black space among the stars."""
+    viewer = _viewer(bundled_result("soyuz_ballistic"))
+    globe = viewer.views[0]
+    assert globe.camera_names[globe._preset] == "capsule"
+    image = viewer.frame_at(viewer.player.t1_s)  # a jump from the start, as --time end draws it
+    left, top = viewer.viewboxes[0].pos
+    width, height = viewer.viewboxes[0].size
+    # below the capsule (the view's middle) and above the footer: the ground, lit (the landing was by day)
+    below = image[int(top + 0.55 * height) : int(top + 0.75 * height), int(left + 0.3 * width) : int(left + 0.7 * width), :3].astype(int)
+    assert np.median(below.sum(axis=-1)) > 150, "no ground under the landed capsule"
+    from viz.earth import DEPTH_OFFSET_UNITS
+
+    assert globe.earth.depth_offset < DEPTH_OFFSET_UNITS  # fitted to the camera's depth range there
+    viewer.frame_at(viewer.player.t0_s)
+    _use_camera(globe, "globe")
+    viewer.frame_at(viewer.player.t0_s)
+    assert globe.earth.depth_offset == DEPTH_OFFSET_UNITS  # the whole globe keeps its offset
+
+
 def test_a_single_descent_draws_its_planned_landing_point_and_the_miss():
     from viz.globe import view_angles
     from viz.globe_layers import MISS_COLOR, TARGET_COLOR, ground_points
