@@ -91,7 +91,7 @@ def test_descent_path_coloured_by_phase():
     image = viewer.frame_at(t)
     assert near_colour(image, canvas_xy(descent.flown, descent.path[k]), PHASES[3][1])
     hud = viewer.hud.status.text
-    assert "g-load" in hud and "altitude" in hud and "phase: entry" in hud
+    assert "g load" in hud and "altitude" in hud and "phase: entry" in hud
 
 
 def test_footprint_points_land_and_ellipse():
@@ -746,3 +746,23 @@ def test_every_family_gets_the_live_plots_its_hints_declare(name):
     for s in series:
         t = 0.5 * (s.t0_s + s.t1_s)
         assert s.text_at(t).startswith(f"{s.label}") and s.text_at(t).endswith(f" {s.unit}")
+
+
+def test_the_hud_and_the_live_plot_say_one_sensed_load():
+    """The runs write no load once down (a 0): the HUD said 1.00 g on the ground, the plot 0 g.
+    Both read the sensed load, 1 g at rest on the ground, and say it alike."""
+    import re
+
+    result = bundled_result("soyuz_nominal")
+    from viz.viewer import Viewer
+
+    viewer = Viewer(result, size=(960, 540))  # wide enough for the live plots
+    plot = next(k for k, s in enumerate(viewer.plots.series) if s.label == "g load")
+    entry = next(e.time_s for e in result.events if e.kind == "peak_g")
+    for t in (entry, entry + 100.0, 0.5 * (entry + viewer.player.t1_s), viewer.player.t1_s):
+        viewer.frame_at(t)
+        hud = re.search(r"^g load: (.*)$", viewer.hud.status.text, re.M).group(1)
+        shown = viewer.plots._parts[plot]["text"].text
+        assert shown == f"g load: {hud}", (t, shown, hud)
+    assert hud == "1 g"  # at rest on the ground
+    assert any("1 g at rest on the ground" in line for line in viewer.hud.legend.split("\n"))

@@ -4,6 +4,7 @@ import math
 import re
 from datetime import datetime, timedelta
 
+from viz.numbers import round_figures
 from viz.overlay_text import OverlayText, line_width_px, wrap
 from viz.timeline import TIMELINE_PX
 
@@ -181,17 +182,6 @@ class Hud:
             set_text(self.footer, wrap(footer, self.canvas.size[0] - 2 * MARGIN_PX, FOOTER_FONT_PT))
         if self.flash_text.visible:
             self._place_flash()
-
-
-def round_figures(number, figures=3):
-    """``26.0`` -> ``"26"``, ``0.24134`` -> ``"0.241"``, ``385.67`` -> ``"386"``: at most ``figures``
-    significant figures past the whole number, no trailing zeros."""
-    if number == 0 or not math.isfinite(number):
-        return f"{number:g}"
-    decimals = max(0, figures - 1 - math.floor(math.log10(abs(number))))
-    text = f"{number:.{decimals}f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text == "-0" else text
 
 
 def headline(event):

@@ -14,8 +14,10 @@ import numpy as np
 
 from orbital.plot_data import PlotHintError, series_curves, series_plots
 from viz.batch import Polylines, Rects, outline
-from viz.hud import round_figures
+from viz.globe_layers import sensed_load_g
+from viz.numbers import round_figures
 from viz.overlay_text import OverlayText
+from viz.sampling import names_of
 
 MOST_PLOTS = 2
 #: Narrower canvases (px) have no room for plots beside the HUD and the flash: they are hidden.
@@ -77,6 +79,7 @@ def plot_series(result, t0_s, t1_s):
             continue
         curves = []
         for curve, t, values in evaluated:
+            values = _as_sensed(result, curve, t, values)
             keep = np.isfinite(values) & (t >= t0_s) & (t <= t1_s)
             if np.count_nonzero(keep) >= 2:
                 curves.append((curve.label, t[keep], values[keep]))
@@ -85,6 +88,18 @@ def plot_series(result, t0_s, t1_s):
             peers = len(plot.curves) > 1 and all(curve.of == "rate" for curve in plot.curves)
             series.append(LiveSeries(plot.name.replace("_", " "), plot.unit, *span, tuple(curves), peers))
     return series[:MOST_PLOTS]
+
+
+def _as_sensed(result, curve, t_s, values):
+    """``values`` of ``curve``; for a descent's sensed load (the first column of a ``descent_loads``
+    trajectory), as the HUD reads it: 1 g once landed (:func:`viz.globe_layers.sensed_load_g`)."""
+    if curve.source not in names_of(result, "descent_loads") or curve.of != "value":
+        return values
+    source = result.trajectories[curve.source]
+    if curve.columns != (source.columns[0],):
+        return values
+    rows = np.searchsorted(np.asarray(result.time_s, dtype=float), t_s)
+    return sensed_load_g(source.data)[rows]
 
 
 class LivePlots:

@@ -14,7 +14,7 @@ import numpy as np
 from orbital.plot_data import PlotHintError, profile_data, profile_plots
 from viz.batch import Rects, outline
 from viz.globe_layers import CAPSULE_COLOR, PHASES, TARGET_COLOR
-from viz.hud import round_figures
+from viz.numbers import round_figures
 from viz.overlay_text import OverlayText
 from viz.plots import FRAME_COLOR, GAP_PX, LEAST_CANVAS_W_PX, MARGIN_PX, PLOT_H_PX, PLOT_W_PX
 
