@@ -17,7 +17,7 @@ from orbital.earth.frames import geodetic_to_itrs, itrs_to_geodetic
 from viz.batch import set_markers
 from viz.earth import GROUND_LIFT_M, ground_points
 from viz.earth_rotation import to_scene
-from viz.numbers import round_figures
+from viz.numbers import format_length, format_quantity
 from viz.sky import in_earth_shadow
 from viz.sampling import between, interpolate, names_of, table, upto
 
@@ -212,8 +212,8 @@ class OrbitLayer:
         altitude_km = float(itrs_to_geodetic(self.globe.rotation.gcrs_to_itrs(t_s) @ state[:3])[2]) / 1e3
         prefix = "" if self.rank == 0 else f"{self.name} "
         return {
-            f"{prefix}altitude": f"{altitude_km:.1f} km",
-            f"{prefix}speed": f"{np.linalg.norm(state[3:]) / 1e3:.3f} km/s",
+            f"{prefix}altitude": format_length(altitude_km * 1e3),
+            f"{prefix}speed": format_quantity(float(np.linalg.norm(state[3:])), "m/s"),
             f"{prefix}sunlight": "in the Earth's shadow" if self.in_shadow(t_s) else "in sunlight",
         }
 
@@ -295,20 +295,20 @@ class DescentLayer:
     def hud_items(self, t_s):
         state = interpolate(self.t, self.state, t_s)
         items = {
-            "altitude": f"{np.interp(t_s, self.t, self.alt_m) / 1e3:.2f} km",
-            "speed": f"{_ground_speed_m_s(state[:3], state[3:]):.0f} m/s (ground)",
+            "altitude": format_length(float(np.interp(t_s, self.t, self.alt_m))),
+            "speed": f"{format_quantity(_ground_speed_m_s(state[:3], state[3:]), 'm/s')} (ground)",
         }
         if self.loads is not None:
             code = self.codes[min(int(np.searchsorted(self.t, t_s, side='right')) - 1, len(self.t) - 1)]
             # named and rounded as the live plot of the same column says it (viz.plots)
-            items["g load"] = f"{round_figures(float(np.interp(t_s, self.t, self.sensed_g)))} g"
+            items["g load"] = format_quantity(float(np.interp(t_s, self.t, self.sensed_g)), "g")
             items["phase"] = PHASES[code][0]
         if self.target is not None:
             if t_s >= self.t[-1]:
-                items["planned landing"] = f"missed by {self.miss_km:.0f} km" if self.miss_km >= 1.0 else "on target"
+                items["planned landing"] = f"missed by {format_length(self.miss_km * 1e3)}" if self.miss_km >= 1.0 else "on target"
             else:
                 lat, lon = (float(np.interp(t_s, self.t, self.geo[:, k])) for k in (0, 1))
-                items["planned landing"] = f"{ground_distance_km(lat, lon, *self.target):.0f} km away"
+                items["planned landing"] = f"{format_length(ground_distance_km(lat, lon, *self.target) * 1e3)} away"
         return items
 
 
@@ -421,7 +421,7 @@ class OpportunitiesLayer:
         if n:
             k = n - 1
             where = f"{abs(self.lat[k]):.1f} {'N' if self.lat[k] >= 0 else 'S'} {abs(self.lon[k]):.1f} {'E' if self.lon[k] >= 0 else 'W'}"
-            far = f", {self.site_km[k]:.0f} km from the site" if self.site_km is not None else ""
+            far = f", {format_length(self.site_km[k] * 1e3)} from the site" if self.site_km is not None else ""
             items["latest lands"] = f"{where}, {'land' if self.land[k] else 'water'}{far}"
         return items
 
@@ -524,7 +524,7 @@ class DecaySwathLayer:
         else:
             # the plunge: the osculating perigee is under ground, so the height of the object itself
             alt_m = interpolate(self.grid_t, np.asarray(self.geodetic.data, float)[:, 2], t_s)
-            items["altitude"] = f"{alt_m / 1e3:.1f} km (plunging)"
+            items["altitude"] = f"{format_length(float(alt_m))} (plunging)"
         return items
 
 

@@ -4,7 +4,7 @@ import math
 import re
 from datetime import datetime, timedelta
 
-from viz.numbers import round_figures
+from viz.numbers import format_quantity, round_figures
 from viz.overlay_text import OverlayText, line_width_px, wrap
 from viz.timeline import TIMELINE_PX
 
@@ -36,6 +36,8 @@ TOGETHER_WALL_S = 0.3
 SUBJECT_BAND = 0.3
 #: A number with decimals, and three of them in brackets followed by a unit (a vector).
 _NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+")
+#: A number followed by a unit of length or speed.
+_LENGTH = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s+((?:km|m|cm|mm)(?:/s)?)(?![\w/])")
 _VECTOR = re.compile(r"[\[(]\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*[\])]\s*(\S+)(?:\s+LVLH)?")
 
 
@@ -186,10 +188,12 @@ class Hud:
 
 def headline(event):
     """An event in words: ``"tether taut: 26 m from the anchor"`` (the event's kind, unless its
-    message has a heading of its own), numbers to three figures, a vector as its length
+    message has a heading of its own), numbers to three figures, lengths and speeds in units that
+    suit them (:func:`viz.numbers.format_quantity`: ``"0.80 m"`` -> ``"80 cm"``), a vector as its length
     (``"delta-v (0.241, -0.186, 0.456) m/s LVLH"`` -> ``"delta-v 0.55 m/s"``)."""
     words = event.kind.replace("_", " ")
     message = _VECTOR.sub(lambda m: f"{round_figures(math.hypot(*(float(m.group(k)) for k in (1, 2, 3))))} {m.group(4)}", event.message.strip())
+    message = _LENGTH.sub(lambda m: format_quantity(float(m.group(1)), m.group(2)), message)
     message = _NUMBER.sub(lambda m: round_figures(float(m.group(0))), message)
     return f"{words}: {message}" if message and ":" not in message and not message.lower().startswith(words.lower()) else (message or words)
 

@@ -15,7 +15,7 @@ import numpy as np
 from orbital.plot_data import PlotHintError, series_curves, series_plots
 from viz.batch import Polylines, Rects, outline
 from viz.globe_layers import sensed_load_g
-from viz.numbers import round_figures
+from viz.numbers import format_quantity
 from viz.overlay_text import OverlayText
 from viz.sampling import names_of
 
@@ -62,7 +62,7 @@ class LiveSeries:
         """``"g load: 3.2 g"``; ``"heights, apogee: 412 km"`` for a plot of several curves."""
         label, value = self.value_at(t_s)
         name = f"{self.label}, {label}" if len(self.curves) > 1 and label else self.label
-        return f"{name}: {round_figures(value)} {self.unit}"
+        return f"{name}: {format_quantity(value, self.unit)}"
 
 
 def plot_series(result, t0_s, t1_s):
