@@ -766,4 +766,25 @@ def test_the_hud_and_the_live_plot_say_one_sensed_load():
         shown = viewer.plots._parts[plot]["text"].text
         assert shown == f"g load: {hud}", (t, shown, hud)
     assert hud == "1 g"  # at rest on the ground
-    assert any("1 g at rest on the ground" in line for line in viewer.hud.legend.split("\n"))
+    assert any("g load: the sensed load (1 g at rest on the ground)" == line for line in viewer.hud.legend.split("\n"))
+
+
+def test_the_titles_over_the_plots_and_the_profile_stay_inside_their_panels():
+    """The side profile's title ran past the canvas's right edge ("downrang")."""
+    from viz.overlay_text import OUTLINE_PX
+    from viz.viewer import Viewer
+
+    result = bundled_result("soyuz_ballistic")
+    viewer = Viewer(result, size=(960, 540))
+    inset, plots = viewer.profile, viewer.plots
+    left, top, width, height = inset.boxes()[0]
+    for t in np.linspace(viewer.player.t0_s, viewer.player.t1_s, 25):
+        viewer.show_time(t)
+        for text, box in [(inset.text, inset.boxes()[0])] + [(part["text"], b) for part, b in zip(plots._parts, plots.boxes())]:
+            assert text.corner[0] + text.size[0] <= box[0] + box[2] + OUTLINE_PX + 1, (t, text.text)
+    # the pixels the title draws at touchdown (its value there the longest) lie over its panel
+    shown = viewer.frame_at(viewer.player.t1_s)
+    inset.text.visible = False
+    hidden = viewer.frame_at(viewer.player.t1_s)
+    xs = np.nonzero(np.abs(shown[..., :3].astype(int) - hidden[..., :3].astype(int)).sum(axis=-1) > 30)[1]
+    assert xs.size > 50 and xs.max() <= left + width + OUTLINE_PX + 1

@@ -35,3 +35,14 @@ def test_headlines_say_lengths_and_speeds_in_units_that_suit_them():
     assert headline(touchdown) == "touchdown at 0 m, 1.56 m/s"
     assert headline(soft) == "soft landing: soft-landing engines fire at 80 cm, 7.21 m/s"
     assert headline(drogue) == "parachute command: drogue opens at 10.8 km, 230 m/s air speed"
+
+
+def test_a_title_too_wide_for_its_panel_is_shortened_to_fit():
+    from viz.overlay_text import fit, line_width_px
+
+    wide = "profile: 0.0000335 km up, 2498 km downrange"  # it read "downrang" at the panel's edge
+    assert line_width_px(wide, 8) > 220 - 6
+    assert fit([wide, "3.35 cm up, 2498 km downrange"], 220, 8) == "3.35 cm up, 2498 km downrange"
+    assert fit(["short"], 220, 8) == "short"
+    cut = fit(["a title far too long for a panel of this width"], 120, 8)
+    assert cut.endswith("\u2026") and line_width_px(cut, 8) <= 120 - 6

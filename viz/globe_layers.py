@@ -266,7 +266,7 @@ class DescentLayer:
         used = sorted(set(codes.tolist()))
         keys = dict.fromkeys(f"{PHASES[c][2]} {PHASES[c][0]}" for c in used)
         self.legend = ["descent: " + ", ".join(keys) + "; faint white: still to fly"] + (
-            ["g load: the load the crew feels (1 g at rest on the ground)"] if self.loads is not None else []
+            ["g load: the sensed load (1 g at rest on the ground)"] if self.loads is not None else []
         ) + (
             ["red diamond: the planned landing point; red line: the miss"] if self.target is not None else []
         )

@@ -16,7 +16,7 @@ from orbital.plot_data import PlotHintError, series_curves, series_plots
 from viz.batch import Polylines, Rects, outline
 from viz.globe_layers import sensed_load_g
 from viz.numbers import format_quantity
-from viz.overlay_text import OverlayText
+from viz.overlay_text import OverlayText, fit
 from viz.sampling import names_of
 
 MOST_PLOTS = 2
@@ -58,11 +58,14 @@ class LiveSeries:
         largest = max(float(np.max(np.abs(v))) for _, _, v in self.curves)
         return label, value if abs(value) > ROUNDING * largest else 0.0
 
-    def text_at(self, t_s):
-        """``"g load: 3.2 g"``; ``"heights, apogee: 412 km"`` for a plot of several curves."""
+    def text_at(self, t_s, width_px=None, font_size_pt=8):
+        """``"g load: 3.2 g"``; ``"heights, apogee: 412 km"`` for a plot of several curves; shortened
+        to fit ``width_px`` when given (:func:`viz.overlay_text.fit`: the curve's name dropped, then the plot's)."""
         label, value = self.value_at(t_s)
-        name = f"{self.label}, {label}" if len(self.curves) > 1 and label else self.label
-        return f"{name}: {format_quantity(value, self.unit)}"
+        said = format_quantity(value, self.unit)
+        texts = [f"{self.label}, {label}: {said}"] if len(self.curves) > 1 and label else []
+        texts += [f"{self.label}: {said}", said]
+        return texts[0] if width_px is None else fit(texts, width_px, font_size_pt)
 
 
 def plot_series(result, t0_s, t1_s):
@@ -179,7 +182,7 @@ class LivePlots:
             part["cursor"] = (x, CURSOR_COLOR if inside else IDLE_CURSOR_COLOR)
             rects.append((x - 0.5 * CURSOR_PX, top, x + 0.5 * CURSOR_PX, top + h))
             colors.append(part["cursor"][1])
-            text = series.text_at(self._t)
+            text = series.text_at(self._t, w, part["text"].font_size)
             if part["text"].text != text:
                 part["text"].text = text
         self.cursors.set(rects, colors)
