@@ -788,3 +788,24 @@ def test_the_titles_over_the_plots_and_the_profile_stay_inside_their_panels():
     hidden = viewer.frame_at(viewer.player.t1_s)
     xs = np.nonzero(np.abs(shown[..., :3].astype(int) - hidden[..., :3].astype(int)).sum(axis=-1) > 30)[1]
     assert xs.size > 50 and xs.max() <= left + width + OUTLINE_PX + 1
+
+
+def test_the_key_help_draws_over_the_live_plots():
+    """Pressed h, the help was drawn under the plots' panels and curves, and mixed with their labels."""
+    from viz.viewer import Viewer
+
+    viewer = Viewer(bundled_result("soyuz_nominal"), size=(960, 540))
+    viewer.on_key(_Key("H", "h"))
+    t = viewer.player.t1_s
+    shown = viewer.frame_at(t)
+    (x, y), (w, h) = viewer.hud.help.corner, viewer.hud.help.size
+    px, py, pw, ph = viewer.plots.boxes()[0]
+    assert x < px + pw and px < x + w and y < py + ph and py < y + h, "the help and the first plot overlap here"
+    plots = viewer.plots
+    for visual in (plots.panels, plots.curves, plots.cursors, *(part["text"] for part in plots._parts)):
+        visual.visible = False
+    alone = viewer.frame_at(t)
+    inside = (slice(int(y), int(y + h)), slice(int(x), int(x + w)))
+    difference = np.abs(shown[inside][..., :3].astype(int) - alone[inside][..., :3].astype(int)).max()
+    assert difference < 30, "the plots show through the help"
+    assert (shown[inside][..., :3].min(axis=-1) > 200).sum() > 200  # its white text is drawn

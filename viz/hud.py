@@ -4,6 +4,7 @@ import math
 import re
 from datetime import datetime, timedelta
 
+from viz.batch import Rects
 from viz.numbers import format_quantity, round_figures
 from viz.overlay_text import OverlayText, line_width_px, wrap
 from viz.timeline import TIMELINE_PX
@@ -30,6 +31,12 @@ FLASH_WIDE_PX = 800
 #: where there is no room beside it.
 FLASH_TOP_PX = MARGIN_PX + 30
 FOOTER_FONT_PT = 8
+#: Drawing order of the key help, over every other overlay (the views are under 10, the live plots
+#: and the side profile 11-13), on a backdrop of its own one order under it.
+HELP_ORDER = 20
+HELP_BACKDROP_COLOR = (0.0, 0.0, 0.05, 0.95)
+#: Room (px) round the help's text inside its backdrop.
+HELP_PAD_PX = 4
 #: Events this close together in play (wall seconds) flash together, one line each.
 TOGETHER_WALL_S = 0.3
 #: Part of a panel's height, about its middle, that a flash keeps clear of: the followed subject.
@@ -79,7 +86,9 @@ class Hud:
         self._footer_unwrapped = None
         #: (index, count): events flash at the top centre of this one of ``count`` side-by-side panels
         self.flash_panel = flash_panel
+        self.help.order = HELP_ORDER
         self.help.visible = False
+        self.help_backdrop = Rects(layer, order=HELP_ORDER - 1)
         #: ``() -> [(left, top, width, height)]`` px of other overlays the flash keeps clear of (the live plots)
         self.keep_clear = list
         self._flash_left_s = 0.0
@@ -91,6 +100,7 @@ class Hud:
         width, height = self.canvas.size
         self.status.pos = (MARGIN_PX, MARGIN_PX)
         self.help.pos = (width - MARGIN_PX, MARGIN_PX)
+        self._place_help_backdrop()
         self.footer.pos = (MARGIN_PX, height - MARGIN_PX - TIMELINE_PX)  # over the timeline
         self._footer_unwrapped = None  # a new width: wrap the footer again at the next update
         self._place_flash()
@@ -144,6 +154,16 @@ class Hud:
 
     def toggle_help(self):
         self.help.visible = not self.help.visible
+        self._place_help_backdrop()
+
+    def _place_help_backdrop(self):
+        """The help's backdrop: behind its text while it is shown, so that it reads over the plots."""
+        if not self.help.visible:
+            self.help_backdrop.set([], [])
+            return
+        (x, y), (w, h) = self.help.corner, self.help.size
+        pad = HELP_PAD_PX
+        self.help_backdrop.set([(x - pad, y - pad, x + w + pad, y + h + pad)], [HELP_BACKDROP_COLOR])
 
     def update(self, t_s, wall_dt_s, warp, paused, items, camera):
         """Redraw for simulation time ``t_s``; events crossed since the last update flash."""
