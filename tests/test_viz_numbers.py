@@ -26,6 +26,8 @@ def test_a_speed_in_km_s_or_m_s_and_other_units_to_three_figures():
     assert format_quantity(3.9412, "g") == "3.94 g" and format_quantity(1.0, "g") == "1 g"
     assert format_quantity(0.04896, "kW/m2") == "0.049 kW/m2"
     assert format_quantity(26.0, "") == "26"
+    assert format_quantity(1.4512e-8, "g") == "1.45e-8 g"  # a free fall's load: not "0.0000000145 g"
+    assert format_quantity(-2.0e-4, "N") == "-2e-4 N" and format_quantity(0.00123, "g") == "0.00123 g"
 
 
 def test_headlines_say_lengths_and_speeds_in_units_that_suit_them():

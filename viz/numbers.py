@@ -2,12 +2,19 @@
 
 import math
 
+#: Numbers smaller than this (in magnitude) are written in powers of ten.
+SMALLEST_PLAIN = 1e-3
 
 def round_figures(number, figures=3):
     """``26.0`` -> ``"26"``, ``0.24134`` -> ``"0.241"``, ``385.67`` -> ``"386"``: at most ``figures``
-    significant figures past the whole number, no trailing zeros."""
+    significant figures past the whole number, no trailing zeros; below :data:`SMALLEST_PLAIN` in
+    powers of ten (``1.45e-8``: a free fall's sensed load, not ``0.0000000145``)."""
     if number == 0 or not math.isfinite(number):
         return f"{number:g}"
+    if abs(number) < SMALLEST_PLAIN:
+        mantissa, exponent = f"{number:.{figures - 1}e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+        return f"{mantissa}e{int(exponent)}"
     decimals = max(0, figures - 1 - math.floor(math.log10(abs(number))))
     text = f"{number:.{decimals}f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
