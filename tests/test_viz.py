@@ -91,7 +91,7 @@ def test_descent_path_coloured_by_phase():
     image = viewer.frame_at(t)
     assert near_colour(image, canvas_xy(descent.flown, descent.path[k]), PHASES[3][1])
     hud = viewer.hud.status.text
-    assert "g-load" in hud and "altitude" in hud and "phase: entry" in hud
+    assert "g load" in hud and "altitude" in hud and "phase: entry" in hud
 
 
 def test_footprint_points_land_and_ellipse():
@@ -604,6 +604,28 @@ def test_the_capsule_camera_is_under_a_kilometre_across_at_touchdown():
     assert min(width, height) / globe.pixels_per_metre() > 500e3
 
 
+def test_the_ground_is_drawn_under_the_capsule_camera_at_touchdown():
+    """A camera a kilometre from the landed capsule has its near plane metres away and the ground
+    kilometres beyond: the ground's depth offset once pushed the whole Earth past the far plane,
+    and the capsule sat in black space among the stars."""
+    viewer = _viewer(bundled_result("soyuz_ballistic"))
+    globe = viewer.views[0]
+    assert globe.camera_names[globe._preset] == "capsule"
+    image = viewer.frame_at(viewer.player.t1_s)  # a jump from the start, as --time end draws it
+    left, top = viewer.viewboxes[0].pos
+    width, height = viewer.viewboxes[0].size
+    # below the capsule (the view's middle) and above the footer: the ground, lit (the landing was by day)
+    below = image[int(top + 0.55 * height) : int(top + 0.75 * height), int(left + 0.3 * width) : int(left + 0.7 * width), :3].astype(int)
+    assert np.median(below.sum(axis=-1)) > 150, "no ground under the landed capsule"
+    from viz.earth import DEPTH_OFFSET_UNITS
+
+    assert globe.earth.depth_offset < DEPTH_OFFSET_UNITS  # fitted to the camera's depth range there
+    viewer.frame_at(viewer.player.t0_s)
+    _use_camera(globe, "globe")
+    viewer.frame_at(viewer.player.t0_s)
+    assert globe.earth.depth_offset == DEPTH_OFFSET_UNITS  # the whole globe keeps its offset
+
+
 def test_a_single_descent_draws_its_planned_landing_point_and_the_miss():
     from viz.globe import view_angles
     from viz.globe_layers import MISS_COLOR, TARGET_COLOR, ground_points
@@ -688,7 +710,8 @@ def test_live_plots_are_the_hints_series_and_their_cursor_moves_with_the_clock()
     assert plots.cursor_x() == pytest.approx(left + 0.5 * width, abs=0.5)
     v = np.array([np.interp(t, result.time_s, result.trajectory("astronaut").column(c)) for c in ("vx", "vy", "vz")])
     text = plots._parts[0]["text"].text
-    assert text == series.text_at(t) and text.startswith("speed: ") and text.endswith(" km/s")
+    # the plot's unit is km/s; an astronaut's fraction of a metre a second is said in m/s (viz.numbers)
+    assert text == series.text_at(t) and text.startswith("speed: ") and text.endswith(" m/s") and "km/s" not in text
     assert series.value_at(t)[1] == pytest.approx(np.linalg.norm(v) / 1e3, rel=1e-3)
     image = viewer.frame_at(t)
     assert near_colour(image, (plots.cursor_x(), top + 0.5 * height), CURSOR_COLOR)
@@ -724,3 +747,66 @@ def test_every_family_gets_the_live_plots_its_hints_declare(name):
     for s in series:
         t = 0.5 * (s.t0_s + s.t1_s)
         assert s.text_at(t).startswith(f"{s.label}") and s.text_at(t).endswith(f" {s.unit}")
+
+
+@pytest.mark.parametrize("name", ["soyuz_nominal", "iss_breakup"])
+def test_the_hud_and_the_live_plot_say_one_sensed_load(name):
+    """The runs write no load once down (a 0): the HUD said 1.00 g on the ground, the plot 0 g.
+    Both read the sensed load, 1 g at rest on the ground, and say it alike; also outside the plot's
+    span (the breakup's is from the breakup to the first impact), where it said the value at its edge."""
+    import re
+
+    result = bundled_result(name)
+    from viz.viewer import Viewer
+
+    viewer = Viewer(result, size=(960, 540))  # wide enough for the live plots
+    plot = next(k for k, s in enumerate(viewer.plots.series) if s.label == "g load")
+    for t in np.linspace(viewer.player.t0_s, viewer.player.t1_s, 13):
+        viewer.frame_at(t)
+        hud = re.search(r"^g load: (.*)$", viewer.hud.status.text, re.M).group(1)
+        shown = viewer.plots._parts[plot]["text"].text
+        assert shown == f"g load: {hud}", (t, shown, hud)
+    assert hud == "1 g"  # at rest on the ground
+    assert any("g load: the sensed load (1 g at rest on the ground)" == line for line in viewer.hud.legend.split("\n"))
+
+
+def test_the_titles_over_the_plots_and_the_profile_stay_inside_their_panels():
+    """The side profile's title ran past the canvas's right edge ("downrang")."""
+    from viz.overlay_text import OUTLINE_PX
+    from viz.viewer import Viewer
+
+    result = bundled_result("soyuz_ballistic")
+    viewer = Viewer(result, size=(960, 540))
+    inset, plots = viewer.profile, viewer.plots
+    left, top, width, height = inset.boxes()[0]
+    for t in np.linspace(viewer.player.t0_s, viewer.player.t1_s, 25):
+        viewer.show_time(t)
+        for text, box in [(inset.text, inset.boxes()[0])] + [(part["text"], b) for part, b in zip(plots._parts, plots.boxes())]:
+            assert text.corner[0] + text.size[0] <= box[0] + box[2] + OUTLINE_PX + 1, (t, text.text)
+    # the pixels the title draws at touchdown (its value there the longest) lie over its panel
+    shown = viewer.frame_at(viewer.player.t1_s)
+    inset.text.visible = False
+    hidden = viewer.frame_at(viewer.player.t1_s)
+    xs = np.nonzero(np.abs(shown[..., :3].astype(int) - hidden[..., :3].astype(int)).sum(axis=-1) > 30)[1]
+    assert xs.size > 50 and xs.max() <= left + width + OUTLINE_PX + 1
+
+
+def test_the_key_help_draws_over_the_live_plots():
+    """Pressed h, the help was drawn under the plots' panels and curves, and mixed with their labels."""
+    from viz.viewer import Viewer
+
+    viewer = Viewer(bundled_result("soyuz_nominal"), size=(960, 540))
+    viewer.on_key(_Key("H", "h"))
+    t = viewer.player.t1_s
+    shown = viewer.frame_at(t)
+    (x, y), (w, h) = viewer.hud.help.corner, viewer.hud.help.size
+    px, py, pw, ph = viewer.plots.boxes()[0]
+    assert x < px + pw and px < x + w and y < py + ph and py < y + h, "the help and the first plot overlap here"
+    plots = viewer.plots
+    for visual in (plots.panels, plots.curves, plots.cursors, *(part["text"] for part in plots._parts)):
+        visual.visible = False
+    alone = viewer.frame_at(t)
+    inside = (slice(int(y), int(y + h)), slice(int(x), int(x + w)))
+    difference = np.abs(shown[inside][..., :3].astype(int) - alone[inside][..., :3].astype(int)).max()
+    assert difference < 30, "the plots show through the help"
+    assert (shown[inside][..., :3].min(axis=-1) > 200).sum() > 200  # its white text is drawn

@@ -277,7 +277,8 @@ def test_sagging_line_sags_and_ends_at_its_ends():
 
 
 def test_scale_bar_and_lengths_are_round():
-    from viz.scale_bar import format_length, scale_bar_length
+    from viz.numbers import format_length
+    from viz.scale_bar import scale_bar_length
 
     assert scale_bar_length(4.0, 110.0) == (20.0, 80.0)
     assert scale_bar_length(0.03, 110.0)[0] == 2000.0

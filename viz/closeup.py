@@ -30,7 +30,8 @@ from viz.closeup_guides import LvlhAxes, ReachEnvelope
 from viz.closeup_tracks import TAUT_TENSION_N, Tracks
 from viz.overlay_text import OverlayText
 from viz.sampling import names_of
-from viz.scale_bar import ScaleBar, eye_position, format_length, pixels_per_unit
+from viz.numbers import format_length, format_quantity
+from viz.scale_bar import ScaleBar, eye_position, pixels_per_unit
 
 BACKGROUND = (0.02, 0.03, 0.07, 1.0)
 #: In the Earth's shadow the station is lit by the night Earth and its own lamps alone.
@@ -497,7 +498,7 @@ class CloseupView:
         if tr.chaser is not None:
             state = tr.at(tr.chaser, t_s)
             items["distance"] = format_length(float(np.linalg.norm(state[:3])))
-            items["speed"] = f"{np.linalg.norm(state[3:6]):.2f} m/s"
+            items["speed"] = format_quantity(float(np.linalg.norm(state[3:6])), "m/s")
             for label, target in tr.targets.items():
                 items[f"to {label}"] = format_length(float(np.linalg.norm(state[:3] - target)))
             if tr.arm is not None:
@@ -505,9 +506,9 @@ class CloseupView:
         tether = tr.tether_state(t_s)
         if tether == "taut":  # a bounce shorter than the output step can fall between samples
             tension = tr.tension(t_s)
-            items["tether"] = f"taut {tension:.0f} N" if tension > TAUT_TENSION_N else "taut"
+            items["tether"] = f"taut {format_quantity(tension, 'N')}" if tension > TAUT_TENSION_N else "taut"
         elif tether == "slack":
-            items["tether"] = f"slack {np.linalg.norm(tr.chaser_position(t_s) - tr.tether_anchor):.1f} m out"
+            items["tether"] = f"slack {format_length(float(np.linalg.norm(tr.chaser_position(t_s) - tr.tether_anchor)))} out"
         elif tether == "broken":
             items["tether"] = "broken"
         return items

@@ -13,9 +13,11 @@ scene units under a node that the globe view turns into GCRS.
 """
 
 import functools
+import math
 
 import numpy as np
 
+from orbital.earth.constants import R_EARTH_EQ_M, WGS84_FLATTENING
 from orbital.earth.frames import geodetic_to_itrs
 from orbital.earth.landmask import data_dir, read_polygons
 from viz.earth_rotation import to_scene
@@ -40,6 +42,14 @@ GROUND_LIFT_M = 8.0e3
 #: How far (OpenGL polygon offset units: steps of the depth buffer, 24-bit offscreen) the ground is
 #: pushed back: 1/1024 of the depth range, as 64 steps of a 16-bit buffer were.
 DEPTH_OFFSET_UNITS = 16384.0
+#: Steps of a 24-bit depth buffer across its whole range [0, 1].
+DEPTH_STEPS = float(2**24)
+#: At most this share of the depth left between the farthest ground in sight and the far plane is
+#: taken by the offset: more, and the pushed-back ground falls behind the far plane and vanishes.
+DEPTH_OFFSET_SHARE = 0.25
+#: The drawn ground's smallest radius (m): the WGS84 polar radius, less the sag of the mesh's flat
+#: 3 deg triangles.
+LOWEST_GROUND_M = R_EARTH_EQ_M * (1.0 - WGS84_FLATTENING) - 2.2e3
 COAST_RESOLUTION = "l"
 COAST_COLOR = (255, 255, 215)
 COAST_OPACITY = 200  # of 255, before the halving blends it further
@@ -216,6 +226,27 @@ class Earth:
         # rasteriser would otherwise texture up to twice the pixels the globe covers
         self.mesh.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face="back", polygon_offset_fill=True, polygon_offset=(1.0, DEPTH_OFFSET_UNITS))
         self.mesh.order = -10  # drawn first: everything else is depth-tested against it
+        self.depth_offset = DEPTH_OFFSET_UNITS
+
+    def fit_depth_offset(self, eye, near, far):
+        """Push the ground back by :data:`DEPTH_OFFSET_UNITS`, or less where that would put the
+        farthest ground in sight behind the far plane (``eye``: the eye's scene position from the
+        Earth's centre; ``near``, ``far``: the camera's planes, scene units).
+
+        The ground's depth in the buffer is ``far / (far - near) * (1 - near / z)``, so what is left
+        of the range behind ground at distance ``z`` shrinks with ``near / z``. A camera a kilometre
+        from a capsule on the ground has its near plane some metres away and the ground kilometres
+        beyond (lines are drawn :data:`GROUND_LIFT_M` above it): there that margin is about
+        1/1000 of the range, and a fixed offset of 1/1024 pushed the whole ground out of sight.
+        """
+        lowest = float(to_scene(LOWEST_GROUND_M))
+        horizon = math.sqrt(max(float(np.dot(eye, eye)) - lowest**2, 0.0))  # the farthest ground seen
+        z = min(max(horizon, near), far)
+        margin = 1.0 - far / (far - near) * (1.0 - near / z)
+        units = min(DEPTH_OFFSET_UNITS, float(np.floor(DEPTH_OFFSET_SHARE * max(margin, 0.0) * DEPTH_STEPS)))
+        if units != self.depth_offset:
+            self.mesh.update_gl_state(polygon_offset_fill=units > 0.0, polygon_offset=(1.0 if units > 0.0 else 0.0, units))
+            self.depth_offset = units
 
     def seen_from(self, distance):
         """Use the close texture when the camera is within :data:`CLOSE_DISTANCE` of its centre,

@@ -5,7 +5,7 @@ import numpy as np
 from orbital.earth.constants import OMEGA_EARTH_RAD_S
 from viz.earth import Earth
 from viz.earth_rotation import R_EARTH, SCENE_UNIT_M, EarthRotation
-from viz.scale_bar import ScaleBar, eye_distance, pixels_per_unit
+from viz.scale_bar import ScaleBar, eye_distance, eye_position, pixels_per_unit
 from viz.sky import Sky, sun_direction
 
 #: Camera depth range: near = distance / sqrt(DEPTH_VALUE). Chosen for a 16-bit depth buffer (frames
@@ -86,6 +86,7 @@ class GlobeView:
         if target is not None:
             self._follow(np.asarray(target(self._t), dtype=float))
         self.earth.seen_from(eye_distance(self.camera))
+        self.earth.fit_depth_offset(eye_position(self.camera), *depth_range(self.camera))
         self.sky.update()
         # a length means something at a followed point near the ground, not across the whole globe
         self.scale_bar.visible = target is not None
@@ -150,6 +151,14 @@ class GlobeView:
         for layer in self.layers:
             items.update(layer.hud_items(t_s))
         return items
+
+
+def depth_range(camera):
+    """``(near, far)``: the distances (scene units) of a perspective camera's clipping planes, read
+    from its projection matrix (vispy's row-vector layout), as the frame is drawn."""
+    matrix = np.asarray(camera._projection.matrix, dtype=float)
+    c, d = matrix[2, 2], matrix[3, 2]
+    return d / (c - 1.0), d / (c + 1.0)
 
 
 def view_angles(direction, tilt_deg=0.0):

@@ -17,6 +17,7 @@ from orbital.earth.frames import geodetic_to_itrs, itrs_to_geodetic
 from viz.batch import set_markers
 from viz.earth import GROUND_LIFT_M, ground_points
 from viz.earth_rotation import to_scene
+from viz.numbers import format_length, format_quantity
 from viz.sky import in_earth_shadow
 from viz.sampling import between, interpolate, names_of, table, upto
 
@@ -53,6 +54,17 @@ PHASES = (
 )
 #: Phase code (the last of PHASES) of a capsule on the ground: it weighs 1 g there, as under the canopy.
 LANDED = len(PHASES) - 1
+
+
+def sensed_load_g(loads):
+    """The sensed load (g) at each row of a ``descent_loads`` trajectory (N, 3: sensed load, heat
+    flux, phase code): its first column, and 1 g where the phase code says landed (the runs write no
+    load once down, a 0; at rest on the ground one feels one's weight). The HUD's readout and the
+    live plot of that column both read it, so they say one number."""
+    loads = np.asarray(loads, dtype=float)
+    g = loads[:, 0].copy()
+    g[np.clip(loads[:, 2].astype(int), 0, LANDED) == LANDED] = 1.0
+    return g
 #: A decay window can last months, its track then covering the whole latitude band (drawn as
 #: two parallels): the track is drawn thin within SWATH_FAINT_S of the nominal time, bold with
 #: time ticks within SWATH_BOLD_S (as the Aerospace Corporation's reentry maps draw a window of hours).
@@ -200,8 +212,8 @@ class OrbitLayer:
         altitude_km = float(itrs_to_geodetic(self.globe.rotation.gcrs_to_itrs(t_s) @ state[:3])[2]) / 1e3
         prefix = "" if self.rank == 0 else f"{self.name} "
         return {
-            f"{prefix}altitude": f"{altitude_km:.1f} km",
-            f"{prefix}speed": f"{np.linalg.norm(state[3:]) / 1e3:.3f} km/s",
+            f"{prefix}altitude": format_length(altitude_km * 1e3),
+            f"{prefix}speed": format_quantity(float(np.linalg.norm(state[3:])), "m/s"),
             f"{prefix}sunlight": "in the Earth's shadow" if self.in_shadow(t_s) else "in sunlight",
         }
 
@@ -230,6 +242,7 @@ class DescentLayer:
         self.alt_m = geo[:, 2]
         loads = _companion(result, "descent_loads", rank)
         self.loads = None if loads is None else np.asarray(loads.data, dtype=float)
+        self.sensed_g = None if loads is None else sensed_load_g(self.loads)
         codes = np.zeros(len(self.t), int) if self.loads is None else np.clip(self.loads[:, 2].astype(int), 0, len(PHASES) - 1)
         self.colors = np.array([PHASES[c][1] for c in codes], dtype=np.float32)
         self.codes = codes
@@ -253,6 +266,8 @@ class DescentLayer:
         used = sorted(set(codes.tolist()))
         keys = dict.fromkeys(f"{PHASES[c][2]} {PHASES[c][0]}" for c in used)
         self.legend = ["descent: " + ", ".join(keys) + "; faint white: still to fly"] + (
+            ["g load: the sensed load (1 g at rest on the ground)"] if self.loads is not None else []
+        ) + (
             ["red diamond: the planned landing point; red line: the miss"] if self.target is not None else []
         )
 
@@ -280,21 +295,20 @@ class DescentLayer:
     def hud_items(self, t_s):
         state = interpolate(self.t, self.state, t_s)
         items = {
-            "altitude": f"{np.interp(t_s, self.t, self.alt_m) / 1e3:.2f} km",
-            "speed": f"{_ground_speed_m_s(state[:3], state[3:]):.0f} m/s (ground)",
+            "altitude": format_length(float(np.interp(t_s, self.t, self.alt_m))),
+            "speed": f"{format_quantity(_ground_speed_m_s(state[:3], state[3:]), 'm/s')} (ground)",
         }
         if self.loads is not None:
             code = self.codes[min(int(np.searchsorted(self.t, t_s, side='right')) - 1, len(self.t) - 1)]
-            # the runs write no load once down; standing on the ground, he feels his weight again
-            g = 1.0 if code == LANDED else np.interp(t_s, self.t, self.loads[:, 0])
-            items["g-load"] = f"{g:.2f} g"
+            # named and rounded as the live plot of the same column says it (viz.plots)
+            items["g load"] = format_quantity(float(np.interp(t_s, self.t, self.sensed_g)), "g")
             items["phase"] = PHASES[code][0]
         if self.target is not None:
             if t_s >= self.t[-1]:
-                items["planned landing"] = f"missed by {self.miss_km:.0f} km" if self.miss_km >= 1.0 else "on target"
+                items["planned landing"] = f"missed by {format_length(self.miss_km * 1e3)}" if self.miss_km >= 1.0 else "on target"
             else:
                 lat, lon = (float(np.interp(t_s, self.t, self.geo[:, k])) for k in (0, 1))
-                items["planned landing"] = f"{ground_distance_km(lat, lon, *self.target):.0f} km away"
+                items["planned landing"] = f"{format_length(ground_distance_km(lat, lon, *self.target) * 1e3)} away"
         return items
 
 
@@ -407,7 +421,7 @@ class OpportunitiesLayer:
         if n:
             k = n - 1
             where = f"{abs(self.lat[k]):.1f} {'N' if self.lat[k] >= 0 else 'S'} {abs(self.lon[k]):.1f} {'E' if self.lon[k] >= 0 else 'W'}"
-            far = f", {self.site_km[k]:.0f} km from the site" if self.site_km is not None else ""
+            far = f", {format_length(self.site_km[k] * 1e3)} from the site" if self.site_km is not None else ""
             items["latest lands"] = f"{where}, {'land' if self.land[k] else 'water'}{far}"
         return items
 
@@ -510,7 +524,7 @@ class DecaySwathLayer:
         else:
             # the plunge: the osculating perigee is under ground, so the height of the object itself
             alt_m = interpolate(self.grid_t, np.asarray(self.geodetic.data, float)[:, 2], t_s)
-            items["altitude"] = f"{alt_m / 1e3:.1f} km (plunging)"
+            items["altitude"] = f"{format_length(float(alt_m))} (plunging)"
         return items
 
 

@@ -4,6 +4,8 @@ import math
 import re
 from datetime import datetime, timedelta
 
+from viz.batch import Rects
+from viz.numbers import format_quantity, round_figures
 from viz.overlay_text import OverlayText, line_width_px, wrap
 from viz.timeline import TIMELINE_PX
 
@@ -29,12 +31,20 @@ FLASH_WIDE_PX = 800
 #: where there is no room beside it.
 FLASH_TOP_PX = MARGIN_PX + 30
 FOOTER_FONT_PT = 8
+#: Drawing order of the key help, over every other overlay (the views are under 10, the live plots
+#: and the side profile 11-13), on a backdrop of its own one order under it.
+HELP_ORDER = 20
+HELP_BACKDROP_COLOR = (0.0, 0.0, 0.05, 0.95)
+#: Room (px) round the help's text inside its backdrop.
+HELP_PAD_PX = 4
 #: Events this close together in play (wall seconds) flash together, one line each.
 TOGETHER_WALL_S = 0.3
 #: Part of a panel's height, about its middle, that a flash keeps clear of: the followed subject.
 SUBJECT_BAND = 0.3
 #: A number with decimals, and three of them in brackets followed by a unit (a vector).
 _NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+")
+#: A number followed by a unit of length or speed.
+_LENGTH = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s+((?:km|m|cm|mm)(?:/s)?)(?![\w/])")
 _VECTOR = re.compile(r"[\[(]\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*[\])]\s*(\S+)(?:\s+LVLH)?")
 
 
@@ -76,7 +86,9 @@ class Hud:
         self._footer_unwrapped = None
         #: (index, count): events flash at the top centre of this one of ``count`` side-by-side panels
         self.flash_panel = flash_panel
+        self.help.order = HELP_ORDER
         self.help.visible = False
+        self.help_backdrop = Rects(layer, order=HELP_ORDER - 1)
         #: ``() -> [(left, top, width, height)]`` px of other overlays the flash keeps clear of (the live plots)
         self.keep_clear = list
         self._flash_left_s = 0.0
@@ -88,6 +100,7 @@ class Hud:
         width, height = self.canvas.size
         self.status.pos = (MARGIN_PX, MARGIN_PX)
         self.help.pos = (width - MARGIN_PX, MARGIN_PX)
+        self._place_help_backdrop()
         self.footer.pos = (MARGIN_PX, height - MARGIN_PX - TIMELINE_PX)  # over the timeline
         self._footer_unwrapped = None  # a new width: wrap the footer again at the next update
         self._place_flash()
@@ -141,6 +154,16 @@ class Hud:
 
     def toggle_help(self):
         self.help.visible = not self.help.visible
+        self._place_help_backdrop()
+
+    def _place_help_backdrop(self):
+        """The help's backdrop: behind its text while it is shown, so that it reads over the plots."""
+        if not self.help.visible:
+            self.help_backdrop.set([], [])
+            return
+        (x, y), (w, h) = self.help.corner, self.help.size
+        pad = HELP_PAD_PX
+        self.help_backdrop.set([(x - pad, y - pad, x + w + pad, y + h + pad)], [HELP_BACKDROP_COLOR])
 
     def update(self, t_s, wall_dt_s, warp, paused, items, camera):
         """Redraw for simulation time ``t_s``; events crossed since the last update flash."""
@@ -183,23 +206,14 @@ class Hud:
             self._place_flash()
 
 
-def round_figures(number, figures=3):
-    """``26.0`` -> ``"26"``, ``0.24134`` -> ``"0.241"``, ``385.67`` -> ``"386"``: at most ``figures``
-    significant figures past the whole number, no trailing zeros."""
-    if number == 0 or not math.isfinite(number):
-        return f"{number:g}"
-    decimals = max(0, figures - 1 - math.floor(math.log10(abs(number))))
-    text = f"{number:.{decimals}f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text == "-0" else text
-
-
 def headline(event):
     """An event in words: ``"tether taut: 26 m from the anchor"`` (the event's kind, unless its
-    message has a heading of its own), numbers to three figures, a vector as its length
+    message has a heading of its own), numbers to three figures, lengths and speeds in units that
+    suit them (:func:`viz.numbers.format_quantity`: ``"0.80 m"`` -> ``"80 cm"``), a vector as its length
     (``"delta-v (0.241, -0.186, 0.456) m/s LVLH"`` -> ``"delta-v 0.55 m/s"``)."""
     words = event.kind.replace("_", " ")
     message = _VECTOR.sub(lambda m: f"{round_figures(math.hypot(*(float(m.group(k)) for k in (1, 2, 3))))} {m.group(4)}", event.message.strip())
+    message = _LENGTH.sub(lambda m: format_quantity(float(m.group(1)), m.group(2)), message)
     message = _NUMBER.sub(lambda m: round_figures(float(m.group(0))), message)
     return f"{words}: {message}" if message and ":" not in message and not message.lower().startswith(words.lower()) else (message or words)
 

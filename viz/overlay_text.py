@@ -76,6 +76,20 @@ def wrap(text, width_px, font_size_pt, bold=False):
     return "\n".join(out)
 
 
+def fit(candidates, width_px, font_size_pt, bold=False):
+    """The first of ``candidates`` (one-line texts, the fullest first) that fits ``width_px`` as
+    :class:`OverlayText` draws it (outline included); else the last, cut to fit and ended with an
+    ellipsis. For a title over a panel: a second line would cover what is above it."""
+    room = width_px - 2 * (OUTLINE_PX + 1)
+    for text in candidates:
+        if line_width_px(text, font_size_pt, bold) <= room:
+            return text
+    text = candidates[-1]
+    while text and line_width_px(text + "\u2026", font_size_pt, bold) > room:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
 def _dilate(mask, radius):
     """Max filter of ``mask`` over a (2 radius + 1) square, by shifted maxima (rows, then columns)."""
     out = mask.copy()

@@ -8,14 +8,17 @@ played span, each over its own span (from its ``from_event`` to its ``to_event``
 Plots of cases drawn as dots (``dots``: each row a case, not a moment) are left out.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from orbital.plot_data import PlotHintError, series_curves, series_plots
 from viz.batch import Polylines, Rects, outline
-from viz.hud import round_figures
-from viz.overlay_text import OverlayText
+from viz.globe_layers import sensed_load_g
+from viz.numbers import format_quantity
+from viz.overlay_text import OverlayText, fit
+from viz.sampling import names_of
 
 MOST_PLOTS = 2
 #: Narrower canvases (px) have no room for plots beside the HUD and the flash: they are hidden.
@@ -39,7 +42,9 @@ ROUNDING = 1e-9
 @dataclass(frozen=True)
 class LiveSeries:
     """One live plot: its label and display unit, its time span, and its curves ``(label, t_s, values)``;
-    ``peers``: its curves are alike (each joint's rate), so its readout names the largest, not the first."""
+    ``peers``: its curves are alike (each joint's rate), so its readout names the largest, not the first;
+    ``readout``: the same curves over the whole run where the plot shows a part of it (from one event
+    to another), so that its readout says the value now, as the HUD does, not the one at its edge."""
 
     label: str
     unit: str
@@ -47,20 +52,24 @@ class LiveSeries:
     t1_s: float
     curves: tuple
     peers: bool = False
+    readout: tuple = ()
 
     def value_at(self, t_s):
-        """``(curve label, value)`` at ``t_s`` (held at the ends) of the plot's first curve, or of its
+        """``(curve label, value)`` at ``t_s`` (held at the ends of the data) of the plot's first curve, or of its
         curve largest in magnitude there for ``peers`` (a value below :data:`ROUNDING` of the plot's largest is 0)."""
-        values = [(label, float(np.interp(t_s, t, v))) for label, t, v in self.curves]
+        values = [(label, float(np.interp(t_s, t, v))) for label, t, v in (self.readout or self.curves)]
         label, value = max(values, key=lambda lv: abs(lv[1])) if self.peers else values[0]
         largest = max(float(np.max(np.abs(v))) for _, _, v in self.curves)
         return label, value if abs(value) > ROUNDING * largest else 0.0
 
-    def text_at(self, t_s):
-        """``"g load: 3.2 g"``; ``"heights, apogee: 412 km"`` for a plot of several curves."""
+    def text_at(self, t_s, width_px=None, font_size_pt=8):
+        """``"g load: 3.2 g"``; ``"heights, apogee: 412 km"`` for a plot of several curves; shortened
+        to fit ``width_px`` when given (:func:`viz.overlay_text.fit`: the curve's name dropped, then the plot's)."""
         label, value = self.value_at(t_s)
-        name = f"{self.label}, {label}" if len(self.curves) > 1 and label else self.label
-        return f"{name}: {round_figures(value)} {self.unit}"
+        said = format_quantity(value, self.unit)
+        texts = [f"{self.label}, {label}: {said}"] if len(self.curves) > 1 and label else []
+        texts += [f"{self.label}: {said}", said]
+        return texts[0] if width_px is None else fit(texts, width_px, font_size_pt)
 
 
 def plot_series(result, t0_s, t1_s):
@@ -72,19 +81,41 @@ def plot_series(result, t0_s, t1_s):
         if plot.dots:
             continue
         try:
-            evaluated = series_curves(result, plot)
+            drawn = _played_curves(result, plot, t0_s, t1_s)
+            whole = _played_curves(result, dataclasses.replace(plot, from_event="", to_event="", active_only=False), t0_s, t1_s)
         except PlotHintError:  # a run written by an older issim, its kind's hints naming what it lacks: not drawn
             continue
-        curves = []
-        for curve, t, values in evaluated:
-            keep = np.isfinite(values) & (t >= t0_s) & (t <= t1_s)
-            if np.count_nonzero(keep) >= 2:
-                curves.append((curve.label, t[keep], values[keep]))
+        curves = tuple(drawn.values())
         if curves and any(np.ptp(values) > 0.0 for _, _, values in curves):  # a flat line says nothing
             span = (min(float(t[0]) for _, t, _ in curves), max(float(t[-1]) for _, t, _ in curves))
             peers = len(plot.curves) > 1 and all(curve.of == "rate" for curve in plot.curves)
-            series.append(LiveSeries(plot.name.replace("_", " "), plot.unit, *span, tuple(curves), peers))
+            readout = tuple(whole.get(curve, found) for curve, found in drawn.items())
+            series.append(LiveSeries(plot.name.replace("_", " "), plot.unit, *span, curves, peers, readout))
     return series[:MOST_PLOTS]
+
+
+def _played_curves(result, plot, t0_s, t1_s):
+    """``{curve: (label, t_s, values)}`` of ``plot``'s curves (:func:`orbital.plot_data.series_curves`)
+    within ``[t0_s, t1_s]``, with at least two finite samples there."""
+    curves = {}
+    for curve, t, values in series_curves(result, plot):
+        values = _as_sensed(result, curve, t, values)
+        keep = np.isfinite(values) & (t >= t0_s) & (t <= t1_s)
+        if np.count_nonzero(keep) >= 2:
+            curves[curve] = (curve.label, t[keep], values[keep])
+    return curves
+
+
+def _as_sensed(result, curve, t_s, values):
+    """``values`` of ``curve``; for a descent's sensed load (the first column of a ``descent_loads``
+    trajectory), as the HUD reads it: 1 g once landed (:func:`viz.globe_layers.sensed_load_g`)."""
+    if curve.source not in names_of(result, "descent_loads") or curve.of != "value":
+        return values
+    source = result.trajectories[curve.source]
+    if curve.columns != (source.columns[0],):
+        return values
+    rows = np.searchsorted(np.asarray(result.time_s, dtype=float), t_s)
+    return sensed_load_g(source.data)[rows]
 
 
 class LivePlots:
@@ -164,7 +195,7 @@ class LivePlots:
             part["cursor"] = (x, CURSOR_COLOR if inside else IDLE_CURSOR_COLOR)
             rects.append((x - 0.5 * CURSOR_PX, top, x + 0.5 * CURSOR_PX, top + h))
             colors.append(part["cursor"][1])
-            text = series.text_at(self._t)
+            text = series.text_at(self._t, w, part["text"].font_size)
             if part["text"].text != text:
                 part["text"].text = text
         self.cursors.set(rects, colors)

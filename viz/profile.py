@@ -14,8 +14,8 @@ import numpy as np
 from orbital.plot_data import PlotHintError, profile_data, profile_plots
 from viz.batch import Rects, outline
 from viz.globe_layers import CAPSULE_COLOR, PHASES, TARGET_COLOR
-from viz.hud import round_figures
-from viz.overlay_text import OverlayText
+from viz.numbers import format_length
+from viz.overlay_text import OverlayText, fit
 from viz.plots import FRAME_COLOR, GAP_PX, LEAST_CANVAS_W_PX, MARGIN_PX, PLOT_H_PX, PLOT_W_PX
 
 #: The inset's height (px); its width is the live plots'.
@@ -143,7 +143,8 @@ class ProfileInset:
         alpha = 1.0 if self._t >= self.profile.t_s[0] else IDLE_ALPHA
         self.point.set_data(np.column_stack(self.xy(downrange_m, alt_m)).astype(np.float32), symbol="disc", size=POINT_PX,
                             face_color=CAPSULE_COLOR[:3] + (alpha,), edge_color=(1, 1, 1, alpha), edge_width=1.5)
-        text = f"profile: {round_figures(alt_m / 1e3)} km up, {round_figures(downrange_m / 1e3)} km downrange"
+        up, along = format_length(alt_m), format_length(downrange_m)
+        text = fit([f"profile: {up} up, {along} downrange", f"{up} up, {along} downrange", f"{up} up, {along}"], self.boxes()[0][2], self.text.font_size)
         if self.text.text != text:
             self.text.text = text
 

@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from viz.hud import set_text
+from viz.numbers import format_length
 from viz.overlay_text import OverlayText
 from viz.timeline import TIMELINE_PX
 
@@ -76,15 +77,3 @@ def scale_bar_length(pixels_per_metre, target_px):
     decade = 10.0 ** math.floor(math.log10(raw))
     metres = max((m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade <= raw), default=decade)
     return metres, metres * pixels_per_metre
-
-
-def format_length(metres):
-    """``"23.4 m"``, ``"480 m"``, ``"3.02 km"``, ``"48.5 km"``, ``"2000 km"``."""
-    km = metres / 1000.0
-    if km >= 100.0:
-        return f"{km:.0f} km"
-    if km >= 10.0:
-        return f"{km:.1f} km"
-    if km >= 1.0:
-        return f"{km:.2f} km"
-    return f"{metres:.1f} m" if metres < 100.0 else f"{metres:.0f} m"
