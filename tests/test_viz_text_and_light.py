@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from viz import lighting
-from viz.overlay_text import OUTLINE_PX, compose, compose8, text_masks
+from viz.overlay_text import OUTLINE_PX, _drawn_mask, _words_mask, compose, compose8, text_masks
 
 
 def test_face_normals_are_unit_and_follow_the_winding():
@@ -78,6 +78,18 @@ def test_composing_by_table_gives_the_bytes_of_composing_each_pixel(rgba):
     by_table = compose8(np.round(fill * 255.0).astype(np.uint8), np.round(outline * 255.0).astype(np.uint8), rgba)
     assert by_table.shape == by_pixel.shape and np.array_equal(by_table, by_pixel)
     assert by_table[..., 3].max() >= round(255 * rgba[3])  # the glyphs are there, at their opacity
+
+
+@pytest.mark.parametrize("size_px, bold", [(11, False), (12, False), (13, False), (16, True), (21, True)])
+def test_a_line_put_together_from_its_words_is_the_line_pillow_draws(size_px, bold):
+    rng = np.random.default_rng(size_px)
+    letters = list("0123456789.:-+TxkmNsUCh()abcdefgjyfrtvwAVWYT,/'_")
+    lines = ["2026-11-25 00:15:00 UTC   T+0 h 15 min 00 s", "speed (closeup): 0.61 m/s", "tension: 4.49 N", "j j  f f", "Ty To AV", " a  b "]
+    lines += [" ".join("".join(rng.choice(letters, rng.integers(1, 8))) for _ in range(rng.integers(2, 7))) for _ in range(150)]
+    composed = [line for line in lines if _words_mask(line, size_px, bold) is not None]
+    assert len(composed) > len(lines) // 2  # most lines: the check is not vacuous
+    for line in composed:
+        np.testing.assert_array_equal(_words_mask(line, size_px, bold), _drawn_mask(line, size_px, bold), err_msg=line)
 
 
 def test_text_blocks_draw_the_same_after_their_shared_texture_grew_and_was_repacked():

@@ -18,18 +18,42 @@ import numpy as np
 def moving_mesh_class():
     """:class:`MovingMesh`, a vispy Mesh whose ``set_data`` keeps its shader (defined on first use:
     importing vispy.scene needs the system's fontconfig)."""
-    from vispy import scene
+    from vispy import gloo, scene
 
     class MovingMesh(scene.visuals.Mesh):
         """vispy builds a new colour function on every ``set_data``, which recompiles the program
-        (about 20 ms a frame on a software rasteriser); this one builds it once."""
+        (about 20 ms a frame on a software rasteriser); this one builds it once. And where vispy
+        hands the program a new colour buffer and sets its variables again at each upload (about half
+        a millisecond, however small the mesh), this one rewrites the buffers it uploaded first, when
+        the new data is of the same kind (per-vertex or per-face colours, vertices of as many dimensions)."""
 
         _color_transform = None
+        #: the per-vertex colour buffer of the last upload, and the vertices' dimensions then
+        _color_buffer = None
+        _dims = None
 
         def _build_color_transform(self, colors):
             if self._color_transform is None:
                 self._color_transform = super()._build_color_transform(colors)
             return self._color_transform
+
+        def _update_data(self):
+            md = self.mesh_data
+            colored = md.has_vertex_color() or md.has_face_color()
+            vertices = md.get_vertices(indexed="faces")
+            if vertices is None or not colored or self._color_buffer is None or vertices.shape[-1] != self._dims:
+                uploaded = super()._update_data()
+                base = self.shared_program.vert["base_color"]
+                self._color_buffer = base if uploaded is not False and colored and isinstance(base, gloo.VertexBuffer) else None
+                self._dims = None if vertices is None else vertices.shape[-1]
+                return uploaded
+            if self._dims == 2:  # drawn at z = 0, as vispy draws flat meshes
+                vertices = np.concatenate((vertices, np.zeros(vertices.shape[:-1] + (1,))), -1)
+            self._vertices.set_data(vertices, convert=True)
+            colors = md.get_vertex_colors(indexed="faces") if md.has_vertex_color() else md.get_face_colors(indexed="faces")
+            self._color_buffer.set_data(colors.astype(np.float32))
+            self._data_changed = False
+            self.events.data_updated()
 
     return MovingMesh
 
@@ -179,10 +203,17 @@ class Polylines:
 
 def framebuffer_box(widget, left, top, width, height):
     """``(x, y, w, h)`` framebuffer px (up from the bottom, as GL's) of a rectangle in ``widget``'s px."""
+    return framebuffer_boxes(widget, [(left, top, width, height)])[0]
+
+
+def framebuffer_boxes(widget, rects):
+    """:func:`framebuffer_box` of each ``(left, top, width, height)`` of ``rects``, through one
+    transform (vispy builds the widget's chain to the framebuffer anew on every call: a tenth of a
+    millisecond)."""
     to_framebuffer = widget.get_transform("visual", "framebuffer")
-    corners = to_framebuffer.map(np.array([[left, top], [left + width, top + height]], dtype=float))[:, :2]
-    (x0, y0), (x1, y1) = np.round(corners).astype(int)
-    return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
+    corners = np.array([corner for left, top, width, height in rects for corner in ((left, top), (left + width, top + height))], dtype=float)
+    mapped = np.round(to_framebuffer.map(corners)[:, :2]).astype(int)
+    return [(min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)) for (x0, y0), (x1, y1) in zip(mapped[0::2], mapped[1::2])]
 
 
 @functools.cache
@@ -255,11 +286,11 @@ def panel_borders_class():
         def _prepare_draw(self, view):
             w = self.width
             sides = [
-                framebuffer_box(widget, *side)
+                box
                 for widget in self.widgets
                 if widget.visible
                 for x1, y1 in [widget.size]
-                for side in ((0, 0, x1, w), (0, y1 - w, x1, w), (0, 0, w, y1), (x1 - w, 0, w, y1))
+                for box in framebuffer_boxes(widget, ((0, 0, x1, w), (0, y1 - w, x1, w), (0, 0, w, y1), (x1 - w, 0, w, y1)))
             ]
             self._clear(sides, self.color)
             return False

@@ -14,6 +14,7 @@ half a millisecond of Python) and a colour pipeline (clim, gamma) the rasteriser
 
 import functools
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -40,14 +41,84 @@ def _font(size_px, bold):
 @functools.lru_cache(maxsize=512)
 def _line_mask(line, size_px, bold):
     """Coverage (h, w) uint8 of one line, h the font's line height (lines stack without gaps);
-    cached, as a HUD changes only a few of its lines a frame."""
+    cached, as a HUD changes only a few of its lines a frame. Put together from its words' own
+    coverages where that gives the very pixels Pillow draws for the whole line (:func:`_words_mask`):
+    a readout's changing number is then the only thing drawn (Pillow's time grows with the glyphs)."""
+    words = _words_mask(line, size_px, bold)
+    return words if words is not None else _drawn_mask(line, size_px, bold)
+
+
+def _drawn_mask(line, size_px, bold, margin=0):
+    """Coverage of ``line`` drawn by Pillow with its pen starting ``margin`` px from the left edge of an
+    image ``margin`` px wider each side than its advance."""
     from PIL import Image, ImageDraw
 
     font = _font(size_px, bold)
     ascent, descent = font.getmetrics()
-    image = Image.new("L", (max(1, math.ceil(font.getlength(line))), ascent + descent), 0)
-    ImageDraw.Draw(image).text((0, 0), line, fill=255, font=font, anchor="la")
+    image = Image.new("L", (max(1, math.ceil(font.getlength(line))) + 2 * margin, ascent + descent), 0)
+    ImageDraw.Draw(image).text((margin, 0), line, fill=255, font=font, anchor="la")
     return np.asarray(image)
+
+
+@functools.lru_cache(maxsize=2048)
+def _word_ink(word, size_px, bold):
+    """``(left, ink, advance)`` of a word drawn alone, its pen at x = 0: the columns that have ink
+    (h, w) uint8 starting ``left`` px from the pen (a j's tail reaches left of it), and its advance (px);
+    None if its ink reaches the edge of the room drawn round it."""
+    margin = size_px  # room for ink beyond the advance
+    drawn = _drawn_mask(word, size_px, bold, margin)
+    columns = np.flatnonzero(drawn.any(axis=0))
+    advance = _font(size_px, bold).getlength(word)
+    if len(columns) == 0:
+        return 0, drawn[:, :0], advance
+    if columns[0] == 0 or columns[-1] == drawn.shape[1] - 1:  # ink may run past the image: not to be trusted
+        return None
+    return int(columns[0]) - margin, drawn[:, columns[0] : columns[-1] + 1], advance
+
+
+@functools.lru_cache(maxsize=4096)
+def _advance(text, size_px, bold):
+    """Advance (px) of ``text``, Pillow's ``getlength``."""
+    return _font(size_px, bold).getlength(text)
+
+
+def _unkerned(left, right, size_px, bold):
+    """True if the characters ``left`` and ``right`` side by side advance as far as each alone (no kerning)."""
+    return _advance(left + right, size_px, bold) == _advance(left, size_px, bold) + _advance(right, size_px, bold)
+
+
+def _words_mask(line, size_px, bold):
+    """:func:`_drawn_mask` of ``line`` put together from its words' coverages (:func:`_word_ink`), or
+    None where that could differ: fewer than two words, an advance of a fraction of a pixel (a glyph
+    would be drawn shifted by it), kerning across a space, or ink of two words in the same column."""
+    pieces = [piece for piece in re.split("( +)", line) if piece]
+    if sum(piece[0] != " " for piece in pieces) < 2:
+        return None
+    x, placed = 0.0, []
+    for k, piece in enumerate(pieces):
+        if k and not _unkerned(pieces[k - 1][-1], piece[0], size_px, bold):
+            return None
+        if piece[0] == " ":
+            advance = _advance(piece, size_px, bold)
+        else:
+            word = _word_ink(piece, size_px, bold)
+            if word is None:
+                return None
+            left, ink, advance = word
+            if placed and x + left < placed[-1][0] + placed[-1][1].shape[1]:
+                return None
+            if ink.shape[1]:
+                placed.append((int(x) + left, ink))
+        if advance != int(advance):
+            return None
+        x += advance
+    ascent, descent = _font(size_px, bold).getmetrics()
+    out = np.zeros((ascent + descent, max(1, math.ceil(x))), np.uint8)
+    for start, ink in placed:
+        lo, hi = max(start, 0), min(start + ink.shape[1], out.shape[1])
+        if hi > lo:
+            out[:, lo:hi] = ink[:, lo - start : hi - start]
+    return out
 
 
 def _size_px(font_size_pt):

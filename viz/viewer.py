@@ -5,6 +5,7 @@
 :data:`viz.hud.KEYS_HELP`.
 """
 
+import functools
 import time
 
 from viz.batch import panel_borders_class
@@ -40,7 +41,7 @@ class Viewer:
         # the lines smooth their own edges there
         config = dict(samples=WINDOW_SAMPLES) if show else None
         self.canvas = scene.SceneCanvas(size=size, show=show, bgcolor=BACKGROUND, keys=None, title=f"issim: {result.scenario_name}", config=config)
-        grid = self.canvas.central_widget.add_grid(spacing=2)
+        grid = self.canvas.central_widget.add_widget(steady_grid_class()(spacing=2))
         self.views, self.viewboxes = [], []
         for column, cls in enumerate(view_classes or views_for(result)):
             # the border is cleared round every panel at once (viz.batch.panel_borders_class); the
@@ -189,6 +190,32 @@ class Viewer:
         self.canvas.show()
         app.run()
         timer.stop()
+
+
+@functools.cache
+def steady_grid_class():
+    """:class:`SteadyGrid`, a vispy Grid (defined on first use: importing vispy.scene needs the
+    system's fontconfig)."""
+    from vispy.scene.widgets import Grid
+
+    class SteadyGrid(Grid):
+        """vispy's Grid solves its layout before every draw (a quarter of a millisecond a frame on
+        the 2-core machine); this one only when its rectangle, padding, margin, spacing or widgets
+        changed (the same layout otherwise: the solver is handed the same numbers)."""
+
+        _laid_out_for = None
+
+        def _prepare_draw(self, view):
+            if self._layout_key() != self._laid_out_for:
+                super()._prepare_draw(view)
+                self._laid_out_for = self._layout_key()
+
+        def _layout_key(self):
+            rect = self.rect
+            widgets = tuple((key, value[:4], id(value[4])) for key, value in self._grid_widgets.items())
+            return (tuple(rect.pos), tuple(rect.size), self.padding, self.margin, self.spacing, widgets, self._need_solver_recreate)
+
+    return SteadyGrid
 
 
 def key_name(event):
