@@ -202,6 +202,7 @@ def sensitivity(
         raise SensitivityError("outputs: none given; expected at least one name -> array")
     report = Sensitivity(x_names, [], excluded)
     rng = np.random.default_rng(seed)
+    ranked = {}  # the inputs ranked (and binned) once per set of samples used: the outputs usually share it
     for name, given in outputs.items():
         y = np.asarray(given, dtype=float)
         if y.shape != (n,):
@@ -220,7 +221,10 @@ def sensitivity(
             report.skipped[name] = "an input is constant over the samples with a finite value"
             continue
         with_s1 = used >= S1_MIN_SAMPLES
-        r, r_low, r_high, p_value, r_boot, s1_boot = _bootstrapped(xs, ys, x_names, n_boot, rng, with_s1)
+        key = finite.tobytes()
+        if key not in ranked:
+            ranked[key] = _RankedInputs.of(xs, with_s1)
+        r, r_low, r_high, p_value, r_boot, s1_boot = _bootstrapped(ranked[key], ys, x_names, n_boot, rng)
         report.rows += _rows(name, "prcc", x_names, r, r_low, r_high, p_value, used, r_boot)
         if with_s1:  # its interval centred on the estimate: a resample's repeated samples shrink the
             # within-bin noise, so percentiles of the resampled estimates sit above it
@@ -325,10 +329,12 @@ def _partial_correlations(products: np.ndarray, names: Sequence[str]) -> np.ndar
     return np.clip(r, -1.0, 1.0)
 
 
-def ranks_averaged(a: np.ndarray) -> np.ndarray:
+def ranks_averaged(a: np.ndarray, order: Optional[np.ndarray] = None) -> np.ndarray:
     """Ranks 1..n of ``a`` (n,), ties given the mean of the ranks they span (as
-    ``scipy.stats.rankdata``'s default, whose module costs a second to import in a run)."""
-    order = np.argsort(a, kind="stable")
+    ``scipy.stats.rankdata``'s default, whose module costs a second to import in a run); ``order``:
+    ``np.argsort(a, kind="stable")`` if already known."""
+    if order is None:
+        order = np.argsort(a, kind="stable")
     ordered = a[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])  # first position of each distinct value
     ends = np.r_[starts[1:], a.size]
@@ -338,46 +344,73 @@ def ranks_averaged(a: np.ndarray) -> np.ndarray:
     return ranks
 
 
+@dataclass
+class _RankedInputs:
+    """The ranks of the inputs of the samples used (:func:`ranks_averaged`, (n, k)) and, for S1, each
+    sample's bin of each input as a 0/1 sparse matrix ``in_bin`` (k * bins, n; input j's bins the j-th
+    run of rows; each row's samples in their order), else None."""
+
+    ranks: np.ndarray
+    in_bin: object = None
+
+    @classmethod
+    def of(cls, x: np.ndarray, with_s1: bool) -> "_RankedInputs":
+        """Rank ``x`` (n, k) and, ``with_s1``, cut each input into ``round(sqrt(n))`` bins of equal count
+        (the module docstring), from one sort of each input."""
+        n, k = x.shape
+        orders = [np.argsort(column, kind="stable") for column in x.T]
+        ranks = np.column_stack([ranks_averaged(column, order) for column, order in zip(x.T, orders)])
+        if not with_s1:
+            return cls(ranks)
+        from scipy import sparse
+
+        bins_count = max(2, int(round(math.sqrt(n))))
+        bins = np.empty((n, k), dtype=np.intp)
+        for j, order in enumerate(orders):
+            bins[order, j] = np.arange(n) * bins_count // n
+        bins += np.arange(k) * bins_count  # each input's bins apart: one matrix serves all inputs
+        # a row per bin, its samples in order: times the resamples' counts (n, B) it sums each bin's in that order
+        in_bin = sparse.csr_matrix((np.ones(n * k), bins.ravel(), np.arange(0, n * k + 1, k)), shape=(n, k * bins_count)).T.tocsr()
+        in_bin.sort_indices()
+        return cls(ranks, in_bin)
+
+
 #: Bootstrap resamples weighted at once (a block of weights, (block, n) floats: bounded memory).
 BOOT_BLOCK = 25
 
 
-def _bootstrapped(x: np.ndarray, y: np.ndarray, names: Sequence[str], n_boot: int, rng: np.random.Generator, with_s1: bool):
-    """PRCC (:func:`prcc`: value, interval, p-value) and its value over ``n_boot`` bootstrap resamples
-    (n_boot, k), and, ``with_s1``, S1 on the sample and the same resamples ((1 + n_boot, k): the
-    sample's first; else None). Each resample is the counts of ``n`` draws with replacement; the
-    resamples' PRCCs come from weighted sums of products of the whole sample's ranks, each the partial
-    correlation read off the inverse of the resample's (k+1, k+1) matrix of them, ``-P_jy / sqrt(P_jj P_yy)``
-    (the same number as :func:`prcc`'s regressions, all resamples of a block in one inversion)."""
-    n, k = x.shape
-    ranks = np.column_stack([ranks_averaged(column) for column in x.T] + [ranks_averaged(y)])
+def _bootstrapped(inputs: _RankedInputs, y: np.ndarray, names: Sequence[str], n_boot: int, rng: np.random.Generator):
+    """PRCC (:func:`prcc`: value, interval, p-value) of ``y`` on the ranked ``inputs`` and its value over
+    ``n_boot`` bootstrap resamples (n_boot, k), and, where ``inputs`` are binned, S1 on the sample and the
+    same resamples ((1 + n_boot, k): the sample's first; else None). Each resample is the counts of ``n``
+    draws with replacement; the resamples' PRCCs come from weighted sums of products of the whole
+    sample's ranks, each the partial correlation read off the inverse of the resample's (k+1, k+1)
+    matrix of them, ``-P_jy / sqrt(P_jj P_yy)`` (the same number as :func:`prcc`'s regressions, all
+    resamples of a block in one inversion)."""
+    n, k = inputs.ranks.shape
+    with_s1 = inputs.in_bin is not None
+    ranks = np.column_stack([inputs.ranks, ranks_averaged(y)])
     ranks -= ranks.mean(axis=0)  # centred on the whole sample: small sums, no cancellation below
     r, low, high, p_value = prcc(ranks, names)
     pairs = np.triu_indices(k + 1)
     pair_products = ranks[:, pairs[0]] * ranks[:, pairs[1]]  # (n, pairs)
     if with_s1:  # S1: the bias-corrected correlation ratio over equal-count bins (module docstring)
-        bins_count = max(2, int(round(math.sqrt(n))))
-        from scipy import sparse
-
-        bins = np.empty((n, k), dtype=np.intp)
-        for j in range(k):
-            bins[np.argsort(x[:, j], kind="stable"), j] = np.arange(n) * bins_count // n
-        bins += np.arange(k) * bins_count  # each input's bins apart: one matrix serves all inputs
-        # sample -> its bin of each input, as a 0/1 matrix: weights times it are each bin's counts
-        in_bin = sparse.csr_matrix((np.ones(n * k), bins.ravel(), np.arange(0, n * k + 1, k)), shape=(n, k * bins_count))
         s1 = np.empty((1 + n_boot, k))
-        s1[0] = _correlation_ratios(in_bin, y, np.ones((1, n)), k)[0]
+        s1[0] = _correlation_ratios(inputs.in_bin, y, np.ones((1, n)), k)[0]
     r_boot = np.empty((n_boot, k))
     for start in range(0, n_boot, BOOT_BLOCK):
-        weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n).astype(float) for _ in range(start, min(start + BOOT_BLOCK, n_boot))])
-        block = slice(start, start + len(weights))
+        size = min(BOOT_BLOCK, n_boot - start)
+        # the counts of each resample's n draws (drawn at once: the numbers of one call per resample)
+        draws = rng.integers(0, n, (size, n)) + (n * np.arange(size))[:, None]
+        weights = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(float)
+        block = slice(start, start + size)
         sums, firsts = weights @ pair_products, weights @ ranks  # per resample: sums of products, of ranks
-        products = np.empty((len(weights), k + 1, k + 1))
+        products = np.empty((size, k + 1, k + 1))
         products[:, pairs[0], pairs[1]] = sums - firsts[:, pairs[0]] * firsts[:, pairs[1]] / n  # centred on the resample's means
         products[:, pairs[1], pairs[0]] = products[:, pairs[0], pairs[1]]
         r_boot[block] = _partial_correlations_of_inverse(products)
         if with_s1:
-            s1[1 + start:1 + start + len(weights)] = _correlation_ratios(in_bin, y, weights, k)
+            s1[1 + start:1 + start + size] = _correlation_ratios(inputs.in_bin, y, weights, k)
     return r, low, high, p_value, r_boot, (s1 if with_s1 else None)
 
 
@@ -405,12 +438,13 @@ def _z() -> float:
 
 def _correlation_ratios(in_bin, y: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     """Per resample (a row of ``weights`` (B, n): the samples' counts) and input: ``Var(E[y|bin]) /
-    Var(y)`` less the between-bin variance that noise alone gives; (B, k). ``in_bin`` (n, k bins): 1
-    where a sample falls in a bin of an input (input j's bins the j-th run of columns)."""
+    Var(y)`` less the between-bin variance that noise alone gives; (B, k). ``in_bin`` (k bins, n): 1
+    where a sample falls in a bin of an input (input j's bins the j-th run of rows)."""
     total = weights.sum(axis=1)[:, None]  # (B, 1)
     weighted_y = weights * y
-    counts = np.asarray(weights @ in_bin).reshape(len(weights), k, -1)  # (B, k, bins)
-    sums = np.asarray(weighted_y @ in_bin).reshape(len(weights), k, -1)
+    by_sample = np.ascontiguousarray(weights.T)  # (n, B): the sparse product reads each sample's row
+    counts = (in_bin @ by_sample).T.reshape(len(weights), k, -1)  # (B, k, bins)
+    sums = (in_bin @ (by_sample * y[:, None])).T.reshape(len(weights), k, -1)
     squares_total = np.sum(weighted_y * y, axis=1)[:, None]
     mean = np.sum(weighted_y, axis=1)[:, None] / total
     variance = squares_total / total - mean * mean
