@@ -76,3 +76,4 @@ def test_the_column_writers_match_the_row_writers_at_the_edges():
     finite = np.where(np.isfinite(values), values, np.nan)
     assert csv_columns_text(("a", "b"), [decimal_cells(finite), integer_cells(np.arange(n) - 5)]) == \
         csv_text(("a", "b"), [(None if np.isnan(x) else x, i - 5) for i, x in enumerate(finite)])
+    assert csv_columns_text(("a", "b"), [decimal_cells(finite[:0]), integer_cells(np.arange(0))]) == csv_text(("a", "b"), [])  # no rows

@@ -150,7 +150,7 @@ def csv_columns_text(columns: Sequence[str], cells: Sequence[Cells]) -> str:
     """CSV with a header from columns of :data:`Cells` (none needing quotes: numbers, plain words):
     what :func:`csv_text` writes for the same rows."""
     parts = [part for k, column in enumerate(cells) for part in ((",", column) if k else (column,))]
-    return ",".join(columns) + "\n" + rows_text(parts, "\n") + "\n"
+    return "\n".join(text for text in (",".join(columns), rows_text(parts, "\n")) if text) + "\n"
 
 
 def point_features_text(lat_deg: np.ndarray, lon_deg: np.ndarray, properties: Mapping[str, Any]) -> str:
