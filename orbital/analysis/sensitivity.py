@@ -24,8 +24,9 @@ PRCC is cheap, sharp at small samples and tells the sign. Each is ranked on its 
 most: S1 by value, PRCC by magnitude). PRCC's rank has a 95 % bootstrap interval
 (``rank_low``..``rank_high``: the 2.5th and 97.5th percentiles of the input's rank over ``n_boot``
 resamples, each resample's partial correlations taken on the whole sample's ranks weighted by the
-resample's counts): a rank is *resolved* where the interval is one rank wide, and two inputs whose
-intervals overlap are not told apart by the sample. S1's rank has none: its resamples share the
+resample's counts; outputs with a finite value in the same samples share the resamples): a rank is
+*resolved* where the interval is one rank wide, and two inputs whose intervals overlap are not told
+apart by the sample. S1's rank has none: its resamples share the
 bins, which makes the bootstrap too narrow for differences between inputs (two inputs of equal
 true S1, 0.083 each, came out 0.072 and 0.120 with every resample ranking them the same way). Samples whose output is not finite (a sample that did not
 land) are dropped for that output and counted; constant inputs are left out and named.
