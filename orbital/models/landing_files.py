@@ -54,11 +54,19 @@ def feature_collection(features: Iterable[dict]) -> str:
 Cells = np.ndarray
 
 
+def _decimal_digits(whole: np.ndarray, width: int) -> np.ndarray:
+    """The last ``width`` decimal digits of whole numbers >= 0 (int64), (n, width) uint8 values 0-9, the
+    most significant first (a division by a scalar per digit: numpy's fast path)."""
+    digits = np.empty((len(whole), width), dtype=np.uint8)
+    for k in range(width - 1, -1, -1):
+        whole, digits[:, k] = np.divmod(whole, 10)
+    return digits
+
+
 def _digits(whole: np.ndarray) -> Cells:
     """Whole numbers >= 0 (int64) in decimal, as :data:`Cells`."""
     width = len(str(int(whole.max()))) if whole.size else 1
-    digits = (whole[:, None] // 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)) % 10
-    cells = (digits + ord("0")).astype(np.uint8)
+    cells = _decimal_digits(whole, width) + np.uint8(ord("0"))
     cells[:, :-1][whole[:, None] < 10 ** np.arange(width - 1, 0, -1, dtype=np.int64)] = 0  # no leading zeros
     return cells
 
@@ -87,10 +95,10 @@ def _fixed_decimals(values: np.ndarray, places: int, shortest: bool) -> tuple[Ce
         unsure = ~(magnitude < 2.0**52) | ~(np.abs(scaled - whole_part - 0.5) > magnitude * 2.0**-50)
     rounded = np.abs(np.rint(np.where(unsure, 0.0, scaled))).astype(np.int64)
     unit = 10**places
-    decimals = (rounded % unit)[:, None] // 10 ** np.arange(places - 1, -1, -1, dtype=np.int64) % 10
-    decimal_cells = (decimals + ord("0")).astype(np.uint8)
+    decimals = _decimal_digits(rounded % unit, places)
+    decimal_cells = decimals + np.uint8(ord("0"))
     if shortest:  # 12.5000 -> 12.5, 3.0000 -> 3.0
-        trailing = np.flip(np.cumprod(np.flip(decimals == 0, axis=1), axis=1), axis=1).astype(bool)
+        trailing = np.flip(np.logical_and.accumulate(np.flip(decimals == 0, axis=1), axis=1), axis=1)
         trailing[:, 0] = False
         decimal_cells[trailing] = 0
     sign = np.where(np.signbit(values), ord("-"), 0).astype(np.uint8)[:, None]
@@ -142,8 +150,7 @@ def rows_text(parts: Sequence["str | Cells"], separator: str) -> str:
         return ""
     blocks = [np.broadcast_to(np.frombuffer(part.encode("ascii"), dtype=np.uint8), (n, len(part))) if isinstance(part, str) else part
               for part in [*parts, separator]]
-    text = np.hstack(blocks).ravel()
-    return text[text != 0].tobytes().decode("ascii")[:-len(separator)]
+    return np.hstack(blocks).tobytes().replace(b"\0", b"").decode("ascii")[:-len(separator)]
 
 
 def csv_columns_text(columns: Sequence[str], cells: Sequence[Cells]) -> str:
