@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 import numpy as np
 
 from orbital.kinds.reentry_footprint import COLUMNS, LANDINGS_COLUMNS, SAMPLES_COLUMNS, _columns, to_csv, to_geojson, to_kml
-from orbital.models.landing_files import (csv_columns_text, csv_text, decimal_cells, feature_collection, feature_collection_text,
+from orbital.models.landing_files import (csv_columns_text, csv_text, decimal_cells, feature_collection, feature_collection_text, integer_cells,
                                           point_feature, point_features_text)
 
 
@@ -69,9 +69,11 @@ def test_the_column_writers_match_the_row_writers_at_the_edges():
     lat, lon = rng.uniform(-90.0, 90.0, n), rng.uniform(-180.0, 180.0, n)
     lon[:4] = [0.0, 1e-7, -5e-5, 180.0]
     properties = {"sample": np.arange(n), "landed_on": ["land" if b else "water" for b in rng.random(n) > 0.5], "x": values}
-    texts = point_features_text(lat, lon, properties)
-    assert texts == [json.dumps(point_feature(lat[i], lon[i], {k: v[i] for k, v in properties.items()})) for i in range(n)]
-    assert feature_collection_text(texts[:3]) == feature_collection(json.loads(t) for t in texts[:3])
+    text = point_features_text(lat, lon, properties)
+    features = [point_feature(lat[i], lon[i], {k: v[i] for k, v in properties.items()}) for i in range(n)]
+    assert text == ", ".join(map(json.dumps, features))
+    assert feature_collection_text([point_features_text(lat[:3], lon[:3], {k: v[:3] for k, v in properties.items()}), ""]) == feature_collection(features[:3])
     finite = np.where(np.isfinite(values), values, np.nan)
-    assert csv_columns_text(("a", "b"), [decimal_cells(finite), [str(i) for i in range(n)]]) == \
-        csv_text(("a", "b"), [(None if np.isnan(x) else x, i) for i, x in enumerate(finite)])
+    assert csv_columns_text(("a", "b"), [decimal_cells(finite), integer_cells(np.arange(n) - 5)]) == \
+        csv_text(("a", "b"), [(None if np.isnan(x) else x, i - 5) for i, x in enumerate(finite)])
+    assert csv_columns_text(("a", "b"), [decimal_cells(finite[:0]), integer_cells(np.arange(0))]) == csv_text(("a", "b"), [])  # no rows

@@ -24,8 +24,9 @@ PRCC is cheap, sharp at small samples and tells the sign. Each is ranked on its 
 most: S1 by value, PRCC by magnitude). PRCC's rank has a 95 % bootstrap interval
 (``rank_low``..``rank_high``: the 2.5th and 97.5th percentiles of the input's rank over ``n_boot``
 resamples, each resample's partial correlations taken on the whole sample's ranks weighted by the
-resample's counts): a rank is *resolved* where the interval is one rank wide, and two inputs whose
-intervals overlap are not told apart by the sample. S1's rank has none: its resamples share the
+resample's counts; outputs with a finite value in the same samples share the resamples): a rank is
+*resolved* where the interval is one rank wide, and two inputs whose intervals overlap are not told
+apart by the sample. S1's rank has none: its resamples share the
 bins, which makes the bootstrap too narrow for differences between inputs (two inputs of equal
 true S1, 0.083 each, came out 0.072 and 0.120 with every resample ranking them the same way). Samples whose output is not finite (a sample that did not
 land) are dropped for that output and counted; constant inputs are left out and named.
@@ -183,8 +184,9 @@ def sensitivity(
     seed: int = 0,
 ) -> Sensitivity:
     """Which input drives each output's spread: PRCC for every output, S1 where the sample allows
-    (``n_boot`` bootstrap resamples drawn with ``seed`` for its interval). ``inputs`` and ``outputs``
-    map names to 1-D arrays of one value per sample. Bad input raises :class:`SensitivityError`."""
+    (``n_boot`` bootstrap resamples drawn with ``seed`` for its interval; the outputs with a finite value
+    in the same samples share them). ``inputs`` and ``outputs`` map names to 1-D arrays of one value per
+    sample. Bad input raises :class:`SensitivityError`."""
     if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 10:
         raise SensitivityError(f"n_boot = {n_boot!r}: expected a whole number of bootstrap resamples >= 10")
     x_names, x = _matrix(inputs, "inputs")
@@ -201,7 +203,7 @@ def sensitivity(
     if not outputs:
         raise SensitivityError("outputs: none given; expected at least one name -> array")
     report = Sensitivity(x_names, [], excluded)
-    rng = np.random.default_rng(seed)
+    groups = {}  # the outputs analysed, grouped by the samples they use: (finite, {name: y over them})
     for name, given in outputs.items():
         y = np.asarray(given, dtype=float)
         if y.shape != (n,):
@@ -219,10 +221,19 @@ def sensitivity(
         if np.any(np.ptp(xs, axis=0) == 0):
             report.skipped[name] = "an input is constant over the samples with a finite value"
             continue
-        with_s1 = used >= S1_MIN_SAMPLES
-        r, r_low, r_high, p_value, r_boot, s1_boot = _bootstrapped(xs, ys, x_names, n_boot, rng, with_s1)
+        groups.setdefault(finite.tobytes(), (finite, {}))[1][name] = ys
+    rng = np.random.default_rng(seed)
+    found = {}
+    for finite, ys in groups.values():  # the inputs ranked (and binned) once, the resamples drawn once, per group
+        used = len(next(iter(ys.values())))
+        found.update(_bootstrapped(_RankedInputs.of(x[finite], used >= S1_MIN_SAMPLES), ys, x_names, n_boot, rng))
+    for name in outputs:
+        if name not in found:
+            continue
+        r, r_low, r_high, p_value, r_boot, s1_boot = found[name]
+        used = n - report.dropped[name]
         report.rows += _rows(name, "prcc", x_names, r, r_low, r_high, p_value, used, r_boot)
-        if with_s1:  # its interval centred on the estimate: a resample's repeated samples shrink the
+        if s1_boot is not None:  # its interval centred on the estimate: a resample's repeated samples shrink the
             # within-bin noise, so percentiles of the resampled estimates sit above it
             s1, half = s1_boot[0], _z() * s1_boot[1:].std(axis=0, ddof=1)
             report.rows += _rows(name, "s1", x_names, s1, s1 - half, s1 + half, None, used, None)
@@ -325,10 +336,12 @@ def _partial_correlations(products: np.ndarray, names: Sequence[str]) -> np.ndar
     return np.clip(r, -1.0, 1.0)
 
 
-def ranks_averaged(a: np.ndarray) -> np.ndarray:
+def ranks_averaged(a: np.ndarray, order: Optional[np.ndarray] = None) -> np.ndarray:
     """Ranks 1..n of ``a`` (n,), ties given the mean of the ranks they span (as
-    ``scipy.stats.rankdata``'s default, whose module costs a second to import in a run)."""
-    order = np.argsort(a, kind="stable")
+    ``scipy.stats.rankdata``'s default, whose module costs a second to import in a run); ``order``:
+    ``np.argsort(a, kind="stable")`` if already known."""
+    if order is None:
+        order = np.argsort(a, kind="stable")
     ordered = a[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])  # first position of each distinct value
     ends = np.r_[starts[1:], a.size]
@@ -338,47 +351,94 @@ def ranks_averaged(a: np.ndarray) -> np.ndarray:
     return ranks
 
 
+@dataclass
+class _RankedInputs:
+    """The ranks of the inputs of the samples used (:func:`ranks_averaged`, (n, k)) and, for S1, each
+    sample's bin of each input as a 0/1 sparse matrix ``in_bin`` (k * bins, n; input j's bins the j-th
+    run of rows; each row's samples in their order), else None."""
+
+    ranks: np.ndarray
+    in_bin: object = None
+
+    @classmethod
+    def of(cls, x: np.ndarray, with_s1: bool) -> "_RankedInputs":
+        """Rank ``x`` (n, k) and, ``with_s1``, cut each input into ``round(sqrt(n))`` bins of equal count
+        (the module docstring), from one sort of each input."""
+        n, k = x.shape
+        orders = [np.argsort(column, kind="stable") for column in x.T]
+        ranks = np.column_stack([ranks_averaged(column, order) for column, order in zip(x.T, orders)])
+        if not with_s1:
+            return cls(ranks)
+        from scipy import sparse
+
+        bins_count = max(2, int(round(math.sqrt(n))))
+        bins = np.empty((n, k), dtype=np.intp)
+        for j, order in enumerate(orders):
+            bins[order, j] = np.arange(n) * bins_count // n
+        bins += np.arange(k) * bins_count  # each input's bins apart: one matrix serves all inputs
+        # a row per bin, its samples in order: times the resamples' counts (n, B) it sums each bin's in that order
+        in_bin = sparse.csr_matrix((np.ones(n * k), bins.ravel(), np.arange(0, n * k + 1, k)), shape=(n, k * bins_count)).T.tocsr()
+        in_bin.sort_indices()
+        return cls(ranks, in_bin)
+
+
 #: Bootstrap resamples weighted at once (a block of weights, (block, n) floats: bounded memory).
 BOOT_BLOCK = 25
 
 
-def _bootstrapped(x: np.ndarray, y: np.ndarray, names: Sequence[str], n_boot: int, rng: np.random.Generator, with_s1: bool):
-    """PRCC (:func:`prcc`: value, interval, p-value) and its value over ``n_boot`` bootstrap resamples
-    (n_boot, k), and, ``with_s1``, S1 on the sample and the same resamples ((1 + n_boot, k): the
-    sample's first; else None). Each resample is the counts of ``n`` draws with replacement; the
-    resamples' PRCCs come from weighted sums of products of the whole sample's ranks, each the partial
-    correlation read off the inverse of the resample's (k+1, k+1) matrix of them, ``-P_jy / sqrt(P_jj P_yy)``
-    (the same number as :func:`prcc`'s regressions, all resamples of a block in one inversion)."""
-    n, k = x.shape
-    ranks = np.column_stack([ranks_averaged(column) for column in x.T] + [ranks_averaged(y)])
-    ranks -= ranks.mean(axis=0)  # centred on the whole sample: small sums, no cancellation below
-    r, low, high, p_value = prcc(ranks, names)
+def _bootstrapped(inputs: _RankedInputs, outputs: Mapping[str, np.ndarray], names: Sequence[str], n_boot: int, rng: np.random.Generator) -> dict:
+    """Per output (name -> its values over the samples of the ranked ``inputs``): PRCC (:func:`prcc`: value,
+    interval, p-value) and its value over ``n_boot`` bootstrap resamples (n_boot, k), and, where
+    ``inputs`` are binned, S1 on the sample and the same resamples ((1 + n_boot, k): the sample's first;
+    else None). Each resample is the counts of ``n`` draws with replacement, the same resamples for
+    every output; the resamples' PRCCs come from weighted sums of products of the whole sample's ranks,
+    each the partial correlation read off the inverse of the resample's (k+1, k+1) matrix of them,
+    ``-P_jy / sqrt(P_jj P_yy)`` (the same number as :func:`prcc`'s regressions, all resamples of a block
+    in one inversion)."""
+    n, k = inputs.ranks.shape
+    with_s1 = inputs.in_bin is not None
     pairs = np.triu_indices(k + 1)
-    pair_products = ranks[:, pairs[0]] * ranks[:, pairs[1]]  # (n, pairs)
-    if with_s1:  # S1: the bias-corrected correlation ratio over equal-count bins (module docstring)
-        bins_count = max(2, int(round(math.sqrt(n))))
-        from scipy import sparse
-
-        bins = np.empty((n, k), dtype=np.intp)
-        for j in range(k):
-            bins[np.argsort(x[:, j], kind="stable"), j] = np.arange(n) * bins_count // n
-        bins += np.arange(k) * bins_count  # each input's bins apart: one matrix serves all inputs
-        # sample -> its bin of each input, as a 0/1 matrix: weights times it are each bin's counts
-        in_bin = sparse.csr_matrix((np.ones(n * k), bins.ravel(), np.arange(0, n * k + 1, k)), shape=(n, k * bins_count))
-        s1 = np.empty((1 + n_boot, k))
-        s1[0] = _correlation_ratios(in_bin, y, np.ones((1, n)), k)[0]
-    r_boot = np.empty((n_boot, k))
+    own = pairs[1] == k  # the pairs with the output: its ranks times each input's and its own
+    found, centred = {}, {}
+    for name, y in outputs.items():
+        ranks = np.column_stack([inputs.ranks, ranks_averaged(y)])
+        ranks -= ranks.mean(axis=0)  # centred on the whole sample: small sums, no cancellation below
+        centred[name] = ranks
+        found[name] = [*prcc(ranks, names), np.empty((n_boot, k)), None]
+        if with_s1:  # S1: the bias-corrected correlation ratio over equal-count bins (module docstring)
+            found[name][5] = np.empty((1 + n_boot, k))
+            ones = np.ones((n, 1))
+            found[name][5][0] = _correlation_ratios(_per_bin(inputs.in_bin, ones, k), _per_bin(inputs.in_bin, ones * y[:, None], k), y, ones.T)[0]
+    # the columns whose sums each resample weighs: the inputs' products and ranks once, then each output's
+    ranks = next(iter(centred.values()))
+    columns = [ranks[:, pairs[0][~own]] * ranks[:, pairs[1][~own]], ranks[:, :k]]
+    where = {}  # output -> its pairs' columns and its ranks' columns (the inputs' then its own)
+    for name, ranks in centred.items():
+        start = sum(column.shape[1] for column in columns)
+        pair_columns = np.empty(len(own), dtype=int)
+        pair_columns[~own], pair_columns[own] = np.arange(np.count_nonzero(~own)), start + np.arange(k + 1)
+        where[name] = pair_columns, np.r_[np.count_nonzero(~own) + np.arange(k), start + k + 1]
+        columns += [ranks[:, pairs[0][own]] * ranks[:, k:], ranks[:, k:]]
+    products_of_ranks = np.hstack(columns)
     for start in range(0, n_boot, BOOT_BLOCK):
-        weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n).astype(float) for _ in range(start, min(start + BOOT_BLOCK, n_boot))])
-        block = slice(start, start + len(weights))
-        sums, firsts = weights @ pair_products, weights @ ranks  # per resample: sums of products, of ranks
-        products = np.empty((len(weights), k + 1, k + 1))
-        products[:, pairs[0], pairs[1]] = sums - firsts[:, pairs[0]] * firsts[:, pairs[1]] / n  # centred on the resample's means
-        products[:, pairs[1], pairs[0]] = products[:, pairs[0], pairs[1]]
-        r_boot[block] = _partial_correlations_of_inverse(products)
+        size = min(BOOT_BLOCK, n_boot - start)
+        # the counts of each resample's n draws (drawn at once: the numbers of one call per resample)
+        draws = rng.integers(0, n, (size, n)) + (n * np.arange(size))[:, None]
+        weights = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(float)
+        weighted = weights @ products_of_ranks  # per resample: sums of products and of ranks
         if with_s1:
-            s1[1 + start:1 + start + len(weights)] = _correlation_ratios(in_bin, y, weights, k)
-    return r, low, high, p_value, r_boot, (s1 if with_s1 else None)
+            by_sample = np.ascontiguousarray(weights.T)  # (n, B): the sparse products read each sample's row
+            counts = _per_bin(inputs.in_bin, by_sample, k)
+        for name, y in outputs.items():
+            pair_columns, first_columns = where[name]
+            sums, firsts = weighted[:, pair_columns], weighted[:, first_columns]
+            products = np.empty((size, k + 1, k + 1))
+            products[:, pairs[0], pairs[1]] = sums - firsts[:, pairs[0]] * firsts[:, pairs[1]] / n  # centred on the resample's means
+            products[:, pairs[1], pairs[0]] = products[:, pairs[0], pairs[1]]
+            found[name][4][start:start + size] = _partial_correlations_of_inverse(products)
+            if with_s1:
+                found[name][5][1 + start:1 + start + size] = _correlation_ratios(counts, _per_bin(inputs.in_bin, by_sample * y[:, None], k), y, weights)
+    return {name: tuple(values) for name, values in found.items()}
 
 
 def _partial_correlations_of_inverse(products: np.ndarray) -> np.ndarray:
@@ -403,14 +463,18 @@ def _z() -> float:
     return statistics.NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
 
 
-def _correlation_ratios(in_bin, y: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+def _per_bin(in_bin, by_sample: np.ndarray, k: int) -> np.ndarray:
+    """The sums over each bin of each input (``in_bin`` (k bins, n): 1 where a sample falls in a bin, input
+    j's bins the j-th run of rows) of ``by_sample`` (n, B: a column per resample), (B, k, bins)."""
+    return (in_bin @ by_sample).T.reshape(by_sample.shape[1], k, -1)
+
+
+def _correlation_ratios(counts: np.ndarray, sums: np.ndarray, y: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Per resample (a row of ``weights`` (B, n): the samples' counts) and input: ``Var(E[y|bin]) /
-    Var(y)`` less the between-bin variance that noise alone gives; (B, k). ``in_bin`` (n, k bins): 1
-    where a sample falls in a bin of an input (input j's bins the j-th run of columns)."""
+    Var(y)`` less the between-bin variance that noise alone gives; (B, k). ``counts`` and ``sums``
+    (B, k, bins): the resamples' counts and sums of ``y`` in each bin of each input (:func:`_per_bin`)."""
     total = weights.sum(axis=1)[:, None]  # (B, 1)
     weighted_y = weights * y
-    counts = np.asarray(weights @ in_bin).reshape(len(weights), k, -1)  # (B, k, bins)
-    sums = np.asarray(weighted_y @ in_bin).reshape(len(weights), k, -1)
     squares_total = np.sum(weighted_y * y, axis=1)[:, None]
     mean = np.sum(weighted_y, axis=1)[:, None] / total
     variance = squares_total / total - mean * mean

@@ -345,8 +345,8 @@ def _write_result_files(staging: Path, result: Result, resolved_scenario_yaml: s
     arrays = {"time_s": np.asarray(result.time_s, dtype=float)}
     arrays.update({name: np.asarray(t.data, dtype=float) for name, t in result.trajectories.items()})
     np.savez_compressed(staging / TRAJECTORIES_FILE, **arrays)
-    if result.tables:
-        np.savez_compressed(staging / TABLES_FILE, **{name: np.asarray(t.data, dtype=float) for name, t in result.tables.items()})
+    if result.tables:  # not compressed: a footprint's (random draws, landings) shrank by a fifth only, for 0.05 s of its 10,000-sample run at load 4
+        np.savez(staging / TABLES_FILE, **{name: np.asarray(t.data, dtype=float) for name, t in result.tables.items()})
     for name, content in result.extra_files.items():
         _write_file(staging, name, content)
 

@@ -61,7 +61,7 @@ from orbital.earth.geodesy import direction_lat_lon_deg, ellipse_ring, tangent_b
 from orbital.engine import AUTO, INPROCESS, LOCAL, LOCAL_WORKERS, SCHEDULER_EXPECTED, check_scheduler, chunk_ranges, run_chunks, sample_rng, stop_event, threads_available
 from orbital.errors import SchedulerError
 from orbital.models import soyuz
-from orbital.models.landing_files import csv_columns_text, decimal_cells, feature_collection_text, point_features_text
+from orbital.models.landing_files import csv_columns_text, decimal_cells, feature_collection_text, integer_cells, point_features_text, rows_text, word_cells
 from orbital.progress import reporting, within
 from orbital.kind_contract import DisplayHints, KindSpec, MapPlot, SensitivityPlot, SummaryKey
 from orbital.result import Event, Result, Table
@@ -313,7 +313,7 @@ COLUMNS = ("sample", "lat_deg", "lon_deg", "landed_on", "peak_g", "peak_heat_flu
 
 
 def _columns(landings, samples):
-    """The per-sample files' columns (:data:`COLUMNS`: arrays, ``landed_on`` a list of words), one
+    """The per-sample files' columns (:data:`COLUMNS`: arrays, ``landed_on`` of words), one
     value per sample, from the two tables' data, and which samples landed; a sample that never
     landed has no place, no peak and no touchdown (NaN)."""
     L, S = (dict(zip(names, range(len(names)))) for names in (LANDINGS_COLUMNS, SAMPLES_COLUMNS))
@@ -326,8 +326,7 @@ def _columns(landings, samples):
         "sample": np.arange(len(samples)),
         "lat_deg": per_sample[:, L["lat"]],
         "lon_deg": per_sample[:, L["lon"]],
-        "landed_on": ["not_landed" if not ok else "land" if on_land else "water"
-                      for on_land, ok in zip(per_sample[:, L["on_land"]].tolist(), landed.tolist())],
+        "landed_on": np.where(landed, np.where(per_sample[:, L["on_land"]] == 1.0, "land", "water"), "not_landed"),
         "peak_g": per_sample[:, L["peak_g"]],
         "peak_heat_flux_kw_m2": per_sample[:, L["peak_heat_flux"]] / 1e3,
         "touchdown_speed_m_s": per_sample[:, L["touchdown_speed"]],
@@ -341,15 +340,14 @@ def _columns(landings, samples):
 
 def to_csv(columns):
     """landings.csv: a row per sample, :data:`COLUMNS`, floats to 6 decimals (empty where it did not land)."""
-    return csv_columns_text(COLUMNS, [list(map(str, c.tolist())) if name == "sample" else c if name == "landed_on" else decimal_cells(c)
+    return csv_columns_text(COLUMNS, [integer_cells(c) if name == "sample" else word_cells(c) if name == "landed_on" else decimal_cells(c)
                                       for name, c in columns.items()])
 
 
 def to_geojson(columns, landed, summary, ring):
     """landings.geojson: a point per landed sample (its columns as properties), the mean landing point and the ellipse."""
-    properties = {name: ([c[i] for i in np.flatnonzero(landed)] if name == "landed_on" else c[landed])
-                  for name, c in columns.items() if name not in ("lat_deg", "lon_deg")}
-    features = point_features_text(columns["lat_deg"][landed], columns["lon_deg"][landed], properties)
+    properties = {name: c[landed] for name, c in columns.items() if name not in ("lat_deg", "lon_deg")}
+    features = [point_features_text(columns["lat_deg"][landed], columns["lon_deg"][landed], properties)]
     if summary["landing_mean_lat_deg"] is not None:
         features.append(json.dumps({
             "type": "Feature",
@@ -371,9 +369,10 @@ def to_kml(columns, landed, name, ring):
 
     parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>', f"<name>{escape(name)}</name>"]
     where = np.flatnonzero(landed)
-    form = "<Placemark><name>%d</name><description>%s, %.2f g</description><Point><coordinates>%.6f,%.6f,0</coordinates></Point></Placemark>"
-    parts += [form % row for row in zip(where.tolist(), [columns["landed_on"][i] for i in where], columns["peak_g"][where].tolist(),
-                                        columns["lon_deg"][where].tolist(), columns["lat_deg"][where].tolist())]
+    if where.size:
+        parts.append(rows_text(["<Placemark><name>", integer_cells(where), "</name><description>", word_cells(columns["landed_on"][where]), ", ",
+                                decimal_cells(columns["peak_g"][where], 2), " g</description><Point><coordinates>", decimal_cells(columns["lon_deg"][where]),
+                                ",", decimal_cells(columns["lat_deg"][where]), ",0</coordinates></Point></Placemark>"], "\n"))
     if ring is not None:
         coords = " ".join(f"{lo:.6f},{la:.6f},0" for la, lo in zip(*ring))
         parts.append(f"<Placemark><name>landing ellipse</name><Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>")
