@@ -420,11 +420,13 @@ def _bootstrapped(inputs: _RankedInputs, outputs: Mapping[str, np.ndarray], name
         where[name] = pair_columns, np.r_[np.count_nonzero(~own) + np.arange(k), start + k + 1]
         columns += [ranks[:, pairs[0][own]] * ranks[:, k:], ranks[:, k:]]
     products_of_ranks = np.hstack(columns)
+    del columns, centred  # their copies in products_of_ranks are what the blocks read: bounded memory
     for start in range(0, n_boot, BOOT_BLOCK):
         size = min(BOOT_BLOCK, n_boot - start)
         # the counts of each resample's n draws (drawn at once: the numbers of one call per resample)
         draws = rng.integers(0, n, (size, n)) + (n * np.arange(size))[:, None]
         weights = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(float)
+        del draws
         weighted = weights @ products_of_ranks  # per resample: sums of products and of ranks
         if with_s1:
             by_sample = np.ascontiguousarray(weights.T)  # (n, B): the sparse products read each sample's row
