@@ -85,7 +85,7 @@ class Scenario(soyuz.SoyuzScenario):
     """N dispersed descents; summary statistics of the landing points."""
 
     kind: Literal["reentry_footprint"] = "reentry_footprint"
-    n_samples: int = Field(default=1000, ge=2, le=1_000_000, description="descents flown (a million: 0.7 GB of memory, measured)")
+    n_samples: int = Field(default=1000, ge=2, le=1_000_000, description="descents flown (a million: 1 GB of memory, measured)")
     dispersions: DispersionSpec = Field(default_factory=DispersionSpec)
     ellipse_probability: float = Field(default=0.95, gt=0.0, lt=1.0, description="probability inside the landing ellipse")
     progress: bool = Field(default=True, description="report progress to the caller (the command line shows it on a terminal)")
