@@ -84,8 +84,11 @@ def test_touchdown_under_an_unsettled_canopy_in_both_paths(command_m, under):
                                              ("soyuz_ballistic", ["burn.start=30 min", "burn.duration=0 s"])])
 def test_one_descent_flies_interpreted_as_compiled(name, overrides):
     # One descent under a table law flies through the kernels' pure-Python twins in a process's first
-    # runs (nothing to compile on a first run), compiled later: the same answer (measured: bit for
-    # bit), and a batch's sample flies as if alone.
+    # runs (nothing to compile on a first run), compiled later: the same answer, and a batch's sample
+    # flies as if alone. The same IEEE arithmetic but for the transcendental functions: numpy's sin and
+    # cos (its own SIMD code, which differs between numpy versions) and the compiled code's libm may
+    # round in the last bit otherwise, which the ballistic spin's bank angle meets (measured with numpy
+    # 1.26 on Python 3.10: soyuz_ballistic 3.2e-9 m/s apart at touchdown; with numpy 2 bit for bit).
     from orbital.propagation.batch_integrator import runs_interpreted
 
     Y0, guidance, params, seq = _planned(name, overrides)
@@ -101,4 +104,4 @@ def test_one_descent_flies_interpreted_as_compiled(name, overrides):
     assert alone.bank_reversals[0] == pair.bank_reversals[0]
     for event in ("separation", "entry_interface", "parachute", "touchdown"):
         assert abs(alone.events[event]["t"][0] - pair.events[event]["t"][0]) < 1e-6  # s
-    assert abs(alone.peak_g[0] - pair.peak_g[0]) < 1e-9 and abs(alone.v_touchdown[0] - pair.v_touchdown[0]) < 1e-9
+    assert abs(alone.peak_g[0] - pair.peak_g[0]) < 1e-9 and abs(alone.v_touchdown[0] - pair.v_touchdown[0]) < 1e-6  # g, m/s
