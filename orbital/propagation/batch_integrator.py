@@ -44,7 +44,6 @@ from orbital.dynamics.compiled import interpret_next_job, interpreted, kernel
 from orbital.dynamics.entry_dynamics import BURN, COAST, COAST0, DROGUE, ENTRY, LANDED, MAIN, TERMINAL
 from orbital.dynamics.kernels import air_velocity as _air_velocity
 from orbital.dynamics.kernels import altitude_m as _altitude_m
-from orbital.earth.geodesy import ellipsoid_height_along_radius_m
 from orbital.models.guidance import sample_command
 
 #: Fixed step (s) of the fast path in each phase (COAST0 .. TERMINAL, LANDED): the entry's 2 s is the
@@ -300,9 +299,10 @@ def _fly(Y, clock, ints, tally, events, P, K, seq, trip, cycles, cycle_s, guidan
                 k_end, _ = ed.rates(t1, s1, phase, t_phase, P, j, K, c_cmd, side)
                 if crossing_ei:
                     theta, S = _locate(s, k1, s1, k_end, dt, h0, h1, ei)
-                    _mark(events, np.intp(_ENTRY_INTERFACE_EV), j, t + theta * dt, S)
+                    t_ei = t + theta * dt
+                    _mark(events, np.intp(_ENTRY_INTERFACE_EV), j, t_ei, S)
                     if phase == ENTRY and cycles:  # the step ends where the guidance starts (the parachute's altitude is below)
-                        s1, t1, h1, switching, t_cycle = S, t + theta * dt, ei, False, t + theta * dt
+                        s1, t1, h1, switching, t_cycle = S, t_ei, ei, False, t_ei
                 if switching:
                     theta, s1 = _locate(s, k1, s1, k_end, dt, h0, h1, threshold)
                     t1 = t + theta * dt
@@ -388,7 +388,7 @@ def integrate(Y0, t0, params, seq, guidance, phase0=COAST0, record=False, step_s
     t = np.broadcast_to(np.asarray(t0, dtype=float), (n,))
     Y = Y0.T.copy()
     # the guidance starts at the entry interface (an entry begun below it: at once)
-    guided = phase0 == ENTRY and guidance.cycles and ellipsoid_height_along_radius_m(Y0[:, 0], Y0[:, 1], Y0[:, 2]) <= seq.entry_interface_altitude_m
+    guided = phase0 == ENTRY and guidance.cycles and ed.altitude_m(Y0[:, 0], Y0[:, 1], Y0[:, 2]) <= seq.entry_interface_altitude_m
     clock = np.stack([t, t, np.full(n, guidance.c0), np.zeros(n), np.where(guided, t, np.inf)])
     ints = np.zeros((3, n), dtype=np.intp)
     ints[_PHASE] = phase0
