@@ -810,3 +810,18 @@ def test_the_key_help_draws_over_the_live_plots():
     difference = np.abs(shown[inside][..., :3].astype(int) - alone[inside][..., :3].astype(int)).max()
     assert difference < 30, "the plots show through the help"
     assert (shown[inside][..., :3].min(axis=-1) > 200).sum() > 200  # its white text is drawn
+
+
+@pytest.mark.parametrize("name", ["gordon_tethered", "soyuz_nominal"])
+def test_pipelined_frames_are_the_frames_rendered_one_by_one(name):
+    """``Viewer.frames`` sets each next time while the last frame rasterises: the same pixels, byte for byte,
+    events flashing and fading in wall seconds as they do frame by frame."""
+    result = bundled_result(name)
+    one_by_one, piped = _viewer(result), _viewer(result)
+    times = one_by_one.player.clock.time(np.linspace(0.0, 1.0, 12))
+    expected = [one_by_one.frame_at(t, 0.5) for t in times]
+    got = list(piped.frames(times, 0.5))
+    assert len(got) == len(expected)
+    for t, a, b in zip(times, expected, got):
+        assert np.array_equal(a, b), f"frame at t = {t:.1f} s differs"
+    assert list(piped.frames([])) == []

@@ -67,7 +67,7 @@ def export(result, path, fps=30, size=(1280, 720), duration_s=10.0, time_s=None,
         else:
             times = frame_times(player.t0_s, player.t1_s, fps, duration_s, player.clock)
             player.warp = (player.t1_s - player.t0_s) / max(duration_s, 1e-9)
-            frames = (_unless_stopped(viewer.frame_at(t, 1.0 / fps)[..., :3], stop_requested) for t in times)
+            frames = (_unless_stopped(image[..., :3], stop_requested) for image in viewer.frames(times, 1.0 / fps))
             _write_movie(tmp_name, suffix, frames, fps)
         _unless_stopped(None, stop_requested)
         os.replace(tmp_name, path)

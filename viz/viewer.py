@@ -107,6 +107,44 @@ class Viewer:
         ``samples`` > 1: multisampled, anti-aliased edges of meshes and lines
         (:mod:`viz.multisample`; on llvmpipe about twice the time of a frame).
         """
+        frame = self._offscreen_frame(samples)
+        self.canvas.set_current()
+        if samples > 1:
+            return frame.draw(self._draw_scene)
+        self.canvas.push_fbo(frame, (0, 0), self.canvas.size)
+        try:
+            self._draw_scene()
+            return frame.read()
+        finally:
+            self.canvas.pop_fbo()
+
+    def frames(self, times_s, wall_dt_s=0.0):
+        """The frames at ``times_s`` (simulation times), as :meth:`frame_at` renders them one by one,
+        but each next time is set (:meth:`show_time`, Python only) while the last frame is still being
+        rasterised: a software rasteriser works in threads of its own from the flush to the read-back,
+        and the views' updates, a sixth of a close-up frame, run meanwhile instead of after it."""
+        times = iter(times_s)
+        t_s = next(times, None)
+        if t_s is None:
+            return
+        canvas, frame = self.canvas, self._offscreen_frame(1)
+        self.show_time(t_s, wall_dt_s)
+        while t_s is not None:
+            canvas.set_current()
+            canvas.push_fbo(frame, (0, 0), canvas.size)
+            try:
+                self._draw_scene()
+                canvas.context.flush()  # the rasteriser starts on this frame
+                t_s = next(times, None)
+                if t_s is not None:
+                    self.show_time(t_s, wall_dt_s)
+                image = frame.read()
+            finally:
+                canvas.pop_fbo()
+            yield image
+
+    def _offscreen_frame(self, samples):
+        """The framebuffer kept for offscreen frames of ``samples`` samples at the canvas's size."""
         from vispy import gloo
 
         from viz.multisample import MultisampledFrame
@@ -121,22 +159,14 @@ class Viewer:
                 else gloo.FrameBuffer(color=gloo.RenderBuffer(shape), depth=gloo.RenderBuffer(shape, format=DEPTH_COMPONENT24))
             )
             self._frame_buffer = (key, frame)
-        frame = self._frame_buffer[1]
+        return self._frame_buffer[1]
 
-        def draw():
-            canvas.context.set_depth_mask(True)  # as in a window's draw (see __init__)
-            canvas.context.clear(color=canvas.bgcolor, depth=True)
-            canvas.draw_visual(canvas.scene)
-
-        canvas.set_current()
-        if samples > 1:
-            return frame.draw(draw)
-        canvas.push_fbo(frame, (0, 0), canvas.size)
-        try:
-            draw()
-            return frame.read()
-        finally:
-            canvas.pop_fbo()
+    def _draw_scene(self):
+        """Clear and draw the whole canvas into the current framebuffer."""
+        canvas = self.canvas
+        canvas.context.set_depth_mask(True)  # as in a window's draw (see __init__)
+        canvas.context.clear(color=canvas.bgcolor, depth=True)
+        canvas.draw_visual(canvas.scene)
 
     def tick(self, wall_dt_s):
         """Advance the player by ``wall_dt_s`` wall seconds and redraw."""
