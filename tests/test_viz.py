@@ -626,6 +626,30 @@ def test_the_ground_is_drawn_under_the_capsule_camera_at_touchdown():
     assert globe.earth.depth_offset == DEPTH_OFFSET_UNITS  # the whole globe keeps its offset
 
 
+def test_the_landed_capsule_stands_still_on_the_ground_in_the_hud():
+    """The ground turns about the ITRS pole, 0.27 deg off GCRS's z in 2019: about z the landed capsule
+    once moved at 0.69 m/s, and WGS84 in ITRS put it 3.5 cm above the integrator's ground."""
+    viewer = _viewer(bundled_result("soyuz_nominal"))
+    items = viewer.views[0].layers[0].hud_items(viewer.player.t1_s)
+    assert items["altitude"] == "0 m"
+    assert items["speed"] == "0 m/s (ground)"
+    # under the main canopy (about 7 m/s down) the ground speed is the physics' air speed (no wind)
+    from orbital.dynamics.forces import air_velocity_m_s
+
+    result, layer = viewer.result, viewer.views[0].layers[0]
+    k = len(result.time_s) - 4
+    t, state = result.time_s[k], result.trajectories["soyuz"].data[k]
+    assert result.trajectories["soyuz_geodetic"].data[k, 2] < 3e3  # under the canopy
+    from astropy.time import Time
+
+    from orbital.earth.frames import teme_to_gcrs_matrix
+
+    to_teme = teme_to_gcrs_matrix(Time(result.epoch_utc, scale="utc")).T  # the frame the integrator flew in
+    teme_air = float(np.linalg.norm(air_velocity_m_s(to_teme @ state[:3], to_teme @ state[3:])))
+    shown = float(layer.hud_items(t)["speed"].split()[0])
+    assert abs(shown - teme_air) < 0.01 * teme_air + 0.01
+
+
 def test_a_single_descent_draws_its_planned_landing_point_and_the_miss():
     from viz.globe import view_angles
     from viz.globe_layers import MISS_COLOR, TARGET_COLOR, ground_points

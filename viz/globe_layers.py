@@ -123,9 +123,20 @@ def _swept_angle_rad(positions):
     return np.concatenate([[0.0], np.cumsum(step)])
 
 
-def _ground_speed_m_s(r, v):
-    """Speed relative to the turning Earth (m/s) from GCRS r, v."""
-    return float(np.linalg.norm(v - np.cross([0.0, 0.0, OMEGA_EARTH_RAD_S], r)))
+#: The HUD's ground speed is said to this (m/s): the integrator's ground turns about TEME's z, without
+#: polar motion, and so moves by under a millimetre a second against ITRS's (0.85 mm/s landed on MS-11's day).
+GROUND_SPEED_RESOLUTION_M_S = 0.01
+
+
+def _ground_speed_m_s(r, v, gcrs_to_itrs):
+    """Speed relative to the turning Earth (m/s, to :data:`GROUND_SPEED_RESOLUTION_M_S`) from GCRS
+    r, v and the GCRS -> ITRS matrix then.
+
+    The Earth turns about the ITRS pole, the matrix's last row in GCRS: GCRS's own z is the pole of
+    J2000, 0.27 deg away in 2019, and the ground moves by up to 2 m/s about it (0.69 m/s at Soyuz
+    MS-11's landing site: the landed capsule seemed to drift)."""
+    speed = float(np.linalg.norm(v - np.cross(OMEGA_EARTH_RAD_S * np.asarray(gcrs_to_itrs)[2], r)))
+    return round(speed / GROUND_SPEED_RESOLUTION_M_S) * GROUND_SPEED_RESOLUTION_M_S
 
 
 def ground_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
@@ -296,7 +307,7 @@ class DescentLayer:
         state = interpolate(self.t, self.state, t_s)
         items = {
             "altitude": format_length(float(np.interp(t_s, self.t, self.alt_m))),
-            "speed": f"{format_quantity(_ground_speed_m_s(state[:3], state[3:]), 'm/s')} (ground)",
+            "speed": f"{format_quantity(_ground_speed_m_s(state[:3], state[3:], self.globe.rotation.gcrs_to_itrs(t_s)), 'm/s')} (ground)",
         }
         if self.loads is not None:
             code = self.codes[min(int(np.searchsorted(self.t, t_s, side='right')) - 1, len(self.t) - 1)]
