@@ -171,7 +171,8 @@ def test_an_ensembles_reentry_points_are_drawn_with_the_window():
     viewer = _viewer(replace(result, tables={**result.tables, "samples": samples}))
     swath = viewer.views[0].layers[0]
     _use_camera(viewer.views[0], "reentry point")
-    image = viewer.frame_at(nominal)
+    viewer.frame_at(nominal)
+    image = viewer.frame_at(nominal, 5.0)  # the nominal reentry's flash has faded (it may cover a point)
     assert len(swath.member_points) == 3
     for point in swath.member_points:
         assert near_colour(image, canvas_xy(swath.marker, point), MEMBER_COLOR)
@@ -591,6 +592,31 @@ def test_a_flash_on_a_small_canvas_stays_clear_of_the_status_block_and_inside_th
     assert not overlaps, "the flash does not cover the status lines"
 
 
+def test_three_flashes_together_cover_neither_the_legend_nor_the_plots():
+    """The footer (legend and camera) hangs above the timeline: the flash's place above it once
+    left that out, and three events together lay over the legend's lines at 960 x 540."""
+    from viz.viewer import Viewer
+
+    result = bundled_result("soyuz_nominal")
+    viewer = Viewer(result, size=(960, 540))
+    t = viewer.player.t1_s
+    viewer.frame_at(t - 1.0, 0.1)
+    viewer.frame_at(t, 0.1)
+    hud = viewer.hud
+    assert hud.flash_text.visible and hud.flash_text.text.count("\n") >= 1
+
+    def box(text):
+        (x, y), (w, h) = text.corner, text.size
+        return x, y, w, h
+
+    def overlap(a, b):
+        return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+    flash = box(hud.flash_text)
+    for other in [box(hud.footer), box(hud.status), *hud.keep_clear()]:
+        assert not overlap(flash, other), (flash, other)
+
+
 def test_the_capsule_camera_is_under_a_kilometre_across_at_touchdown():
     result = bundled_result("soyuz_ballistic")
     viewer = _viewer(result)
@@ -648,6 +674,32 @@ def test_the_landed_capsule_stands_still_on_the_ground_in_the_hud():
     teme_air = float(np.linalg.norm(air_velocity_m_s(to_teme @ state[:3], to_teme @ state[3:])))
     shown = float(layer.hud_items(t)["speed"].split()[0])
     assert abs(shown - teme_air) < 0.01 * teme_air + 0.01
+
+
+def test_the_landed_capsule_sits_on_the_ground_seen_from_the_side():
+    """Lines and the capsule were drawn 8 km over the ground (the 3 deg mesh's flat cells sag 2.2 km
+    under the ellipsoid): turned towards the horizon, the camera saw the landed capsule hang in the
+    sky. The fine ground under a close camera lets them be drawn at their own heights."""
+    from viz.earth import PATCH_CELL_DEG
+
+    viewer = _viewer(bundled_result("soyuz_nominal"))
+    globe, descent = viewer.views[0], viewer.views[0].layers[0]
+    t = viewer.player.t1_s
+    viewer.frame_at(t)
+    from viz.globe import view_angles
+
+    # the eye half a degree over the capsule's horizon (the turntable's elevation turns it in the
+    # meridian plane, where the way up is the point's latitude): 8 km up, the capsule was seen in
+    # the sky, the horizon some 2.4 deg (25 px) under it
+    globe.camera.elevation = view_angles(descent.position(t))[1] - 89.5
+    image = viewer.frame_at(t)
+    rows, patch = globe.earth._tessellation
+    assert patch is not None and all(abs(a - b) < 0.5 + PATCH_CELL_DEG for a, b in zip(patch, descent.geo[-1, :2]))
+    x, y = canvas_xy(descent.flown, descent.path[-1])
+    below = image[int(y) + 8 : int(y) + 18, int(x) - 6 : int(x) + 6, :3].astype(int)
+    assert np.median(below.sum(axis=-1)) > 150, "sky, not ground, under the landed capsule"
+    sky = image[int(y) - 30 : int(y) - 10, int(x) + 20 : int(x) + 60, :3].astype(int)
+    assert np.median(sky.sum(axis=-1)) < 60, "the horizon should be at the capsule"
 
 
 def test_a_single_descent_draws_its_planned_landing_point_and_the_miss():

@@ -34,6 +34,13 @@ FAR_DISTANCE = 19.0
 #: Latitude rows of the ellipsoid mesh (twice as many longitude columns) near by and far off:
 #: 3 deg cells (flat triangles sag up to 2.2 km) and 6 deg cells.
 NEAR_ROWS, FAR_ROWS = 60, 30
+#: The fine ground under a camera near it: within PATCH_DISTANCE (scene units, 200 km) of the ground
+#: it looks at, the ellipsoid PATCH_HALF_DEG either side of that point is drawn too, in cells of
+#: PATCH_CELL_DEG whose flat triangles (4.4 km across) sag under 0.4 m where the 3 deg mesh's sag
+#: 2.2 km (a landed capsule stood that high over it). It lies over the coarse mesh, textured and lit
+#: alike. Its centre is held to a PATCH_SNAP_DEG grid: rebuilt only when that point has moved so far.
+PATCH_DISTANCE = 0.2
+PATCH_HALF_DEG, PATCH_CELL_DEG, PATCH_SNAP_DEG = 1.0, 0.04, 0.5
 #: Width (px) of the close texture: 10 km a texel; 4096 fits the texture limit of any GPU in use.
 CLOSE_TEXTURE_WIDTH = 4096
 #: Height (m) above the ellipsoid at which lines on the ground are drawn: the mesh's flat
@@ -91,9 +98,15 @@ def ground_points(lat_deg, lon_deg, alt_m=GROUND_LIFT_M):
 
 def ellipsoid_mesh(n_lat=60, n_lon=120):
     """Vertices (V, 3), faces (F, 3) and texture coordinates (V, 2) of the WGS84 ellipsoid."""
-    lat = np.linspace(-90.0, 90.0, n_lat + 1)
-    lon = np.linspace(-180.0, 180.0, n_lon + 1)
-    lon_grid, lat_grid = np.meshgrid(lon, lat)
+    return grid_mesh(np.linspace(-90.0, 90.0, n_lat + 1), np.linspace(-180.0, 180.0, n_lon + 1))
+
+
+def grid_mesh(lat_deg, lon_deg):
+    """Vertices (V, 3), faces (F, 3) and texture coordinates (V, 2) of the piece of the WGS84
+    ellipsoid between the increasing latitudes ``lat_deg`` and longitudes ``lon_deg`` (-180..180),
+    its faces counter-clockwise seen from outside."""
+    n_lat, n_lon = len(lat_deg) - 1, len(lon_deg) - 1
+    lon_grid, lat_grid = np.meshgrid(lon_deg, lat_deg)
     vertices = ground_points(lat_grid.ravel(), lon_grid.ravel(), 0.0)
     texcoords = np.column_stack([(lon_grid.ravel() + 180.0) / 360.0, (90.0 - lat_grid.ravel()) / 180.0])
     i, j = np.meshgrid(np.arange(n_lat), np.arange(n_lon), indexing="ij")
@@ -101,6 +114,15 @@ def ellipsoid_mesh(n_lat=60, n_lon=120):
     b, c, d = a + 1, a + n_lon + 1, a + n_lon + 2
     faces = np.vstack([np.column_stack([a, b, d]), np.column_stack([a, d, c])])
     return vertices, faces.astype(np.uint32), texcoords
+
+
+def patch_mesh(centre_lat_deg, centre_lon_deg):
+    """:func:`grid_mesh` of the fine ground :data:`PATCH_HALF_DEG` either side of a point, in cells of
+    :data:`PATCH_CELL_DEG`, cut at the poles and at the antimeridian (the globe's mesh goes on there)."""
+    n = int(round(2.0 * PATCH_HALF_DEG / PATCH_CELL_DEG))
+    lat = np.clip(centre_lat_deg + np.linspace(-PATCH_HALF_DEG, PATCH_HALF_DEG, n + 1), -90.0, 90.0)
+    lon = np.clip(centre_lon_deg + np.linspace(-PATCH_HALF_DEG, PATCH_HALF_DEG, n + 1), -180.0, 180.0)
+    return grid_mesh(np.unique(lat), np.unique(lon))
 
 
 def coastlines_lon_lat(resolution=COAST_RESOLUTION):
@@ -219,7 +241,7 @@ class Earth:
         # both linear: smooth close up; the close one is uploaded only when first wanted
         self._textures = {False: Texture2D(earth_texture(), interpolation="linear")}
         self._close = None
-        self._rows = None
+        self._tessellation = None  # (rows, patch) drawn
         self.seen_from(np.inf)
         # the ground is pushed back in depth so lines lying on it win against depth rounding;
         # the far side is culled (the faces wind counter-clockwise seen from outside): a software
@@ -235,9 +257,10 @@ class Earth:
 
         The ground's depth in the buffer is ``far / (far - near) * (1 - near / z)``, so what is left
         of the range behind ground at distance ``z`` shrinks with ``near / z``. A camera a kilometre
-        from a capsule on the ground has its near plane some metres away and the ground kilometres
-        beyond (lines are drawn :data:`GROUND_LIFT_M` above it): there that margin is about
-        1/1000 of the range, and a fixed offset of 1/1024 pushed the whole ground out of sight.
+        from a capsule on the ground has its near plane some tens of metres away and the horizon
+        past the far plane: there that margin is nothing, and a fixed offset of 1/1024 pushed the
+        whole ground out of sight (the capsule and its path are drawn a metre over the fine ground
+        there, thousands of steps of the depth buffer at that range).
         """
         lowest = float(to_scene(LOWEST_GROUND_M))
         horizon = math.sqrt(max(float(np.dot(eye, eye)) - lowest**2, 0.0))  # the farthest ground seen
@@ -248,12 +271,17 @@ class Earth:
             self.mesh.update_gl_state(polygon_offset_fill=units > 0.0, polygon_offset=(1.0 if units > 0.0 else 0.0, units))
             self.depth_offset = units
 
-    def seen_from(self, distance):
+    def seen_from(self, distance, ground_lat_lon_deg=None):
         """Use the close texture when the camera is within :data:`CLOSE_DISTANCE` of its centre,
-        the coarse mesh when it is beyond :data:`FAR_DISTANCE`."""
+        the coarse mesh when it is beyond :data:`FAR_DISTANCE`, and the fine ground round
+        ``ground_lat_lon_deg`` (the point on the ground the camera looks at) within
+        :data:`PATCH_DISTANCE` of it."""
         from vispy.gloo import Texture2D
 
-        self._tessellate(FAR_ROWS if distance > FAR_DISTANCE else NEAR_ROWS)
+        patch = None
+        if ground_lat_lon_deg is not None and distance < PATCH_DISTANCE:
+            patch = tuple(round(float(x) / PATCH_SNAP_DEG) * PATCH_SNAP_DEG for x in ground_lat_lon_deg)
+        self._tessellate(FAR_ROWS if distance > FAR_DISTANCE else NEAR_ROWS, patch)
         close = bool(distance < CLOSE_DISTANCE)
         if close == self._close:
             return
@@ -262,16 +290,21 @@ class Earth:
         self._filter.fshader["u_texture"] = self._textures[close]
         self._close = close
 
-    def _tessellate(self, rows):
-        """Draw the ellipsoid with ``rows`` latitude rows (when it is not already)."""
-        if rows == self._rows:
+    def _tessellate(self, rows, patch=None):
+        """Draw the ellipsoid with ``rows`` latitude rows, and the fine ground round ``patch`` (lat,
+        lon deg) in the same draw (when it is not already)."""
+        if (rows, patch) == self._tessellation:
             return
         vertices, faces, texcoords = ellipsoid_mesh(rows, 2 * rows)
+        if patch is not None:
+            fine_vertices, fine_faces, fine_texcoords = patch_mesh(*patch)
+            faces = np.vstack([faces, fine_faces + len(vertices)])
+            vertices, texcoords = np.vstack([vertices, fine_vertices]), np.vstack([texcoords, fine_texcoords])
         self.mesh.set_data(vertices=vertices.astype(np.float32), faces=faces)
         self._filter.texcoords = texcoords.astype(np.float32)
         # the way up at each drawn vertex (the mesh is drawn face by face, as the texture filter draws it)
         self._up.set_data((vertices / np.linalg.norm(vertices, axis=1, keepdims=True))[faces].reshape(-1, 3).astype(np.float32))
-        self._rows = rows
+        self._tessellation = (rows, patch)
 
     def light_from(self, sun_itrs):
         """Light the Earth from the unit direction ``sun_itrs`` (Earth-fixed), or all over (None)."""

@@ -3,7 +3,8 @@
 import numpy as np
 
 from orbital.earth.constants import OMEGA_EARTH_RAD_S
-from viz.earth import Earth
+from orbital.earth.frames import itrs_to_geodetic
+from viz.earth import PATCH_DISTANCE, Earth
 from viz.earth_rotation import R_EARTH, SCENE_UNIT_M, EarthRotation
 from viz.scale_bar import ScaleBar, eye_distance, eye_position, pixels_per_unit
 from viz.sky import Sky, sun_direction
@@ -85,13 +86,22 @@ class GlobeView:
             self._zoom_to(distance(self._t))
         if target is not None:
             self._follow(np.asarray(target(self._t), dtype=float))
-        self.earth.seen_from(eye_distance(self.camera))
+        self.earth.seen_from(eye_distance(self.camera), self._ground_looked_at())
         self.earth.fit_depth_offset(eye_position(self.camera), *depth_range(self.camera))
         self.sky.update()
         # a length means something at a followed point near the ground, not across the whole globe
         self.scale_bar.visible = target is not None
         if target is not None:
             self.scale_bar.update(self.pixels_per_metre())
+
+    def _ground_looked_at(self):
+        """(lat, lon) in deg of the ground under the camera's centre, or None when that is the Earth's
+        centre (the whole globe) or the camera is too far for the fine ground (:data:`viz.earth.PATCH_DISTANCE`)."""
+        centre = np.asarray(self.camera.center, dtype=float)
+        if np.linalg.norm(centre) < 0.5 * R_EARTH or eye_distance(self.camera) >= PATCH_DISTANCE:
+            return None
+        lat_deg, lon_deg, _ = itrs_to_geodetic(self.rotation.gcrs_to_itrs(self._t) @ centre * SCENE_UNIT_M)
+        return float(lat_deg), float(lon_deg)
 
     def _zoom_to(self, distance):
         """Put the eye ``distance`` (scene units) from the centre, times the user's own zoom since

@@ -39,6 +39,11 @@ TARGET_LIFT_M = 3.0e3
 #: DESCENT_ZOOM per km of altitude, at most DESCENT_FAR: 0.8 km across at touchdown.
 DESCENT_NEAR, DESCENT_ZOOM, DESCENT_FAR = 0.0012, 0.006, 2.5
 MISS_COLOR = (1.0, 0.2, 0.2, 0.9)
+#: Points of the miss line (the great circle from the landing to the planned point).
+MISS_POINTS = 64
+#: A descent is drawn at its own heights, the capsule's centre this far (m) over its point: about half
+#: the descent module's 2.2 m (the fine ground under a close camera is true to 0.4 m: viz.earth).
+CAPSULE_CENTRE_M = 1.0
 #: Mean Earth radius (km) for distances along the ground (IUGG R1).
 MEAN_EARTH_RADIUS_KM = 6371.0088
 #: Descent phases (orbital.dynamics.entry_dynamics.PHASE_NAMES order), their colours and the colours' names.
@@ -146,7 +151,12 @@ def ground_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
     return float(2.0 * MEAN_EARTH_RADIUS_KM * np.arcsin(np.sqrt(min(h, 1.0))))
 
 
-def great_circle(lat1_deg, lon1_deg, lat2_deg, lon2_deg, n=64):
+def chord_sag_m(chord_m):
+    """How far (m) the middle of a straight chord ``chord_m`` long lies under the mean sphere."""
+    return chord_m**2 / (8.0 * MEAN_EARTH_RADIUS_KM * 1e3)
+
+
+def great_circle(lat1_deg, lon1_deg, lat2_deg, lon2_deg, n=MISS_POINTS):
     """Latitudes and longitudes (deg) of ``n`` points along the great circle between two points."""
     a, b = (geodetic_to_itrs(np.array([lat]), np.array([lon]), 0.0)[0] for lat, lon in ((lat1_deg, lon1_deg), (lat2_deg, lon2_deg)))
     a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
@@ -249,7 +259,7 @@ class DescentLayer:
             geo = np.column_stack(itrs_to_geodetic(globe.rotation.itrs_positions(self.t, self.state[:, :3])))
         else:
             geo = np.asarray(geodetic.data, dtype=float)
-        self.path = ground_points(geo[:, 0], geo[:, 1], geo[:, 2] + GROUND_LIFT_M)
+        self.path = ground_points(geo[:, 0], geo[:, 1], geo[:, 2] + CAPSULE_CENTRE_M)
         self.alt_m = geo[:, 2]
         loads = _companion(result, "descent_loads", rank)
         self.loads = None if loads is None else np.asarray(loads.data, dtype=float)
@@ -267,12 +277,14 @@ class DescentLayer:
         self.marker = _markers(globe.ground)
         self.target = _planned_landing(result)
         if self.target is not None:  # the planned landing point, and the miss once down
-            target_point = ground_points([self.target[0]], [self.target[1]], GROUND_LIFT_M + TARGET_LIFT_M)
+            self.miss_km = ground_distance_km(geo[-1, 0], geo[-1, 1], *self.target)
+            # the line's straight pieces sag under the ground between its points: lifted by as much
+            lift_m = CAPSULE_CENTRE_M + chord_sag_m(self.miss_km * 1e3 / (MISS_POINTS - 1))
+            target_point = ground_points([self.target[0]], [self.target[1]], lift_m)
             marker = _markers(globe.ground)
             _set_points(marker, target_point, TARGET_COLOR, 14, "diamond", edge_width=1.5, edge_color=(1, 1, 1, 1))
             self.miss_line = _line(globe.ground, MISS_COLOR, width=2.0)
-            self.miss_line.set_data(ground_points(*great_circle(geo[-1, 0], geo[-1, 1], *self.target)).astype(np.float32))
-            self.miss_km = ground_distance_km(geo[-1, 0], geo[-1, 1], *self.target)
+            self.miss_line.set_data(ground_points(*great_circle(geo[-1, 0], geo[-1, 1], *self.target), lift_m).astype(np.float32))
         self.cameras = [("capsule", self.camera_distance, self.position)]
         used = sorted(set(codes.tolist()))
         keys = dict.fromkeys(f"{PHASES[c][2]} {PHASES[c][0]}" for c in used)

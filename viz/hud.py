@@ -116,20 +116,22 @@ class Hud:
         status_w, status_h = self.status.size
         help_w, help_h = self.help.size if self.help.visible else (0, 0)
         footer_w, footer_h = self.footer.size
+        footer_top = self.footer.pos[1] - footer_h  # it hangs above the timeline
         keep_out = [
             (MARGIN_PX, MARGIN_PX, status_w, status_h),
             (width - MARGIN_PX - help_w, MARGIN_PX, help_w, help_h),
-            (MARGIN_PX, height - MARGIN_PX - footer_h, footer_w, footer_h),
+            (MARGIN_PX, footer_top, footer_w, footer_h),
             (left, height * (0.5 - SUBJECT_BAND / 2), right - left, height * SUBJECT_BAND),
             *self.keep_clear(),
         ]
         centre = 0.5 * (left + right)
+        free_right = self._free_right_px()
         beside = max(centre, MARGIN_PX + status_w + MARGIN_PX + flash_w / 2)
         places = [
             (centre, FLASH_TOP_PX),
-            (min(beside, right - flash_w / 2), FLASH_TOP_PX),
+            (min(beside, free_right - flash_w / 2), FLASH_TOP_PX),
             (centre, MARGIN_PX + max(status_h, help_h) + 4),
-            (centre, height - MARGIN_PX - footer_h - 4 - flash_h),
+            (centre, footer_top - 4 - flash_h),
         ]
 
         def overlap(place):
@@ -145,11 +147,18 @@ class Hud:
         panel = self.canvas.size[0] / count
         return index * panel + MARGIN_PX, (index + 1) * panel - MARGIN_PX
 
+    def _free_right_px(self):
+        """The right edge (px) of the flash's panel, or the left edge of an overlay in its top half
+        (the live plots) where that comes first."""
+        left, right = self._flash_span_px()
+        return min([right] + [bx - MARGIN_PX for bx, by, bw, bh in self.keep_clear() if left < bx < right and by < self.canvas.size[1] / 2])
+
     def _flash_width_px(self):
-        """Room (px) for the flash: its panel, less the status block where that shares the panel."""
+        """Room (px) for the flash: its panel's top, less the status block and the overlays beside
+        it (the live plots) where they leave room enough, else the whole panel."""
         left, right = self._flash_span_px()
         status_right = MARGIN_PX + self.status.size[0] + MARGIN_PX
-        beside = right - max(left, status_right)
+        beside = self._free_right_px() - max(left, status_right)
         return beside if beside >= 0.45 * (right - left) else right - left
 
     def toggle_help(self):
