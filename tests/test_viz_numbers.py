@@ -48,3 +48,12 @@ def test_a_title_too_wide_for_its_panel_is_shortened_to_fit():
     assert fit(["short"], 220, 8) == "short"
     cut = fit(["a title far too long for a panel of this width"], 120, 8)
     assert cut.endswith("\u2026") and line_width_px(cut, 8) <= 120 - 6
+
+
+def test_a_landing_ellipse_is_said_in_the_units_that_suit_its_axes():
+    from viz.globe_layers import _ellipse_size
+
+    assert _ellipse_size({"ellipse_major_km": 48.21, "ellipse_minor_km": 14.07, "ellipse_probability": 0.95}) == "48.2 km x 14.1 km (95%)"
+    # a tight ellipse (a guided descent with small spreads) read "1 x 0 km"
+    assert _ellipse_size({"ellipse_major_km": 0.82, "ellipse_minor_km": 0.31}) == "820 m x 310 m"
+    assert _ellipse_size({"ellipse_major_km": None, "ellipse_minor_km": 1.0}) is None

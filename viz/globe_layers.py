@@ -450,12 +450,14 @@ class OpportunitiesLayer:
 
 
 def _ellipse_size(summary):
-    """``"48 x 14 km (95 %)"``: the ellipse's full axes, the scale of the landing-site view (or None)."""
+    """``"48.2 km x 14.1 km (95%)"``: the ellipse's full axes, the scale of the landing-site view (or
+    None); each in the unit that suits it (a tight ellipse is ``"820 m x 310 m"``, not ``"1 x 0 km"``)."""
     major, minor = summary.get("ellipse_major_km"), summary.get("ellipse_minor_km")
     if major is None or minor is None:
         return None
     probability = summary.get("ellipse_probability")
-    return f"{major:.0f} x {minor:.0f} km" + (f" ({probability:.0%})" if probability is not None else "")
+    size = f"{format_length(major * 1e3)} x {format_length(minor * 1e3)}"
+    return size + (f" ({probability:.0%})" if probability is not None else "")
 
 
 class DecaySwathLayer:
