@@ -96,6 +96,7 @@ def test_descent_path_coloured_by_phase():
 
 def test_footprint_points_land_and_ellipse():
     from viz.globe_layers import ELLIPSE_COLOR, LAND_COLOR, WATER_COLOR
+    from viz.numbers import format_length
 
     result = bundled_result("soyuz_footprint")
     viewer = _viewer(result)
@@ -111,7 +112,8 @@ def test_footprint_points_land_and_ellipse():
     viewer.frame_at(viewer.player.t0_s)
     assert footprint.hud_items(viewer.player.t0_s)["landed"].startswith("1 /")
     major, minor = result.summary["ellipse_major_km"], result.summary["ellipse_minor_km"]
-    assert footprint.hud_items(viewer.player.t0_s)["ellipse"].startswith(f"{major:.0f} x {minor:.0f} km")  # the view's scale
+    scale = f"{format_length(major * 1e3)} x {format_length(minor * 1e3)}"  # the view's scale
+    assert footprint.hud_items(viewer.player.t0_s)["ellipse"].startswith(scale)
 
 
 def test_opportunities_appear_as_their_undockings_pass_around_the_site():
