@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ctrl_c_as_from_a_terminal
 
 ISSIM = Path(sys.executable).with_name("issim")
 
@@ -24,6 +25,7 @@ def test_ctrl_c_stops_a_large_footprint_promptly(tmp_path):
     proc = subprocess.Popen(
         [str(ISSIM), "run", "soyuz_footprint", "--set", "n_samples=100000", "--out", str(out)],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=ctrl_c_as_from_a_terminal,
     )
     try:
         assert proc.stderr.readline().startswith("running soyuz_footprint")

@@ -185,10 +185,11 @@ def test_concurrent_processes_get_their_own_directories(tmp_path):
 
 
 def test_ctrl_c_says_interrupted_and_leaves_nothing(tmp_path):
-    from conftest import ISSIM
+    from conftest import ISSIM, ctrl_c_as_from_a_terminal
 
     run = subprocess.Popen([str(ISSIM), "run", "iss_orbit", "--set", "duration=90 d"], cwd=tmp_path, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+                           stderr=subprocess.PIPE, text=True, start_new_session=True,
+                           preexec_fn=ctrl_c_as_from_a_terminal)
     assert run.stderr.readline().startswith("running iss_orbit")  # the run has started
     os.killpg(run.pid, signal.SIGINT)  # Ctrl-C goes to the terminal's whole process group
     out, err = run.communicate(timeout=120)
