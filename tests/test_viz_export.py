@@ -330,3 +330,20 @@ def test_a_stop_requested_during_an_export_writes_nothing(run_dir, tmp_path, suf
     with pytest.raises(KeyboardInterrupt):
         export(read_run(run_dir), tmp_path / f"cut{suffix}", fps=5, size=(160, 90), duration_s=2.0, stop_requested=lambda: True)
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_gl
+def test_the_readmes_viewer_example_runs_as_written():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    after = text.split("From Python (a notebook), the viewer's frames are arrays:", 1)[1]
+    example = re.search(r"```python\n(.*?)```", after, re.S).group(1)
+    names = {}
+    exec(compile(example, "README.md (the viewer from Python)", "exec"), names)
+    still, frames = names["still"], names["frames"]
+    assert still.shape == (360, 640, 4) and still.dtype == np.uint8
+    assert len(frames) == 50 and all(frame.shape == still.shape for frame in frames)
+    assert not np.array_equal(frames[0], frames[-1]), "the rescue moves between the first frame and the last"
+    assert still[..., :3].std() > 10, "the still shows a scene, not a flat fill"
