@@ -451,8 +451,10 @@ def viewer_fps_globe_and_closeup(quick):
         sky = viewer.views[0].sky
         # the first pass renders the words of its labels (viz.overlay_text caches them); the second
         # is what a looping window and a long export see; one frame at a time, what the overlap buys
-        for suffix, timed in ((", first pass", _time_frames), ("", _time_frames), (", one frame at a time", _time_frames_one_by_one), (", without the sky", _time_frames)):
-            sky.stars.visible = sky.limb.visible = suffix != ", without the sky"
+        passes = ((", first pass", _time_frames, True), ("", _time_frames, True),
+                  (", one frame at a time", _time_frames_one_by_one, True), (", without the sky", _time_frames, False))
+        for suffix, timed, with_sky in passes:
+            sky.stars.visible = sky.limb.visible = with_sky
             fps, cpu_ms = timed(viewer, times)
             print(f"{'  ' + label + suffix:<46}{fps:>12.1f}{cpu_ms:>14.1f}{_draws_per_frame(viewer):>8}   {name}")
         sky.stars.visible = sky.limb.visible = True

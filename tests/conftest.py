@@ -24,6 +24,7 @@ settings.load_profile("issim")
 
 ISSIM = Path(sys.executable).with_name("issim")
 
+
 def ctrl_c_as_from_a_terminal():
     """A child's ``preexec_fn``: SIGINT at its default, as under a terminal. A shell's background job
     (a suite started with ``&``) passes SIGINT on ignored, and issim then leaves it so, as a program

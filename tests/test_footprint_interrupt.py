@@ -3,14 +3,10 @@
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from conftest import ctrl_c_as_from_a_terminal
-
-ISSIM = Path(sys.executable).with_name("issim")
+from conftest import ISSIM, ctrl_c_as_from_a_terminal
 
 #: Upper bound (s) on how long the run may take to stop after SIGINT. Before the fix the threads
 #: finished their whole share first: 54 s for 100,000 samples. Generous for a loaded machine;

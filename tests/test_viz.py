@@ -9,12 +9,14 @@ REASON = offscreen_unavailable_reason()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=str(REASON))
 
 from viz_helpers import (  # noqa: E402
+    boxes_overlap,
     bundled_result,
     canvas_xy,
     circular_orbit_gcrs,
     near_colour,
     synthetic_arm_result,
     synthetic_decay_result,
+    text_box,
 )
 
 SIZE = (480, 360)
@@ -587,11 +589,9 @@ def test_a_flash_on_a_small_canvas_stays_clear_of_the_status_block_and_inside_th
     viewer.frame_at(event.time_s + 0.1, 0.1)
     hud = viewer.hud
     assert hud.flash_text.visible
-    (fx, fy), (fw, fh) = hud.flash_text.corner, hud.flash_text.size
-    (sx, sy), (sw, sh) = hud.status.corner, hud.status.size
+    fx, _, fw, _ = text_box(hud.flash_text)
     assert 0 <= fx and fx + fw <= 640, "the whole message is on the canvas"
-    overlaps = fx < sx + sw and sx < fx + fw and fy < sy + sh and sy < fy + fh
-    assert not overlaps, "the flash does not cover the status lines"
+    assert not boxes_overlap(text_box(hud.flash_text), text_box(hud.status)), "the flash does not cover the status lines"
 
 
 def test_three_flashes_together_cover_neither_the_legend_nor_the_plots():
@@ -606,17 +606,9 @@ def test_three_flashes_together_cover_neither_the_legend_nor_the_plots():
     viewer.frame_at(t, 0.1)
     hud = viewer.hud
     assert hud.flash_text.visible and hud.flash_text.text.count("\n") >= 1
-
-    def box(text):
-        (x, y), (w, h) = text.corner, text.size
-        return x, y, w, h
-
-    def overlap(a, b):
-        return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
-
-    flash = box(hud.flash_text)
-    for other in [box(hud.footer), box(hud.status), *hud.keep_clear()]:
-        assert not overlap(flash, other), (flash, other)
+    flash = text_box(hud.flash_text)
+    for other in [text_box(hud.footer), text_box(hud.status), *hud.keep_clear()]:
+        assert not boxes_overlap(flash, other), (flash, other)
 
 
 def test_the_capsule_camera_is_under_a_kilometre_across_at_touchdown():
@@ -877,9 +869,8 @@ def test_the_key_help_draws_over_the_live_plots():
     viewer.on_key(_Key("H", "h"))
     t = viewer.player.t1_s
     shown = viewer.frame_at(t)
-    (x, y), (w, h) = viewer.hud.help.corner, viewer.hud.help.size
-    px, py, pw, ph = viewer.plots.boxes()[0]
-    assert x < px + pw and px < x + w and y < py + ph and py < y + h, "the help and the first plot overlap here"
+    x, y, w, h = text_box(viewer.hud.help)
+    assert boxes_overlap((x, y, w, h), viewer.plots.boxes()[0]), "the help and the first plot overlap here"
     plots = viewer.plots
     for visual in (plots.panels, plots.curves, plots.cursors, *(part["text"] for part in plots._parts)):
         visual.visible = False

@@ -39,6 +39,17 @@ def near_colour(image, xy, rgba, radius=3, tolerance=60):
     return patch.size > 0 and bool((np.abs(patch - target).sum(axis=-1) <= tolerance).any())
 
 
+def boxes_overlap(a, b):
+    """True if the canvas boxes ``a`` and ``b`` (x, y, width, height in px) share some area."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def text_box(text):
+    """The canvas box (x, y, width, height in px) a HUD text covers."""
+    (x, y), (w, h) = text.corner, text.size
+    return x, y, w, h
+
+
 def circular_orbit_gcrs(t_s, radius_m=6.79e6, inclination_deg=51.6):
     """States (N, 6) of a circular orbit in GCRS, starting at the ascending node."""
     n = np.sqrt(3.986004418e14 / radius_m**3)

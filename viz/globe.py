@@ -86,7 +86,8 @@ class GlobeView:
             self._zoom_to(distance(self._t))
         if target is not None:
             self._follow(np.asarray(target(self._t), dtype=float))
-        self.earth.seen_from(eye_distance(self.camera), self._ground_looked_at())
+        eye_to_centre = eye_distance(self.camera)
+        self.earth.seen_from(eye_to_centre, self._ground_looked_at(eye_to_centre, matrix[:3, :3]))
         self.earth.fit_depth_offset(eye_position(self.camera), *depth_range(self.camera))
         self.sky.update()
         # a length means something at a followed point near the ground, not across the whole globe
@@ -94,13 +95,14 @@ class GlobeView:
         if target is not None:
             self.scale_bar.update(self.pixels_per_metre())
 
-    def _ground_looked_at(self):
-        """(lat, lon) in deg of the ground under the camera's centre, or None when that is the Earth's
-        centre (the whole globe) or the camera is too far for the fine ground (:data:`viz.earth.PATCH_DISTANCE`)."""
+    def _ground_looked_at(self, eye_to_centre, gcrs_to_itrs):
+        """(lat, lon) in deg of the ground under the camera's centre, ``eye_to_centre`` (scene units)
+        from the eye, or None when that is the Earth's centre (the whole globe) or the camera is too
+        far for the fine ground (:data:`viz.earth.PATCH_DISTANCE`)."""
         centre = np.asarray(self.camera.center, dtype=float)
-        if np.linalg.norm(centre) < 0.5 * R_EARTH or eye_distance(self.camera) >= PATCH_DISTANCE:
+        if np.linalg.norm(centre) < 0.5 * R_EARTH or eye_to_centre >= PATCH_DISTANCE:
             return None
-        lat_deg, lon_deg, _ = itrs_to_geodetic(self.rotation.gcrs_to_itrs(self._t) @ centre * SCENE_UNIT_M)
+        lat_deg, lon_deg, _ = itrs_to_geodetic(gcrs_to_itrs @ centre * SCENE_UNIT_M)
         return float(lat_deg), float(lon_deg)
 
     def _zoom_to(self, distance):

@@ -108,15 +108,10 @@ class Viewer:
         (:mod:`viz.multisample`; on llvmpipe about twice the time of a frame).
         """
         frame = self._offscreen_frame(samples)
-        self.canvas.set_current()
         if samples > 1:
+            self.canvas.set_current()
             return frame.draw(self._draw_scene)
-        self.canvas.push_fbo(frame, (0, 0), self.canvas.size)
-        try:
-            self._draw_scene()
-            return frame.read()
-        finally:
-            self.canvas.pop_fbo()
+        return self._draw_and_read(frame)
 
     def frames(self, times_s, wall_dt_s=0.0):
         """The frames at ``times_s`` (simulation times), as :meth:`frame_at` renders them one by one,
@@ -127,21 +122,27 @@ class Viewer:
         t_s = next(times, None)
         if t_s is None:
             return
-        canvas, frame = self.canvas, self._offscreen_frame(1)
+        frame = self._offscreen_frame(1)
         self.show_time(t_s, wall_dt_s)
         while t_s is not None:
-            canvas.set_current()
-            canvas.push_fbo(frame, (0, 0), canvas.size)
-            try:
-                self._draw_scene()
-                canvas.context.flush()  # the rasteriser starts on this frame
-                t_s = next(times, None)
-                if t_s is not None:
-                    self.show_time(t_s, wall_dt_s)
-                image = frame.read()
-            finally:
-                canvas.pop_fbo()
-            yield image
+            t_s = next(times, None)
+            show_next = None if t_s is None else functools.partial(self.show_time, t_s, wall_dt_s)
+            yield self._draw_and_read(frame, show_next)
+
+    def _draw_and_read(self, frame, meanwhile=None):
+        """Draw the canvas into the one-sample framebuffer ``frame`` and read it back; ``meanwhile``
+        (no arguments) runs after the flush, while the rasteriser works, before the read-back waits."""
+        canvas = self.canvas
+        canvas.set_current()
+        canvas.push_fbo(frame, (0, 0), canvas.size)
+        try:
+            self._draw_scene()
+            canvas.context.flush()  # the rasteriser starts on this frame
+            if meanwhile is not None:
+                meanwhile()
+            return frame.read()
+        finally:
+            canvas.pop_fbo()
 
     def _offscreen_frame(self, samples):
         """The framebuffer kept for offscreen frames of ``samples`` samples at the canvas's size."""
